@@ -1,0 +1,9 @@
+//===- RegisterDialects.cpp - the dialects hlox adds to a context ---------===//
+#include "dialects/native/Registration.h"
+#include "dialects/stablehlo/StablehloOps.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void hlox::registerDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::stablehlo::StableHLODialect>();
+}

@@ -1,0 +1,7 @@
+"""hlox: an MLIR-based compiler for numerical Python.
+
+Trace NumPy-style functions to StableHLO, read the IR after every stage, and
+run it on a backend of your choice. This module only re-exports the public API.
+"""
+
+__version__ = "0.1.0"
