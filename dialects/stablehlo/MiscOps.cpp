@@ -260,7 +260,7 @@ LogicalResult FftOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
     if (!ShapedType::isDynamic(dim) && dim != expected)
       return emitOptionalError(loc, "'stablehlo.fft' op operand dimension ",
                                first + i, " of ", operand, " must be ", expected,
-                               " for fft_length [", length[i], "...]");
+                               " to match fft_length");
   }
   Type resultElement = element;
   if (kind == FftType::RFFT) {
