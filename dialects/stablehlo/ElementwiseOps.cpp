@@ -237,11 +237,22 @@ Attribute ResultAccuracyAttr::parse(AsmParser &parser, Type) {
 }
 
 void ResultAccuracyAttr::print(AsmPrinter &printer) const {
-  printer << "<atol = ";
-  printer.printFloat(getAtol());
-  printer << ", rtol = ";
-  printer.printFloat(getRtol());
-  printer << ", ulps = " << getUlps() << ", mode = ";
+  // Zero tolerances are left out, as StableHLO prints them:
+  // `<atol = 1.000000e-05, ulps = 2, mode = ...>`, `<mode = ...>`.
+  printer << '<';
+  if (!getAtol().isZero()) {
+    printer << "atol = ";
+    printer.printFloat(getAtol());
+    printer << ", ";
+  }
+  if (!getRtol().isZero()) {
+    printer << "rtol = ";
+    printer.printFloat(getRtol());
+    printer << ", ";
+  }
+  if (getUlps() != 0)
+    printer << "ulps = " << getUlps() << ", ";
+  printer << "mode = ";
   printer.printAttribute(getMode());
   printer << '>';
 }
