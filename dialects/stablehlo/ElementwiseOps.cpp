@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/stablehlo/StablehloOps.h"
+#include "dialects/stablehlo/SimpleOpsUtils.h"
 
 using namespace mlir;
 using namespace mlir::stablehlo;
@@ -270,3 +271,14 @@ LogicalResult ResultAccuracyAttr::verify(
                           "is TOLERANCE";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Inferred result types may be more or less static than the declared ones.
+//===----------------------------------------------------------------------===//
+
+HLOX_COMPATIBLE_RETURN_TYPES(AbsOp)
+HLOX_COMPATIBLE_RETURN_TYPES(ImagOp)
+HLOX_COMPATIBLE_RETURN_TYPES(IsFiniteOp)
+HLOX_COMPATIBLE_RETURN_TYPES(RealOp)
+HLOX_COMPATIBLE_RETURN_TYPES(ComplexOp)
+HLOX_COMPATIBLE_RETURN_TYPES(CompareOp)
