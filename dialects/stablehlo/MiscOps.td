@@ -221,6 +221,8 @@ def StableHLO_CholeskyOp : StableHLO_Op<"cholesky", [Pure,
       `:` custom<SameOperandsAndResultType>(type($a), type($result))
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = HLOX_CompatibleReturnTypesDeclaration;
+  let extraClassDefinition = HLOX_CompatibleReturnTypesDefinition;
 }
 
 def StableHLO_TriangularSolveOp : StableHLO_Op<"triangular_solve", [Pure,
