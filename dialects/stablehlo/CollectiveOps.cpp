@@ -74,7 +74,7 @@ LogicalResult checkScaledResult(Operation *op, Type operandType, Type resultType
 } // namespace
 
 LogicalResult AllReduceOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true, true)) ||
       failed(checkChannel(*this, getChannelHandle())) ||
       failed(checkGlobalIds(*this, getUseGlobalDeviceIds(), getChannelHandle())))
     return failure();
@@ -111,7 +111,7 @@ LogicalResult AllReduceOp::verify() {
 }
 
 LogicalResult AllGatherOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true, false)) ||
       failed(checkChannel(*this, getChannelHandle())) ||
       failed(checkGlobalIds(*this, getUseGlobalDeviceIds(), getChannelHandle())))
     return failure();
@@ -129,7 +129,7 @@ LogicalResult AllGatherOp::verify() {
 }
 
 LogicalResult ReduceScatterOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false, false)) ||
       failed(checkChannel(*this, getChannelHandle())) ||
       failed(checkGlobalIds(*this, getUseGlobalDeviceIds(), getChannelHandle())))
     return failure();
@@ -148,7 +148,7 @@ LogicalResult ReduceScatterOp::verify() {
 }
 
 LogicalResult AllToAllOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false, false)) ||
       failed(checkChannel(*this, getChannelHandle())))
     return failure();
   if (getOperands().size() != getNumResults())
@@ -219,7 +219,8 @@ LogicalResult CollectivePermuteOp::verify() {
 }
 
 LogicalResult CollectiveBroadcastOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true, false,
+                                /*dense=*/false)) ||
       failed(checkChannel(*this, getChannelHandle())))
     return failure();
   if (getOperand().getType() != getResult().getType())

@@ -159,25 +159,39 @@ LogicalResult checkReducerBody(Operation *op, Region &region, StringRef what,
 }
 
 LogicalResult checkReplicaGroups(Operation *op, DenseIntElementsAttr groups,
-                                 bool allowEmpty) {
+                                 bool allowEmpty, bool allowPadding,
+                                 bool dense) {
   if (!groups)
     return success();
   auto type = llvm::cast<ShapedType>(groups.getType());
   if (type.getRank() != 2)
-    return op->emitOpError() << "replica groups must be a 2-d tensor, got rank "
+    return op->emitOpError() << "replica_groups must be a 2-d tensor, got rank "
                              << type.getRank();
-  llvm::SmallSet<int64_t, 16> seen;
-  for (int64_t id : groups.getValues<int64_t>()) {
-    if (id < -1)
-      return op->emitOpError() << "replica id " << id << " is negative";
-    if (id == -1)
-      continue;
-    if (!seen.insert(id).second)
-      return op->emitOpError() << "replica id " << id
-                               << " appears more than once in replica_groups";
-  }
   if (!allowEmpty && type.getNumElements() == 0)
-    return op->emitOpError() << "replica groups must not be empty";
+    return op->emitOpError() << "replica_groups must not be empty";
+  // The ids (without -1 padding) are 0, 1, ..., n-1, each once.
+  SmallVector<int64_t> ids;
+  for (int64_t id : groups.getValues<int64_t>()) {
+    if (id == -1 && allowPadding)
+      continue;
+    if (id < 0)
+      return op->emitOpError() << "replica id " << id << " in replica_groups "
+                               << (allowPadding ? "is below -1" : "is negative");
+    ids.push_back(id);
+  }
+  if (!dense)
+    return checkUnique(op->getLoc(), "replica_groups", ids);
+  SmallVector<bool> seen(ids.size(), false);
+  for (int64_t id : ids) {
+    if (id >= static_cast<int64_t>(ids.size()))
+      return op->emitOpError()
+             << "replica id " << id << " out of range: replica_groups hold "
+             << ids.size() << " ids, which must be 0.." << ids.size() - 1;
+    if (seen[id])
+      return op->emitOpError()
+             << "replica id " << id << " appears more than once in replica_groups";
+    seen[id] = true;
+  }
   return success();
 }
 

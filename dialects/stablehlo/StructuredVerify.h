@@ -62,9 +62,12 @@ LogicalResult checkReducerBody(Operation *op, Region &region, StringRef what,
                                TypeRange accumulatorTypes,
                                TypeRange inputElementTypes);
 
-// replica_groups: a 2-d i64 tensor; ids unique and >= -1 (-1 padding).
+// replica_groups: a 2-d i64 tensor holding distinct non-negative ids, plus
+// -1 padding where `allowPadding` (all_reduce); if `dense`, the ids are
+// exactly 0..n-1.
 LogicalResult checkReplicaGroups(Operation *op, DenseIntElementsAttr groups,
-                                 bool allowEmpty);
+                                 bool allowEmpty, bool allowPadding,
+                                 bool dense = true);
 
 // A window of `rank` dimensions (reduce_window, select_and_scatter).
 LogicalResult checkWindow(Operation *op, int64_t rank,
