@@ -124,6 +124,11 @@ def programs() -> list[Program]:
     add("inverse_trig", lambda: (_f32(4, lo=-0.9, hi=0.9),))(
         lambda x: jnp.arcsin(x) + jnp.arccos(x) + jnp.arctan(x) + jnp.arctanh(x))
     add("hyperbolic", x4)(lambda x: jnp.sinh(x) + jnp.cosh(x) + jnp.arcsinh(x) + jnp.arccosh(jnp.abs(x) + 1))
+    cplx = lambda: ((_f32(4, lo=-0.9, hi=0.9) + 1j * _f32(4, seed=1, lo=-0.9, hi=0.9)).astype(np.complex64),)
+    add("complex_chlo", cplx)(lambda z: (jnp.arcsin(z), jnp.arccos(z), jnp.arctan(z), jnp.arcsinh(z),
+                                         jnp.arccosh(z), jnp.arctanh(z), jnp.sinh(z), jnp.cosh(z), jnp.square(z)))
+    add("special_misc", pos4)(lambda x: (jax.scipy.special.ndtri(x / 4), jax.scipy.special.ndtr(x),
+                                         jax.scipy.special.gammaln(x), jax.scipy.special.i1(x)))
     add("regularized_incomplete_beta", lambda: (_f32(4, lo=0.5, hi=2), _f32(4, seed=1, lo=0.5, hi=2),
                                                 _f32(4, seed=2, lo=0.1, hi=0.9)))(
         lambda a, b, x: lax.betainc(a, b, x))
