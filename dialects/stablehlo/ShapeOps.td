@@ -187,7 +187,7 @@ def StableHLO_PadOp : StableHLO_Op<"pad", [Pure,
 }
 
 def StableHLO_DynamicPadOp : StableHLO_Op<"dynamic_pad", [Pure,
-    SameOperandsAndResultElementType,
+    AllElementTypesMatch<["operand", "padding_value", "result"]>,
     AllTypesMatch<["edge_padding_low", "edge_padding_high", "interior_padding"]>]> {
   let summary = "dynamic_pad: pad with runtime amounts";
   let arguments = (ins HLO_Tensor:$operand, 0DTensorOf<[HLO_ElementType]>:$padding_value,
