@@ -133,6 +133,11 @@ struct ChloLegalizeToStablehlo
 
 } // namespace
 
-void registerDecompositionPasses() { PassRegistration<ChloLegalizeToStablehlo>(); }
+void registerCanonicalizePass(); // StablehloCanonicalize.cpp
+
+void registerDecompositionPasses() {
+  PassRegistration<ChloLegalizeToStablehlo>();
+  registerCanonicalizePass();
+}
 
 } // namespace hlox
