@@ -49,6 +49,17 @@ def _u32(*shape, seed=0):
     return rng.integers(0, 2**32 - 1, size=shape, dtype=np.uint64).astype(np.uint32)
 
 
+# Programs whose ops all exist but that fail for a known, reported reason in
+# an op's definition; each entry names the bug. Not strict: a fix makes the
+# case pass (XPASS) without breaking the run; then remove the entry.
+KNOWN_BUGS = {
+    "median_quantile": "#stablehlo.gather requires index_vector_dim, which JAX "
+                       "omits when it is 0 (the spec's default)",
+    "unique_sorted": "#stablehlo.scatter requires index_vector_dim, which JAX "
+                     "omits when it is 0 (the spec's default)",
+}
+
+
 def programs() -> list[Program]:
     """Every program of the corpus (imports jax; call only when it is there)."""
     import jax

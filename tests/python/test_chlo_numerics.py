@@ -28,11 +28,14 @@ import hlox.passes  # noqa: E402,F401
 MLIR_TYPE = {np.float32: "f32", np.float64: "f64", np.complex64: "complex<f32>"}
 
 
-def decompose(text: str) -> str:
+def decompose(text: str, canonicalize: bool = False) -> str:
+    passes = ["hlox-chlo-legalize-to-stablehlo"]
+    if canonicalize:  # must not change a single result
+        passes.append("hlox-stablehlo-canonicalize")
     context = make_context()
     with context, ir.Location.unknown():
         module = ir.Module.parse(text)
-        pipeline.build(["hlox-chlo-legalize-to-stablehlo"], context).run(module.operation)
+        pipeline.build(passes, context).run(module.operation)
         text = module.operation.get_asm(print_generic_op_form=True)
         assert "chlo." not in text
         return text
@@ -124,12 +127,13 @@ def reference(fn, dtype, *args):
     return wide.astype(dtype)
 
 
+@pytest.mark.parametrize("canonicalize", [False, True], ids=["", "canonicalized"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
 @pytest.mark.parametrize("case", sorted(CASES) + sorted(BINARY))
-def test_chlo_numerics(case, dtype):
+def test_chlo_numerics(case, dtype, canonicalize):
     op, make_inputs, fn, rtol32, rtol64, atol = {**CASES, **BINARY}[case]
     args = make_inputs(dtype)
-    text = decompose(chlo_module(op, dtype, len(args), args[0].size))
+    text = decompose(chlo_module(op, dtype, len(args), args[0].size), canonicalize)
     (got,) = run_xla(text, *args)
     # next_after is about the dtype's own bit patterns.
     want = (native_reference if op == "next_after" else reference)(fn, dtype, *args)
