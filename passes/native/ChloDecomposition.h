@@ -60,6 +60,7 @@ public:
   mlir::Value log1p(mlir::Value a) { return same("log_plus_one", {a}); }
   mlir::Value sqrt(mlir::Value a) { return same("sqrt", {a}); }
   mlir::Value floor(mlir::Value a) { return same("floor", {a}); }
+  mlir::Value roundEven(mlir::Value a) { return same("round_nearest_even", {a}); }
   mlir::Value sin(mlir::Value a) { return same("sine", {a}); }
   mlir::Value cos(mlir::Value a) { return same("cosine", {a}); }
   mlir::Value tan(mlir::Value a) { return same("tan", {a}); }

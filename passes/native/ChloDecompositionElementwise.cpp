@@ -65,7 +65,9 @@ Value realAsinh(HloEmitter &h, Value x) {
   Value large = h.add(h.log(a), h.splat(x, kLn2));
   Value r = h.select(h.gt(a, h.splat(x, bigThreshold(x))), large, small);
   // Restore the sign (keeps -0 and nan).
-  return h.select(h.lt(x, h.splat(x, 0.0)), h.neg(r), h.select(h.eq(x, x), r, x));
+  Value zero = h.splat(x, 0.0);
+  r = h.select(h.lt(x, zero), h.neg(r), r);
+  return h.select(h.eq(x, zero), x, r); // keeps -0
 }
 
 Value realAcosh(HloEmitter &h, Value x) {

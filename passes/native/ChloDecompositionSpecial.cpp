@@ -136,14 +136,17 @@ Value lgammaPositive(HloEmitter &h, Value y) {
   Value v = h.select(below, h.add(y, one), y);
   Value mid = h.mul(h.mul(h.sub(v, one), h.sub(v, h.splat(y, 2.0))), h.chebyshev(v, kLgammaMid));
   mid = h.select(below, h.sub(mid, h.log(y)), mid);
+  Value zero = h.splat(y, 0.0); // lgamma(1) = lgamma(2) = +0, not -0
+  mid = h.select(h.eq(mid, zero), zero, mid);
   return h.select(h.lt(y, h.splat(y, 3.0)), mid, r);
 }
 
+/// x - round(x), in [-1/2, 1/2] and exact (also for tiny |x|).
+Value reduceToHalf(HloEmitter &h, Value x) { return h.sub(x, h.roundEven(x)); }
+
 /// |sin(pi x)| with the argument reduced exactly to [0, 1/2].
 Value absSinPi(HloEmitter &h, Value x) {
-  Value f = h.sub(x, h.floor(x));
-  Value d = h.min(f, h.sub(h.splat(x, 1.0), f));
-  return h.sin(h.mul(d, h.splat(x, kPi)));
+  return h.sin(h.mul(h.abs(reduceToHalf(h, x)), h.splat(x, kPi)));
 }
 
 Value lowerLgamma(HloEmitter &h, Value x) {
@@ -185,9 +188,9 @@ Value lowerDigamma(HloEmitter &h, Value x) {
   Value y = h.select(negative, h.sub(h.splat(x, 1.0), x), x);
   Value g = digammaPositive(h, y);
   // psi(x) = psi(1 - x) - pi / tan(pi x) for x < 0, with tan's argument
-  // reduced to pi * frac(x).
-  Value frac = h.sub(x, h.floor(x));
-  Value reflected = h.sub(g, h.div(h.splat(x, kPi), h.tan(h.mul(frac, h.splat(x, kPi)))));
+  // reduced (tan has period pi) to pi (x - round(x)).
+  Value r0 = reduceToHalf(h, x);
+  Value reflected = h.sub(g, h.div(h.splat(x, kPi), h.tan(h.mul(r0, h.splat(x, kPi)))));
   Value r = h.select(negative, reflected, g);
   // Poles at 0, -1, -2, ...: nan (as XLA).
   Value pole = h.andOp(h.le(x, zero), h.eq(x, h.floor(x)));

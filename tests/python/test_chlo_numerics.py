@@ -197,3 +197,48 @@ def test_narrow_floats(op, fn, dtype):
     want = reference(fn, np.float32, x.astype(np.float32))
     eps = float(ml_dtypes.finfo(np_dtype).eps)
     np.testing.assert_allclose(got.astype(np.float32), want, rtol=eps, atol=eps)
+
+
+INF, NAN = float("inf"), float("nan")
+# (op, [(x, expected)]): special values and signs of zeros exactly, the rest
+# to rtol 3e-6 (float32; lgamma(-2.5) sits next to a zero of lgamma) / 1e-12.
+EDGES = [
+    ("lgamma", [(1.0, 0.0), (2.0, 0.0), (0.0, INF), (-1.0, INF), (-2.0, INF), (INF, INF), (-INF, INF),
+                (NAN, NAN), (-1e-30, 69.07755278982137), (1e-30, 69.07755278982137),
+                (-2.5, -0.05624371649767405)]),
+    ("digamma", [(1.0, -0.5772156649015329), (0.0, NAN), (-1.0, NAN), (-1e-30, 1e30), (NAN, NAN),
+                 (INF, INF)]),
+    ("erf", [(0.0, 0.0), (-0.0, -0.0), (INF, 1.0), (-INF, -1.0), (NAN, NAN)]),
+    ("erfc", [(INF, 0.0), (-INF, 2.0), (NAN, NAN), (30.0, 0.0)]),
+    ("erf_inv", [(1.0, INF), (-1.0, -INF), (0.0, 0.0), (1.5, NAN), (NAN, NAN)]),
+    ("asinh", [(-0.0, -0.0), (INF, INF), (-INF, -INF)]),
+    ("atanh", [(1.0, INF), (-1.0, -INF), (2.0, NAN)]),
+    ("acosh", [(1.0, 0.0), (0.5, NAN), (INF, INF)]),
+    ("bessel_i1e", [(0.0, 0.0), (INF, 0.0), (-INF, -0.0)]),
+]
+
+
+@pytest.mark.parametrize("op,pairs", EDGES, ids=[e[0] for e in EDGES])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
+def test_edges(op, pairs, dtype):
+    x = np.array([p[0] for p in pairs], dtype)
+    want = np.array([p[1] for p in pairs], dtype)
+    (got,) = run_xla(decompose(chlo_module(op, dtype, 1, x.size)), x)
+    rtol = 3e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=0, equal_nan=True)
+    zeros = want == 0
+    np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(want[zeros]))
+
+
+def test_top_k_specials():
+    """nan, -nan, +-inf and signed zeros order as in JAX (total order)."""
+    x = np.array([[1, np.nan, 3, -np.inf, np.inf, -0.0, 0.0, -np.nan]], np.float32)
+    text = decompose(
+        "func.func @main(%x: tensor<1x8xf32>) -> (tensor<1x8xf32>, tensor<1x8xi32>) {\n"
+        "  %v, %i = chlo.top_k(%x, k = 8) : tensor<1x8xf32> -> (tensor<1x8xf32>, tensor<1x8xi32>)\n"
+        "  return %v, %i : tensor<1x8xf32>, tensor<1x8xi32>\n}\n")
+    values, indices = run_xla(text, x)
+    want_values, want_indices = lax.top_k(x, 8)
+    np.testing.assert_array_equal(indices, want_indices)
+    np.testing.assert_array_equal(np.signbit(values), np.signbit(want_values))
+    np.testing.assert_array_equal(values, want_values)
