@@ -3,8 +3,8 @@
 // RUN: hlox-opt --split-input-file %S/Inputs/jax-elementwise.generic.mlir | FileCheck %s
 
 // StableHLO as JAX 0.10.2 prints it (jax.jit(f).lower(...).as_text()) for programs that
-// use the elementwise ops; Inputs/jax-elementwise.generic.mlir is the same
-// programs in JAX's generic form. Both parse and print JAX's text back.
+// use the elementwise ops (incl. result_accuracy); Inputs/jax-elementwise.generic.mlir
+// is the same programs in JAX's generic form. Both parse and print JAX's text back.
 
 module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
   // CHECK-LABEL: func.func {{.*}}@main(
@@ -242,5 +242,59 @@ module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas
     // CHECK: stablehlo.convert %{{[a-z0-9_#]+}} : (tensor<4xf32>) -> tensor<4xbf16>
     %3 = stablehlo.convert %arg0 : (tensor<4xf32>) -> tensor<4xbf16>
     return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xi32>, tensor<4x4xui8>, tensor<4xbf16>
+  }
+}
+
+// -----
+module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  // CHECK-LABEL: func.func {{.*}}@main(
+  func.func public @main(%arg0: tensor<4xf32>) -> (tensor<4xf32> {jax.result_info = "result"}) {
+    // CHECK: stablehlo.exponential %{{[a-z0-9_#]+}} : tensor<4xf32>
+    %0 = stablehlo.exponential %arg0 : tensor<4xf32>
+    // CHECK: stablehlo.exponential %{{[a-z0-9_#]+}} {result_accuracy = #stablehlo.result_accuracy<atol = 1.000000e-05, ulps = 2, mode = #stablehlo.result_accuracy_mode<TOLERANCE>>} : tensor<4xf32>
+    %1 = stablehlo.exponential %arg0 {result_accuracy = #stablehlo.result_accuracy<atol = 1.000000e-05, ulps = 2, mode = #stablehlo.result_accuracy_mode<TOLERANCE>>} : tensor<4xf32>
+    return %1 : tensor<4xf32>
+  }
+}
+
+// -----
+module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  // CHECK-LABEL: func.func {{.*}}@main(
+  func.func public @main(%arg0: tensor<4xf32>) -> (tensor<4xf32> {jax.result_info = "result"}) {
+    // CHECK: stablehlo.tanh %{{[a-z0-9_#]+}} : tensor<4xf32>
+    %0 = stablehlo.tanh %arg0 : tensor<4xf32>
+    // CHECK: stablehlo.tanh %{{[a-z0-9_#]+}} {result_accuracy = #stablehlo.result_accuracy<mode = #stablehlo.result_accuracy_mode<HIGHEST>>} : tensor<4xf32>
+    %1 = stablehlo.tanh %arg0 {result_accuracy = #stablehlo.result_accuracy<mode = #stablehlo.result_accuracy_mode<HIGHEST>>} : tensor<4xf32>
+    return %1 : tensor<4xf32>
+  }
+}
+
+// -----
+module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  // CHECK-LABEL: func.func {{.*}}@main(
+  func.func public @main(%arg0: tensor<4xf32>) -> (tensor<4xf32> {jax.result_info = "result"}) {
+    // CHECK: stablehlo.constant dense<0.000000e+00> : tensor<f32>
+    %cst = stablehlo.constant dense<0.000000e+00> : tensor<f32>
+    // CHECK: stablehlo.constant dense<1.000000e+00> : tensor<f32>
+    %cst_0 = stablehlo.constant dense<1.000000e+00> : tensor<f32>
+    // CHECK: call @clip(%{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}}) : (tensor<4xf32>, tensor<f32>, tensor<f32>) -> tensor<4xf32>
+    %0 = call @clip(%arg0, %cst, %cst_0) : (tensor<4xf32>, tensor<f32>, tensor<f32>) -> tensor<4xf32>
+    return %0 : tensor<4xf32>
+  }
+  // CHECK-LABEL: func.func {{.*}}@clip(
+  func.func private @clip(%arg0: tensor<4xf32>, %arg1: tensor<f32>, %arg2: tensor<f32>) -> tensor<4xf32> {
+    // CHECK: stablehlo.convert %{{[a-z0-9_#]+}} : tensor<f32>
+    %0 = stablehlo.convert %arg1 : tensor<f32>
+    // CHECK: stablehlo.broadcast_in_dim %{{[a-z0-9_#]+}}, dims = [] : (tensor<f32>) -> tensor<4xf32>
+    %1 = stablehlo.broadcast_in_dim %0, dims = [] : (tensor<f32>) -> tensor<4xf32>
+    // CHECK: stablehlo.maximum %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : tensor<4xf32>
+    %2 = stablehlo.maximum %1, %arg0 : tensor<4xf32>
+    // CHECK: stablehlo.convert %{{[a-z0-9_#]+}} : tensor<f32>
+    %3 = stablehlo.convert %arg2 : tensor<f32>
+    // CHECK: stablehlo.broadcast_in_dim %{{[a-z0-9_#]+}}, dims = [] : (tensor<f32>) -> tensor<4xf32>
+    %4 = stablehlo.broadcast_in_dim %3, dims = [] : (tensor<f32>) -> tensor<4xf32>
+    // CHECK: stablehlo.minimum %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : tensor<4xf32>
+    %5 = stablehlo.minimum %4, %2 : tensor<4xf32>
+    return %5 : tensor<4xf32>
   }
 }

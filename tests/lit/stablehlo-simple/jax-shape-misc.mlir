@@ -3,8 +3,8 @@
 // RUN: hlox-opt --split-input-file %S/Inputs/jax-shape-misc.generic.mlir | FileCheck %s
 
 // StableHLO as JAX prints it for programs that use the shape and misc ops
-// (transpose, slices, pad, concatenate, iota, rng, optimization_barrier);
-// Inputs/jax-shape-misc.generic.mlir is the generic form.
+// (transpose, slices, pad, concatenate, iota, rng, rng_bit_generator,
+// optimization_barrier, composite); Inputs/jax-shape-misc.generic.mlir is the generic form.
 
 module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
   // CHECK-LABEL: func.func {{.*}}@main(
@@ -106,5 +106,61 @@ module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas
     // CHECK: stablehlo.rng %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}}, distribution = UNIFORM : (tensor<f64>, tensor<f64>, tensor<2xi64>) -> tensor<2x3xf64>
     %13 = stablehlo.rng %cst, %cst_2, %c_3, distribution = UNIFORM : (tensor<f64>, tensor<f64>, tensor<2xi64>) -> tensor<2x3xf64>
     return %0#0, %0#1, %output, %13 : tensor<4xf32>, tensor<4xf32>, tensor<3xui64>, tensor<2x3xf64>
+  }
+}
+
+// -----
+module @jit_comp attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  // CHECK-LABEL: func.func {{.*}}@main(
+  func.func public @main(%arg0: tensor<4xf32>) -> (tensor<4xf32> {jax.result_info = "result"}) {
+    // CHECK: stablehlo.composite "my.scale" %{{[a-z0-9_#]+}} {composite_attributes = {k = 2.000000e+00 : f64}, decomposition = @my.scale} : (tensor<4xf32>) -> tensor<4xf32>
+    %0 = stablehlo.composite "my.scale" %arg0 {composite_attributes = {k = 2.000000e+00 : f64}, decomposition = @my.scale} : (tensor<4xf32>) -> tensor<4xf32>
+    return %0 : tensor<4xf32>
+  }
+  // CHECK-LABEL: func.func {{.*}}@my.scale(
+  func.func private @my.scale(%arg0: tensor<4xf32>) -> tensor<4xf32> {
+    // CHECK: stablehlo.constant dense<2.000000e+00> : tensor<f32>
+    %cst = stablehlo.constant dense<2.000000e+00> : tensor<f32>
+    // CHECK: stablehlo.broadcast_in_dim %{{[a-z0-9_#]+}}, dims = [] : (tensor<f32>) -> tensor<4xf32>
+    %0 = stablehlo.broadcast_in_dim %cst, dims = [] : (tensor<f32>) -> tensor<4xf32>
+    // CHECK: stablehlo.multiply %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : tensor<4xf32>
+    %1 = stablehlo.multiply %arg0, %0 : tensor<4xf32>
+    return %1 : tensor<4xf32>
+  }
+}
+
+// -----
+module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  // CHECK-LABEL: func.func {{.*}}@main(
+  func.func public @main(%arg0: tensor<4xui32>) -> (tensor<4xui32> {jax.result_info = "result[0]"}, tensor<3x2xui32> {jax.result_info = "result[1]"}) {
+    // CHECK: stablehlo.reshape %{{[a-z0-9_#]+}} : (tensor<4xui32>) -> tensor<2x2xui32>
+    %0 = stablehlo.reshape %arg0 : (tensor<4xui32>) -> tensor<2x2xui32>
+    // CHECK: stablehlo.bitcast_convert %{{[a-z0-9_#]+}} : (tensor<2x2xui32>) -> tensor<2xui64>
+    %1 = stablehlo.bitcast_convert %0 : (tensor<2x2xui32>) -> tensor<2xui64>
+    // CHECK: stablehlo.rng_bit_generator %{{[a-z0-9_#]+}}, algorithm = THREE_FRY : (tensor<2xui64>) -> (tensor<2xui64>, tensor<3x2xui32>)
+    %output_state, %output = stablehlo.rng_bit_generator %1, algorithm = THREE_FRY : (tensor<2xui64>) -> (tensor<2xui64>, tensor<3x2xui32>)
+    // CHECK: stablehlo.bitcast_convert %{{[a-z0-9_#]+}} : (tensor<2xui64>) -> tensor<2x2xui32>
+    %2 = stablehlo.bitcast_convert %output_state : (tensor<2xui64>) -> tensor<2x2xui32>
+    // CHECK: stablehlo.reshape %{{[a-z0-9_#]+}} : (tensor<2x2xui32>) -> tensor<4xui32>
+    %3 = stablehlo.reshape %2 : (tensor<2x2xui32>) -> tensor<4xui32>
+    return %3, %output : tensor<4xui32>, tensor<3x2xui32>
+  }
+}
+
+// -----
+module @jit__lambda attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  // CHECK-LABEL: func.func {{.*}}@main(
+  func.func public @main(%arg0: tensor<4xui32>) -> (tensor<4xui32> {jax.result_info = "result[0]"}, tensor<5xui8> {jax.result_info = "result[1]"}) {
+    // CHECK: stablehlo.reshape %{{[a-z0-9_#]+}} : (tensor<4xui32>) -> tensor<2x2xui32>
+    %0 = stablehlo.reshape %arg0 : (tensor<4xui32>) -> tensor<2x2xui32>
+    // CHECK: stablehlo.bitcast_convert %{{[a-z0-9_#]+}} : (tensor<2x2xui32>) -> tensor<2xui64>
+    %1 = stablehlo.bitcast_convert %0 : (tensor<2x2xui32>) -> tensor<2xui64>
+    // CHECK: stablehlo.rng_bit_generator %{{[a-z0-9_#]+}}, algorithm = PHILOX : (tensor<2xui64>) -> (tensor<2xui64>, tensor<5xui8>)
+    %output_state, %output = stablehlo.rng_bit_generator %1, algorithm = PHILOX : (tensor<2xui64>) -> (tensor<2xui64>, tensor<5xui8>)
+    // CHECK: stablehlo.bitcast_convert %{{[a-z0-9_#]+}} : (tensor<2xui64>) -> tensor<2x2xui32>
+    %2 = stablehlo.bitcast_convert %output_state : (tensor<2xui64>) -> tensor<2x2xui32>
+    // CHECK: stablehlo.reshape %{{[a-z0-9_#]+}} : (tensor<2x2xui32>) -> tensor<4xui32>
+    %3 = stablehlo.reshape %2 : (tensor<2x2xui32>) -> tensor<4xui32>
+    return %3, %output : tensor<4xui32>, tensor<5xui8>
   }
 }

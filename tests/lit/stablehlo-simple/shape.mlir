@@ -68,5 +68,14 @@ func.func @dynamic_shapes(%x: tensor<?x4xf32>, %shape: tensor<2xindex>, %shape64
   %9 = stablehlo.add %x, %x : tensor<?x4xf32>
   // CHECK: stablehlo.reshape %{{[a-z0-9_#]+}} : (tensor<?x4xf32>) -> tensor<8xf32>
   %10 = stablehlo.reshape %x : (tensor<?x4xf32>) -> tensor<8xf32>
+  // Results may be more or less static than inferred (compatible shapes).
+  // CHECK: stablehlo.transpose %{{[a-z0-9_#]+}}, dims = [1, 0] : (tensor<?x4xf32>) -> tensor<4x3xf32>
+  %11 = stablehlo.transpose %x, dims = [1, 0] : (tensor<?x4xf32>) -> tensor<4x3xf32>
+  // CHECK: stablehlo.concatenate %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}}, dim = 1 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x?xf32>
+  %12 = stablehlo.concatenate %x, %x, dim = 1 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x?xf32>
+  // CHECK: stablehlo.slice %{{[a-z0-9_#]+}} [0:2, 1:3] : (tensor<?x4xf32>) -> tensor<2x2xf32>
+  %13 = stablehlo.slice %x [0:2, 1:3] : (tensor<?x4xf32>) -> tensor<2x2xf32>
+  // CHECK: stablehlo.compare EQ, %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<5x4xi1>
+  %14 = stablehlo.compare EQ, %x, %x : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<5x4xi1>
   return %0 : tensor<?x?xf32>
 }
