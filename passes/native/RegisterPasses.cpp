@@ -1,4 +1,5 @@
 //===- RegisterPasses.cpp - hlox's C++ passes in MLIR's registry ----------===//
 #include "dialects/native/Registration.h"
+#include "passes/native/Passes.h"
 
-void hlox::registerPasses() {}
+void hlox::registerPasses() { registerHloxPasses(); }

@@ -1,0 +1,42 @@
+//===- Passes.td - hlox's C++ passes (ODS) ---------------------------------===//
+//
+// mlir-tblgen -gen-pass-decls turns these into the pass base classes and the
+// registration functions (passes/CMakeLists.txt).
+//
+//===----------------------------------------------------------------------===//
+#ifndef HLOX_PASSES_TD
+#define HLOX_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def StablehloLegalizeToLinalg : Pass<"hlox-stablehlo-legalize-to-linalg"> {
+  let summary = "Lower StableHLO to linalg, tensor, arith and math on tensors";
+  let description = [{
+    Converts every StableHLO op under the anchor to upstream dialects that the
+    bufferization and LLVM pipelines understand:
+
+      elementwise ops       -> linalg.generic with an arith/math scalar body
+                               (one table entry per op)
+      stablehlo.constant    -> arith.constant
+      stablehlo.convert     -> linalg.generic with arith casts
+      broadcast_in_dim      -> linalg.broadcast (or linalg.generic when a size-1
+                               dimension expands or dimensions are permuted)
+      reshape               -> tensor.collapse_shape / tensor.expand_shape
+      transpose             -> linalg.transpose
+      dot_general           -> linalg.matmul / linalg.batch_matmul, or a
+                               linalg.generic contraction otherwise
+
+    Only statically shaped tensors of float and signless integer element types
+    are handled. An op that has no lowering is reported as an error naming the
+    op (at its location, which names the user's Python line when hlox emitted
+    it); the pass then fails, nothing aborts.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect",
+    "mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // HLOX_PASSES_TD
