@@ -32,6 +32,9 @@ from hlox.passes import pipeline as pipeline_lib
 # The CPU pipeline, in order. Each element is one pass (with options).
 PIPELINE: list[str] = [
     "hlox-stablehlo-legalize-to-linalg",
+    # Named ops (broadcast, transpose, matmul) as generics, so that
+    # elementwise fusion can merge broadcasts into their consumers.
+    "linalg-generalize-named-ops",
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",
@@ -54,6 +57,8 @@ PIPELINE: list[str] = [
 ]
 
 OPT_LEVEL = 3
+
+_I1_TENSOR = re.compile(r"tensor<(?:[0-9?]+x)*i1>")
 
 
 class CompilationError(RuntimeError):
@@ -211,6 +216,7 @@ class CpuBackend:
                 raise CompilationError(f"hlox cpu backend: the StableHLO of '{function}' does "
                                        f"not verify:\n{format_diagnostics(error)}") from None
             dumper.write(0, "stablehlo", stablehlo)
+            self._check_supported(stablehlo, function)
             main = self._main(module, function)
             main.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
             text = str(module)
@@ -241,6 +247,15 @@ class CpuBackend:
                 raise CompilationError(f"hlox cpu backend: LLVM compilation (ExecutionEngine) "
                                        f"failed on '{function}': {error}") from None
         return CpuExecutable(engine, context, module, out_avals, stages, dumper.dir)
+
+    @staticmethod
+    def _check_supported(stablehlo: str, function: str) -> None:
+        # i1 buffers reach finalize-memref-to-llvm, which asserts (aborts) on
+        # sub-byte element types; refuse them up front, with a message.
+        if _I1_TENSOR.search(stablehlo):
+            raise CompilationError(
+                f"hlox cpu backend: '{function}' uses bool (i1) tensors, which the CPU "
+                f"backend does not support yet (i1 buffers need byte-sized storage)")
 
     @staticmethod
     def _main(module: ir.Module, function: str):

@@ -82,10 +82,28 @@ Value negate(OpBuilder &b, Location loc, Type type, ValueRange args) {
   return arith::SubIOp::create(b, loc, zero, args[0]);
 }
 
+Value convert(OpBuilder &b, Location loc, Type to, ValueRange args) {
+  return convertScalar(b, loc, to, args[0]);
+}
+
+template <typename FOp, typename IOp>
+Value unary(OpBuilder &b, Location loc, Type, ValueRange args) {
+  if (isFloat(args[0]))
+    return FOp::create(b, loc, args[0]);
+  return IOp::create(b, loc, args[0]);
+}
+
+template <typename OpTy>
+void add(RewritePatternSet &patterns, ScalarBuilder build) {
+  patterns.add<ElementwiseToGeneric<OpTy>>(patterns.getContext(), build);
+}
+
+} // namespace
+
 /// stablehlo.convert: arith casts between float, signed integer and i1
 /// (i1 converts as unsigned 0/1; to i1 means "!= 0").
-Value convert(OpBuilder &b, Location loc, Type to, ValueRange args) {
-  Value x = args[0];
+Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
+                                           Value x) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -117,15 +135,28 @@ Value convert(OpBuilder &b, Location loc, Type to, ValueRange args) {
   return arith::ExtSIOp::create(b, loc, to, x);
 }
 
-template <typename OpTy>
-void add(RewritePatternSet &patterns, ScalarBuilder build) {
-  patterns.add<ElementwiseToGeneric<OpTy>>(patterns.getContext(), build);
-}
-
-} // namespace
-
 void hlox::linalg_lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   namespace hlo = mlir::stablehlo;
-  // op                      scalar body
-  add<hlo::AddOp>(patterns, binary<arith::AddFOp, arith::AddIOp, arith::OrIOp>);
+  // op                        scalar body (float / integer / i1)
+  add<hlo::AddOp>(patterns,      binary<arith::AddFOp, arith::AddIOp, arith::OrIOp>);
+  add<hlo::SubtractOp>(patterns, binary<arith::SubFOp, arith::SubIOp, arith::XOrIOp>);
+  add<hlo::MulOp>(patterns,      binary<arith::MulFOp, arith::MulIOp, arith::AndIOp>);
+  add<hlo::DivOp>(patterns,      binary<arith::DivFOp, arith::DivSIOp>);
+  add<hlo::MaxOp>(patterns,      binary<arith::MaximumFOp, arith::MaxSIOp, arith::OrIOp>);
+  add<hlo::MinOp>(patterns,      binary<arith::MinimumFOp, arith::MinSIOp, arith::AndIOp>);
+  add<hlo::AndOp>(patterns,      binary<arith::AndIOp, arith::AndIOp>);
+  add<hlo::OrOp>(patterns,       binary<arith::OrIOp, arith::OrIOp>);
+  add<hlo::XorOp>(patterns,      binary<arith::XOrIOp, arith::XOrIOp>);
+  add<hlo::NegOp>(patterns,      negate);
+  add<hlo::AbsOp>(patterns,      unary<math::AbsFOp, math::AbsIOp>);
+  add<hlo::ExpOp>(patterns,      unaryFloat<math::ExpOp>);
+  add<hlo::LogOp>(patterns,      unaryFloat<math::LogOp>);
+  add<hlo::TanhOp>(patterns,     unaryFloat<math::TanhOp>);
+  add<hlo::SqrtOp>(patterns,     unaryFloat<math::SqrtOp>);
+  add<hlo::RsqrtOp>(patterns,    unaryFloat<math::RsqrtOp>);
+  add<hlo::SineOp>(patterns,     unaryFloat<math::SinOp>);
+  add<hlo::CosineOp>(patterns,   unaryFloat<math::CosOp>);
+  add<hlo::FloorOp>(patterns,    unaryFloat<math::FloorOp>);
+  add<hlo::CeilOp>(patterns,     unaryFloat<math::CeilOp>);
+  add<hlo::ConvertOp>(patterns,  convert);
 }

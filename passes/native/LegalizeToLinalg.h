@@ -25,6 +25,11 @@ void populateShapePatterns(mlir::RewritePatternSet &patterns);
 /// dot_general.
 void populateDotGeneralPatterns(mlir::RewritePatternSet &patterns);
 
+/// `x` (a scalar of float, signless integer or i1 type) converted to `to`,
+/// with stablehlo.convert's semantics (i1 is 0/1; to i1 means != 0).
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type to,
+                          mlir::Value x);
+
 /// `tensor.empty` of `type`'s (static) shape and element type.
 mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::RankedTensorType type);
