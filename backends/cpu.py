@@ -203,7 +203,12 @@ class CpuBackend:
         self.pipeline = list(PIPELINE if pipeline is None else pipeline)
 
     def compile(self, stablehlo: str, function: str, in_avals, out_avals) -> CpuExecutable:
-        """Compiles StableHLO text whose entry point is ``@main``."""
+        """Compiles StableHLO text whose entry point is ``@main``.
+
+        The text may carry locations (``get_asm(enable_debug_info=True)``):
+        diagnostics of every stage then point at them. Dumps and ``stages``
+        are printed without locations.
+        """
         context = make_context()
         dumper = _Dumper(config.dump_dir, function)
         stages: OrderedDict[str, str] = OrderedDict()
@@ -215,7 +220,7 @@ class CpuBackend:
                 dumper.write(0, "stablehlo", stablehlo, failed=True)
                 raise CompilationError(f"hlox cpu backend: the StableHLO of '{function}' does "
                                        f"not verify:\n{format_diagnostics(error)}") from None
-            dumper.write(0, "stablehlo", stablehlo)
+            dumper.write(0, "stablehlo", str(module))
             self._check_supported(stablehlo, function)
             main = self._main(module, function)
             main.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()

@@ -68,8 +68,9 @@ class Lowered:
     def compile(self, backend: str = "cpu") -> "Compiled":
         from hlox import backends
 
+        # With locations, so that backend errors name the user's lines.
         executable = backends.get_backend(backend).compile(
-            self.as_text(), self.name, self.in_avals, self.out_avals)
+            self.as_text(debug_info=True), self.name, self.in_avals, self.out_avals)
         return Compiled(self, executable)
 
 

@@ -73,3 +73,26 @@ def test_large_input_runs():
     w = rand((128, 64), seed=2, low=-0.1, high=0.1)
     out = hlox.jit(lambda a, b: hnp.exp(a @ b))(x, w)
     assert_close(out, np.exp(x @ w), {np.dtype(np.float32): dict(rtol=1e-5, atol=1e-5)})
+
+
+def test_pass_error_points_at_the_users_line(dump_dir):
+    # A primitive declared in one place (shape rule + emission), whose
+    # StableHLO op the linalg lowering does not handle yet.
+    from hlox.frontend.core import Primitive
+
+    sign_p = Primitive("test_sign")
+    sign_p.def_abstract_eval(lambda x: x)
+    sign_p.def_lowering(lambda ctx, x: ctx.op("stablehlo.sign", [x]))
+
+    def uses_sign(x):
+        return sign_p.bind(x) + 1.0  # MARK-sign
+
+    with pytest.raises(cpu.CompilationError) as info:
+        hlox.jit(uses_sign)(rand((3,)))
+    message = str(info.value)
+    line = next(n for n, text in enumerate(open(__file__), start=1)
+                if "MARK-sign" in text and "next(" not in text)
+    assert "stage 001 'hlox-stablehlo-legalize-to-linalg' failed on 'uses_sign'" in message
+    assert f"test_backend.py:{line} (test_sign): error: " in message
+    assert "no lowering for 'stablehlo.sign'" in message
+    assert (dump_dir / "uses_sign" / "001_hlox-stablehlo-legalize-to-linalg.FAILED.mlir").exists()
