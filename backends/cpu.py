@@ -17,6 +17,7 @@ every result as a NumPy array and passes all buffers as memref descriptors.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import re
 from collections import OrderedDict
@@ -38,6 +39,8 @@ PIPELINE: list[str] = [
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",
+    # Contractions: the result's contiguous loop innermost (vectorizable).
+    "hlox-linalg-contraction-loop-order",
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
@@ -148,6 +151,7 @@ def format_diagnostics(error: ir.MLIRError) -> str:
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=None)
 def _descriptor_type(rank: int):
     fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
               ("offset", ctypes.c_longlong)]

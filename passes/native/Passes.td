@@ -39,4 +39,19 @@ def StablehloLegalizeToLinalg : Pass<"hlox-stablehlo-legalize-to-linalg"> {
   ];
 }
 
+def LinalgContractionLoopOrder : Pass<"hlox-linalg-contraction-loop-order"> {
+  let summary = "Move a contiguous parallel loop innermost in linalg.generic contractions";
+  let description = [{
+    A contraction lowered to loops in linalg's order (for a matmul: m, n, k)
+    runs its reduction innermost, striding through the rhs and the result.
+    For every linalg.generic whose innermost loop is a reduction, this pass
+    moves the loop that indexes the result's last (contiguous) dimension
+    innermost, when that loop also indexes the last dimension of an input:
+    a matmul becomes (m, k, n), whose inner loop reads a row of the rhs and
+    updates a row of the result, which LLVM vectorizes. Loop order only; the
+    computation is unchanged (linalg::interchangeGenericOp).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // HLOX_PASSES_TD
