@@ -49,6 +49,8 @@ PIPELINE: list[str] = [
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
+    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
+    "hlox-widen-i1-memrefs",
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-arith-to-llvm",
@@ -60,8 +62,6 @@ PIPELINE: list[str] = [
 ]
 
 OPT_LEVEL = 3
-
-_I1_TENSOR = re.compile(r"tensor<(?:[0-9?]+x)*i1>")
 
 
 class CompilationError(RuntimeError):
@@ -225,7 +225,6 @@ class CpuBackend:
                 raise CompilationError(f"hlox cpu backend: the StableHLO of '{function}' does "
                                        f"not verify:\n{format_diagnostics(error)}") from None
             dumper.write(0, "stablehlo", str(module))
-            self._check_supported(stablehlo, function)
             main = self._main(module, function)
             main.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
             text = str(module)
@@ -256,15 +255,6 @@ class CpuBackend:
                 raise CompilationError(f"hlox cpu backend: LLVM compilation (ExecutionEngine) "
                                        f"failed on '{function}': {error}") from None
         return CpuExecutable(engine, context, module, out_avals, stages, dumper.dir)
-
-    @staticmethod
-    def _check_supported(stablehlo: str, function: str) -> None:
-        # i1 buffers reach finalize-memref-to-llvm, which asserts (aborts) on
-        # sub-byte element types; refuse them up front, with a message.
-        if _I1_TENSOR.search(stablehlo):
-            raise CompilationError(
-                f"hlox cpu backend: '{function}' uses bool (i1) tensors, which the CPU "
-                f"backend does not support yet (i1 buffers need byte-sized storage)")
 
     @staticmethod
     def _main(module: ir.Module, function: str):

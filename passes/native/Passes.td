@@ -54,4 +54,18 @@ def LinalgContractionLoopOrder : Pass<"hlox-linalg-contraction-loop-order"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def WidenI1Memrefs : Pass<"hlox-widen-i1-memrefs"> {
+  let summary = "Store booleans as bytes: memref<...xi1> becomes memref<...xi8>";
+  let description = [{
+    LLVM lowering of memrefs does not support sub-byte element types, and
+    NumPy stores a bool in a byte. This pass (for loops on memrefs, after
+    bufferization and convert-linalg-to-loops) retypes every i1 memref to i8:
+    loads are followed by arith.trunci to i1, stores preceded by arith.extui,
+    i1 globals get i8 initial values (0/1), function signatures change with
+    them; other memref ops (alloc, copy, reinterpret_cast, ...) only change
+    types.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+}
+
 #endif // HLOX_PASSES_TD
