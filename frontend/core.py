@@ -437,8 +437,15 @@ class GraphTrace(Trace):
     def constant(self, value: np.ndarray, weak: bool = False) -> GraphTracer:
         """A new graph constant of ``value`` (weakly typed if ``weak``)."""
         aval = ShapedArray(value.shape, value.dtype, weak)
+        if not weak and id(value) in self._const_ids:  # the same array again
+            var = self._const_ids[id(value)]
+            if var.aval == aval:
+                return GraphTracer(self, aval, var)
         var = Var(aval)
         self.consts[var] = np.asarray(value, dtype=aval.dtype)
+        if not weak:
+            self._const_ids[id(value)] = var
+            self._keep_alive.append(value)
         return GraphTracer(self, aval, var)
 
     def process_primitive(self, primitive, args, params):

@@ -141,3 +141,9 @@ def test_tracer_misuse_is_a_clear_error():
         hlox.jit(f)(rand(()))
     with pytest.raises(TypeError, match="float\\(\\) of a traced array"):
         hlox.jit(lambda x: float(x))(rand(()))
+
+
+def test_closed_over_array_is_one_constant():
+    c = rand((3,), seed=9)
+    text = hlox.jit(lambda a: a * c + c).lower(rand((3,))).as_text()
+    assert text.count("stablehlo.constant") == 1
