@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/stablehlo/StablehloOps.h"
+#include "dialects/stablehlo/SimpleOpsUtils.h"
 
 using namespace mlir;
 using namespace mlir::stablehlo;
@@ -237,11 +238,22 @@ Attribute ResultAccuracyAttr::parse(AsmParser &parser, Type) {
 }
 
 void ResultAccuracyAttr::print(AsmPrinter &printer) const {
-  printer << "<atol = ";
-  printer.printFloat(getAtol());
-  printer << ", rtol = ";
-  printer.printFloat(getRtol());
-  printer << ", ulps = " << getUlps() << ", mode = ";
+  // Zero tolerances are left out, as StableHLO prints them:
+  // `<atol = 1.000000e-05, ulps = 2, mode = ...>`, `<mode = ...>`.
+  printer << '<';
+  if (!getAtol().isZero()) {
+    printer << "atol = ";
+    printer.printFloat(getAtol());
+    printer << ", ";
+  }
+  if (!getRtol().isZero()) {
+    printer << "rtol = ";
+    printer.printFloat(getRtol());
+    printer << ", ";
+  }
+  if (getUlps() != 0)
+    printer << "ulps = " << getUlps() << ", ";
+  printer << "mode = ";
   printer.printAttribute(getMode());
   printer << '>';
 }
@@ -259,3 +271,14 @@ LogicalResult ResultAccuracyAttr::verify(
                           "is TOLERANCE";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Inferred result types may be more or less static than the declared ones.
+//===----------------------------------------------------------------------===//
+
+HLOX_COMPATIBLE_RETURN_TYPES(AbsOp)
+HLOX_COMPATIBLE_RETURN_TYPES(ImagOp)
+HLOX_COMPATIBLE_RETURN_TYPES(IsFiniteOp)
+HLOX_COMPATIBLE_RETURN_TYPES(RealOp)
+HLOX_COMPATIBLE_RETURN_TYPES(ComplexOp)
+HLOX_COMPATIBLE_RETURN_TYPES(CompareOp)

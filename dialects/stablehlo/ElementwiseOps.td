@@ -53,7 +53,7 @@ class HLOX_BinaryOp<string mnemonic, Type type, list<Trait> traits = []>
 //===----------------------------------------------------------------------===//
 
 def StableHLO_AbsOp : StableHLO_Op<"abs", [Pure, Elementwise,
-    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+    SameOperandsAndResultShape, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "abs: elementwise absolute value (|complex| is real)";
   let arguments = (ins HLOX_SIntFpOrComplexTensor:$operand);
   let results = (outs RankedTensorOf<[HLO_SInt, HLO_Float]>:$result);
@@ -86,7 +86,7 @@ def StableHLO_FloorOp : HLOX_UnaryOp<"floor", HLOX_FpTensor> {
 }
 
 def StableHLO_ImagOp : StableHLO_Op<"imag", [Pure, Elementwise,
-    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+    SameOperandsAndResultShape, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "imag: elementwise imaginary part (0 for real operands)";
   let arguments = (ins HLOX_FpOrComplexTensor:$operand);
   let results = (outs HLOX_FpTensor:$result);
@@ -96,7 +96,7 @@ def StableHLO_ImagOp : StableHLO_Op<"imag", [Pure, Elementwise,
 }
 
 def StableHLO_IsFiniteOp : StableHLO_Op<"is_finite", [Pure, Elementwise,
-    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+    SameOperandsAndResultShape, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "is_finite: elementwise test for a finite value";
   let arguments = (ins HLOX_FpTensor:$x);
   let results = (outs HLO_PredTensor:$y);
@@ -123,7 +123,7 @@ def StableHLO_PopulationCountOp : HLOX_UnaryOp<"popcnt", HLOX_IntTensor> {
 }
 
 def StableHLO_RealOp : StableHLO_Op<"real", [Pure, Elementwise,
-    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+    SameOperandsAndResultShape, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "real: elementwise real part";
   let arguments = (ins HLOX_FpOrComplexTensor:$operand);
   let results = (outs HLOX_FpTensor:$result);
@@ -169,7 +169,7 @@ def StableHLO_Atan2Op : HLOX_BinaryOp<"atan2", HLOX_FpOrComplexTensor> {
 }
 
 def StableHLO_ComplexOp : StableHLO_Op<"complex", [Pure, Elementwise,
-    SameOperandsAndResultShape, SameTypeOperands, InferTypeOpAdaptor]> {
+    SameOperandsAndResultShape, SameTypeOperands, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "complex: elementwise complex number from real and imaginary parts";
   let arguments = (ins HLOX_F32OrF64Tensor:$lhs, HLOX_F32OrF64Tensor:$rhs);
   let results = (outs HLO_ComplexTensor:$result);
@@ -226,7 +226,7 @@ def StableHLO_XorOp : HLOX_BinaryOp<"xor", HLOX_PredOrIntTensor, [Commutative]> 
 //===----------------------------------------------------------------------===//
 
 def StableHLO_CompareOp : StableHLO_Op<"compare", [Pure, Elementwise,
-    SameOperandsAndResultShape, SameTypeOperands, InferTypeOpAdaptor]> {
+    SameOperandsAndResultShape, SameTypeOperands, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "compare: elementwise comparison";
   let arguments = (ins HLO_Tensor:$lhs, HLO_Tensor:$rhs,
       StableHLO_ComparisonDirectionAttr:$comparison_direction,

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/stablehlo/StablehloOps.h"
+#include "dialects/stablehlo/SimpleOpsUtils.h"
 
 using namespace mlir;
 using namespace mlir::stablehlo;
@@ -260,7 +261,7 @@ LogicalResult FftOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
     if (!ShapedType::isDynamic(dim) && dim != expected)
       return emitOptionalError(loc, "'stablehlo.fft' op operand dimension ",
                                first + i, " of ", operand, " must be ", expected,
-                               " for fft_length [", length[i], "...]");
+                               " to match fft_length");
   }
   Type resultElement = element;
   if (kind == FftType::RFFT) {
@@ -357,3 +358,12 @@ LogicalResult BatchNormGradOp::inferReturnTypes(MLIRContext *,
   inferred.push_back(*feature);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Inferred result types may be more or less static than the declared ones.
+//===----------------------------------------------------------------------===//
+
+HLOX_COMPATIBLE_RETURN_TYPES(FftOp)
+HLOX_COMPATIBLE_RETURN_TYPES(BatchNormTrainingOp)
+HLOX_COMPATIBLE_RETURN_TYPES(BatchNormInferenceOp)
+HLOX_COMPATIBLE_RETURN_TYPES(BatchNormGradOp)

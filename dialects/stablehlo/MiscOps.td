@@ -234,7 +234,7 @@ def StableHLO_TriangularSolveOp : StableHLO_Op<"triangular_solve", [Pure,
   let hasVerifier = 1;
 }
 
-def StableHLO_FftOp : StableHLO_Op<"fft", [Pure, InferTypeOpAdaptor]> {
+def StableHLO_FftOp : StableHLO_Op<"fft", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "fft: forward and inverse Fourier transforms";
   let arguments = (ins HLOX_FpOrComplexTensor:$operand,
       StableHLO_FftTypeAttr:$fft_type, DenseI64ArrayAttr:$fft_length);
@@ -246,7 +246,7 @@ def StableHLO_FftOp : StableHLO_Op<"fft", [Pure, InferTypeOpAdaptor]> {
 }
 
 def StableHLO_BatchNormTrainingOp : StableHLO_Op<"batch_norm_training", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "batch_norm_training: normalize with the batch's statistics";
   let arguments = (ins HLOX_FpTensor:$operand, 1DTensorOf<[HLO_Float]>:$scale,
       1DTensorOf<[HLO_Float]>:$offset, F32Attr:$epsilon,
@@ -256,7 +256,7 @@ def StableHLO_BatchNormTrainingOp : StableHLO_Op<"batch_norm_training", [Pure,
 }
 
 def StableHLO_BatchNormInferenceOp : StableHLO_Op<"batch_norm_inference", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "batch_norm_inference: normalize with given statistics";
   let arguments = (ins HLOX_FpTensor:$operand, 1DTensorOf<[HLO_Float]>:$scale,
       1DTensorOf<[HLO_Float]>:$offset, 1DTensorOf<[HLO_Float]>:$mean,
@@ -266,7 +266,7 @@ def StableHLO_BatchNormInferenceOp : StableHLO_Op<"batch_norm_inference", [Pure,
 }
 
 def StableHLO_BatchNormGradOp : StableHLO_Op<"batch_norm_grad", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "batch_norm_grad: gradients of batch_norm_training";
   let arguments = (ins HLOX_FpTensor:$operand, 1DTensorOf<[HLO_Float]>:$scale,
       1DTensorOf<[HLO_Float]>:$mean, 1DTensorOf<[HLO_Float]>:$variance,

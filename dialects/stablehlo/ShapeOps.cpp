@@ -1,5 +1,6 @@
 //===- ShapeOps.cpp - hand-written parts of the shape ops -----------------===//
 #include "dialects/stablehlo/StablehloOps.h"
+#include "dialects/stablehlo/SimpleOpsUtils.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/raw_ostream.h"
@@ -504,3 +505,15 @@ LogicalResult GetDimensionSizeOp::inferReturnTypes(MLIRContext *context,
   inferred.push_back(RankedTensorType::get({}, IntegerType::get(context, 32)));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Inferred result types may be more or less static than the declared ones.
+//===----------------------------------------------------------------------===//
+
+HLOX_COMPATIBLE_RETURN_TYPES(BroadcastOp)
+HLOX_COMPATIBLE_RETURN_TYPES(TransposeOp)
+HLOX_COMPATIBLE_RETURN_TYPES(SliceOp)
+HLOX_COMPATIBLE_RETURN_TYPES(DynamicSliceOp)
+HLOX_COMPATIBLE_RETURN_TYPES(ConcatenateOp)
+HLOX_COMPATIBLE_RETURN_TYPES(PadOp)
+HLOX_COMPATIBLE_RETURN_TYPES(GetDimensionSizeOp)

@@ -56,7 +56,7 @@ def StableHLO_BroadcastInDimOp : StableHLO_Op<"broadcast_in_dim", [Pure,
 }
 
 def StableHLO_BroadcastOp : StableHLO_Op<"broadcast", [Pure,
-    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptor]> {
+    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "broadcast: prepend dimensions (sizes) to a tensor";
   let arguments = (ins HLO_Tensor:$operand, DenseI64ArrayAttr:$broadcast_sizes);
   let results = (outs HLO_Tensor:$result);
@@ -100,7 +100,7 @@ def StableHLO_DynamicReshapeOp : StableHLO_Op<"dynamic_reshape", [Pure,
 }
 
 def StableHLO_TransposeOp : StableHLO_Op<"transpose", [Pure,
-    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptor]> {
+    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "transpose: permute the dimensions of a tensor";
   let arguments = (ins HLO_Tensor:$operand, DenseI64ArrayAttr:$permutation);
   let results = (outs HLO_Tensor:$result);
@@ -111,7 +111,7 @@ def StableHLO_TransposeOp : StableHLO_Op<"transpose", [Pure,
 }
 
 def StableHLO_SliceOp : StableHLO_Op<"slice", [Pure,
-    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptor]> {
+    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "slice: a static strided slice";
   let arguments = (ins HLO_Tensor:$operand, DenseI64ArrayAttr:$start_indices,
       DenseI64ArrayAttr:$limit_indices, DenseI64ArrayAttr:$strides);
@@ -123,7 +123,7 @@ def StableHLO_SliceOp : StableHLO_Op<"slice", [Pure,
 }
 
 def StableHLO_DynamicSliceOp : StableHLO_Op<"dynamic_slice", [Pure,
-    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptor]> {
+    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "dynamic_slice: a slice of static sizes at runtime offsets";
   let arguments = (ins HLO_Tensor:$operand,
       Variadic<HLO_ScalarIntTensor>:$start_indices,
@@ -159,7 +159,7 @@ def StableHLO_RealDynamicSliceOp : StableHLO_Op<"real_dynamic_slice", [Pure,
 }
 
 def StableHLO_ConcatenateOp : StableHLO_Op<"concatenate", [Pure,
-    SameOperandsAndResultElementType, InferTypeOpAdaptor]> {
+    SameOperandsAndResultElementType, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "concatenate: join tensors along one dimension";
   let arguments = (ins Variadic<HLO_Tensor>:$inputs,
       ConfinedAttr<I64Attr, [IntNonNegative]>:$dimension);
@@ -171,7 +171,7 @@ def StableHLO_ConcatenateOp : StableHLO_Op<"concatenate", [Pure,
 }
 
 def StableHLO_PadOp : StableHLO_Op<"pad", [Pure,
-    SameOperandsAndResultElementType, InferTypeOpAdaptor]> {
+    SameOperandsAndResultElementType, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "pad: edge and interior padding with a value";
   let arguments = (ins HLO_Tensor:$operand, 0DTensorOf<[HLO_ElementType]>:$padding_value,
       DenseI64ArrayAttr:$edge_padding_low, DenseI64ArrayAttr:$edge_padding_high,
@@ -187,7 +187,7 @@ def StableHLO_PadOp : StableHLO_Op<"pad", [Pure,
 }
 
 def StableHLO_DynamicPadOp : StableHLO_Op<"dynamic_pad", [Pure,
-    SameOperandsAndResultElementType,
+    AllElementTypesMatch<["operand", "padding_value", "result"]>,
     AllTypesMatch<["edge_padding_low", "edge_padding_high", "interior_padding"]>]> {
   let summary = "dynamic_pad: pad with runtime amounts";
   let arguments = (ins HLO_Tensor:$operand, 0DTensorOf<[HLO_ElementType]>:$padding_value,
@@ -211,7 +211,7 @@ def StableHLO_ReverseOp : StableHLO_Op<"reverse", [Pure,
 }
 
 def StableHLO_GetDimensionSizeOp : StableHLO_Op<"get_dimension_size", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "get_dimension_size: the size of one dimension, as tensor<i32>";
   let arguments = (ins HLO_Tensor:$operand,
       ConfinedAttr<I64Attr, [IntNonNegative]>:$dimension);
