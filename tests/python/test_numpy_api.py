@@ -63,3 +63,15 @@ def test_shapes_and_reflected_ops():
 def test_numpy_array_on_the_left_defers_to_tracer():
     x, c = rand((3,)), rand((3,), seed=5)
     assert_close(hlox.jit(lambda a: c * a + c)(x), c * x + c)
+
+
+@pytest.mark.parametrize("xs,ys", [((0, 3), (3, 2)), ((2, 0), (0, 4)), ((0,), (0,))])
+def test_zero_size(xs, ys):
+    x, y = np.zeros(xs, np.float32), np.ones(ys, np.float32)
+    assert_close(hlox.jit(lambda a, b: hnp.exp(a @ b) * 2.0)(x, y), np.exp(x @ y) * np.float32(2))
+
+
+def test_keyword_arguments():
+    f = hlox.jit(lambda x, *, scale: x * scale)
+    x = rand((3,))
+    assert_close(f(x, scale=np.float32(3)), x * np.float32(3))
