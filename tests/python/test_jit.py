@@ -147,3 +147,13 @@ def test_closed_over_array_is_one_constant():
     c = rand((3,), seed=9)
     text = hlox.jit(lambda a: a * c + c).lower(rand((3,))).as_text()
     assert text.count("stablehlo.constant") == 1
+
+
+def test_same_value_returned_twice():
+    # After CSE both results are one buffer; each output is still its own array.
+    x = rand((3,))
+    a, b, c = hlox.jit(lambda v: (v * 2.0, v * 2.0, v))(x)
+    assert_close(a, x * np.float32(2))
+    assert_close(b, x * np.float32(2))
+    assert_close(c, x)
+    assert a is not b and a.ctypes.data != b.ctypes.data
