@@ -5,3 +5,10 @@ run it on a backend of your choice. This module only re-exports the public API.
 """
 
 __version__ = "0.1.0"
+
+from hlox.config import config
+from hlox.frontend import lax
+from hlox.frontend.jit import Compiled, Lowered, jit
+from hlox import numpy, tree_util
+
+__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util"]

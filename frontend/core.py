@@ -1,0 +1,498 @@
+"""The tracer core: abstract values, primitives, graphs and traces.
+
+A traced function becomes a :class:`Graph` (a jaxpr-like list of
+:class:`Equation`\\ s over :class:`Var`\\ s). Values seen while tracing are
+:class:`Tracer`\\ s carrying only an abstract value (:class:`ShapedArray`:
+shape, dtype, weak_type); every operation on them goes through
+:func:`Primitive.bind`, which asks the current trace to process it.
+
+Traces form a stack. The bottom one is :class:`EvalTrace`, which runs a
+primitive on concrete NumPy arrays (by compiling it through the same path as
+``jit``); ``jit`` pushes a :class:`GraphTrace` that records equations.
+Transformations (jvp, vmap, ...) will add their own traces; their rules live
+in the registries keyed by primitive next to the abstract-evaluation and
+emission rules (see :class:`Primitive`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from hlox.frontend import dtypes
+
+# ---------------------------------------------------------------------------
+# Abstract values
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShapedArray:
+    """What tracing knows about an array: its shape, dtype and weak flag."""
+
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    weak_type: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "shape", tuple(int(d) for d in self.shape))
+        object.__setattr__(self, "dtype", dtypes.canonicalize(self.dtype))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def update(self, **changes) -> "ShapedArray":
+        values = {"shape": self.shape, "dtype": self.dtype, "weak_type": self.weak_type}
+        values.update(changes)
+        return ShapedArray(**values)
+
+    def str_short(self) -> str:
+        """``f32[3,4]`` (with a ``~`` for weak types), as jaxprs print it."""
+        weak = "~" if self.weak_type else ""
+        return f"{weak}{_short_dtype(self.dtype)}[{','.join(map(str, self.shape))}]"
+
+    __str__ = str_short
+
+
+def _short_dtype(dtype: np.dtype) -> str:
+    if dtype == dtypes.bool_:
+        return "bool"
+    if dtype == dtypes.bfloat16:
+        return "bf16"
+    return f"{dtype.kind}{dtype.itemsize * 8}"
+
+
+def get_aval(value: Any) -> ShapedArray:
+    """The abstract value of a tracer, NumPy array or Python scalar."""
+    if isinstance(value, Tracer):
+        return value.aval
+    dtype, weak = dtypes.scalar_type(value)
+    return ShapedArray(np.shape(value), dtype, weak)
+
+
+def concrete_array(value: Any, aval: ShapedArray | None = None) -> np.ndarray:
+    """``value`` (array or Python scalar) as a NumPy array of its hlox dtype."""
+    aval = aval or get_aval(value)
+    return np.asarray(value, dtype=aval.dtype)
+
+
+# ---------------------------------------------------------------------------
+# Source locations: errors and IR name the user's line, not ours
+# ---------------------------------------------------------------------------
+
+# hlox's own source folders (the repository's, in an editable install).
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_HLOX_DIRS = tuple(os.path.join(_ROOT, d) + os.sep
+                   for d in ("frontend", "hlox", "backends", "passes", "dialects"))
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where the user's code called into hlox: file, line and function."""
+
+    file: str
+    line: int
+    function: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} (in {self.function})"
+
+
+def _is_hlox_file(filename: str) -> bool:
+    path = os.path.abspath(filename)
+    if any(path.startswith(d) for d in _HLOX_DIRS):
+        return True
+    # hlox installed as a package (not editable): anything under .../hlox/
+    return f"{os.sep}hlox{os.sep}" in path and "site-packages" in path
+
+
+def user_source_info() -> SourceInfo | None:
+    """The innermost stack frame outside hlox (the user's line)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not _is_hlox_file(filename) and not filename.startswith("<frozen"):
+            return SourceInfo(filename, frame.f_lineno, frame.f_code.co_name)
+        frame = frame.f_back
+    return None
+
+
+def shape_error(primitive_name: str, message: str, *avals: ShapedArray) -> TypeError:
+    """A TypeError naming the primitive, the operand types and the user's line."""
+    where = user_source_info()
+    operands = ", ".join(a.str_short() for a in avals)
+    text = f"{primitive_name}: {message} (operands: {operands})"
+    if where is not None:
+        text += f"\n  called from {where}"
+    return TypeError(text)
+
+
+# ---------------------------------------------------------------------------
+# Primitives and their rule registries
+# ---------------------------------------------------------------------------
+
+
+class _Registry(dict):
+    """A dict keyed by Primitive, with a ``register(prim)`` decorator."""
+
+    def __init__(self, what: str):
+        super().__init__()
+        self.what = what
+
+    def register(self, primitive: "Primitive"):
+        def wrap(rule: Callable) -> Callable:
+            if primitive in self:
+                raise ValueError(f"{primitive.name} already has a {self.what} rule")
+            self[primitive] = rule
+            return rule
+
+        return wrap
+
+
+# One registry per kind of rule, keyed by primitive (as jax/_src/lax does).
+abstract_eval_rules = _Registry("abstract_eval")  # (*avals, **params) -> aval | [avals]
+lowering_rules = _Registry("lowering")  # (ctx, *values, **params) -> [ir.Value]
+jvp_rules = _Registry("jvp")  # filled by the autodiff issue
+transpose_rules = _Registry("transpose")
+batching_rules = _Registry("batching")
+
+
+class Primitive:
+    """An operation hlox can trace. Declared once; rules live in the registries."""
+
+    multiple_results = False
+
+    def __init__(self, name: str, multiple_results: bool = False):
+        self.name = name
+        self.multiple_results = multiple_results
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def bind(self, *args, **params):
+        """Applies the primitive under the current trace."""
+        trace = current_trace()
+        outs = trace.process_primitive(self, args, params)
+        return outs if self.multiple_results else outs[0]
+
+    # Rule registration, as decorators: @add_p.def_abstract_eval
+    def def_abstract_eval(self, rule: Callable) -> Callable:
+        return abstract_eval_rules.register(self)(rule)
+
+    def def_lowering(self, rule: Callable) -> Callable:
+        return lowering_rules.register(self)(rule)
+
+    def abstract_eval(self, *avals: ShapedArray, **params) -> list[ShapedArray]:
+        rule = abstract_eval_rules.get(self)
+        if rule is None:
+            raise NotImplementedError(f"primitive {self.name} has no abstract_eval rule")
+        out = rule(*avals, **params)
+        return list(out) if self.multiple_results else [out]
+
+
+# ---------------------------------------------------------------------------
+# Graphs
+# ---------------------------------------------------------------------------
+
+_var_ids = itertools.count()
+
+
+class Var:
+    """A value in a Graph (an SSA value): an abstract value and a unique id."""
+
+    __slots__ = ("aval", "id")
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+        self.id = next(_var_ids)
+
+    def __repr__(self) -> str:
+        return f"Var({self.id}:{self.aval})"
+
+
+@dataclass
+class Equation:
+    """``outputs = primitive[params](*inputs)``, with the user's source line."""
+
+    primitive: Primitive
+    inputs: list[Var]
+    outputs: list[Var]
+    params: dict[str, Any]
+    source_info: SourceInfo | None = None
+
+
+@dataclass
+class Graph:
+    """A traced function: inputs, constants, equations and outputs (a jaxpr).
+
+    ``consts`` holds the concrete values (NumPy arrays) the function closed
+    over or created (``2.0`` in ``x * 2.0``); they become constants in the IR.
+    """
+
+    invars: list[Var]
+    outvars: list[Var]
+    eqns: list[Equation] = field(default_factory=list)
+    consts: dict[Var, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def in_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.invars]
+
+    @property
+    def out_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.outvars]
+
+    def pretty(self) -> str:
+        names: dict[Var, str] = {}
+
+        def name(v: Var) -> str:
+            if v not in names:
+                n, s = len(names), ""
+                while True:
+                    s = chr(ord("a") + n % 26) + s
+                    n = n // 26 - 1
+                    if n < 0:
+                        break
+                names[v] = s
+            return names[v]
+
+        def decl(v: Var) -> str:
+            return f"{name(v)}:{v.aval}"
+
+        consts = " ".join(decl(v) for v in self.consts)
+        lines = [f"{{ lambda {consts}; {' '.join(decl(v) for v in self.invars)}. let"]
+        for eqn in self.eqns:
+            params = ""
+            if eqn.params:
+                params = "[" + " ".join(f"{k}={v}" for k, v in sorted(eqn.params.items())) + "]"
+            outs = " ".join(decl(v) for v in eqn.outputs)
+            ins = " ".join(name(v) for v in eqn.inputs)
+            lines.append(f"    {outs} = {eqn.primitive.name}{params} {ins}")
+        lines.append(f"  in ({', '.join(name(v) for v in self.outvars)}) }}")
+        return "\n".join(lines)
+
+    __str__ = pretty
+
+
+# ---------------------------------------------------------------------------
+# Tracers and traces
+# ---------------------------------------------------------------------------
+
+
+class TracerError(TypeError):
+    """A traced value was used where a concrete one is needed."""
+
+
+class Tracer:
+    """An array during tracing: only its abstract value is known.
+
+    Arithmetic operators are NumPy's (``hlox.numpy``), so broadcasting and
+    type promotion behave as in ``jax.numpy``.
+    """
+
+    __array_priority__ = 1000
+    __array_ufunc__ = None  # numpy binops defer to our reflected operators
+
+    def __init__(self, trace: "Trace", aval: ShapedArray):
+        self._trace = trace
+        self.aval = aval
+
+    # array attributes
+    shape = property(lambda self: self.aval.shape)
+    dtype = property(lambda self: self.aval.dtype)
+    ndim = property(lambda self: self.aval.ndim)
+    size = property(lambda self: self.aval.size)
+    weak_type = property(lambda self: self.aval.weak_type)
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    def __repr__(self) -> str:
+        return f"Traced<{self.aval}>"
+
+    def _concrete(self, what: str):
+        where = user_source_info()
+        raise TracerError(
+            f"{what} of a traced array {self.aval} is not known while tracing "
+            f"(use hlox.numpy functions instead of Python control flow on array values, "
+            f"or mark the argument static)" + (f"\n  at {where}" if where else ""))
+
+    def __bool__(self):
+        self._concrete("the truth value")
+
+    def __float__(self):
+        self._concrete("float()")
+
+    def __int__(self):
+        self._concrete("int()")
+
+    def __index__(self):
+        self._concrete("index")
+
+    def __array__(self, *args, **kwargs):
+        self._concrete("conversion to a NumPy array")
+
+    # operators: hlox.numpy does broadcasting and promotion
+    def __add__(self, other): return _np().add(self, other)
+    def __radd__(self, other): return _np().add(other, self)
+    def __sub__(self, other): return _np().subtract(self, other)
+    def __rsub__(self, other): return _np().subtract(other, self)
+    def __mul__(self, other): return _np().multiply(self, other)
+    def __rmul__(self, other): return _np().multiply(other, self)
+    def __truediv__(self, other): return _np().divide(self, other)
+    def __rtruediv__(self, other): return _np().divide(other, self)
+    def __matmul__(self, other): return _np().matmul(self, other)
+    def __rmatmul__(self, other): return _np().matmul(other, self)
+    def __pow__(self, other): return _np().power(self, other)
+    def __neg__(self): return _np().negative(self)
+    def __pos__(self): return self
+
+    def reshape(self, *shape):
+        return _np().reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes):
+        return _np().transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+    def astype(self, dtype):
+        return _np().astype(self, dtype)
+
+    T = property(lambda self: _np().transpose(self))
+
+
+def _np():
+    from hlox.frontend import numpy_api
+
+    return numpy_api
+
+
+class Trace:
+    """Processes primitives applied to its values."""
+
+    def process_primitive(self, primitive: Primitive, args, params) -> list:
+        raise NotImplementedError
+
+
+class EvalTrace(Trace):
+    """The bottom trace: runs each primitive on concrete NumPy arrays."""
+
+    def process_primitive(self, primitive, args, params):
+        for a in args:
+            if isinstance(a, Tracer):  # a tracer leaked out of its trace
+                raise TracerError(f"{primitive.name}: {a!r} escaped the function that "
+                                  f"traced it (was it stored in a global?)")
+        from hlox.frontend.jit import apply_primitive
+
+        return apply_primitive(primitive, args, params)
+
+
+class GraphTracer(Tracer):
+    __slots__ = ("var",)
+
+    def __init__(self, trace: "GraphTrace", aval: ShapedArray, var: Var):
+        super().__init__(trace, aval)
+        self.var = var
+
+
+class GraphTrace(Trace):
+    """Records every primitive applied under it into a :class:`Graph`."""
+
+    def __init__(self):
+        self.eqns: list[Equation] = []
+        self.consts: dict[Var, np.ndarray] = {}
+        self._const_ids: dict[int, Var] = {}  # id(numpy array) -> Var
+        self._keep_alive: list = []
+
+    def new_arg(self, aval: ShapedArray) -> GraphTracer:
+        return GraphTracer(self, aval, Var(aval))
+
+    def to_var(self, value: Any) -> Var:
+        """The graph value of ``value``: a tracer of this trace or a constant."""
+        if isinstance(value, GraphTracer) and value._trace is self:
+            return value.var
+        if isinstance(value, Tracer):
+            raise TracerError(f"{value!r} belongs to another trace (a tracer from an outer "
+                              f"or finished jit was used inside this one)")
+        if isinstance(value, np.ndarray) and id(value) in self._const_ids:
+            return self._const_ids[id(value)]
+        aval = get_aval(value)
+        var = Var(aval)
+        self.consts[var] = concrete_array(value, aval)
+        if isinstance(value, np.ndarray):
+            self._const_ids[id(value)] = var
+            self._keep_alive.append(value)
+        return var
+
+    def constant(self, value: np.ndarray, weak: bool = False) -> GraphTracer:
+        """A new graph constant of ``value`` (weakly typed if ``weak``)."""
+        aval = ShapedArray(value.shape, value.dtype, weak)
+        if not weak and id(value) in self._const_ids:  # the same array again
+            var = self._const_ids[id(value)]
+            if var.aval == aval:
+                return GraphTracer(self, aval, var)
+        var = Var(aval)
+        self.consts[var] = np.asarray(value, dtype=aval.dtype)
+        if not weak:
+            self._const_ids[id(value)] = var
+            self._keep_alive.append(value)
+        return GraphTracer(self, aval, var)
+
+    def process_primitive(self, primitive, args, params):
+        in_vars = [self.to_var(a) for a in args]
+        out_avals = primitive.abstract_eval(*(v.aval for v in in_vars), **params)
+        out_vars = [Var(aval) for aval in out_avals]
+        self.eqns.append(Equation(primitive, in_vars, out_vars, dict(params),
+                                  user_source_info()))
+        return [GraphTracer(self, v.aval, v) for v in out_vars]
+
+    def to_graph(self, in_tracers: list[GraphTracer], outs: list) -> Graph:
+        outvars = [self.to_var(o) for o in outs]
+        used = {v for e in self.eqns for v in e.inputs} | set(outvars)
+        consts = {v: c for v, c in self.consts.items() if v in used}
+        return Graph([t.var for t in in_tracers], outvars, list(self.eqns), consts)
+
+
+_trace_stack: list[Trace] = [EvalTrace()]
+
+
+def current_trace() -> Trace:
+    return _trace_stack[-1]
+
+
+class new_trace:
+    """Context manager: ``with new_trace(GraphTrace()) as trace: ...``."""
+
+    def __init__(self, trace: Trace):
+        self.trace = trace
+
+    def __enter__(self) -> Trace:
+        _trace_stack.append(self.trace)
+        return self.trace
+
+    def __exit__(self, *exc):
+        popped = _trace_stack.pop()
+        assert popped is self.trace, "trace stack out of order"
+        return False
+
+
+def trace_to_graph(fun: Callable, in_avals: list[ShapedArray]) -> tuple[Graph, list]:
+    """Traces ``fun(*tracers)`` (flat inputs and outputs) into a Graph.
+
+    Returns the graph and the flat Python outputs (tracers or constants).
+    """
+    with new_trace(GraphTrace()) as trace:
+        tracers = [trace.new_arg(aval) for aval in in_avals]
+        outs = fun(*tracers)
+        graph = trace.to_graph(tracers, outs)
+    return graph, outs

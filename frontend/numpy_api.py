@@ -1,0 +1,238 @@
+"""The NumPy layer (``hlox.numpy``): NumPy's API over hlox's primitives.
+
+What it adds to :mod:`hlox.frontend.lax`: NumPy broadcasting and JAX's type
+promotion (see :mod:`hlox.frontend.dtypes`: Python scalars are weak, so
+``float32_array * 2.0`` stays float32). Works on traced values inside
+``hlox.jit`` and on NumPy arrays outside (each op then compiles and runs on
+the CPU backend).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from hlox.frontend import dtypes, lax
+from hlox.frontend.core import (ShapedArray, Tracer, current_trace, get_aval, shape_error)
+
+# dtypes, usable as ``dtype=hlox.numpy.float32`` and ``hlox.numpy.float32(1.0)``
+bool_ = np.bool_
+int8, int16, int32, int64 = np.int8, np.int16, np.int32, np.int64
+uint8, uint16, uint32, uint64 = np.uint8, np.uint16, np.uint32, np.uint64
+float16, float32, float64 = np.float16, np.float32, np.float64
+bfloat16 = dtypes.bfloat16.type
+
+ndarray = np.ndarray
+
+__all__ = [
+    "add", "subtract", "multiply", "divide", "true_divide", "negative", "exp", "maximum",
+    "matmul", "power", "asarray", "array", "astype", "reshape", "transpose", "broadcast_to",
+    "result_type", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+    "uint64", "float16", "float32", "float64", "bfloat16", "ndarray",
+]
+
+
+# ---------------------------------------------------------------------------
+# Conversion, promotion and broadcasting
+# ---------------------------------------------------------------------------
+
+
+def _is_array(x: Any) -> bool:
+    return isinstance(x, (Tracer, np.ndarray, np.generic))
+
+
+def _check_arraylike(name: str, x: Any) -> None:
+    if not (_is_array(x) or isinstance(x, (bool, int, float))):
+        raise TypeError(f"hlox.numpy.{name}: expected an array or a Python scalar, "
+                        f"got {type(x).__name__}")
+
+
+def _convert(x: Any, dtype: np.dtype, weak: bool = False) -> Any:
+    """``x`` with element type ``dtype`` (a convert op only for traced values)."""
+    aval = get_aval(x)
+    if isinstance(x, Tracer):
+        if aval.dtype == dtype:
+            return x
+        return lax.convert_element_type(x, dtype, weak_type=weak)
+    # A concrete value (Python scalar or NumPy array) becomes a constant.
+    return current_trace_constant(np.asarray(x, dtype=dtype), weak)
+
+
+def current_trace_constant(value: np.ndarray, weak: bool) -> Any:
+    """A constant in the current trace (keeps the weak flag of Python scalars)."""
+    trace = current_trace()
+    const = getattr(trace, "constant", None)
+    return const(value, weak) if const is not None else value
+
+
+def result_type(*args: Any) -> np.dtype:
+    """The dtype hlox.numpy gives an operation on ``args`` (JAX's promotion)."""
+    return dtypes.result_type(*((get_aval(a).dtype, get_aval(a).weak_type) for a in args))[0]
+
+
+def _promote(name: str, *args: Any, inexact: bool = False) -> list:
+    for a in args:
+        _check_arraylike(name, a)
+    avals = [get_aval(a) for a in args]
+    dtype, weak = dtypes.result_type(*((a.dtype, a.weak_type) for a in avals))
+    if inexact and not dtypes.is_float(dtype):
+        dtype = dtypes.DEFAULT_FLOAT
+    return [_convert(a, dtype, weak and av.weak_type) for a, av in zip(args, avals)]
+
+
+def _broadcast_shapes(name: str, *avals: ShapedArray) -> tuple[int, ...]:
+    ndim = max(a.ndim for a in avals)
+    shape = []
+    for i in range(ndim):
+        sizes = {a.shape[i - ndim + a.ndim] for a in avals if i - ndim + a.ndim >= 0}
+        sizes.discard(1)
+        if len(sizes) > 1:
+            raise shape_error(name, "shapes cannot be broadcast together", *avals)
+        shape.append(sizes.pop() if sizes else 1)
+    return tuple(shape)
+
+
+def _broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+    aval = get_aval(x)
+    if aval.shape == shape:
+        return x
+    lead = len(shape) - aval.ndim
+    return lax.broadcast_in_dim(x, shape, tuple(range(lead, len(shape))))
+
+
+def _elementwise(name: str, fn, *args: Any, inexact: bool = False) -> Any:
+    args = _promote(name, *args, inexact=inexact)
+    shape = _broadcast_shapes(name, *(get_aval(a) for a in args))
+    return fn(*(_broadcast_to(a, shape) for a in args))
+
+
+# ---------------------------------------------------------------------------
+# Elementwise functions
+# ---------------------------------------------------------------------------
+
+
+def add(x, y): return _elementwise("add", lax.add, x, y)
+def subtract(x, y): return _elementwise("subtract", lax.sub, x, y)
+def multiply(x, y): return _elementwise("multiply", lax.mul, x, y)
+def maximum(x, y): return _elementwise("maximum", lax.max, x, y)
+def negative(x): return _elementwise("negative", lax.neg, x)
+def exp(x): return _elementwise("exp", lax.exp, x, inexact=True)
+
+
+def divide(x, y):
+    """True division: integer operands are promoted to float (as jax.numpy)."""
+    return _elementwise("divide", lax.div, x, y, inexact=True)
+
+
+true_divide = divide
+
+
+def power(x, y):
+    """``x ** y`` for a Python int ``y`` (repeated multiplication)."""
+    if isinstance(y, bool) or not isinstance(y, (int, np.integer)):
+        raise NotImplementedError(
+            "hlox.numpy.power: only Python integer exponents are supported yet "
+            f"(got {type(y).__name__}); a pow primitive is future work")
+    y = int(y)
+    (x,) = _promote("power", x)
+    if y < 0:
+        return divide(1, power(x, -y))
+    result, base = None, x
+    while y:
+        if y & 1:
+            result = base if result is None else lax.mul(result, base)
+        y >>= 1
+        if y:
+            base = lax.mul(base, base)
+    if result is None:  # x ** 0
+        aval = get_aval(x)
+        one = current_trace_constant(np.ones((), aval.dtype), aval.weak_type)
+        return _broadcast_to(one, aval.shape)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Linear algebra
+# ---------------------------------------------------------------------------
+
+
+def matmul(a, b):
+    """NumPy's matmul: 1-D operands are vectors, leading dimensions broadcast."""
+    a, b = _promote("matmul", a, b)
+    av, bv = get_aval(a), get_aval(b)
+    if av.ndim == 0 or bv.ndim == 0:
+        raise shape_error("matmul", "operands must be at least 1-D (use * for scalars)", av, bv)
+    if av.ndim == 1 and bv.ndim == 1:
+        if av.shape != bv.shape:
+            raise shape_error("matmul", f"vector sizes differ ({av.shape[0]} vs {bv.shape[0]})",
+                              av, bv)
+        return lax.dot_general(a, b, (((0,), (0,)), ((), ())))
+    a2 = lax.reshape(a, (1,) + av.shape) if av.ndim == 1 else a
+    b2 = lax.reshape(b, bv.shape + (1,)) if bv.ndim == 1 else b
+    a2v, b2v = get_aval(a2), get_aval(b2)
+    if a2v.shape[-1] != b2v.shape[-2]:
+        raise shape_error("matmul", f"contracting dimensions differ: {a2v.shape[-1]} (last of "
+                          f"lhs) vs {b2v.shape[-2]} (second to last of rhs)", av, bv)
+    batch = _broadcast_shapes("matmul", ShapedArray(a2v.shape[:-2], a2v.dtype),
+                              ShapedArray(b2v.shape[:-2], b2v.dtype))
+    a2 = _broadcast_to(a2, batch + a2v.shape[-2:])
+    b2 = _broadcast_to(b2, batch + b2v.shape[-2:])
+    nb = len(batch)
+    out = lax.dot_general(a2, b2, (((nb + 1,), (nb,)), (tuple(range(nb)), tuple(range(nb)))))
+    out_shape = get_aval(out).shape
+    if av.ndim == 1:
+        out_shape = out_shape[:-2] + out_shape[-1:]
+    if bv.ndim == 1:
+        out_shape = out_shape[:-1]
+    return out if out_shape == get_aval(out).shape else lax.reshape(out, out_shape)
+
+
+# ---------------------------------------------------------------------------
+# Creation, conversion and shapes
+# ---------------------------------------------------------------------------
+
+
+def asarray(x, dtype=None):
+    """``x`` as an array (a NumPy array of hlox's dtype, or the traced value)."""
+    _check_arraylike("asarray", x)
+    if isinstance(x, Tracer):
+        return x if dtype is None else astype(x, dtype)
+    aval = get_aval(x)
+    return np.asarray(x, dtype=aval.dtype if dtype is None else dtypes.canonicalize(dtype))
+
+
+array = asarray
+
+
+def astype(x, dtype):
+    dtype = dtypes.canonicalize(dtype)
+    return _convert(x, dtype) if isinstance(x, Tracer) else np.asarray(x, dtype=dtype)
+
+
+def reshape(x, shape: int | Sequence[int]):
+    aval = get_aval(x)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+    if shape.count(-1) > 1:
+        raise shape_error("reshape", f"can only infer one dimension, got {shape}", aval)
+    if -1 in shape:
+        known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
+        if known == 0 or aval.size % known:
+            raise shape_error("reshape", f"cannot reshape {aval.size} elements to {shape}", aval)
+        shape = tuple(aval.size // known if d == -1 else d for d in shape)
+    return x if shape == aval.shape else lax.reshape(x, shape)
+
+
+def transpose(x, axes: Sequence[int] | None = None):
+    aval = get_aval(x)
+    axes = tuple(reversed(range(aval.ndim))) if axes is None else \
+        tuple(int(a) % aval.ndim if aval.ndim else int(a) for a in axes)
+    return x if axes == tuple(range(aval.ndim)) else lax.transpose(x, axes)
+
+
+def broadcast_to(x, shape: Sequence[int]):
+    shape = tuple(int(d) for d in shape)
+    aval = get_aval(x)
+    if _broadcast_shapes("broadcast_to", aval, ShapedArray(shape, aval.dtype)) != shape:
+        raise shape_error("broadcast_to", f"cannot broadcast to {shape}", aval)
+    return _broadcast_to(x, shape)

@@ -1,0 +1,116 @@
+//===- StablehloLegalizeToLinalg.cpp - the pass ---------------------------===//
+//
+// hlox-stablehlo-legalize-to-linalg: a dialect conversion whose patterns come
+// from one file per op family (see LegalizeToLinalg.h). Before converting,
+// the pass checks what it can handle and reports anything else as an error
+// naming the op, at the op's location.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/native/LegalizeToLinalg.h"
+#include "passes/native/Passes.h"
+
+#include "dialects/stablehlo/StablehloOps.h"
+
+#include "llvm/ADT/DenseSet.h"
+
+namespace hlox {
+#define GEN_PASS_DEF_STABLEHLOLEGALIZETOLINALG
+#include "passes/Passes.h.inc"
+} // namespace hlox
+
+using namespace mlir;
+
+namespace hlox::linalg_lowering {
+
+Value emptyLike(OpBuilder &b, Location loc, RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+}
+
+llvm::SmallVector<utils::IteratorType> parallelIterators(int64_t rank) {
+  return llvm::SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
+}
+
+} // namespace hlox::linalg_lowering
+
+namespace {
+
+bool isSupportedElementType(Type type) {
+  return isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(type) ||
+         type.isSignlessInteger();
+}
+
+/// Reports the first type of `op` the lowering cannot handle; true if any.
+bool reportUnsupportedType(Operation *op) {
+  auto check = [&](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor) {
+      op->emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op->getName()
+                      << "' has a non-ranked-tensor type " << type
+                      << ", which is not supported yet";
+      return true;
+    }
+    if (!tensor.hasStaticShape()) {
+      op->emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op->getName()
+                      << "' has the dynamically shaped type " << type
+                      << "; only static shapes are supported yet";
+      return true;
+    }
+    if (!isSupportedElementType(tensor.getElementType())) {
+      op->emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op->getName()
+                      << "' has element type " << tensor.getElementType()
+                      << "; only f16, bf16, f32, f64 and signless integers are "
+                         "supported yet";
+      return true;
+    }
+    return false;
+  };
+  for (Type t : op->getOperandTypes())
+    if (check(t))
+      return true;
+  for (Type t : op->getResultTypes())
+    if (check(t))
+      return true;
+  return false;
+}
+
+struct StablehloLegalizeToLinalg
+    : hlox::impl::StablehloLegalizeToLinalgBase<StablehloLegalizeToLinalg> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    hlox::linalg_lowering::populateElementwisePatterns(patterns);
+    hlox::linalg_lowering::populateConstantPatterns(patterns);
+    hlox::linalg_lowering::populateShapePatterns(patterns);
+    hlox::linalg_lowering::populateDotGeneralPatterns(patterns);
+
+    // What the patterns can lower, to name everything else up front.
+    llvm::DenseSet<OperationName> lowered;
+    for (const auto &pattern : patterns.getNativePatterns())
+      if (std::optional<OperationName> root = pattern->getRootKind())
+        lowered.insert(*root);
+
+    bool failedCheck = false;
+    getOperation()->walk([&](Operation *op) {
+      Dialect *dialect = op->getDialect();
+      if (!dialect || dialect->getNamespace() != "stablehlo")
+        return;
+      if (!lowered.contains(op->getName())) {
+        op->emitError() << "hlox-stablehlo-legalize-to-linalg: no lowering for '"
+                        << op->getName() << "' yet";
+        failedCheck = true;
+        return;
+      }
+      failedCheck |= reportUnsupportedType(op);
+    });
+    if (failedCheck)
+      return signalPassFailure();
+
+    ConversionTarget target(*context);
+    target.addIllegalDialect<stablehlo::StableHLODialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,26 @@
+// RUN: not hlox-opt %s --split-input-file --hlox-stablehlo-legalize-to-linalg 2>&1 | FileCheck %s
+
+// An op without a lowering is an error naming the op, at its location; the
+// pass fails cleanly (exit status 1, no abort).
+
+func.func @no_lowering(%a: tensor<4xf32>) -> tensor<4xi1> {
+  // CHECK: errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: no lowering for 'stablehlo.compare' yet
+  %0 = stablehlo.compare GT, %a, %a, FLOAT : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @unsigned(%a: tensor<4xui32>) -> tensor<4xui32> {
+  // CHECK: errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.add' has element type 'ui32'; only f16, bf16, f32, f64 and signless integers are supported yet
+  %0 = stablehlo.add %a, %a : tensor<4xui32>
+  return %0 : tensor<4xui32>
+}
+
+// -----
+
+func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
+  // CHECK: errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.add' has the dynamically shaped type 'tensor<?xf32>'; only static shapes are supported yet
+  %0 = stablehlo.add %a, %a : tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

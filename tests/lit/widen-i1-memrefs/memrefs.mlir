@@ -1,0 +1,35 @@
+// RUN: hlox-opt %s --hlox-widen-i1-memrefs | FileCheck %s
+
+// Booleans in memory are bytes: i1 memrefs become i8, loads truncate, stores
+// extend, globals get 0/1 bytes, signatures follow.
+
+// CHECK: memref.global "private" constant @mask : memref<3xi8> = dense<[1, 0, 1]>
+memref.global "private" constant @mask : memref<3xi1> = dense<[true, false, true]>
+
+// CHECK-LABEL: func.func @copy_not(%{{.*}}: memref<3xi8>, %{{.*}}: memref<3xi8>)
+func.func @copy_not(%in: memref<3xi1>, %out: memref<3xi1>) {
+  %c0 = arith.constant 0 : index
+  %true = arith.constant true
+  // CHECK: %[[G:.*]] = memref.get_global @mask : memref<3xi8>
+  %g = memref.get_global @mask : memref<3xi1>
+  // CHECK: %[[A:.*]] = memref.alloc() : memref<3xi8>
+  %a = memref.alloc() : memref<3xi1>
+  // CHECK: memref.copy %[[G]], %[[A]] : memref<3xi8> to memref<3xi8>
+  memref.copy %g, %a : memref<3xi1> to memref<3xi1>
+  // CHECK: %[[BYTE:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<3xi8>
+  // CHECK: %[[BIT:.*]] = arith.trunci %[[BYTE]] : i8 to i1
+  %x = memref.load %in[%c0] : memref<3xi1>
+  // CHECK: %[[NOT:.*]] = arith.xori %[[BIT]], %{{.*}} : i1
+  %y = arith.xori %x, %true : i1
+  // CHECK: %[[OUT:.*]] = arith.extui %[[NOT]] : i1 to i8
+  // CHECK: memref.store %[[OUT]], %{{.*}}[%{{.*}}] : memref<3xi8>
+  memref.store %y, %out[%c0] : memref<3xi1>
+  // CHECK: memref.dealloc %[[A]] : memref<3xi8>
+  memref.dealloc %a : memref<3xi1>
+  return
+}
+
+// CHECK-LABEL: func.func @untouched(%{{.*}}: memref<2xf32>)
+func.func @untouched(%m: memref<2xf32>) {
+  return
+}

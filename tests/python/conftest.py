@@ -1,0 +1,52 @@
+"""Shared helpers for hlox's Python tests: tolerances and random inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hlox
+
+# Stated tolerances per dtype, for results compared with NumPy.
+# Elementwise arithmetic is exact up to rounding; exp and matmul (different
+# summation order / libm) may differ by a few ulps.
+TOLERANCES = {
+    np.dtype(np.float16): dict(rtol=2e-3, atol=1e-3),
+    np.dtype(np.float32): dict(rtol=2e-6, atol=1e-6),
+    np.dtype(np.float64): dict(rtol=1e-13, atol=1e-13),
+}
+MATMUL_TOLERANCES = {
+    np.dtype(np.float32): dict(rtol=1e-5, atol=1e-5),
+    np.dtype(np.float64): dict(rtol=1e-12, atol=1e-12),
+}
+
+
+def assert_close(actual, expected, tolerances=None):
+    """Same dtype and shape, values within the dtype's stated tolerance."""
+    actual = np.asarray(actual)
+    expected = np.asarray(expected)
+    assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype)
+    assert actual.shape == expected.shape, (actual.shape, expected.shape)
+    tol = (tolerances or TOLERANCES).get(actual.dtype)
+    if tol is None:  # integers and bool: exact
+        np.testing.assert_array_equal(actual, expected)
+    else:
+        np.testing.assert_allclose(actual, expected, **tol)
+
+
+def rand(shape, dtype=np.float32, seed=0, low=-2.0, high=2.0):
+    rng = np.random.default_rng(seed)
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return rng.uniform(low, high, size=shape).astype(dtype)
+    if dtype == np.bool_:
+        return rng.integers(0, 2, size=shape).astype(bool)
+    return rng.integers(-5, 6, size=shape).astype(dtype)
+
+
+@pytest.fixture
+def dump_dir(tmp_path):
+    """Points hlox.config.dump_dir at a fresh folder for one test."""
+    hlox.config.dump_dir = tmp_path / "dumps"
+    yield tmp_path / "dumps"
+    hlox.config.reset()
