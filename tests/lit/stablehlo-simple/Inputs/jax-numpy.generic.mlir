@@ -92,104 +92,104 @@
 
 // -----
 "builtin.module"() <{sym_name = "jit__lambda"}> ({
-  "func.func"() <{arg_attrs = [], function_type = () -> (tensor<3x4xf32>, tensor<3x4xf32>, tensor<3x4xcomplex<f32>>, tensor<3x4xcomplex<f32>>, tensor<3x4xcomplex<f32>>, tensor<3x4xcomplex<f32>>, tensor<3x4xf32>, tensor<3x4xf32>), res_attrs = [{jax.result_info = "result[0]"}, {jax.result_info = "result[1]"}, {jax.result_info = "result[2]"}, {jax.result_info = "result[3]"}, {jax.result_info = "result[4]"}, {jax.result_info = "result[5]"}, {jax.result_info = "result[6]"}, {jax.result_info = "result[7]"}], sym_name = "main", sym_visibility = "public"}> ({
-    %3 = "stablehlo.constant"() <{value = dense<[[(-2.000000e+00,5.000000e-01), (-1.63636351,5.000000e-01), (-1.27272725,5.000000e-01), (-0.909090936,5.000000e-01)], [(-0.545454502,5.000000e-01), (-0.181818068,5.000000e-01), (0.181818247,5.000000e-01), (0.545454562,5.000000e-01)], [(0.909090995,5.000000e-01), (1.27272749,5.000000e-01), (1.63636374,5.000000e-01), (2.000000e+00,5.000000e-01)]]> : tensor<3x4xcomplex<f32>>}> : () -> tensor<3x4xcomplex<f32>>
-    %4 = "stablehlo.abs"(%3) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    %5 = "func.call"(%3) <{callee = @angle}> : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    %6 = "stablehlo.real"(%3) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    %7 = "stablehlo.imag"(%3) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    %8 = "stablehlo.negate"(%7) : (tensor<3x4xf32>) -> tensor<3x4xf32>
-    %9 = "stablehlo.complex"(%6, %8) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xcomplex<f32>>
-    %10 = "stablehlo.multiply"(%3, %3) : (tensor<3x4xcomplex<f32>>, tensor<3x4xcomplex<f32>>) -> tensor<3x4xcomplex<f32>>
-    %11 = "stablehlo.exponential"(%3) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xcomplex<f32>>
-    %12 = "stablehlo.sqrt"(%3) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xcomplex<f32>>
-    %13 = "stablehlo.real"(%3) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    %14 = "stablehlo.imag"(%3) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    "func.return"(%4, %5, %9, %10, %11, %12, %13, %14) : (tensor<3x4xf32>, tensor<3x4xf32>, tensor<3x4xcomplex<f32>>, tensor<3x4xcomplex<f32>>, tensor<3x4xcomplex<f32>>, tensor<3x4xcomplex<f32>>, tensor<3x4xf32>, tensor<3x4xf32>) -> ()
+  "func.func"() <{arg_attrs = [{}], function_type = (tensor<4xcomplex<f32>>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>, tensor<4xf32>, tensor<4xf32>), res_attrs = [{jax.result_info = "result[0]"}, {jax.result_info = "result[1]"}, {jax.result_info = "result[2]"}, {jax.result_info = "result[3]"}, {jax.result_info = "result[4]"}, {jax.result_info = "result[5]"}, {jax.result_info = "result[6]"}, {jax.result_info = "result[7]"}], sym_name = "main", sym_visibility = "public"}> ({
+  ^bb0(%arg1: tensor<4xcomplex<f32>>):
+    %3 = "stablehlo.abs"(%arg1) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    %4 = "func.call"(%arg1) <{callee = @angle}> : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    %5 = "stablehlo.real"(%arg1) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    %6 = "stablehlo.imag"(%arg1) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    %7 = "stablehlo.negate"(%6) : (tensor<4xf32>) -> tensor<4xf32>
+    %8 = "stablehlo.complex"(%5, %7) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xcomplex<f32>>
+    %9 = "stablehlo.multiply"(%arg1, %arg1) : (tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>>
+    %10 = "stablehlo.exponential"(%arg1) : (tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>>
+    %11 = "stablehlo.sqrt"(%arg1) : (tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>>
+    %12 = "stablehlo.real"(%arg1) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    %13 = "stablehlo.imag"(%arg1) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    "func.return"(%3, %4, %8, %9, %10, %11, %12, %13) : (tensor<4xf32>, tensor<4xf32>, tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>, tensor<4xf32>, tensor<4xf32>) -> ()
   }) : () -> ()
-  "func.func"() <{arg_attrs = [{}], function_type = (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>, res_attrs = [{}], sym_name = "angle", sym_visibility = "private"}> ({
-  ^bb0(%arg0: tensor<3x4xcomplex<f32>>):
-    %0 = "stablehlo.real"(%arg0) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    %1 = "stablehlo.imag"(%arg0) : (tensor<3x4xcomplex<f32>>) -> tensor<3x4xf32>
-    %2 = "stablehlo.atan2"(%1, %0) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
-    "func.return"(%2) : (tensor<3x4xf32>) -> ()
+  "func.func"() <{arg_attrs = [{}], function_type = (tensor<4xcomplex<f32>>) -> tensor<4xf32>, res_attrs = [{}], sym_name = "angle", sym_visibility = "private"}> ({
+  ^bb0(%arg0: tensor<4xcomplex<f32>>):
+    %0 = "stablehlo.real"(%arg0) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    %1 = "stablehlo.imag"(%arg0) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    %2 = "stablehlo.atan2"(%1, %0) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    "func.return"(%2) : (tensor<4xf32>) -> ()
   }) : () -> ()
 }) {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} : () -> ()
 
 // -----
 "builtin.module"() <{sym_name = "jit__lambda"}> ({
-  "func.func"() <{arg_attrs = [], function_type = () -> (tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xui8>), res_attrs = [{jax.result_info = "result[0]"}, {jax.result_info = "result[1]"}, {jax.result_info = "result[2]"}, {jax.result_info = "result[3]"}, {jax.result_info = "result[4]"}, {jax.result_info = "result[5]"}, {jax.result_info = "result[6]"}, {jax.result_info = "result[7]"}], sym_name = "main", sym_visibility = "public"}> ({
-    %40 = "stablehlo.constant"() <{value = dense<[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]> : tensor<3x4xi32>}> : () -> tensor<3x4xi32>
-    %41 = "stablehlo.constant"() <{value = dense<[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]> : tensor<3x4xui8>}> : () -> tensor<3x4xui8>
+  "func.func"() <{arg_attrs = [{}], function_type = (tensor<4xi32>) -> (tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xui8>), res_attrs = [{jax.result_info = "result[0]"}, {jax.result_info = "result[1]"}, {jax.result_info = "result[2]"}, {jax.result_info = "result[3]"}, {jax.result_info = "result[4]"}, {jax.result_info = "result[5]"}, {jax.result_info = "result[6]"}, {jax.result_info = "result[7]"}], sym_name = "main", sym_visibility = "public"}> ({
+  ^bb0(%arg10: tensor<4xi32>):
+    %40 = "stablehlo.constant"() <{value = dense<3> : tensor<i32>}> : () -> tensor<i32>
+    %41 = "func.call"(%arg10, %40) <{callee = @floor_divide}> : (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>
     %42 = "stablehlo.constant"() <{value = dense<3> : tensor<i32>}> : () -> tensor<i32>
-    %43 = "func.call"(%40, %42) <{callee = @floor_divide}> : (tensor<3x4xi32>, tensor<i32>) -> tensor<3x4xi32>
-    %44 = "stablehlo.constant"() <{value = dense<3> : tensor<i32>}> : () -> tensor<i32>
-    %45 = "func.call"(%40, %44) <{callee = @remainder}> : (tensor<3x4xi32>, tensor<i32>) -> tensor<3x4xi32>
-    %46 = "stablehlo.multiply"(%40, %40) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    %47 = "stablehlo.constant"() <{value = dense<1> : tensor<i32>}> : () -> tensor<i32>
-    %48 = "stablehlo.broadcast_in_dim"(%47) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %49 = "stablehlo.shift_left"(%40, %48) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    %50 = "stablehlo.constant"() <{value = dense<1> : tensor<i32>}> : () -> tensor<i32>
-    %51 = "stablehlo.broadcast_in_dim"(%50) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %52 = "stablehlo.shift_right_arithmetic"(%40, %51) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    %53 = "stablehlo.not"(%40) : (tensor<3x4xi32>) -> tensor<3x4xi32>
-    %54 = "stablehlo.negate"(%40) : (tensor<3x4xi32>) -> tensor<3x4xi32>
-    %55 = "stablehlo.abs"(%54) : (tensor<3x4xi32>) -> tensor<3x4xi32>
-    %56 = "stablehlo.constant"() <{value = dense<2> : tensor<ui8>}> : () -> tensor<ui8>
-    %57 = "stablehlo.broadcast_in_dim"(%56) <{broadcast_dimensions = array<i64>}> : (tensor<ui8>) -> tensor<3x4xui8>
-    %58 = "stablehlo.shift_right_logical"(%41, %57) : (tensor<3x4xui8>, tensor<3x4xui8>) -> tensor<3x4xui8>
-    "func.return"(%43, %45, %46, %49, %52, %53, %55, %58) : (tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xi32>, tensor<3x4xui8>) -> ()
+    %43 = "func.call"(%arg10, %42) <{callee = @remainder}> : (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>
+    %44 = "stablehlo.multiply"(%arg10, %arg10) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %45 = "stablehlo.constant"() <{value = dense<1> : tensor<i32>}> : () -> tensor<i32>
+    %46 = "stablehlo.broadcast_in_dim"(%45) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %47 = "stablehlo.shift_left"(%arg10, %46) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %48 = "stablehlo.constant"() <{value = dense<1> : tensor<i32>}> : () -> tensor<i32>
+    %49 = "stablehlo.broadcast_in_dim"(%48) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %50 = "stablehlo.shift_right_arithmetic"(%arg10, %49) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %51 = "stablehlo.not"(%arg10) : (tensor<4xi32>) -> tensor<4xi32>
+    %52 = "stablehlo.negate"(%arg10) : (tensor<4xi32>) -> tensor<4xi32>
+    %53 = "stablehlo.abs"(%52) : (tensor<4xi32>) -> tensor<4xi32>
+    %54 = "stablehlo.convert"(%arg10) : (tensor<4xi32>) -> tensor<4xui8>
+    %55 = "stablehlo.constant"() <{value = dense<2> : tensor<ui8>}> : () -> tensor<ui8>
+    %56 = "stablehlo.broadcast_in_dim"(%55) <{broadcast_dimensions = array<i64>}> : (tensor<ui8>) -> tensor<4xui8>
+    %57 = "stablehlo.shift_right_logical"(%54, %56) : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+    "func.return"(%41, %43, %44, %47, %50, %51, %53, %57) : (tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xui8>) -> ()
   }) : () -> ()
-  "func.func"() <{arg_attrs = [{}, {}], function_type = (tensor<3x4xi32>, tensor<i32>) -> tensor<3x4xi32>, res_attrs = [{}], sym_name = "floor_divide", sym_visibility = "private"}> ({
-  ^bb0(%arg8: tensor<3x4xi32>, %arg9: tensor<i32>):
+  "func.func"() <{arg_attrs = [{}, {}], function_type = (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>, res_attrs = [{}], sym_name = "floor_divide", sym_visibility = "private"}> ({
+  ^bb0(%arg8: tensor<4xi32>, %arg9: tensor<i32>):
     %23 = "stablehlo.convert"(%arg9) : (tensor<i32>) -> tensor<i32>
-    %24 = "stablehlo.broadcast_in_dim"(%23) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %25 = "stablehlo.divide"(%arg8, %24) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    %26 = "stablehlo.sign"(%arg8) : (tensor<3x4xi32>) -> tensor<3x4xi32>
+    %24 = "stablehlo.broadcast_in_dim"(%23) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %25 = "stablehlo.divide"(%arg8, %24) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %26 = "stablehlo.sign"(%arg8) : (tensor<4xi32>) -> tensor<4xi32>
     %27 = "stablehlo.sign"(%23) : (tensor<i32>) -> tensor<i32>
-    %28 = "stablehlo.broadcast_in_dim"(%27) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %29 = "stablehlo.compare"(%26, %28) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi1>
-    %30 = "stablehlo.broadcast_in_dim"(%23) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %31 = "stablehlo.remainder"(%arg8, %30) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
+    %28 = "stablehlo.broadcast_in_dim"(%27) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %29 = "stablehlo.compare"(%26, %28) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+    %30 = "stablehlo.broadcast_in_dim"(%23) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %31 = "stablehlo.remainder"(%arg8, %30) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
     %32 = "stablehlo.constant"() <{value = dense<0> : tensor<i32>}> : () -> tensor<i32>
-    %33 = "stablehlo.broadcast_in_dim"(%32) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %34 = "stablehlo.compare"(%31, %33) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi1>
-    %35 = "stablehlo.and"(%29, %34) : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
+    %33 = "stablehlo.broadcast_in_dim"(%32) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %34 = "stablehlo.compare"(%31, %33) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+    %35 = "stablehlo.and"(%29, %34) : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
     %36 = "stablehlo.constant"() <{value = dense<1> : tensor<i32>}> : () -> tensor<i32>
-    %37 = "stablehlo.broadcast_in_dim"(%36) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %38 = "stablehlo.subtract"(%25, %37) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    %39 = "func.call"(%35, %38, %25) <{callee = @_where}> : (tensor<3x4xi1>, tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    "func.return"(%39) : (tensor<3x4xi32>) -> ()
+    %37 = "stablehlo.broadcast_in_dim"(%36) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %38 = "stablehlo.subtract"(%25, %37) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %39 = "func.call"(%35, %38, %25) <{callee = @_where}> : (tensor<4xi1>, tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    "func.return"(%39) : (tensor<4xi32>) -> ()
   }) : () -> ()
-  "func.func"() <{arg_attrs = [{}, {}, {}], function_type = (tensor<3x4xi1>, tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>, res_attrs = [{}], sym_name = "_where", sym_visibility = "private"}> ({
-  ^bb0(%arg5: tensor<3x4xi1>, %arg6: tensor<3x4xi32>, %arg7: tensor<3x4xi32>):
-    %22 = "stablehlo.select"(%arg5, %arg6, %arg7) : (tensor<3x4xi1>, tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    "func.return"(%22) : (tensor<3x4xi32>) -> ()
+  "func.func"() <{arg_attrs = [{}, {}, {}], function_type = (tensor<4xi1>, tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>, res_attrs = [{}], sym_name = "_where", sym_visibility = "private"}> ({
+  ^bb0(%arg5: tensor<4xi1>, %arg6: tensor<4xi32>, %arg7: tensor<4xi32>):
+    %22 = "stablehlo.select"(%arg5, %arg6, %arg7) : (tensor<4xi1>, tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    "func.return"(%22) : (tensor<4xi32>) -> ()
   }) : () -> ()
-  "func.func"() <{arg_attrs = [{}, {}], function_type = (tensor<3x4xi32>, tensor<i32>) -> tensor<3x4xi32>, res_attrs = [{}], sym_name = "remainder", sym_visibility = "private"}> ({
-  ^bb0(%arg3: tensor<3x4xi32>, %arg4: tensor<i32>):
+  "func.func"() <{arg_attrs = [{}, {}], function_type = (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>, res_attrs = [{}], sym_name = "remainder", sym_visibility = "private"}> ({
+  ^bb0(%arg3: tensor<4xi32>, %arg4: tensor<i32>):
     %1 = "stablehlo.convert"(%arg4) : (tensor<i32>) -> tensor<i32>
     %2 = "stablehlo.constant"() <{value = dense<0> : tensor<i32>}> : () -> tensor<i32>
     %3 = "stablehlo.compare"(%1, %2) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction EQ>}> : (tensor<i32>, tensor<i32>) -> tensor<i1>
     %4 = "stablehlo.constant"() <{value = dense<1> : tensor<i32>}> : () -> tensor<i32>
     %5 = "func.call"(%3, %4, %1) <{callee = @_where_0}> : (tensor<i1>, tensor<i32>, tensor<i32>) -> tensor<i32>
-    %6 = "stablehlo.broadcast_in_dim"(%5) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %7 = "stablehlo.remainder"(%arg3, %6) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
+    %6 = "stablehlo.broadcast_in_dim"(%5) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %7 = "stablehlo.remainder"(%arg3, %6) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
     %8 = "stablehlo.constant"() <{value = dense<0> : tensor<i32>}> : () -> tensor<i32>
-    %9 = "stablehlo.broadcast_in_dim"(%8) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %10 = "stablehlo.compare"(%7, %9) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi1>
+    %9 = "stablehlo.broadcast_in_dim"(%8) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %10 = "stablehlo.compare"(%7, %9) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
     %11 = "stablehlo.constant"() <{value = dense<0> : tensor<i32>}> : () -> tensor<i32>
-    %12 = "stablehlo.broadcast_in_dim"(%11) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %13 = "stablehlo.compare"(%7, %12) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction LT>}> : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi1>
+    %12 = "stablehlo.broadcast_in_dim"(%11) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %13 = "stablehlo.compare"(%7, %12) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction LT>}> : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
     %14 = "stablehlo.constant"() <{value = dense<0> : tensor<i32>}> : () -> tensor<i32>
     %15 = "stablehlo.compare"(%5, %14) <{compare_type = #stablehlo<comparison_type SIGNED>, comparison_direction = #stablehlo<comparison_direction LT>}> : (tensor<i32>, tensor<i32>) -> tensor<i1>
-    %16 = "stablehlo.broadcast_in_dim"(%15) <{broadcast_dimensions = array<i64>}> : (tensor<i1>) -> tensor<3x4xi1>
-    %17 = "stablehlo.compare"(%13, %16) <{compare_type = #stablehlo<comparison_type UNSIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
-    %18 = "stablehlo.and"(%17, %10) : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
-    %19 = "stablehlo.broadcast_in_dim"(%5) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<3x4xi32>
-    %20 = "stablehlo.add"(%7, %19) : (tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    %21 = "stablehlo.select"(%18, %20, %7) : (tensor<3x4xi1>, tensor<3x4xi32>, tensor<3x4xi32>) -> tensor<3x4xi32>
-    "func.return"(%21) : (tensor<3x4xi32>) -> ()
+    %16 = "stablehlo.broadcast_in_dim"(%15) <{broadcast_dimensions = array<i64>}> : (tensor<i1>) -> tensor<4xi1>
+    %17 = "stablehlo.compare"(%13, %16) <{compare_type = #stablehlo<comparison_type UNSIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+    %18 = "stablehlo.and"(%17, %10) : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+    %19 = "stablehlo.broadcast_in_dim"(%5) <{broadcast_dimensions = array<i64>}> : (tensor<i32>) -> tensor<4xi32>
+    %20 = "stablehlo.add"(%7, %19) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %21 = "stablehlo.select"(%18, %20, %7) : (tensor<4xi1>, tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    "func.return"(%21) : (tensor<4xi32>) -> ()
   }) : () -> ()
   "func.func"() <{arg_attrs = [{}, {}, {}], function_type = (tensor<i1>, tensor<i32>, tensor<i32>) -> tensor<i32>, res_attrs = [{}], sym_name = "_where_0", sym_visibility = "private"}> ({
   ^bb0(%arg0: tensor<i1>, %arg1: tensor<i32>, %arg2: tensor<i32>):
@@ -469,28 +469,32 @@
 
 // -----
 "builtin.module"() <{sym_name = "jit__lambda"}> ({
-  "func.func"() <{arg_attrs = [{}, {}], function_type = (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>, res_attrs = [{jax.result_info = "result"}], sym_name = "main", sym_visibility = "public"}> ({
-  ^bb0(%arg2: tensor<3x4xf32>, %arg3: tensor<3x4xf32>):
-    %14 = "func.call"(%arg2, %arg3) <{callee = @remainder}> : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
-    "func.return"(%14) : (tensor<3x4xf32>) -> ()
+  "func.func"() <{arg_attrs = [{}], function_type = (tensor<3x4xf32>) -> tensor<3x4xf32>, res_attrs = [{jax.result_info = "result"}], sym_name = "main", sym_visibility = "public"}> ({
+  ^bb0(%arg2: tensor<3x4xf32>):
+    %17 = "stablehlo.constant"() <{value = dense<5.000000e-01> : tensor<f32>}> : () -> tensor<f32>
+    %18 = "func.call"(%arg2, %17) <{callee = @remainder}> : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+    "func.return"(%18) : (tensor<3x4xf32>) -> ()
   }) : () -> ()
-  "func.func"() <{arg_attrs = [{}, {}], function_type = (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>, res_attrs = [{}], sym_name = "remainder", sym_visibility = "private"}> ({
-  ^bb0(%arg0: tensor<3x4xf32>, %arg1: tensor<3x4xf32>):
-    %0 = "stablehlo.remainder"(%arg0, %arg1) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
-    %1 = "stablehlo.constant"() <{value = dense<0.000000e+00> : tensor<f32>}> : () -> tensor<f32>
-    %2 = "stablehlo.broadcast_in_dim"(%1) <{broadcast_dimensions = array<i64>}> : (tensor<f32>) -> tensor<3x4xf32>
-    %3 = "stablehlo.compare"(%0, %2) <{compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xi1>
-    %4 = "stablehlo.constant"() <{value = dense<0.000000e+00> : tensor<f32>}> : () -> tensor<f32>
-    %5 = "stablehlo.broadcast_in_dim"(%4) <{broadcast_dimensions = array<i64>}> : (tensor<f32>) -> tensor<3x4xf32>
-    %6 = "stablehlo.compare"(%0, %5) <{compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction LT>}> : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xi1>
-    %7 = "stablehlo.constant"() <{value = dense<0.000000e+00> : tensor<f32>}> : () -> tensor<f32>
-    %8 = "stablehlo.broadcast_in_dim"(%7) <{broadcast_dimensions = array<i64>}> : (tensor<f32>) -> tensor<3x4xf32>
-    %9 = "stablehlo.compare"(%arg1, %8) <{compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction LT>}> : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xi1>
-    %10 = "stablehlo.compare"(%6, %9) <{compare_type = #stablehlo<comparison_type UNSIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
-    %11 = "stablehlo.and"(%10, %3) : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
-    %12 = "stablehlo.add"(%0, %arg1) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
-    %13 = "stablehlo.select"(%11, %12, %0) : (tensor<3x4xi1>, tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
-    "func.return"(%13) : (tensor<3x4xf32>) -> ()
+  "func.func"() <{arg_attrs = [{}, {}], function_type = (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>, res_attrs = [{}], sym_name = "remainder", sym_visibility = "private"}> ({
+  ^bb0(%arg0: tensor<3x4xf32>, %arg1: tensor<f32>):
+    %0 = "stablehlo.convert"(%arg1) : (tensor<f32>) -> tensor<f32>
+    %1 = "stablehlo.broadcast_in_dim"(%0) <{broadcast_dimensions = array<i64>}> : (tensor<f32>) -> tensor<3x4xf32>
+    %2 = "stablehlo.remainder"(%arg0, %1) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+    %3 = "stablehlo.constant"() <{value = dense<0.000000e+00> : tensor<f32>}> : () -> tensor<f32>
+    %4 = "stablehlo.broadcast_in_dim"(%3) <{broadcast_dimensions = array<i64>}> : (tensor<f32>) -> tensor<3x4xf32>
+    %5 = "stablehlo.compare"(%2, %4) <{compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xi1>
+    %6 = "stablehlo.constant"() <{value = dense<0.000000e+00> : tensor<f32>}> : () -> tensor<f32>
+    %7 = "stablehlo.broadcast_in_dim"(%6) <{broadcast_dimensions = array<i64>}> : (tensor<f32>) -> tensor<3x4xf32>
+    %8 = "stablehlo.compare"(%2, %7) <{compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction LT>}> : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xi1>
+    %9 = "stablehlo.constant"() <{value = dense<0.000000e+00> : tensor<f32>}> : () -> tensor<f32>
+    %10 = "stablehlo.compare"(%0, %9) <{compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction LT>}> : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    %11 = "stablehlo.broadcast_in_dim"(%10) <{broadcast_dimensions = array<i64>}> : (tensor<i1>) -> tensor<3x4xi1>
+    %12 = "stablehlo.compare"(%8, %11) <{compare_type = #stablehlo<comparison_type UNSIGNED>, comparison_direction = #stablehlo<comparison_direction NE>}> : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
+    %13 = "stablehlo.and"(%12, %5) : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
+    %14 = "stablehlo.broadcast_in_dim"(%0) <{broadcast_dimensions = array<i64>}> : (tensor<f32>) -> tensor<3x4xf32>
+    %15 = "stablehlo.add"(%2, %14) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+    %16 = "stablehlo.select"(%13, %15, %2) : (tensor<3x4xi1>, tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+    "func.return"(%16) : (tensor<3x4xf32>) -> ()
   }) : () -> ()
 }) {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} : () -> ()
 
