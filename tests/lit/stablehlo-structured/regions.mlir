@@ -169,3 +169,39 @@ func.func @if_case(%p: tensor<i1>, %k: tensor<i32>, %x: tensor<4xf32>) -> (tenso
   }) : (tensor<i32>) -> tensor<4xf32>
   return %0, %1 : tensor<4xf32>, tensor<4xf32>
 }
+
+// Defaults stay implicit; tokens flow through while/if.
+// CHECK-LABEL: func.func @defaults_and_tokens
+func.func @defaults_and_tokens(%x: tensor<4x8xf32>, %c: tensor<f32>, %t: !stablehlo.token, %p: tensor<i1>) -> (tensor<4x8xf32>, tensor<4x8xf32>, !stablehlo.token, tensor<7x3xf32>) {
+  // CHECK: "stablehlo.sort"(%{{.*}}) ({
+  %0 = "stablehlo.sort"(%x) ({
+  ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+    %r = stablehlo.compare LT, %a, %b : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    stablehlo.return %r : tensor<i1>
+  }) : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  // CHECK: stablehlo.while(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) : tensor<4x8xf32>, !stablehlo.token
+  %1:2 = "stablehlo.while"(%x, %t) ({
+  ^bb0(%a: tensor<4x8xf32>, %b: !stablehlo.token):
+    %r = stablehlo.constant dense<true> : tensor<i1>
+    stablehlo.return %r : tensor<i1>
+  }, {
+  ^bb0(%a: tensor<4x8xf32>, %b: !stablehlo.token):
+    stablehlo.return %a, %b : tensor<4x8xf32>, !stablehlo.token
+  }) : (tensor<4x8xf32>, !stablehlo.token) -> (tensor<4x8xf32>, !stablehlo.token)
+  // CHECK: "stablehlo.if"(%{{.*}}) ({
+  // CHECK: }) : (tensor<i1>) -> !stablehlo.token
+  %2 = "stablehlo.if"(%p) ({
+    stablehlo.return %t : !stablehlo.token
+  }, {
+    stablehlo.return %1#1 : !stablehlo.token
+  }) : (tensor<i1>) -> !stablehlo.token
+  // Base and window dilations, strides and padding: 4x8 -> 7x3.
+  // CHECK: "stablehlo.reduce_window"(%{{.*}}, %{{.*}}) <{base_dilations = array<i64: 2, 1>, padding = dense<{{\[\[}}1, 0], [0, 3{{\]\]}}> : tensor<2x2xi64>, window_dilations = array<i64: 1, 2>, window_dimensions = array<i64: 2, 2>, window_strides = array<i64: 1, 3>}> ({
+  // CHECK: }) : (tensor<4x8xf32>, tensor<f32>) -> tensor<7x3xf32>
+  %3 = "stablehlo.reduce_window"(%x, %c) ({
+  ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+    %r = stablehlo.add %a, %b : tensor<f32>
+    stablehlo.return %r : tensor<f32>
+  }) {window_dimensions = array<i64: 2, 2>, base_dilations = array<i64: 2, 1>, window_dilations = array<i64: 1, 2>, padding = dense<[[1, 0], [0, 3]]> : tensor<2x2xi64>, window_strides = array<i64: 1, 3>} : (tensor<4x8xf32>, tensor<f32>) -> tensor<7x3xf32>
+  return %0, %1#0, %2, %3 : tensor<4x8xf32>, tensor<4x8xf32>, !stablehlo.token, tensor<7x3xf32>
+}
