@@ -67,14 +67,14 @@ LogicalResult checkScaledResult(Operation *op, Type operandType, Type resultType
                                << *factor;
     d /= *factor;
   }
-  return checkCompatibleShape(op->getLoc(), "result", result.getShape(),
+  return checkCompatibleShape(op, "result", result.getShape(),
                               expected);
 }
 
 } // namespace
 
 LogicalResult AllReduceOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true, true)) ||
       failed(checkChannel(*this, getChannelHandle())) ||
       failed(checkGlobalIds(*this, getUseGlobalDeviceIds(), getChannelHandle())))
     return failure();
@@ -88,7 +88,7 @@ LogicalResult AllReduceOp::verify() {
   for (auto [operand, result] : llvm::zip(getOperands(), getResults())) {
     auto o = llvm::cast<RankedTensorType>(operand.getType());
     auto r = llvm::cast<RankedTensorType>(result.getType());
-    if (failed(checkCompatibleShape(getLoc(), "result", r.getShape(),
+    if (failed(checkCompatibleShape(*this, "result", r.getShape(),
                                     o.getShape())))
       return failure();
     elements.push_back(o.getElementType());
@@ -111,7 +111,7 @@ LogicalResult AllReduceOp::verify() {
 }
 
 LogicalResult AllGatherOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true, false)) ||
       failed(checkChannel(*this, getChannelHandle())) ||
       failed(checkGlobalIds(*this, getUseGlobalDeviceIds(), getChannelHandle())))
     return failure();
@@ -129,7 +129,7 @@ LogicalResult AllGatherOp::verify() {
 }
 
 LogicalResult ReduceScatterOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false, false)) ||
       failed(checkChannel(*this, getChannelHandle())) ||
       failed(checkGlobalIds(*this, getUseGlobalDeviceIds(), getChannelHandle())))
     return failure();
@@ -148,7 +148,7 @@ LogicalResult ReduceScatterOp::verify() {
 }
 
 LogicalResult AllToAllOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), false, false)) ||
       failed(checkChannel(*this, getChannelHandle())))
     return failure();
   if (getOperands().size() != getNumResults())
@@ -184,7 +184,7 @@ LogicalResult AllToAllOp::verify() {
     }
     if (!ShapedType::isDynamic(expected[concat]))
       expected[concat] *= count;
-    if (failed(checkCompatibleShape(getLoc(), "result", result.getShape(),
+    if (failed(checkCompatibleShape(*this, "result", result.getShape(),
                                     expected)))
       return failure();
   }
@@ -208,8 +208,8 @@ LogicalResult CollectivePermuteOp::verify() {
     sources.push_back(flat[i]);
     targets.push_back(flat[i + 1]);
   }
-  if (failed(checkUnique(getLoc(), "source_target_pairs sources", sources)) ||
-      failed(checkUnique(getLoc(), "source_target_pairs targets", targets)))
+  if (failed(checkUnique({getLoc(), getOperationName()}, "source_target_pairs sources", sources)) ||
+      failed(checkUnique({getLoc(), getOperationName()}, "source_target_pairs targets", targets)))
     return failure();
   if (getOperand().getType() != getResult().getType())
     return emitOpError() << "result type " << getResult().getType()
@@ -219,7 +219,8 @@ LogicalResult CollectivePermuteOp::verify() {
 }
 
 LogicalResult CollectiveBroadcastOp::verify() {
-  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true)) ||
+  if (failed(checkReplicaGroups(*this, getReplicaGroups(), true, false,
+                                /*dense=*/false)) ||
       failed(checkChannel(*this, getChannelHandle())))
     return failure();
   if (getOperand().getType() != getResult().getType())

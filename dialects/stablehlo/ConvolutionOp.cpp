@@ -17,8 +17,8 @@ LogicalResult checkLayout(Operation *op, StringRef what, int64_t first,
   if (static_cast<int64_t>(all.size()) != rank)
     return op->emitOpError() << what << " dimension numbers name " << all.size()
                              << " dimensions, but the rank is " << rank;
-  if (failed(checkDimsInRange(op->getLoc(), what, all, rank)) ||
-      failed(checkUnique(op->getLoc(), what, all)))
+  if (failed(checkDimsInRange({op->getLoc(), op->getName().getStringRef()}, what, all, rank)) ||
+      failed(checkUnique({op->getLoc(), op->getName().getStringRef()}, what, all)))
     return failure();
   return success();
 }
@@ -146,5 +146,5 @@ LogicalResult ConvolutionOp::verify() {
               ? 0
               : (padded - dilatedWindow) / stride + 1;
   }
-  return checkCompatibleShape(getLoc(), "result", result.getShape(), shape);
+  return checkCompatibleShape(*this, "result", result.getShape(), shape);
 }

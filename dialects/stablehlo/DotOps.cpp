@@ -9,7 +9,7 @@ namespace {
 
 // spec dot_general (C1)-(C12) on shapes; on success `shape` is the result
 // shape: batch dims, then lhs's free dims, then rhs's free dims.
-LogicalResult inferDotGeneralShape(std::optional<Location> loc,
+LogicalResult inferDotGeneralShape(const OpLoc &loc,
                                    RankedTensorType lhs, RankedTensorType rhs,
                                    DotDimensionNumbersAttr dims,
                                    SmallVectorImpl<int64_t> &shape) {
@@ -18,11 +18,11 @@ LogicalResult inferDotGeneralShape(std::optional<Location> loc,
   ArrayRef<int64_t> lc = dims.getLhsContractingDimensions();
   ArrayRef<int64_t> rc = dims.getRhsContractingDimensions();
   if (lb.size() != rb.size())
-    return emitOptionalError(loc, "lhs and rhs need the same number of "
+    return emitAt(loc, "lhs and rhs need the same number of "
                                   "batching dimensions, got ",
                              lb.size(), " and ", rb.size());
   if (lc.size() != rc.size())
-    return emitOptionalError(loc, "lhs and rhs need the same number of "
+    return emitAt(loc, "lhs and rhs need the same number of "
                                   "contracting dimensions, got ",
                              lc.size(), " and ", rc.size());
   SmallVector<int64_t> lhsUsed(lb), rhsUsed(rb);
@@ -44,13 +44,13 @@ LogicalResult inferDotGeneralShape(std::optional<Location> loc,
   ArrayRef<int64_t> ls = lhs.getShape(), rs = rhs.getShape();
   for (auto [l, r] : llvm::zip(lb, rb))
     if (!compatibleDims(ls[l], rs[r]))
-      return emitOptionalError(loc, "batching dimension sizes differ: lhs "
+      return emitAt(loc, "batching dimension sizes differ: lhs "
                                     "dimension ",
                                l, " has size ", ls[l], ", rhs dimension ", r,
                                " has size ", rs[r]);
   for (auto [l, r] : llvm::zip(lc, rc))
     if (!compatibleDims(ls[l], rs[r]))
-      return emitOptionalError(loc, "contracting dimension sizes differ: lhs "
+      return emitAt(loc, "contracting dimension sizes differ: lhs "
                                     "dimension ",
                                l, " has size ", ls[l], ", rhs dimension ", r,
                                " has size ", rs[r]);
@@ -84,17 +84,17 @@ LogicalResult DotGeneralOp::inferReturnTypeComponents(
     MLIRContext *, std::optional<Location> location, ValueShapeRange operands,
     DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<ShapedTypeComponents> &inferredReturnShapes) {
+  OpLoc at{location, getOperationName()};
   DotGeneralOp::Adaptor adaptor(operands, attributes, properties, regions);
   auto lhs = llvm::dyn_cast<RankedTensorType>(adaptor.getLhs().getType());
   auto rhs = llvm::dyn_cast<RankedTensorType>(adaptor.getRhs().getType());
   auto dims = llvm::dyn_cast_or_null<DotDimensionNumbersAttr>(
       adaptor.getProperties().dot_dimension_numbers);
   if (!lhs || !rhs || !dims)
-    return emitOptionalError(location,
-                             "dot_general needs ranked tensor operands and "
+    return emitAt(at, "needs ranked tensor operands and "
                              "dot_dimension_numbers");
   SmallVector<int64_t> shape;
-  if (failed(inferDotGeneralShape(location, lhs, rhs, dims, shape)))
+  if (failed(inferDotGeneralShape(at, lhs, rhs, dims, shape)))
     return failure();
   // The element type is the result's own (it may differ from the operands').
   inferredReturnShapes.emplace_back(shape);
@@ -103,11 +103,11 @@ LogicalResult DotGeneralOp::inferReturnTypeComponents(
 
 LogicalResult DotGeneralOp::verify() {
   SmallVector<int64_t> shape;
-  if (failed(inferDotGeneralShape(getLoc(), getLhs().getType(),
+  if (failed(inferDotGeneralShape({getLoc(), getOperationName()}, getLhs().getType(),
                                   getRhs().getType(), getDotDimensionNumbers(),
                                   shape)))
     return failure();
-  if (failed(checkCompatibleShape(getLoc(), "result",
+  if (failed(checkCompatibleShape(*this, "result",
                                   getResult().getType().getShape(), shape)))
     return failure();
   if (failed(verifyPrecisionConfig(*this, getPrecisionConfig())))
@@ -151,7 +151,7 @@ LogicalResult DotOp::verify() {
     shape.push_back(lhs.getDimSize(0));
   if (rhs.getRank() == 2)
     shape.push_back(rhs.getDimSize(1));
-  if (failed(checkCompatibleShape(getLoc(), "result",
+  if (failed(checkCompatibleShape(*this, "result",
                                   getResult().getType().getShape(), shape)))
     return failure();
   return verifyPrecisionConfig(*this, getPrecisionConfig());

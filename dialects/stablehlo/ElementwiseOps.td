@@ -26,6 +26,8 @@ class HLOX_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
   let assemblyFormat = [{
     $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
   }];
+  let extraClassDeclaration = HLOX_CompatibleReturnTypesDeclaration;
+  let extraClassDefinition = HLOX_CompatibleReturnTypesDefinition;
 }
 
 // Unary transcendental op: carries the optional `result_accuracy` attribute
@@ -46,6 +48,8 @@ class HLOX_BinaryOp<string mnemonic, Type type, list<Trait> traits = []>
     $lhs `,` $rhs attr-dict
       `:` custom<SameOperandsAndResultType>(type($lhs), type($rhs), type($result))
   }];
+  let extraClassDeclaration = HLOX_CompatibleReturnTypesDeclaration;
+  let extraClassDefinition = HLOX_CompatibleReturnTypesDefinition;
 }
 
 //===----------------------------------------------------------------------===//
@@ -301,6 +305,8 @@ def StableHLO_ReducePrecisionOp : StableHLO_Op<"reduce_precision", [Pure,
     $operand `,` `format` `=` custom<ExponentMantissa>($exponent_bits, $mantissa_bits)
       attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($output))
   }];
+  let extraClassDeclaration = HLOX_CompatibleReturnTypesDeclaration;
+  let extraClassDefinition = HLOX_CompatibleReturnTypesDefinition;
 }
 
 #endif // HLOX_STABLEHLO_ELEMENTWISE_OPS

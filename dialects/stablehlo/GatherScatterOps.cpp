@@ -16,7 +16,7 @@ int64_t indexVectorSize(RankedTensorType indices, int64_t indexVectorDim) {
 
 // spec gather (C1)-(C17), all but the slice_sizes checks, which need static
 // slice sizes (given as `sliceSizes` when known).
-LogicalResult checkGather(std::optional<Location> loc, RankedTensorType operand,
+LogicalResult checkGather(const OpLoc &loc, RankedTensorType operand,
                           RankedTensorType indices,
                           GatherDimensionNumbersAttr dims,
                           std::optional<ArrayRef<int64_t>> sliceSizes) {
@@ -31,12 +31,12 @@ LogicalResult checkGather(std::optional<Location> loc, RankedTensorType operand,
 
   if (static_cast<int64_t>(offsetDims.size() + collapsed.size() +
                            operandBatching.size()) != rank)
-    return emitOptionalError(
+    return emitAt(
         loc, "offset_dims (", offsetDims.size(), ") + collapsed_slice_dims (",
         collapsed.size(), ") + operand_batching_dims (", operandBatching.size(),
         ") must add up to the operand rank ", rank);
   if (ivd < 0 || ivd > indicesRank)
-    return emitOptionalError(loc, "index_vector_dim ", ivd,
+    return emitAt(loc, "index_vector_dim ", ivd,
                              " out of range [0, ", indicesRank, "]");
   SmallVector<int64_t> dropped(collapsed);
   dropped.append(operandBatching.begin(), operandBatching.end());
@@ -53,18 +53,18 @@ LogicalResult checkGather(std::optional<Location> loc, RankedTensorType operand,
                               indicesBatching, indicesRank)))
     return failure();
   if (llvm::is_contained(indicesBatching, ivd))
-    return emitOptionalError(loc, "start_indices_batching_dims must not "
+    return emitAt(loc, "start_indices_batching_dims must not "
                                   "contain index_vector_dim ",
                              ivd);
   if (operandBatching.size() != indicesBatching.size())
-    return emitOptionalError(loc, "operand_batching_dims and "
+    return emitAt(loc, "operand_batching_dims and "
                                   "start_indices_batching_dims need the same "
                                   "size, got ",
                              operandBatching.size(), " and ",
                              indicesBatching.size());
   for (auto [o, i] : llvm::zip(operandBatching, indicesBatching))
     if (!compatibleDims(operand.getDimSize(o), indices.getDimSize(i)))
-      return emitOptionalError(loc, "operand batching dimension ", o, " (size ",
+      return emitAt(loc, "operand batching dimension ", o, " (size ",
                                operand.getDimSize(o),
                                ") and start_indices batching dimension ", i,
                                " (size ", indices.getDimSize(i), ") differ");
@@ -77,23 +77,23 @@ LogicalResult checkGather(std::optional<Location> loc, RankedTensorType operand,
   int64_t components = indexVectorSize(indices, ivd);
   if (!ShapedType::isDynamic(components) &&
       static_cast<int64_t>(startIndexMap.size()) != components)
-    return emitOptionalError(loc, "start_index_map has ",
+    return emitAt(loc, "start_index_map has ",
                              startIndexMap.size(),
                              " entries, but the index vector has ", components,
                              " components");
   if (!sliceSizes)
     return success();
   if (static_cast<int64_t>(sliceSizes->size()) != rank)
-    return emitOptionalError(loc, "slice_sizes has ", sliceSizes->size(),
+    return emitAt(loc, "slice_sizes has ", sliceSizes->size(),
                              " entries, expected the operand rank ", rank);
   for (int64_t d = 0; d < rank; ++d) {
     int64_t size = (*sliceSizes)[d];
     int64_t bound = operand.getDimSize(d);
     if (size < 0 || (!ShapedType::isDynamic(bound) && size > bound))
-      return emitOptionalError(loc, "slice size ", size, " of dimension ", d,
+      return emitAt(loc, "slice size ", size, " of dimension ", d,
                                " out of range [0, ", bound, "]");
     if (llvm::is_contained(dropped, d) && size > 1)
-      return emitOptionalError(loc, "slice size of collapsed or batching "
+      return emitAt(loc, "slice size of collapsed or batching "
                                     "dimension ",
                                d, " must be 0 or 1, got ", size);
   }
@@ -101,7 +101,7 @@ LogicalResult checkGather(std::optional<Location> loc, RankedTensorType operand,
 }
 
 // Result shape of gather from (static or dynamic) slice sizes.
-LogicalResult inferGatherShape(std::optional<Location> loc,
+LogicalResult inferGatherShape(const OpLoc &loc,
                                RankedTensorType indices,
                                GatherDimensionNumbersAttr dims,
                                ArrayRef<int64_t> sliceSizes,
@@ -141,6 +141,7 @@ LogicalResult GatherOp::inferReturnTypeComponents(
     MLIRContext *, std::optional<Location> location, ValueShapeRange operands,
     DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<ShapedTypeComponents> &inferredReturnShapes) {
+  OpLoc at{location, getOperationName()};
   GatherOp::Adaptor adaptor(operands, attributes, properties, regions);
   auto operand = llvm::dyn_cast<RankedTensorType>(adaptor.getOperand().getType());
   auto indices =
@@ -150,13 +151,13 @@ LogicalResult GatherOp::inferReturnTypeComponents(
   auto sliceSizes = llvm::dyn_cast_or_null<DenseI64ArrayAttr>(
       adaptor.getProperties().slice_sizes);
   if (!operand || !indices || !dims || !sliceSizes)
-    return emitOptionalError(location, "gather needs ranked tensor operands, "
+    return emitAt(at, "needs ranked tensor operands, "
                                        "dimension_numbers and slice_sizes");
-  if (failed(checkGather(location, operand, indices, dims,
+  if (failed(checkGather(at, operand, indices, dims,
                          sliceSizes.asArrayRef())))
     return failure();
   SmallVector<int64_t> shape;
-  if (failed(inferGatherShape(location, indices, dims, sliceSizes.asArrayRef(),
+  if (failed(inferGatherShape(at, indices, dims, sliceSizes.asArrayRef(),
                               shape)))
     return failure();
   inferredReturnShapes.emplace_back(shape, operand.getElementType());
@@ -165,11 +166,11 @@ LogicalResult GatherOp::inferReturnTypeComponents(
 
 LogicalResult GatherOp::verify() {
   RankedTensorType operand = getOperand().getType();
-  if (failed(checkGather(getLoc(), operand, getStartIndices().getType(),
+  if (failed(checkGather({getLoc(), getOperationName()}, operand, getStartIndices().getType(),
                          getDimensionNumbers(), getSliceSizes())))
     return failure();
   SmallVector<int64_t> shape;
-  if (failed(inferGatherShape(getLoc(), getStartIndices().getType(),
+  if (failed(inferGatherShape({getLoc(), getOperationName()}, getStartIndices().getType(),
                               getDimensionNumbers(), getSliceSizes(), shape)))
     return failure();
   if (getResult().getType().getElementType() != operand.getElementType())
@@ -177,7 +178,7 @@ LogicalResult GatherOp::verify() {
                          << getResult().getType().getElementType()
                          << " differs from the operand's "
                          << operand.getElementType();
-  return checkCompatibleShape(getLoc(), "result",
+  return checkCompatibleShape(*this, "result",
                               getResult().getType().getShape(), shape);
 }
 
@@ -189,7 +190,7 @@ LogicalResult DynamicGatherOp::verify() {
   RankedTensorType operand = getOperand().getType();
   RankedTensorType indices = getStartIndices().getType();
   RankedTensorType sizesType = getSliceSizes().getType();
-  if (failed(checkGather(getLoc(), operand, indices, getDimensionNumbers(),
+  if (failed(checkGather({getLoc(), getOperationName()}, operand, indices, getDimensionNumbers(),
                          std::nullopt)))
     return failure();
   if (!sizesType.isDynamicDim(0) && sizesType.getDimSize(0) != operand.getRank())
@@ -204,10 +205,10 @@ LogicalResult DynamicGatherOp::verify() {
   // Slice sizes are values: only the rank and the batch dimensions are known.
   SmallVector<int64_t> unknownSizes(operand.getRank(), ShapedType::kDynamic);
   SmallVector<int64_t> shape;
-  if (failed(inferGatherShape(getLoc(), indices, getDimensionNumbers(),
+  if (failed(inferGatherShape({getLoc(), getOperationName()}, indices, getDimensionNumbers(),
                               unknownSizes, shape)))
     return failure();
-  return checkCompatibleShape(getLoc(), "result",
+  return checkCompatibleShape(*this, "result",
                               getResult().getType().getShape(), shape);
 }
 
@@ -222,12 +223,12 @@ LogicalResult ScatterOp::verify() {
   auto update = llvm::cast<RankedTensorType>(getUpdates().front().getType());
   RankedTensorType indices = getScatterIndices().getType();
   for (Value v : getInputs())
-    if (failed(checkCompatibleShape(getLoc(), "input",
+    if (failed(checkCompatibleShape(*this, "input",
                                     llvm::cast<ShapedType>(v.getType()).getShape(),
                                     input.getShape())))
       return failure();
   for (Value v : getUpdates())
-    if (failed(checkCompatibleShape(getLoc(), "update",
+    if (failed(checkCompatibleShape(*this, "update",
                                     llvm::cast<ShapedType>(v.getType()).getShape(),
                                     update.getShape())))
       return failure();
@@ -241,7 +242,7 @@ LogicalResult ScatterOp::verify() {
       return emitOpError() << "result element type " << resType.getElementType()
                            << " differs from the input's "
                            << inType.getElementType();
-    if (failed(checkCompatibleShape(getLoc(), "result", resType.getShape(),
+    if (failed(checkCompatibleShape(*this, "result", resType.getShape(),
                                     inType.getShape())))
       return failure();
   }
@@ -255,7 +256,7 @@ LogicalResult ScatterOp::verify() {
   int64_t ivd = dims.getIndexVectorDim();
   int64_t rank = input.getRank();
   int64_t indicesRank = indices.getRank();
-  Location loc = getLoc();
+  OpLoc loc{getLoc(), getOperationName()};
 
   if (static_cast<int64_t>(windowDims.size() + inserted.size() +
                            inputBatching.size()) != rank)

@@ -154,7 +154,7 @@ def StableHLO_AfterAllOp : StableHLO_Op<"after_all", [Pure,
   let arguments = (ins Variadic<StableHLO_Token>:$inputs);
   let results = (outs StableHLO_Token:$result);
   let assemblyFormat = [{
-    $inputs attr-dict
+    ($inputs^)? attr-dict
       `:` custom<VariadicSameOperandsAndResultType>(ref($inputs), type($inputs), type($result))
   }];
 }
@@ -221,6 +221,8 @@ def StableHLO_CholeskyOp : StableHLO_Op<"cholesky", [Pure,
       `:` custom<SameOperandsAndResultType>(type($a), type($result))
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = HLOX_CompatibleReturnTypesDeclaration;
+  let extraClassDefinition = HLOX_CompatibleReturnTypesDefinition;
 }
 
 def StableHLO_TriangularSolveOp : StableHLO_Op<"triangular_solve", [Pure,

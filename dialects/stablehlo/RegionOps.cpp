@@ -69,7 +69,7 @@ LogicalResult checkResults(Operation *op, TypeRange expected) {
       return op->emitOpError() << "result #" << i << " must have element type "
                                << w.getElementType() << ", got "
                                << a.getElementType();
-    if (failed(checkCompatibleShape(op->getLoc(),
+    if (failed(checkCompatibleShape(op,
                                     ("result #" + Twine(i)).str(),
                                     a.getShape(), w.getShape())))
       return failure();
@@ -135,21 +135,22 @@ LogicalResult ReduceOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> location, ValueRange operands,
     DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<Type> &inferredReturnTypes) {
+  OpLoc at{location, getOperationName()};
   if (operands.empty() || operands.size() % 2 != 0)
-    return emitOptionalError(location, "reduce needs as many init values as "
+    return emitAt(at, "needs as many init values as "
                                        "inputs, got ",
                              operands.size(), " operands");
   ReduceOp::Adaptor adaptor(operands, attributes, properties, regions);
   auto dims = llvm::dyn_cast_or_null<DenseI64ArrayAttr>(
       adaptor.getProperties().dimensions);
   if (!dims)
-    return emitOptionalError(location, "reduce needs `dimensions`");
+    return emitAt(at, "needs `dimensions`");
   auto input = llvm::dyn_cast<RankedTensorType>(adaptor.getInputs()[0].getType());
   if (!input)
-    return emitOptionalError(location, "reduce needs ranked tensor inputs");
-  if (failed(checkDimsInRange(location, "dimensions", dims.asArrayRef(),
+    return emitAt(at, "needs ranked tensor inputs");
+  if (failed(checkDimsInRange(at, "dimensions", dims.asArrayRef(),
                               input.getRank())) ||
-      failed(checkUnique(location, "dimensions", dims.asArrayRef())))
+      failed(checkUnique(at, "dimensions", dims.asArrayRef())))
     return failure();
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < input.getRank(); ++d)
@@ -158,7 +159,7 @@ LogicalResult ReduceOp::inferReturnTypes(
   for (Value init : adaptor.getInitValues()) {
     auto type = llvm::dyn_cast<ShapedType>(init.getType());
     if (!type)
-      return emitOptionalError(location, "reduce needs tensor init values");
+      return emitAt(at, "needs tensor init values");
     inferredReturnTypes.push_back(
         RankedTensorType::get(shape, type.getElementType()));
   }
@@ -240,7 +241,7 @@ LogicalResult SelectAndScatterOp::verify() {
   SmallVector<int64_t> expectedSource =
       windowedShape(operand.getShape(), window, getWindowStrides(), std::nullopt,
                     std::nullopt, getPadding());
-  if (failed(checkCompatibleShape(getLoc(), "source", source.getShape(),
+  if (failed(checkCompatibleShape(*this, "source", source.getShape(),
                                   expectedSource)))
     return failure();
   SmallVector<Type> expected{

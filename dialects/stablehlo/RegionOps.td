@@ -79,8 +79,8 @@ def StableHLO_SortOp : StableHLO_Op<"sort", [RecursiveMemoryEffects,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "sort: sorts the inputs together along `dimension`";
   let arguments = (ins Variadic<HLO_Tensor>:$inputs,
-      DefaultValuedAttr<I64Attr, "-1">:$dimension,
-      DefaultValuedAttr<BoolAttr, "false">:$is_stable);
+      DefaultValuedOptionalAttr<I64Attr, "-1">:$dimension,
+      DefaultValuedOptionalAttr<BoolAttr, "false">:$is_stable);
   let results = (outs Variadic<HLO_Tensor>);
   let regions = (region SizedRegion<1>:$comparator);
   let hasVerifier = 1;

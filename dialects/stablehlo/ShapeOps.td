@@ -208,6 +208,8 @@ def StableHLO_ReverseOp : StableHLO_Op<"reverse", [Pure,
       attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = HLOX_CompatibleReturnTypesDeclaration;
+  let extraClassDefinition = HLOX_CompatibleReturnTypesDefinition;
 }
 
 def StableHLO_GetDimensionSizeOp : StableHLO_Op<"get_dimension_size", [Pure,

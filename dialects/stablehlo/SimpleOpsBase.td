@@ -23,4 +23,19 @@ def HLOX_AnyTensor : RankedTensorOf<[HLO_ElementType]>;
 def HLOX_ShapeTensor : 1DTensorOf<[HLO_Int, Index]>;
 def HLOX_ScalarIntOrIndexTensor : 0DTensorOf<[HLO_Int, Index]>;
 
+
+// Ops whose result type is their operands' type (inferred by ODS) with
+// InferTypeOpInterface, `let extraClassDeclaration =
+// HLOX_CompatibleReturnTypesDeclaration` and `let extraClassDefinition =
+// HLOX_CompatibleReturnTypesDefinition`: a declared result type may be more or
+// less static than inferred (compatible shapes), as the spec allows.
+defvar HLOX_CompatibleReturnTypesDefinition = [{
+  bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r) {
+    return ::mlir::stablehlo::compatibleReturnTypes(l, r);
+  }
+}];
+defvar HLOX_CompatibleReturnTypesDeclaration = [{
+  static bool isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r);
+}];
+
 #endif // HLOX_STABLEHLO_SIMPLE_OPS_BASE

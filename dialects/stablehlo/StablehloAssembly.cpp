@@ -4,11 +4,27 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
 
 namespace mlir::stablehlo {
+
+bool compatibleReturnTypes(TypeRange inferred, TypeRange actual) {
+  if (inferred.size() != actual.size())
+    return false;
+  for (auto [a, b] : llvm::zip(inferred, actual)) {
+    if (a == b)
+      continue;
+    auto ta = llvm::dyn_cast<RankedTensorType>(a);
+    auto tb = llvm::dyn_cast<RankedTensorType>(b);
+    if (!ta || !tb || ta.getElementType() != tb.getElementType() ||
+        failed(verifyCompatibleShape(ta.getShape(), tb.getShape())))
+      return false;
+  }
+  return true;
+}
 
 ParseResult parseSameOperandsAndResultTypeImpl(OpAsmParser &parser,
                                                ArrayRef<Type *> operands,

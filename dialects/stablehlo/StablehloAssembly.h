@@ -9,12 +9,19 @@
 #define HLOX_DIALECTS_STABLEHLO_STABLEHLOASSEMBLY_H
 
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeRange.h"
 
 #include <optional>
 #include <type_traits>
 #include <utility>
 
 namespace mlir::stablehlo {
+
+// Result type inference: inferred and declared result types agree when they
+// are equal, or are ranked tensors of one element type with compatible shapes
+// (a `?` matches any size; encodings such as bounds are not compared). Used
+// by the ops' isCompatibleReturnTypes.
+bool compatibleReturnTypes(TypeRange inferred, TypeRange actual);
 
 // `: tensor<4xf32>` when every operand and the result share one type, else
 // the functional type `: (tensor<..>, ...) -> tensor<..>`.

@@ -9,31 +9,31 @@ using namespace mlir::stablehlo;
 
 namespace mlir::stablehlo::detail {
 
-LogicalResult checkDimsInRange(std::optional<Location> loc, StringRef name,
+LogicalResult checkDimsInRange(const OpLoc &loc, StringRef name,
                                ArrayRef<int64_t> dims, int64_t rank) {
   for (int64_t d : dims)
     if (d < 0 || d >= rank)
-      return emitOptionalError(loc, name, " has dimension ", d,
+      return emitAt(loc, name, " has dimension ", d,
                                " out of range [0, ", rank, ")");
   return success();
 }
 
-LogicalResult checkUnique(std::optional<Location> loc, StringRef name,
+LogicalResult checkUnique(const OpLoc &loc, StringRef name,
                           ArrayRef<int64_t> dims) {
   llvm::SmallSet<int64_t, 8> seen;
   for (int64_t d : dims)
     if (!seen.insert(d).second)
-      return emitOptionalError(loc, name, " has dimension ", d, " twice");
+      return emitAt(loc, name, " has dimension ", d, " twice");
   return success();
 }
 
 std::string listString(ArrayRef<int64_t> values);
 
-LogicalResult checkSortedUnique(std::optional<Location> loc, StringRef name,
+LogicalResult checkSortedUnique(const OpLoc &loc, StringRef name,
                                 ArrayRef<int64_t> dims) {
   for (size_t i = 1; i < dims.size(); ++i)
     if (dims[i - 1] >= dims[i])
-      return emitOptionalError(loc, name,
+      return emitAt(loc, name,
                                " must be sorted ascending without repeats, got ",
                                listString(dims));
   return success();
@@ -65,7 +65,7 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   return text;
 }
 
-LogicalResult checkCompatibleShape(Location loc, StringRef what,
+LogicalResult checkCompatibleShape(Operation *op, StringRef what,
                                    ArrayRef<int64_t> shape,
                                    ArrayRef<int64_t> expected) {
   bool ok = shape.size() == expected.size() &&
@@ -73,7 +73,7 @@ LogicalResult checkCompatibleShape(Location loc, StringRef what,
               return compatibleDims(std::get<0>(pair), std::get<1>(pair));
             });
   if (!ok)
-    return emitError(loc) << what << " shape " << shapeString(shape)
+    return op->emitOpError() << what << " shape " << shapeString(shape)
                           << " does not match the inferred shape "
                           << shapeString(expected);
   return success();
@@ -159,25 +159,40 @@ LogicalResult checkReducerBody(Operation *op, Region &region, StringRef what,
 }
 
 LogicalResult checkReplicaGroups(Operation *op, DenseIntElementsAttr groups,
-                                 bool allowEmpty) {
+                                 bool allowEmpty, bool allowPadding,
+                                 bool dense) {
   if (!groups)
     return success();
   auto type = llvm::cast<ShapedType>(groups.getType());
   if (type.getRank() != 2)
-    return op->emitOpError() << "replica groups must be a 2-d tensor, got rank "
+    return op->emitOpError() << "replica_groups must be a 2-d tensor, got rank "
                              << type.getRank();
-  llvm::SmallSet<int64_t, 16> seen;
-  for (int64_t id : groups.getValues<int64_t>()) {
-    if (id < -1)
-      return op->emitOpError() << "replica id " << id << " is negative";
-    if (id == -1)
-      continue;
-    if (!seen.insert(id).second)
-      return op->emitOpError() << "replica id " << id
-                               << " appears more than once in replica_groups";
-  }
   if (!allowEmpty && type.getNumElements() == 0)
-    return op->emitOpError() << "replica groups must not be empty";
+    return op->emitOpError() << "replica_groups must not be empty";
+  // The ids (without -1 padding) are 0, 1, ..., n-1, each once.
+  SmallVector<int64_t> ids;
+  for (int64_t id : groups.getValues<int64_t>()) {
+    if (id == -1 && allowPadding)
+      continue;
+    if (id < 0)
+      return op->emitOpError() << "replica id " << id << " in replica_groups "
+                               << (allowPadding ? "is below -1" : "is negative");
+    ids.push_back(id);
+  }
+  if (!dense)
+    return checkUnique({op->getLoc(), op->getName().getStringRef()},
+                       "replica_groups", ids);
+  SmallVector<bool> seen(ids.size(), false);
+  for (int64_t id : ids) {
+    if (id >= static_cast<int64_t>(ids.size()))
+      return op->emitOpError()
+             << "replica id " << id << " out of range: replica_groups hold "
+             << ids.size() << " ids, which must be 0.." << ids.size() - 1;
+    if (seen[id])
+      return op->emitOpError()
+             << "replica id " << id << " appears more than once in replica_groups";
+    seen[id] = true;
+  }
   return success();
 }
 

@@ -1,7 +1,7 @@
 //===- StructuredVerify.h - checks shared by the structured ops -*- C++ -*-===//
 //
 // Internal to the hand-written .cpp files of StructuredOps, RegionOps and
-// CollectiveOps. Every check reports through `emitOptionalError(loc, ...)`
+// CollectiveOps. Every check reports through `emitAt(loc, ...)`
 // (no location: silent failure, as shape inference wants) and returns
 // failure; nothing asserts on bad IR.
 //
@@ -15,26 +15,40 @@
 
 namespace mlir::stablehlo::detail {
 
+// Where a diagnostic goes and which op it names: errors read
+// `'stablehlo.gather' op ...`, as the ops' own verifier errors do. No
+// location: report nothing (shape inference probing).
+struct OpLoc {
+  std::optional<Location> loc;
+  StringRef opName;
+};
+
+template <typename... Args>
+LogicalResult emitAt(const OpLoc &at, Args &&...args) {
+  return emitOptionalError(at.loc, "'", at.opName, "' op ",
+                           std::forward<Args>(args)...);
+}
+
 // Two dimension sizes agree unless both are static and differ.
 inline bool compatibleDims(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
 }
 
 // `name` dims all in [0, rank).
-LogicalResult checkDimsInRange(std::optional<Location> loc, StringRef name,
+LogicalResult checkDimsInRange(const OpLoc &loc, StringRef name,
                                ArrayRef<int64_t> dims, int64_t rank);
 
 // No value repeated in `dims` (`name` describes them).
-LogicalResult checkUnique(std::optional<Location> loc, StringRef name,
+LogicalResult checkUnique(const OpLoc &loc, StringRef name,
                           ArrayRef<int64_t> dims);
 
 // Sorted ascending, no repeats.
-LogicalResult checkSortedUnique(std::optional<Location> loc, StringRef name,
+LogicalResult checkSortedUnique(const OpLoc &loc, StringRef name,
                                 ArrayRef<int64_t> dims);
 
 // Every dimension of `shape` compatible with `expected`, same rank. `what`
 // names the checked value ("result").
-LogicalResult checkCompatibleShape(Location loc, StringRef what,
+LogicalResult checkCompatibleShape(Operation *op, StringRef what,
                                    ArrayRef<int64_t> shape,
                                    ArrayRef<int64_t> expected);
 
@@ -62,9 +76,12 @@ LogicalResult checkReducerBody(Operation *op, Region &region, StringRef what,
                                TypeRange accumulatorTypes,
                                TypeRange inputElementTypes);
 
-// replica_groups: a 2-d i64 tensor; ids unique and >= -1 (-1 padding).
+// replica_groups: a 2-d i64 tensor holding distinct non-negative ids, plus
+// -1 padding where `allowPadding` (all_reduce); if `dense`, the ids are
+// exactly 0..n-1.
 LogicalResult checkReplicaGroups(Operation *op, DenseIntElementsAttr groups,
-                                 bool allowEmpty);
+                                 bool allowEmpty, bool allowPadding,
+                                 bool dense = true);
 
 // A window of `rank` dimensions (reduce_window, select_and_scatter).
 LogicalResult checkWindow(Operation *op, int64_t rank,

@@ -185,3 +185,17 @@ func.func @conversions(%x: tensor<4xf32>, %d: tensor<2xf64>, %c: tensor<2xcomple
   %7 = stablehlo.convert %x : (tensor<4xf32>) -> tensor<4xf8E4M3FN>
   return %0 : tensor<4xi32>
 }
+
+// Operand and result shapes need only be compatible (a ? matches any size).
+// CHECK-LABEL: func.func {{.*}}@compatible_shapes(
+func.func @compatible_shapes(%a: tensor<?xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: stablehlo.add %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : (tensor<?xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %0 = stablehlo.add %a, %b : (tensor<?xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: stablehlo.exponential %{{[a-z0-9_#]+}} : (tensor<?xf32>) -> tensor<4xf32>
+  %1 = stablehlo.exponential %a : (tensor<?xf32>) -> tensor<4xf32>
+  // CHECK: stablehlo.maximum %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : (tensor<4xf32>, tensor<?xf32>) -> tensor<?xf32>
+  %2 = stablehlo.maximum %b, %a : (tensor<4xf32>, tensor<?xf32>) -> tensor<?xf32>
+  // CHECK: stablehlo.reduce_precision %{{[a-z0-9_#]+}}, format = e5m2 : (tensor<?xf32>) -> tensor<4xf32>
+  %3 = stablehlo.reduce_precision %a, format = e5m2 : (tensor<?xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

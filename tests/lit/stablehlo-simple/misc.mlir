@@ -42,7 +42,7 @@ func.func @misc(%a: tensor<4xf32>, %s: tensor<2xui64>, %t: !stablehlo.token, %m:
   %11 = stablehlo.replica_id : tensor<ui32>
   // CHECK: stablehlo.after_all %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : !stablehlo.token
   %12 = stablehlo.after_all %t, %t : !stablehlo.token
-  // CHECK: stablehlo.after_all  : !stablehlo.token
+  // CHECK: stablehlo.after_all : !stablehlo.token
   %13 = stablehlo.after_all : !stablehlo.token
   // CHECK: stablehlo.create_token : !stablehlo.token
   %14 = stablehlo.create_token : !stablehlo.token

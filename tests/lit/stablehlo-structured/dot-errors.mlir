@@ -1,6 +1,6 @@
 // RUN: not hlox-opt %s --split-input-file 2>&1 | FileCheck %s
 
-// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: contracting dimension sizes differ: lhs dimension 1 has size 8, rhs dimension 0 has size 7
+// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: 'stablehlo.dot_general' op contracting dimension sizes differ: lhs dimension 1 has size 8, rhs dimension 0 has size 7
 func.func @contracting_size(%a: tensor<4x8xf32>, %b: tensor<7x3xf32>) -> tensor<4x3xf32> {
   %0 = stablehlo.dot_general %a, %b, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<7x3xf32>) -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
@@ -8,7 +8,7 @@ func.func @contracting_size(%a: tensor<4x8xf32>, %b: tensor<7x3xf32>) -> tensor<
 
 // -----
 
-// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: result shape 4x4 does not match the inferred shape 4x3
+// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: 'stablehlo.dot_general' op result shape 4x4 does not match the inferred shape 4x3
 func.func @result_shape(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>) -> tensor<4x4xf32> {
   %0 = stablehlo.dot_general %a, %b, contracting_dims = [1] x [0] : (tensor<4x8xf32>, tensor<8x3xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
@@ -16,7 +16,7 @@ func.func @result_shape(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>) -> tensor<4x4x
 
 // -----
 
-// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: lhs_contracting_dimensions has dimension 2 out of range [0, 2)
+// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: 'stablehlo.dot_general' op lhs_contracting_dimensions has dimension 2 out of range [0, 2)
 func.func @out_of_range(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>) -> tensor<4x3xf32> {
   %0 = stablehlo.dot_general %a, %b, contracting_dims = [2] x [0] : (tensor<4x8xf32>, tensor<8x3xf32>) -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
@@ -24,7 +24,7 @@ func.func @out_of_range(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>) -> tensor<4x3x
 
 // -----
 
-// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: lhs batching and contracting dimensions has dimension 0 twice
+// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: 'stablehlo.dot_general' op lhs batching and contracting dimensions has dimension 0 twice
 func.func @repeated(%a: tensor<4x4xf32>, %b: tensor<4x4x3xf32>) -> tensor<4x3xf32> {
   %0 = stablehlo.dot_general %a, %b, batching_dims = [0] x [0], contracting_dims = [0] x [1] : (tensor<4x4xf32>, tensor<4x4x3xf32>) -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
@@ -32,7 +32,7 @@ func.func @repeated(%a: tensor<4x4xf32>, %b: tensor<4x4x3xf32>) -> tensor<4x3xf3
 
 // -----
 
-// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: lhs and rhs need the same number of batching dimensions, got 1 and 0
+// CHECK: dot-errors.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: 'stablehlo.dot_general' op lhs and rhs need the same number of batching dimensions, got 1 and 0
 func.func @batch_count(%a: tensor<2x4x8xf32>, %b: tensor<8x3xf32>) -> tensor<2x4x3xf32> {
   %0 = "stablehlo.dot_general"(%a, %b) {dot_dimension_numbers = #stablehlo.dot<lhs_batching_dimensions = [0], lhs_contracting_dimensions = [2], rhs_contracting_dimensions = [0]>} : (tensor<2x4x8xf32>, tensor<8x3xf32>) -> tensor<2x4x3xf32>
   return %0 : tensor<2x4x3xf32>
