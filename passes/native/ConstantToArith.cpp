@@ -16,6 +16,14 @@ struct ConstantToArith : OpConversionPattern<stablehlo::ConstantOp> {
     auto value = dyn_cast<TypedAttr>(op.getValue());
     if (!value)
       return rewriter.notifyMatchFailure(op, "value is not a typed attribute");
+    auto type = hlox::linalg_lowering::convertedTensorType(*getTypeConverter(),
+                                                           op.getType());
+    if (type != value.getType()) { // unsigned -> signless: same bits
+      auto dense = dyn_cast<DenseElementsAttr>(value);
+      if (!dense)
+        return rewriter.notifyMatchFailure(op, "unsigned constant is not dense");
+      value = dense.bitcast(type.getElementType());
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
@@ -23,6 +31,7 @@ struct ConstantToArith : OpConversionPattern<stablehlo::ConstantOp> {
 
 } // namespace
 
-void hlox::linalg_lowering::populateConstantPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantToArith>(patterns.getContext());
+void hlox::linalg_lowering::populateConstantPatterns(const TypeConverter &converter,
+                                                     RewritePatternSet &patterns) {
+  patterns.add<ConstantToArith>(converter, patterns.getContext());
 }

@@ -39,7 +39,10 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     auto rhsType = cast<RankedTensorType>(rhs.getType());
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = convertedTensorType(*getTypeConverter(), op.getType());
+    bool lhsUnsigned = isUnsigned(op.getLhs().getType());
+    bool rhsUnsigned = isUnsigned(op.getRhs().getType());
+    bool resultUnsigned = isUnsigned(op.getType());
     auto numbers = op.getDotDimensionNumbers();
     ArrayRef<int64_t> lb = numbers.getLhsBatchingDimensions();
     ArrayRef<int64_t> rb = numbers.getRhsBatchingDimensions();
@@ -107,8 +110,8 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = convertScalar(b, l, elementType, args[0]);
-          Value y = convertScalar(b, l, elementType, args[1]);
+          Value x = convertScalar(b, l, elementType, args[0], lhsUnsigned, resultUnsigned);
+          Value y = convertScalar(b, l, elementType, args[1], rhsUnsigned, resultUnsigned);
           Value sum;
           if (isa<FloatType>(elementType)) {
             sum = arith::AddFOp::create(b, l, args[2], arith::MulFOp::create(b, l, x, y));
@@ -126,6 +129,7 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
 
 } // namespace
 
-void hlox::linalg_lowering::populateDotGeneralPatterns(RewritePatternSet &patterns) {
-  patterns.add<DotGeneralToLinalg>(patterns.getContext());
+void hlox::linalg_lowering::populateDotGeneralPatterns(const TypeConverter &converter,
+                                                       RewritePatternSet &patterns) {
+  patterns.add<DotGeneralToLinalg>(converter, patterns.getContext());
 }

@@ -15,21 +15,30 @@ using namespace hlox::linalg_lowering;
 
 namespace {
 
+/// StableHLO's signedness of an elementwise op's integers (arith's are
+/// signless): of the operands, and of the result.
+struct Signedness {
+  bool operandsUnsigned = false;
+  bool resultUnsigned = false;
+};
+
 /// Builds the scalar result from the scalar operands. `resultType` is the
-/// result's element type; operand element types are the args' types.
+/// result's (signless) element type; operand element types are the args'.
 using ScalarBuilder = Value (*)(OpBuilder &b, Location loc, Type resultType,
-                                ValueRange args);
+                                ValueRange args, Signedness sign);
 
 template <typename OpTy>
 struct ElementwiseToGeneric : OpConversionPattern<OpTy> {
-  ElementwiseToGeneric(MLIRContext *context, ScalarBuilder build)
-      : OpConversionPattern<OpTy>(context), build(build) {}
+  ElementwiseToGeneric(const TypeConverter &converter, MLIRContext *context,
+                       ScalarBuilder build)
+      : OpConversionPattern<OpTy>(converter, context), build(build) {}
 
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Operation *operation = op.getOperation();
-    auto resultType = dyn_cast<RankedTensorType>(operation->getResult(0).getType());
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        this->getTypeConverter()->convertType(operation->getResult(0).getType()));
     if (!resultType || !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs a static ranked tensor result");
     for (Value operand : adaptor.getOperands()) {
@@ -43,11 +52,15 @@ struct ElementwiseToGeneric : OpConversionPattern<OpTy> {
     SmallVector<AffineMap> maps(adaptor.getOperands().size() + 1,
                                 rewriter.getMultiDimIdentityMap(rank));
     Type elementType = resultType.getElementType();
+    Signedness sign;
+    sign.resultUnsigned = isUnsigned(operation->getResult(0).getType());
+    sign.operandsUnsigned = operation->getNumOperands() > 0 &&
+                            isUnsigned(operation->getOperand(0).getType());
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{resultType}, adaptor.getOperands(), ValueRange{init},
         maps, parallelIterators(rank),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value result = build(b, l, elementType, args.drop_back());
+          Value result = build(b, l, elementType, args.drop_back(), sign);
           linalg::YieldOp::create(b, l, result);
         });
     rewriter.replaceOp(op, generic.getResults());
@@ -60,42 +73,45 @@ struct ElementwiseToGeneric : OpConversionPattern<OpTy> {
 bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
 bool isBool(Value v) { return v.getType().isInteger(1); }
 
-/// float -> FOp, i1 -> BOp, other integers -> IOp.
-template <typename FOp, typename IOp, typename BOp = IOp>
-Value binary(OpBuilder &b, Location loc, Type, ValueRange args) {
+/// float -> FOp, i1 -> BOp, unsigned integers -> UOp, other integers -> IOp.
+template <typename FOp, typename IOp, typename BOp = IOp, typename UOp = IOp>
+Value binary(OpBuilder &b, Location loc, Type, ValueRange args, Signedness sign) {
   if (isFloat(args[0]))
     return FOp::create(b, loc, args[0], args[1]);
   if (isBool(args[0]))
     return BOp::create(b, loc, args[0], args[1]);
+  if (sign.operandsUnsigned)
+    return UOp::create(b, loc, args[0], args[1]);
   return IOp::create(b, loc, args[0], args[1]);
 }
 
 template <typename FOp>
-Value unaryFloat(OpBuilder &b, Location loc, Type, ValueRange args) {
+Value unaryFloat(OpBuilder &b, Location loc, Type, ValueRange args, Signedness) {
   return FOp::create(b, loc, args[0]);
 }
 
-Value negate(OpBuilder &b, Location loc, Type type, ValueRange args) {
+Value negate(OpBuilder &b, Location loc, Type type, ValueRange args, Signedness) {
   if (isFloat(args[0]))
     return arith::NegFOp::create(b, loc, args[0]);
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
   return arith::SubIOp::create(b, loc, zero, args[0]);
 }
 
-Value convert(OpBuilder &b, Location loc, Type to, ValueRange args) {
-  return convertScalar(b, loc, to, args[0]);
+Value convert(OpBuilder &b, Location loc, Type to, ValueRange args, Signedness sign) {
+  return convertScalar(b, loc, to, args[0], sign.operandsUnsigned, sign.resultUnsigned);
 }
 
 template <typename FOp, typename IOp>
-Value unary(OpBuilder &b, Location loc, Type, ValueRange args) {
+Value unary(OpBuilder &b, Location loc, Type, ValueRange args, Signedness) {
   if (isFloat(args[0]))
     return FOp::create(b, loc, args[0]);
   return IOp::create(b, loc, args[0]);
 }
 
 template <typename OpTy>
-void add(RewritePatternSet &patterns, ScalarBuilder build) {
-  patterns.add<ElementwiseToGeneric<OpTy>>(patterns.getContext(), build);
+void add(const TypeConverter &converter, RewritePatternSet &patterns,
+         ScalarBuilder build) {
+  patterns.add<ElementwiseToGeneric<OpTy>>(converter, patterns.getContext(), build);
 }
 
 } // namespace
@@ -103,7 +119,8 @@ void add(RewritePatternSet &patterns, ScalarBuilder build) {
 /// stablehlo.convert: arith casts between float, signed integer and i1
 /// (i1 converts as unsigned 0/1; to i1 means "!= 0").
 Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
-                                           Value x) {
+                                           Value x, bool fromUnsigned,
+                                           bool toUnsigned) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -119,10 +136,12 @@ Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
         return arith::ExtFOp::create(b, loc, to, x);
       return arith::TruncFOp::create(b, loc, to, x);
     }
+    if (toUnsigned)
+      return arith::FPToUIOp::create(b, loc, to, x);
     return arith::FPToSIOp::create(b, loc, to, x);
   }
   if (isa<FloatType>(to)) {
-    if (from.isInteger(1))
+    if (from.isInteger(1) || fromUnsigned)
       return arith::UIToFPOp::create(b, loc, to, x);
     return arith::SIToFPOp::create(b, loc, to, x);
   }
@@ -130,33 +149,36 @@ Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
   unsigned toWidth = to.getIntOrFloatBitWidth();
   if (toWidth < fromWidth)
     return arith::TruncIOp::create(b, loc, to, x);
-  if (from.isInteger(1))
+  if (toWidth == fromWidth)
+    return x; // e.g. ui32 <-> i32: the same bits
+  if (from.isInteger(1) || fromUnsigned)
     return arith::ExtUIOp::create(b, loc, to, x);
   return arith::ExtSIOp::create(b, loc, to, x);
 }
 
-void hlox::linalg_lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
+void hlox::linalg_lowering::populateElementwisePatterns(const TypeConverter &c,
+                                                        RewritePatternSet &patterns) {
   namespace hlo = mlir::stablehlo;
-  // op                        scalar body (float / integer / i1)
-  add<hlo::AddOp>(patterns,      binary<arith::AddFOp, arith::AddIOp, arith::OrIOp>);
-  add<hlo::SubtractOp>(patterns, binary<arith::SubFOp, arith::SubIOp, arith::XOrIOp>);
-  add<hlo::MulOp>(patterns,      binary<arith::MulFOp, arith::MulIOp, arith::AndIOp>);
-  add<hlo::DivOp>(patterns,      binary<arith::DivFOp, arith::DivSIOp>);
-  add<hlo::MaxOp>(patterns,      binary<arith::MaximumFOp, arith::MaxSIOp, arith::OrIOp>);
-  add<hlo::MinOp>(patterns,      binary<arith::MinimumFOp, arith::MinSIOp, arith::AndIOp>);
-  add<hlo::AndOp>(patterns,      binary<arith::AndIOp, arith::AndIOp>);
-  add<hlo::OrOp>(patterns,       binary<arith::OrIOp, arith::OrIOp>);
-  add<hlo::XorOp>(patterns,      binary<arith::XOrIOp, arith::XOrIOp>);
-  add<hlo::NegOp>(patterns,      negate);
-  add<hlo::AbsOp>(patterns,      unary<math::AbsFOp, math::AbsIOp>);
-  add<hlo::ExpOp>(patterns,      unaryFloat<math::ExpOp>);
-  add<hlo::LogOp>(patterns,      unaryFloat<math::LogOp>);
-  add<hlo::TanhOp>(patterns,     unaryFloat<math::TanhOp>);
-  add<hlo::SqrtOp>(patterns,     unaryFloat<math::SqrtOp>);
-  add<hlo::RsqrtOp>(patterns,    unaryFloat<math::RsqrtOp>);
-  add<hlo::SineOp>(patterns,     unaryFloat<math::SinOp>);
-  add<hlo::CosineOp>(patterns,   unaryFloat<math::CosOp>);
-  add<hlo::FloorOp>(patterns,    unaryFloat<math::FloorOp>);
-  add<hlo::CeilOp>(patterns,     unaryFloat<math::CeilOp>);
-  add<hlo::ConvertOp>(patterns,  convert);
+  // op                        scalar body (float / int / i1 / unsigned)
+  add<hlo::AddOp>(c, patterns,      binary<arith::AddFOp, arith::AddIOp, arith::OrIOp>);
+  add<hlo::SubtractOp>(c, patterns, binary<arith::SubFOp, arith::SubIOp, arith::XOrIOp>);
+  add<hlo::MulOp>(c, patterns,      binary<arith::MulFOp, arith::MulIOp, arith::AndIOp>);
+  add<hlo::DivOp>(c, patterns,      binary<arith::DivFOp, arith::DivSIOp, arith::DivUIOp, arith::DivUIOp>);
+  add<hlo::MaxOp>(c, patterns,      binary<arith::MaximumFOp, arith::MaxSIOp, arith::OrIOp, arith::MaxUIOp>);
+  add<hlo::MinOp>(c, patterns,      binary<arith::MinimumFOp, arith::MinSIOp, arith::AndIOp, arith::MinUIOp>);
+  add<hlo::AndOp>(c, patterns,      binary<arith::AndIOp, arith::AndIOp>);
+  add<hlo::OrOp>(c, patterns,       binary<arith::OrIOp, arith::OrIOp>);
+  add<hlo::XorOp>(c, patterns,      binary<arith::XOrIOp, arith::XOrIOp>);
+  add<hlo::NegOp>(c, patterns,      negate);
+  add<hlo::AbsOp>(c, patterns,      unary<math::AbsFOp, math::AbsIOp>);
+  add<hlo::ExpOp>(c, patterns,      unaryFloat<math::ExpOp>);
+  add<hlo::LogOp>(c, patterns,      unaryFloat<math::LogOp>);
+  add<hlo::TanhOp>(c, patterns,     unaryFloat<math::TanhOp>);
+  add<hlo::SqrtOp>(c, patterns,     unaryFloat<math::SqrtOp>);
+  add<hlo::RsqrtOp>(c, patterns,    unaryFloat<math::RsqrtOp>);
+  add<hlo::SineOp>(c, patterns,     unaryFloat<math::SinOp>);
+  add<hlo::CosineOp>(c, patterns,   unaryFloat<math::CosOp>);
+  add<hlo::FloorOp>(c, patterns,    unaryFloat<math::FloorOp>);
+  add<hlo::CeilOp>(c, patterns,     unaryFloat<math::CeilOp>);
+  add<hlo::ConvertOp>(c, patterns,  convert);
 }

@@ -16,19 +16,40 @@
 
 namespace hlox::linalg_lowering {
 
+/// StableHLO's unsigned integers become signless ones (arith and linalg only
+/// know signless integers); the ops that care use their unsigned forms.
+/// Everything else is unchanged.
+class SignlessTypeConverter : public mlir::TypeConverter {
+public:
+  SignlessTypeConverter();
+};
+
+/// Whether `type` (a tensor or a scalar) has an unsigned integer element type.
+bool isUnsigned(mlir::Type type);
+
 /// Elementwise ops (table-driven: op -> scalar body) and stablehlo.convert.
-void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
+void populateElementwisePatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
 /// stablehlo.constant -> arith.constant.
-void populateConstantPatterns(mlir::RewritePatternSet &patterns);
+void populateConstantPatterns(const mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
 /// broadcast_in_dim, reshape, transpose.
-void populateShapePatterns(mlir::RewritePatternSet &patterns);
+void populateShapePatterns(const mlir::TypeConverter &converter,
+                           mlir::RewritePatternSet &patterns);
 /// dot_general.
-void populateDotGeneralPatterns(mlir::RewritePatternSet &patterns);
+void populateDotGeneralPatterns(const mlir::TypeConverter &converter,
+                                mlir::RewritePatternSet &patterns);
 
 /// `x` (a scalar of float, signless integer or i1 type) converted to `to`,
 /// with stablehlo.convert's semantics (i1 is 0/1; to i1 means != 0).
+/// `fromUnsigned`/`toUnsigned`: the integers' StableHLO signedness.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type to,
-                          mlir::Value x);
+                          mlir::Value x, bool fromUnsigned = false,
+                          bool toUnsigned = false);
+
+/// `type` converted by the pattern's converter, as a ranked tensor type.
+mlir::RankedTensorType convertedTensorType(const mlir::TypeConverter &converter,
+                                           mlir::Type type);
 
 /// `tensor.empty` of `type`'s (static) shape and element type.
 mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,

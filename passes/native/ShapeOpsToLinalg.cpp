@@ -27,7 +27,7 @@ struct BroadcastInDimToLinalg : OpConversionPattern<stablehlo::BroadcastInDimOp>
                   ConversionPatternRewriter &rewriter) const override {
     Value operand = adaptor.getOperand();
     auto operandType = cast<RankedTensorType>(operand.getType());
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = convertedTensorType(*getTypeConverter(), op.getType());
     ArrayRef<int64_t> dims = op.getBroadcastDimensions();
     ArrayRef<int64_t> inShape = operandType.getShape();
     ArrayRef<int64_t> outShape = resultType.getShape();
@@ -80,7 +80,7 @@ struct ReshapeToTensor : OpConversionPattern<stablehlo::ReshapeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value operand = adaptor.getOperand();
     auto srcType = cast<RankedTensorType>(operand.getType());
-    auto dstType = cast<RankedTensorType>(op.getType());
+    auto dstType = convertedTensorType(*getTypeConverter(), op.getType());
     Location loc = op.getLoc();
     if (srcType == dstType) {
       rewriter.replaceOp(op, operand);
@@ -139,7 +139,7 @@ struct TransposeToLinalg : OpConversionPattern<stablehlo::TransposeOp> {
   LogicalResult
   matchAndRewrite(stablehlo::TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto resultType = convertedTensorType(*getTypeConverter(), op.getType());
     Value init = emptyLike(rewriter, op.getLoc(), resultType);
     auto transpose = linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getOperand(),
                                                  init, op.getPermutation());
@@ -150,7 +150,8 @@ struct TransposeToLinalg : OpConversionPattern<stablehlo::TransposeOp> {
 
 } // namespace
 
-void hlox::linalg_lowering::populateShapePatterns(RewritePatternSet &patterns) {
+void hlox::linalg_lowering::populateShapePatterns(const TypeConverter &converter,
+                                                  RewritePatternSet &patterns) {
   patterns.add<BroadcastInDimToLinalg, ReshapeToTensor, TransposeToLinalg>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }

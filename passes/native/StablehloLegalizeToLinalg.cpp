@@ -11,6 +11,10 @@
 
 #include "dialects/stablehlo/StablehloOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
 #include "llvm/ADT/DenseSet.h"
 
 namespace hlox {
@@ -30,13 +34,35 @@ llvm::SmallVector<utils::IteratorType> parallelIterators(int64_t rank) {
   return llvm::SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
 }
 
+SignlessTypeConverter::SignlessTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](IntegerType type) -> Type {
+    if (!type.isUnsigned())
+      return type;
+    return IntegerType::get(type.getContext(), type.getWidth());
+  });
+  addConversion([this](RankedTensorType type) -> Type {
+    return type.clone(convertType(type.getElementType()));
+  });
+}
+
+bool isUnsigned(Type type) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    type = shaped.getElementType();
+  return type.isUnsignedInteger();
+}
+
+RankedTensorType convertedTensorType(const TypeConverter &converter, Type type) {
+  return cast<RankedTensorType>(converter.convertType(type));
+}
+
 } // namespace hlox::linalg_lowering
 
 namespace {
 
 bool isSupportedElementType(Type type) {
   return isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(type) ||
-         type.isSignlessInteger();
+         type.isSignlessInteger() || type.isUnsignedInteger();
 }
 
 /// Reports the first type of `op` the lowering cannot handle; true if any.
@@ -58,7 +84,7 @@ bool reportUnsupportedType(Operation *op) {
     if (!isSupportedElementType(tensor.getElementType())) {
       op->emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op->getName()
                       << "' has element type " << tensor.getElementType()
-                      << "; only f16, bf16, f32, f64 and signless integers are "
+                      << "; only f16, bf16, f32, f64 and integers are "
                          "supported yet";
       return true;
     }
@@ -77,11 +103,17 @@ struct StablehloLegalizeToLinalg
     : hlox::impl::StablehloLegalizeToLinalgBase<StablehloLegalizeToLinalg> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
+    hlox::linalg_lowering::SignlessTypeConverter converter;
     RewritePatternSet patterns(context);
-    hlox::linalg_lowering::populateElementwisePatterns(patterns);
-    hlox::linalg_lowering::populateConstantPatterns(patterns);
-    hlox::linalg_lowering::populateShapePatterns(patterns);
-    hlox::linalg_lowering::populateDotGeneralPatterns(patterns);
+    hlox::linalg_lowering::populateElementwisePatterns(converter, patterns);
+    hlox::linalg_lowering::populateConstantPatterns(converter, patterns);
+    hlox::linalg_lowering::populateShapePatterns(converter, patterns);
+    hlox::linalg_lowering::populateDotGeneralPatterns(converter, patterns);
+    // Signatures of functions (and their returns and calls) follow the
+    // unsigned -> signless conversion.
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
 
     // What the patterns can lower, to name everything else up front.
     llvm::DenseSet<OperationName> lowered;
@@ -107,7 +139,12 @@ struct StablehloLegalizeToLinalg
 
     ConversionTarget target(*context);
     target.addIllegalDialect<stablehlo::StableHLODialect>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    target.markUnknownOpDynamicallyLegal([&](Operation *op) {
+      if (auto function = dyn_cast<FunctionOpInterface>(op))
+        return converter.isLegal(function.getArgumentTypes()) &&
+               converter.isLegal(function.getResultTypes());
+      return converter.isLegal(op);
+    });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

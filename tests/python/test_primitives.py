@@ -130,3 +130,18 @@ def test_bool_arrays(shape):
     assert_close(out[0], a | b)
     assert_close(out[1], a & b)
     assert_close(out[2], a | const)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint32], ids=lambda d: np.dtype(d).name)
+def test_unsigned(dtype):
+    # Wrap-around and unsigned division, maximum and conversion.
+    x = np.array([250, 7, 0, 128], dtype)
+    y = np.array([10, 3, 1, 200], dtype)
+    out = hlox.jit(lambda a, b: (lax.add(a, b), lax.div(a, b), lax.max(a, b),
+                                 lax.convert_element_type(a, np.float32),
+                                 lax.convert_element_type(a, np.int64)))(x, y)
+    assert_close(out[0], x + y)
+    assert_close(out[1], x // y)
+    assert_close(out[2], np.maximum(x, y))
+    assert_close(out[3], x.astype(np.float32))
+    assert_close(out[4], x.astype(np.int64))

@@ -11,10 +11,10 @@ func.func @no_lowering(%a: tensor<4xf32>) -> tensor<4xi1> {
 
 // -----
 
-func.func @unsigned(%a: tensor<4xui32>) -> tensor<4xui32> {
-  // CHECK: errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.add' has element type 'ui32'; only f16, bf16, f32, f64 and signless integers are supported yet
-  %0 = stablehlo.add %a, %a : tensor<4xui32>
-  return %0 : tensor<4xui32>
+func.func @complex(%a: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
+  // CHECK: errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.add' has element type 'complex<f32>'; only f16, bf16, f32, f64 and integers are supported yet
+  %0 = stablehlo.add %a, %a : tensor<4xcomplex<f32>>
+  return %0 : tensor<4xcomplex<f32>>
 }
 
 // -----
