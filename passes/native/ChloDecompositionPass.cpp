@@ -113,6 +113,17 @@ struct ChloLegalizeToStablehlo
     });
     bool failed = false;
     for (Operation *op : ops) {
+      // The decompositions build splat constants shaped like their operands.
+      auto isStatic = [](Type t) {
+        auto shaped = llvm::dyn_cast<ShapedType>(t);
+        return !shaped || shaped.hasStaticShape();
+      };
+      if (!llvm::all_of(op->getOperandTypes(), isStatic) ||
+          !llvm::all_of(op->getResultTypes(), isStatic)) {
+        op->emitOpError("needs static shapes to be decomposed into StableHLO");
+        failed = true;
+        continue;
+      }
       OpBuilder builder(op);
       HloEmitter h(builder, op->getLoc());
       FailureOr<SmallVector<Value>> replacement =

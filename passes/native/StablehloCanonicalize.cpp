@@ -9,7 +9,13 @@
 //                    type with dims [0, 1, ...]
 //   chains           reshape(reshape x), transpose(transpose x),
 //                    convert(convert x) when the middle type is wider
-//   constants        broadcast_in_dim / reshape of a constant (splat or
+//   neutral operands x + (-0.0), x - 0.0, x * 1, x / 1 (exact for every x,
+//                    -0.0 and nan included); integer x + 0, x - 0, x * 1,
+//                    x | 0, x ^ 0, x & ~0
+//   data movement    full slice, pad by nothing, one-operand concatenate,
+//                    reverse(reverse x)
+//   constants        convert of a small constant (exact conversions only),
+//                    broadcast_in_dim / reshape of a constant (splat or
 //                    small), and elementwise ops (add, subtract, multiply,
 //                    divide (float), maximum, minimum (float), negate,
 //                    abs (float), and, or, xor, not (integer)) on constants
@@ -24,6 +30,7 @@
 
 #include "dialects/stablehlo/StablehloOps.h"
 
+#include "llvm/ADT/APSInt.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -270,6 +277,170 @@ struct SelectConstantPred : RewritePattern {
   }
 };
 
+/// Is `v` a splat constant equal to `value` (float: bitwise -0.0/+0.0 and 1.0
+/// as requested; integer: the value)?
+bool isSplatOf(Value v, double value, bool negativeZero = false) {
+  DenseElementsAttr c = constantOf(v);
+  if (!c || !c.isSplat())
+    return false;
+  Type elem = getElementTypeOrSelf(c.getType());
+  if (auto f = llvm::dyn_cast<FloatType>(elem)) {
+    APFloat x = c.getSplatValue<APFloat>();
+    if (value == 0.0)
+      return x.isZero() && x.isNegative() == negativeZero;
+    bool lost;
+    APFloat want(value);
+    want.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    return x.bitwiseIsEqual(want);
+  }
+  if (llvm::isa<IntegerType>(elem))
+    return c.getSplatValue<APInt>().getSExtValue() == static_cast<int64_t>(value);
+  return false;
+}
+
+bool isAllOnes(Value v) {
+  DenseElementsAttr c = constantOf(v);
+  return c && c.isSplat() && llvm::isa<IntegerType>(getElementTypeOrSelf(c.getType())) &&
+         c.getSplatValue<APInt>().isAllOnes();
+}
+
+/// x op c -> x for the neutral constants that are exact for every x
+/// (including -0.0 and nan): x + (-0.0), x - (+0.0), x * 1, x / 1; integer
+/// x + 0, x - 0, x * 1, x | 0, x ^ 0, x & ~0. Commutative ops also c op x.
+struct NeutralOperand : RewritePattern {
+  NeutralOperand(StringRef name, MLIRContext *ctx, bool commutative,
+                 std::function<bool(Value)> neutral)
+      : RewritePattern(name, 2, ctx), commutative(commutative), neutral(std::move(neutral)) {}
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+    Type type = op->getResult(0).getType();
+    if (neutral(rhs) && lhs.getType() == type) {
+      rewriter.replaceOp(op, lhs);
+      return success();
+    }
+    if (commutative && neutral(lhs) && rhs.getType() == type) {
+      rewriter.replaceOp(op, rhs);
+      return success();
+    }
+    return failure();
+  }
+  bool commutative;
+  std::function<bool(Value)> neutral;
+};
+
+bool isIntTensor(Value v) { return llvm::isa<IntegerType>(getElementTypeOrSelf(v.getType())); }
+
+/// slice taking everything, pad adding nothing: the operand.
+struct FullSliceOrEmptyPad : RewritePattern {
+  FullSliceOrEmptyPad(StringRef name, MLIRContext *ctx) : RewritePattern(name, 2, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    Value operand = op->getOperand(0);
+    if (operand.getType() != op->getResult(0).getType())
+      return failure();
+    auto zeros = [](ArrayRef<int64_t> a) { return llvm::all_of(a, [](int64_t x) { return x == 0; }); };
+    if (op->getName().getStringRef() == "stablehlo.pad") {
+      if (!zeros(i64Array(op, "edge_padding_low")) || !zeros(i64Array(op, "edge_padding_high")) ||
+          !zeros(i64Array(op, "interior_padding")))
+        return failure();
+    } else {
+      ArrayRef<int64_t> strides = i64Array(op, "strides");
+      if (!llvm::all_of(strides, [](int64_t x) { return x == 1; }))
+        return failure();
+    }
+    rewriter.replaceOp(op, operand);
+    return success();
+  }
+};
+
+/// concatenate of one operand, reverse(reverse(x)) with the same dims.
+struct TrivialDataMovement : RewritePattern {
+  TrivialDataMovement(StringRef name, MLIRContext *ctx) : RewritePattern(name, 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    if (op->getName().getStringRef() == "stablehlo.concatenate") {
+      if (op->getNumOperands() != 1 || op->getOperand(0).getType() != op->getResult(0).getType())
+        return failure();
+      rewriter.replaceOp(op, op->getOperand(0));
+      return success();
+    }
+    Operation *inner = op->getOperand(0).getDefiningOp();
+    if (!inner || inner->getName() != op->getName())
+      return failure();
+    SmallVector<int64_t> a(i64Array(op, "dimensions")), b(i64Array(inner, "dimensions"));
+    llvm::sort(a);
+    llvm::sort(b);
+    if (a != b)
+      return failure();
+    rewriter.replaceOp(op, inner->getOperand(0));
+    return success();
+  }
+};
+
+/// convert of a small constant: exact integer/float conversions done by
+/// APFloat/APInt with the spec's rounding (to nearest even; float -> int
+/// only when the value is in range and has no fraction).
+struct ConvertConstant : RewritePattern {
+  ConvertConstant(MLIRContext *ctx) : RewritePattern("stablehlo.convert", 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    DenseElementsAttr value = constantOf(op->getOperand(0));
+    auto type = llvm::dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!value || !type || !type.hasStaticShape())
+      return failure();
+    Type from = getElementTypeOrSelf(value.getType()), to = type.getElementType();
+    int64_t n = value.isSplat() ? 1 : type.getNumElements();
+    if (n > kMaxFoldElements)
+      return failure();
+    SmallVector<Attribute> out;
+    for (int64_t k = 0; k < n; ++k) {
+      Attribute x = value.isSplat() ? value.getSplatValue<Attribute>() : value.getValues<Attribute>()[k];
+      Attribute r = convertScalar(x, from, to);
+      if (!r)
+        return failure();
+      out.push_back(r);
+    }
+    DenseElementsAttr result = value.isSplat() ? DenseElementsAttr::get(type, out[0])
+                                               : DenseElementsAttr::get(type, out);
+    rewriter.replaceOp(op, makeConstant(rewriter, op->getLoc(), result));
+    return success();
+  }
+
+  static Attribute convertScalar(Attribute x, Type from, Type to) {
+    auto fromInt = llvm::dyn_cast<IntegerType>(from);
+    auto toInt = llvm::dyn_cast<IntegerType>(to);
+    auto toFloat = llvm::dyn_cast<FloatType>(to);
+    if (fromInt && toInt) {
+      if (toInt.getWidth() == 1) // nonzero -> true
+        return IntegerAttr::get(toInt, !llvm::cast<IntegerAttr>(x).getValue().isZero());
+      APInt v = llvm::cast<IntegerAttr>(x).getValue();
+      bool isSigned = !fromInt.isUnsigned() && fromInt.getWidth() != 1;
+      return IntegerAttr::get(toInt, isSigned ? v.sextOrTrunc(toInt.getWidth())
+                                              : v.zextOrTrunc(toInt.getWidth()));
+    }
+    if (fromInt && toFloat) {
+      APFloat f(toFloat.getFloatSemantics());
+      bool isSigned = !fromInt.isUnsigned() && fromInt.getWidth() != 1;
+      f.convertFromAPInt(llvm::cast<IntegerAttr>(x).getValue(), isSigned,
+                         APFloat::rmNearestTiesToEven);
+      return FloatAttr::get(toFloat, f);
+    }
+    auto fromFloat = llvm::dyn_cast<FloatType>(from);
+    if (fromFloat && toFloat) {
+      APFloat f = llvm::cast<FloatAttr>(x).getValue();
+      bool lost;
+      f.convert(toFloat.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      return FloatAttr::get(toFloat, f);
+    }
+    if (fromFloat && toInt && toInt.getWidth() > 1) {
+      APFloat f = llvm::cast<FloatAttr>(x).getValue();
+      APSInt i(toInt.getWidth(), toInt.isUnsigned());
+      bool exact;
+      if (f.convertToInteger(i, APFloat::rmTowardZero, &exact) != APFloat::opOK)
+        return {}; // out of range, nan or inexact: left to the backend
+      return IntegerAttr::get(toInt, i);
+    }
+    return {};
+  }
+};
+
 struct StablehloCanonicalize : PassWrapper<StablehloCanonicalize, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(StablehloCanonicalize)
   StringRef getArgument() const final { return "hlox-stablehlo-canonicalize"; }
@@ -347,6 +518,25 @@ struct StablehloCanonicalize : PassWrapper<StablehloCanonicalize, OperationPass<
     patterns.add<FoldElementwise>(
         "stablehlo.not", ctx, nullptr,
         [](ArrayRef<APInt> x) -> std::optional<APInt> { return ~x[0]; });
+
+    // Neutral operands.
+    auto floatOrInt = [](double fv, bool negZero, double iv) {
+      return [=](Value v) { return isIntTensor(v) ? isSplatOf(v, iv) : isSplatOf(v, fv, negZero); };
+    };
+    patterns.add<NeutralOperand>("stablehlo.add", ctx, true, floatOrInt(0.0, true, 0));
+    patterns.add<NeutralOperand>("stablehlo.subtract", ctx, false, floatOrInt(0.0, false, 0));
+    patterns.add<NeutralOperand>("stablehlo.multiply", ctx, true, floatOrInt(1.0, false, 1));
+    patterns.add<NeutralOperand>("stablehlo.divide", ctx, false, floatOrInt(1.0, false, 1));
+    patterns.add<NeutralOperand>("stablehlo.or", ctx, true,
+                                 [](Value v) { return isIntTensor(v) && isSplatOf(v, 0); });
+    patterns.add<NeutralOperand>("stablehlo.xor", ctx, true,
+                                 [](Value v) { return isIntTensor(v) && isSplatOf(v, 0); });
+    patterns.add<NeutralOperand>("stablehlo.and", ctx, true, isAllOnes);
+    patterns.add<FullSliceOrEmptyPad>("stablehlo.slice", ctx);
+    patterns.add<FullSliceOrEmptyPad>("stablehlo.pad", ctx);
+    patterns.add<TrivialDataMovement>("stablehlo.concatenate", ctx);
+    patterns.add<TrivialDataMovement>("stablehlo.reverse", ctx);
+    patterns.add<ConvertConstant>(ctx);
 
     GreedyRewriteConfig config;
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns), config)))
