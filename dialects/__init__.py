@@ -18,6 +18,10 @@ _native.register_passes()
 def register_dialects(context: ir.Context) -> ir.Context:
     """Makes stablehlo, chlo and hlox parseable and buildable in ``context``."""
     _native.register_dialects(context._CAPIPtr)
+    # Load ours now: a Python pass that builds their attributes would
+    # otherwise load a dialect while the PassManager runs (a fatal error).
+    for name in ("stablehlo", "chlo", "hlox"):
+        context.dialects[name]
     return context
 
 

@@ -1,0 +1,1 @@
+from hlox.passes import sharding_passes  # noqa: F401  (registers hlox-import-sharding / hlox-export-sharding)

@@ -1,30 +1,305 @@
 //===- ElementwiseOps.td - elementwise ops of the spec --------------------===//
+//
+// Unary and binary elementwise ops, compare, select, clamp and the element
+// type conversions. The pretty syntax is the one JAX prints:
+//   %0 = stablehlo.exponential %a : tensor<4xf32>
+//   %1 = stablehlo.multiply %a, %b : tensor<4xf32>
+//   %2 = stablehlo.convert %p : (tensor<4xi1>) -> tensor<4xi32>
+// Where operand and result types differ the type is printed in functional form.
+//
+//===----------------------------------------------------------------------===//
 #ifndef HLOX_STABLEHLO_ELEMENTWISE_OPS
 #define HLOX_STABLEHLO_ELEMENTWISE_OPS
 
-include "dialects/stablehlo/StablehloOpBase.td"
+include "dialects/stablehlo/SimpleOpsBase.td"
 
-def StableHLO_AddOp : StableHLO_Op<"add",
-    [Pure, Commutative, Elementwise, SameOperandsAndResultShape]> {
-  let summary = "add: elementwise sum (logical or for i1)";
-  let arguments = (ins HLO_Tensor:$lhs, HLO_Tensor:$rhs);
-  let results = (outs HLO_Tensor:$result);
+//===----------------------------------------------------------------------===//
+// Op classes
+//===----------------------------------------------------------------------===//
+
+// Unary op whose result type is its operand's type (inferred).
+class HLOX_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
+    : StableHLO_Op<mnemonic, !listconcat([Pure, Elementwise,
+        SameOperandsAndResultType, InferTypeOpInterface], traits)> {
+  let arguments = (ins type:$operand);
+  let results = (outs type:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+}
+
+// Unary transcendental op: carries the optional `result_accuracy` attribute
+// (`#stablehlo.result_accuracy<...>`) of the spec.
+class HLOX_UnaryAccuracyOp<string mnemonic, Type type, list<Trait> traits = []>
+    : HLOX_UnaryOp<mnemonic, type, traits> {
+  let arguments = (ins type:$operand,
+      OptionalAttr<StableHLO_ResultAccuracyAttr>:$result_accuracy);
+}
+
+// Binary op whose result type is its operands' type (inferred).
+class HLOX_BinaryOp<string mnemonic, Type type, list<Trait> traits = []>
+    : StableHLO_Op<mnemonic, !listconcat([Pure, Elementwise,
+        SameOperandsAndResultType, InferTypeOpInterface], traits)> {
+  let arguments = (ins type:$lhs, type:$rhs);
+  let results = (outs type:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict
       `:` custom<SameOperandsAndResultType>(type($lhs), type($rhs), type($result))
   }];
 }
 
-def StableHLO_CompareOp : StableHLO_Op<"compare",
-    [Pure, Elementwise, SameOperandsAndResultShape, SameTypeOperands]> {
+//===----------------------------------------------------------------------===//
+// Unary ops
+//===----------------------------------------------------------------------===//
+
+def StableHLO_AbsOp : StableHLO_Op<"abs", [Pure, Elementwise,
+    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+  let summary = "abs: elementwise absolute value (|complex| is real)";
+  let arguments = (ins HLOX_SIntFpOrComplexTensor:$operand);
+  let results = (outs RankedTensorOf<[HLO_SInt, HLO_Float]>:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+}
+
+def StableHLO_CbrtOp : HLOX_UnaryAccuracyOp<"cbrt", HLOX_FpOrComplexTensor> {
+  let summary = "cbrt: elementwise cubic root";
+}
+def StableHLO_CeilOp : HLOX_UnaryOp<"ceil", HLOX_FpTensor> {
+  let summary = "ceil: elementwise ceiling";
+}
+def StableHLO_ClzOp : HLOX_UnaryOp<"count_leading_zeros", HLOX_IntTensor> {
+  let summary = "count_leading_zeros: elementwise count of leading zero bits";
+}
+def StableHLO_CosineOp : HLOX_UnaryAccuracyOp<"cosine", HLOX_FpOrComplexTensor> {
+  let summary = "cosine: elementwise cosine";
+}
+def StableHLO_ExpOp : HLOX_UnaryAccuracyOp<"exponential", HLOX_FpOrComplexTensor> {
+  let summary = "exponential: elementwise e^x";
+}
+def StableHLO_Expm1Op : HLOX_UnaryAccuracyOp<"exponential_minus_one",
+    HLOX_FpOrComplexTensor> {
+  let summary = "exponential_minus_one: elementwise e^x - 1";
+}
+def StableHLO_FloorOp : HLOX_UnaryOp<"floor", HLOX_FpTensor> {
+  let summary = "floor: elementwise floor";
+}
+
+def StableHLO_ImagOp : StableHLO_Op<"imag", [Pure, Elementwise,
+    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+  let summary = "imag: elementwise imaginary part (0 for real operands)";
+  let arguments = (ins HLOX_FpOrComplexTensor:$operand);
+  let results = (outs HLOX_FpTensor:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+}
+
+def StableHLO_IsFiniteOp : StableHLO_Op<"is_finite", [Pure, Elementwise,
+    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+  let summary = "is_finite: elementwise test for a finite value";
+  let arguments = (ins HLOX_FpTensor:$x);
+  let results = (outs HLO_PredTensor:$y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def StableHLO_LogOp : HLOX_UnaryAccuracyOp<"log", HLOX_FpOrComplexTensor> {
+  let summary = "log: elementwise natural logarithm";
+}
+def StableHLO_Log1pOp : HLOX_UnaryAccuracyOp<"log_plus_one", HLOX_FpOrComplexTensor> {
+  let summary = "log_plus_one: elementwise log(1 + x)";
+}
+def StableHLO_LogisticOp : HLOX_UnaryAccuracyOp<"logistic", HLOX_FpOrComplexTensor> {
+  let summary = "logistic: elementwise 1 / (1 + e^-x)";
+}
+def StableHLO_NotOp : HLOX_UnaryOp<"not", HLOX_PredOrIntTensor> {
+  let summary = "not: elementwise logical / bitwise not";
+}
+def StableHLO_NegOp : HLOX_UnaryOp<"negate", HLOX_IntFpOrComplexTensor> {
+  let summary = "negate: elementwise negation";
+}
+def StableHLO_PopulationCountOp : HLOX_UnaryOp<"popcnt", HLOX_IntTensor> {
+  let summary = "popcnt: elementwise count of set bits";
+}
+
+def StableHLO_RealOp : StableHLO_Op<"real", [Pure, Elementwise,
+    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+  let summary = "real: elementwise real part";
+  let arguments = (ins HLOX_FpOrComplexTensor:$operand);
+  let results = (outs HLOX_FpTensor:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+}
+
+def StableHLO_RoundOp : HLOX_UnaryOp<"round_nearest_afz", HLOX_FpTensor> {
+  let summary = "round_nearest_afz: round to nearest, ties away from zero";
+}
+def StableHLO_RoundNearestEvenOp : HLOX_UnaryOp<"round_nearest_even", HLOX_FpTensor> {
+  let summary = "round_nearest_even: round to nearest, ties to even";
+}
+def StableHLO_RsqrtOp : HLOX_UnaryAccuracyOp<"rsqrt", HLOX_FpOrComplexTensor> {
+  let summary = "rsqrt: elementwise reciprocal square root";
+}
+def StableHLO_SignOp : HLOX_UnaryOp<"sign", HLOX_SIntFpOrComplexTensor> {
+  let summary = "sign: elementwise sign";
+}
+def StableHLO_SineOp : HLOX_UnaryAccuracyOp<"sine", HLOX_FpOrComplexTensor> {
+  let summary = "sine: elementwise sine";
+}
+def StableHLO_SqrtOp : HLOX_UnaryAccuracyOp<"sqrt", HLOX_FpOrComplexTensor> {
+  let summary = "sqrt: elementwise square root";
+}
+def StableHLO_TanOp : HLOX_UnaryAccuracyOp<"tan", HLOX_FpOrComplexTensor> {
+  let summary = "tan: elementwise tangent";
+}
+def StableHLO_TanhOp : HLOX_UnaryAccuracyOp<"tanh", HLOX_FpOrComplexTensor> {
+  let summary = "tanh: elementwise hyperbolic tangent";
+}
+
+//===----------------------------------------------------------------------===//
+// Binary ops
+//===----------------------------------------------------------------------===//
+
+def StableHLO_AddOp : HLOX_BinaryOp<"add", HLOX_AnyTensor, [Commutative]> {
+  let summary = "add: elementwise sum (logical or for i1)";
+}
+def StableHLO_Atan2Op : HLOX_BinaryOp<"atan2", HLOX_FpOrComplexTensor> {
+  let summary = "atan2: elementwise atan2(lhs, rhs)";
+}
+
+def StableHLO_ComplexOp : StableHLO_Op<"complex", [Pure, Elementwise,
+    SameOperandsAndResultShape, SameTypeOperands, InferTypeOpAdaptor]> {
+  let summary = "complex: elementwise complex number from real and imaginary parts";
+  let arguments = (ins HLOX_F32OrF64Tensor:$lhs, HLOX_F32OrF64Tensor:$rhs);
+  let results = (outs HLO_ComplexTensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict
+      `:` custom<ComplexOpType>(type($lhs), type($rhs), type($result))
+  }];
+}
+
+def StableHLO_DivOp : HLOX_BinaryOp<"divide", HLOX_IntFpOrComplexTensor> {
+  let summary = "divide: elementwise quotient";
+}
+def StableHLO_MaxOp : HLOX_BinaryOp<"maximum", HLOX_AnyTensor, [Commutative]> {
+  let summary = "maximum: elementwise maximum";
+}
+def StableHLO_MinOp : HLOX_BinaryOp<"minimum", HLOX_AnyTensor, [Commutative]> {
+  let summary = "minimum: elementwise minimum";
+}
+def StableHLO_MulOp : HLOX_BinaryOp<"multiply", HLOX_AnyTensor, [Commutative]> {
+  let summary = "multiply: elementwise product (logical and for i1)";
+}
+def StableHLO_PowOp : HLOX_BinaryOp<"power", HLOX_IntFpOrComplexTensor> {
+  let summary = "power: elementwise lhs^rhs";
+}
+def StableHLO_RemOp : HLOX_BinaryOp<"remainder", HLOX_IntFpOrComplexTensor> {
+  let summary = "remainder: elementwise remainder (sign of the dividend)";
+}
+def StableHLO_ShiftLeftOp : HLOX_BinaryOp<"shift_left", HLOX_IntTensor> {
+  let summary = "shift_left: elementwise left shift";
+}
+def StableHLO_ShiftRightArithmeticOp
+    : HLOX_BinaryOp<"shift_right_arithmetic", HLOX_IntTensor> {
+  let summary = "shift_right_arithmetic: elementwise arithmetic right shift";
+}
+def StableHLO_ShiftRightLogicalOp
+    : HLOX_BinaryOp<"shift_right_logical", HLOX_IntTensor> {
+  let summary = "shift_right_logical: elementwise logical right shift";
+}
+def StableHLO_SubtractOp : HLOX_BinaryOp<"subtract", HLOX_IntFpOrComplexTensor> {
+  let summary = "subtract: elementwise difference";
+}
+def StableHLO_AndOp : HLOX_BinaryOp<"and", HLOX_PredOrIntTensor, [Commutative]> {
+  let summary = "and: elementwise logical / bitwise and";
+}
+def StableHLO_OrOp : HLOX_BinaryOp<"or", HLOX_PredOrIntTensor, [Commutative]> {
+  let summary = "or: elementwise logical / bitwise or";
+}
+def StableHLO_XorOp : HLOX_BinaryOp<"xor", HLOX_PredOrIntTensor, [Commutative]> {
+  let summary = "xor: elementwise logical / bitwise exclusive or";
+}
+
+//===----------------------------------------------------------------------===//
+// compare, select, clamp
+//===----------------------------------------------------------------------===//
+
+def StableHLO_CompareOp : StableHLO_Op<"compare", [Pure, Elementwise,
+    SameOperandsAndResultShape, SameTypeOperands, InferTypeOpAdaptor]> {
   let summary = "compare: elementwise comparison";
   let arguments = (ins HLO_Tensor:$lhs, HLO_Tensor:$rhs,
       StableHLO_ComparisonDirectionAttr:$comparison_direction,
       OptionalAttr<StableHLO_ComparisonTypeAttr>:$compare_type);
   let results = (outs HLO_PredTensor:$result);
   let assemblyFormat = [{
-    $comparison_direction `,` $lhs `,` $rhs (`,` $compare_type^)? attr-dict
+    custom<EnumCase>($comparison_direction) `,` $lhs `,` $rhs ``
+      custom<OptionalCommaEnumCase>($compare_type) attr-dict
       `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def StableHLO_SelectOp : StableHLO_Op<"select", [Pure,
+    AllTypesMatch<["on_true", "on_false", "result"]>,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "select: elementwise choice of on_true or on_false by pred";
+  let arguments = (ins HLO_PredTensor:$pred, HLO_Tensor:$on_true,
+      HLO_Tensor:$on_false);
+  let results = (outs HLO_Tensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict `:`
+      custom<SelectOpType>(type($pred), type($on_true), type($on_false), type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def StableHLO_ClampOp : StableHLO_Op<"clamp", [Pure,
+    AllTypesMatch<["operand", "result"]>,
+    AllElementTypesMatch<["min", "operand", "max"]>,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "clamp: elementwise min(max(operand, min), max)";
+  let arguments = (ins HLO_Tensor:$min, HLO_Tensor:$operand, HLO_Tensor:$max);
+  let results = (outs HLO_Tensor:$result);
+  let assemblyFormat = [{
+    $min `,` $operand `,` $max attr-dict
+      `:` custom<SameOperandsAndResultType>(type($min), type($operand), type($max), type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Conversions
+//===----------------------------------------------------------------------===//
+
+def StableHLO_ConvertOp : StableHLO_Op<"convert", [Pure, Elementwise,
+    SameOperandsAndResultShape]> {
+  let summary = "convert: elementwise conversion to another element type";
+  let arguments = (ins HLO_Tensor:$operand);
+  let results = (outs HLO_Tensor:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+}
+
+def StableHLO_BitcastConvertOp : StableHLO_Op<"bitcast_convert", [Pure]> {
+  let summary = "bitcast_convert: reinterpret the bits as another element type";
+  let arguments = (ins HLO_Tensor:$operand);
+  let results = (outs HLO_Tensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def StableHLO_ReducePrecisionOp : StableHLO_Op<"reduce_precision", [Pure,
+    Elementwise, SameOperandsAndResultType, InferTypeOpInterface]> {
+  let summary = "reduce_precision: round to a float format with fewer bits";
+  let arguments = (ins HLOX_FpTensor:$operand,
+      ConfinedAttr<I32Attr, [IntPositive]>:$exponent_bits,
+      ConfinedAttr<I32Attr, [IntNonNegative]>:$mantissa_bits);
+  let results = (outs HLOX_FpTensor:$output);
+  let assemblyFormat = [{
+    $operand `,` `format` `=` custom<ExponentMantissa>($exponent_bits, $mantissa_bits)
+      attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($output))
   }];
 }
 

@@ -28,6 +28,7 @@
 
 // Custom directives of the ops' textual syntax (`custom<...>` in ODS).
 #include "dialects/stablehlo/StablehloAssembly.h"
+#include "dialects/stablehlo/StructuredAssembly.h"
 
 // One generated header per op group (see StablehloOps.td).
 #define GET_OP_CLASSES

@@ -1,4 +1,7 @@
 //===- RegisterPasses.cpp - hlox's C++ passes in MLIR's registry ----------===//
 #include "dialects/native/Registration.h"
+#include "passes/native/ChloDecomposition.h"
 
-void hlox::registerPasses() {}
+void hlox::registerPasses() {
+  registerDecompositionPasses();
+}
