@@ -114,10 +114,26 @@ def _float_token(token: str, dtype: np.dtype):
     return float(token)
 
 
+class TextAttr:
+    """An attribute the bindings cannot hand out as an object, by its text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def type(self):
+        return ir.Type.parse(self.text.rsplit(" : ", 1)[1])
+
+
 def dense_to_numpy(attr) -> np.ndarray:
     """A DenseElementsAttr (splat or not, any element type incl. bool,
     bfloat16, float8, complex) -> numpy array of its tensor's shape."""
     t = TypeInfo(attr.type)
+    if isinstance(attr, TextAttr):
+        return _parse_dense(str(attr), t)
     try:
         if t.dtype.kind in "biuf" and t.dtype.type.__module__ == "numpy":
             array = np.array(attr)

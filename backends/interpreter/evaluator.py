@@ -43,8 +43,15 @@ class Step:
     def attr(self, name: str):
         """The raw MLIR attribute ``name`` (None if absent)."""
         if self._attrs is None:
-            self._attrs = {n: self.op.attributes[n] for n in
-                           (a if isinstance(a, str) else a.name for a in self.op.attributes)}
+            self._attrs = {}
+            attrs = self.op.attributes
+            for i in range(len(attrs)):
+                named = attrs[i]
+                try:  # (named.attr would abort the process on the failure below)
+                    self._attrs[named.name] = attrs[named.name]
+                except TypeError:  # the bindings cannot downcast it (e.g. complex dense)
+                    text = str(named)[len("NamedAttribute(") + len(named.name) + 1:-1]
+                    self._attrs[named.name] = attributes.TextAttr(text)
         return self._attrs.get(name)
 
     def cached(self, key, make):

@@ -28,7 +28,7 @@ import jax_programs  # noqa: E402
 
 from hlox.backends import interpreter  # noqa: E402
 
-# result dtype -> (rtol, atol)
+# result dtype -> (rtol, atol); other floats (float8, ...) get two ulps (assert_close)
 TOL = {
     np.dtype(np.float16): (2e-3, 1e-3),
     np.dtype(ml_dtypes.bfloat16): (1e-2, 1e-2),
@@ -53,8 +53,12 @@ def assert_close(got, want, what=""):
     want = np.asarray(want)
     assert got.shape == want.shape, f"{what}: shape {got.shape} != {want.shape}"
     assert got.dtype == want.dtype, f"{what}: dtype {got.dtype} != {want.dtype}"
-    if want.dtype in TOL:
-        rtol, atol = TOL[want.dtype]
+    tol = TOL.get(want.dtype)
+    if tol is None and want.dtype.kind == "V" or "float" in want.dtype.name and want.dtype not in TOL:
+        eps = float(ml_dtypes.finfo(want.dtype).eps)  # float8 and friends: two ulps
+        tol = (2 * eps, 2 * eps)
+    if tol is not None:
+        rtol, atol = tol
         wide = np.complex128 if want.dtype.kind == "c" else np.float64
         want, got = want.astype(wide), got.astype(wide)
         finite = np.abs(want[np.isfinite(want)])
@@ -231,3 +235,377 @@ def mlir_name_of(a):
     from hlox.backends.interpreter.attributes import mlir_name
 
     return mlir_name(a.dtype)
+
+
+def test_rng_bit_generator_matches_xla():
+    """Bit-exact against XLA for each algorithm, output width and shape."""
+    with jax.enable_x64(True):
+        for algorithm in (lax.RandomAlgorithm.RNG_THREE_FRY, lax.RandomAlgorithm.RNG_PHILOX,
+                          lax.RandomAlgorithm.RNG_DEFAULT):
+            for shape, dtype in (((4,), np.uint32), ((3, 5), np.uint32), ((), np.uint32), ((7,), np.uint64),
+                                 ((2, 3), np.uint8), ((5,), np.uint16)):
+                for key in (np.array([0, 42, 7, 9], np.uint32), np.array([1, 2**63 + 5], np.uint64)):
+                    check(lambda k: lax.rng_bit_generator(k, shape, dtype=dtype, algorithm=algorithm), key)
+
+
+# ---- shapes and slicing -------------------------------------------------------
+
+
+@pytest.mark.parametrize("config", [[(1, 2, 0), (0, 1, 1)], [(-1, 2, 1), (2, -2, 0)], [(-2, -1, 2), (0, 0, 3)],
+                                    [(0, 0, 0), (-3, -1, 0)]])
+@pytest.mark.parametrize("dtype", [np.float32, np.int8, np.bool_], ids=lambda d: np.dtype(d).name)
+def test_pad(config, dtype):
+    x = (np.arange(20).reshape(4, 5) % 3).astype(dtype)
+    check(lambda a, v: lax.pad(a, v, config), x, np.ones((), dtype))
+
+
+@pytest.mark.parametrize("start", [(-3, 0), (0, 1), (2, 3), (9, 9), (1, -9)])
+def test_dynamic_slices_clamp(start):
+    x = np.arange(24, dtype=np.float32).reshape(4, 6)
+    u = -np.ones((3, 4), np.float32)
+    i, j = (np.int32(s) for s in start)
+    check(lambda a, b, i, j: (lax.dynamic_slice(a, (i, j), (3, 4)), lax.dynamic_update_slice(a, b, (i, j))),
+          x, u, i, j)
+
+
+def test_shape_ops_misc():
+    x = np.arange(2 * 3 * 4, dtype=np.int32).reshape(2, 3, 4)
+    check(lambda a: (lax.rev(a, (0, 2)), lax.transpose(a, (2, 0, 1)), lax.slice(a, (0, 1, 0), (2, 3, 4), (1, 2, 3)),
+                     lax.concatenate([a, a * 2], 1), lax.broadcast_in_dim(a[0, :, 0], (2, 3, 5), (1,)),
+                     lax.reshape(a, (4, 6)), lax.iota(np.int8, 5), lax.broadcasted_iota(np.float32, (2, 3), 1),
+                     lax.expand_dims(a, (0,)), lax.bitwise_and(a, 6)), x)
+
+
+# ---- dot_general and convolution --------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype,preferred", [(np.float32, None), (np.int8, np.int32), (np.int32, None),
+                                             (ml_dtypes.bfloat16, np.float32), (np.float16, None),
+                                             (np.complex64, None), (np.bool_, None)],
+                         ids=lambda d: "none" if d is None else np.dtype(d).name)
+def test_dot_general(dtype, preferred):
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-3, 3, (2, 3, 4, 5)).astype(dtype)
+    b = rng.uniform(-3, 3, (5, 2, 4, 6)).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * a[..., ::-1]
+    dn = (((2, 3), (2, 0)), ((0,), (1,)))  # contract (4, 5), batch 2
+    check(lambda x, y: lax.dot_general(x, y, dn, preferred_element_type=preferred), a, b)
+
+
+CONV_CASES = {
+    "nchw_same": dict(lhs=(2, 3, 7, 6), rhs=(4, 3, 3, 2), strides=(1, 1), padding="SAME"),
+    "nhwc_strided": dict(lhs=(1, 9, 8, 2), rhs=(3, 3, 2, 5), strides=(2, 3), padding=((1, 2), (0, 1)),
+                         dn=("NHWC", "HWIO", "NHWC")),
+    "negative_padding": dict(lhs=(1, 2, 8, 8), rhs=(2, 2, 3, 3), strides=(1, 1), padding=((-1, 2), (1, -2))),
+    "dilations": dict(lhs=(1, 2, 9, 7), rhs=(3, 2, 2, 3), strides=(2, 1), padding=((2, 1), (1, 1)),
+                      lhs_dilation=(2, 1), rhs_dilation=(1, 2)),
+    "feature_groups": dict(lhs=(2, 6, 5, 5), rhs=(9, 2, 2, 2), strides=(1, 1), padding="VALID",
+                           feature_group_count=3),
+    "batch_groups": dict(lhs=(4, 3, 5, 5), rhs=(6, 3, 2, 2), strides=(1, 1), padding="VALID",
+                         batch_group_count=2),
+    "odd_layout_1d": dict(lhs=(5, 3, 2), rhs=(3, 2, 4), strides=(2,), padding=((3, 0),),
+                          dn=("WCN", "IWO", "CNW")),
+    "conv3d": dict(lhs=(1, 2, 4, 5, 3), rhs=(2, 2, 2, 3, 2), strides=(1, 2, 1), padding="SAME"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONV_CASES))
+@pytest.mark.parametrize("dtype", [np.float32, np.int32], ids=lambda d: np.dtype(d).name)
+def test_convolution(case, dtype):
+    c = dict(CONV_CASES[case])
+    rng = np.random.default_rng(1)
+    lhs = rng.integers(-3, 4, c.pop("lhs")).astype(dtype)
+    rhs = rng.integers(-3, 4, c.pop("rhs")).astype(dtype)
+    strides, padding = c.pop("strides"), c.pop("padding")
+    c["dimension_numbers"] = c.pop("dn", None)
+    check(lambda x, w: lax.conv_general_dilated(x, w, strides, padding, **c), lhs, rhs)
+
+
+def test_convolution_window_reversal():
+    """window_reversal (JAX never emits it): against XLA."""
+    x = np.arange(2 * 7, dtype=np.float32).reshape(1, 2, 7)
+    w = np.arange(3 * 2 * 3, dtype=np.float32).reshape(3, 2, 3)
+    text = """func.func @main(%x: tensor<1x2x7xf32>, %w: tensor<3x2x3xf32>) -> tensor<1x3x3xf32> {
+  %0 = "stablehlo.convolution"(%x, %w) <{batch_group_count = 1 : i64,
+      dimension_numbers = #stablehlo.conv<[b, f, 0]x[o, i, 0]->[b, f, 0]>, feature_group_count = 1 : i64,
+      lhs_dilation = array<i64: 1>, padding = dense<[[1, 0]]> : tensor<1x2xi64>, rhs_dilation = array<i64: 1>,
+      window_reversal = array<i1: true>, window_strides = array<i64: 2>}>
+      : (tensor<1x2x7xf32>, tensor<3x2x3xf32>) -> tensor<1x3x3xf32>
+  return %0 : tensor<1x3x3xf32>
+}
+"""
+    check_text(text, x, w)
+
+
+# ---- reductions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.bool_, ml_dtypes.bfloat16, np.complex64],
+                         ids=lambda d: np.dtype(d).name)
+def test_reduce(dtype):
+    rng = np.random.default_rng(0)
+    x = rng.integers(-5, 6, (3, 4, 5)).astype(dtype)
+    ops = [lambda a: lax.reduce(a, np.zeros((), dtype), lax.bitwise_or if dtype is np.bool_ else lax.add, (0, 2))]
+    if np.dtype(dtype).kind != "c":
+        ops += [lambda a: lax.reduce(a, np.ones((), dtype), lax.max, (1,)),
+                lambda a: lax.reduce(a, np.ones((), dtype), lax.min, (0, 1, 2))]
+    check(lambda a: [f(a) for f in ops], x)
+
+
+def test_reduce_variadic_argmax_and_custom_body():
+    """A two-operand reduction (argmax with ties) and a non-ufunc body."""
+    x = np.array([[1, 5, 5, 2], [7, 7, 0, 7], [3, 1, 2, 3]], np.float32)
+    idx = np.broadcast_to(np.arange(4, dtype=np.int32), x.shape).copy()
+
+    def argmax(a, i):
+        def body(p, q):
+            (av, ai), (bv, bi) = p, q
+            pick = (av > bv) | ((av == bv) & (ai < bi))
+            return lax.select(pick, av, bv), lax.select(pick, ai, bi)
+        return lax.reduce((a, i), (np.float32(-np.inf), np.int32(0)), body, (1,))
+
+    check(argmax, x, idx)
+    # Bodies XLA may apply in any order must be associative and commutative.
+    check(lambda a: lax.reduce(a, np.float32(0), lambda p, q: lax.abs(p) + lax.abs(q), (1,)), x)
+
+
+REDUCE_WINDOW_CASES = [
+    dict(window=(2, 2), strides=(1, 1), padding=((0, 0), (0, 0))),
+    dict(window=(3, 2), strides=(2, 1), padding=((1, 2), (0, 1))),
+    dict(window=(2, 2), strides=(1, 2), padding=((1, 1), (2, 0)), base_dilation=(2, 1), window_dilation=(1, 2)),
+    dict(window=(1, 3), strides=(3, 1), padding=((0, 0), (2, 2)), window_dilation=(1, 3)),
+]
+
+
+@pytest.mark.parametrize("case", range(len(REDUCE_WINDOW_CASES)))
+@pytest.mark.parametrize("reducer", ["add", "max", "custom"])
+def test_reduce_window(case, reducer):
+    c = REDUCE_WINDOW_CASES[case]
+    x = np.random.default_rng(case).uniform(-2, 2, (6, 7)).astype(np.float32)
+    fn, init = {"add": (lax.add, 0.0), "max": (lax.max, -np.inf),
+                "custom": (lambda a, b: lax.select(a > b, a, b), -np.inf)}[reducer]
+    check(lambda a: lax.reduce_window(a, np.float32(init), fn, c["window"], c["strides"], c["padding"],
+                                      c.get("base_dilation"), c.get("window_dilation")), x)
+
+
+def test_reduce_window_variadic_int():
+    x = np.arange(30, dtype=np.int32).reshape(5, 6) % 7
+    y = np.arange(30, dtype=np.int32).reshape(5, 6)
+    check(lambda a, b: lax.reduce_window((a, b), (np.int32(0), np.int32(-1)),
+                                         lambda p, q: (p[0] + q[0], lax.max(p[1], q[1])),
+                                         (2, 3), (1, 2), ((1, 0), (1, 1))), x, y)
+
+
+@pytest.mark.parametrize("padding", [((0, 0), (0, 0)), ((1, 1), (0, 1))])
+def test_select_and_scatter(padding):
+    """The gradient of max pooling, with ties and overlapping windows."""
+    x = (np.arange(36).reshape(6, 6) % 5).astype(np.float32)
+
+    def pool(a):
+        return lax.reduce_window(a, -np.inf, lax.max, (3, 2), (2, 1), padding)
+
+    check(jax.grad(lambda a: jnp.sum(pool(a) * jnp.arange(pool(a).size).reshape(pool(a).shape))), x)
+
+
+# ---- gather / scatter -----------------------------------------------------------------
+
+
+def test_gather_batching_dims():
+    operand = np.arange(2 * 5 * 3, dtype=np.float32).reshape(2, 5, 3)
+    indices = np.array([[[4], [0]], [[1], [9]]], np.int32)  # 9 is clamped
+    dn = lax.GatherDimensionNumbers(offset_dims=(2,), collapsed_slice_dims=(1,), start_index_map=(1,),
+                                    operand_batching_dims=(0,), start_indices_batching_dims=(0,))
+    check(lambda o, i: lax.gather(o, i, dn, (1, 1, 3), mode=lax.GatherScatterMode.CLIP), operand, indices)
+
+
+def test_gather_windows_clamped():
+    operand = np.arange(6 * 7, dtype=np.int32).reshape(6, 7)
+    indices = np.array([[0, 0], [5, 6], [-2, 3], [2, 4]], np.int32)
+    dn = lax.GatherDimensionNumbers(offset_dims=(1, 2), collapsed_slice_dims=(), start_index_map=(0, 1))
+    check(lambda o, i: lax.gather(o, i, dn, (2, 3), mode=lax.GatherScatterMode.CLIP), operand, indices)
+
+
+@pytest.mark.parametrize("combiner", ["add", "mul", "min", "max", "set", "custom"])
+def test_scatter_combiners_out_of_bounds(combiner):
+    """Duplicate indices apply in order; updates out of bounds are skipped."""
+    operand = np.arange(5 * 3, dtype=np.float32).reshape(5, 3)
+    indices = np.array([[0], [3], [3], [4], [7], [-1]], np.int32)
+    updates = np.arange(6 * 3, dtype=np.float32).reshape(6, 3) - 4
+    dn = lax.ScatterDimensionNumbers(update_window_dims=(1,), inserted_window_dims=(0,),
+                                     scatter_dims_to_operand_dims=(0,))
+    mode = lax.GatherScatterMode.FILL_OR_DROP
+    if combiner == "custom":
+        fn = lambda o, i, u: lax.scatter_apply(o, i, lambda v: v * 2 + 1, dn, update_shape=(6, 3), mode=mode)
+        check(lambda o, i, u: fn(o, i, u), operand, indices, updates)
+        return
+    scatter = {"add": lax.scatter_add, "mul": lax.scatter_mul, "min": lax.scatter_min, "max": lax.scatter_max,
+               "set": lax.scatter}[combiner]
+    check(lambda o, i, u: scatter(o, i, u, dn, mode=mode), operand, indices, updates)
+
+
+def test_scatter_batching_dims_and_int():
+    operand = np.zeros((2, 4, 3), np.int32)
+    indices = np.array([[[1], [1], [3]], [[0], [2], [2]]], np.int32)
+    updates = np.arange(2 * 3 * 3, dtype=np.int32).reshape(2, 3, 3)
+    dn = lax.ScatterDimensionNumbers(update_window_dims=(2,), inserted_window_dims=(1,),
+                                     scatter_dims_to_operand_dims=(1,), operand_batching_dims=(0,),
+                                     scatter_indices_batching_dims=(0,))
+    check(lambda o, i, u: lax.scatter_add(o, i, u, dn), operand, indices, updates)
+
+
+def test_scatter_variadic_text():
+    """Two operands updated together by one body (JAX cannot emit this)."""
+    text = """func.func @main(%a: tensor<4xf32>, %b: tensor<4xi32>, %i: tensor<3x1xi32>, %u: tensor<3xf32>,
+                          %v: tensor<3xi32>) -> (tensor<4xf32>, tensor<4xi32>) {
+  %0:2 = "stablehlo.scatter"(%a, %b, %i, %u, %v) <{indices_are_sorted = false,
+      scatter_dimension_numbers = #stablehlo.scatter<inserted_window_dims = [0],
+        scatter_dims_to_operand_dims = [0], index_vector_dim = 1>, unique_indices = false}> ({
+    ^bb0(%x: tensor<f32>, %y: tensor<i32>, %p: tensor<f32>, %q: tensor<i32>):
+      %s = stablehlo.add %x, %p : tensor<f32>
+      %t = stablehlo.multiply %y, %q : tensor<i32>
+      stablehlo.return %s, %t : tensor<f32>, tensor<i32>
+  }) : (tensor<4xf32>, tensor<4xi32>, tensor<3x1xi32>, tensor<3xf32>, tensor<3xi32>) -> (tensor<4xf32>, tensor<4xi32>)
+  return %0#0, %0#1 : tensor<4xf32>, tensor<4xi32>
+}
+"""
+    check_text(text, np.arange(4, dtype=np.float32), np.arange(1, 5, dtype=np.int32),
+               np.array([[1], [3], [1]], np.int32), np.float32([10, 20, 30]), np.int32([2, 3, 5]))
+
+
+# ---- sort ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, ml_dtypes.bfloat16, np.uint8], ids=lambda d: np.dtype(d).name)
+def test_sort_stable_multi_operand(dtype):
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 4, (3, 9)).astype(dtype)
+    if np.dtype(dtype).kind == "f" or dtype is ml_dtypes.bfloat16:
+        keys[0, :3] = np.array([np.nan, -0.0, 0.0]).astype(dtype)
+    payload = np.arange(27, dtype=np.int32).reshape(3, 9)
+    check(lambda k, p: lax.sort((k, p), dimension=1, num_keys=1, is_stable=True), keys, payload)
+    check(lambda k, p: lax.sort((k, p), dimension=0, num_keys=2), keys, payload)
+
+
+def test_sort_custom_comparator_descending():
+    text = """func.func @main(%x: tensor<2x6xi32>) -> tensor<2x6xi32> {
+  %0 = "stablehlo.sort"(%x) <{dimension = 1 : i64, is_stable = true}> ({
+    ^bb0(%a: tensor<i32>, %b: tensor<i32>):
+      %c = stablehlo.constant dense<10> : tensor<i32>
+      %ra = stablehlo.remainder %a, %c : tensor<i32>
+      %rb = stablehlo.remainder %b, %c : tensor<i32>
+      %gt = stablehlo.compare GT, %ra, %rb, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
+      stablehlo.return %gt : tensor<i1>
+  }) : (tensor<2x6xi32>) -> tensor<2x6xi32>
+  return %0 : tensor<2x6xi32>
+}
+"""
+    check_text(text, np.array([[13, 3, 25, 5, 11, 31], [9, 19, 0, 29, 10, 8]], np.int32))
+
+
+# ---- control flow and misc -----------------------------------------------------------------------
+
+
+def test_control_flow():
+    x = np.arange(4, dtype=np.float32)
+    check(lambda a, n: lax.fori_loop(0, n, lambda i, c: c * 2 + i, a), x, np.int32(5))
+    check(lambda a, p: lax.cond(p, lambda v: v + 1, lambda v: v * 3, a), x, np.bool_(False))
+    for index in (-1, 0, 2, 7):  # out of range -> clamped by JAX, last branch by the spec
+        check(lambda a, i: lax.switch(i, [jnp.sin, jnp.cos, lambda v: -v], a), x, np.int32(index))
+    check(lambda a: lax.map(lambda r: jnp.sort(r)[::-1] * r.sum(), a), x.reshape(2, 2))
+    check(lambda a: lax.optimization_barrier((a, a * 2)), x)
+
+
+def test_case_out_of_range_runs_last_branch():
+    text = """func.func @main(%i: tensor<i32>) -> tensor<i32> {
+  %0 = "stablehlo.case"(%i) ({
+    %c = stablehlo.constant dense<10> : tensor<i32>
+    stablehlo.return %c : tensor<i32>
+  }, {
+    %c = stablehlo.constant dense<20> : tensor<i32>
+    stablehlo.return %c : tensor<i32>
+  }) : (tensor<i32>) -> tensor<i32>
+  return %0 : tensor<i32>
+}
+"""
+    for i in (-1, 0, 1, 5):
+        check_text(text, np.int32(i))
+
+
+def test_map_tuple_composite_ids_collectives():
+    text = """func.func @main(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>, tensor<ui32>, tensor<3xf32>,
+                                       tensor<3xf32>, tensor<3xf32>) {
+  %m = "stablehlo.map"(%x, %x) <{dimensions = array<i64: 0>}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %s = stablehlo.multiply %a, %b : tensor<f32>
+      stablehlo.return %s : tensor<f32>
+  }) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %t = stablehlo.tuple %x, %m : tuple<tensor<3xf32>, tensor<3xf32>>
+  %e = stablehlo.get_tuple_element %t[1] : (tuple<tensor<3xf32>, tensor<3xf32>>) -> tensor<3xf32>
+  %c = stablehlo.composite "my.double" %x {decomposition = @double} : (tensor<3xf32>) -> tensor<3xf32>
+  %p = stablehlo.partition_id : tensor<ui32>
+  %r = "stablehlo.all_reduce"(%x) <{replica_groups = dense<[[0]]> : tensor<1x1xi64>}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %s = stablehlo.add %a, %b : tensor<f32>
+      stablehlo.return %s : tensor<f32>
+  }) : (tensor<3xf32>) -> tensor<3xf32>
+  %g = "stablehlo.all_gather"(%x) <{all_gather_dim = 0 : i64, replica_groups = dense<[[0]]> : tensor<1x1xi64>}>
+      : (tensor<3xf32>) -> tensor<3xf32>
+  return %m, %e, %p, %c, %r, %g : tensor<3xf32>, tensor<3xf32>, tensor<ui32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+func.func private @double(%a: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = stablehlo.add %a, %a : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+"""
+    x = np.float32([1, -2, 3])
+    m, e, p, c, r, g = interpreter.compile(text)(x)
+    np.testing.assert_array_equal(m, x * x)
+    np.testing.assert_array_equal(e, x * x)
+    assert p.dtype == np.uint32 and p == 0
+    np.testing.assert_array_equal(c, 2 * x)
+    np.testing.assert_array_equal(r, x)
+    np.testing.assert_array_equal(g, x)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2,
+                                   np.complex64, np.float64],
+                         ids=lambda d: np.dtype(d).name)
+def test_float_dtypes_roundtrip_through_ops(dtype):
+    """Constants, arithmetic and conversions in narrow floats and complex."""
+    x = np.array([0.5, -1.25, 3.0, 240.0, -0.0, 1e-3], np.float32).astype(dtype)
+    with jax.enable_x64(dtype == np.float64):
+        check(lambda a: (a * a + a, a / (a + 3), jnp.exp(a), a.astype(jnp.float32), jnp.sqrt(jnp.abs(a)),
+                         jnp.array([1.5, 2.0], dtype) + a[:2]), x)
+
+
+def test_errors_name_the_op_and_the_inputs():
+    text = """func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = stablehlo.custom_call @my_target(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+"""
+    run = interpreter.compile(text)
+    with pytest.raises(NotImplementedError, match="my_target"):
+        run(np.zeros(2, np.float32))
+    with pytest.raises(TypeError, match="takes 1 arguments"):
+        run()
+    with pytest.raises(TypeError, match="tensor<2xf32>"):
+        run(np.zeros(3, np.float32))
+    with pytest.raises(TypeError, match="dtype"):
+        run(np.zeros(2, np.float64))
+    from hlox.backends.interpreter import registry
+
+    saved = registry.RULES.pop("stablehlo.custom_call")
+    try:
+        with pytest.raises(NotImplementedError, match=r"stablehlo.custom_call.*loc\("):
+            interpreter.compile(text)(np.zeros(2, np.float32))
+    finally:
+        registry.RULES["stablehlo.custom_call"] = saved
+
+
+def test_backend_object():
+    backend = interpreter.InterpreterBackend()
+    assert backend.name == "interpreter"
+    run = backend.compile(jax.jit(lambda a: a * 2).lower(np.float32(3)).as_text())
+    assert run(np.float32(3)) == (np.float32(6),)
