@@ -37,6 +37,9 @@ def _parse(module_or_text, context=None):
     else:
         text = str(module_or_text)
     context = context or make_context()
+    # Attributes of dialects the interpreter does not use (e.g. JAX's #sdy
+    # sharding rules on custom calls) are kept opaque rather than rejected.
+    context.allow_unregistered_dialects = True
     with context, ir.Location.unknown():
         module = ir.Module.parse(text)
         if not module.operation.verify():

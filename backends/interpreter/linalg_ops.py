@@ -132,24 +132,32 @@ def convolution_rule(ev, step, env, args):
 # ---- linear algebra ---------------------------------------------------------
 
 
+def cholesky_factor(a, lower: bool):
+    """(factor, ok per matrix); a failed matrix gives NaNs."""
+    a = wide(a)
+    low = np.empty_like(a)
+    ok = np.ones(a.shape[:-2], bool)
+    for i in np.ndindex(*a.shape[:-2]):
+        # The spec reads only the lower (or upper) triangle of a.
+        m = np.tril(a[i]) if lower else np.triu(a[i])
+        m = m + np.swapaxes(m, -1, -2).conj() - np.diag(np.diag(m))
+        try:
+            low[i] = np.linalg.cholesky(m)
+        except np.linalg.LinAlgError:
+            low[i] = np.nan
+            ok[i] = False
+    return (low if lower else np.swapaxes(low, -1, -2).conj()), ok
+
+
 @register("stablehlo.cholesky")
 def cholesky(ev, step, env, args):
-    a = wide(args[0])
     lower = bool(attributes.scalar(step.attr("lower")) or False)
-    try:
-        low = np.linalg.cholesky(a)
-    except np.linalg.LinAlgError:
-        low = np.full_like(a, np.nan)
-    return [low if lower else np.swapaxes(low, -1, -2).conj()]
+    return [cholesky_factor(args[0], lower)[0]]
 
 
-@register("stablehlo.triangular_solve")
-def triangular_solve(ev, step, env, args):
-    a, b = wide(args[0]), wide(args[1])
-    left = bool(attributes.scalar(step.attr("left_side")))
-    lower = bool(attributes.scalar(step.attr("lower")))
-    unit = bool(attributes.scalar(step.attr("unit_diagonal")))
-    transpose = attributes.enum(step.attr("transpose_a")) or "NO_TRANSPOSE"
+def solve_triangular(a, b, left: bool, lower: bool, unit: bool, transpose: str):
+    """op(a) x = b (left) or x op(a) = b, reading one triangle of a."""
+    a, b = wide(a), wide(b)
     a = np.tril(a) if lower else np.triu(a)
     if unit:
         eye = np.eye(a.shape[-1], dtype=bool)
@@ -158,10 +166,18 @@ def triangular_solve(ev, step, env, args):
         a = np.swapaxes(a, -1, -2)
     elif transpose == "ADJOINT":
         a = np.swapaxes(a, -1, -2).conj()
-    if left:  # op(a) @ x = b
-        return [np.linalg.solve(a, b)]
+    if left:
+        return np.linalg.solve(a, b)
     # x @ op(a) = b  <=>  op(a)^T @ x^T = b^T
-    return [np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)]
+    return np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+@register("stablehlo.triangular_solve")
+def triangular_solve(ev, step, env, args):
+    return [solve_triangular(args[0], args[1], bool(attributes.scalar(step.attr("left_side"))),
+                             bool(attributes.scalar(step.attr("lower"))),
+                             bool(attributes.scalar(step.attr("unit_diagonal"))),
+                             attributes.enum(step.attr("transpose_a")) or "NO_TRANSPOSE")]
 
 
 @register("stablehlo.fft")

@@ -24,6 +24,46 @@ KNOWN_CUSTOM_CALLS = {
 }
 
 
+def _lapack_config(step) -> dict:
+    """mhlo.backend_config = {uplo = 76 : ui8, ...} -> {"uplo": "L", ...}."""
+    config = step.attr("mhlo.backend_config")
+    if config is None:
+        return {}
+    out = {}
+    for part in str(config).strip("{}").split(","):
+        if "=" in part:
+            key, value = (p.strip() for p in part.split("="))
+            out[key] = chr(int(value.split(":")[0]))
+    return out
+
+
+def _potrf(step, args):
+    """JAX's LAPACK Cholesky: (factor in the uplo triangle, the other
+    triangle left as it was; info = 0, or > 0 where not positive definite)."""
+    from .linalg_ops import cholesky_factor
+
+    a = np.asarray(args[0])
+    lower = _lapack_config(step).get("uplo", "L") == "L"
+    factor, ok = cholesky_factor(a, lower)
+    keep = np.tril(np.ones(a.shape[-2:], bool)) if lower else np.triu(np.ones(a.shape[-2:], bool))
+    out = np.where(keep, factor, a)
+    return [out, np.where(ok, 0, 1).astype(np.int32)]
+
+
+def _trsm(step, args):
+    from .linalg_ops import solve_triangular
+
+    c = _lapack_config(step)
+    transpose = {"N": "NO_TRANSPOSE", "T": "TRANSPOSE", "C": "ADJOINT"}[c.get("trans_x", "N")]
+    return [solve_triangular(args[0], args[1], c.get("side", "L") == "L", c.get("uplo", "L") == "L",
+                             c.get("diag", "N") == "U", transpose)]
+
+
+for _p in "sdcz":
+    KNOWN_CUSTOM_CALLS[f"lapack_{_p}potrf_ffi"] = _potrf
+    KNOWN_CUSTOM_CALLS[f"lapack_{_p}trsm_ffi"] = _trsm
+
+
 @register("stablehlo.custom_call")
 def custom_call(ev, step, env, args):
     target = attributes.scalar(step.attr("call_target_name"))

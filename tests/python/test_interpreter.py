@@ -44,8 +44,6 @@ PROGRAMS = {p.name: p for p in jax_programs.programs()}
 KNOWN_FAILURES = {
     "median_quantile": "dialect bug: #stablehlo.gather requires index_vector_dim (JAX omits it when 0)",
     "unique_sorted": "dialect bug: #stablehlo.scatter requires index_vector_dim (JAX omits it when 0)",
-    "cholesky": "JAX emits #sdy attributes (unregistered) and a LAPACK custom_call",
-    "triangular_solve": "JAX emits #sdy attributes (unregistered) and a LAPACK custom_call",
 }
 
 
@@ -609,3 +607,98 @@ def test_backend_object():
     assert backend.name == "interpreter"
     run = backend.compile(jax.jit(lambda a: a * 2).lower(np.float32(3)).as_text())
     assert run(np.float32(3)) == (np.float32(6),)
+
+
+# ---- ops JAX does not emit: StableHLO text against XLA -----------------------------------
+
+
+def _module(params: str, results: str, body: str) -> str:
+    return f"func.func @main({params}) -> ({results}) {{\n{body}\n}}\n"
+
+
+def test_batch_norm_ops():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    scale, offset = rng.normal(size=3).astype(np.float32), rng.normal(size=3).astype(np.float32)
+    mean, var = rng.normal(size=3).astype(np.float32), rng.uniform(0.5, 2, 3).astype(np.float32)
+    grad = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    t, v = "tensor<2x3x4xf32>", "tensor<3xf32>"
+    text = _module(f"%x: {t}, %s: {v}, %o: {v}, %m: {v}, %var: {v}, %g: {t}",
+                   f"{t}, {t}, {v}, {v}, {t}, {v}, {v}", f"""
+  %0 = "stablehlo.batch_norm_inference"(%x, %s, %o, %m, %var) <{{epsilon = 1.0e-3 : f32, feature_index = 1 : i64}}>
+      : ({t}, {v}, {v}, {v}, {v}) -> {t}
+  %1:3 = "stablehlo.batch_norm_training"(%x, %s, %o) <{{epsilon = 1.0e-3 : f32, feature_index = 1 : i64}}>
+      : ({t}, {v}, {v}) -> ({t}, {v}, {v})
+  %2:3 = "stablehlo.batch_norm_grad"(%x, %s, %m, %var, %g) <{{epsilon = 1.0e-3 : f32, feature_index = 1 : i64}}>
+      : ({t}, {v}, {v}, {v}, {t}) -> ({t}, {v}, {v})
+  return %0, %1#0, %1#1, %1#2, %2#0, %2#1, %2#2 : {t}, {t}, {v}, {v}, {t}, {v}, {v}""")
+    check_text(text, x, scale, offset, mean, var, grad)
+
+
+@pytest.mark.parametrize("lower", [True, False])
+def test_cholesky_and_triangular_solve_ops(lower):
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(2, 4, 4)).astype(np.float32)
+    spd = m @ np.swapaxes(m, -1, -2) + 4 * np.eye(4, dtype=np.float32)
+    b = rng.normal(size=(2, 4, 3)).astype(np.float32)
+    bt = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    a, bb, bbt = "tensor<2x4x4xf32>", "tensor<2x4x3xf32>", "tensor<2x3x4xf32>"
+    low = "true" if lower else "false"
+    text = _module(f"%a: {a}, %b: {bb}, %bt: {bbt}", f"{a}, {bb}, {bbt}, {bb}", f"""
+  %0 = stablehlo.cholesky %a, lower = {low} : {a}
+  %1 = "stablehlo.triangular_solve"(%a, %b) <{{left_side = true, lower = {low}, unit_diagonal = false,
+      transpose_a = #stablehlo<transpose NO_TRANSPOSE>}}> : ({a}, {bb}) -> {bb}
+  %2 = "stablehlo.triangular_solve"(%a, %bt) <{{left_side = false, lower = {low}, unit_diagonal = true,
+      transpose_a = #stablehlo<transpose TRANSPOSE>}}> : ({a}, {bbt}) -> {bbt}
+  %3 = "stablehlo.triangular_solve"(%a, %b) <{{left_side = true, lower = {low}, unit_diagonal = false,
+      transpose_a = #stablehlo<transpose ADJOINT>}}> : ({a}, {bb}) -> {bb}
+  return %0, %1, %2, %3 : {a}, {bb}, {bbt}, {bb}""")
+    got = interpreter.compile(text)(spd, b, bt)
+    want = run_xla(text, spd, b, bt)
+    keep = np.tril(np.ones((4, 4), bool)) if lower else np.triu(np.ones((4, 4), bool))
+    # Only the requested triangle of cholesky's result is defined by the spec.
+    assert_close(np.where(keep, got[0], 0), np.where(keep, want[0], 0), "cholesky")
+    for g, w in zip(got[1:], want[1:]):
+        assert_close(g, w, "triangular_solve")
+
+
+def test_fft_ops():
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=(3, 8)) + 1j * rng.normal(size=(3, 8))).astype(np.complex64)
+    r = rng.normal(size=(3, 8)).astype(np.float32)
+    c, f, h = "tensor<3x8xcomplex<f32>>", "tensor<3x8xf32>", "tensor<3x5xcomplex<f32>>"
+    text = _module(f"%x: {c}, %r: {f}", f"{c}, {c}, {h}, {f}", f"""
+  %0 = stablehlo.fft %x, type = FFT, length = [8] : ({c}) -> {c}
+  %1 = stablehlo.fft %x, type = IFFT, length = [8] : ({c}) -> {c}
+  %2 = stablehlo.fft %r, type = RFFT, length = [8] : ({f}) -> {h}
+  %3 = stablehlo.fft %2, type = IRFFT, length = [8] : ({h}) -> {f}
+  return %0, %1, %2, %3 : {c}, {c}, {h}, {f}""")
+    check_text(text, x, r)
+
+
+def test_dynamic_shape_ops_with_static_shapes():
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    text = _module("%x: tensor<3x4xf32>", "tensor<2x3xi32>, tensor<2x3x4xf32>, tensor<4x3xf32>, tensor<5x6xf32>, "
+                   "tensor<2x2xf32>, tensor<i32>", """
+  %s23 = stablehlo.constant dense<[2, 3]> : tensor<2xi64>
+  %s234 = stablehlo.constant dense<[2, 3, 4]> : tensor<3xi64>
+  %s43 = stablehlo.constant dense<[4, 3]> : tensor<2xi64>
+  %0 = stablehlo.dynamic_iota %s23, dim = 1 : (tensor<2xi64>) -> tensor<2x3xi32>
+  %1 = stablehlo.dynamic_broadcast_in_dim %x, %s234, dims = [1, 2] : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<2x3x4xf32>
+  %2 = stablehlo.dynamic_reshape %x, %s43 : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<4x3xf32>
+  %lo = stablehlo.constant dense<[1, 0]> : tensor<2xi64>
+  %hi = stablehlo.constant dense<[1, -1]> : tensor<2xi64>
+  %in = stablehlo.constant dense<[0, 1]> : tensor<2xi64>
+  %z = stablehlo.constant dense<-1.0> : tensor<f32>
+  %3 = stablehlo.dynamic_pad %x, %z, %lo, %hi, %in : (tensor<3x4xf32>, tensor<f32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> tensor<5x6xf32>
+  %st = stablehlo.constant dense<[0, 1]> : tensor<2xi64>
+  %li = stablehlo.constant dense<[3, 4]> : tensor<2xi64>
+  %sd = stablehlo.constant dense<[2, 2]> : tensor<2xi64>
+  %4 = stablehlo.real_dynamic_slice %x, %st, %li, %sd : (tensor<3x4xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> tensor<2x2xf32>
+  %5 = stablehlo.get_dimension_size %x, dim = 1 : (tensor<3x4xf32>) -> tensor<i32>
+  return %0, %1, %2, %3, %4, %5 : tensor<2x3xi32>, tensor<2x3x4xf32>, tensor<4x3xf32>, tensor<5x6xf32>, tensor<2x2xf32>, tensor<i32>""")
+    got = interpreter.compile(text)(x)
+    want = [np.broadcast_to(np.arange(3, dtype=np.int32), (2, 3)), np.broadcast_to(x, (2, 3, 4)), x.reshape(4, 3),
+            np.asarray(lax.pad(x, np.float32(-1), [(1, 1, 0), (0, -1, 1)])), x[0:3:2, 1:4:2], np.int32(4)]
+    for g, w in zip(got, want):
+        assert_close(g, np.asarray(w))
