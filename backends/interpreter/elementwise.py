@@ -7,6 +7,7 @@ that double rounding to be exact for +, -, *, / and sqrt.
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 from . import attributes
@@ -18,11 +19,13 @@ _NARROW = {"bfloat16", "float16"}
 def wide(x: np.ndarray) -> np.ndarray:
     """x in a dtype numpy computes natively (float32 for narrow floats)."""
     x = np.asarray(x)
-    if x.dtype.kind == "f" and x.dtype.itemsize < 4 or x.dtype.kind == "V" or (
-            x.dtype.type.__module__.startswith("ml_dtypes") and x.dtype.kind not in "iu"):
+    d = x.dtype
+    if d.type.__module__.startswith("ml_dtypes"):
+        if "int" in d.name:  # int2/int4/uint2/uint4: a byte (results wrap when cast back)
+            return x.astype(np.uint8 if d.name.startswith("uint") else np.int8)
+        return x.astype(np.float32)  # bfloat16, float8, ...
+    if d.kind == "f" and d.itemsize < 4:
         return x.astype(np.float32)
-    if x.dtype.type.__module__.startswith("ml_dtypes"):  # int2/int4
-        return x.astype(np.int8 if "uint" not in x.dtype.name else np.uint8)
     return x
 
 
@@ -50,8 +53,32 @@ def _binary(name, fn):
     register(f"stablehlo.{name}", elementwise=True)(lambda ev, step, env, a: [fn(wide(a[0]), wide(a[1]))])
 
 
-def _bits(x) -> int:
-    return np.asarray(x).dtype.itemsize * 8
+def bit_width(dtype) -> int:
+    """Bits of an element type (4 for int4, though numpy stores a byte)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu" or "int" in dtype.name:
+        return int(ml_dtypes.iinfo(dtype).bits)
+    return dtype.itemsize * 8
+
+
+def _binary_typed(name, fn):
+    """A binary rule that also gets the operands' own element type."""
+    register(f"stablehlo.{name}", elementwise=True)(
+        lambda ev, step, env, a: [fn(wide(a[0]), wide(a[1]), np.asarray(a[0]).dtype)])
+
+
+def _unary_typed(name, fn):
+    register(f"stablehlo.{name}", elementwise=True)(
+        lambda ev, step, env, a: [fn(wide(a[0]), np.asarray(a[0]).dtype)])
+
+
+def _low_bits(x, dtype):
+    """The element's bits as an unsigned array (masked to its width)."""
+    u = unsigned_view(x)
+    bits = bit_width(dtype)
+    if bits < u.dtype.itemsize * 8:
+        u = u & u.dtype.type((1 << bits) - 1)
+    return u, bits
 
 
 # ---- arithmetic ------------------------------------------------------------
@@ -63,11 +90,12 @@ _binary("atan2", np.arctan2)
 _binary("complex", lambda x, y: x + 1j * y.astype(np.result_type(y, np.complex64)))
 
 
-def int_divide(x, y):
+def int_divide(x, y, dtype=None):
     """Truncating division; XLA's x/0 = -1 (all ones) and INT_MIN/-1 = INT_MIN."""
     signed = x.dtype.kind == "i"
     zero = y == 0
-    overflow = (x == np.iinfo(x.dtype).min) & (y == -1) if signed else np.zeros_like(zero)
+    int_min = ml_dtypes.iinfo(dtype or x.dtype).min
+    overflow = (x == int_min) & (y == -1) if signed else np.zeros_like(zero)
     safe = np.where(zero | overflow, np.ones_like(y), y)
     q, r = np.divmod(x, safe)
     if signed:
@@ -77,19 +105,20 @@ def int_divide(x, y):
     return q
 
 
-def int_remainder(x, y):
+def int_remainder(x, y, dtype=None):
     """Remainder with the dividend's sign; XLA's x%0 = x and INT_MIN%-1 = 0."""
     signed = x.dtype.kind == "i"
     zero = y == 0
-    overflow = (x == np.iinfo(x.dtype).min) & (y == -1) if signed else np.zeros_like(zero)
+    int_min = ml_dtypes.iinfo(dtype or x.dtype).min
+    overflow = (x == int_min) & (y == -1) if signed else np.zeros_like(zero)
     safe = np.where(zero | overflow, np.ones_like(y), y)
     r = np.fmod(x, safe) if signed else x % safe
     r = np.where(zero, x, r)
     return np.where(overflow, np.zeros_like(x), r)
 
 
-_binary("divide", lambda x, y: int_divide(x, y) if is_int(x) else x / y)
-_binary("remainder", lambda x, y: int_remainder(x, y) if is_int(x) else np.fmod(x, y))
+_binary_typed("divide", lambda x, y, d: int_divide(x, y, d) if is_int(x) else x / y)
+_binary_typed("remainder", lambda x, y, d: int_remainder(x, y, d) if is_int(x) else np.fmod(x, y))
 
 
 def int_power(x, y):
@@ -136,26 +165,31 @@ _binary("xor", lambda x, y: x ^ y)
 
 
 def _shift(kind):
-    def fn(x, y):
-        bits = _bits(x)
-        amount = unsigned_view(y).astype(np.uint64)
+    def fn(x, y, dtype):
+        ux, bits = _low_bits(x, dtype)
+        amount = _low_bits(y, dtype)[0].astype(np.uint64)  # the amount is read as unsigned
         big = amount >= bits
         small = np.where(big, 0, amount).astype(x.dtype)
-        if kind == "left":
+        if kind == "left":  # (narrow ints wrap when cast back to their type)
             return np.where(big, np.zeros_like(x), x << small)
         if kind == "logical":
-            ux = unsigned_view(x)
             shifted = (ux >> small.astype(ux.dtype)).view(x.dtype)
             return np.where(big, np.zeros_like(x), shifted)
-        sx = unsigned_view(x).view(np.dtype(f"i{x.dtype.itemsize}"))  # arithmetic: signed view
-        shifted = np.where(big, np.where(sx < 0, -1, 0).astype(sx.dtype), sx >> small.astype(sx.dtype))
-        return shifted.view(x.dtype)
+        # arithmetic: the top bit of the element's own width is the sign, for
+        # unsigned types too (the op is about bits).
+        u64 = ux.astype(np.uint64)
+        if bits < 64:
+            negative = ((u64 >> np.uint64(bits - 1)) & np.uint64(1)) == 1
+            u64 = np.where(negative, u64 | ~np.uint64((1 << bits) - 1), u64)
+        sx = u64.view(np.int64)
+        shifted = np.where(big, np.where(sx < 0, -1, 0), sx >> small.astype(np.int64))
+        return shifted.astype(np.int64).view(np.uint64).astype(x.dtype)
     return fn
 
 
-_binary("shift_left", _shift("left"))
-_binary("shift_right_logical", _shift("logical"))
-_binary("shift_right_arithmetic", _shift("arithmetic"))
+_binary_typed("shift_left", _shift("left"))
+_binary_typed("shift_right_logical", _shift("logical"))
+_binary_typed("shift_right_arithmetic", _shift("arithmetic"))
 
 
 # ---- unary -----------------------------------------------------------------
@@ -175,17 +209,16 @@ def round_afz(x):
     return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t)
 
 
-def popcnt(x):
-    u = unsigned_view(x)
+def popcnt(x, dtype):
+    u, bits = _low_bits(x, dtype)
     count = np.zeros(u.shape, np.int64)
-    for i in range(u.dtype.itemsize * 8):
+    for i in range(bits):
         count += ((u >> u.dtype.type(i)) & u.dtype.type(1)).astype(np.int64)
     return count
 
 
-def clz(x):
-    u = unsigned_view(x)
-    bits = u.dtype.itemsize * 8
+def clz(x, dtype):
+    u, bits = _low_bits(x, dtype)
     count = np.full(u.shape, bits, np.int64)
     for i in range(bits):  # the highest set bit wins (ascending overwrite)
         set_ = ((u >> u.dtype.type(i)) & u.dtype.type(1)).astype(bool)
@@ -214,8 +247,8 @@ _unary("ceil", np.ceil)
 _unary("round_nearest_even", np.rint)
 _unary("round_nearest_afz", round_afz)
 _unary("is_finite", np.isfinite)
-_unary("popcnt", popcnt)
-_unary("count_leading_zeros", clz)
+_unary_typed("popcnt", popcnt)
+_unary_typed("count_leading_zeros", clz)
 _unary("real", lambda x: np.real(x))
 _unary("imag", lambda x: np.imag(x) if x.dtype.kind == "c" else np.zeros_like(x))
 
