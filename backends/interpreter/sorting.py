@@ -16,6 +16,11 @@ from . import attributes
 from .registry import register
 
 
+# Above this many elements along the sort dimension, the n x n comparison
+# table would be too large: compare one pair at a time instead.
+PAIRWISE_LIMIT = 2048
+
+
 @register("stablehlo.sort")
 def sort(ev, step, env, args):
     dim = int(attributes.scalar(step.attr("dimension")) or 0)
@@ -26,7 +31,7 @@ def sort(ev, step, env, args):
     n = moved[0].shape[-1] if moved[0].ndim else 1
     if moved[0].ndim == 0 or n <= 1:
         return list(args)
-    if plan.elementwise:
+    if plan.elementwise and n <= PAIRWISE_LIMIT:
         pair = []
         for a in moved:
             pair += [a[..., :, None], a[..., None, :]]  # (lhs = element i, rhs = element j)
