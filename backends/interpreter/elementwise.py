@@ -13,9 +13,6 @@ import numpy as np
 from . import attributes
 from .registry import register
 
-_NARROW = {"bfloat16", "float16"}
-
-
 def wide(x: np.ndarray) -> np.ndarray:
     """x in a dtype numpy computes natively (float32 for narrow floats)."""
     x = np.asarray(x)

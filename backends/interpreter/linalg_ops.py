@@ -11,6 +11,7 @@ import numpy as np
 from . import attributes
 from .elementwise import wide
 from .registry import register
+from .shape_ops import pad
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -90,7 +91,6 @@ def convolution(lhs, rhs, dn, strides, padding, lhs_dilation, rhs_dilation, reve
         if rev:
             w = np.flip(w, 2 + i)
     # lhs dilation (zeros between elements), then edge padding (may crop).
-    from .shape_ops import pad
     x = pad(x, np.zeros((), cd), [0, 0] + [lo for lo, _ in padding], [0, 0] + [hi for _, hi in padding],
             [0, 0] + [d - 1 for d in lhs_dilation])
     kernel = w.shape[2:]

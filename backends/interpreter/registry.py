@@ -1,11 +1,16 @@
 """The op registry: op name -> evaluation rule.
 
-A rule is ``rule(ev, step, args) -> list`` where ``ev`` is the
-:class:`~hlox.backends.interpreter.evaluator.Evaluator` (to run regions),
-``step`` the :class:`~hlox.backends.interpreter.evaluator.Step` of the op
-(attributes, result types, compiled regions) and ``args`` its operand values
-(numpy arrays, tuples for tuple types, :data:`TOKEN` for tokens). It returns
-one value per result. Each op-family module registers its rules on import.
+A rule is ``rule(ev, step, env, args) -> list`` where ``ev`` is the
+:class:`~hlox.backends.interpreter.evaluator.Evaluator` (to run regions:
+``ev.run_region(step.regions[i], env, values)``), ``step`` the
+:class:`~hlox.backends.interpreter.evaluator.Step` of the op (attributes,
+result types, compiled regions), ``env`` the enclosing function's value
+environment and ``args`` the operand values (numpy arrays, tuples for tuple
+types, :data:`TOKEN` for tokens). It returns one value per result, in any
+dtype: the evaluator casts each to its result type. Each op-family module
+registers its rules on import. ``elementwise=True`` marks rules that work
+on arrays of any (broadcastable) shape, which lets regions made only of such
+ops run batched.
 """
 
 from __future__ import annotations
