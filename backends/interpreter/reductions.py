@@ -5,6 +5,12 @@ body made only of elementwise ops runs once per reduced position on whole
 arrays (all outputs at once); a body of one add/multiply/max/min/and/or/xor
 of its two arguments is a numpy ufunc reduction (same result up to float
 rounding order, which the spec leaves to the implementation).
+
+Where the spec and XLA differ, the spec wins: reduce_window pads (edges and
+base dilation) with the init value and reduces the padding too, where XLA
+skips it (they agree when init is the body's identity, as in every pooling
+JAX emits). select_and_scatter never selects padding (as XLA; the spec
+leaves the all-padding window open, openxla/stablehlo#731).
 """
 
 from __future__ import annotations

@@ -611,14 +611,13 @@ def test_errors_name_the_op_and_the_inputs():
         run(np.zeros(3, np.float32))
     with pytest.raises(TypeError, match="dtype"):
         run(np.zeros(2, np.float64))
-    from hlox.backends.interpreter import registry
-
-    saved = registry.RULES.pop("stablehlo.custom_call")
-    try:
-        with pytest.raises(NotImplementedError, match=r"stablehlo.custom_call.*loc\("):
-            interpreter.compile(text)(np.zeros(2, np.float32))
-    finally:
-        registry.RULES["stablehlo.custom_call"] = saved
+    unknown = """func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "mydialect.frobnicate"(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+"""
+    with pytest.raises(NotImplementedError, match=r"mydialect.frobnicate.*loc\("):
+        interpreter.compile(unknown)(np.zeros(2, np.float32))
 
 
 def test_backend_object():
