@@ -956,3 +956,26 @@ def test_reduce_window_pads_with_init_value():
                        j * strides[1]:j * strides[1] + extent[1]:wdil[1]]
         want[i, j] = init + block.sum()
     assert_close(got, want)
+
+
+def test_gather_scatter_index_vector_dim_in_the_middle():
+    """index_vector_dim not last (and batch dims on both sides of it), vs XLA."""
+    operand = np.arange(5 * 6 * 2, dtype=np.float32).reshape(5, 6, 2)
+    indices = np.array([[[0, 1, 4], [5, 2, 9]], [[3, 3, -1], [0, 1, 2]]], np.int32)  # 2x2x3, vector dim 1
+    updates = np.arange(2 * 3 * 2, dtype=np.float32).reshape(2, 3, 2) + 100
+    text = _module("%x: tensor<5x6x2xf32>, %i: tensor<2x2x3xi32>, %u: tensor<2x3x2xf32>",
+                   "tensor<2x3x2x2xf32>, tensor<5x6x2xf32>", """
+  %0 = "stablehlo.gather"(%x, %i) <{dimension_numbers = #stablehlo.gather<offset_dims = [2, 3],
+      collapsed_slice_dims = [1], start_index_map = [0, 1], index_vector_dim = 1>,
+      indices_are_sorted = false, slice_sizes = array<i64: 2, 1, 2>}>
+      : (tensor<5x6x2xf32>, tensor<2x2x3xi32>) -> tensor<2x3x2x2xf32>
+  %1 = "stablehlo.scatter"(%x, %i, %u) <{indices_are_sorted = false,
+      scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [2],
+        inserted_window_dims = [0, 1], scatter_dims_to_operand_dims = [0, 1], index_vector_dim = 1>,
+      unique_indices = false}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %s = stablehlo.add %a, %b : tensor<f32>
+      stablehlo.return %s : tensor<f32>
+  }) : (tensor<5x6x2xf32>, tensor<2x2x3xi32>, tensor<2x3x2xf32>) -> tensor<5x6x2xf32>
+  return %0, %1 : tensor<2x3x2x2xf32>, tensor<5x6x2xf32>""")
+    check_text(text, operand, indices, updates)
