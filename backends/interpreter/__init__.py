@@ -74,14 +74,18 @@ class Executable:
             if array.shape != t.shape or array.dtype != t.dtype:
                 raise TypeError(f"argument {i} of @{self.entry} must be {t.text} "
                                 f"(shape {t.shape}, dtype {t.dtype}), got shape {array.shape} dtype {array.dtype}")
-            checked.append(array)
+            view = array.view()
+            view.flags.writeable = False  # the caller's arrays are never written
+            checked.append(view)
         return checked
 
     def __call__(self, *args):
         args = self._check(args)
         with self.context:
             results = self.evaluator.call(self.entry, args)
-        return tuple(coerce(r, t) for r, t in zip(results, self.function.result_types))
+        outputs = [coerce(r, t) for r, t in zip(results, self.function.result_types)]
+        # Results the caller owns: never a constant or an input of this run.
+        return tuple(o.copy() if isinstance(o, np.ndarray) and not o.flags.writeable else o for o in outputs)
 
     def as_text(self) -> str:
         """The StableHLO the interpreter runs (after CHLO decomposition)."""

@@ -13,9 +13,14 @@ def _ints(step, name):
     return step.cached(name, lambda: attributes.i64s(step.attr(name)))
 
 
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False  # shared by every run: rules never write into operands
+    return array
+
+
 @register("stablehlo.constant", "chlo.constant", elementwise=True)
 def constant(ev, step, env, args):
-    return [step.cached("value", lambda: attributes.dense_to_numpy(step.attr("value")))]
+    return [step.cached("value", lambda: _read_only(attributes.dense_to_numpy(step.attr("value"))))]
 
 
 @register("stablehlo.iota")

@@ -979,3 +979,16 @@ def test_gather_scatter_index_vector_dim_in_the_middle():
   }) : (tensor<5x6x2xf32>, tensor<2x2x3xi32>, tensor<2x3x2xf32>) -> tensor<5x6x2xf32>
   return %0, %1 : tensor<2x3x2x2xf32>, tensor<5x6x2xf32>""")
     check_text(text, operand, indices, updates)
+
+
+def test_results_are_fresh_arrays():
+    """Inputs are not written, and results are writable arrays of their own
+    (not the module's constants, not the caller's inputs)."""
+    text = _module("%x: tensor<3xf32>", "tensor<3xf32>, tensor<3xf32>", """
+  %c = stablehlo.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  return %x, %c : tensor<3xf32>, tensor<3xf32>""")
+    run = interpreter.compile(text)
+    x = np.zeros(3, np.float32)
+    a, c = run(x)
+    a[0] = c[0] = 9
+    assert x[0] == 0 and run(x)[1][0] == 1
