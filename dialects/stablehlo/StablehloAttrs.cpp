@@ -152,7 +152,8 @@ Attribute GatherDimensionNumbersAttr::parse(AsmParser &parser, Type) {
   fields.list(parser, "operand_batching_dims", operandBatching);
   fields.list(parser, "start_indices_batching_dims", indicesBatching);
   fields.list(parser, "start_index_map", startIndexMap);
-  fields.integer(parser, "index_vector_dim", indexVectorDim);
+  // Optional, 0 by default: JAX (like upstream) omits it when it is 0.
+  fields.integer(parser, "index_vector_dim", indexVectorDim, /*required=*/false);
   if (parser.parseLess() || fields.parse(parser, "#stablehlo.gather"))
     return {};
   return get(parser.getContext(), offsetDims, collapsed, operandBatching,
@@ -167,7 +168,8 @@ void GatherDimensionNumbersAttr::print(AsmPrinter &printer) const {
   p.list("operand_batching_dims", getOperandBatchingDims());
   p.list("start_indices_batching_dims", getStartIndicesBatchingDims());
   p.list("start_index_map", getStartIndexMap());
-  p.integer("index_vector_dim", getIndexVectorDim());
+  if (getIndexVectorDim() != 0)
+    p.integer("index_vector_dim", getIndexVectorDim());
   printer << '>';
 }
 
@@ -181,7 +183,8 @@ Attribute ScatterDimensionNumbersAttr::parse(AsmParser &parser, Type) {
   fields.list(parser, "input_batching_dims", inputBatching);
   fields.list(parser, "scatter_indices_batching_dims", indicesBatching);
   fields.list(parser, "scatter_dims_to_operand_dims", toOperand);
-  fields.integer(parser, "index_vector_dim", indexVectorDim);
+  // Optional, 0 by default: JAX (like upstream) omits it when it is 0.
+  fields.integer(parser, "index_vector_dim", indexVectorDim, /*required=*/false);
   if (parser.parseLess() || fields.parse(parser, "#stablehlo.scatter"))
     return {};
   return get(parser.getContext(), updateWindow, inserted, inputBatching,
@@ -196,7 +199,8 @@ void ScatterDimensionNumbersAttr::print(AsmPrinter &printer) const {
   p.list("input_batching_dims", getInputBatchingDims());
   p.list("scatter_indices_batching_dims", getScatterIndicesBatchingDims());
   p.list("scatter_dims_to_operand_dims", getScatterDimsToOperandDims());
-  p.integer("index_vector_dim", getIndexVectorDim());
+  if (getIndexVectorDim() != 0)
+    p.integer("index_vector_dim", getIndexVectorDim());
   printer << '>';
 }
 

@@ -52,12 +52,7 @@ def _u32(*shape, seed=0):
 # Programs whose ops all exist but that fail for a known, reported reason in
 # an op's definition; each entry names the bug. Not strict: a fix makes the
 # case pass (XPASS) without breaking the run; then remove the entry.
-KNOWN_BUGS = {
-    "median_quantile": "#stablehlo.gather requires index_vector_dim, which JAX "
-                       "omits when it is 0 (the spec's default)",
-    "unique_sorted": "#stablehlo.scatter requires index_vector_dim, which JAX "
-                     "omits when it is 0 (the spec's default)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def programs() -> list[Program]:

@@ -41,10 +41,7 @@ TOL = {
 PROGRAMS = {p.name: p for p in jax_programs.programs()}
 
 # Programs the interpreter cannot run, each with the reason.
-KNOWN_FAILURES = {
-    "median_quantile": "dialect bug: #stablehlo.gather requires index_vector_dim (JAX omits it when 0)",
-    "unique_sorted": "dialect bug: #stablehlo.scatter requires index_vector_dim (JAX omits it when 0)",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def assert_close(got, want, what=""):
@@ -90,26 +87,6 @@ def test_corpus(name):
         pytest.xfail(KNOWN_FAILURES[name])
     program = PROGRAMS[name]
     check(program.fn, *program.args(), static_argnums=program.static_argnums)
-
-
-@pytest.mark.parametrize("name", ["median_quantile", "unique_sorted"])
-def test_corpus_index_vector_dim_default(name):
-    """The two programs our dialect rejects (JAX omits index_vector_dim when
-    it is 0, the spec's default), with the default written out: the
-    interpreter's gather/scatter semantics are checked without waiting for
-    the dialect fix."""
-    import re
-
-    program = PROGRAMS[name]
-    args = program.args()
-    jitted = jax.jit(program.fn, keep_unused=True)
-    text = re.sub(r"#stablehlo\.(gather|scatter)<((?:(?!index_vector_dim)[^>])*)>",
-                  r"#stablehlo.\1<\2, index_vector_dim = 0>", jitted.lower(*args).as_text())
-    leaves = [np.asarray(a) for a in jax.tree_util.tree_leaves(args)]
-    got = interpreter.compile(text)(*leaves)
-    want = [np.asarray(w) for w in jax.tree_util.tree_leaves(jitted(*args))]
-    for i, (g, w) in enumerate(zip(got, want)):
-        assert_close(g, w, f"result {i}")
 
 
 # ---- focused per-op tests ----------------------------------------------------

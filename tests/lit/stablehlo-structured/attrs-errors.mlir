@@ -14,8 +14,8 @@ func.func @f() attributes {a = #stablehlo.gather<offset_dims = [0], offset_dims 
 
 // -----
 
-// CHECK: attrs-errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: #stablehlo.gather needs the field 'index_vector_dim'
-func.func @f() attributes {a = #stablehlo.gather<offset_dims = [0]>} {
+// CHECK: attrs-errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: expected integer value
+func.func @f() attributes {a = #stablehlo.gather<offset_dims = [0], index_vector_dim = x>} {
   return
 }
 

@@ -10,7 +10,7 @@
 // CHECK-SAME: b.precision = #stablehlo<precision HIGHEST>
 // CHECK-SAME: c.algorithm = #stablehlo.dot_algorithm<lhs_precision_type = tf32, rhs_precision_type = tf32, accumulation_type = f32, lhs_component_count = 1, rhs_component_count = 1, num_primitive_operations = 3, allow_imprecise_accumulation = false>
 // CHECK-SAME: d.gather = #stablehlo.gather<offset_dims = [1], collapsed_slice_dims = [0], operand_batching_dims = [2], start_indices_batching_dims = [0], start_index_map = [0], index_vector_dim = 1>
-// CHECK-SAME: d.gather_min = #stablehlo.gather<index_vector_dim = 0>
+// CHECK-SAME: d.gather_min = #stablehlo.gather<>
 // CHECK-SAME: e.scatter = #stablehlo.scatter<update_window_dims = [1], inserted_window_dims = [0], input_batching_dims = [2], scatter_indices_batching_dims = [0], scatter_dims_to_operand_dims = [0], index_vector_dim = 1>
 // CHECK-SAME: f.conv = #stablehlo.conv<[b, 0, 1, f]x[0, 1, i, o]->[b, 0, 1, f]>
 // CHECK-SAME: f.conv_raw = #stablehlo.conv<[b, f, 0]x[o, i, 0]->[b, f, 0]>
