@@ -305,3 +305,42 @@ def test_no_perturbation_confusion():
     assert float(hlox.grad(f)(2.0)) == pytest.approx(4.0)
     jf = lambda x: x * jax.grad(lambda y: x * y)(3.0)  # noqa: E731
     assert float(hlox.grad(f)(2.0)) == pytest.approx(float(jax.grad(jf)(2.0)))
+
+
+def test_composite_third_order_against_finite_differences():
+    """A small network-like function (dot, exp, log, max, broadcasts), float64, order 3."""
+    W = rand(4, 3)
+
+    def f(x, b):
+        h = hnp.matmul(W, x) + b
+        return hnp.log(hnp.exp(h) + 1.0) * hnp.maximum(h, -10.0)
+
+    check_grads(f, [rand(3), rand(4)], order=3)
+
+
+def test_jit_of_fourth_derivative():
+    d4 = hlox.jit(hlox.grad(hlox.grad(hlox.grad(hlox.grad(poly)))))
+    assert float(d4(np.float32(0.7))) == 0.0
+    d2 = hlox.jit(hlox.grad(hlox.grad(poly)))
+    np.testing.assert_allclose(d2(np.float32(0.7)), 6 * 0.7 + 4, rtol=1e-6)
+
+
+def test_linearized_graph_holds_only_linear_primitives():
+    from hlox.frontend import core
+    from hlox.frontend.ad import _linearize_flat
+    x = rand(4, dtype=np.float32)
+    _, lin = _linearize_flat(lambda x: [hnp.exp(hnp.log(x * x + 1.0)) * x], [x])
+    prims = {e.primitive for e in lin.trace.eqns}
+    assert prims and all(p in core.transpose_rules for p in prims), prims
+    assert hlax.exp_p not in prims and hlax.log_p not in prims
+
+
+def test_missing_rule_errors_name_the_primitive():
+    from hlox.frontend.core import Primitive
+    p = Primitive("my_op")
+    p.def_abstract_eval(lambda x: x)
+    p.def_impl(lambda x: x)
+    with pytest.raises(NotImplementedError, match="my_op.*no JVP rule"):
+        hlox.grad(lambda x: p.bind(x))(1.0)
+    with pytest.raises(NotImplementedError, match="my_op.*no batching rule"):
+        hlox.vmap(lambda x: p.bind(x))(rand(3, dtype=np.float32))
