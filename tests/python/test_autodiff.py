@@ -344,3 +344,22 @@ def test_missing_rule_errors_name_the_primitive():
         hlox.grad(lambda x: p.bind(x))(1.0)
     with pytest.raises(NotImplementedError, match="my_op.*no batching rule"):
         hlox.vmap(lambda x: p.bind(x))(rand(3, dtype=np.float32))
+
+
+NO_LOWERING = {"max", "select"}  # gt/select: no linalg lowering of compare/select yet
+
+
+@pytest.mark.parametrize("name,fn,shapes,positive", PRIMITIVE_CASES,
+                         ids=[c[0] for c in PRIMITIVE_CASES])
+def test_jit_of_grad_per_primitive(name, fn, shapes, positive):
+    """The derivative graph of each primitive emits StableHLO and runs on the CPU backend."""
+    if name in NO_LOWERING:
+        pytest.xfail("stablehlo.compare/select have no linalg lowering yet")
+    args = [rand(*s, dtype=np.float32, positive=positive) for s in shapes]
+    w = rand(*np.shape(jax.eval_shape(_jax_fn(fn), *args)), dtype=np.float32)
+    argnums = tuple(range(len(args)))
+    loss = lambda *xs: hlax.reduce_sum(hlax.mul(fn(hlax, *xs), w), tuple(range(w.ndim)))  # noqa
+    jitted = hlox.jit(hlox.grad(loss, argnums))(*args)
+    jg = jax.grad(lambda *xs: jnp.sum(fn(jlax, *xs) * w), argnums)(*args)
+    for a, b in zip(jitted, jg):
+        np.testing.assert_allclose(a, b, **FLOAT32_TOL)
