@@ -56,6 +56,88 @@ class BatchTrace(Trace):
             return [BatchTracer(self, o) if d is not None else o for o, d in zip(out, out_dim)]
         return [BatchTracer(self, out) if out_dim is not None else out]
 
+    # Custom derivative rules: hand the parent trace a batched function and
+    # batched rules, so that grad(vmap(f)) still uses f's custom rule.
+    def _unwrap(self, args):
+        vals = [a.val if isinstance(a, BatchTracer) and a._trace is self else a for a in args]
+        dims = [0 if isinstance(a, BatchTracer) and a._trace is self else None for a in args]
+        return vals, dims
+
+    def _call_batched(self, fun, xs, dims):
+        """``fun`` on ``xs`` (batched per ``dims``); outputs batched at 0.
+
+        Runs in a fresh BatchTrace over the trace current at call time (a rule
+        may be called where tangents live in a LinearTrace, not our parent).
+        """
+        trace = BatchTrace(current_trace(), self.axis_size)
+        ins = [BatchTracer(trace, x) if d is not None else x for x, d in zip(xs, dims)]
+        with new_trace(trace):
+            out = fun(*ins)
+        leaves, tree = tree_flatten(out)
+        vals = []
+        for leaf in leaves:
+            if isinstance(leaf, BatchTracer) and leaf._trace is trace:
+                vals.append(leaf.val)
+            else:
+                aval = get_aval(leaf)
+                vals.append(lax.broadcast_in_dim(leaf, (self.axis_size,) + aval.shape,
+                                                 tuple(range(1, aval.ndim + 1))))
+        return tree_unflatten(tree, vals)
+
+    def _wrap_out(self, out):
+        leaves, tree = tree_flatten(out)
+        return tree_unflatten(tree, [BatchTracer(self, v) for v in leaves])
+
+    def process_custom_jvp(self, fun, jvp_rule, args):
+        from hlox.frontend.ad import custom_call
+        vals, dims = self._unwrap(args)
+        if all(d is None for d in dims):
+            with new_trace(self.parent):
+                return custom_call(self.parent, "process_custom_jvp", fun, jvp_rule, vals)
+
+        def batched_fun(*xs):
+            return self._call_batched(fun, xs, dims)
+
+        def batched_jvp(primals, tangents):
+            n = len(primals)
+            return self._call_batched(lambda *pt: jvp_rule(pt[:n], pt[n:]),
+                                      list(primals) + list(tangents), dims + dims)
+
+        with new_trace(self.parent):
+            out = custom_call(self.parent, "process_custom_jvp", batched_fun, batched_jvp, vals)
+        return self._wrap_out(out)
+
+    def process_custom_vjp(self, fun, fwd, bwd, args):
+        from hlox.frontend.ad import custom_call
+        vals, dims = self._unwrap(args)
+        if all(d is None for d in dims):
+            with new_trace(self.parent):
+                return custom_call(self.parent, "process_custom_vjp", fun, fwd, bwd, vals)
+
+        def batched_fun(*xs):
+            return self._call_batched(fun, xs, dims)
+
+        def batched_fwd(*xs):
+            return self._call_batched(fwd, xs, dims)  # residuals batched at 0 too
+
+        def batched_bwd(res, ct):
+            res_leaves = tree_flatten(res)[0]
+            ct_leaves = tree_flatten(ct)[0]
+            res_tree, ct_tree = tree_flatten(res)[1], tree_flatten(ct)[1]
+            n = len(res_leaves)
+            cts = self._call_batched(
+                lambda *xs: bwd(tree_unflatten(res_tree, list(xs[:n])),
+                                tree_unflatten(ct_tree, list(xs[n:]))),
+                res_leaves + ct_leaves, [0] * (n + len(ct_leaves)))
+            # cotangents of unbatched inputs: sum over the batch
+            return tuple(c if d is not None else lax.reduce_sum(c, (0,))
+                         for c, d in zip(cts, dims))
+
+        with new_trace(self.parent):
+            out = custom_call(self.parent, "process_custom_vjp", batched_fun, batched_fwd,
+                              batched_bwd, vals)
+        return self._wrap_out(out)
+
 
 def _moveaxis(x, src: int, dst: int):
     aval = get_aval(x)

@@ -1,11 +1,10 @@
 """``custom_jvp`` and ``custom_vjp``: user-supplied derivative rules (JAX's API).
 
 Each trace may handle a custom-rule call through ``process_custom_jvp`` /
-``process_custom_vjp`` (:class:`~hlox.frontend.ad.JVPTrace` does); the
-default (eval, graph, batch and linear traces) just calls the function, so
-``vmap`` of a custom function batches its body (and a custom rule applied
-inside ``vmap`` under ``grad`` is differentiated through its body: a known
-limitation). ``custom_vjp``'s backward function becomes the transpose rule of
+``process_custom_vjp``: :class:`~hlox.frontend.ad.JVPTrace` applies the rule,
+:class:`~hlox.frontend.batching.BatchTrace` hands its parent a batched function
+and batched rules (so ``grad(vmap(f))`` still uses ``f``'s rule); the eval,
+graph and linear traces just call the function. ``custom_vjp``'s backward function becomes the transpose rule of
 a linear primitive (``custom_lin``), so it runs inside ``vjp``/``grad``; as in
 JAX, forward mode (``jvp``) of a ``custom_vjp`` function is an error.
 """

@@ -159,3 +159,31 @@ def test_jit_of_vmap_per_primitive(name, fn, shapes, positive):
     in_axes = (0,) * len(shapes)
     out = hlox.jit(hlox.vmap(fn, in_axes=in_axes))(*args)
     np.testing.assert_allclose(out, loop_reference(fn, args, in_axes), **FLOAT32_TOL)
+
+
+def test_custom_rules_survive_vmap_under_grad():
+    @hlox.custom_jvp
+    def f(x):
+        return hnp.exp(x)
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        return f(primals[0]), tangents[0] * 3.0  # not exp's derivative: must be used
+
+    xs = rand(4, 3)
+    g = hlox.grad(lambda xs: hnp.sum(hlox.vmap(f)(xs)))(xs)
+    np.testing.assert_allclose(g, np.full_like(xs, 3.0))
+    np.testing.assert_allclose(hlox.vmap(f)(xs), np.exp(xs), **FLOAT32_TOL)
+    np.testing.assert_allclose(hlox.vmap(hlox.grad(lambda x: hnp.sum(f(x))))(xs),
+                               np.full_like(xs, 3.0))
+
+    @hlox.custom_vjp
+    def h(x, w):
+        return x * w
+
+    h.defvjp(lambda x, w: (h(x, w), (x, w)), lambda res, ct: (ct * res[1] * 0.5, ct * res[0]))
+    w = rand(3)
+    gx, gw = hlox.grad(lambda xs, w: hnp.sum(hlox.vmap(h, in_axes=(0, None))(xs, w)),
+                       (0, 1))(xs, w)
+    np.testing.assert_allclose(gx, np.broadcast_to(w * 0.5, xs.shape), **FLOAT32_TOL)
+    np.testing.assert_allclose(gw, xs.sum(0), **FLOAT32_TOL)
