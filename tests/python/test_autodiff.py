@@ -363,3 +363,14 @@ def test_jit_of_grad_per_primitive(name, fn, shapes, positive):
     jg = jax.grad(lambda *xs: jnp.sum(fn(jlax, *xs) * w), argnums)(*args)
     for a, b in zip(jitted, jg):
         np.testing.assert_allclose(a, b, **FLOAT32_TOL)
+
+
+def test_jit_of_linearize_jacrev_hessian():
+    f = lambda x: hnp.exp(x) * x  # noqa: E731
+    jf = lambda x: jnp.exp(x) * x  # noqa: E731
+    x, t = rand(3, dtype=np.float32), rand(3, dtype=np.float32)
+    np.testing.assert_allclose(hlox.jit(lambda x, t: hlox.linearize(f, x)[1](t))(x, t),
+                               jax.jvp(jf, (x,), (t,))[1], **FLOAT32_TOL)
+    np.testing.assert_allclose(hlox.jit(hlox.jacrev(f))(x), jax.jacrev(jf)(x), **FLOAT32_TOL)
+    np.testing.assert_allclose(hlox.jit(hlox.hessian(lambda x: hnp.sum(f(x))))(x),
+                               jax.hessian(lambda x: jnp.sum(jf(x)))(x), rtol=1e-4, atol=1e-4)
