@@ -3,8 +3,12 @@
 Like ``jax.lax``: these are the operations a graph is made of. Each
 primitive is declared once here with its abstract evaluation
 (``core.abstract_eval_rules``) and its StableHLO emission
-(``core.lowering_rules``); the JVP, transpose and batching registries in
-:mod:`hlox.frontend.core` are keyed by the same objects. The functions at the
+(``core.lowering_rules``); its JVP, transpose and batching rules
+(``core.jvp_rules``/``transpose_rules``/``batching_rules``, used by
+:mod:`hlox.frontend.ad` and :mod:`hlox.frontend.batching`) are in the
+"Transformation rules" section at the end of this file, grouped by primitive.
+Primitives without a linalg lowering yet (gt, select) also have a NumPy
+``impl`` rule for eager evaluation. The functions at the
 bottom (``add``, ``dot_general``, ...) are the strict lax-level API: no
 broadcasting, no promotion (that is :mod:`hlox.frontend.numpy_api`'s job).
 
