@@ -5,6 +5,10 @@
     numpy_api   NumPy's API (broadcasting, JAX type promotion) -> hlox.numpy
     emit        Graph -> func.func @main of StableHLO ops
     jit         hlox.jit, Lowered, Compiled
+    ad          jvp, linearize, vjp, grad, value_and_grad, jacfwd, jacrev, hessian
+    batching    vmap
+    custom_derivatives  custom_jvp, custom_vjp
+    test_util   check_grads (finite differences)
     tree_util   pytrees
 """
 

@@ -162,9 +162,15 @@ class _Registry(dict):
 # One registry per kind of rule, keyed by primitive (as jax/_src/lax does).
 abstract_eval_rules = _Registry("abstract_eval")  # (*avals, **params) -> aval | [avals]
 lowering_rules = _Registry("lowering")  # (ctx, *values, **params) -> [ir.Value]
-jvp_rules = _Registry("jvp")  # filled by the autodiff issue
+# (primals, tangents, **params) -> (primal_out, tangent_out); a tangent None is a zero
+jvp_rules = _Registry("jvp")
+# (ct, *args, **params) -> [ct_in per arg]; linear args are UndefinedPrimal (hlox.frontend.ad)
 transpose_rules = _Registry("transpose")
+# (values, dims, **params) -> (out, out_dim); dims are 0 (batched in front) or None
 batching_rules = _Registry("batching")
+# (*numpy arrays, **params) -> numpy array(s): a reference implementation used eagerly
+# for primitives the CPU backend cannot lower yet (their emission rule is still used by jit)
+impl_rules = _Registry("impl")
 
 
 class Primitive:
@@ -191,6 +197,18 @@ class Primitive:
 
     def def_lowering(self, rule: Callable) -> Callable:
         return lowering_rules.register(self)(rule)
+
+    def def_jvp(self, rule: Callable) -> Callable:
+        return jvp_rules.register(self)(rule)
+
+    def def_transpose(self, rule: Callable) -> Callable:
+        return transpose_rules.register(self)(rule)
+
+    def def_batching(self, rule: Callable) -> Callable:
+        return batching_rules.register(self)(rule)
+
+    def def_impl(self, rule: Callable) -> Callable:
+        return impl_rules.register(self)(rule)
 
     def abstract_eval(self, *avals: ShapedArray, **params) -> list[ShapedArray]:
         rule = abstract_eval_rules.get(self)
@@ -368,6 +386,9 @@ class Tracer:
     def astype(self, dtype):
         return _np().astype(self, dtype)
 
+    def sum(self, axis=None):
+        return _np().sum(self, axis)
+
     T = property(lambda self: _np().transpose(self))
 
 
@@ -392,6 +413,10 @@ class EvalTrace(Trace):
             if isinstance(a, Tracer):  # a tracer leaked out of its trace
                 raise TracerError(f"{primitive.name}: {a!r} escaped the function that "
                                   f"traced it (was it stored in a global?)")
+        impl = impl_rules.get(primitive)
+        if impl is not None:
+            out = impl(*(concrete_array(a) for a in args), **params)
+            return list(out) if primitive.multiple_results else [out]
         from hlox.frontend.jit import apply_primitive
 
         return apply_primitive(primitive, args, params)
@@ -496,3 +521,19 @@ def trace_to_graph(fun: Callable, in_avals: list[ShapedArray]) -> tuple[Graph, l
         outs = fun(*tracers)
         graph = trace.to_graph(tracers, outs)
     return graph, outs
+
+
+class UndefinedPrimal:
+    """A linear input of an equation being transposed: only its abstract value is known."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    def __repr__(self) -> str:
+        return f"UndefinedPrimal({self.aval})"
+
+
+def is_undefined_primal(x: Any) -> bool:
+    return isinstance(x, UndefinedPrimal)

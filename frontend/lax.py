@@ -3,8 +3,12 @@
 Like ``jax.lax``: these are the operations a graph is made of. Each
 primitive is declared once here with its abstract evaluation
 (``core.abstract_eval_rules``) and its StableHLO emission
-(``core.lowering_rules``); the JVP, transpose and batching registries in
-:mod:`hlox.frontend.core` are keyed by the same objects. The functions at the
+(``core.lowering_rules``); its JVP, transpose and batching rules
+(``core.jvp_rules``/``transpose_rules``/``batching_rules``, used by
+:mod:`hlox.frontend.ad` and :mod:`hlox.frontend.batching`) are in the
+"Transformation rules" section at the end of this file, grouped by primitive.
+Primitives without a linalg lowering yet (gt, select) also have a NumPy
+``impl`` rule for eager evaluation. The functions at the
 bottom (``add``, ``dot_general``, ...) are the strict lax-level API: no
 broadcasting, no promotion (that is :mod:`hlox.frontend.numpy_api`'s job).
 
@@ -14,6 +18,7 @@ in the StableHLO -> linalg pass's table and a test).
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import numpy as np
@@ -73,11 +78,12 @@ _ELEMENTWISE = {
     "max": ("stablehlo.maximum", 2, _ANY),
     "neg": ("stablehlo.negate", 1, _NUMERIC),
     "exp": ("stablehlo.exponential", 1, _FLOAT),
+    "log": ("stablehlo.log", 1, _FLOAT),
 }
 
-add_p, sub_p, mul_p, div_p, max_p, neg_p, exp_p = (
+add_p, sub_p, mul_p, div_p, max_p, neg_p, exp_p, log_p = (
     _make_elementwise(name, *_ELEMENTWISE[name])
-    for name in ("add", "sub", "mul", "div", "max", "neg", "exp"))
+    for name in ("add", "sub", "mul", "div", "max", "neg", "exp", "log"))
 
 # ---------------------------------------------------------------------------
 # convert_element_type
@@ -238,6 +244,7 @@ def div(x, y): return div_p.bind(x, y)
 def max(x, y): return max_p.bind(x, y)  # noqa: A001  (lax.max, as in JAX)
 def neg(x): return neg_p.bind(x)
 def exp(x): return exp_p.bind(x)
+def log(x): return log_p.bind(x)
 
 
 def convert_element_type(x, new_dtype, weak_type: bool = False):
@@ -263,3 +270,460 @@ def dot_general(lhs, rhs, dimension_numbers):
     (lc, rc), (lb, rb) = dimension_numbers
     canon = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(lhs, rhs, dimension_numbers=canon)
+
+
+def reduce_sum(x, axes: Sequence[int]):
+    """Sums ``x`` over ``axes`` (removed from the shape), as ``jax.lax.reduce_sum``."""
+    return reduce_sum_p.bind(x, axes=tuple(sorted(int(a) for a in axes)))
+
+
+def gt(x, y): return gt_p.bind(x, y)
+
+
+def select(pred, on_true, on_false):
+    """``on_true`` where ``pred`` else ``on_false`` (equal shapes), as ``jax.lax.select``."""
+    return select_p.bind(pred, on_true, on_false)
+
+
+def stop_gradient(x):
+    """``x``, with a zero derivative (``jax.lax.stop_gradient``)."""
+    return stop_gradient_p.bind(x)
+
+
+# ---------------------------------------------------------------------------
+# reduce_sum
+# ---------------------------------------------------------------------------
+
+reduce_sum_p = Primitive("reduce_sum")
+
+
+@reduce_sum_p.def_abstract_eval
+def _reduce_sum_abstract_eval(x: ShapedArray, *, axes):
+    if any(not 0 <= a < x.ndim for a in axes) or len(set(axes)) != len(axes):
+        raise shape_error("reduce_sum", f"axes {tuple(axes)} are not distinct dimensions of "
+                          f"a rank-{x.ndim} operand", x)
+    if x.dtype == dtypes.bool_:
+        raise shape_error("reduce_sum", "is not defined on bool", x)
+    return x.update(shape=tuple(d for i, d in enumerate(x.shape) if i not in axes))
+
+
+@reduce_sum_p.def_lowering
+def _reduce_sum_lower(ctx, x, *, axes):
+    # Emitted as a contraction with a ones tensor: stablehlo.dot_general has a linalg
+    # lowering today, stablehlo.reduce does not yet (branch lower-structured).
+    # TODO: emit stablehlo.reduce with an add body once its lowering lands.
+    (aval,) = ctx.avals_in
+    if not axes:
+        return [x]
+    from hlox.frontend.emit import dense_attr, tensor_type
+    ones_aval = ShapedArray(tuple(aval.shape[a] for a in axes), aval.dtype)
+    ones = ir.Operation.create(
+        "stablehlo.constant", results=[tensor_type(ones_aval)],
+        attributes={"value": dense_attr(np.ones(ones_aval.shape, aval.dtype), ones_aval)}).result
+    dn = ((tuple(axes), tuple(range(len(axes)))), ((), ()))
+    return ctx.op("stablehlo.dot_general", [x, ones],
+                  {"dot_dimension_numbers": dot_dimension_numbers_attr(dn)})
+
+
+# ---------------------------------------------------------------------------
+# gt (compare GT) and select: no linalg lowering yet -> eager runs use impl rules
+# ---------------------------------------------------------------------------
+
+gt_p = Primitive("gt")
+
+
+@gt_p.def_abstract_eval
+def _gt_abstract_eval(x: ShapedArray, y: ShapedArray):
+    if x.shape != y.shape or x.dtype != y.dtype:
+        raise shape_error("gt", "operand shapes and dtypes must be equal", x, y)
+    return ShapedArray(x.shape, dtypes.bool_)
+
+
+@gt_p.def_lowering
+def _gt_lower(ctx, x, y):
+    aval = ctx.avals_in[0]
+    kind = "FLOAT" if dtypes.is_float(aval.dtype) else (
+        "UNSIGNED" if aval.dtype.kind in "ub" else "SIGNED")
+    return ctx.op("stablehlo.compare", [x, y], {
+        "comparison_direction": ir.Attribute.parse("#stablehlo<comparison_direction GT>"),
+        "compare_type": ir.Attribute.parse(f"#stablehlo<comparison_type {kind}>")})
+
+
+@gt_p.def_impl
+def _gt_impl(x, y):
+    return np.greater(x, y)
+
+
+select_p = Primitive("select")
+
+
+@select_p.def_abstract_eval
+def _select_abstract_eval(pred: ShapedArray, a: ShapedArray, b: ShapedArray):
+    if pred.dtype != dtypes.bool_:
+        raise shape_error("select", "the predicate must be bool", pred, a, b)
+    if not (pred.shape == a.shape == b.shape) or a.dtype != b.dtype:
+        raise shape_error("select", "operand shapes (and branch dtypes) must be equal",
+                          pred, a, b)
+    return a.update(weak_type=a.weak_type and b.weak_type)
+
+
+@select_p.def_lowering
+def _select_lower(ctx, pred, a, b):
+    return ctx.op("stablehlo.select", [pred, a, b])
+
+
+@select_p.def_impl
+def _select_impl(pred, a, b):
+    return np.where(pred, a, b)
+
+
+# ---------------------------------------------------------------------------
+# stop_gradient: the identity with a zero derivative
+# ---------------------------------------------------------------------------
+
+stop_gradient_p = Primitive("stop_gradient")
+stop_gradient_p.def_abstract_eval(lambda x: x)
+stop_gradient_p.def_lowering(lambda ctx, x: [x])
+stop_gradient_p.def_impl(lambda x: x)
+
+
+# ===========================================================================
+# Transformation rules, per primitive (JVP, transpose, batching)
+#
+# JVP rules take (primals, tangents, **params); a tangent None is a symbolic
+# zero. Transpose rules take (ct, *args) where the linear args are
+# UndefinedPrimal; they return one cotangent (or None) per arg. Batching rules
+# take (values, dims): a dim is 0 (batched along the leading axis) or None.
+# ===========================================================================
+
+from hlox.frontend import core as _core  # noqa: E402
+from hlox.frontend.core import get_aval, is_undefined_primal  # noqa: E402
+
+
+def _aval(x) -> ShapedArray:
+    return x.aval if is_undefined_primal(x) else get_aval(x)
+
+
+def zeros_like(x):
+    aval = _aval(x)
+    return np.zeros(aval.shape, aval.dtype)
+
+
+def _full_like(x, value):
+    aval = _aval(x)
+    return np.full(aval.shape, value, aval.dtype)
+
+
+def _instantiate(t, like):
+    return zeros_like(like) if t is None else t
+
+
+def _add_tangents(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return add(a, b)
+
+
+# -- elementwise: JVP ------------------------------------------------------
+
+@add_p.def_jvp
+def _add_jvp(primals, tangents):
+    return add(*primals), _add_tangents(*tangents)
+
+
+@sub_p.def_jvp
+def _sub_jvp(primals, tangents):
+    tx, ty = tangents
+    t = ty if ty is None else neg(ty)
+    return sub(*primals), (t if tx is None else (tx if ty is None else sub(tx, ty)))
+
+
+@mul_p.def_jvp
+def _mul_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    return mul(x, y), _add_tangents(None if tx is None else mul(tx, y),
+                                    None if ty is None else mul(x, ty))
+
+
+@div_p.def_jvp
+def _div_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = div(x, y)
+    t = None if tx is None else div(tx, y)
+    if ty is not None:  # d(x/y)/dy = -out / y
+        tyt = mul(ty, neg(div(out, y)))
+        t = tyt if t is None else add(t, tyt)
+    return out, t
+
+
+@neg_p.def_jvp
+def _neg_jvp(primals, tangents):
+    return neg(primals[0]), None if tangents[0] is None else neg(tangents[0])
+
+
+@exp_p.def_jvp
+def _exp_jvp(primals, tangents):
+    out = exp(primals[0])
+    return out, mul(tangents[0], out)
+
+
+@log_p.def_jvp
+def _log_jvp(primals, tangents):
+    return log(primals[0]), div(tangents[0], primals[0])
+
+
+@max_p.def_jvp
+def _max_jvp(primals, tangents):
+    # d max(x, y) = tx where x > y, ty where y > x, (tx + ty) / 2 at ties (as JAX)
+    x, y = primals
+    out = max(x, y)
+    mask_x = select(gt(x, y), _full_like(x, 1), select(gt(y, x), _full_like(x, 0),
+                                                      _full_like(x, 0.5)))
+    tx, ty = tangents
+    t = None if tx is None else mul(tx, mask_x)
+    if ty is not None:
+        t = _add_tangents(t, mul(ty, sub(_full_like(x, 1), mask_x)))
+    return out, t
+
+
+@gt_p.def_jvp
+def _gt_jvp(primals, tangents):
+    return gt(*primals), None
+
+
+@select_p.def_jvp
+def _select_jvp(primals, tangents):
+    pred, a, b = primals
+    _, ta, tb = tangents
+    out = select(pred, a, b)
+    if ta is None and tb is None:
+        return out, None
+    return out, select(pred, _instantiate(ta, a), _instantiate(tb, b))
+
+
+@stop_gradient_p.def_jvp
+def _stop_gradient_jvp(primals, tangents):
+    return primals[0], None
+
+
+# -- elementwise: transpose (the linear ones) -----------------------------
+
+@add_p.def_transpose
+def _add_transpose(ct, x, y):
+    return [ct if is_undefined_primal(x) else None, ct if is_undefined_primal(y) else None]
+
+
+@sub_p.def_transpose
+def _sub_transpose(ct, x, y):
+    return [ct if is_undefined_primal(x) else None,
+            neg(ct) if is_undefined_primal(y) else None]
+
+
+@mul_p.def_transpose
+def _mul_transpose(ct, x, y):
+    if is_undefined_primal(x) and is_undefined_primal(y):
+        raise TypeError("mul: both operands are linear (the graph is not linear)")
+    if is_undefined_primal(x):
+        return [mul(ct, y), None]
+    return [None, mul(x, ct)]
+
+
+@div_p.def_transpose
+def _div_transpose(ct, x, y):
+    if is_undefined_primal(y):
+        raise TypeError("div: the divisor is linear (the graph is not linear)")
+    return [div(ct, y), None]
+
+
+@neg_p.def_transpose
+def _neg_transpose(ct, x):
+    return [neg(ct)]
+
+
+@select_p.def_transpose
+def _select_transpose(ct, pred, a, b):
+    zeros = zeros_like(ct)
+    return [None, select(pred, ct, zeros) if is_undefined_primal(a) else None,
+            select(pred, zeros, ct) if is_undefined_primal(b) else None]
+
+
+# -- elementwise: batching --------------------------------------------------
+
+def _bcast_front(x, d, size):
+    """``x`` with a leading batch axis of ``size`` (broadcast if unbatched)."""
+    if d is not None:
+        return x
+    shape = get_aval(x).shape
+    return broadcast_in_dim(x, (size,) + shape, tuple(range(1, len(shape) + 1)))
+
+
+def _batch_size(values, dims):
+    return next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+
+
+def _elementwise_batching(prim):
+    def rule(values, dims, **params):
+        size = _batch_size(values, dims)
+        return prim.bind(*(_bcast_front(v, d, size) for v, d in zip(values, dims)),
+                         **params), 0
+    prim.def_batching(rule)
+
+
+for _p in (add_p, sub_p, mul_p, div_p, max_p, neg_p, exp_p, log_p, gt_p, select_p,
+           stop_gradient_p, convert_element_type_p):
+    _elementwise_batching(_p)
+
+
+# -- convert_element_type ---------------------------------------------------
+
+@convert_element_type_p.def_jvp
+def _convert_jvp(primals, tangents, *, new_dtype, weak_type=False):
+    out = convert_element_type_p.bind(primals[0], new_dtype=new_dtype, weak_type=weak_type)
+    t = tangents[0]
+    if t is None or not dtypes.is_float(new_dtype) or not dtypes.is_float(get_aval(t).dtype):
+        return out, None
+    return out, convert_element_type_p.bind(t, new_dtype=new_dtype, weak_type=weak_type)
+
+
+@convert_element_type_p.def_transpose
+def _convert_transpose(ct, x, *, new_dtype, weak_type=False):
+    return [convert_element_type_p.bind(ct, new_dtype=x.aval.dtype, weak_type=x.aval.weak_type)]
+
+
+# -- structural primitives: the tangent goes through the same op -----------
+
+def _linear_jvp(prim):
+    def rule(primals, tangents, **params):
+        out = prim.bind(*primals, **params)
+        t = tangents[0]
+        return out, None if t is None else prim.bind(t, **params)
+    prim.def_jvp(rule)
+
+
+for _p in (broadcast_in_dim_p, reshape_p, transpose_p, reduce_sum_p):
+    _linear_jvp(_p)
+
+
+@broadcast_in_dim_p.def_transpose
+def _broadcast_in_dim_transpose(ct, x, *, shape, broadcast_dimensions):
+    in_shape = x.aval.shape
+    summed = [d for d in range(len(shape)) if d not in broadcast_dimensions]
+    summed += [d for i, d in enumerate(broadcast_dimensions) if in_shape[i] == 1 and shape[d] != 1]
+    out = reduce_sum(ct, summed) if summed else ct
+    return [out if get_aval(out).shape == in_shape else reshape(out, in_shape)]
+
+
+@broadcast_in_dim_p.def_batching
+def _broadcast_in_dim_batching(values, dims, *, shape, broadcast_dimensions):
+    (x,) = values
+    size = get_aval(x).shape[0]
+    return broadcast_in_dim(x, (size,) + tuple(shape),
+                            (0,) + tuple(d + 1 for d in broadcast_dimensions)), 0
+
+
+@reshape_p.def_transpose
+def _reshape_transpose(ct, x, *, new_sizes):
+    return [reshape(ct, x.aval.shape)]
+
+
+@reshape_p.def_batching
+def _reshape_batching(values, dims, *, new_sizes):
+    (x,) = values
+    return reshape(x, (get_aval(x).shape[0],) + tuple(new_sizes)), 0
+
+
+@transpose_p.def_transpose
+def _transpose_transpose(ct, x, *, permutation):
+    return [transpose(ct, tuple(int(i) for i in np.argsort(permutation)))]
+
+
+@transpose_p.def_batching
+def _transpose_batching(values, dims, *, permutation):
+    return transpose(values[0], (0,) + tuple(p + 1 for p in permutation)), 0
+
+
+@reduce_sum_p.def_transpose
+def _reduce_sum_transpose(ct, x, *, axes):
+    shape = x.aval.shape
+    kept = tuple(d for d in range(len(shape)) if d not in axes)
+    return [broadcast_in_dim(ct, shape, kept)]
+
+
+@reduce_sum_p.def_batching
+def _reduce_sum_batching(values, dims, *, axes):
+    return reduce_sum(values[0], tuple(a + 1 for a in axes)), 0
+
+
+# -- dot_general -------------------------------------------------------------
+
+@dot_general_p.def_jvp
+def _dot_general_jvp(primals, tangents, *, dimension_numbers):
+    x, y = primals
+    tx, ty = tangents
+    out = dot_general(x, y, dimension_numbers)
+    return out, _add_tangents(None if tx is None else dot_general(tx, y, dimension_numbers),
+                              None if ty is None else dot_general(x, ty, dimension_numbers))
+
+
+def _ranges_like(*xs):
+    start = 0
+    for x in xs:
+        yield tuple(range(start, start + len(x)))
+        start += len(x)
+
+
+def _remaining(original, *removed):
+    removed = set(itertools.chain(*removed))
+    return [i for i in original if i not in removed]
+
+
+def _dot_transpose_lhs(ct, x_aval, y, dimension_numbers, swap_ans=False):
+    (xc, yc), (xb, yb) = dimension_numbers
+    y_ndim = get_aval(y).ndim
+    x_kept = _remaining(range(x_aval.ndim), xc, xb)
+    y_kept = _remaining(range(y_ndim), yc, yb)
+    if swap_ans:
+        ans_batch, ans_y, _ = _ranges_like(xb, y_kept, x_kept)
+    else:
+        ans_batch, _, ans_y = _ranges_like(xb, x_kept, y_kept)
+    dims = ((ans_y, tuple(y_kept)), (ans_batch, tuple(yb)))
+    x_contract_sorted_by_y = [xc[i] for i in np.argsort(yc)]
+    perm = tuple(int(i) for i in np.argsort(list(xb) + x_kept + x_contract_sorted_by_y))
+    out = dot_general(ct, y, dims)
+    return out if perm == tuple(range(len(perm))) else transpose(out, perm)
+
+
+@dot_general_p.def_transpose
+def _dot_general_transpose(ct, x, y, *, dimension_numbers):
+    (xc, yc), (xb, yb) = dimension_numbers
+    if is_undefined_primal(x) and is_undefined_primal(y):
+        raise TypeError("dot_general: both operands are linear (the graph is not linear)")
+    if is_undefined_primal(x):
+        return [_dot_transpose_lhs(ct, x.aval, y, dimension_numbers), None]
+    swapped = ((yc, xc), (yb, xb))
+    return [None, _dot_transpose_lhs(ct, y.aval, x, swapped, swap_ans=True)]
+
+
+@dot_general_p.def_batching
+def _dot_general_batching(values, dims, *, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    x, y = values
+    dx, dy = dims
+    shift = lambda ds: tuple(d + 1 for d in ds)  # noqa: E731
+    if dx is not None and dy is not None:  # a new batch dimension in front
+        return dot_general(x, y, ((shift(lc), shift(rc)), ((0,) + shift(lb), (0,) + shift(rb)))), 0
+    if dx is not None:  # lhs dim 0 is a free dim: it lands after the batch dims
+        out = dot_general(x, y, ((shift(lc), rc), (shift(lb), rb)))
+        where = len(lb)
+    else:  # rhs dim 0 is free: after the batch and lhs free dims
+        out = dot_general(x, y, ((lc, shift(rc)), (lb, shift(rb))))
+        where = get_aval(x).ndim - len(lc)
+    nd = get_aval(out).ndim
+    if where == 0:
+        return out, 0
+    perm = (where,) + tuple(i for i in range(nd) if i != where)
+    return transpose(out, perm), 0

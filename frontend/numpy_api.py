@@ -28,7 +28,7 @@ ndarray = np.ndarray
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "negative", "exp", "maximum",
     "matmul", "power", "asarray", "array", "astype", "reshape", "transpose", "broadcast_to",
-    "result_type", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+    "result_type", "sum", "mean", "log", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
     "uint64", "float16", "float32", "float64", "bfloat16", "ndarray",
 ]
 
@@ -118,6 +118,7 @@ def multiply(x, y): return _elementwise("multiply", lax.mul, x, y)
 def maximum(x, y): return _elementwise("maximum", lax.max, x, y)
 def negative(x): return _elementwise("negative", lax.neg, x)
 def exp(x): return _elementwise("exp", lax.exp, x, inexact=True)
+def log(x): return _elementwise("log", lax.log, x, inexact=True)
 
 
 def divide(x, y):
@@ -236,3 +237,36 @@ def broadcast_to(x, shape: Sequence[int]):
     if _broadcast_shapes("broadcast_to", aval, ShapedArray(shape, aval.dtype)) != shape:
         raise shape_error("broadcast_to", f"cannot broadcast to {shape}", aval)
     return _broadcast_to(x, shape)
+
+
+# ---------------------------------------------------------------------------
+# Reductions
+# ---------------------------------------------------------------------------
+
+
+def _axes(name: str, axis, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= int(a) < ndim:
+            raise ValueError(f"hlox.numpy.{name}: axis {a} out of range for rank {ndim}")
+        out.append(int(a) % ndim)
+    return tuple(out)
+
+
+def sum(x, axis=None):  # noqa: A001  (numpy's name)
+    """Sum over ``axis`` (None: all axes); bool sums as int32."""
+    _check_arraylike("sum", x)
+    aval = get_aval(x)
+    if aval.dtype == np.dtype(np.bool_):
+        x = _convert(x, np.dtype(np.int32))
+    return lax.reduce_sum(x, _axes("sum", axis, aval.ndim))
+
+
+def mean(x, axis=None):
+    aval = get_aval(x)
+    axes = _axes("mean", axis, aval.ndim)
+    count = int(np.prod([aval.shape[a] for a in axes], dtype=np.int64))
+    return divide(sum(x, axes), count)

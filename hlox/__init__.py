@@ -9,6 +9,12 @@ __version__ = "0.1.0"
 from hlox.config import config
 from hlox.frontend import lax
 from hlox.frontend.jit import Compiled, Lowered, jit
+from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,
+                              value_and_grad, vjp)
+from hlox.frontend.batching import vmap
+from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
 from hlox import numpy, tree_util
 
-__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util"]
+__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util", "grad",
+           "value_and_grad", "vjp", "jvp", "linearize", "jacfwd", "jacrev", "hessian", "vmap",
+           "stop_gradient", "custom_jvp", "custom_vjp"]
