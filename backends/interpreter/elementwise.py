@@ -1,0 +1,389 @@
+"""Elementwise ops (spec semantics; XLA's where the spec leaves a choice).
+
+Narrow floats (bfloat16, float16, float8) are computed in float32 and rounded
+back to the result type by the evaluator; float32 has enough precision for
+that double rounding to be exact for +, -, *, / and sqrt.
+"""
+
+from __future__ import annotations
+
+import ml_dtypes
+import numpy as np
+
+from . import attributes
+from .registry import register
+
+def wide(x: np.ndarray) -> np.ndarray:
+    """x in a dtype numpy computes natively (float32 for narrow floats)."""
+    x = np.asarray(x)
+    d = x.dtype
+    if d.type.__module__.startswith("ml_dtypes"):
+        if "int" in d.name:  # int2/int4/uint2/uint4: a byte (results wrap when cast back)
+            return x.astype(np.uint8 if d.name.startswith("uint") else np.int8)
+        return x.astype(np.float32)  # bfloat16, float8, ...
+    if d.kind == "f" and d.itemsize < 4:
+        return x.astype(np.float32)
+    return x
+
+
+def is_float(x) -> bool:
+    d = np.asarray(x).dtype
+    return d.kind == "f" or (d.type.__module__.startswith("ml_dtypes") and "int" not in d.name)
+
+
+def is_int(x) -> bool:
+    d = np.asarray(x).dtype
+    return d.kind in "iu" or "int" in d.name
+
+
+def unsigned_view(x: np.ndarray) -> np.ndarray:
+    """The bits of an integer array as the unsigned type of its width."""
+    x = wide(x)
+    return x.view(np.dtype(f"u{x.dtype.itemsize}"))
+
+
+def _unary(name, fn):
+    register(f"stablehlo.{name}", elementwise=True)(lambda ev, step, env, a: [fn(wide(a[0]))])
+
+
+def _binary(name, fn):
+    register(f"stablehlo.{name}", elementwise=True)(lambda ev, step, env, a: [fn(wide(a[0]), wide(a[1]))])
+
+
+def bit_width(dtype) -> int:
+    """Bits of an element type (4 for int4, though numpy stores a byte)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu" or "int" in dtype.name:
+        return int(ml_dtypes.iinfo(dtype).bits)
+    return dtype.itemsize * 8
+
+
+def _binary_typed(name, fn):
+    """A binary rule that also gets the operands' own element type."""
+    register(f"stablehlo.{name}", elementwise=True)(
+        lambda ev, step, env, a: [fn(wide(a[0]), wide(a[1]), np.asarray(a[0]).dtype)])
+
+
+def _unary_typed(name, fn):
+    register(f"stablehlo.{name}", elementwise=True)(
+        lambda ev, step, env, a: [fn(wide(a[0]), np.asarray(a[0]).dtype)])
+
+
+def _low_bits(x, dtype):
+    """The element's bits as an unsigned array (masked to its width)."""
+    u = unsigned_view(x)
+    bits = bit_width(dtype)
+    if bits < u.dtype.itemsize * 8:
+        u = u & u.dtype.type((1 << bits) - 1)
+    return u, bits
+
+
+# ---- arithmetic ------------------------------------------------------------
+
+_binary("add", lambda x, y: x | y if x.dtype == np.bool_ else x + y)
+_binary("subtract", lambda x, y: x - y)
+_binary("multiply", lambda x, y: x & y if x.dtype == np.bool_ else x * y)
+_binary("atan2", np.arctan2)
+_binary("complex", lambda x, y: x + 1j * y.astype(np.result_type(y, np.complex64)))
+
+
+def int_divide(x, y, dtype=None):
+    """Truncating division; XLA's x/0 = -1 (all ones) and INT_MIN/-1 = INT_MIN."""
+    signed = x.dtype.kind == "i"
+    zero = y == 0
+    int_min = ml_dtypes.iinfo(dtype or x.dtype).min
+    overflow = (x == int_min) & (y == -1) if signed else np.zeros_like(zero)
+    safe = np.where(zero | overflow, np.ones_like(y), y)
+    q, r = np.divmod(x, safe)
+    if signed:
+        q = q + ((r != 0) & ((x < 0) != (safe < 0))).astype(x.dtype)
+    q = np.where(zero, np.array(-1).astype(x.dtype), q)
+    q = np.where(overflow, x, q)
+    return q
+
+
+def int_remainder(x, y, dtype=None):
+    """Remainder with the dividend's sign; XLA's x%0 = x and INT_MIN%-1 = 0."""
+    signed = x.dtype.kind == "i"
+    zero = y == 0
+    int_min = ml_dtypes.iinfo(dtype or x.dtype).min
+    overflow = (x == int_min) & (y == -1) if signed else np.zeros_like(zero)
+    safe = np.where(zero | overflow, np.ones_like(y), y)
+    r = np.fmod(x, safe) if signed else x % safe
+    r = np.where(zero, x, r)
+    return np.where(overflow, np.zeros_like(x), r)
+
+
+_binary_typed("divide", lambda x, y, d: int_divide(x, y, d) if is_int(x) else x / y)
+_binary_typed("remainder", lambda x, y, d: int_remainder(x, y, d) if is_int(x) else np.fmod(x, y))
+
+
+def int_power(x, y):
+    """Exponentiation by squaring with wraparound; negative exponents give
+    0 except for bases 1 and -1 (XLA)."""
+    result = np.ones_like(x)
+    base = x.copy()
+    e = y.astype(np.int64) if y.dtype.kind == "i" else y.astype(np.uint64)
+    neg = e < 0
+    e = np.where(neg, 0, e).astype(np.uint64)
+    while np.any(e):
+        odd = (e & np.uint64(1)).astype(bool)
+        result = np.where(odd, result * base, result)
+        base = base * base
+        e = e >> np.uint64(1)
+    if x.dtype.kind == "i":
+        neg_result = np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0)).astype(x.dtype)
+        result = np.where(neg, neg_result, result)
+    return result
+
+
+_binary("power", lambda x, y: int_power(x, y) if is_int(x) else np.power(x, y))
+
+
+def _maximum(x, y):
+    if x.dtype.kind == "c":  # lexicographic (real, imag)
+        gt = (x.real > y.real) | ((x.real == y.real) & (x.imag > y.imag))
+        return np.where(gt | np.isnan(x), x, y)
+    return np.maximum(x, y)
+
+
+def _minimum(x, y):
+    if x.dtype.kind == "c":
+        lt = (x.real < y.real) | ((x.real == y.real) & (x.imag < y.imag))
+        return np.where(lt | np.isnan(x), x, y)
+    return np.minimum(x, y)
+
+
+_binary("maximum", _maximum)
+_binary("minimum", _minimum)
+_binary("and", lambda x, y: x & y)
+_binary("or", lambda x, y: x | y)
+_binary("xor", lambda x, y: x ^ y)
+
+
+def _shift(kind):
+    def fn(x, y, dtype):
+        ux, bits = _low_bits(x, dtype)
+        amount = _low_bits(y, dtype)[0].astype(np.uint64)  # the amount is read as unsigned
+        big = amount >= bits
+        small = np.where(big, 0, amount).astype(x.dtype)
+        if kind == "left":  # (narrow ints wrap when cast back to their type)
+            return np.where(big, np.zeros_like(x), x << small)
+        if kind == "logical":
+            shifted = (ux >> small.astype(ux.dtype)).view(x.dtype)
+            return np.where(big, np.zeros_like(x), shifted)
+        # arithmetic: the top bit of the element's own width is the sign, for
+        # unsigned types too (the op is about bits).
+        u64 = ux.astype(np.uint64)
+        if bits < 64:
+            negative = ((u64 >> np.uint64(bits - 1)) & np.uint64(1)) == 1
+            u64 = np.where(negative, u64 | ~np.uint64((1 << bits) - 1), u64)
+        sx = u64.view(np.int64)
+        shifted = np.where(big, np.where(sx < 0, -1, 0), sx >> small.astype(np.int64))
+        return shifted.astype(np.int64).view(np.uint64).astype(x.dtype)
+    return fn
+
+
+_binary_typed("shift_left", _shift("left"))
+_binary_typed("shift_right_logical", _shift("logical"))
+_binary_typed("shift_right_arithmetic", _shift("arithmetic"))
+
+
+# ---- unary -----------------------------------------------------------------
+
+def _sign(x):
+    if x.dtype.kind == "c":
+        a = np.abs(x)
+        return np.where(a == 0, np.zeros_like(x), x / np.where(a == 0, 1, a))
+    if x.dtype.kind == "f":
+        return np.where((x == 0) | np.isnan(x), x, np.sign(x))
+    return np.sign(x)
+
+
+def round_afz(x):
+    """Round half away from zero, exact (no x + 0.5 rounding trap)."""
+    t = np.trunc(x)
+    return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t)
+
+
+def popcnt(x, dtype):
+    u, bits = _low_bits(x, dtype)
+    count = np.zeros(u.shape, np.int64)
+    for i in range(bits):
+        count += ((u >> u.dtype.type(i)) & u.dtype.type(1)).astype(np.int64)
+    return count
+
+
+def clz(x, dtype):
+    u, bits = _low_bits(x, dtype)
+    count = np.full(u.shape, bits, np.int64)
+    for i in range(bits):  # the highest set bit wins (ascending overwrite)
+        set_ = ((u >> u.dtype.type(i)) & u.dtype.type(1)).astype(bool)
+        count = np.where(set_, bits - 1 - i, count)
+    return count
+
+
+_unary("abs", np.abs)
+_unary("negate", np.negative)
+_unary("sign", _sign)
+_unary("not", lambda x: ~x)
+_unary("exponential", np.exp)
+_unary("exponential_minus_one", np.expm1)
+_unary("log", np.log)
+_unary("log_plus_one", np.log1p)
+_unary("logistic", lambda x: 1 / (1 + np.exp(-x)))
+_unary("sqrt", np.sqrt)
+_unary("rsqrt", lambda x: 1 / np.sqrt(x))
+_unary("cbrt", lambda x: np.cbrt(x) if x.dtype.kind != "c" else x ** (1 / 3))
+_unary("sine", np.sin)
+_unary("cosine", np.cos)
+_unary("tan", np.tan)
+_unary("tanh", np.tanh)
+_unary("floor", np.floor)
+_unary("ceil", np.ceil)
+_unary("round_nearest_even", np.rint)
+_unary("round_nearest_afz", round_afz)
+_unary("is_finite", np.isfinite)
+_unary_typed("popcnt", popcnt)
+_unary_typed("count_leading_zeros", clz)
+_unary("real", lambda x: np.real(x))
+_unary("imag", lambda x: np.imag(x) if x.dtype.kind == "c" else np.zeros_like(x))
+
+
+# ---- compare / select / clamp ---------------------------------------------
+
+
+def total_order_key(x):
+    """Integers ordered like the spec's totalOrder on floats:
+    -NaN < -Inf < -finite < -0 < +0 < +finite < +Inf < +NaN."""
+    x = np.asarray(x)
+    if x.dtype.itemsize < 4 and x.dtype.kind != "c":
+        x = x.astype(np.float32)  # exact widening keeps the order
+    bits = x.view(np.dtype(f"i{x.dtype.itemsize}")).astype(np.int64)
+    top = np.int64(np.iinfo(np.dtype(f"i{x.dtype.itemsize}")).max)
+    return np.where(bits < 0, bits ^ top, bits)
+
+
+_DIRECTIONS = {"EQ": np.equal, "NE": np.not_equal, "LT": np.less, "LE": np.less_equal,
+               "GT": np.greater, "GE": np.greater_equal}
+
+
+@register("stablehlo.compare", elementwise=True)
+def compare(ev, step, env, args):
+    direction = step.cached("direction", lambda: attributes.enum(step.attr("comparison_direction")))
+    ctype = step.cached("type", lambda: attributes.enum(step.attr("compare_type")))
+    x, y = args
+    if ctype == "TOTALORDER" and is_float(x):
+        x, y = total_order_key(x), total_order_key(y)
+    elif x.dtype.kind == "c" and direction not in ("EQ", "NE"):
+        # Lexicographic (real, imag), as the spec orders complex numbers.
+        less = (x.real < y.real) | ((x.real == y.real) & (x.imag < y.imag))
+        equal = x == y
+        return [{"LT": less, "LE": less | equal, "GT": ~(less | equal), "GE": ~less}[direction]]
+    else:
+        x, y = wide(x), wide(y)
+        if ctype == "UNSIGNED" and x.dtype.kind == "i":
+            x, y = unsigned_view(x), unsigned_view(y)
+        elif ctype == "SIGNED" and x.dtype.kind == "u":
+            x, y = x.view(np.dtype(f"i{x.dtype.itemsize}")), y.view(np.dtype(f"i{y.dtype.itemsize}"))
+    return [_DIRECTIONS[direction](x, y)]
+
+
+@register("stablehlo.select", elementwise=True)
+def select(ev, step, env, args):
+    pred, on_true, on_false = args
+    return [np.where(pred, on_true, on_false)]
+
+
+@register("stablehlo.clamp", elementwise=True)
+def clamp(ev, step, env, args):
+    lo, x, hi = (wide(a) for a in args)
+    return [_minimum(_maximum(x, lo), hi)]
+
+
+# ---- conversions -----------------------------------------------------------
+
+
+def convert(x: np.ndarray, to: np.dtype) -> np.ndarray:
+    """stablehlo.convert: bool <-> numbers as 0/1; float -> int rounds toward
+    zero and saturates (NaN -> 0), as XLA does; complex -> real keeps the
+    real part."""
+    x = np.asarray(x)
+    to = np.dtype(to)
+    if to == np.bool_:
+        return x != 0
+    if x.dtype.kind == "c" and to.kind != "c":
+        x = x.real
+    if is_int(np.empty(0, to)) and is_float(x):
+        info = np.iinfo(to) if to.kind in "iu" else None
+        lo, hi = (info.min, info.max) if info else (None, None)
+        w = wide(x).astype(np.float64)
+        w = np.where(np.isnan(w), 0, np.trunc(w))
+        if info is not None:
+            out = np.zeros(w.shape, to)
+            big, small = w >= float(hi), w <= float(lo)
+            mid = ~(big | small)
+            out[mid] = w[mid].astype(to)
+            out[big] = hi
+            out[small] = lo
+            return out
+        return w.astype(to)
+    if x.dtype.type.__module__.startswith("ml_dtypes") and to.type.__module__.startswith("ml_dtypes"):
+        return x.astype(np.float32).astype(to)
+    return x.astype(to)
+
+
+@register("stablehlo.convert", elementwise=True)
+def convert_rule(ev, step, env, args):
+    return [convert(args[0], step.result_types[0].dtype)]
+
+
+@register("stablehlo.bitcast_convert")
+def bitcast_convert(ev, step, env, args):
+    """Reinterprets the bits (little-endian, as XLA on CPU): a narrower
+    result gets a trailing dimension, a wider one consumes the operand's."""
+    x = np.ascontiguousarray(args[0])
+    t = step.result_types[0]
+    if x.dtype == np.bool_ or t.dtype == np.bool_:
+        raise NotImplementedError("bitcast_convert to or from i1")
+    out = x.view(t.dtype) if x.ndim else x.reshape(1).view(t.dtype)
+    return [out.reshape(t.shape)]
+
+
+@register("stablehlo.reduce_precision", elementwise=True)
+def reduce_precision(ev, step, env, args):
+    """XLA's algorithm on the bits: round the mantissa to nearest even, then
+    overflow to +-Inf and underflow (incl. subnormals) to +-0; NaN stays NaN
+    when mantissa bits remain."""
+    exp_bits = int(attributes.scalar(step.attr("exponent_bits")))
+    mant_bits = int(attributes.scalar(step.attr("mantissa_bits")))
+    x = np.asarray(args[0])
+    dtype = x.dtype
+    src = x.astype(np.float64) if dtype.itemsize == 8 else x.astype(np.float32)
+    nbits = src.dtype.itemsize * 8
+    src_mant = 52 if nbits == 64 else 23
+    src_exp = nbits - 1 - src_mant
+    uint = np.uint64 if nbits == 64 else np.uint32
+    one = uint(1)
+    bits = src.view(uint).copy()
+    if mant_bits < src_mant:
+        shift = uint(src_mant - mant_bits)
+        last = one << shift
+        bias = (last >> one) - one
+        bits = bits + (((bits & last) >> shift) + bias)
+        bits = bits & ~(last - one)
+    if exp_bits < src_exp:
+        sign_mask = one << uint(nbits - 1)
+        exp_mask = ((one << uint(src_exp)) - one) << uint(src_mant)
+        exponent_bias = (1 << (src_exp - 1)) - 1
+        reduced_bias = (1 << (exp_bits - 1)) - 1
+        max_exp = uint(exponent_bias + reduced_bias) << uint(src_mant)
+        min_exp = uint(exponent_bias - reduced_bias) << uint(src_mant)
+        exponent = bits & exp_mask
+        signed_zero = bits & sign_mask
+        bits = np.where(exponent > max_exp, signed_zero | exp_mask,
+                        np.where(exponent <= min_exp, signed_zero, bits)).astype(uint)
+    out = bits.view(src.dtype)
+    if mant_bits > 0:
+        out = np.where(np.isnan(src), src, out)
+    return [out.astype(dtype)]
