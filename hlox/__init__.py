@@ -9,6 +9,8 @@ __version__ = "0.1.0"
 from hlox.config import config
 from hlox.frontend import lax
 from hlox.frontend.jit import Compiled, Lowered, jit
-from hlox import numpy, tree_util
+from hlox import backends, numpy, tree_util
+from hlox.backends import compile_stablehlo
 
-__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util"]
+__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util", "backends",
+           "compile_stablehlo"]
