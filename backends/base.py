@@ -94,8 +94,15 @@ def module_text(module, *, generic: bool = False, debug_info: bool = False) -> s
         if not generic:
             return text
         module = parse_module(text)
-    op = module.operation if isinstance(module, ir.Module) else module
-    return op.get_asm(print_generic_op_form=generic, enable_debug_info=debug_info)
+    if isinstance(module, (ir.Module, ir.Operation)):
+        op = module.operation if isinstance(module, ir.Module) else module
+        return op.get_asm(print_generic_op_form=generic, enable_debug_info=debug_info)
+    # A module of another copy of the MLIR bindings (e.g. jaxlib's, from
+    # ``jax.jit(f).lower(x).compiler_ir("stablehlo")``): its generic form.
+    op = getattr(module, "operation", module)
+    if not hasattr(op, "get_asm"):
+        raise TypeError(f"expected StableHLO text or an MLIR module, got {type(module).__name__}")
+    return op.get_asm(print_generic_op_form=True, enable_debug_info=debug_info)
 
 
 def parse_module(text: str, context=None):

@@ -157,8 +157,6 @@ class PjrtBackend:
         Text that our context does not parse (XLA has ops we do not) is
         handed to XLA as it is: XLA reports what it does not accept.
         """
-        from mlir import ir
-
         from hlox.backends.base import module_text, parse_module
 
         if isinstance(module, (str, bytes)):
@@ -167,8 +165,7 @@ class PjrtBackend:
                 module = parse_module(text)
             except BackendError:
                 return text
-        return module_text(module, generic=True) if isinstance(
-            module, (ir.Module, ir.Operation)) else str(module)
+        return module_text(module, generic=True)
 
     def compile(self, module, options: CompileOptions | None = None) -> PjrtExecutable:
         from hlox.backends.cpu import _Dumper

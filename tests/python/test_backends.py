@@ -217,6 +217,19 @@ def test_compile_stablehlo_text_and_module(backend):
     assert_close(out[1], (a + b) * a)
 
 
+@needs_jax
+@pytest.mark.parametrize("backend", ["cpu", "interpreter", "pjrt"])
+def test_compile_stablehlo_takes_jax_modules(backend):
+    import jax
+
+    a, b = rand((4,)), rand((4,), seed=1)
+    lowered = jax.jit(lambda x, y: (x + y, (x + y) * x)).lower(a, b)
+    for module in (lowered.compiler_ir("stablehlo"), lowered.as_text()):
+        out = hlox.compile_stablehlo(module, backend=backend)(a, b)
+        assert_close(out[0], a + b)
+        assert_close(out[1], (a + b) * a)
+
+
 def test_cpu_failing_stage_still_names_itself(dump_dir):
     bad = TEXT.replace("stablehlo.add %a, %b", "stablehlo.atan2 %a, %b")
     with pytest.raises(cpu.CompilationError, match=r"stage 001 'hlox-stablehlo-legalize-to-linalg'"):
