@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -386,7 +387,8 @@ def test_example_plugin_registered_directly(monkeypatch):
     monkeypatch.syspath_prepend(str(PLUGIN_DIR))
     import hlox_example_backend
 
-    backend = backends.register(hlox_example_backend.CpuVariantBackend)
+    # (replace: an egg-info left in PLUGIN_DIR by a build would make it discoverable.)
+    backend = backends.register(hlox_example_backend.CpuVariantBackend, replace=True)
     assert backend.name == "cpu-variant" and "cpu-variant" in backends.list()
     pipeline = backend.pipeline()
     assert "convert-linalg-to-affine-loops" in pipeline
@@ -421,3 +423,5 @@ def test_example_plugin_pip_install_is_discovered():
         assert abs(float(lines[1]) - float((np.exp(x) + x).sum())) < 1e-2
     finally:
         subprocess.run(pip + ["uninstall", "-q", "-y", "hlox-example-backend"], timeout=300)
+        for leftover in list(PLUGIN_DIR.glob("*.egg-info")) + [PLUGIN_DIR / "build"]:
+            shutil.rmtree(leftover, ignore_errors=True)
