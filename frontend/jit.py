@@ -65,31 +65,35 @@ class Lowered:
             self._text = str(self.compiler_ir())
         return self._text
 
-    def compile(self, backend: str = "cpu") -> "Compiled":
+    def compile(self, backend: str | None = None) -> "Compiled":
+        """Compiles on ``backend`` (a name from ``hlox.backends.list()``; default:
+        ``hlox.config.backend``, i.e. ``$HLOX_BACKEND`` or ``cpu``)."""
         from hlox import backends
 
+        backend_obj = backends.get(backend)
         # With locations, so that backend errors name the user's lines.
-        executable = backends.get_backend(backend).compile(
-            self.as_text(debug_info=True), self.name, self.in_avals, self.out_avals)
-        return Compiled(self, executable)
+        executable = backend_obj.compile(self.as_text(debug_info=True),
+                                         backends.CompileOptions(name=self.name))
+        return Compiled(self, executable, backend_obj)
 
 
 class Compiled:
     """A compiled function: call it with arguments like the ones it was lowered for."""
 
-    def __init__(self, lowered: Lowered, executable):
+    def __init__(self, lowered: Lowered, executable, backend=None):
         self.lowered = lowered
         self.executable = executable
+        self.backend = backend
 
     def stages(self) -> list[str]:
         """The names of the stages whose IR :meth:`as_text` can return."""
-        return ["graph", "stablehlo"] + list(self.executable.stages)
+        return ["graph", "stablehlo"] + list(getattr(self.executable, "stages", {}))
 
     def as_text(self, stage: str | None = None) -> str:
         """The IR after ``stage`` (a pass name from :meth:`stages`; default: the last)."""
         if stage in ("graph", "stablehlo"):
             return self.lowered.as_text(stage)
-        stages = self.executable.stages
+        stages = getattr(self.executable, "stages", None) or {"stablehlo": self.lowered.as_text()}
         if stage is None:
             return next(reversed(stages.values()))
         if stage not in stages:
@@ -110,8 +114,7 @@ class Compiled:
                 raise TypeError(f"{lowered.name}: argument {i} is {got.str_short()}, compiled "
                                 f"for {aval.str_short()}")
             arrays.append(np.ascontiguousarray(leaf, dtype=aval.dtype))
-        outs = self.executable.execute(arrays)
-        return tree_unflatten(lowered.out_tree, outs)
+        return tree_unflatten(lowered.out_tree, list(self.executable(*arrays)))
 
 
 def _arg_aval(name: str, leaf: Any, index: int) -> ShapedArray:
@@ -126,8 +129,10 @@ def _arg_aval(name: str, leaf: Any, index: int) -> ShapedArray:
 class JitFunction:
     """The callable ``hlox.jit(f)`` returns."""
 
-    def __init__(self, fun: Callable, static_argnums: Sequence[int] = (), name: str | None = None):
+    def __init__(self, fun: Callable, static_argnums: Sequence[int] = (), name: str | None = None,
+                 backend: str | None = None):
         self.fun = fun
+        self.backend = backend  # None: hlox.config.backend at call time
         self.static_argnums = tuple(sorted(set(int(i) for i in static_argnums)))
         self.name = name or getattr(fun, "__name__", "fn")
         self._cache: dict = {}
@@ -163,7 +168,7 @@ class JitFunction:
         key = (in_tree, avals, static_vals)
         entry = self._cache.get(key)
         if entry is None:
-            entry = [self._trace(static_pos, static_vals, in_tree, list(avals), len(args)), None]
+            entry = [self._trace(static_pos, static_vals, in_tree, list(avals), len(args)), {}]
             self._cache[key] = entry
         return entry[0], entry, leaves
 
@@ -192,12 +197,15 @@ class JitFunction:
             # Under an enclosing trace (jit inside jit): trace inline.
             return self.fun(*args, **kwargs)
         lowered, entry, leaves = self._lookup(args, kwargs)
-        if entry[1] is None:
-            entry[1] = lowered.compile()
-        compiled: Compiled = entry[1]
+        from hlox.config import config
+
+        backend = self.backend or config.backend
+        compiled: Compiled | None = entry[1].get(backend)
+        if compiled is None:
+            compiled = entry[1][backend] = lowered.compile(backend)
         arrays = [np.ascontiguousarray(leaf, dtype=aval.dtype)
                   for leaf, aval in zip(leaves, lowered.in_avals)]
-        return tree_unflatten(lowered.out_tree, compiled.executable.execute(arrays))
+        return tree_unflatten(lowered.out_tree, list(compiled.executable(*arrays)))
 
     def cache_size(self) -> int:
         return len(self._cache)
@@ -206,17 +214,20 @@ class JitFunction:
         self._cache.clear()
 
 
-def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] = ()):
+def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] = (),
+        backend: str | None = None):
     """Compiles ``fun`` on first call per input signature (JAX's ``jax.jit``).
 
     ``static_argnums``: positions of arguments that are Python values baked
     into the trace (they must be hashable; a new value retraces).
+    ``backend``: a name from ``hlox.backends.list()``; default
+    ``hlox.config.backend`` (``$HLOX_BACKEND``, else ``cpu``) when called.
     """
     if isinstance(static_argnums, int):
         static_argnums = (static_argnums,)
     if fun is None:
-        return lambda f: JitFunction(f, static_argnums)
-    return JitFunction(fun, static_argnums)
+        return lambda f: JitFunction(f, static_argnums, backend=backend)
+    return JitFunction(fun, static_argnums, backend=backend)
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 import hlox
 import hlox.numpy as hnp
-from hlox.backends import cpu, get_backend
+from hlox.backends import cpu
 from hlox.frontend.core import ShapedArray
 
 from conftest import assert_close, rand
@@ -47,7 +47,7 @@ func.func public @main(%a: tensor<4xf32>) -> tensor<4xf32> {
 def test_failing_stage_names_itself_and_keeps_its_input(dump_dir):
     aval = ShapedArray((4,), np.float32)
     with pytest.raises(cpu.CompilationError) as info:
-        get_backend("cpu").compile(UNSUPPORTED, "cmp", [aval], [aval])
+        cpu.backend.compile(UNSUPPORTED, "cmp", [aval], [aval])
     message = str(info.value)
     assert "stage 001 'hlox-stablehlo-legalize-to-linalg' failed on 'cmp'" in message
     assert "no lowering for 'stablehlo.iota'" in message
@@ -60,12 +60,12 @@ def test_invalid_stablehlo_is_an_exception_not_an_abort():
     aval = ShapedArray((4,), np.float32)
     bad = "func.func public @main(%a: tensor<4xf32>) -> tensor<4xf32> { return %b : tensor<4xf32> }"
     with pytest.raises(cpu.CompilationError, match="does not verify"):
-        get_backend("cpu").compile(bad, "bad", [aval], [aval])
+        cpu.backend.compile(bad, "bad", [aval], [aval])
 
 
 def test_unknown_backend():
     with pytest.raises(ValueError, match="unknown hlox backend 'tpu9'"):
-        get_backend("tpu9")
+        hlox.backends.get("tpu9")
 
 
 def test_large_input_runs():

@@ -1,0 +1,153 @@
+"""What a backend is: the :class:`Backend` and :class:`Executable` protocols.
+
+A backend turns a StableHLO module (our MLIR module after the shared passes,
+as an ``ir.Module`` or as text) into an :class:`Executable`, a callable that
+runs the module's public ``@main`` on numpy arrays and returns a tuple of numpy
+arrays. Everything past StableHLO (its own pass pipeline, code generation, a
+runtime) is the backend's business.
+
+Required: ``name``, ``platform``, ``devices()``, ``compile(module, options)``,
+``to_device(array, device=None)``, ``from_device(buffer)``.
+Optional hooks (looked up with ``getattr``): ``pipeline()`` (the pass list it
+runs), ``stages`` on the executable (stage name -> IR text, for
+``Compiled.as_text``), ``serialize(executable) -> bytes`` and
+``deserialize(data) -> Executable`` (ahead-of-time compilation).
+
+Helpers shared by backends: :func:`module_text` (text of a module in the form
+a consumer wants) and :func:`main_signature` (the argument and result types of
+``@main`` as shapes and numpy dtypes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+
+class BackendError(RuntimeError):
+    """A backend failed; the message names the backend and the stage."""
+
+
+@dataclass
+class CompileOptions:
+    """What the frontend tells a backend besides the module.
+
+    ``name``: the user's function name (dump folders, messages).
+    ``device``: index into ``devices()`` to run on (default 0).
+    ``extra``: backend-specific options, by name.
+    """
+
+    name: str = "main"
+    device: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+@runtime_checkable
+class Executable(Protocol):
+    """``executable(*arrays) -> tuple[np.ndarray, ...]`` (the results of ``@main``)."""
+
+    def __call__(self, *arrays: np.ndarray) -> tuple: ...
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+    platform: str
+
+    def devices(self) -> Sequence[Any]: ...
+
+    def compile(self, module, options: CompileOptions | None = None) -> Executable: ...
+
+    def to_device(self, array: np.ndarray, device: Any = None) -> Any: ...
+
+    def from_device(self, buffer: Any) -> np.ndarray: ...
+
+
+class HostBuffers:
+    """``to_device``/``from_device`` for backends whose device memory is host memory."""
+
+    def to_device(self, array, device=None):
+        return np.ascontiguousarray(array)
+
+    def from_device(self, buffer):
+        return np.asarray(buffer)
+
+
+# ---------------------------------------------------------------------------
+# Module helpers
+# ---------------------------------------------------------------------------
+
+
+def module_text(module, *, generic: bool = False, debug_info: bool = False) -> str:
+    """``module`` (an ``ir.Module``/``ir.Operation`` or text) as text.
+
+    With ``generic=True`` the text is re-printed in MLIR's generic form (text
+    is parsed in a new hlox context first), which parsers that do not know our
+    custom assembly (XLA's) read.
+    """
+    from mlir import ir
+
+    if isinstance(module, (str, bytes)):
+        text = module.decode() if isinstance(module, bytes) else module
+        if not generic:
+            return text
+        module = parse_module(text)
+    if isinstance(module, (ir.Module, ir.Operation)):
+        op = module.operation if isinstance(module, ir.Module) else module
+        return op.get_asm(print_generic_op_form=generic, enable_debug_info=debug_info)
+    # A module of another copy of the MLIR bindings (e.g. jaxlib's, from
+    # ``jax.jit(f).lower(x).compiler_ir("stablehlo")``): its generic form.
+    op = getattr(module, "operation", module)
+    if not hasattr(op, "get_asm"):
+        raise TypeError(f"expected StableHLO text or an MLIR module, got {type(module).__name__}")
+    return op.get_asm(print_generic_op_form=True, enable_debug_info=debug_info)
+
+
+def parse_module(text: str, context=None):
+    """Parses and verifies StableHLO text in a new hlox context (errors are exceptions)."""
+    from mlir import ir
+
+    from hlox.dialects import make_context
+
+    context = context or make_context()
+    with context, ir.Location.unknown():
+        try:
+            module = ir.Module.parse(text)
+            module.operation.verify()
+        except ir.MLIRError as error:
+            raise BackendError(f"the StableHLO module does not parse/verify: {error}") from None
+    return module
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    shape: tuple
+    dtype: np.dtype
+
+    def str_short(self) -> str:
+        return f"{self.dtype.name}[{','.join(map(str, self.shape))}]"
+
+
+def main_signature(module) -> tuple[list[TensorSpec], list[TensorSpec]]:
+    """Argument and result types of the public ``@main`` of ``module`` (text or ir)."""
+    from mlir import ir
+
+    from hlox.backends.interpreter.attributes import dtype_of
+
+    if isinstance(module, (str, bytes)):
+        module = parse_module(module_text(module))
+    body = module.body if isinstance(module, ir.Module) else module.regions[0].blocks[0]
+    for op in body.operations:
+        if op.operation.name == "func.func" and \
+                ir.StringAttr(op.attributes["sym_name"]).value == "main":
+            ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+
+            def spec(t):
+                if isinstance(t, ir.RankedTensorType):
+                    return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
+                return TensorSpec((), dtype_of(t))
+
+            return [spec(t) for t in ftype.inputs], [spec(t) for t in ftype.results]
+    raise BackendError("the module has no func.func @main")

@@ -1,0 +1,61 @@
+"""The ``cpu`` backend behind the :class:`~hlox.backends.base.Backend` protocol.
+
+An adapter over :class:`hlox.backends.cpu.CpuBackend` (the named pass pipeline,
+stage dumps, LLVM, ExecutionEngine), which it does not change. A variant with
+another pipeline is ``CpuAdapter(pipeline=[...], name="...")`` or a subclass
+overriding :meth:`pipeline` (see examples/backend_plugin).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hlox.backends import cpu
+from hlox.backends.base import CompileOptions, HostBuffers, main_signature, module_text
+
+
+class CpuExecutable:
+    """Runs ``@main``: ``executable(*arrays) -> tuple``; ``stages``: IR after each pass."""
+
+    def __init__(self, inner: cpu.CpuExecutable, in_specs):
+        self.inner = inner
+        self.in_specs = in_specs
+        self.stages = inner.stages
+        self.dump_dir = inner.dump_dir
+
+    def __call__(self, *arrays) -> tuple:
+        if len(arrays) != len(self.in_specs):
+            raise TypeError(f"@main takes {len(self.in_specs)} arguments, got {len(arrays)}")
+        args = [np.ascontiguousarray(a, dtype=s.dtype) for a, s in zip(arrays, self.in_specs)]
+        return tuple(self.inner.execute(args))
+
+    def execute(self, arrays):  # the older CpuExecutable interface
+        return list(self(*arrays))
+
+
+class CpuAdapter(HostBuffers):
+    name = "cpu"
+    platform = "cpu"
+
+    def __init__(self, pipeline: list[str] | None = None, name: str | None = None):
+        if name is not None:
+            self.name = name
+        self._pipeline = pipeline
+
+    def pipeline(self) -> list[str]:
+        """The passes run after StableHLO, in order (default: ``cpu.PIPELINE``)."""
+        return list(cpu.PIPELINE if self._pipeline is None else self._pipeline)
+
+    def devices(self) -> list[str]:
+        return ["cpu:0"]
+
+    def compile(self, module, options: CompileOptions | None = None) -> CpuExecutable:
+        options = options or CompileOptions()
+        # With locations, so that a failing stage points at the user's line.
+        text = module_text(module, debug_info=True)
+        ins, outs = main_signature(text)
+        inner = cpu.CpuBackend(self.pipeline()).compile(text, options.name, ins, outs)
+        return CpuExecutable(inner, ins)
+
+    def __repr__(self):
+        return f"<hlox backend {self.name!r} ({len(self.pipeline())} passes)>"

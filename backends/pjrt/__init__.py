@@ -1,0 +1,245 @@
+"""The ``pjrt`` backend: StableHLO to a PJRT client through jaxlib.
+
+By default the client is XLA's CPU client, the one JAX itself uses (so
+``XLA_FLAGS=--xla_force_host_platform_device_count=N`` gives N host devices).
+Any PJRT plugin library (libtpu, the CUDA plugin, a vendor's) is loaded with
+:func:`load_plugin`, or from ``PJRT_NAMES_AND_LIBRARY_PATHS=name:path,name2:path2``
+as JAX does; each becomes a backend named ``pjrt-<name>``.
+
+Compilation: the module is printed in MLIR's generic form (which XLA's
+StableHLO parser reads whatever our dialect's custom assembly looks like) and
+handed to ``client.compile_and_load(text, DeviceList, CompileOptions())``.
+Stages: ``serialize`` (our module to text XLA reads) and ``xla-compile``; a
+failure raises :class:`PjrtCompilationError` naming the stage, with XLA's
+message, and keeps the text XLA got in the dump folder (``HLOX_DUMP_DIR``).
+
+Requires the ``pjrt`` extra (``pip install hlox[pjrt]``: jax, jaxlib); jaxlib
+is imported on first use only.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from hlox.backends.base import BackendError, CompileOptions, main_signature
+
+ENV_VAR = "PJRT_NAMES_AND_LIBRARY_PATHS"
+
+
+class PjrtCompilationError(BackendError):
+    """A stage of the pjrt backend failed (``stage`` names it)."""
+
+    def __init__(self, message: str, stage: str):
+        super().__init__(message)
+        self.stage = stage
+
+
+def parse_names_and_library_paths(value: str | None) -> dict[str, str]:
+    """``"name:path,name2:path2"`` -> ``{name: path}`` (``;`` separates on Windows), as JAX."""
+    separator = ";" if os.name == "nt" else ":"
+    plugins: dict[str, str] = {}
+    for item in (value or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        name, sep, path = item.partition(separator)
+        if not sep or not name.strip() or not path.strip():
+            raise ValueError(f"{ENV_VAR}: {item!r} is not 'name{separator}path'")
+        plugins[name.strip()] = path.strip()
+    return plugins
+
+
+def env_plugins() -> dict[str, str]:
+    return parse_names_and_library_paths(os.environ.get(ENV_VAR))
+
+
+def _xla():
+    try:
+        import jax  # noqa: F401
+        from jax._src.lib import xla_client
+    except ImportError as error:
+        raise BackendError(f"the pjrt backend needs jax and jaxlib (pip install 'hlox[pjrt]'): "
+                           f"{error}") from None
+    return xla_client
+
+
+def _compile_options(xla_client, device):
+    """One replica, one partition, on ``device`` (XLA's default is device 0)."""
+    options = xla_client.CompileOptions()
+    options.executable_build_options.device_assignment = \
+        xla_client.DeviceAssignment.create(np.array([[device.id]]))
+    return options
+
+
+class PjrtExecutable:
+    """A loaded XLA executable: ``executable(*arrays) -> tuple`` on one device."""
+
+    def __init__(self, backend: "PjrtBackend", loaded, device, in_specs, out_specs, stages, name):
+        self.backend = backend
+        self.loaded = loaded
+        self.device = device
+        self.in_specs = in_specs
+        self.out_specs = out_specs
+        self.stages = stages
+        self.name = name
+
+    def __call__(self, *arrays) -> tuple:
+        if self.in_specs is None:
+            arrays = [np.asarray(a) for a in arrays]
+        else:
+            if len(arrays) != len(self.in_specs):
+                raise TypeError(f"{self.name}: @main takes {len(self.in_specs)} arguments, "
+                                f"got {len(arrays)}")
+            arrays = [np.asarray(a, dtype=s.dtype) for a, s in zip(arrays, self.in_specs)]
+        buffers = [self.backend.to_device(a, self.device) for a in arrays]
+        outs = self.loaded.execute(buffers)
+        return tuple(self.backend.from_device(o) for o in outs)
+
+
+class PjrtBackend:
+    """StableHLO on a PJRT client: jax's ``platform`` client, or a plugin's."""
+
+    def __init__(self, name: str = "pjrt", platform: str = "cpu", plugin: str | None = None,
+                 library_path: str | None = None, options: dict | None = None):
+        self.name = name
+        self.platform = platform
+        self.plugin = plugin
+        self.library_path = library_path
+        self.options = options
+        self._client = None
+
+    # -- the client -------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            xla_client = _xla()
+            if self.plugin is None:
+                import jax.extend.backend
+
+                self._client = jax.extend.backend.get_backend(self.platform)
+            else:
+                try:
+                    if not xla_client.pjrt_plugin_loaded(self.plugin):
+                        xla_client.load_pjrt_plugin_dynamically(self.plugin, self.library_path)
+                    if not xla_client.pjrt_plugin_initialized(self.plugin):
+                        xla_client.initialize_pjrt_plugin(self.plugin)
+                    self._client = xla_client.make_c_api_client(self.plugin, self.options)
+                except Exception as error:  # noqa: BLE001  (jaxlib raises its own types)
+                    raise BackendError(f"hlox pjrt backend {self.name!r}: loading the PJRT "
+                                       f"plugin {self.plugin!r} from {self.library_path!r} "
+                                       f"failed: {error}") from None
+                self.platform = self._client.platform
+        return self._client
+
+    def devices(self) -> list:
+        return list(self.client.local_devices())
+
+    # -- buffers ------------------------------------------------------------
+    def to_device(self, array, device=None):
+        import jax
+
+        device = device if device is not None else self.devices()[0]
+        with jax.enable_x64(True):  # keep 64-bit arrays 64-bit
+            return jax.device_put(np.asarray(array), device)
+
+    def from_device(self, buffer) -> np.ndarray:
+        return np.asarray(buffer)
+
+    # -- compilation ----------------------------------------------------------
+    def pipeline(self) -> list[str]:
+        return ["serialize", "xla-compile"]
+
+    def _serialize(self, module, options) -> str:
+        """Text XLA's parser reads: MLIR's generic form of our module.
+
+        Text that our context does not parse (XLA has ops we do not) is
+        handed to XLA as it is: XLA reports what it does not accept.
+        """
+        from hlox.backends.base import module_text, parse_module
+
+        if isinstance(module, (str, bytes)):
+            text = module.decode() if isinstance(module, bytes) else module
+            try:
+                module = parse_module(text)
+            except BackendError:
+                return text
+        return module_text(module, generic=True)
+
+    def compile(self, module, options: CompileOptions | None = None) -> PjrtExecutable:
+        from hlox.backends.cpu import _Dumper
+        from hlox.config import config
+
+        options = options or CompileOptions()
+        xla_client = _xla()
+        dumper = _Dumper(config.dump_dir, options.name)
+        try:
+            text = self._serialize(module, options)
+        except Exception as error:  # noqa: BLE001
+            raise PjrtCompilationError(f"hlox pjrt backend: stage 'serialize' failed on "
+                                       f"'{options.name}': {error}", "serialize") from None
+        devices = self.devices()
+        if not 0 <= options.device < len(devices):
+            raise BackendError(f"hlox pjrt backend: device {options.device} out of range "
+                               f"({len(devices)} devices)")
+        device = devices[options.device]
+        try:
+            loaded = self.client.compile_and_load(text, xla_client.DeviceList((device,)),
+                                                  _compile_options(xla_client, device))
+        except Exception as error:  # noqa: BLE001  (XlaRuntimeError/JaxRuntimeError)
+            path = dumper.write(1, "xla-compile", text, failed=True)
+            kept = f"\n  the module XLA got is in {path}" if path else \
+                "\n  (set HLOX_DUMP_DIR to keep the module XLA got)"
+            raise PjrtCompilationError(
+                f"hlox pjrt backend ({self.platform}): stage 'xla-compile' failed on "
+                f"'{options.name}':\n  {error}{kept}", "xla-compile") from None
+        dumper.write(0, "stablehlo", text)
+        try:
+            ins, outs = main_signature(text)
+        except Exception:  # noqa: BLE001  (text only XLA reads: arguments go as they are)
+            ins = outs = None
+        stages = {"serialize": text}
+        return PjrtExecutable(self, loaded, device, ins, outs, stages, options.name)
+
+    # -- ahead of time --------------------------------------------------------
+    def serialize(self, executable: PjrtExecutable) -> bytes:
+        """The compiled executable as bytes (plus the signature), for :meth:`deserialize`."""
+        import pickle
+
+        data = self.client.serialize_executable(executable.loaded)
+        return pickle.dumps({"xla": bytes(data), "ins": executable.in_specs,
+                             "outs": executable.out_specs, "name": executable.name,
+                             "stages": executable.stages})
+
+    def deserialize(self, data: bytes, device: int = 0) -> PjrtExecutable:
+        """An executable from :meth:`serialize`'s bytes (trusted input only: it runs code)."""
+        import pickle
+
+        xla_client = _xla()
+        record = pickle.loads(data)
+        dev = self.devices()[device]
+        loaded = self.client.deserialize_executable(record["xla"], xla_client.DeviceList((dev,)),
+                                                    _compile_options(xla_client, dev))
+        return PjrtExecutable(self, loaded, dev, record["ins"], record["outs"],
+                              record["stages"], record["name"])
+
+    def __repr__(self):
+        where = f"plugin {self.plugin!r}" if self.plugin else f"jax's {self.platform!r} client"
+        return f"<hlox backend {self.name!r} ({where})>"
+
+
+def load_plugin(name: str, path: str, options: dict | None = None, *,
+                register: bool = True) -> PjrtBackend:
+    """A backend ``pjrt-<name>`` on the PJRT plugin library at ``path``.
+
+    The library is loaded when the backend is first used (``devices()``,
+    ``compile``). With ``register=True`` it is added to ``hlox.backends``.
+    """
+    backend = PjrtBackend(name=f"pjrt-{name}", platform=name, plugin=name,
+                          library_path=os.fspath(path), options=options)
+    if register:
+        from hlox import backends
+
+        backends.register(backend, replace=True)
+    return backend
