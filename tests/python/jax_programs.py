@@ -331,6 +331,37 @@ def programs() -> list[Program]:
                                     optax.sigmoid_binary_cross_entropy(logits, labels).mean(),
                                     optax.huber_loss(logits, labels).mean()))
 
+    try:
+        from flax import nnx
+    except ImportError:  # optional: skipped cleanly
+        nnx = None
+    if nnx is not None and optax is not None:
+        # A Flax NNX model trained with Optax, written the functional way
+        # (split into graphdef + params) so that jax.jit can lower the step.
+        class MLP(nnx.Module):
+            def __init__(self, rngs):
+                self.hidden = nnx.Linear(8, 16, rngs=rngs)
+                self.out = nnx.Linear(16, 3, rngs=rngs)
+
+            def __call__(self, x):
+                return self.out(nnx.gelu(self.hidden(x)))
+
+        graphdef, _ = nnx.split(MLP(nnx.Rngs(0)), nnx.Param)
+        nnx_opt = optax.adamw(1e-3)
+
+        def nnx_init():
+            _, params = nnx.split(MLP(nnx.Rngs(0)), nnx.Param)
+            return params, nnx_opt.init(params), _f32(4, 8), _f32(4, 3, seed=1)
+
+        @add("flax_nnx_adamw_step", nnx_init)
+        def nnx_step(params, state, x, y):
+            def loss_fn(p):
+                return optax.l2_loss(nnx.merge(graphdef, p)(x), y).mean()
+
+            loss, grads = jax.value_and_grad(loss_fn)(params)
+            updates, state = nnx_opt.update(grads, state, params)
+            return loss, optax.apply_updates(params, updates), state
+
     # ---- linalg decompositions (custom calls / loops) ---------------------------------
     spd = lambda: (np.eye(4, dtype=np.float32) * 4 + _f32(4, 4) @ _f32(4, 4).T * 0.1,)
     add("cholesky", spd)(lambda a: jnp.linalg.cholesky(a))
