@@ -28,6 +28,7 @@ from mlir.execution_engine import ExecutionEngine
 
 from hlox.config import config
 from hlox.dialects import make_context
+from hlox.passes import diagnostics
 from hlox.passes import pipeline as pipeline_lib
 
 # The CPU pipeline, in order. Each element is one pass (with options).
@@ -140,12 +141,7 @@ def _where(location: ir.Location) -> str:
 
 
 def format_diagnostics(error: ir.MLIRError) -> str:
-    lines = []
-    for diag in error.error_diagnostics:
-        lines.append(f"  {_where(diag.location)}: error: {diag.message}")
-        for note in diag.notes:
-            lines.append(f"  {_where(note.location)}: note: {note.message}")
-    return "\n".join(lines) if lines else f"  {error}"
+    return diagnostics.format_diagnostics(error, _where, indent="  ") or f"  {error}"
 
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import sys
 from mlir import ir
 
 from hlox.dialects import make_context
-from hlox.passes import pipeline, python_passes
+from hlox.passes import diagnostics, pipeline, python_passes
 
 SPLIT_MARKER = "// -----"
 
@@ -93,12 +93,9 @@ def _where(location: ir.Location, source: str, line_offset: int) -> str:
 
 
 def _format_diagnostics(error: ir.MLIRError, source: str, line_offset: int) -> str:
-    lines = []
-    for diag in error.error_diagnostics:
-        lines.append(f"{_where(diag.location, source, line_offset)}: error: {diag.message}")
-        for note in diag.notes:
-            lines.append(f"{_where(note.location, source, line_offset)}: note: {note.message}")
-    return "\n".join(lines) if lines else f"{source}: error: {error}"
+    text = diagnostics.format_diagnostics(
+        error, lambda location: _where(location, source, line_offset))
+    return text or f"{source}: error: {error}"
 
 
 def _process(text: str, source: str, line_offset: int, elements: list[str], options) -> str:
