@@ -1,9 +1,10 @@
 //===- StructuredOps.td - dot_general, convolution, gather, scatter ===//
 //
 // The ops whose meaning is carried by dimension numbers. Verifiers
-// (StructuredOps*.cpp) check the spec's constraints; dot_general and gather
-// infer their result shape (InferShapedTypeOpInterface) and the verifiers
-// check the result type against it.
+// (DotOps.cpp, ConvolutionOp.cpp, GatherScatterOps.cpp) check the spec's
+// constraints; dot_general, convolution and gather infer their result shape
+// (InferShapedTypeOpInterface) and the verifiers check the result type
+// against it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef HLOX_STABLEHLO_STRUCTUREDOPS
@@ -57,7 +58,9 @@ def StableHLO_DotOp : StableHLO_Op<"dot", [Pure]> {
 // convolution
 //===----------------------------------------------------------------------===//
 
-def StableHLO_ConvolutionOp : StableHLO_Op<"convolution", [Pure]> {
+def StableHLO_ConvolutionOp : StableHLO_Op<"convolution", [Pure,
+    DeclareOpInterfaceMethods<InferShapedTypeOpInterface,
+                              ["inferReturnTypeComponents"]>]> {
   let summary = "convolution: windowed dot products of lhs with kernel rhs";
   let arguments = (ins HLO_Tensor:$lhs, HLO_Tensor:$rhs,
       OptionalAttr<DenseI64ArrayAttr>:$window_strides,
