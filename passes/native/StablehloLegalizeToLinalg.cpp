@@ -109,6 +109,8 @@ struct StablehloLegalizeToLinalg
     hlox::linalg_lowering::populateConstantPatterns(converter, patterns);
     hlox::linalg_lowering::populateShapePatterns(converter, patterns);
     hlox::linalg_lowering::populateDotGeneralPatterns(converter, patterns);
+    hlox::linalg_lowering::populateElementwiseSemanticsPatterns(converter, patterns);
+    hlox::linalg_lowering::populateDataMovementPatterns(converter, patterns);
     // Signatures of functions (and their returns and calls) follow the
     // unsigned -> signless conversion.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
