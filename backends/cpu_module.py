@@ -76,7 +76,7 @@ class CompiledModule:
             raise TypeError(f"expected {len(self.in_avals)} arguments, got {len(args)}")
         arrays = []
         for arg, aval in zip(args, self.in_avals):
-            array = np.ascontiguousarray(np.asarray(arg, dtype=aval.dtype))
+            array = np.array(arg, dtype=aval.dtype, order="C")
             if array.shape != aval.shape:
                 raise ValueError(f"argument shape {array.shape} != {aval.shape}")
             arrays.append(array)

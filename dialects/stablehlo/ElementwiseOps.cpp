@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/stablehlo/StablehloOps.h"
 #include "dialects/stablehlo/SimpleOpsUtils.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 using namespace mlir;
 using namespace mlir::stablehlo;
@@ -192,6 +193,47 @@ LogicalResult BitcastConvertOp::verify() {
   if (outBits % inBits != 0 ||
       (!ShapedType::isDynamic(in.back()) && in.back() != outBits / inBits))
     return mismatch();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// uniform_quantize, uniform_dequantize
+//===----------------------------------------------------------------------===//
+
+LogicalResult UniformQuantizeOp::verify() {
+  // (C1) the result is quantized; the operand is float or quantized, and a
+  // float operand is the result's expressed type.
+  Type in = getElementTypeOrSelf(getOperand().getType());
+  auto out = llvm::dyn_cast<quant::QuantizedType>(
+      getElementTypeOrSelf(getResult().getType()));
+  if (!out)
+    return emitOpError("needs a result of quantized type, got ")
+           << getResult().getType();
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(in)) {
+    if (q.getExpressedType() != out.getExpressedType())
+      return emitOpError("operand and result express different types: ")
+             << q.getExpressedType() << " and " << out.getExpressedType();
+    return success();
+  }
+  if (!llvm::isa<FloatType>(in) || in != out.getExpressedType())
+    return emitOpError("operand element type ")
+           << in << " must be the result's expressed type "
+           << out.getExpressedType();
+  return success();
+}
+
+LogicalResult UniformDequantizeOp::verify() {
+  // (C1) a quantized operand to its expressed float type.
+  auto in = llvm::dyn_cast<quant::QuantizedType>(
+      getElementTypeOrSelf(getOperand().getType()));
+  if (!in)
+    return emitOpError("needs an operand of quantized type, got ")
+           << getOperand().getType();
+  Type out = getElementTypeOrSelf(getResult().getType());
+  if (out != in.getExpressedType())
+    return emitOpError("result element type ")
+           << out << " must be the operand's expressed type "
+           << in.getExpressedType();
   return success();
 }
 

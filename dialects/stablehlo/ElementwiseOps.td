@@ -309,4 +309,32 @@ def StableHLO_ReducePrecisionOp : StableHLO_Op<"reduce_precision", [Pure,
   let extraClassDefinition = HLOX_CompatibleReturnTypesDefinition;
 }
 
+
+//===----------------------------------------------------------------------===//
+// Quantization (element types from the upstream quant dialect:
+// `tensor<4x!quant.uniform<i8:f32, 0.5:-3>>`)
+//===----------------------------------------------------------------------===//
+
+def StableHLO_UniformQuantizeOp : StableHLO_Op<"uniform_quantize", [Pure,
+    Elementwise, SameOperandsAndResultShape]> {
+  let summary = "uniform_quantize: float (or quantized) to quantized elements";
+  let arguments = (ins AnyRankedTensor:$operand);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def StableHLO_UniformDequantizeOp : StableHLO_Op<"uniform_dequantize", [Pure,
+    Elementwise, SameOperandsAndResultShape]> {
+  let summary = "uniform_dequantize: quantized to float elements";
+  let arguments = (ins AnyRankedTensor:$operand);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // HLOX_STABLEHLO_ELEMENTWISE_OPS

@@ -39,6 +39,14 @@ void populateShapePatterns(const mlir::TypeConverter &converter,
 /// dot_general.
 void populateDotGeneralPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
+/// The other elementwise ops, compare/select/clamp, convert (saturating),
+/// bitcast_convert, reduce_precision (ElementwiseSemanticsToLinalg.cpp).
+void populateElementwiseSemanticsPatterns(const mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
+/// iota, broadcast, slice, dynamic_(update_)slice, concatenate, pad, reverse,
+/// get_dimension_size, optimization_barrier (DataMovementToLinalg.cpp).
+void populateDataMovementPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
 /// reduce, reduce_window, map (ReduceToLinalg.cpp).
 void populateReducePatterns(const mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);

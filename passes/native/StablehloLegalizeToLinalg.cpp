@@ -110,6 +110,8 @@ struct StablehloLegalizeToLinalg
     hlox::linalg_lowering::populateConstantPatterns(converter, patterns);
     hlox::linalg_lowering::populateShapePatterns(converter, patterns);
     hlox::linalg_lowering::populateDotGeneralPatterns(converter, patterns);
+    hlox::linalg_lowering::populateElementwiseSemanticsPatterns(converter, patterns);
+    hlox::linalg_lowering::populateDataMovementPatterns(converter, patterns);
     hlox::linalg_lowering::populateReducePatterns(converter, patterns);
     hlox::linalg_lowering::populateControlFlowPatterns(converter, patterns);
     hlox::linalg_lowering::populateGatherScatterPatterns(converter, patterns);
