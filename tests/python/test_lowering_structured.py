@@ -286,3 +286,37 @@ func.func @main(%x: tensor<4xf32>) -> tensor<f32> {
 """
     with pytest.raises(CompilationError, match="stablehlo.tan"):
         compile_module(text)
+
+
+# --------------------------------------------------------------------------- more programs
+
+def test_segment_sum_duplicates_and_take_along_axis():
+    data = randn(8)
+    seg = np.array([0, 2, 2, 1, 0, 2, 3, 3], np.int32)
+    check(lambda d, s: jax.ops.segment_sum(d, s, num_segments=4), data, seg)
+    x = randn(3, 5)
+    idx = RNG.integers(0, 5, (3, 2)).astype(np.int32)
+    check(lambda x, i: jnp.take_along_axis(x, i, axis=1), x, idx)
+
+
+def test_sort_two_keys_and_unsigned():
+    a = RNG.integers(0, 3, (12,)).astype(np.int32)
+    b = RNG.integers(0, 3, (12,)).astype(np.uint32)
+    c = np.arange(12, dtype=np.int32)
+    check(lambda a, b, c: lax.sort((a, b, c), num_keys=2), a, b, c)
+    check(lambda b: (jnp.sort(b), jnp.max(b), jnp.sum(b)), b)
+
+
+def test_nested_control_flow():
+    def f(x):
+        def body(i, c):
+            return lax.cond(i % 2 == 0, lambda c: c + jnp.sum(c), lambda c: c * 0.5, c)
+        return lax.fori_loop(0, 4, body, x)
+    check(f, randn(3))
+
+
+def test_cummax_and_reduce_window_int():
+    check(lambda x: lax.cummax(x, axis=0), randn(6, 2))
+    x = RNG.integers(-9, 9, (2, 6, 6, 1)).astype(np.int32)
+    check(lambda x: lax.reduce_window(x, np.int32(-2**31), lax.max, (1, 3, 3, 1), (1, 2, 2, 1),
+                                      "SAME"), x)
