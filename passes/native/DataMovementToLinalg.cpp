@@ -49,7 +49,6 @@ struct IotaToLinalg : OpConversionPattern<hlo::IotaOp> {
       return rewriter.notifyMatchFailure(op, "integer or float elements only");
     int64_t rank = type.getRank();
     int64_t dim = op.getIotaDimension();
-    bool unsignedResult = isUnsigned(op.getType());
     Location loc = op.getLoc();
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{},
@@ -64,7 +63,6 @@ struct IotaToLinalg : OpConversionPattern<hlo::IotaOp> {
             Value i64 = arith::IndexCastOp::create(b, l, b.getI64Type(), i);
             v = arith::SIToFPOp::create(b, l, element, i64);
           }
-          (void)unsignedResult;
           linalg::YieldOp::create(b, l, v);
         });
     rewriter.replaceOp(op, generic.getResults());

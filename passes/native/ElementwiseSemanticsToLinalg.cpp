@@ -296,19 +296,16 @@ Value shift(Ctx &c, ValueRange args) {
   unsigned width = t.getIntOrFloatBitWidth();
   Value bits = intConst(b, loc, t, width);
   Value tooFar = cmpi(b, loc, arith::CmpIPredicate::uge, y, bits);
-  Value zero = intConst(b, loc, t, 0);
-  Value safe = sel(b, loc, tooFar, zero, y);
-  switch (kind) {
-  case Shift::Left:
-    return sel(b, loc, tooFar, zero, arith::ShLIOp::create(b, loc, x, safe));
-  case Shift::RightLogical:
-    return sel(b, loc, tooFar, zero, arith::ShRUIOp::create(b, loc, x, safe));
-  case Shift::RightArithmetic: {
+  if (kind == Shift::RightArithmetic) {
     Value last = intConst(b, loc, t, width - 1);
     return arith::ShRSIOp::create(b, loc, x, sel(b, loc, tooFar, last, y));
   }
-  }
-  llvm_unreachable("shift kind");
+  Value zero = intConst(b, loc, t, 0);
+  Value safe = sel(b, loc, tooFar, zero, y);
+  Value shifted = kind == Shift::Left
+                      ? arith::ShLIOp::create(b, loc, x, safe).getResult()
+                      : arith::ShRUIOp::create(b, loc, x, safe).getResult();
+  return sel(b, loc, tooFar, zero, shifted);
 }
 
 //===----------------------------------------------------------------------===//

@@ -94,9 +94,10 @@ func.func @shift_left(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
 // CHECK-LABEL: func.func @shift_right_arithmetic
 // CHECK: ^bb0(%[[X:.*]]: i32, %[[Y:.*]]: i32, %{{.*}}: i32):
 // CHECK: %[[FAR:.*]] = arith.cmpi uge, %[[Y]], %c32_i32 : i32
-// CHECK: %[[AMOUNT:.*]] = arith.select %[[FAR]], %c31_i32, %[[Y]] : i32
-// CHECK: %[[R:.*]] = arith.shrsi %[[X]], %[[AMOUNT]] : i32
-// CHECK: linalg.yield %[[R]]
+// CHECK-NEXT: %c31_i32 = arith.constant 31 : i32
+// CHECK-NEXT: %[[AMOUNT:.*]] = arith.select %[[FAR]], %c31_i32, %[[Y]] : i32
+// CHECK-NEXT: %[[R:.*]] = arith.shrsi %[[X]], %[[AMOUNT]] : i32
+// CHECK-NEXT: linalg.yield %[[R]]
 func.func @shift_right_arithmetic(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
   %0 = stablehlo.shift_right_arithmetic %a, %b : tensor<4xi32>
   return %0 : tensor<4xi32>
