@@ -13,7 +13,7 @@
 // group g = f floordiv (O / feature_group_count) (resp. batch_group_count),
 // g_f = g (resp. g_b = g with B the result's batch size). Operands are
 // converted to the result element type (preferred element type) first.
-// window_reversal is rejected.
+// window_reversal reverses a copy of the kernel along those dimensions.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/StructuredLowering.h"
@@ -33,13 +33,6 @@ struct ConvolutionToLinalg : OpConversionPattern<hlo::ConvolutionOp> {
   matchAndRewrite(hlo::ConvolutionOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    if (auto reversal = op.getWindowReversal()) {
-      if (llvm::is_contained(*reversal, true)) {
-        op.emitError() << "hlox-stablehlo-legalize-to-linalg: 'stablehlo.convolution' with "
-                          "window_reversal is not supported yet";
-        return failure();
-      }
-    }
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     auto rhsType = cast<RankedTensorType>(rhs.getType());
@@ -66,6 +59,28 @@ struct ConvolutionToLinalg : OpConversionPattern<hlo::ConvolutionOp> {
         padLo[i] = values[2 * i];
         padHi[i] = values[2 * i + 1];
       }
+    }
+    // window_reversal: the kernel reversed along those spatial dims (a copy).
+    if (auto reversal = op.getWindowReversal(); reversal && llvm::is_contained(*reversal, true)) {
+      MLIRContext *context = rewriter.getContext();
+      int64_t r = rhsType.getRank();
+      SmallVector<AffineExpr> exprs;
+      for (int64_t d = 0; d < r; ++d)
+        exprs.push_back(getAffineDimExpr(d, context));
+      for (int64_t i = 0; i < ns; ++i)
+        if ((*reversal)[i]) {
+          int64_t d = dn.getKernelSpatialDimensions()[i];
+          exprs[d] = rhsType.getDimSize(d) - 1 - getAffineDimExpr(d, context);
+        }
+      SmallVector<AffineMap> copyMaps = {AffineMap::get(r, 0, exprs, context),
+                                         AffineMap::getMultiDimIdentityMap(r, context)};
+      rhs = linalg::GenericOp::create(
+                rewriter, loc, TypeRange{rhsType}, ValueRange{rhs},
+                ValueRange{emptyLike(rewriter, loc, rhsType)}, copyMaps, parallelIterators(r),
+                [](OpBuilder &b, Location l, ValueRange args) {
+                  linalg::YieldOp::create(b, l, args[0]);
+                })
+                .getResult(0);
     }
     // Pad the lhs with zero.
     SmallVector<int64_t> low(lhsType.getRank(), 0), high(lhsType.getRank(), 0),

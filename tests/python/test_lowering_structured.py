@@ -270,6 +270,20 @@ def test_max_pool_grad():
     check(jax.grad(lambda x: jnp.sum(pool(x) ** 2)), randn(1, 5, 6, 2))
 
 
+def test_conv_window_reversal_vs_numpy():
+    # JAX never emits window_reversal: hand-written, against NumPy.
+    text = """
+func.func @main(%x: tensor<1x1x6xf32>, %w: tensor<1x1x3xf32>) -> tensor<1x1x4xf32> {
+  %0 = stablehlo.convolution(%x, %w) dim_numbers = [b, f, 0]x[o, i, 0]->[b, f, 0], window = {reverse = [true]} {batch_group_count = 1 : i64, feature_group_count = 1 : i64} : (tensor<1x1x6xf32>, tensor<1x1x3xf32>) -> tensor<1x1x4xf32>
+  return %0 : tensor<1x1x4xf32>
+}
+"""
+    x, w = randn(1, 1, 6), randn(1, 1, 3)
+    (got,) = compile_module(text)(x, w)
+    want = np.correlate(x[0, 0], w[0, 0, ::-1], mode="valid")[None, None]
+    np.testing.assert_allclose(got, want, **TOL[np.dtype(np.float32)])
+
+
 # --------------------------------------------------------------------------- errors
 
 def test_unsupported_body_names_op():
