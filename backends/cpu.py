@@ -42,7 +42,7 @@ PIPELINE: list[str] = [
     "cse",
     # Contractions: the result's contiguous loop innermost (vectorizable).
     "hlox-linalg-contraction-loop-order",
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
     # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
     # returned twice, e.g. `return a * 2, a * 2` after CSE.)

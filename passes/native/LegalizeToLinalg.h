@@ -39,6 +39,35 @@ void populateShapePatterns(const mlir::TypeConverter &converter,
 /// dot_general.
 void populateDotGeneralPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
+/// The other elementwise ops, compare/select/clamp, convert (saturating),
+/// bitcast_convert, reduce_precision (ElementwiseSemanticsToLinalg.cpp).
+void populateElementwiseSemanticsPatterns(const mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
+/// iota, broadcast, slice, dynamic_(update_)slice, concatenate, pad, reverse,
+/// get_dimension_size, optimization_barrier (DataMovementToLinalg.cpp).
+void populateDataMovementPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+/// reduce, reduce_window, map (ReduceToLinalg.cpp).
+void populateReducePatterns(const mlir::TypeConverter &converter,
+                            mlir::RewritePatternSet &patterns);
+/// gather, scatter (GatherScatterToLinalg.cpp).
+void populateGatherScatterPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
+/// sort (SortToScf.cpp).
+void populateSortPatterns(const mlir::TypeConverter &converter,
+                          mlir::RewritePatternSet &patterns);
+/// convolution (ConvolutionToLinalg.cpp).
+void populateConvolutionPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+/// select_and_scatter (SelectAndScatterToScf.cpp).
+void populateSelectAndScatterPatterns(const mlir::TypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns);
+/// Collectives on one device (CollectivesSingleDevice.cpp).
+void populateCollectivePatterns(const mlir::TypeConverter &converter,
+                                mlir::RewritePatternSet &patterns);
+/// while, if, case -> scf (ControlFlowToScf.cpp).
+void populateControlFlowPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
 
 /// `x` (a scalar of float, signless integer or i1 type) converted to `to`,
 /// with stablehlo.convert's semantics (i1 is 0/1; to i1 means != 0).

@@ -35,6 +35,7 @@ def StablehloLegalizeToLinalg : Pass<"hlox-stablehlo-legalize-to-linalg"> {
     "mlir::arith::ArithDialect",
     "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect",
+    "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect",
   ];
 }

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/LegalizeToLinalg.h"
+#include "passes/native/StructuredLowering.h"
 #include "passes/native/Passes.h"
 
 #include "dialects/stablehlo/StablehloOps.h"
@@ -109,6 +110,15 @@ struct StablehloLegalizeToLinalg
     hlox::linalg_lowering::populateConstantPatterns(converter, patterns);
     hlox::linalg_lowering::populateShapePatterns(converter, patterns);
     hlox::linalg_lowering::populateDotGeneralPatterns(converter, patterns);
+    hlox::linalg_lowering::populateElementwiseSemanticsPatterns(converter, patterns);
+    hlox::linalg_lowering::populateDataMovementPatterns(converter, patterns);
+    hlox::linalg_lowering::populateReducePatterns(converter, patterns);
+    hlox::linalg_lowering::populateControlFlowPatterns(converter, patterns);
+    hlox::linalg_lowering::populateGatherScatterPatterns(converter, patterns);
+    hlox::linalg_lowering::populateSortPatterns(converter, patterns);
+    hlox::linalg_lowering::populateConvolutionPatterns(converter, patterns);
+    hlox::linalg_lowering::populateSelectAndScatterPatterns(converter, patterns);
+    hlox::linalg_lowering::populateCollectivePatterns(converter, patterns);
     // Signatures of functions (and their returns and calls) follow the
     // unsigned -> signless conversion.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
@@ -122,17 +132,20 @@ struct StablehloLegalizeToLinalg
         lowered.insert(*root);
 
     bool failedCheck = false;
-    getOperation()->walk([&](Operation *op) {
+    getOperation()->walk<WalkOrder::PreOrder>([&](Operation *op) {
       Dialect *dialect = op->getDialect();
       if (!dialect || dialect->getNamespace() != "stablehlo")
-        return;
+        return WalkResult::advance();
       if (!lowered.contains(op->getName())) {
         op->emitError() << "hlox-stablehlo-legalize-to-linalg: no lowering for '"
                         << op->getName() << "' yet";
         failedCheck = true;
-        return;
+        return WalkResult::advance();
       }
       failedCheck |= reportUnsupportedType(op);
+      // Bodies inlined as scalar code are checked by their op's pattern.
+      return hlox::linalg_lowering::hasScalarizedBody(op) ? WalkResult::skip()
+                                                          : WalkResult::advance();
     });
     if (failedCheck)
       return signalPassFailure();

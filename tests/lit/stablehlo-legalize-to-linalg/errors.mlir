@@ -3,10 +3,10 @@
 // An op without a lowering is an error naming the op, at its location; the
 // pass fails cleanly (exit status 1, no abort).
 
-func.func @no_lowering(%a: tensor<4xf32>) -> tensor<4xi1> {
-  // CHECK: errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: no lowering for 'stablehlo.compare' yet
-  %0 = stablehlo.compare GT, %a, %a, FLOAT : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
-  return %0 : tensor<4xi1>
+func.func @no_lowering(%a: tensor<4xf32>, %i: tensor<1xi64>) -> tensor<?xf32> {
+  // CHECK: errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: no lowering for 'stablehlo.real_dynamic_slice' yet
+  %0 = stablehlo.real_dynamic_slice %a, %i, %i, %i : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
 }
 
 // -----

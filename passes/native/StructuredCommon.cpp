@@ -1,0 +1,272 @@
+//===- StructuredCommon.cpp - bodies as scalar code, padding, loop nests --===//
+//
+// The helpers of StructuredLowering.h. scalarizeRegion knows the ops that
+// reducers, comparators and update computations use (arithmetic, min/max,
+// logic, compare with every comparison type, select, convert, constants);
+// anything else in a body is reported at that op.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/native/StructuredLowering.h"
+
+#include "dialects/stablehlo/StablehloOps.h"
+
+#include "mlir/IR/IRMapping.h"
+
+using namespace mlir;
+namespace hlo = mlir::stablehlo;
+
+namespace hlox::linalg_lowering {
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
+  return tensor::ExtractOp::create(b, loc, tensor, ValueRange{});
+}
+
+namespace {
+
+bool isF(Value v) { return isa<FloatType>(v.getType()); }
+bool isI1(Value v) { return v.getType().isInteger(1); }
+
+/// `x` as an integer whose signed order is IEEE totalOrder.
+Value totalOrderKey(OpBuilder &b, Location loc, Value x) {
+  unsigned width = x.getType().getIntOrFloatBitWidth();
+  Type intType = b.getIntegerType(width);
+  Value i = arith::BitcastOp::create(b, loc, intType, x);
+  Value shift = arith::ConstantOp::create(b, loc, b.getIntegerAttr(intType, width - 1));
+  Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(intType, 1));
+  Value sign = arith::ShRSIOp::create(b, loc, i, shift);
+  Value mask = arith::ShRUIOp::create(b, loc, sign, one);
+  return arith::XOrIOp::create(b, loc, i, mask);
+}
+
+Value compare(OpBuilder &b, Location loc, hlo::CompareOp op, Value x, Value y) {
+  using D = hlo::ComparisonDirection;
+  D dir = op.getComparisonDirection();
+  auto type = op.getCompareType();
+  bool totalOrder = type && *type == hlo::ComparisonType::TOTALORDER;
+  if (isF(x) && !totalOrder) {
+    arith::CmpFPredicate p;
+    switch (dir) {
+    case D::EQ: p = arith::CmpFPredicate::OEQ; break;
+    case D::NE: p = arith::CmpFPredicate::UNE; break;
+    case D::GE: p = arith::CmpFPredicate::OGE; break;
+    case D::GT: p = arith::CmpFPredicate::OGT; break;
+    case D::LE: p = arith::CmpFPredicate::OLE; break;
+    case D::LT: p = arith::CmpFPredicate::OLT; break;
+    }
+    return arith::CmpFOp::create(b, loc, p, x, y);
+  }
+  bool isUns = isI1(x) || isUnsigned(op.getLhs().getType()) ||
+               (type && *type == hlo::ComparisonType::UNSIGNED);
+  if (isF(x)) {
+    x = totalOrderKey(b, loc, x);
+    y = totalOrderKey(b, loc, y);
+    isUns = false;
+  }
+  arith::CmpIPredicate p;
+  switch (dir) {
+  case D::EQ: p = arith::CmpIPredicate::eq; break;
+  case D::NE: p = arith::CmpIPredicate::ne; break;
+  case D::GE: p = isUns ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge; break;
+  case D::GT: p = isUns ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt; break;
+  case D::LE: p = isUns ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle; break;
+  case D::LT: p = isUns ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt; break;
+  }
+  return arith::CmpIOp::create(b, loc, p, x, y);
+}
+
+template <typename FOp, typename SOp, typename UOp, typename BOp>
+Value binary(OpBuilder &b, Location loc, Operation *op, Value x, Value y) {
+  if (isF(x))
+    return FOp::create(b, loc, x, y);
+  if (isI1(x))
+    return BOp::create(b, loc, x, y);
+  if (isUnsigned(op->getOperand(0).getType()))
+    return UOp::create(b, loc, x, y);
+  return SOp::create(b, loc, x, y);
+}
+
+/// The scalar of `op` from scalar operands, or null if `op` is not known.
+Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
+  Type resultType;
+  if (op->getNumResults() == 1) {
+    auto tensor = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!tensor || tensor.getRank() != 0)
+      return {};
+    resultType = tensor.getElementType();
+    if (resultType.isUnsignedInteger())
+      resultType = b.getIntegerType(resultType.getIntOrFloatBitWidth());
+  }
+  if (auto c = dyn_cast<hlo::ConstantOp>(op)) {
+    auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+    if (!dense || !dense.isSplat())
+      return {};
+    Attribute element = dense.getSplatValue<Attribute>();
+    if (auto i = dyn_cast<IntegerAttr>(element))
+      element = b.getIntegerAttr(resultType, i.getValue());
+    return arith::ConstantOp::create(b, loc, cast<TypedAttr>(element));
+  }
+  if (isa<hlo::AddOp>(op))
+    return binary<arith::AddFOp, arith::AddIOp, arith::AddIOp, arith::OrIOp>(b, loc, op, a[0], a[1]);
+  if (isa<hlo::SubtractOp>(op))
+    return binary<arith::SubFOp, arith::SubIOp, arith::SubIOp, arith::XOrIOp>(b, loc, op, a[0], a[1]);
+  if (isa<hlo::MulOp>(op))
+    return binary<arith::MulFOp, arith::MulIOp, arith::MulIOp, arith::AndIOp>(b, loc, op, a[0], a[1]);
+  if (isa<hlo::DivOp>(op))
+    return binary<arith::DivFOp, arith::DivSIOp, arith::DivUIOp, arith::DivUIOp>(b, loc, op, a[0], a[1]);
+  if (isa<hlo::RemOp>(op))
+    return binary<arith::RemFOp, arith::RemSIOp, arith::RemUIOp, arith::RemUIOp>(b, loc, op, a[0], a[1]);
+  if (isa<hlo::MaxOp>(op))
+    return binary<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp, arith::OrIOp>(b, loc, op, a[0], a[1]);
+  if (isa<hlo::MinOp>(op))
+    return binary<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp, arith::AndIOp>(b, loc, op, a[0], a[1]);
+  if (isa<hlo::AndOp>(op))
+    return arith::AndIOp::create(b, loc, a[0], a[1]);
+  if (isa<hlo::OrOp>(op))
+    return arith::OrIOp::create(b, loc, a[0], a[1]);
+  if (isa<hlo::XorOp>(op))
+    return arith::XOrIOp::create(b, loc, a[0], a[1]);
+  if (isa<hlo::NotOp>(op)) {
+    Value ones = arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(resultType, APInt::getAllOnes(resultType.getIntOrFloatBitWidth())));
+    return arith::XOrIOp::create(b, loc, a[0], ones);
+  }
+  if (isa<hlo::NegOp>(op)) {
+    if (isF(a[0]))
+      return arith::NegFOp::create(b, loc, a[0]);
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(resultType));
+    return arith::SubIOp::create(b, loc, zero, a[0]);
+  }
+  if (isa<hlo::AbsOp>(op))
+    return isF(a[0]) ? Value(math::AbsFOp::create(b, loc, a[0]))
+                     : Value(math::AbsIOp::create(b, loc, a[0]));
+  if (isa<hlo::ExpOp>(op) && isF(a[0]))
+    return math::ExpOp::create(b, loc, a[0]);
+  if (isa<hlo::LogOp>(op) && isF(a[0]))
+    return math::LogOp::create(b, loc, a[0]);
+  if (auto c = dyn_cast<hlo::CompareOp>(op))
+    return compare(b, loc, c, a[0], a[1]);
+  if (isa<hlo::SelectOp>(op))
+    return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+  if (isa<hlo::ConvertOp>(op))
+    return convertScalar(b, loc, resultType, a[0], isUnsigned(op->getOperand(0).getType()),
+                         isUnsigned(op->getResult(0).getType()));
+  if (isa<hlo::ClampOp>(op)) {
+    if (!isF(a[1]))
+      return {};
+    Value lo = arith::MaximumFOp::create(b, loc, a[0], a[1]);
+    return arith::MinimumFOp::create(b, loc, lo, a[2]);
+  }
+  return {};
+}
+
+} // namespace
+
+bool hasScalarizedBody(Operation *op) {
+  return isa<hlo::ReduceOp, hlo::ReduceWindowOp, hlo::MapOp, hlo::SortOp, hlo::ScatterOp,
+             hlo::SelectAndScatterOp, hlo::AllReduceOp, hlo::ReduceScatterOp>(op);
+}
+
+FailureOr<SmallVector<Value>> scalarizeRegion(OpBuilder &b, Location loc, Region &region,
+                                              ValueRange args) {
+  Block &block = region.front();
+  IRMapping map;
+  for (auto [arg, scalar] : llvm::zip(block.getArguments(), args))
+    map.map(arg, scalar);
+  for (Operation &op : block) {
+    SmallVector<Value> operands;
+    for (Value v : op.getOperands()) {
+      Value mapped = map.lookupOrNull(v);
+      if (!mapped) {
+        op.emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op.getName()
+                       << "' in the body of '" << region.getParentOp()->getName()
+                       << "' uses a value defined outside the body; not supported";
+        return failure();
+      }
+      operands.push_back(mapped);
+    }
+    if (isa<hlo::ReturnOp>(op))
+      return operands;
+    Value result = scalarize(b, op.getLoc(), &op, operands);
+    if (!result) {
+      op.emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op.getName()
+                     << "' in the body of '" << region.getParentOp()->getName()
+                     << "' cannot be lowered to scalar code (not supported yet)";
+      return failure();
+    }
+    map.map(op.getResult(0), result);
+  }
+  return failure();
+}
+
+Value padWithScalar(OpBuilder &b, Location loc, Value input, Value value, ArrayRef<int64_t> low,
+                    ArrayRef<int64_t> high, ArrayRef<int64_t> interior) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  bool trivial = llvm::all_of(low, [](int64_t x) { return x == 0; }) &&
+                 llvm::all_of(high, [](int64_t x) { return x == 0; }) &&
+                 llvm::all_of(interior, [](int64_t x) { return x == 0; });
+  if (trivial)
+    return input;
+  // Pad with max(low, 0), max(high, 0) and interior, then crop the negative parts.
+  SmallVector<int64_t> bigShape, offsets, strides, cropOffsets, finalShape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t n = type.getDimSize(d);
+    int64_t dilated = n == 0 ? 0 : (n - 1) * (interior[d] + 1) + 1;
+    int64_t lo = std::max<int64_t>(low[d], 0), hi = std::max<int64_t>(high[d], 0);
+    bigShape.push_back(lo + dilated + hi);
+    offsets.push_back(lo);
+    strides.push_back(interior[d] + 1);
+    cropOffsets.push_back(std::max<int64_t>(-low[d], 0));
+    finalShape.push_back(std::max<int64_t>(dilated + low[d] + high[d], 0));
+  }
+  auto bigType = RankedTensorType::get(bigShape, type.getElementType());
+  Value big = emptyLike(b, loc, bigType);
+  big = linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{big}).getResult(0);
+  SmallVector<OpFoldResult> o, s, st;
+  for (int64_t d = 0; d < rank; ++d) {
+    o.push_back(b.getIndexAttr(offsets[d]));
+    s.push_back(b.getIndexAttr(type.getDimSize(d)));
+    st.push_back(b.getIndexAttr(strides[d]));
+  }
+  big = tensor::InsertSliceOp::create(b, loc, input, big, o, s, st);
+  if (finalShape == bigShape)
+    return big;
+  SmallVector<OpFoldResult> co, cs, one;
+  for (int64_t d = 0; d < rank; ++d) {
+    co.push_back(b.getIndexAttr(cropOffsets[d]));
+    cs.push_back(b.getIndexAttr(finalShape[d]));
+    one.push_back(b.getIndexAttr(1));
+  }
+  auto finalType = RankedTensorType::get(finalShape, type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, finalType, big, co, cs, one);
+}
+
+SmallVector<Value> buildLoopNest(
+    OpBuilder &b, Location loc, ArrayRef<int64_t> shape, ValueRange iterArgs,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange, ValueRange)> body) {
+  SmallVector<Value> ivs;
+  std::function<SmallVector<Value>(OpBuilder &, size_t, ValueRange)> level =
+      [&](OpBuilder &builder, size_t d, ValueRange args) -> SmallVector<Value> {
+    if (d == shape.size())
+      return body(builder, loc, ivs, args);
+    Value lb = indexConstant(builder, loc, 0);
+    Value ub = indexConstant(builder, loc, shape[d]);
+    Value step = indexConstant(builder, loc, 1);
+    auto loop = scf::ForOp::create(
+        builder, loc, lb, ub, step, args,
+        [&](OpBuilder &nested, Location l, Value iv, ValueRange inner) {
+          ivs.push_back(iv);
+          SmallVector<Value> next = level(nested, d + 1, inner);
+          ivs.pop_back();
+          scf::YieldOp::create(nested, l, next);
+        });
+    return llvm::to_vector_of<Value>(loop.getResults());
+  };
+  return level(b, 0, iterArgs);
+}
+
+} // namespace hlox::linalg_lowering

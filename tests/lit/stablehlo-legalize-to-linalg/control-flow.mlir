@@ -1,0 +1,71 @@
+// RUN: hlox-opt %s --hlox-stablehlo-legalize-to-linalg | FileCheck %s
+
+// while -> scf.while (cond's tensor<i1> extracted for scf.condition), if ->
+// scf.if, case -> scf.index_switch (last branch = default: out-of-range
+// indices run it, as the spec clamps them). Region ops are lowered in place.
+
+// CHECK-LABEL: func.func @while
+// CHECK: scf.while (%[[I:.*]] = %{{.*}}, %[[X:.*]] = %{{.*}}) : (tensor<i32>, tensor<4xf32>) -> (tensor<i32>, tensor<4xf32>)
+// CHECK:   %[[C:.*]] = linalg.generic
+// CHECK:     arith.cmpi slt
+// CHECK:   %[[P:.*]] = tensor.extract %[[C]][] : tensor<i1>
+// CHECK:   scf.condition(%[[P]]) %[[I]], %[[X]] : tensor<i32>, tensor<4xf32>
+// CHECK: } do {
+// CHECK:   arith.addi
+// CHECK:   arith.addf
+// CHECK:   scf.yield %{{.*}}, %{{.*}} : tensor<i32>, tensor<4xf32>
+// CHECK-NOT: stablehlo.
+func.func @while(%n: tensor<i32>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %c0 = stablehlo.constant dense<0> : tensor<i32>
+  %0:2 = stablehlo.while(%iterArg = %c0, %iterArg_1 = %x) : tensor<i32>, tensor<4xf32>
+   cond {
+    %1 = stablehlo.compare LT, %iterArg, %n, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
+    stablehlo.return %1 : tensor<i1>
+  } do {
+    %c1 = stablehlo.constant dense<1> : tensor<i32>
+    %1 = stablehlo.add %iterArg, %c1 : tensor<i32>
+    %2 = stablehlo.add %iterArg_1, %iterArg_1 : tensor<4xf32>
+    stablehlo.return %1, %2 : tensor<i32>, tensor<4xf32>
+  }
+  return %0#1 : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @if
+// CHECK: %[[P:.*]] = tensor.extract %{{.*}}[] : tensor<i1>
+// CHECK: scf.if %[[P]] -> (tensor<4xf32>) {
+// CHECK:   linalg.generic
+// CHECK:   scf.yield %{{.*}} : tensor<4xf32>
+// CHECK: } else {
+// CHECK:   scf.yield %{{.*}} : tensor<4xf32>
+func.func @if(%p: tensor<i1>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "stablehlo.if"(%p) ({
+    %1 = stablehlo.add %x, %x : tensor<4xf32>
+    stablehlo.return %1 : tensor<4xf32>
+  }, {
+    stablehlo.return %x : tensor<4xf32>
+  }) : (tensor<i1>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @case
+// CHECK: %[[I:.*]] = tensor.extract %{{.*}}[] : tensor<i32>
+// CHECK: %[[IDX:.*]] = arith.index_cast %[[I]] : i32 to index
+// CHECK: scf.index_switch %[[IDX]] -> tensor<4xf32>
+// CHECK: case 0 {
+// CHECK:   scf.yield %{{.*}} : tensor<4xf32>
+// CHECK: case 1 {
+// CHECK:   arith.addf
+// CHECK: default {
+// CHECK:   arith.mulf
+func.func @case(%i: tensor<i32>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "stablehlo.case"(%i) ({
+    stablehlo.return %x : tensor<4xf32>
+  }, {
+    %1 = stablehlo.add %x, %x : tensor<4xf32>
+    stablehlo.return %1 : tensor<4xf32>
+  }, {
+    %1 = stablehlo.multiply %x, %x : tensor<4xf32>
+    stablehlo.return %1 : tensor<4xf32>
+  }) : (tensor<i32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
