@@ -42,6 +42,9 @@ PIPELINE: list[str] = [
     "cse",
     # Contractions: the result's contiguous loop innermost (vectorizable).
     "hlox-linalg-contraction-loop-order",
+    # The caller's input arrays are read-only: bufferization copies instead
+    # of updating an argument in place.
+    "hlox-readonly-arguments",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
     # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is

@@ -1,1 +1,2 @@
 from hlox.passes import sharding_passes  # noqa: F401  (registers hlox-import-sharding / hlox-export-sharding)
+from hlox.passes import readonly_arguments  # noqa: F401  (registers hlox-readonly-arguments)
