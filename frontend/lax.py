@@ -309,24 +309,30 @@ def _reduce_sum_abstract_eval(x: ShapedArray, *, axes):
 
 @reduce_sum_p.def_lowering
 def _reduce_sum_lower(ctx, x, *, axes):
-    # Emitted as a contraction with a ones tensor: stablehlo.dot_general has a linalg
-    # lowering today, stablehlo.reduce does not yet (branch lower-structured).
-    # TODO: emit stablehlo.reduce with an add body once its lowering lands.
+    """stablehlo.reduce over `axes` with an add body, from zero."""
     (aval,) = ctx.avals_in
     if not axes:
         return [x]
-    from hlox.frontend.emit import dense_attr, tensor_type
-    ones_aval = ShapedArray(tuple(aval.shape[a] for a in axes), aval.dtype)
-    ones = ir.Operation.create(
-        "stablehlo.constant", results=[tensor_type(ones_aval)],
-        attributes={"value": dense_attr(np.ones(ones_aval.shape, aval.dtype), ones_aval)}).result
-    dn = ((tuple(axes), tuple(range(len(axes)))), ((), ()))
-    return ctx.op("stablehlo.dot_general", [x, ones],
-                  {"dot_dimension_numbers": dot_dimension_numbers_attr(dn)})
+    from hlox.frontend.emit import dense_attr, require_op, tensor_type
+    require_op("stablehlo.reduce", "reduce_sum")
+    scalar = tensor_type(ShapedArray((), aval.dtype))
+    zero = ir.Operation.create(
+        "stablehlo.constant", results=[scalar],
+        attributes={"value": dense_attr(np.zeros((), aval.dtype), ShapedArray((), aval.dtype))})
+    reduce = ir.Operation.create(
+        "stablehlo.reduce", results=[tensor_type(a) for a in ctx.avals_out],
+        operands=[x, zero.result],
+        attributes={"dimensions": ir.DenseI64ArrayAttr.get(sorted(axes))}, regions=1)
+    body = reduce.regions[0].blocks.append(scalar, scalar)
+    with ir.InsertionPoint(body):
+        total = ir.Operation.create("stablehlo.add", results=[scalar],
+                                    operands=list(body.arguments))
+        ir.Operation.create("stablehlo.return", operands=[total.result])
+    return list(reduce.results)
 
 
 # ---------------------------------------------------------------------------
-# gt (compare GT) and select: no linalg lowering yet -> eager runs use impl rules
+# gt (compare GT) and select
 # ---------------------------------------------------------------------------
 
 gt_p = Primitive("gt")
@@ -349,11 +355,6 @@ def _gt_lower(ctx, x, y):
         "compare_type": ir.Attribute.parse(f"#stablehlo<comparison_type {kind}>")})
 
 
-@gt_p.def_impl
-def _gt_impl(x, y):
-    return np.greater(x, y)
-
-
 select_p = Primitive("select")
 
 
@@ -370,11 +371,6 @@ def _select_abstract_eval(pred: ShapedArray, a: ShapedArray, b: ShapedArray):
 @select_p.def_lowering
 def _select_lower(ctx, pred, a, b):
     return ctx.op("stablehlo.select", [pred, a, b])
-
-
-@select_p.def_impl
-def _select_impl(pred, a, b):
-    return np.where(pred, a, b)
 
 
 # ---------------------------------------------------------------------------

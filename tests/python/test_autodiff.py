@@ -3,9 +3,7 @@
 References: central finite differences (hlox.frontend.test_util.check_grads,
 float64, tolerances in test_util.DEFAULT_TOLS: atol=rtol=1e-5 for float64) and
 JAX (the same function written against jax.lax / jax.numpy, float32; tolerance
-FLOAT32_TOL below). Eager hlox runs each primitive through the CPU backend,
-except gt/select (no linalg lowering yet): those run through their NumPy impl
-rule eagerly, and jit of functions using them is marked xfail.
+FLOAT32_TOL below). Eager hlox runs each primitive through the CPU backend.
 """
 
 from __future__ import annotations
@@ -159,9 +157,6 @@ def test_jit_of_higher_order_grad():
     np.testing.assert_allclose(d3(x), jax.grad(jax.grad(jax.grad(poly)))(x), rtol=1e-6)
 
 
-@pytest.mark.xfail(reason="stablehlo.compare/select have no linalg lowering yet "
-                          "(branch lower-simple); eager runs use the NumPy impl rules",
-                   strict=False)
 def test_jit_of_grad_of_relu():
     f = lambda x: hlax.reduce_sum(hnp.maximum(x, 0.0), (0,))  # noqa: E731
     x = rand(5, dtype=np.float32)
@@ -346,15 +341,12 @@ def test_missing_rule_errors_name_the_primitive():
         hlox.vmap(lambda x: p.bind(x))(rand(3, dtype=np.float32))
 
 
-NO_LOWERING = {"max", "select"}  # gt/select: no linalg lowering of compare/select yet
 
 
 @pytest.mark.parametrize("name,fn,shapes,positive", PRIMITIVE_CASES,
                          ids=[c[0] for c in PRIMITIVE_CASES])
 def test_jit_of_grad_per_primitive(name, fn, shapes, positive):
     """The derivative graph of each primitive emits StableHLO and runs on the CPU backend."""
-    if name in NO_LOWERING:
-        pytest.xfail("stablehlo.compare/select have no linalg lowering yet")
     args = [rand(*s, dtype=np.float32, positive=positive) for s in shapes]
     w = rand(*np.shape(jax.eval_shape(_jax_fn(fn), *args)), dtype=np.float32)
     argnums = tuple(range(len(args)))

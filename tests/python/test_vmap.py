@@ -153,8 +153,6 @@ def test_nested_vmap():
 @pytest.mark.parametrize("name,fn,shapes,positive", CASES, ids=[c[0] for c in CASES])
 def test_jit_of_vmap_per_primitive(name, fn, shapes, positive):
     """The batched graph of each primitive emits StableHLO and runs on the CPU backend."""
-    if name == "gt_select":
-        pytest.xfail("stablehlo.compare/select have no linalg lowering yet")
     args = [rand(BATCH, *s, positive=positive) for s in shapes]
     in_axes = (0,) * len(shapes)
     out = hlox.jit(hlox.vmap(fn, in_axes=in_axes))(*args)
