@@ -33,6 +33,8 @@ from hlox.passes import pipeline as pipeline_lib
 
 # The CPU pipeline, in order. Each element is one pass (with options).
 PIPELINE: list[str] = [
+    # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
+    "hlox-chlo-legalize-to-stablehlo",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.

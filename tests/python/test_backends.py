@@ -236,7 +236,7 @@ def test_cpu_failing_stage_still_names_itself(dump_dir):
     bad = TEXT.replace("stablehlo.add %a, %b : tensor<4xf32>",
                        "stablehlo.custom_call @unknown_target(%a, %b) : "
                        "(tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>")
-    with pytest.raises(cpu.CompilationError, match=r"stage 001 'hlox-stablehlo-legalize-to-linalg'"):
+    with pytest.raises(cpu.CompilationError, match=r"stage 002 'hlox-stablehlo-legalize-to-linalg'"):
         hlox.compile_stablehlo(bad, backend="cpu", name="bad")
     assert list((dump_dir / "bad").glob("*.FAILED.mlir"))
 

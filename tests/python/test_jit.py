@@ -115,7 +115,8 @@ def test_compiled_object_and_stages():
     compiled = hlox.jit(lambda a: hnp.exp(a) + a).lower(x).compile()
     assert_close(compiled(x), np.exp(x) + x)
     stages = compiled.stages()
-    assert stages[:3] == ["graph", "stablehlo", "hlox-stablehlo-legalize-to-linalg"]
+    assert stages[:4] == ["graph", "stablehlo", "hlox-chlo-legalize-to-stablehlo",
+                          "hlox-stablehlo-legalize-to-linalg"]
     assert "linalg.generic" in compiled.as_text("hlox-stablehlo-legalize-to-linalg")
     assert "llvm.func" in compiled.as_text()
     with pytest.raises(TypeError, match="compiled for f32\\[4\\]"):
