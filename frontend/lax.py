@@ -277,7 +277,12 @@ def reduce_sum(x, axes: Sequence[int]):
     return reduce_sum_p.bind(x, axes=tuple(sorted(int(a) for a in axes)))
 
 
+def eq(x, y): return eq_p.bind(x, y)
+def ne(x, y): return ne_p.bind(x, y)
+def lt(x, y): return lt_p.bind(x, y)
+def le(x, y): return le_p.bind(x, y)
 def gt(x, y): return gt_p.bind(x, y)
+def ge(x, y): return ge_p.bind(x, y)
 
 
 def select(pred, on_true, on_false):
@@ -332,27 +337,40 @@ def _reduce_sum_lower(ctx, x, *, axes):
 
 
 # ---------------------------------------------------------------------------
-# gt (compare GT) and select
+# Comparisons (stablehlo.compare) and select
 # ---------------------------------------------------------------------------
 
-gt_p = Primitive("gt")
+def _compare_type(dtype) -> str:
+    """StableHLO's compare_type for a dtype: FLOAT (IEEE, NaN unordered) or integer order."""
+    if dtypes.is_float(dtype):
+        return "FLOAT"
+    return "UNSIGNED" if np.dtype(dtype).kind in "ub" else "SIGNED"
 
 
-@gt_p.def_abstract_eval
-def _gt_abstract_eval(x: ShapedArray, y: ShapedArray):
-    if x.shape != y.shape or x.dtype != y.dtype:
-        raise shape_error("gt", "operand shapes and dtypes must be equal", x, y)
-    return ShapedArray(x.shape, dtypes.bool_)
+def _make_comparison(name: str, direction: str) -> Primitive:
+    prim = Primitive(name)
+
+    @prim.def_abstract_eval
+    def _abstract_eval(x: ShapedArray, y: ShapedArray):
+        if x.shape != y.shape or x.dtype != y.dtype:
+            raise shape_error(name, "operand shapes and dtypes must be equal "
+                              "(hlox.numpy broadcasts and promotes; lax does not)", x, y)
+        return ShapedArray(x.shape, dtypes.bool_)
+
+    @prim.def_lowering
+    def _lower(ctx, x, y):
+        kind = _compare_type(ctx.avals_in[0].dtype)
+        return ctx.op("stablehlo.compare", [x, y], {
+            "comparison_direction":
+                ir.Attribute.parse(f"#stablehlo<comparison_direction {direction}>"),
+            "compare_type": ir.Attribute.parse(f"#stablehlo<comparison_type {kind}>")})
+
+    return prim
 
 
-@gt_p.def_lowering
-def _gt_lower(ctx, x, y):
-    aval = ctx.avals_in[0]
-    kind = "FLOAT" if dtypes.is_float(aval.dtype) else (
-        "UNSIGNED" if aval.dtype.kind in "ub" else "SIGNED")
-    return ctx.op("stablehlo.compare", [x, y], {
-        "comparison_direction": ir.Attribute.parse("#stablehlo<comparison_direction GT>"),
-        "compare_type": ir.Attribute.parse(f"#stablehlo<comparison_type {kind}>")})
+eq_p, ne_p, lt_p, le_p, gt_p, ge_p = (
+    _make_comparison(name, name.upper()) for name in ("eq", "ne", "lt", "le", "gt", "ge"))
+COMPARISONS = (eq_p, ne_p, lt_p, le_p, gt_p, ge_p)
 
 
 select_p = Primitive("select")
@@ -486,9 +504,12 @@ def _max_jvp(primals, tangents):
     return out, t
 
 
-@gt_p.def_jvp
-def _gt_jvp(primals, tangents):
-    return gt(*primals), None
+def _comparison_jvp(prim):
+    prim.def_jvp(lambda primals, tangents: (prim.bind(*primals), None))
+
+
+for _p in COMPARISONS:
+    _comparison_jvp(_p)
 
 
 @select_p.def_jvp
@@ -569,8 +590,8 @@ def _elementwise_batching(prim):
     prim.def_batching(rule)
 
 
-for _p in (add_p, sub_p, mul_p, div_p, max_p, neg_p, exp_p, log_p, gt_p, select_p,
-           stop_gradient_p, convert_element_type_p):
+for _p in (add_p, sub_p, mul_p, div_p, max_p, neg_p, exp_p, log_p, select_p,
+           stop_gradient_p, convert_element_type_p, *COMPARISONS):
     _elementwise_batching(_p)
 
 

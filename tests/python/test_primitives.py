@@ -145,3 +145,20 @@ def test_unsigned(dtype):
     assert_close(out[2], np.maximum(x, y))
     assert_close(out[3], x.astype(np.float32))
     assert_close(out[4], x.astype(np.int64))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.uint8, np.bool_],
+                         ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name,ref", [("eq", np.equal), ("ne", np.not_equal),
+                                      ("lt", np.less), ("le", np.less_equal),
+                                      ("gt", np.greater), ("ge", np.greater_equal)])
+def test_comparison(name, ref, dtype):
+    # Small integer ranges make ties likely, so eq/le/ge see equal pairs too.
+    x = rand((4, 5), dtype, seed=1, low=0, high=3)
+    y = rand((4, 5), dtype, seed=2, low=0, high=3)
+    if np.dtype(dtype).kind == "f":
+        x[0, :] = y[0, :]
+        x[1, 0] = np.nan  # IEEE: every comparison with NaN but ne is false
+    out = hlox.jit(getattr(lax, name))(x, y)
+    assert out.dtype == np.bool_
+    np.testing.assert_array_equal(out, ref(x, y))
