@@ -187,20 +187,25 @@ class CpuExecutable:
     """A compiled ``@main``: ``execute(arrays) -> arrays`` and the IR of every stage."""
 
     def __init__(self, engine: ExecutionEngine, context: ir.Context, module: ir.Module,
-                 out_avals, stages: "OrderedDict[str, str]", dump_dir: str | None):
+                 out_avals, stages: "OrderedDict[str, str]", dump_dir: str | None,
+                 in_avals=None):
         self._engine = engine
         self._context = context  # the engine's module lives in this context
         self._module = module
         self.out_avals = list(out_avals)
+        self.in_avals = None if in_avals is None else list(in_avals)
         self.stages = stages
         self.dump_dir = dump_dir
+        self._invoker = None
 
     def execute(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
-        outs = [np.empty(a.shape, a.dtype) for a in self.out_avals]
-        descriptors = [memref_descriptor(a) for a in list(arrays) + outs]
-        pointers = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
-        self._engine.invoke("main", *pointers)
-        return outs
+        """Runs ``@main`` on C-contiguous arrays of its argument types; new result arrays."""
+        if self._invoker is None:
+            from hlox.backends.cpu_invoke import Invoker  # prebuilt descriptors (fast path)
+
+            ins = self.in_avals if self.in_avals is not None else arrays
+            self._invoker = Invoker(self._engine, [a.shape for a in ins], self.out_avals)
+        return self._invoker(arrays)
 
 
 class CpuBackend:
@@ -257,7 +262,8 @@ class CpuBackend:
             except Exception as error:  # noqa: BLE001  (the engine raises RuntimeError)
                 raise CompilationError(f"hlox cpu backend: LLVM compilation (ExecutionEngine) "
                                        f"failed on '{function}': {error}") from None
-        return CpuExecutable(engine, context, module, out_avals, stages, dumper.dir)
+        return CpuExecutable(engine, context, module, out_avals, stages, dumper.dir,
+                             in_avals=in_avals)
 
     @staticmethod
     def _main(module: ir.Module, function: str):

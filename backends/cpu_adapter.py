@@ -26,8 +26,18 @@ class CpuExecutable:
     def __call__(self, *arrays) -> tuple:
         if len(arrays) != len(self.in_specs):
             raise TypeError(f"@main takes {len(self.in_specs)} arguments, got {len(arrays)}")
-        args = [np.ascontiguousarray(a, dtype=s.dtype) for a, s in zip(arrays, self.in_specs)]
+        args = []
+        for i, (a, s) in enumerate(zip(arrays, self.in_specs)):
+            a = np.asarray(a, dtype=s.dtype, order="C")  # (keeps 0-d arrays 0-d)
+            if a.shape != tuple(s.shape):  # compiled code would read out of bounds
+                raise TypeError(f"@main argument {i} has shape {a.shape}, expected {tuple(s.shape)}")
+            args.append(a)
         return tuple(self.inner.execute(args))
+
+    def unchecked_call(self, arrays) -> list:
+        """``@main`` on arrays the caller has checked (C-contiguous, exact shapes and
+        dtypes): ``hlox.jit``'s per-call fast path."""
+        return self.inner.execute(arrays)
 
     def execute(self, arrays):  # the older CpuExecutable interface
         return list(self(*arrays))

@@ -11,7 +11,9 @@ returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+import inspect
+import types
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from mlir import ir
@@ -19,17 +21,22 @@ from mlir import ir
 from hlox.frontend import core
 from hlox.frontend.core import EvalTrace, Graph, ShapedArray, Tracer, current_trace
 from hlox.frontend.emit import emit_module
-from hlox.frontend.tree_util import PyTreeDef, tree_flatten, tree_unflatten
+from hlox.config import config
+from hlox.frontend.tree_util import (PyTreeDef, keystr, tree_flatten, tree_flatten_with_path,
+                                     tree_unflatten)
 
 
 class Lowered:
     """A traced and emitted function: its graph and its StableHLO module."""
 
-    def __init__(self, graph: Graph, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef):
+    def __init__(self, graph: Graph, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef,
+                 arg_names: Sequence[str] = (), donate_argnums: tuple[int, ...] = ()):
         self.graph = graph
         self.name = name
-        self.in_tree = in_tree
+        self.in_tree = in_tree      # structure of (dynamic positional args, dynamic kwargs)
         self.out_tree = out_tree
+        self.arg_names = list(arg_names)  # names of the dynamic positional arguments
+        self.donate_argnums = donate_argnums  # among the dynamic positional arguments
         self._text: str | None = None
 
     @property
@@ -102,6 +109,7 @@ class Compiled:
         return stages[stage]
 
     def __call__(self, *args, **kwargs):
+        """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``)."""
         leaves, in_tree = tree_flatten((args, kwargs))
         lowered = self.lowered
         if in_tree != lowered.in_tree:
@@ -109,78 +117,210 @@ class Compiled:
                             f"compiled for {lowered.in_tree!r}")
         arrays = []
         for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
-            got = _arg_aval(lowered.name, leaf, i)
+            got = _arg_aval(lowered.name, leaf, lambda i=i: _leaf_name(lowered, i))
             if got.shape != aval.shape or got.dtype != aval.dtype:
-                raise TypeError(f"{lowered.name}: argument {i} is {got.str_short()}, compiled "
-                                f"for {aval.str_short()}")
-            arrays.append(np.ascontiguousarray(leaf, dtype=aval.dtype))
-        return tree_unflatten(lowered.out_tree, list(self.executable(*arrays)))
+                raise TypeError(f"{lowered.name}: argument {_leaf_name(lowered, i)} is "
+                                f"{got.str_short()}, compiled for {aval.str_short()}")
+            arrays.append(np.asarray(leaf, dtype=aval.dtype, order="C"))
+        return tree_unflatten(lowered.out_tree, _run(self.executable, arrays))
 
 
-def _arg_aval(name: str, leaf: Any, index: int) -> ShapedArray:
+def _run(executable, arrays: list) -> list:
+    """Runs an executable on checked arrays (its unchecked fast entry when it has one)."""
+    fast = getattr(executable, "unchecked_call", None)
+    return list(fast(arrays) if fast is not None else executable(*arrays))
+
+
+def _leaf_name(lowered: Lowered, index: int) -> str:
+    """How the user would name flat argument ``index``: ``x``, ``params['w']``, ``args[2]``."""
+    dynamic = tree_unflatten(lowered.in_tree, range(lowered.in_tree.num_leaves))
+    for path, leaf in tree_flatten_with_path(dynamic)[0]:
+        if leaf == index:
+            return _path_name(path, lowered.arg_names)
+    return f"leaf {index}"
+
+
+def _path_name(path, arg_names) -> str:
+    # path[0] picks positional (0) or keyword (1) arguments; path[1] the argument.
+    if len(path) < 2:
+        return keystr(path)
+    if path[0].idx == 1:
+        head = str(path[1].key)
+    else:
+        i = path[1].idx
+        head = arg_names[i] if i < len(arg_names) else f"args[{i}]"
+    return f"'{head}{keystr(path[2:])}'"
+
+
+def _arg_aval(name: str, leaf: Any, describe: Callable[[], str]) -> ShapedArray:
     if isinstance(leaf, Tracer):
-        raise TypeError(f"{name}: argument {index} is a traced value from another trace")
+        raise TypeError(f"{name}: argument {describe()} is a traced value from another trace")
     try:
         return core.get_aval(leaf)
     except TypeError as error:
-        raise TypeError(f"{name}: argument leaf {index}: {error}") from None
+        raise TypeError(f"{name}: argument {describe()} of type {type(leaf).__name__} is not "
+                        f"an array ({error}); mark it static with static_argnums/"
+                        f"static_argnames if it is a Python value") from None
+
+
+# ---------------------------------------------------------------------------
+# jit
+# ---------------------------------------------------------------------------
+
+# Python scalar types whose abstract value depends only on the type.
+_PY_SCALARS = (bool, int, float)
 
 
 class JitFunction:
-    """The callable ``hlox.jit(f)`` returns."""
+    """The callable ``hlox.jit(f)`` returns.
 
-    def __init__(self, fun: Callable, static_argnums: Sequence[int] = (), name: str | None = None,
+    Two caches: ``_cache`` is keyed on everything that makes a trace differ
+    (argument structure, each leaf's shape/dtype/weak type, static argument
+    values); ``_fast`` maps a cheap key of calls with positional arrays or
+    scalars only (each array's dtype and shape, each scalar's type, the
+    backend) straight to a prepared runner, so that a cached call does no
+    flattening and builds no abstract values.
+    """
+
+    def __init__(self, fun: Callable, static_argnums=None, static_argnames=None,
+                 donate_argnums=None, donate_argnames=None, name: str | None = None,
                  backend: str | None = None):
+        if not callable(fun):
+            raise TypeError(f"hlox.jit: expected a function, got {type(fun).__name__}")
         self.fun = fun
         self.backend = backend  # None: hlox.config.backend at call time
-        self.static_argnums = tuple(sorted(set(int(i) for i in static_argnums)))
         self.name = name or getattr(fun, "__name__", "fn")
+        self._params = _positional_params(fun)
+        self.static_argnums, self.static_argnames = _argnums_and_argnames(
+            self, fun, static_argnums, static_argnames, "static")
+        self.donate_argnums, self.donate_argnames = _argnums_and_argnames(
+            self, fun, donate_argnums, donate_argnames, "donate")
+        both = set(self.static_argnums) & set(self.donate_argnums)
+        if both:
+            raise ValueError(f"hlox.jit({self.name}): static_argnums and donate_argnums cannot "
+                             f"intersect (both name {sorted(both)})")
+        both = set(self.static_argnames) & set(self.donate_argnames)
+        if both:
+            raise ValueError(f"hlox.jit({self.name}): static_argnames and donate_argnames "
+                             f"cannot intersect (both name {sorted(both)})")
         self._cache: dict = {}
+        self._fast: dict = {}
         self.trace_count = 0  # how many times fun was traced (cache misses)
         functools.update_wrapper(self, fun)
 
-    def _split_static(self, args: tuple):
-        static = []
-        for i in self.static_argnums:
-            j = i if i >= 0 else len(args) + i
-            if not 0 <= j < len(args):
-                raise TypeError(f"{self.name}: static_argnums={self.static_argnums} but only "
-                                f"{len(args)} positional arguments were given")
-            static.append(j)
-        static_vals = tuple(args[j] for j in sorted(set(static)))
-        for v in static_vals:
-            try:
-                hash(v)
-            except TypeError:
-                raise TypeError(f"{self.name}: static argument {v!r} of type {type(v).__name__} "
-                                f"is not hashable") from None
-        dynamic = tuple(a for j, a in enumerate(args) if j not in set(static))
-        return sorted(set(static)), static_vals, dynamic
+    # Methods: ``@hlox.jit`` on a method binds ``self`` as the first argument.
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return types.MethodType(self, obj)
+
+    def __repr__(self) -> str:
+        return f"<hlox.jit of {self.name}>"
+
+    # -- the call path ----------------------------------------------------
+
+    def __call__(self, *args, **kwargs):
+        if not isinstance(current_trace(), EvalTrace):
+            # Under an enclosing trace (jit inside jit, grad, vmap): trace inline.
+            return self.fun(*args, **kwargs)
+        if not kwargs and not self.static_argnums:
+            key = _fast_key(args, self.backend or config.backend)
+            if key is not None:
+                runner = self._fast.get(key)
+                if runner is not None:
+                    return runner(args)
+        else:
+            key = None
+        backend = self.backend or config.backend
+        lowered, entry, leaves = self._lookup(args, kwargs)
+        compiled = entry.get(backend)
+        if compiled is None:
+            compiled = entry[backend] = lowered.compile(backend)
+        if key is not None:
+            self._fast[key] = _make_runner(lowered, compiled.executable)
+        arrays = [np.asarray(leaf, dtype=aval.dtype, order="C")
+                  for leaf, aval in zip(leaves, lowered.in_avals)]
+        return tree_unflatten(lowered.out_tree, _run(compiled.executable, arrays))
 
     def lower(self, *args, **kwargs) -> Lowered:
         """Traces and emits ``fun`` for these arguments (cached like calls)."""
         return self._lookup(args, kwargs)[0]
 
+    def eval_shape(self, *args, **kwargs):
+        """The output's structure of ``ShapedArray``\\ s, without compiling."""
+        lowered = self.lower(*args, **kwargs)
+        return tree_unflatten(lowered.out_tree, lowered.out_avals)
+
+    def _split(self, args: tuple, kwargs: dict):
+        """``(static_key, dynamic_args, dynamic_kwargs, static positions)``."""
+        nargs = len(args)
+        static_pos = []
+        for i in self.static_argnums:
+            j = i if i >= 0 else nargs + i
+            if 0 <= j < nargs:
+                static_pos.append(j)
+            elif i >= 0 and self._params is not None and i < len(self._params) \
+                    and self._params[i] in kwargs:
+                continue  # passed by keyword: static through static_argnames
+            else:
+                raise TypeError(f"{self.name}: static_argnums={self.static_argnums} but only "
+                                f"{nargs} positional arguments were given")
+        static_pos = sorted(set(static_pos))
+        static_kw = sorted(k for k in kwargs if k in self.static_argnames)
+        static_key = (tuple((j, args[j]) for j in static_pos),
+                      tuple((k, kwargs[k]) for k in static_kw))
+        try:
+            hash(static_key)
+        except TypeError:
+            for j, v in list(static_key[0]) + list(static_key[1]):
+                try:
+                    hash(v)
+                except TypeError:
+                    raise TypeError(
+                        f"{self.name}: static argument {self._arg_name(j)} = {v!r} of type "
+                        f"{type(v).__name__} is not hashable (static arguments are part of "
+                        f"the cache key; pass arrays as dynamic arguments)") from None
+            raise
+        dynamic = tuple(a for j, a in enumerate(args) if j not in static_pos)
+        dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self.static_argnames}
+        return static_key, dynamic, dyn_kwargs, static_pos
+
+    def _arg_name(self, j) -> str:
+        if isinstance(j, str):
+            return repr(j)
+        if self._params is not None and j < len(self._params):
+            return repr(self._params[j])
+        return f"args[{j}]"
+
     def _lookup(self, args, kwargs):
-        static_pos, static_vals, dynamic = self._split_static(args)
-        leaves, in_tree = tree_flatten((dynamic, kwargs))
-        avals = tuple(_arg_aval(self.name, leaf, i) for i, leaf in enumerate(leaves))
-        key = (in_tree, avals, static_vals)
+        static_key, dynamic, dyn_kwargs, static_pos = self._split(args, kwargs)
+        leaves, in_tree = tree_flatten((dynamic, dyn_kwargs))
+        try:
+            avals = tuple(core.get_aval(leaf) for leaf in leaves)
+        except TypeError:
+            avals = None
+        if avals is None or any(isinstance(x, Tracer) for x in leaves):
+            names = [self._arg_name(j)[1:-1] for j in range(len(args)) if j not in static_pos]
+            for path, leaf in tree_flatten_with_path((dynamic, dyn_kwargs))[0]:
+                _arg_aval(self.name, leaf, lambda path=path: _path_name(path, names))
+        key = (in_tree, avals, static_key)
         entry = self._cache.get(key)
         if entry is None:
-            entry = [self._trace(static_pos, static_vals, in_tree, list(avals), len(args)), {}]
-            self._cache[key] = entry
-        return entry[0], entry, leaves
+            lowered = self._trace(static_key, static_pos, in_tree, list(avals), len(args))
+            entry = self._cache[key] = (lowered, {})
+        return entry[0], entry[1], leaves
 
-    def _trace(self, static_pos, static_vals, in_tree, avals, nargs) -> Lowered:
+    def _trace(self, static_key, static_pos, in_tree, avals, nargs) -> Lowered:
         self.trace_count += 1
         out_tree_box = []
+        statics = dict(static_key[0])
+        static_kwargs = dict(static_key[1])
 
         def flat_fun(*tracers):
             dynamic, kwargs = tree_unflatten(in_tree, tracers)
-            it, statics = iter(dynamic), dict(zip(static_pos, static_vals))
+            it = iter(dynamic)
             args = [statics[j] if j in statics else next(it) for j in range(nargs)]
-            outs = self.fun(*args, **kwargs)
+            outs = self.fun(*args, **kwargs, **static_kwargs)
             out_leaves, out_tree = tree_flatten(outs)
             for i, leaf in enumerate(out_leaves):
                 if not isinstance(leaf, (Tracer, np.ndarray, np.generic, bool, int, float)):
@@ -190,44 +330,155 @@ class JitFunction:
             return out_leaves
 
         graph, _ = core.trace_to_graph(flat_fun, avals)
-        return Lowered(graph, self.name, in_tree, out_tree_box[0])
-
-    def __call__(self, *args, **kwargs):
-        if not isinstance(current_trace(), EvalTrace):
-            # Under an enclosing trace (jit inside jit): trace inline.
-            return self.fun(*args, **kwargs)
-        lowered, entry, leaves = self._lookup(args, kwargs)
-        from hlox.config import config
-
-        backend = self.backend or config.backend
-        compiled: Compiled | None = entry[1].get(backend)
-        if compiled is None:
-            compiled = entry[1][backend] = lowered.compile(backend)
-        arrays = [np.ascontiguousarray(leaf, dtype=aval.dtype)
-                  for leaf, aval in zip(leaves, lowered.in_avals)]
-        return tree_unflatten(lowered.out_tree, list(compiled.executable(*arrays)))
+        names = [self._arg_name(j)[1:-1] for j in range(nargs) if j not in static_pos]
+        donated = tuple(i for i, j in enumerate(j for j in range(nargs) if j not in static_pos)
+                        if j in self.donate_argnums)
+        return Lowered(graph, self.name, in_tree, out_tree_box[0], arg_names=names,
+                       donate_argnums=donated)
 
     def cache_size(self) -> int:
         return len(self._cache)
 
+    _cache_size = cache_size  # JAX's spelling
+
     def clear_cache(self) -> None:
         self._cache.clear()
+        self._fast.clear()
 
 
-def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] = (),
-        backend: str | None = None):
+def _fast_key(args: tuple, backend: str):
+    """A cheap cache key for calls whose arguments are all NumPy arrays/scalars or
+    Python scalars (None if there is anything else): their dtypes, shapes, types."""
+    key = [backend]
+    for a in args:
+        t = type(a)
+        if t is np.ndarray:
+            key.append(a.dtype)
+            key.append(a.shape)
+        elif t in _PY_SCALARS or isinstance(a, np.generic):
+            key.append(t)
+        else:
+            return None
+    return tuple(key)
+
+
+def _make_runner(lowered: Lowered, executable) -> Callable:
+    """``runner(args) -> results``: the work a cached call with these argument
+    types has left (convert each argument only if its dtype/layout needs it,
+    run, rebuild the output structure)."""
+    dtypes = [aval.dtype for aval in lowered.in_avals]
+    run = getattr(executable, "unchecked_call", None)
+    if run is None:
+        def run(arrays, executable=executable):
+            return list(executable(*arrays))
+    asarray = np.asarray
+    out_tree = lowered.out_tree
+    if out_tree.kind is None:  # one array out
+        def runner(args):
+            return run([asarray(a, d, order="C") for a, d in zip(args, dtypes)])[0]
+    else:
+        def runner(args):
+            return tree_unflatten(out_tree, run([asarray(a, d, order="C")
+                                                 for a, d in zip(args, dtypes)]))
+    return runner
+
+
+def _positional_params(fun) -> list[str] | None:
+    """Names of ``fun``'s positional parameters (None if they cannot be known)."""
+    try:
+        sig = inspect.signature(fun)
+    except (TypeError, ValueError):
+        return None
+    names = []
+    for p in sig.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind == p.VAR_POSITIONAL:
+            break  # *args: no names past here
+    return names
+
+
+def _argnums_and_argnames(jf: JitFunction, fun, argnums, argnames, what: str):
+    """Validated ``(argnums, argnames)`` as JAX infers them: each also implies the
+    other through the signature (a static positional parameter passed by keyword
+    is still static)."""
+    label = f"{what}_argnums"
+    if argnums is None:
+        argnums = ()
+    elif isinstance(argnums, int):
+        argnums = (argnums,)
+    argnums = tuple(argnums)
+    for i in argnums:
+        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+            raise TypeError(f"hlox.jit({jf.name}): {label} must be ints, got {i!r}")
+    argnums = tuple(sorted(set(int(i) for i in argnums)))
+    if argnames is None:
+        argnames = ()
+    elif isinstance(argnames, str):
+        argnames = (argnames,)
+    argnames = tuple(argnames)
+    for n in argnames:
+        if not isinstance(n, str):
+            raise TypeError(f"hlox.jit({jf.name}): {what}_argnames must be strings, got {n!r}")
+    try:
+        sig = inspect.signature(fun)
+    except (TypeError, ValueError):
+        return argnums, argnames
+    params = sig.parameters
+    positional = [n for n, p in params.items()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    has_varargs = any(p.kind == p.VAR_POSITIONAL for p in params.values())
+    has_varkw = any(p.kind == p.VAR_KEYWORD for p in params.values())
+    if not has_varargs:
+        for i in argnums:
+            if i >= len(positional) or i < -len(positional):
+                raise ValueError(f"hlox.jit({jf.name}): {label}={argnums}, but the function "
+                                 f"only accepts {len(positional)} positional arguments")
+    if not has_varkw:
+        unknown = sorted(set(argnames) - set(params))
+        if unknown:
+            raise ValueError(f"hlox.jit({jf.name}): {what}_argnames names {unknown}, which "
+                             f"the function does not take")
+    # Infer the counterpart from the signature.
+    named = set(argnames)
+    for i in argnums:
+        if 0 <= i < len(positional) and \
+                params[positional[i]].kind == inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            named.add(positional[i])
+    nums = set(argnums)
+    for n in argnames:
+        if n in positional:
+            nums.add(positional.index(n))
+    return tuple(sorted(nums)), tuple(sorted(named))
+
+
+def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | None = None,
+        static_argnames: str | Iterable[str] | None = None,
+        donate_argnums: int | Sequence[int] | None = None,
+        donate_argnames: str | Iterable[str] | None = None,
+        backend: str | None = None, keep_unused: bool = False, inline: bool = False):
     """Compiles ``fun`` on first call per input signature (JAX's ``jax.jit``).
 
-    ``static_argnums``: positions of arguments that are Python values baked
-    into the trace (they must be hashable; a new value retraces).
+    ``static_argnums``/``static_argnames``: arguments that are Python values
+    baked into the trace (hashable; a new value retraces). Either implies the
+    other through ``fun``'s signature, as in JAX.
+    ``donate_argnums``/``donate_argnames``: validated as JAX does, recorded on
+    ``Lowered.donate_argnums``. On the CPU backend donation is a no-op: results
+    always get new buffers and a donated array stays valid and unchanged.
     ``backend``: a name from ``hlox.backends.list()``; default
     ``hlox.config.backend`` (``$HLOX_BACKEND``, else ``cpu``) when called.
+    ``keep_unused``, ``inline``: accepted for compatibility (unused arguments
+    are always kept; a jit inside a trace is always inlined).
+
+    Usable as ``@jit``, ``@jit(static_argnums=...)`` and
+    ``functools.partial(jit, static_argnums=...)``.
     """
-    if isinstance(static_argnums, int):
-        static_argnums = (static_argnums,)
+    options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
+                   donate_argnums=donate_argnums, donate_argnames=donate_argnames,
+                   backend=backend)
     if fun is None:
-        return lambda f: JitFunction(f, static_argnums, backend=backend)
-    return JitFunction(fun, static_argnums, backend=backend)
+        return lambda f: JitFunction(f, **options)
+    return JitFunction(fun, **options)
 
 
 # ---------------------------------------------------------------------------
