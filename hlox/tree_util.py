@@ -1,4 +1,4 @@
-"""``hlox.tree_util``: pytrees (see hlox.frontend.tree_util)."""
+"""``hlox.tree_util``: pytrees, as ``jax.tree_util`` (see hlox.frontend.tree_util)."""
 
-from hlox.frontend.tree_util import (PyTreeDef, tree_flatten, tree_leaves, tree_map,  # noqa: F401
-                                     tree_structure, tree_unflatten)
+from hlox.frontend.tree_util import *  # noqa: F401,F403
+from hlox.frontend.tree_util import __all__  # noqa: F401
