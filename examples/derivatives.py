@@ -18,9 +18,14 @@ def f(x):
 def main():
     x = 2.0
     fn, names = f, ["f", "f'", "f''", "f'''", "f''''"]
+    coefficients = np.array([1.0, 2.0, -3.0, 1.0])  # f as a polynomial, to check against
     for name in names:
-        print(f"{name:6s}({x}) = {float(fn(x))}")
-        fn = hlox.grad(fn)
+        value = float(fn(x))
+        print(f"{name:6s}({x}) = {value}")
+        expected = float(np.polyval(coefficients, x))
+        if abs(value - expected) > 1e-4 * max(1.0, abs(expected)):
+            raise SystemExit(f"{name}({x}) should be {expected}")
+        fn, coefficients = hlox.grad(fn), np.polyder(coefficients)
     d3 = hlox.jit(hlox.grad(hlox.grad(hlox.grad(f))))
     print("jit(f''')(2.0) =", float(d3(np.float32(x))))
     print(d3.lower(np.float32(x)).as_text("graph"))

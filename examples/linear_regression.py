@@ -36,6 +36,8 @@ def main():
     params, losses = train()
     print(f"final loss {losses[-1]:.6f} (from {losses[0]:.6f})")
     print("w =", params["w"], " b =", float(params["b"]))
+    if not losses[-1] < 0.01 * losses[0]:
+        raise SystemExit("the loss did not fall")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,10 @@ def main():
     print("max |hlox - numpy| =", float(np.max(np.abs(dists - expected))))
     grads = hlox.vmap(hlox.grad(sqdist), in_axes=(0, None))(points, centre)
     print("per-point gradients (2 (p - c)), first 3:\n", grads[:3])
-    print("max |grad - 2(p - c)| =", float(np.max(np.abs(grads - 2 * (points - centre)))))
+    grad_error = float(np.max(np.abs(grads - 2 * (points - centre))))
+    print("max |grad - 2(p - c)| =", grad_error)
+    if not np.allclose(dists, expected, rtol=1e-5, atol=1e-5) or grad_error > 1e-5:
+        raise SystemExit("hlox and numpy disagree")
 
 
 if __name__ == "__main__":
