@@ -223,15 +223,22 @@ class JitFunction:
         if not isinstance(current_trace(), EvalTrace):
             # Under an enclosing trace (jit inside jit, grad, vmap): trace inline.
             return self.fun(*args, **kwargs)
-        if not kwargs and not self.static_argnums:
-            key = _fast_key(args, self.backend or config.backend)
-            if key is not None:
-                runner = self._fast.get(key)
-                if runner is not None:
-                    return runner(args)
-        else:
-            key = None
         backend = self.backend or config.backend
+        key = None
+        if not self.static_argnums and not self.static_argnames:
+            if not kwargs:  # positional arrays/scalars: the arguments are the leaves
+                key = _fast_key(args, backend)
+                if key is not None:
+                    runner = self._fast.get(key)
+                    if runner is not None:
+                        return runner(args)
+            if key is None:  # pytrees: flatten, then the same kind of key
+                leaves, in_tree = tree_flatten((args, kwargs))
+                key = _fast_key(leaves, backend, in_tree)
+                if key is not None:
+                    runner = self._fast.get(key)
+                    if runner is not None:
+                        return runner(leaves)
         lowered, entry, leaves = self._lookup(args, kwargs)
         compiled = entry.get(backend)
         if compiled is None:
@@ -346,11 +353,12 @@ class JitFunction:
         self._fast.clear()
 
 
-def _fast_key(args: tuple, backend: str):
-    """A cheap cache key for calls whose arguments are all NumPy arrays/scalars or
-    Python scalars (None if there is anything else): their dtypes, shapes, types."""
-    key = [backend]
-    for a in args:
+def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
+    """A cheap cache key for calls whose leaves are all NumPy arrays/scalars or
+    Python scalars (None if there is anything else): their dtypes, shapes, types
+    (and the structure around them, unless the arguments are the leaves)."""
+    key = [backend] if in_tree is None else [backend, in_tree]
+    for a in leaves:
         t = type(a)
         if t is np.ndarray:
             key.append(a.dtype)
@@ -363,7 +371,7 @@ def _fast_key(args: tuple, backend: str):
 
 
 def _make_runner(lowered: Lowered, executable) -> Callable:
-    """``runner(args) -> results``: the work a cached call with these argument
+    """``runner(leaves) -> results``: the work a cached call with these argument
     types has left (convert each argument only if its dtype/layout needs it,
     run, rebuild the output structure)."""
     dtypes = [aval.dtype for aval in lowered.in_avals]
@@ -374,12 +382,12 @@ def _make_runner(lowered: Lowered, executable) -> Callable:
     asarray = np.asarray
     out_tree = lowered.out_tree
     if out_tree.kind is None:  # one array out
-        def runner(args):
-            return run([asarray(a, d, order="C") for a, d in zip(args, dtypes)])[0]
+        def runner(leaves):
+            return run([asarray(a, d, order="C") for a, d in zip(leaves, dtypes)])[0]
     else:
-        def runner(args):
+        def runner(leaves):
             return tree_unflatten(out_tree, run([asarray(a, d, order="C")
-                                                 for a, d in zip(args, dtypes)]))
+                                                 for a, d in zip(leaves, dtypes)]))
     return runner
 
 

@@ -232,3 +232,19 @@ def test_non_array_argument_names_its_path():
     with pytest.raises(TypeError, match=r"argument 'opts\['act'\]' of type str is not an "
                                         r"array.*static_argnums"):
         jf(rand((2,)), {"act": "relu"})
+
+
+def test_cached_pytree_and_keyword_calls():
+    g, traces = counting(lambda p, *, x: {"y": p["w"] * x, "n": [p["b"], None]})
+    jf = hlox.jit(g)
+    p = {"w": rand((3,)), "b": rand((3,), seed=1)}
+    for seed in range(3):  # the later calls take the cached path
+        x = rand((3,), seed=seed + 2)
+        out = jf(p, x=x)
+        assert_close(out["y"], p["w"] * x)
+        assert_close(out["n"][0], p["b"]) and out["n"][1] is None
+        assert not np.shares_memory(out["n"][0], p["b"])
+    assert len(traces) == 1
+    jf({"w": p["w"], "b": (p["b"],)}, x=x)                   # structure changes
+    jf({"w": p["w"], "b": True}, x=x)                          # leaf type changes
+    assert len(traces) == 3
