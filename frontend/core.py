@@ -16,6 +16,7 @@ emission rules (see :class:`Primitive`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
@@ -76,8 +77,15 @@ def get_aval(value: Any) -> ShapedArray:
     """The abstract value of a tracer, NumPy array or Python scalar."""
     if isinstance(value, Tracer):
         return value.aval
+    if type(value) is np.ndarray:  # the common case, memoized (eager ops ask often)
+        return _array_aval(value.shape, value.dtype)
     dtype, weak = dtypes.scalar_type(value)
     return ShapedArray(np.shape(value), dtype, weak)
+
+
+@functools.lru_cache(maxsize=4096)
+def _array_aval(shape: tuple[int, ...], dtype: np.dtype) -> ShapedArray:
+    return ShapedArray(shape, dtypes.canonicalize(dtype), False)
 
 
 def concrete_array(value: Any, aval: ShapedArray | None = None) -> np.ndarray:
