@@ -113,8 +113,7 @@ class Compiled:
         leaves, in_tree = tree_flatten((args, kwargs))
         lowered = self.lowered
         if in_tree != lowered.in_tree:
-            raise TypeError(f"{lowered.name}: called with argument structure {in_tree!r}, "
-                            f"compiled for {lowered.in_tree!r}")
+            raise TypeError(f"{lowered.name}: {_structure_mismatch(lowered, args, kwargs)}")
         arrays = []
         for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
             got = _arg_aval(lowered.name, leaf, lambda i=i: _leaf_name(lowered, i))
@@ -123,6 +122,22 @@ class Compiled:
                                 f"{got.str_short()}, compiled for {aval.str_short()}")
             arrays.append(np.asarray(leaf, dtype=aval.dtype, order="C"))
         return tree_unflatten(lowered.out_tree, _run(self.executable, arrays))
+
+
+def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
+    """Which argument does not have the structure the function was compiled for."""
+    expected_args, expected_kwargs = lowered.in_tree.children
+    if len(args) != len(expected_args.children):
+        return (f"compiled for {len(expected_args.children)} positional arguments "
+                f"({', '.join(lowered.arg_names)}), called with {len(args)} (static arguments "
+                f"are fixed by lower() and not passed again)")
+    for i, (arg, expected) in enumerate(zip(args, expected_args.children)):
+        got = tree_flatten(arg)[1]
+        if got != expected:
+            name = lowered.arg_names[i] if i < len(lowered.arg_names) else f"args[{i}]"
+            return (f"argument '{name}' has structure {got!r}, compiled for {expected!r}")
+    return (f"called with keyword arguments {tree_flatten(kwargs)[1]!r}, compiled for "
+            f"{expected_kwargs!r}")
 
 
 def _run(executable, arrays: list) -> list:

@@ -223,8 +223,12 @@ def test_compiled_errors_name_the_argument():
         compiled(rand((3,)), {"w": rand((4,))})
     with pytest.raises(TypeError, match=r"argument 'x' is i32\[3\], compiled for f32\[3\]"):
         compiled(rand((3,), dtype=np.int32), {"w": rand((3,))})
-    with pytest.raises(TypeError, match="argument structure"):
+    with pytest.raises(TypeError, match=r"argument 'params' has structure PyTreeDef\(\{'v': \*\}\), "
+                                        r"compiled for PyTreeDef\(\{'w': \*\}\)"):
         compiled(rand((3,)), {"v": rand((3,))})
+    with pytest.raises(TypeError, match=r"compiled for 2 positional arguments \(x, params\), "
+                                        r"called with 1"):
+        compiled(rand((3,)))
 
 
 def test_non_array_argument_names_its_path():
@@ -248,3 +252,17 @@ def test_cached_pytree_and_keyword_calls():
     jf({"w": p["w"], "b": (p["b"],)}, x=x)                   # structure changes
     jf({"w": p["w"], "b": True}, x=x)                          # leaf type changes
     assert len(traces) == 3
+
+
+def test_cached_calls_follow_the_configured_backend():
+    jf = hlox.jit(lambda a: a * 2.0)
+    x = rand((3,))
+    try:
+        for backend in ("cpu", "interpreter", "cpu", "interpreter"):
+            hlox.config.backend = backend
+            assert_close(jf(x), x * np.float32(2))
+        assert jf.trace_count == 1 and jf.cache_size() == 1   # one trace, two executables
+        entry = next(iter(jf._cache.values()))[1]
+        assert sorted(entry) == ["cpu", "interpreter"]
+    finally:
+        hlox.config.backend = None
