@@ -191,10 +191,12 @@ class JitFunction:
 
     Two caches: ``_cache`` is keyed on everything that makes a trace differ
     (argument structure, each leaf's shape/dtype/weak type, static argument
-    values); ``_fast`` maps a cheap key of calls with positional arrays or
-    scalars only (each array's dtype and shape, each scalar's type, the
-    backend) straight to a prepared runner, so that a cached call does no
-    flattening and builds no abstract values.
+    values) and holds the Lowered and its executable per backend. ``_fast``
+    serves repeated calls without static arguments: a cheap key (the backend,
+    the structure unless all arguments are positional leaves, each array's
+    dtype and shape, each scalar's type) maps straight to a prepared runner,
+    so that a cached call builds no abstract values (and, for positional
+    arrays, does not even flatten).
     """
 
     def __init__(self, fun: Callable, static_argnums=None, static_argnames=None,
@@ -307,12 +309,16 @@ class JitFunction:
         dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self.static_argnames}
         return static_key, dynamic, dyn_kwargs, static_pos
 
-    def _arg_name(self, j) -> str:
+    def _param_name(self, j) -> str:
+        """The name of positional argument ``j`` (or keyword ``j``) in ``fun``'s signature."""
         if isinstance(j, str):
-            return repr(j)
+            return j
         if self._params is not None and j < len(self._params):
-            return repr(self._params[j])
+            return self._params[j]
         return f"args[{j}]"
+
+    def _arg_name(self, j) -> str:
+        return f"'{self._param_name(j)}'"
 
     def _lookup(self, args, kwargs):
         static_key, dynamic, dyn_kwargs, static_pos = self._split(args, kwargs)
@@ -322,7 +328,7 @@ class JitFunction:
         except TypeError:
             avals = None
         if avals is None or any(isinstance(x, Tracer) for x in leaves):
-            names = [self._arg_name(j)[1:-1] for j in range(len(args)) if j not in static_pos]
+            names = [self._param_name(j) for j in range(len(args)) if j not in static_pos]
             for path, leaf in tree_flatten_with_path((dynamic, dyn_kwargs))[0]:
                 _arg_aval(self.name, leaf, lambda path=path: _path_name(path, names))
         key = (in_tree, avals, static_key)
@@ -352,7 +358,7 @@ class JitFunction:
             return out_leaves
 
         graph, _ = core.trace_to_graph(flat_fun, avals)
-        names = [self._arg_name(j)[1:-1] for j in range(nargs) if j not in static_pos]
+        names = [self._param_name(j) for j in range(nargs) if j not in static_pos]
         donated = tuple(i for i, j in enumerate(j for j in range(nargs) if j not in static_pos)
                         if j in self.donate_argnums)
         return Lowered(graph, self.name, in_tree, out_tree_box[0], arg_names=names,

@@ -266,3 +266,9 @@ def test_cached_calls_follow_the_configured_backend():
         assert sorted(entry) == ["cpu", "interpreter"]
     finally:
         hlox.config.backend = None
+
+
+def test_varargs_argument_names():
+    jf = hlox.jit(lambda x, *rest: x)
+    with pytest.raises(TypeError, match=r"argument 'args\[2\]' of type str"):
+        jf(rand((2,)), rand((2,)), "oops")
