@@ -126,12 +126,12 @@ class Compiled:
 
 def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
     """Which argument does not have the structure the function was compiled for."""
-    expected_args, expected_kwargs = lowered.in_tree.children
-    if len(args) != len(expected_args.children):
-        return (f"compiled for {len(expected_args.children)} positional arguments "
+    expected_args, expected_kwargs = lowered.in_tree.child_defs
+    if len(args) != len(expected_args.child_defs):
+        return (f"compiled for {len(expected_args.child_defs)} positional arguments "
                 f"({', '.join(lowered.arg_names)}), called with {len(args)} (static arguments "
                 f"are fixed by lower() and not passed again)")
-    for i, (arg, expected) in enumerate(zip(args, expected_args.children)):
+    for i, (arg, expected) in enumerate(zip(args, expected_args.child_defs)):
         got = tree_flatten(arg)[1]
         if got != expected:
             name = lowered.arg_names[i] if i < len(lowered.arg_names) else f"args[{i}]"

@@ -57,13 +57,13 @@ class PyTreeDef:
     it can be part of ``jit``'s cache key.
     """
 
-    __slots__ = ("kind", "aux", "children", "num_leaves", "_hash")
+    __slots__ = ("kind", "aux", "child_defs", "num_leaves", "_hash")
 
     def __init__(self, kind: _NodeKind | None, aux: Any = None,
                  children: tuple["PyTreeDef", ...] = ()):
         self.kind = kind
         self.aux = aux
-        self.children = children
+        self.child_defs = children
         self.num_leaves = 1 if kind is None else sum(c.num_leaves for c in children)
         self._hash = None
 
@@ -72,9 +72,17 @@ class PyTreeDef:
         """The container type of the root (None for a leaf)."""
         return None if self.kind is None else self.kind.type
 
+    def children(self) -> list["PyTreeDef"]:
+        """The root's child structures (JAX's ``PyTreeDef.children()``)."""
+        return list(self.child_defs)
+
+    def node_data(self):
+        """``(node type, aux data)`` of the root, or None for a leaf."""
+        return None if self.kind is None else (self.kind.type, self.aux)
+
     @property
     def num_nodes(self) -> int:
-        return 1 + sum(c.num_nodes for c in self.children)
+        return 1 + sum(c.num_nodes for c in self.child_defs)
 
     def __eq__(self, other) -> bool:
         if self is other:
@@ -82,7 +90,7 @@ class PyTreeDef:
         if not isinstance(other, PyTreeDef):
             return NotImplemented
         return (self.node_type is other.node_type and self.num_leaves == other.num_leaves
-                and self.aux == other.aux and self.children == other.children)
+                and self.aux == other.aux and self.child_defs == other.child_defs)
 
     def __hash__(self) -> int:
         if self._hash is None:
@@ -90,7 +98,7 @@ class PyTreeDef:
                 aux = hash(self.aux)
             except TypeError:  # unhashable aux data (a user's node): compare only
                 aux = 0
-            self._hash = hash((self.node_type, aux, self.children))
+            self._hash = hash((self.node_type, aux, self.child_defs))
         return self._hash
 
     def unflatten(self, leaves: Iterable) -> Any:
@@ -112,13 +120,13 @@ def _repr(t: PyTreeDef) -> str:
     node = t.node_type
     if node is type(None):
         return "None"
-    inner = ", ".join(_repr(c) for c in t.children)
+    inner = ", ".join(_repr(c) for c in t.child_defs)
     if node is tuple:
-        return f"({inner}{',' if len(t.children) == 1 else ''})"
+        return f"({inner}{',' if len(t.child_defs) == 1 else ''})"
     if node is list:
         return f"[{inner}]"
     if node is dict:
-        return "{" + ", ".join(f"{k!r}: {_repr(c)}" for k, c in zip(t.aux, t.children)) + "}"
+        return "{" + ", ".join(f"{k!r}: {_repr(c)}" for k, c in zip(t.aux, t.child_defs)) + "}"
     return f"CustomNode({node.__name__}[{t.aux!r}], [{inner}])"
 
 
@@ -179,7 +187,7 @@ def tree_flatten(tree: Any, is_leaf: Callable[[Any], bool] | None = None
 def _unflatten(treedef: PyTreeDef, leaves) -> Any:
     if treedef.kind is None:
         return next(leaves)
-    return treedef.kind.unflatten(treedef.aux, [_unflatten(c, leaves) for c in treedef.children])
+    return treedef.kind.unflatten(treedef.aux, [_unflatten(c, leaves) for c in treedef.child_defs])
 
 
 def tree_unflatten(treedef: PyTreeDef, leaves: Iterable) -> Any:
@@ -200,11 +208,11 @@ def _flatten_up_to(treedef: PyTreeDef, tree: Any, out: list, path: tuple) -> Non
         raise ValueError(f"tree structures differ at {keystr(path) or 'the root'}: expected "
                          f"{_repr(treedef)}, got a {type(tree).__name__}")
     children, aux = kind.flatten(tree)
-    if aux != treedef.aux or len(children) != len(treedef.children):
+    if aux != treedef.aux or len(children) != len(treedef.child_defs):
         raise ValueError(f"tree structures differ at {keystr(path) or 'the root'}: expected "
                          f"{_repr(treedef)}, got {_repr(tree_structure(tree))}")
     keys = _child_keys(kind, tree, aux, len(children))
-    for sub, child, key in zip(treedef.children, children, keys):
+    for sub, child, key in zip(treedef.child_defs, children, keys):
         _flatten_up_to(sub, child, out, path + (key,))
 
 

@@ -169,3 +169,15 @@ def test_reduce_all_and_unflatten_errors():
         tu.tree_unflatten(tu.tree_structure((1, 2)), [1, 2, 3])
     assert tu.treedef_is_leaf(tu.tree_structure(1.0))
     assert tu.all_leaves([1, np.zeros(2)]) and not tu.all_leaves([1, (2,)])
+
+
+def test_treedef_methods_like_jax():
+    tree = {"a": [1, (2, 3)], "b": None}
+    ours, theirs = tu.tree_structure(tree), jtu.tree_structure(tree)
+    assert len(ours.children()) == len(theirs.children())
+    assert [c.num_leaves for c in ours.children()] == [c.num_leaves for c in theirs.children()]
+    assert ours.num_nodes == theirs.num_nodes
+    assert ours.node_data() == (dict, ("a", "b"))
+    assert ours.unflatten([4, 5, 6]) == theirs.unflatten([4, 5, 6])
+    deeper = {"a": [[1], ("x", {"y": 2})], "b": None}
+    assert ours.flatten_up_to(deeper) == theirs.flatten_up_to(deeper)
