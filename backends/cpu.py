@@ -201,10 +201,12 @@ class CpuExecutable:
     def execute(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
         """Runs ``@main`` on C-contiguous arrays of its argument types; new result arrays."""
         if self._invoker is None:
-            from hlox.backends.cpu_invoke import Invoker  # prebuilt descriptors (fast path)
+            from hlox.backends import cpu_invoke  # prebuilt descriptors (the fast path)
 
             ins = self.in_avals if self.in_avals is not None else arrays
-            self._invoker = Invoker(self._engine, [a.shape for a in ins], self.out_avals)
+            self._invoker = cpu_invoke.Invoker(cpu_invoke.packed_entry_point(self._engine),
+                                               self._engine, [a.shape for a in ins],
+                                               self.out_avals)
         return self._invoker(arrays)
 
 

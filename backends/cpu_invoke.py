@@ -37,6 +37,8 @@ def _data_pointer_from_header():
     offset = object.__basicsize__  # ob_refcnt + ob_type: 16 on 64-bit CPython
 
     def fast(array: np.ndarray) -> int:
+        if not isinstance(array, np.ndarray):  # e.g. a NumPy scalar: another layout
+            raise TypeError(f"expected a NumPy array, got {type(array).__name__}")
         return read(id(array) + offset).value or 0
 
     base = np.arange(12, dtype=np.float32).reshape(3, 4)
@@ -77,19 +79,28 @@ class _Buffers:
         self.packed_address = ctypes.addressof(self.packed)
 
 
+def packed_entry_point(engine, function: str = "main") -> int:
+    """The address of ``@function``'s packed C-interface wrapper in an ExecutionEngine
+    (``raw_lookup`` adds the ``_mlir_`` prefix of packed wrappers)."""
+    address = engine.raw_lookup("_mlir_ciface_" + function)
+    if not address:
+        raise RuntimeError(f"hlox cpu backend: no entry point for @{function} "
+                           f"(was it compiled with llvm.emit_c_interface?)")
+    return address
+
+
 class Invoker:
     """``invoker(arrays) -> list of new arrays`` for one compiled ``@main``.
 
+    ``address``: the packed wrapper ``void (void **args)`` of the C-interface
+    function (see :func:`packed_entry_point`). ``owner`` (the ExecutionEngine or
+    loaded library the code lives in) is kept alive with the invoker.
     ``arrays`` must already be C-contiguous with the signature's dtypes and
     shapes (the callers check and convert; this is the unchecked hot path).
-    ``engine`` is kept alive with the invoker: the function pointer lives in it.
     """
 
-    def __init__(self, engine, in_shapes, out_avals, function: str = "main"):
-        self._engine = engine
-        address = engine.raw_lookup("_mlir_ciface_" + function)
-        if not address:
-            raise RuntimeError(f"hlox cpu backend: no entry point for @{function}")
+    def __init__(self, address: int, owner, in_shapes, out_avals):
+        self._owner = owner
         self._function = _PACKED(address)
         self._n_in = len(in_shapes)
         self._out = [(tuple(a.shape), np.dtype(a.dtype)) for a in out_avals]
