@@ -19,3 +19,7 @@ from hlox.backends import compile_stablehlo
 __all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util", "backends",
            "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
            "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]
+
+from hlox import tree  # noqa: E402  (jax.tree.map and friends)
+
+__all__ += ["tree"]

@@ -181,3 +181,14 @@ def test_treedef_methods_like_jax():
     assert ours.unflatten([4, 5, 6]) == theirs.unflatten([4, 5, 6])
     deeper = {"a": [[1], ("x", {"y": 2})], "b": None}
     assert ours.flatten_up_to(deeper) == theirs.flatten_up_to(deeper)
+
+
+def test_hlox_tree_short_names():
+    import jax
+
+    tree = {"a": [1, 2], "b": (3, None)}
+    assert hlox.tree.map(lambda v: v * 10, tree) == jax.tree.map(lambda v: v * 10, tree)
+    assert hlox.tree.leaves(tree) == jax.tree.leaves(tree)
+    assert hlox.tree.reduce(lambda a, b: a + b, tree) == jax.tree.reduce(lambda a, b: a + b, tree)
+    leaves, treedef = hlox.tree.flatten(tree)
+    assert hlox.tree.unflatten(treedef, leaves) == tree
