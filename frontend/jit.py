@@ -91,6 +91,7 @@ class Compiled:
         self.lowered = lowered
         self.executable = executable
         self.backend = backend
+        self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
 
     def stages(self) -> list[str]:
         """The names of the stages whose IR :meth:`as_text` can return."""
@@ -110,6 +111,11 @@ class Compiled:
 
     def __call__(self, *args, **kwargs):
         """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``)."""
+        key = None if kwargs else _fast_key(args, "")
+        if key is not None:
+            runner = self._fast.get(key)
+            if runner is not None:  # these argument types passed the checks below before
+                return runner(args)
         leaves, in_tree = tree_flatten((args, kwargs))
         lowered = self.lowered
         if in_tree != lowered.in_tree:
@@ -121,6 +127,8 @@ class Compiled:
                 raise TypeError(f"{lowered.name}: argument {_leaf_name(lowered, i)} is "
                                 f"{got.str_short()}, compiled for {aval.str_short()}")
             arrays.append(np.asarray(leaf, dtype=aval.dtype, order="C"))
+        if key is not None:
+            self._fast[key] = _make_runner(lowered, self.executable)
         return tree_unflatten(lowered.out_tree, _run(self.executable, arrays))
 
 

@@ -207,8 +207,12 @@ def test_lower_text_compile_and_eval_shape():
     assert text.startswith("module") and "func.func public @main" in text
     assert "stablehlo.exponential" in text and '"stablehlo.' not in text  # pretty form
     compiled = lowered.compile()
-    assert_close(compiled(x), np.exp(x) * np.float32(2), {np.dtype(np.float32): dict(
-        rtol=1e-5, atol=1e-6)})
+    tolerance = {np.dtype(np.float32): dict(rtol=1e-5, atol=1e-6)}  # exp: a few ulps
+    for seed in range(3):  # the first call checks the arguments, the others reuse that
+        x = rand((2, 3), seed=seed)
+        assert_close(compiled(x), np.exp(x) * np.float32(2), tolerance)
+    with pytest.raises(TypeError, match=r"argument 'x' is f32\[3,2\], compiled for f32\[2,3\]"):
+        compiled(rand((3, 2)))
     assert jf.trace_count == 1
     shape = hlox.jit(lambda p: {"y": p["a"] @ p["b"]}).eval_shape(
         {"a": rand((2, 3)), "b": rand((3, 5))})
