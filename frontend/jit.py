@@ -6,6 +6,11 @@ dtype, weak_type) and the values of the static arguments. On a miss it traces
 ``f`` to a Graph, emits StableHLO and compiles it on the backend; otherwise it
 runs the cached executable. ``jit(f).lower(*args)`` stops after emission and
 returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
+
+Repeated calls take a fast path (see :class:`JitFunction`): a cheap key of
+the argument types maps to a runner that converts only what needs converting
+and calls the executable's ``unchecked_call`` (on the CPU backend, prebuilt
+memref descriptors: :mod:`hlox.backends.cpu_invoke`).
 """
 
 from __future__ import annotations
