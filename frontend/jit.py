@@ -394,7 +394,7 @@ def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
     key = [backend] if in_tree is None else [backend, in_tree]
     for a in leaves:
         t = type(a)
-        if t is np.ndarray:
+        if t is np.ndarray or issubclass(t, np.ndarray):  # (subclasses: e.g. an eager Array)
             key.append(a.dtype)
             key.append(a.shape)
         elif t in _PY_SCALARS or isinstance(a, np.generic):

@@ -276,3 +276,15 @@ def test_varargs_argument_names():
     jf = hlox.jit(lambda x, *rest: x)
     with pytest.raises(TypeError, match=r"argument 'args\[2\]' of type str"):
         jf(rand((2,)), rand((2,)), "oops")
+
+
+def test_ndarray_subclass_arguments():
+    class Tagged(np.ndarray):
+        pass
+
+    jf = hlox.jit(lambda a: a + 1.0)
+    x = rand((2, 2))
+    for _ in range(2):
+        out = jf(x.view(Tagged))
+        assert type(out) is np.ndarray
+        assert_close(out, x + np.float32(1))
