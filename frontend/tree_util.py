@@ -80,6 +80,21 @@ class PyTreeDef:
         """``(node type, aux data)`` of the root, or None for a leaf."""
         return None if self.kind is None else (self.kind.type, self.aux)
 
+    @classmethod
+    def from_node_data(cls, node_data, children=()) -> "PyTreeDef":
+        """The inverse of :meth:`node_data` and :meth:`children` (e.g. to rebuild a
+        structure read from a file): ``from_node_data((dict, ("a", "b")), [leaf, leaf])``
+        with ``leaf = PyTreeDef.from_node_data(None)``."""
+        if node_data is None:
+            return _LEAF
+        node_type, aux = node_data
+        kind = _registry.get(node_type)
+        if kind is None and _is_namedtuple(node_type):
+            kind = _namedtuple_kind(node_type)
+        if kind is None:
+            raise ValueError(f"{node_type.__name__} is not a registered pytree node type")
+        return cls(kind, aux, tuple(children))
+
     @property
     def num_nodes(self) -> int:
         return 1 + sum(c.num_nodes for c in self.child_defs)

@@ -192,3 +192,15 @@ def test_hlox_tree_short_names():
     assert hlox.tree.reduce(lambda a, b: a + b, tree) == jax.tree.reduce(lambda a, b: a + b, tree)
     leaves, treedef = hlox.tree.flatten(tree)
     assert hlox.tree.unflatten(treedef, leaves) == tree
+
+
+def test_treedef_rebuilt_from_node_data():
+    def rebuild(treedef):
+        return tu.PyTreeDef.from_node_data(treedef.node_data(),
+                                           [rebuild(c) for c in treedef.children()])
+
+    for tree in TREES:
+        treedef = tu.tree_structure(tree)
+        assert rebuild(treedef) == treedef
+    with pytest.raises(ValueError, match="not a registered pytree node"):
+        tu.PyTreeDef.from_node_data((set, None))
