@@ -30,7 +30,8 @@ class CpuExecutable:
         for i, (a, s) in enumerate(zip(arrays, self.in_specs)):
             a = np.asarray(a, dtype=s.dtype, order="C")  # (keeps 0-d arrays 0-d)
             if a.shape != tuple(s.shape):  # compiled code would read out of bounds
-                raise TypeError(f"@main argument {i} has shape {a.shape}, expected {tuple(s.shape)}")
+                raise TypeError(f"@main argument {i} has shape {a.shape}, "
+                                f"expected {tuple(s.shape)}")
             args.append(a)
         return tuple(self.inner.execute(args))
 

@@ -111,8 +111,12 @@ def main() -> None:
     rows = []
 
     # 1. Tracing + compile of the MLP training step.
-    hlox_factory = lambda: make_step(hnp, hlox.value_and_grad, hlox.tree_util.tree_map)  # noqa: E731
-    jax_factory = lambda: make_step(jnp, jax.value_and_grad, jax.tree_util.tree_map)  # noqa: E731
+    def hlox_factory():
+        return make_step(hnp, hlox.value_and_grad, hlox.tree_util.tree_map)
+
+    def jax_factory():
+        return make_step(jnp, jax.value_and_grad, jax.tree_util.tree_map)
+
     h_lower, h_compile = compile_times(hlox.jit, hlox_factory, (params, x, y), args.repeat)
     j_lower, j_compile = compile_times(jax.jit, jax_factory, (params, x, y), args.repeat)
     rows.append(("MLP step: trace + lower", h_lower * 1e3, j_lower * 1e3, "ms"))

@@ -127,10 +127,11 @@ class Compiled:
             raise TypeError(f"{lowered.name}: {_structure_mismatch(lowered, args, kwargs)}")
         arrays = []
         for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
-            got = _arg_aval(lowered.name, leaf, lambda i=i: _leaf_name(lowered, i))
+            name = functools.partial(_leaf_name, lowered, args, kwargs, i)
+            got = _arg_aval(lowered.name, leaf, name)
             if got.shape != aval.shape or got.dtype != aval.dtype:
-                raise TypeError(f"{lowered.name}: argument {_leaf_name(lowered, i)} is "
-                                f"{got.str_short()}, compiled for {aval.str_short()}")
+                raise TypeError(f"{lowered.name}: argument {name()} is {got.str_short()}, "
+                                f"compiled for {aval.str_short()}")
             arrays.append(np.asarray(leaf, dtype=aval.dtype, order="C"))
         if key is not None:
             self._fast[key] = _make_runner(lowered, self.executable)
@@ -159,13 +160,10 @@ def _run(executable, arrays: list) -> list:
     return list(fast(arrays) if fast is not None else executable(*arrays))
 
 
-def _leaf_name(lowered: Lowered, index: int) -> str:
+def _leaf_name(lowered: Lowered, args: tuple, kwargs: dict, index: int) -> str:
     """How the user would name flat argument ``index``: ``x``, ``params['w']``, ``args[2]``."""
-    dynamic = tree_unflatten(lowered.in_tree, range(lowered.in_tree.num_leaves))
-    for path, leaf in tree_flatten_with_path(dynamic)[0]:
-        if leaf == index:
-            return _path_name(path, lowered.arg_names)
-    return f"leaf {index}"
+    path = tree_flatten_with_path((args, kwargs))[0][index][0]
+    return _path_name(path, lowered.arg_names)
 
 
 def _path_name(path, arg_names) -> str:

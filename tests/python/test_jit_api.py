@@ -227,7 +227,8 @@ def test_compiled_errors_name_the_argument():
         compiled(rand((3,)), {"w": rand((4,))})
     with pytest.raises(TypeError, match=r"argument 'x' is i32\[3\], compiled for f32\[3\]"):
         compiled(rand((3,), dtype=np.int32), {"w": rand((3,))})
-    with pytest.raises(TypeError, match=r"argument 'params' has structure PyTreeDef\(\{'v': \*\}\), "
+    with pytest.raises(TypeError, match=r"argument 'params' has structure "
+                                        r"PyTreeDef\(\{'v': \*\}\), "
                                         r"compiled for PyTreeDef\(\{'w': \*\}\)"):
         compiled(rand((3,)), {"v": rand((3,))})
     with pytest.raises(TypeError, match=r"compiled for 2 positional arguments \(x, params\), "
