@@ -289,3 +289,46 @@ def test_ndarray_subclass_arguments():
         out = jf(x.view(Tagged))
         assert type(out) is np.ndarray
         assert_close(out, x + np.float32(1))
+
+
+# Argument kinds the cached path keys on: arrays of several dtypes/layouts, NumPy
+# scalars and Python scalars (weak types).
+_ARG_KINDS = ["f32", "f32T", "f64", "i32", "np_f32", "py_float", "py_int"]
+
+
+def _make_arg(kind, seed):
+    if kind == "f32":
+        return rand((2, 3), seed=seed)
+    if kind == "f32T":
+        return rand((3, 2), seed=seed).T
+    if kind == "f64":
+        return rand((2, 3), np.float64, seed=seed)
+    if kind == "i32":
+        return rand((2, 3), np.int32, seed=seed)
+    if kind == "np_f32":
+        return np.float32(seed + 0.5)
+    if kind == "py_float":
+        return seed + 0.25
+    return seed + 1
+
+
+@pytest.mark.parametrize("kinds", [("f32", "py_float"), ("f32T", "i32"), ("f64", "np_f32"),
+                                   ("i32", "py_int"), ("py_int", "py_float")])
+def test_cached_path_matches_first_call_and_jax(kinds):
+    import jax
+
+    def f(a, b):
+        return a * b + a
+
+    jf = hlox.jit(f)
+    # hlox keeps float64 arrays float64 (JAX needs x64 for that) and gives Python
+    # scalars JAX's x64-disabled defaults.
+    with jax.enable_x64("f64" in kinds):
+        jax_f = jax.jit(f)
+        for seed in range(3):  # first call: trace + compile; then cached calls
+            args = [_make_arg(k, seed) for k in kinds]
+            out = jf(*args)
+            expected = np.asarray(jax_f(*args))
+            assert out.dtype == expected.dtype, (kinds, out.dtype, expected.dtype)
+            assert_close(out, expected)
+    assert jf.trace_count == 1
