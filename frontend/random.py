@@ -1,0 +1,542 @@
+"""``hlox.random``: JAX's counter-based PRNG (threefry2x32), bit for bit.
+
+Keys are raw ``uint32[2]`` arrays, like ``jax.random.PRNGKey``. Everything
+follows JAX's derivation with ``jax_threefry_partitionable=True`` (the
+default since JAX 0.5): the element at flat index ``i`` of a sample of any
+shape comes from ``threefry2x32(key, (hi32(i), lo32(i)))``, ``split`` and
+``fold_in`` hash a counter the same way, and the samplers turn bits into
+numbers with the same float/integer tricks, so a seed gives JAX's numbers.
+
+Each public function runs as one ``hlox.jit`` (shape and dtype static), so
+eager calls compile once per signature instead of once per primitive, and
+inside ``jit``/``vmap``/``grad`` they trace inline.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import ml_dtypes
+import numpy as np
+
+from hlox.frontend import dtypes, lax
+from hlox.frontend import numpy_api as hnp
+from hlox.frontend.core import Tracer, get_aval
+from hlox.frontend.jit import jit
+
+__all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "bits",
+           "uniform", "normal", "randint", "bernoulli", "categorical", "gumbel", "permutation",
+           "shuffle", "threefry2x32"]
+
+_U32 = dtypes.uint32
+_UINT_OF_BITS = {8: dtypes.uint8, 16: dtypes.uint16, 32: dtypes.uint32}
+
+
+# ---------------------------------------------------------------------------
+# threefry2x32 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
+# SC'11): 20 rounds of add/rotate/xor on two 32-bit words, with the key
+# schedule injected every 4 rounds.
+# ---------------------------------------------------------------------------
+
+_ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
+_KEY_PARITY = 0x1BD11BDA  # Threefish's C240 constant, truncated to 32 bits
+
+
+def _u32(value):
+    return np.uint32(value)
+
+
+def _rotate_left(x, r: int):
+    return (x << _u32(r)) | (x >> _u32(32 - r))  # >> is logical on unsigned
+
+
+def _threefry2x32(k0, k1, x0, x1):
+    """Encrypts the counter words ``(x0, x1)`` (uint32 arrays) under the key ``(k0, k1)``."""
+    schedule = (k0, k1, k0 ^ k1 ^ _u32(_KEY_PARITY))
+    x0 = x0 + k0
+    x1 = x1 + k1
+    for group in range(5):
+        for r in _ROTATIONS[group % 2]:
+            x0 = x0 + x1
+            x1 = _rotate_left(x1, r) ^ x0
+        x0 = x0 + schedule[(group + 1) % 3]
+        x1 = x1 + schedule[(group + 2) % 3] + _u32(group + 1)
+    return x0, x1
+
+
+threefry2x32_jit = jit(_threefry2x32)
+
+
+def threefry2x32(key_words, counts):
+    """The threefry2x32 hash of ``counts = (x0, x1)`` under ``key_words = (k0, k1)``."""
+    k0, k1 = key_words
+    x0, x1 = counts
+    return threefry2x32_jit(*(hnp.asarray(v, _U32) for v in (k0, k1, x0, x1)))
+
+
+# ---------------------------------------------------------------------------
+# Keys
+# ---------------------------------------------------------------------------
+
+
+def _check_key(name: str, key):
+    if isinstance(key, (list, tuple)):
+        key = np.asarray(key)
+    aval = get_aval(key)
+    if aval.dtype != _U32 or aval.shape != (2,):
+        raise TypeError(f"hlox.random.{name}: expected a key (uint32[2], from "
+                        f"hlox.random.PRNGKey), got {aval.str_short()}; for a batch of keys "
+                        f"use hlox.vmap")
+    return key
+
+
+def _key_words(key):
+    """``key[0], key[1]`` as uint32 scalars (masked sums: lax-level slicing not needed)."""
+    iota = lax.iota(np.int32, 2)
+    zeros = np.zeros(2, _U32)
+    first = lax.eq(iota, np.zeros(2, np.int32))
+    return (lax.reduce_sum(lax.select(first, key, zeros), (0,)),
+            lax.reduce_sum(lax.select(first, zeros, key), (0,)))
+
+
+def _stack_words(a, b):
+    """``stack([a, b], axis=-1)`` of two equally shaped uint32 arrays."""
+    shape = get_aval(a).shape
+    out = shape + (2,)
+    dims = tuple(range(len(shape)))
+    first = lax.eq(lax.broadcasted_iota(np.int32, out, len(shape)), np.zeros(out, np.int32))
+    return lax.select(first, lax.broadcast_in_dim(a, out, dims), lax.broadcast_in_dim(b, out, dims))
+
+
+def _seed_to_key(seed):
+    seed = hnp.asarray(seed)
+    high = lax.shift_right_logical(seed, np.full((), 32, get_aval(seed).dtype))
+    return _stack_words(lax.convert_element_type(high, _U32),
+                        lax.convert_element_type(seed, _U32))
+
+
+_seed_to_key_jit = jit(_seed_to_key)
+
+
+def PRNGKey(seed) -> np.ndarray:
+    """A raw key (``uint32[2]``) from an integer seed (``jax.random.PRNGKey``).
+
+    As in JAX without x64: a 32-bit seed ``s`` gives ``[0, s mod 2**32]``.
+    """
+    if isinstance(seed, Tracer):
+        aval = get_aval(seed)
+        if aval.shape or not dtypes.is_int(aval.dtype):
+            raise TypeError(f"hlox.random.PRNGKey: the seed must be an integer scalar, got "
+                            f"{aval.str_short()}")
+        return _seed_to_key_jit(seed)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer, np.ndarray)):
+        raise TypeError(f"hlox.random.PRNGKey: the seed must be an integer, got {seed!r}")
+    if isinstance(seed, np.ndarray) and (seed.shape or not dtypes.is_int(seed.dtype)):
+        raise TypeError(f"hlox.random.PRNGKey: the seed must be an integer scalar, got "
+                        f"{seed.dtype}{list(seed.shape)}")
+    value = int(seed)
+    if not -2**31 <= value < 2**32:
+        raise OverflowError(f"hlox.random.PRNGKey: seed {value} does not fit in 32 bits "
+                            f"(64-bit seeds need x64, which hlox does not enable)")
+    return np.array([0, value & 0xFFFFFFFF], _U32)
+
+
+def key(seed) -> np.ndarray:
+    """Like ``jax.random.key`` but returns a raw ``uint32[2]`` key (typed keys are future work)."""
+    return PRNGKey(seed)
+
+
+def key_data(keys):
+    """The ``uint32`` words of raw keys (the keys themselves)."""
+    return keys
+
+
+def wrap_key_data(key_bits_array, *, impl=None):
+    """Raw keys from their ``uint32`` words (the words themselves: keys are raw)."""
+    if impl not in (None, "threefry2x32"):
+        raise NotImplementedError(f"hlox.random: only the threefry2x32 PRNG exists, not {impl!r}")
+    return key_bits_array
+
+
+def _shape(name: str, shape) -> tuple[int, ...]:
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    try:
+        shape = tuple(int(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"hlox.random.{name}: shape must be a sequence of ints, got "
+                        f"{shape!r}") from None
+    if any(d < 0 for d in shape):
+        raise ValueError(f"hlox.random.{name}: negative dimension in shape {shape}")
+    return shape
+
+
+def _counter_bits(key, shape):
+    """threefry of the flat index of each element of ``shape``: two uint32 arrays."""
+    k0, k1 = _key_words(key)
+    size = math.prod(shape)
+    if size >= 2**32:
+        raise NotImplementedError("hlox.random: samples of 2**32 or more elements")
+    low = lax.reshape(lax.iota(_U32, size), shape)
+    high = np.zeros(shape, _U32)  # the high word of indices below 2**32
+    spread = lambda k: lax.broadcast_in_dim(k, shape, ())  # noqa: E731
+    return _threefry2x32(spread(k0), spread(k1), high, low)
+
+
+def _split(key, shape):
+    return _stack_words(*_counter_bits(key, shape))
+
+
+_split_jit = jit(_split, static_argnums=(1,))
+
+
+def split(key, num: int | Sequence[int] = 2):
+    """``num`` new keys (a ``(*num, 2)`` array) from ``key`` (``jax.random.split``)."""
+    return _split_jit(_check_key("split", key), _shape("split", num))
+
+
+def _fold_in(key, data):
+    k0, k1 = _key_words(key)
+    y0, y1 = _threefry2x32(k0, k1, np.zeros((), _U32), data)
+    return _stack_words(y0, y1)
+
+
+_fold_in_jit = jit(_fold_in)
+
+
+def fold_in(key, data):
+    """A new key from ``key`` and an integer ``data`` (``jax.random.fold_in``)."""
+    key = _check_key("fold_in", key)
+    if isinstance(data, Tracer):
+        aval = get_aval(data)
+        if aval.shape or not dtypes.is_int(aval.dtype):
+            raise TypeError(f"hlox.random.fold_in: data must be an integer scalar, got "
+                            f"{aval.str_short()}")
+        data = lax.convert_element_type(data, _U32)
+    else:
+        if isinstance(data, (float, np.floating)) or np.ndim(data):
+            raise TypeError(f"hlox.random.fold_in: data must be an integer scalar, got {data!r}")
+        data = np.asarray(data).astype(_U32)
+    return _fold_in_jit(key, data)
+
+
+# ---------------------------------------------------------------------------
+# Bits and the samplers built on them
+# ---------------------------------------------------------------------------
+
+
+def _random_bits(key, bit_width: int, shape):
+    b0, b1 = _counter_bits(key, shape)
+    mixed = b0 ^ b1
+    if bit_width == 32:
+        return mixed
+    return lax.convert_element_type(mixed, _UINT_OF_BITS[bit_width])
+
+
+_bits_jit = jit(_random_bits, static_argnums=(1, 2))
+
+
+def bits(key, shape: Sequence[int] = (), dtype=None):
+    """Uniform random bits of an unsigned ``dtype`` (default uint32) (``jax.random.bits``)."""
+    dtype = _U32 if dtype is None else dtypes.canonicalize(dtype)
+    width = dtype.itemsize * 8
+    if dtype.kind != "u" or width not in _UINT_OF_BITS:
+        raise TypeError(f"hlox.random.bits: dtype must be uint8, uint16 or uint32, got {dtype}")
+    return _bits_jit(_check_key("bits", key), width, _shape("bits", shape))
+
+
+def _float_dtype(name: str, dtype) -> np.dtype:
+    dtype = dtypes.float32 if dtype is None else dtypes.canonicalize(dtype)
+    if dtype not in (dtypes.float16, dtypes.bfloat16, dtypes.float32):
+        raise TypeError(f"hlox.random.{name}: dtype must be float16, bfloat16 or float32, "
+                        f"got {dtype}")
+    return dtype
+
+
+def _uniform(key, shape, dtype, minval, maxval):
+    info = _finfo(dtype)
+    nbits, nmant = info.bits, info.nmant
+    rng_bits = nbits if nmant >= 8 else 8  # bfloat16 draws 8 random bits, as JAX does
+    uint = _UINT_OF_BITS[nbits]
+    raw = _random_bits(key, rng_bits, shape)
+    if rng_bits != nbits:
+        raw = lax.convert_element_type(raw, uint)
+    # Random mantissa bits under the exponent of 1.0: a float in [1, 2).
+    mantissa = lax.shift_right_logical(raw, np.full(shape, rng_bits - nmant, uint))
+    one_bits = np.full(shape, np.array(1.0, dtype).view(uint), uint)
+    floats = lax.bitcast_convert_type(lax.bitwise_or(mantissa, one_bits), dtype)
+    floats = lax.sub(floats, np.ones(shape, dtype))
+    minval = hnp.broadcast_to(hnp.asarray(minval, dtype), shape)
+    maxval = hnp.broadcast_to(hnp.asarray(maxval, dtype), shape)
+    return lax.max(minval, lax.add(lax.mul(floats, lax.sub(maxval, minval)), minval))
+
+
+def _finfo(dtype):
+    return ml_dtypes.finfo(dtype)  # numpy's finfo does not know bfloat16
+
+
+_uniform_jit = jit(_uniform, static_argnums=(1, 2))
+
+
+def _check_bounds(name: str, shape, *values):
+    for v in values:
+        vshape = np.shape(v) if not isinstance(v, Tracer) else v.shape
+        try:
+            out = np.broadcast_shapes(vshape, shape)
+        except ValueError:
+            out = None
+        if out != tuple(shape):
+            raise ValueError(f"hlox.random.{name}: an argument of shape {tuple(vshape)} does "
+                             f"not broadcast to the sample shape {tuple(shape)}")
+
+
+def uniform(key, shape: Sequence[int] = (), dtype=None, minval=0.0, maxval=1.0):
+    """Uniform floats in ``[minval, maxval)`` (``jax.random.uniform``)."""
+    dtype = _float_dtype("uniform", dtype)
+    shape = _shape("uniform", shape)
+    _check_bounds("uniform", shape, minval, maxval)
+    return _uniform_jit(_check_key("uniform", key), shape, dtype, minval, maxval)
+
+
+def _normal(key, shape, dtype):
+    lo = np.nextafter(np.array(-1.0, dtype), np.array(0.0, dtype))
+    u = _uniform(key, shape, dtype, lo, np.array(1.0, dtype))
+    return lax.mul(np.full(shape, np.sqrt(2), dtype), lax.erf_inv(u))
+
+
+_normal_jit = jit(_normal, static_argnums=(1, 2))
+
+
+def normal(key, shape: Sequence[int] = (), dtype=None):
+    """Standard normal samples (``jax.random.normal``): ``sqrt(2) * erf_inv(u)``, u uniform
+    in (-1, 1)."""
+    return _normal_jit(_check_key("normal", key), _shape("normal", shape),
+                       _float_dtype("normal", dtype))
+
+
+def _gumbel(key, shape, dtype):
+    tiny = np.array(_finfo(dtype).tiny, dtype)
+    u = _uniform(key, shape, dtype, tiny, np.array(1.0, dtype))
+    return lax.neg(lax.log(lax.neg(lax.log(u))))
+
+
+_gumbel_jit = jit(_gumbel, static_argnums=(1, 2))
+
+
+def gumbel(key, shape: Sequence[int] = (), dtype=None, mode: str | None = None):
+    """Standard Gumbel samples, ``-log(-log(u))`` (``jax.random.gumbel``, mode="low")."""
+    if mode not in (None, "low"):
+        raise NotImplementedError(f"hlox.random.gumbel: mode={mode!r} is not supported yet "
+                                  f"(only 'low', JAX's default)")
+    return _gumbel_jit(_check_key("gumbel", key), _shape("gumbel", shape),
+                       _float_dtype("gumbel", dtype))
+
+
+def _bernoulli(key, p, shape):
+    p = hnp.asarray(p)
+    u = _uniform(key, shape, get_aval(p).dtype, 0.0, 1.0)
+    return lax.lt(u, hnp.broadcast_to(p, shape))
+
+
+_bernoulli_jit = jit(_bernoulli, static_argnums=(2,))
+
+
+def bernoulli(key, p=0.5, shape: Sequence[int] | None = None, mode: str = "low"):
+    """``True`` with probability ``p`` (``jax.random.bernoulli``): ``uniform < p``."""
+    if mode != "low":
+        raise NotImplementedError(f"hlox.random.bernoulli: mode={mode!r} is not supported yet "
+                                  f"(only 'low', JAX's default)")
+    p_aval = get_aval(p)
+    if not dtypes.is_float(p_aval.dtype):
+        p = hnp.asarray(p, dtypes.float32)
+        p_aval = get_aval(p)
+    _float_dtype("bernoulli", p_aval.dtype)
+    shape = p_aval.shape if shape is None else _shape("bernoulli", shape)
+    _check_bounds("bernoulli", shape, p)
+    return _bernoulli_jit(_check_key("bernoulli", key), p, shape)
+
+
+# -- randint -----------------------------------------------------------------
+
+
+def _minimum(a, b):
+    return lax.select(lax.lt(a, b), a, b)
+
+
+def _rem(a, b):
+    """``a % b`` for unsigned ``a, b`` (integer division truncates)."""
+    return lax.sub(a, lax.mul(lax.div(a, b), b))
+
+
+def _clip_to(value, dtype):
+    """``value`` (an integer array) clipped into ``dtype``'s range, then converted."""
+    info, src = np.iinfo(dtype), get_aval(value).dtype
+    src_info = np.iinfo(src)
+    shape = get_aval(value).shape
+    lo, hi = max(info.min, src_info.min), min(info.max, src_info.max)
+    value = lax.max(value, np.full(shape, lo, src))
+    value = _minimum(value, np.full(shape, hi, src))
+    return lax.convert_element_type(value, dtype)
+
+
+def _randint(key, shape, dtype, minval, maxval):
+    minval, maxval = hnp.asarray(minval), hnp.asarray(maxval)
+    wide = get_aval(maxval).dtype
+    minval = hnp.broadcast_to(minval, shape)
+    maxval = hnp.broadcast_to(maxval, shape)
+    info = np.iinfo(dtype)
+    # maxval above dtype's range (randint(key, s, 0, 256, uint8)): the span is one larger.
+    if info.max < np.iinfo(wide).max:
+        too_big = lax.gt(maxval, np.full(shape, info.max, wide))
+    else:
+        too_big = np.zeros(shape, bool)
+    lo, hi = _clip_to(minval, dtype), _clip_to(maxval, dtype)
+    nbits = info.bits
+    uint = _UINT_OF_BITS[nbits]
+    k1, k2 = _counter_bits(key, (2,))  # split(key) into two keys
+    key1, key2 = _stack_words(*(_pick(w, 0) for w in (k1, k2))), \
+        _stack_words(*(_pick(w, 1) for w in (k1, k2)))
+    high_bits = _random_bits(key1, nbits, shape)
+    low_bits = _random_bits(key2, nbits, shape)
+    ones = np.ones(shape, uint)
+    span = lax.convert_element_type(lax.sub(hi, lo), uint)
+    span = lax.select(lax.le(hi, lo), ones, span)  # maxval <= minval: always minval
+    span = lax.select(lax.bitwise_and(too_big, lax.gt(hi, lo)), lax.add(span, ones), span)
+    # (high * 2**nbits + low) % span, with 2**nbits % span computed without overflow
+    multiplier = _rem(np.full(shape, 2 ** (nbits // 2), uint), span)
+    multiplier = _rem(lax.mul(multiplier, multiplier), span)
+    offset = lax.add(lax.mul(_rem(high_bits, span), multiplier), _rem(low_bits, span))
+    offset = _rem(offset, span)
+    return lax.add(lo, lax.convert_element_type(offset, dtype))
+
+
+def _pick(words, i: int):
+    """Element ``i`` of a 1-D uint32 array, as a scalar."""
+    n = get_aval(words).shape[0]
+    mask = lax.eq(lax.iota(np.int32, n), np.full(n, i, np.int32))
+    return lax.reduce_sum(lax.select(mask, words, np.zeros(n, _U32)), (0,))
+
+
+_randint_jit = jit(_randint, static_argnums=(1, 2))
+
+
+def randint(key, shape: Sequence[int], minval, maxval, dtype=None):
+    """Integers in ``[minval, maxval)`` (``jax.random.randint``; default dtype int32)."""
+    dtype = dtypes.int32 if dtype is None else dtypes.canonicalize(dtype)
+    if not dtypes.is_int(dtype) or dtype.itemsize > 4:
+        raise TypeError(f"hlox.random.randint: dtype must be an integer type of at most 32 "
+                        f"bits, got {dtype}")
+    shape = _shape("randint", shape)
+    _check_bounds("randint", shape, minval, maxval)
+    for name, v in (("minval", minval), ("maxval", maxval)):
+        if not dtypes.is_int(get_aval(v).dtype):
+            raise TypeError(f"hlox.random.randint: {name} must be an integer, got "
+                            f"{get_aval(v).str_short()}")
+    return _randint_jit(_check_key("randint", key), shape, dtype, minval, maxval)
+
+
+# -- permutation and categorical (sorting random keys) ----------------------
+
+
+def _shuffle(key, x, axis):
+    """JAX's shuffle: sort by fresh random 32-bit keys, enough rounds to make ties unlikely."""
+    size = get_aval(x).size
+    rounds = int(np.ceil(3 * np.log(max(1, size)) / np.log(np.iinfo(np.uint32).max)))
+    for _ in range(rounds):
+        k1, k2 = _counter_bits(key, (2,))
+        key = _stack_words(_pick(k1, 0), _pick(k2, 0))
+        subkey = _stack_words(_pick(k1, 1), _pick(k2, 1))
+        sort_keys = _random_bits(subkey, 32, get_aval(x).shape)
+        x = lax.sort_key_val(sort_keys, x, axis)[1]
+    return x
+
+
+def _permutation(key, x, axis, independent):
+    x = hnp.asarray(x)
+    aval = get_aval(x)
+    if independent or aval.ndim == 1:
+        return _shuffle(key, x, axis)
+    # Permute slices along `axis` together: shuffle their indices, then sort x by the
+    # inverse permutation (broadcast along the other axes).
+    n = aval.shape[axis]
+    order = _shuffle(key, lax.iota(np.int32, n), 0)
+    inverse = lax.sort_key_val(order, lax.iota(np.int32, n), 0)[1]
+    keys = lax.broadcast_in_dim(inverse, aval.shape, (axis,))
+    return lax.sort_key_val(keys, x, axis)[1]
+
+
+_permutation_jit = jit(_permutation, static_argnums=(2, 3))
+
+
+def permutation(key, x, axis: int = 0, independent: bool = False):
+    """A random permutation of ``range(x)`` (int ``x``) or of ``x`` along ``axis``
+    (``jax.random.permutation``)."""
+    key = _check_key("permutation", key)
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        if x < 0:
+            raise ValueError(f"hlox.random.permutation: x must be non-negative, got {x}")
+        return _permutation_jit(key, np.arange(int(x), dtype=np.int32), 0, False)
+    aval = get_aval(x)
+    if aval.ndim == 0:
+        raise TypeError("hlox.random.permutation: x must be an integer or an array of rank >= 1")
+    if not -aval.ndim <= axis < aval.ndim:
+        raise ValueError(f"hlox.random.permutation: axis {axis} out of range for rank "
+                         f"{aval.ndim}")
+    return _permutation_jit(key, x, axis % aval.ndim, bool(independent))
+
+
+def shuffle(key, x, axis: int = 0):
+    """``x`` shuffled along ``axis`` (JAX's deprecated ``jax.random.shuffle``)."""
+    return permutation(key, x, axis, independent=True)
+
+
+def _argmax(x, axis: int):
+    """Index of the first maximum along ``axis`` (NaN counts as the maximum, as in JAX)."""
+    aval = get_aval(x)
+    n = aval.shape[axis]
+    index = lax.broadcasted_iota(np.int32, aval.shape, axis)
+    # Ascending by (x, -index): the last entry is the largest x with the smallest index.
+    order = lax.sort((x, lax.neg(index), index), dimension=axis, num_keys=2)[2]
+    last = lax.eq(index, np.full(aval.shape, n - 1, np.int32))
+    return lax.reduce_sum(lax.select(last, order, np.zeros(aval.shape, np.int32)), (axis,))
+
+
+def _categorical(key, logits, axis, shape):
+    logits = hnp.asarray(logits)
+    aval = get_aval(logits)
+    batch = aval.shape[:axis] + aval.shape[axis + 1:]
+    prefix = shape[:len(shape) - len(batch)]
+    full = prefix + batch[:axis] + (aval.shape[axis],) + batch[axis:]
+    noise = _gumbel(key, full, aval.dtype)
+    spread = lax.broadcast_in_dim(logits, full, tuple(range(len(prefix), len(full))))
+    return _argmax(lax.add(noise, spread), len(prefix) + axis)
+
+
+_categorical_jit = jit(_categorical, static_argnums=(2, 3))
+
+
+def categorical(key, logits, axis: int = -1, shape: Sequence[int] | None = None,
+                replace: bool = True, mode: str | None = None):
+    """Samples of category indices with unnormalized log-probabilities ``logits`` along
+    ``axis`` (``jax.random.categorical``, Gumbel-max)."""
+    if not replace:
+        raise NotImplementedError("hlox.random.categorical: replace=False is not supported yet")
+    if mode not in (None, "low"):
+        raise NotImplementedError(f"hlox.random.categorical: mode={mode!r} is not supported "
+                                  f"yet (only 'low', JAX's default)")
+    aval = get_aval(logits)
+    if not dtypes.is_float(aval.dtype):
+        logits = hnp.asarray(logits, dtypes.float32)
+        aval = get_aval(logits)
+    _float_dtype("categorical", aval.dtype)
+    if not -aval.ndim <= axis < aval.ndim:
+        raise ValueError(f"hlox.random.categorical: axis {axis} out of range for logits of "
+                         f"rank {aval.ndim}")
+    axis %= aval.ndim
+    batch = aval.shape[:axis] + aval.shape[axis + 1:]
+    shape = batch if shape is None else _shape("categorical", shape)
+    if shape[len(shape) - len(batch):] != batch or len(shape) < len(batch):
+        raise ValueError(f"hlox.random.categorical: shape {shape} must end with the logits' "
+                         f"batch shape {batch}")
+    return _categorical_jit(_check_key("categorical", key), logits, axis, shape)
