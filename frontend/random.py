@@ -418,7 +418,23 @@ def _pick(words, i: int):
     return lax.reduce_sum(lax.select(mask, words, np.zeros(n, _U32)), (0,))
 
 
-_randint_jit = jit(_randint, static_argnums=(1, 2))
+def _randint_any_width(key, shape, dtype, minval, maxval):
+    info = np.iinfo(dtype)
+    if info.bits >= 32:
+        return _randint(key, shape, dtype, minval, maxval)
+    # As JAX: narrow dtypes are sampled as int32 (less modulo bias), bounds clipped to
+    # [min, max] and [min, max + 1], then cast.
+    bounds = []
+    for value, top in ((minval, info.max), (maxval, info.max + 1)):
+        value = hnp.asarray(value, dtypes.int32)
+        shape_v = get_aval(value).shape
+        value = lax.max(value, np.full(shape_v, info.min, np.int32))
+        bounds.append(_minimum(value, np.full(shape_v, top, np.int32)))
+    sample = _randint(key, shape, dtypes.int32, *bounds)
+    return lax.convert_element_type(sample, dtype)
+
+
+_randint_jit = jit(_randint_any_width, static_argnums=(1, 2))
 
 
 def randint(key, shape: Sequence[int], minval, maxval, dtype=None):
