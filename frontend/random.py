@@ -27,7 +27,7 @@ from hlox.frontend.jit import jit
 
 __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "bits",
            "uniform", "normal", "randint", "bernoulli", "categorical", "gumbel", "permutation",
-           "shuffle", "threefry2x32"]
+           "shuffle", "choice", "threefry2x32"]
 
 _U32 = dtypes.uint32
 _UINT_OF_BITS = {8: dtypes.uint8, 16: dtypes.uint16, 32: dtypes.uint32}
@@ -556,3 +556,67 @@ def categorical(key, logits, axis: int = -1, shape: Sequence[int] | None = None,
         raise ValueError(f"hlox.random.categorical: shape {shape} must end with the logits' "
                          f"batch shape {batch}")
     return _categorical_jit(_check_key("categorical", key), logits, axis, shape)
+
+
+def _prefix(x, k: int):
+    """The first ``k`` entries of a 1-D integer array (a one-hot masked sum: exact)."""
+    n = get_aval(x).shape[0]
+    rows = lax.broadcasted_iota(np.int32, (k, n), 0)
+    cols = lax.broadcasted_iota(np.int32, (k, n), 1)
+    spread = lax.broadcast_in_dim(x, (k, n), (1,))
+    zeros = np.zeros((k, n), get_aval(x).dtype)
+    return lax.reduce_sum(lax.select(lax.eq(rows, cols), spread, zeros), (1,))
+
+
+def _choice(key, p, n, shape, replace):
+    draws = math.prod(shape)
+    if p is None:
+        if replace:
+            return _randint(key, shape, dtypes.int32, 0, n)
+        order = _shuffle(key, lax.iota(np.int32, n), 0)
+        return lax.reshape(_prefix(order, draws), shape)
+    # Without replacement, weighted: the Gumbel top-k trick (as JAX).
+    p = hnp.asarray(p)
+    g = lax.add(_gumbel(key, (n,), get_aval(p).dtype), lax.log(p))
+    return lax.reshape(lax.top_k(g, draws)[1], shape)
+
+
+_choice_jit = jit(_choice, static_argnums=(2, 3, 4))
+
+
+def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis: int = 0,
+           mode: str | None = None):
+    """Random draws from ``range(a)`` (``jax.random.choice`` for an integer ``a``).
+
+    Supported: uniform draws with or without replacement, and weighted draws
+    without replacement. Choosing from an array ``a`` or weighted draws with
+    replacement are not supported yet.
+    """
+    key = _check_key("choice", key)
+    if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+        raise NotImplementedError("hlox.random.choice: only an integer `a` (draws from "
+                                  "range(a)) is supported yet; index your array with the result")
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"hlox.random.choice: shape must be a sequence, got {shape!r}")
+    if mode not in (None, "low"):
+        raise NotImplementedError(f"hlox.random.choice: mode={mode!r} is not supported yet")
+    shape, n = _shape("choice", shape), int(a)
+    draws = math.prod(shape)
+    if draws == 0:
+        return np.zeros(shape, np.int32)
+    if n <= 0:
+        raise ValueError("hlox.random.choice: a must be greater than 0 unless no samples are "
+                         "taken")
+    if not replace and draws > n:
+        raise ValueError(f"hlox.random.choice: cannot take a larger sample (size {draws}) "
+                         f"than the population (size {n}) when replace=False")
+    if p is not None:
+        if replace:
+            raise NotImplementedError("hlox.random.choice: weighted draws with replacement "
+                                      "(p with replace=True) are not supported yet")
+        if get_aval(p).shape != (n,):
+            raise ValueError(f"hlox.random.choice: p must have shape ({n},), got "
+                             f"{get_aval(p).shape}")
+        if not dtypes.is_float(get_aval(p).dtype):
+            p = hnp.asarray(p, dtypes.float32)
+    return _choice_jit(key, p, n, shape, bool(replace))
