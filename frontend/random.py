@@ -27,7 +27,7 @@ from hlox.frontend.jit import jit
 
 __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "bits",
            "uniform", "normal", "randint", "bernoulli", "categorical", "gumbel", "permutation",
-           "shuffle", "choice", "threefry2x32"]
+           "shuffle", "choice", "truncated_normal", "exponential", "threefry2x32"]
 
 _U32 = dtypes.uint32
 _UINT_OF_BITS = {8: dtypes.uint8, 16: dtypes.uint16, 32: dtypes.uint32}
@@ -620,3 +620,76 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
         if not dtypes.is_float(get_aval(p).dtype):
             p = hnp.asarray(p, dtypes.float32)
     return _choice_jit(key, p, n, shape, bool(replace))
+
+
+# -- samplers that need math primitives from hlox.frontend.lax_math ---------
+
+
+def _lax_math(name: str, sampler: str):
+    """``lax.<name>`` (a math primitive from lax_math), or a clear error if absent."""
+    fn = getattr(lax, name, None)
+    if fn is None:
+        raise NotImplementedError(f"hlox.random.{sampler} needs hlox.lax.{name}, which this "
+                                  f"build of hlox does not have")
+    return fn
+
+
+def _next_toward(x, up: bool):
+    """``nextafter(x, +inf if up else -inf)``, from the bits (no nextafter primitive needed)."""
+    aval = get_aval(x)
+    shape, nbits = aval.shape, aval.dtype.itemsize * 8
+    uint = _UINT_OF_BITS[nbits]
+    bits_ = lax.bitcast_convert_type(x, uint)
+    full = lambda v, dt=uint: np.full(shape, v, dt)  # noqa: E731
+    sign_mask = 1 << (nbits - 1)
+    negative = lax.ne(lax.bitwise_and(bits_, full(sign_mask)), full(0))
+    zero = lax.eq(lax.bitwise_and(bits_, full(sign_mask - 1)), full(0))
+    away_from_zero = lax.bitwise_xor(negative, full(up, bool))  # magnitude grows
+    step = lax.select(away_from_zero, lax.add(bits_, full(1)), lax.sub(bits_, full(1)))
+    step = lax.select(zero, full(1 if up else sign_mask | 1), step)
+    out = lax.bitcast_convert_type(step, aval.dtype)
+    stays = lax.bitwise_or(lax.ne(x, x), lax.eq(x, full(np.inf if up else -np.inf, aval.dtype)))
+    return lax.select(stays, x, out)
+
+
+def _truncated_normal(key, lower, upper, shape, dtype):
+    erf = _lax_math("erf", "truncated_normal")
+    root2 = np.full(shape, np.sqrt(2), dtype)
+    lower = hnp.broadcast_to(hnp.asarray(lower, dtype), shape)
+    upper = hnp.broadcast_to(hnp.asarray(upper, dtype), shape)
+    a = erf(lax.div(lower, root2))
+    b = erf(lax.div(upper, root2))
+    u = _uniform(key, shape, dtype, a, b)
+    out = lax.mul(root2, lax.erf_inv(u))
+    # Keep rounding (or u == a) from landing on or outside the bounds (as JAX).
+    low = _next_toward(lax.stop_gradient(lower), up=True)
+    high = _next_toward(lax.stop_gradient(upper), up=False)
+    return _minimum(lax.max(out, low), high)
+
+
+_truncated_normal_jit = jit(_truncated_normal, static_argnums=(3, 4))
+
+
+def truncated_normal(key, lower, upper, shape: Sequence[int] | None = None, dtype=None):
+    """Standard normal samples truncated to ``(lower, upper)`` (``jax.random.truncated_normal``)."""
+    dtype = _float_dtype("truncated_normal", dtype)
+    shapes = [np.shape(v) if not isinstance(v, Tracer) else v.shape for v in (lower, upper)]
+    shape = np.broadcast_shapes(*shapes) if shape is None else _shape("truncated_normal", shape)
+    _check_bounds("truncated_normal", shape, lower, upper)
+    return _truncated_normal_jit(_check_key("truncated_normal", key), lower, upper,
+                                 tuple(shape), dtype)
+
+
+def _exponential(key, shape, dtype):
+    log1p = _lax_math("log1p", "exponential")
+    u = _uniform(key, shape, dtype, 0.0, 1.0)
+    return lax.neg(log1p(lax.neg(u)))  # log1p(-u): the domain (0, 1], never log(0)
+
+
+_exponential_jit = jit(_exponential, static_argnums=(1, 2))
+
+
+def exponential(key, shape: Sequence[int] = (), dtype=None):
+    """Standard exponential samples, ``-log1p(-u)`` (``jax.random.exponential``)."""
+    return _exponential_jit(_check_key("exponential", key), _shape("exponential", shape),
+                            _float_dtype("exponential", dtype))

@@ -180,6 +180,33 @@ def test_choice():
         hr.choice(hr.PRNGKey(0), 4, (2,), p=p)
 
 
+@pytest.mark.skipif(not (hasattr(hlox.lax, "erf") and hasattr(hlox.lax, "log1p")),
+                    reason="needs hlox.lax.erf and log1p (the lax_math primitives)")
+def test_truncated_normal_and_exponential():
+    lower = np.array([-1.0, 0.0, 2.0], np.float32)
+    for dtype in (np.float32, np.float16):
+        got = hlox.jit(lambda k, lo: (hr.truncated_normal(k, -2.0, 0.5, (2, 3), dtype),
+                                      hr.truncated_normal(k, lo, 5.0, (4, 3), dtype),
+                                      hr.exponential(k, (7,), dtype)))(hr.PRNGKey(1), lower)
+        expected = (jr.truncated_normal(jr.PRNGKey(1), -2.0, 0.5, (2, 3), dtype),
+                    jr.truncated_normal(jr.PRNGKey(1), lower, 5.0, (4, 3), dtype),
+                    jr.exponential(jr.PRNGKey(1), (7,), dtype))
+        for g, e in zip(got, expected):
+            assert g.dtype == np.dtype(dtype)
+            np.testing.assert_allclose(g.astype(np.float32), np.asarray(e, np.float32),
+                                       **TRANSCENDENTAL_TOLS[np.dtype(dtype)])
+        assert np.all((got[0] > -2.0) & (got[0] < 0.5)) and np.all(got[1] > lower)
+
+
+def test_nextafter_from_bits():
+    from hlox.frontend.random import _next_toward
+    x = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 3.4e38],
+                 np.float32)
+    up, down = hlox.jit(lambda x: (_next_toward(x, True), _next_toward(x, False)))(x)
+    np.testing.assert_array_equal(up, np.nextafter(x, np.float32(np.inf)))
+    np.testing.assert_array_equal(down, np.nextafter(x, np.float32(-np.inf)))
+
+
 def test_under_jit_with_traced_keys_and_seeds():
     def sample(hr_or_jr, seed, step):
         key = hr_or_jr.PRNGKey(seed)
