@@ -38,7 +38,7 @@ def _sort_abstract_eval(*operands: ShapedArray, dimension, is_stable, num_keys):
     if not 1 <= num_keys <= len(operands):
         raise shape_error("sort", f"num_keys={num_keys} must be between 1 and the number of "
                           f"operands ({len(operands)})", *operands)
-    return [o.update(weak_type=False) for o in operands]
+    return list(operands)
 
 
 def _scalar_op(name, operands, result_type, attributes=None):
@@ -222,6 +222,15 @@ def _top_k_batching(values, dims, *, k):
     return top_k_p.bind(values[0], k=k), [0, 0]
 
 
-def top_k(operand, k: int):
-    """The ``k`` largest entries along the last axis and their indices (``jax.lax.top_k``)."""
-    return tuple(top_k_p.bind(operand, k=int(k)))
+def top_k(operand, k: int, *, axis: int = -1):
+    """The ``k`` largest entries along ``axis`` and their int32 indices, ties to the lower
+    index (``jax.lax.top_k``)."""
+    ndim = get_aval(operand).ndim
+    axis = _canonical_dimension("top_k", int(axis), ndim) if ndim else axis
+    if ndim == 0 or axis == ndim - 1:
+        return tuple(top_k_p.bind(operand, k=int(k)))
+    # chlo.top_k works on the last dimension: move `axis` there and back.
+    perm = tuple(d for d in range(ndim) if d != axis) + (axis,)
+    back = tuple(int(i) for i in np.argsort(perm))
+    outs = top_k_p.bind(lax.transpose(operand, perm), k=int(k))
+    return tuple(lax.transpose(o, back) for o in outs)

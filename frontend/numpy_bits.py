@@ -98,12 +98,16 @@ def sort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = True
 
 
 def argsort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = True,
-            descending: bool = False):
-    """The int32 indices that sort ``a`` along ``axis``, stable (``jax.numpy.argsort``)."""
+            descending: bool = False, dtype=None):
+    """The indices (int32, or ``dtype``) that sort ``a`` along ``axis``, stable
+    (``jax.numpy.argsort``)."""
     _no_descending("argsort", descending, order)
     a, axis = _sort_operand("argsort", a, axis)
     shape = get_aval(a).shape
-    iota = lax.broadcasted_iota(dtypes.int32, shape, axis)
+    dtype = dtypes.int32 if dtype is None else dtypes.canonicalize(dtype)
+    if not dtypes.is_int(dtype):
+        raise TypeError(f"hlox.numpy.argsort: dtype must be an integer type, got {dtype}")
+    iota = lax.broadcasted_iota(dtype, shape, axis)
     return lax.sort((a, iota), dimension=axis, is_stable=stable, num_keys=1)[1]
 
 
