@@ -117,7 +117,7 @@ bitcast_convert_type_p = Primitive("bitcast_convert_type")
 def _bitcast_abstract_eval(x: ShapedArray, *, new_dtype):
     name = "bitcast_convert_type"
     if x.dtype == dtypes.bool_ or new_dtype == dtypes.bool_:
-        raise shape_error(name, f"cannot bitcast between bool and {new_dtype if x.dtype == dtypes.bool_ else x.dtype}", x)
+        raise shape_error(name, f"bool cannot be bitcast (to {new_dtype})", x)
     old_bits, new_bits = x.dtype.itemsize, new_dtype.itemsize
     if old_bits == new_bits:
         return ShapedArray(x.shape, new_dtype)

@@ -10,8 +10,6 @@ transpose sorts the cotangents back with the inverse permutation (keys known).
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 from mlir import ir
 
@@ -168,7 +166,7 @@ def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1
 
 
 def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
-    """``values`` sorted along ``dimension`` by ``keys``; returns both (``jax.lax.sort_key_val``)."""
+    """``(keys, values)`` sorted along ``dimension`` by ``keys`` (``jax.lax.sort_key_val``)."""
     k, v = sort((keys, values), dimension, is_stable, num_keys=1)
     return k, v
 

@@ -445,11 +445,18 @@ def randint(key, shape: Sequence[int], minval, maxval, dtype=None):
                         f"bits, got {dtype}")
     shape = _shape("randint", shape)
     _check_bounds("randint", shape, minval, maxval)
-    for name, v in (("minval", minval), ("maxval", maxval)):
-        if not dtypes.is_int(get_aval(v).dtype):
-            raise TypeError(f"hlox.random.randint: {name} must be an integer, got "
-                            f"{get_aval(v).str_short()}")
+    minval, maxval = (_as_integer(v) for v in (minval, maxval))
     return _randint_jit(_check_key("randint", key), shape, dtype, minval, maxval)
+
+
+def _as_integer(value):
+    """Float bounds are truncated to integers, as ``jax.random.randint`` does."""
+    aval = get_aval(value)
+    if dtypes.is_int(aval.dtype):
+        return value
+    if isinstance(value, Tracer):
+        return lax.convert_element_type(value, dtypes.int32)
+    return np.asarray(value).astype(np.int32)
 
 
 # -- permutation and categorical (sorting random keys) ----------------------

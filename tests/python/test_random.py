@@ -139,6 +139,9 @@ def test_randint_array_bounds():
     hi = np.array([[3], [100]], np.int32)
     np.testing.assert_array_equal(hr.randint(hr.PRNGKey(1), (2, 3), lo, hi),
                                   jr.randint(jr.PRNGKey(1), (2, 3), lo, hi))
+    # float bounds are truncated to int32, as in JAX
+    np.testing.assert_array_equal(hr.randint(hr.PRNGKey(1), (4,), 0.0, 9.7),
+                                  jr.randint(jr.PRNGKey(1), (4,), 0.0, 9.7))
 
 
 def test_bernoulli():
