@@ -81,8 +81,12 @@ def threefry2x32(key_words, counts):
 
 
 def _check_key(name: str, key):
-    if isinstance(key, (list, tuple)):
-        key = np.asarray(key)
+    if not isinstance(key, (Tracer, np.ndarray)):  # lists, or another library's arrays
+        try:
+            key = np.asarray(key)
+        except Exception:
+            raise TypeError(f"hlox.random.{name}: expected a key (uint32[2], from "
+                            f"hlox.random.PRNGKey), got {type(key).__name__}") from None
     aval = get_aval(key)
     if aval.dtype != _U32 or aval.shape != (2,):
         raise TypeError(f"hlox.random.{name}: expected a key (uint32[2], from "

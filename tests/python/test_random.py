@@ -48,6 +48,10 @@ def test_keys_split_fold_in_chains(seed):
 
 def test_key_is_raw_prngkey():
     np.testing.assert_array_equal(hr.key(7), jr.key_data(jr.key(7)))
+    # JAX's raw keys are accepted as they are (they convert to uint32[2] arrays)
+    np.testing.assert_array_equal(hr.split(jr.PRNGKey(7)), jr.split(jr.PRNGKey(7)))
+    with pytest.raises(TypeError, match="split: expected a key .*PRNGKeyArray"):
+        hr.split(jr.key(7))  # typed keys are not supported
 
 
 def _both(fn, *args):
