@@ -337,20 +337,36 @@ def gumbel(key, shape: Sequence[int] = (), dtype=None, mode: str | None = None):
                        _float_dtype("gumbel", dtype))
 
 
-def _bernoulli(key, p, shape):
+def _leading_pair(x):
+    """``x[0], x[1]`` of an array with a leading dimension of 2 (masked sums; exact for the
+    non-negative uniform samples it is used on)."""
+    aval = get_aval(x)
+    first = lax.eq(lax.broadcasted_iota(np.int32, aval.shape, 0), np.zeros(aval.shape, np.int32))
+    zeros = np.zeros(aval.shape, aval.dtype)
+    return (lax.reduce_sum(lax.select(first, x, zeros), (0,)),
+            lax.reduce_sum(lax.select(first, zeros, x), (0,)))
+
+
+def _bernoulli(key, p, shape, mode):
     p = hnp.asarray(p)
-    u = _uniform(key, shape, get_aval(p).dtype, 0.0, 1.0)
-    return lax.lt(u, hnp.broadcast_to(p, shape))
+    dtype = get_aval(p).dtype
+    p = hnp.broadcast_to(p, shape)
+    if mode == "low":
+        return lax.lt(_uniform(key, shape, dtype, 0.0, 1.0), p)
+    # "high": twice the random bits, u1 + u2 * 2**-nmant < p (as JAX)
+    u1, u2 = _leading_pair(_uniform(key, (2,) + shape, dtype, 0.0, 1.0))
+    u2 = lax.mul(u2, np.full(shape, 2.0 ** -_finfo(dtype).nmant, dtype))
+    return lax.lt(u2, lax.sub(p, u1))
 
 
-_bernoulli_jit = jit(_bernoulli, static_argnums=(2,))
+_bernoulli_jit = jit(_bernoulli, static_argnums=(2, 3))
 
 
 def bernoulli(key, p=0.5, shape: Sequence[int] | None = None, mode: str = "low"):
-    """``True`` with probability ``p`` (``jax.random.bernoulli``): ``uniform < p``."""
-    if mode != "low":
-        raise NotImplementedError(f"hlox.random.bernoulli: mode={mode!r} is not supported yet "
-                                  f"(only 'low', JAX's default)")
+    """``True`` with probability ``p`` (``jax.random.bernoulli``): ``uniform < p``; with
+    ``mode="high"``, twice the random bits (for tiny ``p``)."""
+    if mode not in ("low", "high"):
+        raise ValueError(f"hlox.random.bernoulli: got mode={mode!r}, expected 'high' or 'low'")
     p_aval = get_aval(p)
     if not dtypes.is_float(p_aval.dtype):
         p = hnp.asarray(p, dtypes.float32)
@@ -358,7 +374,7 @@ def bernoulli(key, p=0.5, shape: Sequence[int] | None = None, mode: str = "low")
     _float_dtype("bernoulli", p_aval.dtype)
     shape = p_aval.shape if shape is None else _shape("bernoulli", shape)
     _check_bounds("bernoulli", shape, p)
-    return _bernoulli_jit(_check_key("bernoulli", key), p, shape)
+    return _bernoulli_jit(_check_key("bernoulli", key), p, shape, mode)
 
 
 # -- randint -----------------------------------------------------------------

@@ -151,7 +151,8 @@ def test_randint_array_bounds():
 def test_bernoulli():
     p = np.linspace(0, 1, 12).astype(np.float32).reshape(3, 4)
     _assert_all_equal(*_both(lambda mod, key, p: (mod.bernoulli(key, 0.3, (50,)),
-                                                  mod.bernoulli(key, p), mod.bernoulli(key)),
+                                                  mod.bernoulli(key, p), mod.bernoulli(key),
+                                                  mod.bernoulli(key, p, mode="high")),
                              np.asarray(jr.PRNGKey(11)), p))
 
 
