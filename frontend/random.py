@@ -95,13 +95,19 @@ def _check_key(name: str, key):
     return key
 
 
+def _index0(x, i: int):
+    """``x[i]`` along the leading axis, as a masked sum (no slicing primitive needed).
+
+    Exact where it is used: on integers, and on non-negative floats (no -0.0 to lose).
+    """
+    aval = get_aval(x)
+    mask = lax.eq(lax.broadcasted_iota(np.int32, aval.shape, 0), np.full(aval.shape, i, np.int32))
+    return lax.reduce_sum(lax.select(mask, x, np.zeros(aval.shape, aval.dtype)), (0,))
+
+
 def _key_words(key):
-    """``key[0], key[1]`` as uint32 scalars (masked sums: lax-level slicing not needed)."""
-    iota = lax.iota(np.int32, 2)
-    zeros = np.zeros(2, _U32)
-    first = lax.eq(iota, np.zeros(2, np.int32))
-    return (lax.reduce_sum(lax.select(first, key, zeros), (0,)),
-            lax.reduce_sum(lax.select(first, zeros, key), (0,)))
+    """``key[0], key[1]``: the key's two uint32 words, as scalars."""
+    return _index0(key, 0), _index0(key, 1)
 
 
 def _stack_words(a, b):
@@ -190,6 +196,12 @@ def _counter_bits(key, shape):
 
 def _split(key, shape):
     return _stack_words(*_counter_bits(key, shape))
+
+
+def _split_two(key):
+    """``k1, k2 = split(key)``, as two keys."""
+    w0, w1 = _counter_bits(key, (2,))
+    return tuple(_stack_words(_index0(w0, i), _index0(w1, i)) for i in (0, 1))
 
 
 _split_jit = jit(_split, static_argnums=(1,))
@@ -337,16 +349,6 @@ def gumbel(key, shape: Sequence[int] = (), dtype=None, mode: str | None = None):
                        _float_dtype("gumbel", dtype))
 
 
-def _leading_pair(x):
-    """``x[0], x[1]`` of an array with a leading dimension of 2 (masked sums; exact for the
-    non-negative uniform samples it is used on)."""
-    aval = get_aval(x)
-    first = lax.eq(lax.broadcasted_iota(np.int32, aval.shape, 0), np.zeros(aval.shape, np.int32))
-    zeros = np.zeros(aval.shape, aval.dtype)
-    return (lax.reduce_sum(lax.select(first, x, zeros), (0,)),
-            lax.reduce_sum(lax.select(first, zeros, x), (0,)))
-
-
 def _bernoulli(key, p, shape, mode):
     p = hnp.asarray(p)
     dtype = get_aval(p).dtype
@@ -354,7 +356,8 @@ def _bernoulli(key, p, shape, mode):
     if mode == "low":
         return lax.lt(_uniform(key, shape, dtype, 0.0, 1.0), p)
     # "high": twice the random bits, u1 + u2 * 2**-nmant < p (as JAX)
-    u1, u2 = _leading_pair(_uniform(key, (2,) + shape, dtype, 0.0, 1.0))
+    pair = _uniform(key, (2,) + shape, dtype, 0.0, 1.0)
+    u1, u2 = _index0(pair, 0), _index0(pair, 1)
     u2 = lax.mul(u2, np.full(shape, 2.0 ** -_finfo(dtype).nmant, dtype))
     return lax.lt(u2, lax.sub(p, u1))
 
@@ -414,9 +417,7 @@ def _randint(key, shape, dtype, minval, maxval):
     lo, hi = _clip_to(minval, dtype), _clip_to(maxval, dtype)
     nbits = info.bits
     uint = _UINT_OF_BITS[nbits]
-    k1, k2 = _counter_bits(key, (2,))  # split(key) into two keys
-    key1, key2 = _stack_words(*(_pick(w, 0) for w in (k1, k2))), \
-        _stack_words(*(_pick(w, 1) for w in (k1, k2)))
+    key1, key2 = _split_two(key)
     high_bits = _random_bits(key1, nbits, shape)
     low_bits = _random_bits(key2, nbits, shape)
     ones = np.ones(shape, uint)
@@ -429,13 +430,6 @@ def _randint(key, shape, dtype, minval, maxval):
     offset = lax.add(lax.mul(_rem(high_bits, span), multiplier), _rem(low_bits, span))
     offset = _rem(offset, span)
     return lax.add(lo, lax.convert_element_type(offset, dtype))
-
-
-def _pick(words, i: int):
-    """Element ``i`` of a 1-D uint32 array, as a scalar."""
-    n = get_aval(words).shape[0]
-    mask = lax.eq(lax.iota(np.int32, n), np.full(n, i, np.int32))
-    return lax.reduce_sum(lax.select(mask, words, np.zeros(n, _U32)), (0,))
 
 
 def _randint_any_width(key, shape, dtype, minval, maxval):
@@ -487,9 +481,7 @@ def _shuffle(key, x, axis):
     size = get_aval(x).size
     rounds = int(np.ceil(3 * np.log(max(1, size)) / np.log(np.iinfo(np.uint32).max)))
     for _ in range(rounds):
-        k1, k2 = _counter_bits(key, (2,))
-        key = _stack_words(_pick(k1, 0), _pick(k2, 0))
-        subkey = _stack_words(_pick(k1, 1), _pick(k2, 1))
+        key, subkey = _split_two(key)
         sort_keys = _random_bits(subkey, 32, get_aval(x).shape)
         x = lax.sort_key_val(sort_keys, x, axis)[1]
     return x
