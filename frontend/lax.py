@@ -744,3 +744,8 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
         return out, 0
     perm = (where,) + tuple(i for i in range(nd) if i != where)
     return transpose(out, perm), 0
+
+
+# Bit primitives, iota, erf_inv, sort and top_k live in their own modules.
+from hlox.frontend.lax_bits import *  # noqa: E402,F401,F403
+from hlox.frontend.lax_sort import *  # noqa: E402,F401,F403

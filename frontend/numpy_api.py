@@ -270,3 +270,9 @@ def mean(x, axis=None):
     axes = _axes("mean", axis, aval.ndim)
     count = int(np.prod([aval.shape[a] for a in axes], dtype=np.int64))
     return divide(sum(x, axes), count)
+
+
+# Bitwise functions, shifts, sort/argsort (and the & | ^ ~ << >> operators).
+from hlox.frontend.numpy_bits import *  # noqa: E402,F401,F403
+from hlox.frontend import numpy_bits as _numpy_bits  # noqa: E402
+__all__ += _numpy_bits.__all__
