@@ -16,6 +16,7 @@ from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
 from hlox import backends, numpy, random, tree, tree_util
 from hlox.backends import compile_stablehlo
 
-__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "random", "tree", "tree_util", "backends",
+__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "random", "tree",
+           "tree_util", "backends",
            "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
            "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]
