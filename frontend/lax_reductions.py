@@ -297,9 +297,14 @@ _MONOID_REDUCTIONS = {add_p: reduce_sum, mul_p: reduce_prod, max_p: reduce_max,
                       min_p: reduce_min}
 
 
-def _recognize_monoid(computation, dtype):
-    """The reduction for ``computation`` if it is a single add/mul/max/min of its arguments."""
+def _recognize_monoid(computation, dtype, tupled):
+    """The reduction for ``computation`` if it is a single add/mul/max/min of its arguments.
+
+    ``tupled``: the operands were given as a tuple, so the computation takes and returns
+    tuples (of one scalar here), as in JAX."""
     scalar = ShapedArray((), dtype)
+    if tupled:
+        computation = (lambda c: lambda a, b: c((a,), (b,))[0])(computation)
     try:
         graph, _ = trace_to_graph(lambda a, b: [computation(a, b)], [scalar, scalar])
     except Exception:  # noqa: BLE001  (anything it cannot trace is "not a monoid")
@@ -331,7 +336,7 @@ def reduce(operands, init_values, computation, dimensions: Sequence[int]):
     if init_aval.shape != () or init_aval.dtype != aval.dtype:
         raise shape_error("reduce", f"the init value must be a scalar of the operand's dtype "
                           f"{aval.dtype}", aval, init_aval)
-    found = _recognize_monoid(computation, aval.dtype)
+    found = _recognize_monoid(computation, aval.dtype, not single)
     if found is None or found[1] is None:
         raise NotImplementedError(
             f"lax.reduce: the computation {getattr(computation, '__name__', computation)!r} "
@@ -361,7 +366,7 @@ def _make_cumulative(monoid: str) -> Primitive:
     def _abstract_eval(x: ShapedArray, *, axis, reverse):
         if not 0 <= axis < x.ndim:
             raise shape_error(name, f"axis {axis} is out of range for a rank-{x.ndim} operand", x)
-        if monoid in ("sum", "prod") and x.dtype == dtypes.bool_:
+        if x.dtype == dtypes.bool_:  # as jax.lax: numbers only
             raise shape_error(name, "is not defined on bool", x)
         return x
 
