@@ -399,11 +399,11 @@ class Tracer:
     def astype(self, dtype):
         return _np().astype(self, dtype)
 
-    # reductions as methods (``x.sum(axis=0)``): hlox.numpy's, same keywords
+    # reductions as methods (``x.sum(axis=0)``): hlox.numpy's, same keywords. (No ``.var()``:
+    # GraphTracer/LinearTracer use the attribute ``var`` for their graph variable.)
     def sum(self, *a, **k): return _np().sum(self, *a, **k)
     def prod(self, *a, **k): return _np().prod(self, *a, **k)
     def mean(self, *a, **k): return _np().mean(self, *a, **k)
-    def var(self, *a, **k): return _np().var(self, *a, **k)
     def std(self, *a, **k): return _np().std(self, *a, **k)
     def max(self, *a, **k): return _np().max(self, *a, **k)
     def min(self, *a, **k): return _np().min(self, *a, **k)

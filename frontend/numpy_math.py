@@ -135,22 +135,15 @@ def round(a, decimals: int = 0):  # noqa: A001  (numpy's name)
     if get_aval(a).dtype == dtypes.bool_:
         raise TypeError("hlox.numpy.round: not defined on bool (as jax.numpy)")
     if _is_int_or_bool(a):
-        if decimals >= 0:
-            return a
-        return _round_int(a, lax._full_like(a, 10 ** -decimals))
+        if decimals < 0:
+            raise NotImplementedError("hlox.numpy.round: integer rounding to decimals < 0 "
+                                      "(as jax.numpy)")
+        return a
     even = lax.RoundingMethod.TO_NEAREST_EVEN
     if decimals == 0:
         return lax.round(a, even)
     factor = lax._full_like(a, 10.0 ** decimals)
     return lax.div(lax.round(lax.mul(a, factor), even), factor)
-
-
-def _round_int(a, factor):
-    # integers to a negative number of decimals: through float, half to even
-    f = lax.convert_element_type(a, dtypes.DEFAULT_FLOAT)
-    ff = lax.convert_element_type(factor, dtypes.DEFAULT_FLOAT)
-    r = lax.mul(lax.round(lax.div(f, ff), lax.RoundingMethod.TO_NEAREST_EVEN), ff)
-    return lax.convert_element_type(r, get_aval(a).dtype)
 
 
 around = round
@@ -466,7 +459,9 @@ def _cumulative(name, lax_fn, a, axis, dtype):
         a = lax.reshape(a, (aval.size,))
         axis = 0
     (ax,) = _axes(name, axis, get_aval(a).ndim)
-    a = _convert(a, _accumulation_dtype(aval.dtype, dtype))
+    # jax.numpy: bool accumulates in the default int; other dtypes are kept
+    if dtype is not None or aval.dtype == dtypes.bool_:
+        a = _convert(a, _accumulation_dtype(aval.dtype, dtype))
     return lax_fn(a, ax)
 
 
