@@ -57,9 +57,10 @@ def gelu(x, approximate: bool = True):
     """Gaussian error linear unit: the tanh approximation or the exact erf form."""
     (x,) = numpy_api._promote("gelu", x, inexact=True)
     if approximate:
-        inner = hnp.multiply(np.sqrt(2 / np.pi), hnp.add(x, hnp.multiply(0.044715, x ** 3)))
+        inner = hnp.multiply(float(np.sqrt(2 / np.pi)),
+                             hnp.add(x, hnp.multiply(0.044715, x ** 3)))
         return hnp.multiply(hnp.multiply(0.5, x), hnp.add(1.0, hnp.tanh(inner)))
-    erf = _elementwise("gelu", lax.erf, hnp.multiply(x, 1 / np.sqrt(2)))
+    erf = _elementwise("gelu", lax.erf, hnp.multiply(x, float(1 / np.sqrt(2))))
     return hnp.multiply(hnp.multiply(x, 0.5), hnp.add(erf, 1.0))
 
 
@@ -87,7 +88,7 @@ def log_softmax(x, axis=-1):
     return hnp.subtract(shifted, hnp.log(hnp.sum(hnp.exp(shifted), axis=axis, keepdims=True)))
 
 
-def one_hot(x, num_classes: int, *, dtype=np.float32, axis=-1):
+def one_hot(x, num_classes: int, *, dtype=dtypes.DEFAULT_FLOAT, axis=-1):
     """``x[..., None] == arange(num_classes)`` as ``dtype``, the class axis at ``axis``."""
     numpy_api._check_arraylike("one_hot", x)
     (x,) = numpy_api._promote("one_hot", x)
