@@ -77,8 +77,7 @@ def test_one_hot(axis):
 
 def test_gradients():
     x = inputs(np.float64, -2, 2, shapes=[(3, 4)])[0]
-    smooth = ("gelu_erf", "softmax0", "logsumexp_b", "log_sigmoid", "gammaln", "digamma",
-              "logit", "ndtr", "silu")
+    smooth = ("gelu_erf", "softmax0", "logsumexp_b", "logit")
     check_grads(hlox.jit(lambda a: {k: v for k, v in _nn(hlox.nn, hsp, a).items()
                                     if k in smooth}), (x,), order=1)
     # against jax.grad, including relu's derivative 0 at 0 and a cross-entropy loss
