@@ -263,7 +263,7 @@ _UNARY_DERIVATIVES = {
     sqrt_p: lambda x, ans: div(_const(x, 0.5), ans),
     rsqrt_p: lambda x, ans: mul(_const(x, -0.5), div(ans, x)),
     cbrt_p: lambda x, ans: div(_const(x, 1 / 3), mul(ans, ans)),
-    abs_p: lambda x, ans: sign(x),
+    abs_p: lambda x, ans: select(lt(x, zeros_like(x)), _const(x, -1), _one(x)),  # 1 at 0 (JAX)
     log1p_p: lambda x, ans: div(_one(x), add(x, _one(x))),
     expm1_p: lambda x, ans: add(ans, _one(x)),
     logistic_p: lambda x, ans: mul(ans, sub(_one(x), ans)),
@@ -311,7 +311,7 @@ def _binary_jvp(prim, dx, dy):
 
 
 def _pow_dx(x, y, ans):
-    # y * x**(y-1), and 0 where y == 0 (as JAX: d/dx x**0 = 0 even at x = 0)
+    # y * x**(y-1), and 0 where y == 0 (d/dx x**0 = 0, also at x = 0 where JAX gives NaN)
     zero = zeros_like(x)
     return select(eq(y, zero), zero, mul(y, pow(x, sub(y, _one(y)))))
 
