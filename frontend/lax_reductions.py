@@ -2,8 +2,8 @@
 
 Each primitive is declared here with its shape/dtype rule, its StableHLO
 emission (``stablehlo.reduce``; variadic for argmax/argmin; cumulative ones
-as ``stablehlo.reduce_window`` over a window as long as the axis, padded on
-one side, as JAX emits them on CPU) and its JVP, transpose and batching rules.
+as a log-step scan of slice/pad/combine ops) and its JVP, transpose and
+batching rules.
 ``reduce_sum`` is in :mod:`hlox.frontend.lax`.
 """
 
@@ -50,7 +50,7 @@ def _scalar_op(name: str, *operands) -> ir.Value:
 
 def _emit_reduction(op_name: str, operands, init_values, dtypes_, result_avals, build_body,
                     attributes) -> list[ir.Value]:
-    """``op_name`` (stablehlo.reduce or reduce_window) with a body from ``build_body``.
+    """``op_name`` (stablehlo.reduce) with a body from ``build_body``.
 
     ``build_body(lhs_args, rhs_args)`` returns the body's results (scalar ir.Values).
     """
@@ -372,20 +372,34 @@ def _make_cumulative(monoid: str) -> Primitive:
 
     @prim.def_lowering
     def _lower(ctx, x, *, axis, reverse):
+        """A log-step (Hillis-Steele) scan: y = y op shift(y, k) for k = 1, 2, 4, ...
+
+        ceil(log2 n) slice/pad/op steps, O(n log n) work. (JAX emits one reduce_window
+        with a window as long as the axis, which is O(n^2) unless the backend
+        recognizes it as a scan; ours lowers it literally.)
+        """
         aval = ctx.avals_in[0]
-        n = aval.shape[axis]
-        if n == 0:
-            return [x]
-        window = [1] * aval.ndim
-        window[axis] = n
-        padding = np.zeros((aval.ndim, 2), np.int64)
-        padding[axis, 1 if reverse else 0] = n - 1
-        pad_type = ir.RankedTensorType.get([aval.ndim, 2], ir.IntegerType.get_signless(64))
-        return _emit_reduction(
-            "stablehlo.reduce_window", [x], [identity(aval.dtype)], [aval.dtype], [aval],
-            lambda a, b: [_scalar_op(body_op, a[0], b[0])],
-            {"window_dimensions": ir.DenseI64ArrayAttr.get(window),
-             "padding": ir.DenseElementsAttr.get(padding, type=pad_type)})
+        n, rank = aval.shape[axis], aval.ndim
+        init = _scalar_constant(identity(aval.dtype), aval.dtype)
+        y, k = x, 1
+        while k < n:
+            start, limit, low, high = [0] * rank, list(aval.shape), [0] * rank, [0] * rank
+            if reverse:  # shifted[i] = y[i + k], identity past the end
+                start[axis], high[axis] = k, k
+            else:  # shifted[i] = y[i - k], identity before the start
+                limit[axis], low[axis] = n - k, k
+            part = aval.update(shape=tuple(limit[d] - start[d] for d in range(rank)))
+            sliced = ctx.op("stablehlo.slice", [y], {
+                "start_indices": ir.DenseI64ArrayAttr.get(start),
+                "limit_indices": ir.DenseI64ArrayAttr.get(limit),
+                "strides": ir.DenseI64ArrayAttr.get([1] * rank)}, result_avals=[part])[0]
+            shifted = ctx.op("stablehlo.pad", [sliced, init], {
+                "edge_padding_low": ir.DenseI64ArrayAttr.get(low),
+                "edge_padding_high": ir.DenseI64ArrayAttr.get(high),
+                "interior_padding": ir.DenseI64ArrayAttr.get([0] * rank)})[0]
+            y = ctx.op(body_op, [y, shifted])[0]
+            k *= 2
+        return [y]
 
     @prim.def_batching
     def _batching(values, dims, *, axis, reverse):
