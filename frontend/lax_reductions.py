@@ -19,7 +19,7 @@ from hlox.frontend.core import Primitive, ShapedArray, get_aval, shape_error, tr
 from hlox.frontend.emit import dense_attr, tensor_type
 from hlox.frontend.lax import (_compare_type, _full_like, add, add_p, broadcast_in_dim,
                                convert_element_type, div, eq, max_p, mul, mul_p, reduce_sum,
-                               select, sub, transpose, zeros_like)
+                               select, transpose, zeros_like)
 from hlox.frontend.lax_math import min_p
 
 __all__ = ["reduce_max", "reduce_min", "reduce_prod", "reduce_and", "reduce_or", "argmax",

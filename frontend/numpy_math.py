@@ -151,8 +151,8 @@ around = round
 
 def square(x):
     (x,) = _promote("square", x)
-    if get_aval(x).dtype == dtypes.bool_:
-        return x  # x * x == x for bools (as jax.numpy, which keeps bool)
+    if get_aval(x).dtype == dtypes.bool_:  # jax.numpy squares bools as int32
+        x = _convert(x, np.dtype(dtypes.DEFAULT_INT))
     return lax.square(x)
 
 

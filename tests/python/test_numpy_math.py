@@ -68,7 +68,9 @@ def test_mixed_promotion_and_python_scalars():
                 ns.maximum(a, c), ns.where(p, a, c), ns.where(a > 0, c, 0.0),
                 ns.logical_or(p, a), ns.clip(c, -0.5, 0.5), ns.clip(a, None, 1),
                 ns.floor_divide(c, 0.7), ns.remainder(-c, 0.7), c // 0.3, a % 2, 2 ** a,
-                ns.round(c, 1), ns.round(a * 37), ns.sum(p), ns.isnan(a)]
+                ns.round(c, 1), ns.round(a * 37), ns.sum(p), ns.isnan(a),
+                ns.square(p), ns.abs(p), ns.floor(p), ns.logical_not(p), ns.isfinite(p),
+                ns.maximum(p, a), ns.minimum(p, p), ns.equal(p, a)]
     compare(hlox.jit(lambda *a: g(hnp, *a))(i, f, b), jax.jit(lambda *a: g(jnp, *a))(i, f, b))
 
 
