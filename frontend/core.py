@@ -384,6 +384,19 @@ class Tracer:
     def __pow__(self, other): return _np().power(self, other)
     def __neg__(self): return _np().negative(self)
     def __pos__(self): return self
+    def __rpow__(self, other): return _np().power(other, self)
+    def __floordiv__(self, other): return _np().floor_divide(self, other)
+    def __rfloordiv__(self, other): return _np().floor_divide(other, self)
+    def __mod__(self, other): return _np().remainder(self, other)
+    def __rmod__(self, other): return _np().remainder(other, self)
+    def __abs__(self): return _np().abs(self)
+    def __lt__(self, other): return _np().less(self, other)
+    def __le__(self, other): return _np().less_equal(self, other)
+    def __gt__(self, other): return _np().greater(self, other)
+    def __ge__(self, other): return _np().greater_equal(self, other)
+    def __eq__(self, other): return _np().equal(self, other)
+    def __ne__(self, other): return _np().not_equal(self, other)
+    __hash__ = object.__hash__  # identity, as before __eq__ became elementwise
 
     def reshape(self, *shape):
         return _np().reshape(self, shape[0] if len(shape) == 1 else shape)
@@ -394,16 +407,29 @@ class Tracer:
     def astype(self, dtype):
         return _np().astype(self, dtype)
 
-    def sum(self, axis=None):
-        return _np().sum(self, axis)
+    # reductions as methods (``x.sum(axis=0)``): hlox.numpy's, same keywords. (No ``.var()``:
+    # GraphTracer/LinearTracer use the attribute ``var`` for their graph variable.)
+    def sum(self, *a, **k): return _np().sum(self, *a, **k)
+    def prod(self, *a, **k): return _np().prod(self, *a, **k)
+    def mean(self, *a, **k): return _np().mean(self, *a, **k)
+    def std(self, *a, **k): return _np().std(self, *a, **k)
+    def max(self, *a, **k): return _np().max(self, *a, **k)
+    def min(self, *a, **k): return _np().min(self, *a, **k)
+    def argmax(self, *a, **k): return _np().argmax(self, *a, **k)
+    def argmin(self, *a, **k): return _np().argmin(self, *a, **k)
+    def any(self, *a, **k): return _np().any(self, *a, **k)
+    def all(self, *a, **k): return _np().all(self, *a, **k)
+    def cumsum(self, *a, **k): return _np().cumsum(self, *a, **k)
+    def cumprod(self, *a, **k): return _np().cumprod(self, *a, **k)
+    def clip(self, *a, **k): return _np().clip(self, *a, **k)
 
     T = property(lambda self: _np().transpose(self))
 
 
 def _np():
-    from hlox.frontend import numpy_api
+    import hlox.numpy  # numpy_api plus numpy_math
 
-    return numpy_api
+    return hlox.numpy
 
 
 class Trace:

@@ -35,21 +35,27 @@ from hlox.frontend.emit import LoweringContext, i64_array_attr
 _FLOAT = "float"  # operands must be floating point
 _NUMERIC = "numeric"  # any non-bool dtype
 _ANY = "any"
+_SIGNED = "signed"  # floating point or signed integers (abs, as in JAX)
 
 
 def _check_dtype(name: str, kind: str, avals) -> None:
     dtype = avals[0].dtype
     if kind == _FLOAT and not dtypes.is_float(dtype):
         raise shape_error(name, f"needs a floating-point operand, got {dtype}", *avals)
-    if kind == _NUMERIC and dtype == dtypes.bool_:
+    if kind in (_NUMERIC, _SIGNED) and dtype == dtypes.bool_:
         raise shape_error(name, "is not defined on bool", *avals)
+    if kind == _SIGNED and np.dtype(dtype).kind == "u":
+        raise shape_error(name, f"is not defined on unsigned {dtype}", *avals)
 
 
-def _make_elementwise(name: str, hlo_op: str, arity: int, kind: str) -> Primitive:
+def _make_elementwise(name: str, hlo_op, arity: int, kind: str, result_dtype=None) -> Primitive:
+    """An elementwise primitive emitted as ``hlo_op`` (an op name, or a function
+    ``(ctx, *operands, **params) -> [ir.Value]`` for ops that need more than one op).
+    ``result_dtype`` fixes the result's dtype (bool for predicates like is_finite)."""
     prim = Primitive(name)
 
     @prim.def_abstract_eval
-    def _abstract_eval(*avals: ShapedArray) -> ShapedArray:
+    def _abstract_eval(*avals: ShapedArray, **params) -> ShapedArray:
         if len(avals) != arity:
             raise shape_error(name, f"takes {arity} operands, got {len(avals)}", *avals)
         first = avals[0]
@@ -60,10 +66,14 @@ def _make_elementwise(name: str, hlo_op: str, arity: int, kind: str) -> Primitiv
             raise shape_error(name, "operand dtypes must be equal "
                               "(hlox.numpy promotes; lax does not)", *avals)
         _check_dtype(name, kind, avals)
+        if result_dtype is not None:
+            return ShapedArray(first.shape, result_dtype)
         return first.update(weak_type=all(a.weak_type for a in avals))
 
     @prim.def_lowering
-    def _lower(ctx: LoweringContext, *operands):
+    def _lower(ctx: LoweringContext, *operands, **params):
+        if callable(hlo_op):
+            return hlo_op(ctx, *operands, **params)
         return ctx.op(hlo_op, operands)
 
     return prim
@@ -746,6 +756,8 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
     return transpose(out, perm), 0
 
 
-# Bit primitives, iota, erf_inv, sort and top_k live in their own modules.
+# Primitive families that live in their own modules (same API: lax.sin, lax.sort, ...).
+from hlox.frontend.lax_math import *  # noqa: E402,F401,F403
+from hlox.frontend.lax_reductions import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_bits import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_sort import *  # noqa: E402,F401,F403

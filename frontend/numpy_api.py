@@ -27,8 +27,8 @@ ndarray = np.ndarray
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "negative", "exp", "maximum",
-    "matmul", "power", "asarray", "array", "astype", "reshape", "transpose", "broadcast_to",
-    "result_type", "sum", "mean", "log", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+    "matmul", "asarray", "array", "astype", "reshape", "transpose", "broadcast_to",
+    "result_type", "log", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
     "uint64", "float16", "float32", "float64", "bfloat16", "ndarray",
 ]
 
@@ -127,30 +127,6 @@ def divide(x, y):
 
 
 true_divide = divide
-
-
-def power(x, y):
-    """``x ** y`` for a Python int ``y`` (repeated multiplication)."""
-    if isinstance(y, bool) or not isinstance(y, (int, np.integer)):
-        raise NotImplementedError(
-            "hlox.numpy.power: only Python integer exponents are supported yet "
-            f"(got {type(y).__name__}); a pow primitive is future work")
-    y = int(y)
-    (x,) = _promote("power", x)
-    if y < 0:
-        return divide(1, power(x, -y))
-    result, base = None, x
-    while y:
-        if y & 1:
-            result = base if result is None else lax.mul(result, base)
-        y >>= 1
-        if y:
-            base = lax.mul(base, base)
-    if result is None:  # x ** 0
-        aval = get_aval(x)
-        one = current_trace_constant(np.ones((), aval.dtype), aval.weak_type)
-        return _broadcast_to(one, aval.shape)
-    return result
 
 
 # ---------------------------------------------------------------------------
@@ -254,22 +230,6 @@ def _axes(name: str, axis, ndim: int) -> tuple[int, ...]:
             raise ValueError(f"hlox.numpy.{name}: axis {a} out of range for rank {ndim}")
         out.append(int(a) % ndim)
     return tuple(out)
-
-
-def sum(x, axis=None):  # noqa: A001  (numpy's name)
-    """Sum over ``axis`` (None: all axes); bool sums as int32."""
-    _check_arraylike("sum", x)
-    aval = get_aval(x)
-    if aval.dtype == np.dtype(np.bool_):
-        x = _convert(x, np.dtype(np.int32))
-    return lax.reduce_sum(x, _axes("sum", axis, aval.ndim))
-
-
-def mean(x, axis=None):
-    aval = get_aval(x)
-    axes = _axes("mean", axis, aval.ndim)
-    count = int(np.prod([aval.shape[a] for a in axes], dtype=np.int64))
-    return divide(sum(x, axes), count)
 
 
 # Bitwise functions, shifts, sort/argsort (and the & | ^ ~ << >> operators).

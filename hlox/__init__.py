@@ -13,10 +13,10 @@ from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, sto
                               value_and_grad, vjp)
 from hlox.frontend.batching import vmap
 from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
-from hlox import backends, numpy, random, tree, tree_util
+from hlox import backends, nn, numpy, random, scipy, tree, tree_util
 from hlox.backends import compile_stablehlo
 
-__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "random", "tree",
-           "tree_util", "backends",
+__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "nn", "scipy", "random",
+           "tree", "tree_util", "backends",
            "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
            "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]

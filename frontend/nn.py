@@ -1,0 +1,105 @@
+"""``jax.nn``'s activations and helpers (relu, gelu, softmax, one_hot, ...) on hlox arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hlox.frontend import dtypes, lax
+import hlox.numpy as hnp
+from hlox.frontend import numpy_api
+from hlox.frontend.core import get_aval
+from hlox.frontend.custom_derivatives import custom_jvp
+from hlox.frontend.numpy_api import _elementwise
+from hlox.frontend.scipy_special import logsumexp
+
+__all__ = ["relu", "relu6", "sigmoid", "log_sigmoid", "softplus", "silu", "swish", "gelu",
+           "elu", "leaky_relu", "softmax", "log_softmax", "logsumexp", "one_hot"]
+
+
+@custom_jvp
+def relu(x):
+    """max(x, 0); its derivative at 0 is 0 (as jax.nn.relu), not max's tie value 1/2."""
+    return hnp.maximum(x, 0)
+
+
+@relu.defjvp
+def _relu_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return relu(x), hnp.where(hnp.greater(x, 0), t, lax.zeros_like(t))
+
+
+def relu6(x):
+    return hnp.minimum(relu(x), 6.0)
+
+
+def sigmoid(x):
+    return _elementwise("sigmoid", lax.logistic, x, inexact=True)
+
+
+def softplus(x):
+    """log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|)) so that it does not overflow."""
+    return hnp.add(hnp.maximum(x, 0), hnp.log1p(hnp.exp(hnp.negative(hnp.abs(x)))))
+
+
+def log_sigmoid(x):
+    return hnp.negative(softplus(hnp.negative(x)))
+
+
+def silu(x):
+    """x * sigmoid(x)."""
+    return hnp.multiply(x, sigmoid(x))
+
+
+swish = silu
+
+
+def gelu(x, approximate: bool = True):
+    """Gaussian error linear unit: the tanh approximation or the exact erf form."""
+    (x,) = numpy_api._promote("gelu", x, inexact=True)
+    if approximate:
+        inner = hnp.multiply(float(np.sqrt(2 / np.pi)),
+                             hnp.add(x, hnp.multiply(0.044715, x ** 3)))
+        return hnp.multiply(hnp.multiply(0.5, x), hnp.add(1.0, hnp.tanh(inner)))
+    erf = _elementwise("gelu", lax.erf, hnp.multiply(x, float(1 / np.sqrt(2))))
+    return hnp.multiply(hnp.multiply(x, 0.5), hnp.add(erf, 1.0))
+
+
+def elu(x, alpha=1.0):
+    (x,) = numpy_api._promote("elu", x, inexact=True)
+    safe = hnp.where(hnp.greater(x, 0), 0.0, x)  # expm1 of positives may overflow
+    return hnp.where(hnp.greater(x, 0), x, hnp.multiply(alpha, hnp.expm1(safe)))
+
+
+def leaky_relu(x, negative_slope=1e-2):
+    return hnp.where(hnp.greater_equal(x, 0), x, hnp.multiply(negative_slope, x))
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along ``axis``, shifted by the (constant) max."""
+    (x,) = numpy_api._promote("softmax", x, inexact=True)
+    shift = lax.stop_gradient(hnp.max(x, axis=axis, keepdims=True))
+    unnormalized = hnp.exp(hnp.subtract(x, shift))
+    return hnp.divide(unnormalized, hnp.sum(unnormalized, axis=axis, keepdims=True))
+
+
+def log_softmax(x, axis=-1):
+    (x,) = numpy_api._promote("log_softmax", x, inexact=True)
+    shifted = hnp.subtract(x, lax.stop_gradient(hnp.max(x, axis=axis, keepdims=True)))
+    return hnp.subtract(shifted, hnp.log(hnp.sum(hnp.exp(shifted), axis=axis, keepdims=True)))
+
+
+def one_hot(x, num_classes: int, *, dtype=dtypes.DEFAULT_FLOAT, axis=-1):
+    """``x[..., None] == arange(num_classes)`` as ``dtype``, the class axis at ``axis``."""
+    numpy_api._check_arraylike("one_hot", x)
+    (x,) = numpy_api._promote("one_hot", x)
+    aval = get_aval(x)
+    out_ndim = aval.ndim + 1
+    if not -out_ndim <= axis < out_ndim:
+        raise ValueError(f"hlox.nn.one_hot: axis {axis} out of range for a rank-{aval.ndim} "
+                         f"input")
+    axis %= out_ndim
+    shape = aval.shape[:axis] + (int(num_classes),) + aval.shape[axis:]
+    classes = np.arange(num_classes).astype(aval.dtype)
+    x_b = lax.broadcast_in_dim(x, shape, tuple(d for d in range(out_ndim) if d != axis))
+    c_b = lax.broadcast_in_dim(classes, shape, (axis,))
+    return lax.convert_element_type(lax.eq(x_b, c_b), dtypes.canonicalize(dtype))

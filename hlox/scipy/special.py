@@ -1,0 +1,4 @@
+"""``hlox.scipy.special``: erf, gammaln, logsumexp, ... (see hlox.frontend.scipy_special)."""
+
+from hlox.frontend.scipy_special import *  # noqa: F401,F403
+from hlox.frontend.scipy_special import __all__  # noqa: F401
