@@ -29,6 +29,12 @@ class CpuExecutable:
         args = [np.ascontiguousarray(a, dtype=s.dtype) for a, s in zip(arrays, self.in_specs)]
         return tuple(self.inner.execute(args))
 
+    def stage_text(self, stage: str) -> str:
+        """``"linalg"``, ``"llvm"``, ``"llvm-ir"`` or ``"asm"`` (see :mod:`cpu_aot`)."""
+        from hlox.backends import cpu_aot
+
+        return cpu_aot.stage_text(self.inner, stage)
+
     def execute(self, arrays):  # the older CpuExecutable interface
         return list(self(*arrays))
 
@@ -56,6 +62,19 @@ class CpuAdapter(HostBuffers):
         ins, outs = main_signature(text)
         inner = cpu.CpuBackend(self.pipeline()).compile(text, options.name, ins, outs)
         return CpuExecutable(inner, ins)
+
+    def serialize(self, executable: CpuExecutable, name: str = "main",
+                  extra: dict | None = None) -> bytes:
+        """An ahead-of-time artifact (object code; see :mod:`hlox.backends.cpu_aot`)."""
+        from hlox.backends import cpu_aot
+
+        return cpu_aot.serialize(executable, name, extra)
+
+    def deserialize(self, header: dict, payload: bytes):
+        """Links an artifact's object code (checked by :mod:`hlox.backends.artifact`)."""
+        from hlox.backends import cpu_aot
+
+        return cpu_aot.load(header, payload)
 
     def __repr__(self):
         return f"<hlox backend {self.name!r} ({len(self.pipeline())} passes)>"

@@ -1,0 +1,164 @@
+"""Ahead-of-time compilation for the ``cpu`` backend: object code in, object code out.
+
+:func:`serialize` compiles the final LLVM-dialect module of a compiled
+function to a relocatable object file (:func:`llvm_c.codegen`) and packs it
+with the signature (:mod:`hlox.backends.artifact`). :func:`load` links such an
+object with ORC (no tracing, no MLIR pass, no LLVM optimization) and returns a
+:class:`ObjectExecutable`, which calls ``_mlir_ciface_main`` with the same
+memref descriptors as :class:`hlox.backends.cpu.CpuExecutable`: arguments
+first, then one preallocated buffer per result.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+
+import numpy as np
+
+from hlox.backends import artifact, llvm_c
+from hlox.backends.artifact import ArtifactError
+
+ENTRY = "_mlir_ciface_main"
+
+
+@functools.lru_cache(maxsize=None)
+def _load_runtime() -> None:
+    """The runtime libraries, global, so that ORC's process generator finds their symbols."""
+    from hlox.backends.cpu import runtime_libraries
+
+    for path in runtime_libraries():
+        ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+
+
+def _specs(values, what: str):
+    try:
+        return [(tuple(int(d) for d in v["shape"]), artifact.dtype_from_name(v["dtype"]))
+                for v in values]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ArtifactError(f"hlox artifact has a malformed {what} signature: {error}") from None
+
+
+class ObjectExecutable:
+    """``executable(*arrays) -> tuple``: a loaded artifact's ``@main``."""
+
+    stages: dict = {}
+    dump_dir = None
+
+    def __init__(self, header: dict, object_code: bytes):
+        self.header = header
+        self.in_specs = _specs(header.get("inputs", []), "input")
+        self.out_specs = _specs(header.get("outputs", []), "output")
+        _load_runtime()
+        try:
+            self._object = llvm_c.LoadedObject(object_code, header.get("name", "main"))
+            address = self._object.lookup(ENTRY)
+        except llvm_c.LLVMError as error:
+            raise ArtifactError(f"hlox artifact object code does not link here: {error}") \
+                from None
+        count = len(self.in_specs) + len(self.out_specs)
+        self._entry = ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * count)(address)
+
+    def __call__(self, *arrays) -> tuple:
+        from hlox.backends.cpu import memref_descriptor
+
+        if len(arrays) != len(self.in_specs):
+            raise TypeError(f"{self.header.get('name', 'main')}: takes {len(self.in_specs)} "
+                            f"arrays, got {len(arrays)}")
+        args = []
+        for i, (array, (shape, dtype)) in enumerate(zip(arrays, self.in_specs)):
+            array = np.ascontiguousarray(array, dtype=dtype)
+            if array.shape != shape:
+                raise TypeError(f"{self.header.get('name', 'main')}: argument {i} has shape "
+                                f"{array.shape}, the artifact was compiled for {shape}")
+            args.append(array)
+        outs = [np.empty(shape, dtype) for shape, dtype in self.out_specs]
+        descriptors = [memref_descriptor(a) for a in args + outs]
+        self._entry(*[ctypes.addressof(d) for d in descriptors])
+        return tuple(outs)
+
+    def execute(self, arrays):
+        return list(self(*arrays))
+
+
+def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None = None) -> dict:
+    header = {
+        "backend": "cpu",
+        "name": name,
+        "hlox_version": artifact.hlox_version(),
+        "llvm_version": llvm_c.llvm_version(),
+        "target": target,
+        "entry": ENTRY,
+        "inputs": [artifact.spec_to_json(s.shape, s.dtype) for s in in_specs],
+        "outputs": [artifact.spec_to_json(s.shape, s.dtype) for s in out_specs],
+    }
+    header.update(extra or {})
+    return header
+
+
+def serialize(executable, name: str, extra: dict | None = None) -> bytes:
+    """Artifact bytes for a :class:`hlox.backends.cpu_adapter.CpuExecutable`."""
+    inner = executable.inner
+    code = object_code(inner)
+    return artifact.pack(header_for(name, executable.in_specs, inner.out_avals, code.target,
+                                    extra), code.object)
+
+
+def object_code(inner) -> llvm_c.CodeGen:
+    """The (cached) machine code of a :class:`hlox.backends.cpu.CpuExecutable`."""
+    code = getattr(inner, "_codegen", None)
+    if code is None:
+        with inner._context:
+            code = llvm_c.codegen(inner._module)
+        inner._codegen = code
+    return code
+
+
+def check_target(target: dict) -> None:
+    """Refuses object code for another triple, or needing CPU features this host lacks."""
+    here = llvm_c.host()
+    if not isinstance(target, dict) or target.get("triple") != here["triple"]:
+        theirs = target.get("triple") if isinstance(target, dict) else target
+        raise ArtifactError(f"hlox artifact was compiled for {theirs!r}, this host is "
+                            f"{here['triple']!r}")
+    have = {f[1:] for f in here["features"].split(",") if f.startswith("+")}
+    need = {f[1:] for f in str(target.get("features", "")).split(",") if f.startswith("+")}
+    missing = sorted(need - have)
+    if missing:
+        raise ArtifactError(f"hlox artifact was compiled for CPU {target.get('cpu')!r}; this "
+                            f"CPU ({here['cpu']}) lacks {', '.join(missing[:8])}"
+                            f"{' ...' if len(missing) > 8 else ''}")
+
+
+def load(header: dict, payload: bytes) -> ObjectExecutable:
+    """An executable from a checked artifact's header and object code."""
+    artifact.check_versions(header, llvm_c.llvm_version())
+    check_target(header.get("target"))
+    if header.get("entry") != ENTRY:
+        raise ArtifactError(f"hlox artifact entry point {header.get('entry')!r} is not {ENTRY!r}")
+    return ObjectExecutable(header, payload)
+
+
+def stage_text(inner, stage: str) -> str:
+    """The IR of a named stage of a :class:`hlox.backends.cpu.CpuExecutable`.
+
+    ``"linalg"``: the last stage before bufferization; ``"llvm"``: MLIR's LLVM
+    dialect after the whole pipeline; ``"llvm-ir"``: the optimized LLVM IR;
+    ``"asm"``: the host assembly (the same code an artifact holds).
+    """
+    if stage in ("llvm-ir", "asm"):
+        code = object_code(inner)
+        return code.llvm_ir if stage == "llvm-ir" else code.asm
+    names = list(inner.stages)
+    if not names:
+        raise ValueError("the executable kept no stages")
+    if stage == "llvm":
+        return inner.stages[names[-1]]
+    if stage == "linalg":
+        before = names[0]
+        for name in names:
+            if "bufferize" in name:
+                return inner.stages[before]
+            before = name
+        raise ValueError("the cpu pipeline has no bufferization pass to stop before")
+    raise ValueError(f"unknown stage {stage!r}; use linalg, llvm, llvm-ir or asm")
