@@ -59,9 +59,21 @@ class CpuAdapter(HostBuffers):
         options = options or CompileOptions()
         # With locations, so that a failing stage points at the user's line.
         text = module_text(module, debug_info=True)
-        ins, outs = main_signature(text)
-        inner = cpu.CpuBackend(self.pipeline()).compile(text, options.name, ins, outs)
-        return CpuExecutable(inner, ins)
+        pipeline = self.pipeline()
+
+        def compile_fn():
+            ins, outs = main_signature(text)
+            inner = cpu.CpuBackend(pipeline).compile(text, options.name, ins, outs)
+            return CpuExecutable(inner, ins)
+
+        from hlox.backends import aot, compile_cache, cpu_aot
+
+        fp = compile_cache.fingerprint(text, pipeline, {"device": options.device,
+                                                        "extra": options.extra})
+        return compile_cache.lookup_or_compile(
+            fp, options.name, compile_fn,
+            lambda exe: cpu_aot.serialize(exe, options.name),
+            lambda data: aot.load_executable(data)[0])
 
     def serialize(self, executable: CpuExecutable, name: str = "main",
                   extra: dict | None = None) -> bytes:

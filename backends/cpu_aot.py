@@ -49,6 +49,7 @@ class ObjectExecutable:
         self.header = header
         self.in_specs = _specs(header.get("inputs", []), "input")
         self.out_specs = _specs(header.get("outputs", []), "output")
+        self.object_code = object_code
         _load_runtime()
         try:
             self._object = llvm_c.LoadedObject(object_code, header.get("name", "main"))
@@ -98,6 +99,10 @@ def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None 
 
 def serialize(executable, name: str, extra: dict | None = None) -> bytes:
     """Artifact bytes for a :class:`hlox.backends.cpu_adapter.CpuExecutable`."""
+    if isinstance(executable, ObjectExecutable):  # loaded from an artifact: same code
+        header = dict(executable.header, name=name)
+        header.update(extra or {})
+        return artifact.pack(header, executable.object_code)
     inner = executable.inner
     code = object_code(inner)
     return artifact.pack(header_for(name, executable.in_specs, inner.out_avals, code.target,
