@@ -47,6 +47,11 @@ class DeserializedFunction:
         if in_tree != self.in_tree:
             raise TypeError(f"{self.name}: called with argument structure {in_tree!r}, "
                             f"compiled for {self.in_tree!r}")
+        for i, (leaf, (_, dtype)) in enumerate(zip(leaves, self.in_specs)):
+            got = getattr(leaf, "dtype", None)  # Python scalars take the compiled dtype
+            if got is not None and got != dtype:
+                raise TypeError(f"{self.name}: argument {i} has dtype {got}, the artifact "
+                                f"was compiled for {dtype}")
         return tree_unflatten(self.out_tree, list(self.executable(*leaves)))
 
     def __repr__(self):

@@ -37,25 +37,37 @@ _REDUCING = {"reduce", "reduce_window", "sort", "scatter", "select_and_scatter",
              "reduce_scatter"}
 
 
+def _cast(cls, value):
+    """``cls(value)`` if ``value`` is one (the bindings' checked down-cast), else None."""
+    try:
+        return cls(value)
+    except (ValueError, TypeError):
+        return None
+
+
 def _elements(type_) -> int:
     from mlir import ir
 
-    if isinstance(type_, ir.ShapedType) or ir.ShapedType.isinstance(type_):
-        shaped = ir.ShapedType(type_)
-        return math.prod(shaped.shape) if shaped.has_static_shape else 0
-    return 1
+    shaped = _cast(ir.ShapedType, type_)
+    if shaped is None:
+        return 1
+    return math.prod(shaped.shape) if shaped.has_static_shape else 0
 
 
 def _bytes(type_) -> int:
     from mlir import ir
 
-    element = ir.ShapedType(type_).element_type if ir.ShapedType.isinstance(type_) else type_
+    shaped = _cast(ir.ShapedType, type_)
+    element = shaped.element_type if shaped is not None else type_
+    complex_ = _cast(ir.ComplexType, element)
+    scalar = complex_.element_type if complex_ is not None else element
     width = 8
     for cls in (ir.IntegerType, ir.FloatType):
-        if cls.isinstance(element):
-            width = cls(element).width
-    if ir.ComplexType.isinstance(element):
-        width = 2 * ir.FloatType(ir.ComplexType(element).element_type).width
+        typed = _cast(cls, scalar)
+        if typed is not None:
+            width = typed.width
+    if complex_ is not None:
+        width *= 2
     return _elements(type_) * max(1, (width + 7) // 8)
 
 
