@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import struct
 
 import numpy as np
 
@@ -29,6 +30,45 @@ def _load_runtime() -> None:
 
     for path in runtime_libraries():
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+
+
+def imports_of(object_code: bytes) -> list[str] | None:
+    """The undefined symbols of an ELF64 little-endian object (None for other formats).
+
+    Read from the object itself, not the IR: code generation adds calls of its
+    own (``expf`` for ``llvm.exp``, ``__truncsfhf2`` for f16 ...).
+    """
+    if object_code[:4] != b"\x7fELF" or object_code[4:6] != b"\x02\x01":
+        return None
+    shoff, = struct.unpack_from("<Q", object_code, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", object_code, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", object_code, shoff + i * shentsize)
+                for i in range(shnum)]
+    names = set()
+    for _, kind, _, _, offset, size, link, _, _, entsize in sections:
+        if kind != 2:  # SHT_SYMTAB
+            continue
+        strtab = sections[link][4]
+        for at in range(offset, offset + size, entsize or 24):
+            name_at, _, _, shndx = struct.unpack_from("<IBBH", object_code, at)
+            if shndx == 0 and name_at:  # SHN_UNDEF
+                end = object_code.index(b"\0", strtab + name_at)
+                names.add(object_code[strtab + name_at:end].decode())
+    return sorted(names)
+
+
+def _ensure_symbols(imports) -> None:
+    """Loads the runtime libraries unless the process already has every import.
+
+    (``libmlir_c_runner_utils`` pulls in ``libMLIR.so``: ~0.1 s that most code,
+    which calls only libc/libm, does not need.)
+    """
+    if imports is not None and not (isinstance(imports, list) and
+                                    all(isinstance(n, str) for n in imports)):
+        raise ArtifactError(f"hlox artifact has a malformed imports list {imports!r}")
+    process = ctypes.CDLL(None)
+    if imports is None or not all(hasattr(process, name) for name in imports):
+        _load_runtime()
 
 
 def _specs(values, what: str):
@@ -50,7 +90,7 @@ class ObjectExecutable:
         self.in_specs = _specs(header.get("inputs", []), "input")
         self.out_specs = _specs(header.get("outputs", []), "output")
         self.object_code = object_code
-        _load_runtime()
+        _ensure_symbols(header.get("imports"))
         try:
             self._object = llvm_c.LoadedObject(object_code, header.get("name", "main"))
             address = self._object.lookup(ENTRY)
@@ -105,6 +145,7 @@ def serialize(executable, name: str, extra: dict | None = None) -> bytes:
         return artifact.pack(header, executable.object_code)
     inner = executable.inner
     code = object_code(inner)
+    extra = dict(extra or {}, imports=imports_of(code.object))
     return artifact.pack(header_for(name, executable.in_specs, inner.out_avals, code.target,
                                     extra), code.object)
 

@@ -4,8 +4,10 @@
 
 For a small elementwise function and an MLP-sized one (2 layers, 784-512-10,
 batch 128), prints the median of: trace+compile (``jit(f).lower(...).compile()``,
-caches off), ``serialize()``, ``hlox.deserialize()`` in this process and in a
-fresh process (the load alone, timed inside it), and one call of each. Not a
+caches off), ``serialize()``, ``hlox.deserialize()`` in this process ("load") and
+in a fresh process ("load(new)": the deserialize call alone, timed inside it,
+after ``import hlox``, whose time is shown apart), compile time over each load
+time, and one call of the jit-compiled and of the loaded function. Not a
 test: nothing here asserts a time.
 """
 
@@ -71,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     hlox.config.update("cache_dir", None)
     print(f"{'function':8} {'compile':>9} {'serialize':>9} {'load':>9} {'load(new)':>9} "
-          f"{'import':>8} {'compile/load':>12} {'call jit':>9} {'call aot':>9} {'bytes':>7}")
+          f"{'import':>8} {'ratio':>6} {'ratio(new)':>10} {'call jit':>9} {'call aot':>9} {'bytes':>7}")
     for name, fn in (("small", small), ("mlp", mlp)):
         xs = inputs(name)
 
@@ -97,7 +99,7 @@ def main() -> None:
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
         ms = lambda t: f"{t * 1e3:8.2f}ms"  # noqa: E731
         print(f"{name:8} {ms(t_compile)} {ms(t_serialize)} {ms(t_load)} {ms(t_fresh)} "
-              f"{t_import:7.2f}s {t_compile / t_fresh:11.0f}x {ms(t_call_jit)} "
+              f"{t_import:7.2f}s {t_compile / t_load:5.0f}x {t_compile / t_fresh:9.1f}x {ms(t_call_jit)} "
               f"{ms(t_call_aot)} {len(data):7d}")
 
 

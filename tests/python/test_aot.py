@@ -163,3 +163,13 @@ def test_header_is_documented_json(layer_artifact):
     assert header["hlox_version"] == hlox.__version__
     assert payload[:4] in (b"\x7fELF", b"\xcf\xfa\xed\xfe")  # an object file
     json.dumps(header)
+
+
+def test_imports_are_the_objects_undefined_symbols(layer_artifact):
+    header, payload = _header(layer_artifact)
+    if payload[:4] != b"\x7fELF":
+        pytest.skip("imports are read from ELF objects only")
+    assert "expf" in header["imports"]  # from code generation, not in the MLIR
+    header["imports"] = 5
+    with pytest.raises(hlox.ArtifactError, match="malformed imports"):
+        hlox.deserialize(artifact.pack(header, payload))
