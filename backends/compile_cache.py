@@ -19,6 +19,7 @@ asking for the IR of every stage gets it written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -53,6 +54,21 @@ def disk_key(fp: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def disabled():
+    """Within it, compilations neither read nor write either cache (to get a
+    fresh executable that keeps the IR of every stage)."""
+    before = getattr(_local, "disabled", False)
+    _local.disabled = True
+    try:
+        yield
+    finally:
+        _local.disabled = before
+
+
 def clear_memory() -> None:
     with _lock:
         _memory.clear()
@@ -66,7 +82,7 @@ def lookup_or_compile(fp: str, name: str, compile_fn, serialize_fn, load_fn):
     """
     from hlox.config import config
 
-    if config.dump_dir:
+    if config.dump_dir or getattr(_local, "disabled", False):
         return compile_fn()
     with _lock:
         executable = _memory.get(fp)

@@ -62,9 +62,13 @@ class Lowered:
         if stage == "graph":
             return self.graph.pretty()
         if stage in self.stages[1:]:
-            if getattr(self, "_compiled", None) is None:
-                self._compiled = self.compile()
-            return self._compiled.as_text(stage)
+            compiled = getattr(self, "_compiled", None)
+            if compiled is None:
+                from hlox.backends import compile_cache
+
+                with compile_cache.disabled():  # a cached artifact keeps no IR
+                    compiled = self._compiled = self.compile()
+            return compiled.as_text(stage)
         if stage != "stablehlo":
             raise ValueError(f"Lowered.as_text: unknown stage {stage!r}; stages: "
                              f"{', '.join(self.stages)} (and 'graph')")
@@ -104,7 +108,11 @@ class Compiled:
         ``"llvm-ir"``, ``"asm"`` or a pass name; default: the last pass's)."""
         if stage in ("graph", "stablehlo"):
             return self.lowered.as_text(stage)
-        if stage in Lowered.stages[1:] and hasattr(self.executable, "stage_text"):
+        if stage in Lowered.stages[1:]:
+            if not hasattr(self.executable, "stage_text"):
+                raise ValueError(f"Compiled.as_text: {self.lowered.name} was loaded from an "
+                                 f"artifact (the compilation cache), which keeps no "
+                                 f"{stage!r} IR; Lowered.as_text({stage!r}) compiles it")
             return self.executable.stage_text(stage)
         stages = getattr(self.executable, "stages", None) or {"stablehlo": self.lowered.as_text()}
         if stage is None:

@@ -134,3 +134,12 @@ def test_concurrent_writers_share_one_entry(tmp_path):
     late = start(3)
     assert late.wait(timeout=300) == 0
     assert late.stdout.read().split() == ["0", "1"]  # served from disk
+
+
+def test_stages_are_available_with_a_disk_cache(cache_dir):
+    hlox.jit(f).lower(X, Y).compile()  # fills the cache
+    compile_cache.clear_memory()
+    compiled = hlox.jit(f).lower(X, Y).compile()  # an artifact from disk: no IR
+    with pytest.raises(ValueError, match="keeps no 'asm' IR"):
+        compiled.as_text("asm")
+    assert "_mlir_ciface_main" in hlox.jit(f).lower(X, Y).as_text("asm")
