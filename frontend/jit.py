@@ -99,9 +99,10 @@ class Compiled:
         self.backend = backend
 
     def stages(self) -> list[str]:
-        """The names of the stages whose IR :meth:`as_text` can return."""
+        """The names of the stages whose IR :meth:`as_text` can return: the input, every
+        pass, then the named stages ``linalg``, ``llvm``, ``llvm-ir``, ``asm``."""
         named = [s for s in Lowered.stages[1:] if hasattr(self.executable, "stage_text")]
-        return ["graph", "stablehlo"] + named + list(getattr(self.executable, "stages", {}))
+        return ["graph", "stablehlo"] + list(getattr(self.executable, "stages", {})) + named
 
     def as_text(self, stage: str | None = None) -> str:
         """The IR after ``stage`` (a name from :meth:`stages`: ``"linalg"``, ``"llvm"``,
