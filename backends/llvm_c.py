@@ -20,7 +20,8 @@ import functools
 import os
 import platform
 
-c_void_p, c_char_p, c_size_t, c_int = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int
+c_void_p, c_char_p = ctypes.c_void_p, ctypes.c_char_p
+c_size_t, c_int = ctypes.c_size_t, ctypes.c_int
 
 # LLVMCodeGenOptLevel / LLVMRelocMode / LLVMCodeModel / LLVMCodeGenFileType values.
 _OPT_AGGRESSIVE = 3

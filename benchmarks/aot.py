@@ -73,7 +73,8 @@ def main() -> None:
     args = parser.parse_args()
     hlox.config.update("cache_dir", None)
     print(f"{'function':8} {'compile':>9} {'serialize':>9} {'load':>9} {'load(new)':>9} "
-          f"{'import':>8} {'ratio':>6} {'ratio(new)':>10} {'call jit':>9} {'call aot':>9} {'bytes':>7}")
+          f"{'import':>8} {'ratio':>6} {'ratio(new)':>10} {'call jit':>9} {'call aot':>9} "
+          f"{'bytes':>7}")
     for name, fn in (("small", small), ("mlp", mlp)):
         xs = inputs(name)
 
@@ -99,7 +100,8 @@ def main() -> None:
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
         ms = lambda t: f"{t * 1e3:8.2f}ms"  # noqa: E731
         print(f"{name:8} {ms(t_compile)} {ms(t_serialize)} {ms(t_load)} {ms(t_fresh)} "
-              f"{t_import:7.2f}s {t_compile / t_load:5.0f}x {t_compile / t_fresh:9.1f}x {ms(t_call_jit)} "
+              f"{t_import:7.2f}s {t_compile / t_load:5.0f}x {t_compile / t_fresh:9.1f}x "
+              f"{ms(t_call_jit)} "
               f"{ms(t_call_aot)} {len(data):7d}")
 
 

@@ -15,7 +15,7 @@ import hlox
 import hlox.numpy as jnp
 from hlox.backends import artifact
 
-from conftest import MATMUL_TOLERANCES, TOLERANCES, assert_close, rand
+from conftest import MATMUL_TOLERANCES, assert_close, rand
 
 
 def layer(params, x):
