@@ -113,13 +113,14 @@ class _Dumper:
             self.dir = os.path.join(root, safe if n == 0 else f"{safe}_{n}")
             os.makedirs(self.dir, exist_ok=True)
             for old in os.listdir(self.dir):  # a previous run's files
-                if old.endswith(".mlir"):
+                if old.endswith((".mlir", ".ll", ".s")):
                     os.unlink(os.path.join(self.dir, old))
 
-    def write(self, index: int, name: str, text: str, failed: bool = False) -> str | None:
+    def write(self, index: int, name: str, text: str, failed: bool = False,
+              suffix: str = ".mlir") -> str | None:
         if self.dir is None:
             return None
-        path = os.path.join(self.dir, f"{index:03d}_{name}{'.FAILED' if failed else ''}.mlir")
+        path = os.path.join(self.dir, f"{index:03d}_{name}{'.FAILED' if failed else ''}{suffix}")
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         return path
@@ -258,14 +259,35 @@ class CpuBackend:
                 key = name if name not in stages else f"{name}#{index}"
                 stages[key] = text
                 dumper.write(index, name, text)
+            codegen = self._dump_machine_code(module, dumper, len(self.pipeline) + 1, text,
+                                              function)
             try:
                 engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
                                          shared_libs=runtime_libraries())
             except Exception as error:  # noqa: BLE001  (the engine raises RuntimeError)
                 raise CompilationError(f"hlox cpu backend: LLVM compilation (ExecutionEngine) "
                                        f"failed on '{function}': {error}") from None
-        return CpuExecutable(engine, context, module, out_avals, stages, dumper.dir,
-                             in_avals=in_avals)
+        executable = CpuExecutable(engine, context, module, out_avals, stages, dumper.dir,
+                                   in_avals=in_avals)
+        executable._codegen = codegen  # reused by Compiled.as_text("asm") and serialize()
+        return executable
+
+    @staticmethod
+    def _dump_machine_code(module, dumper: _Dumper, index: int, text: str, function: str):
+        """With a dump folder: ``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes."""
+        if dumper.dir is None:
+            return None
+        from hlox.backends import llvm_c
+
+        try:
+            code = llvm_c.codegen(module)
+        except llvm_c.LLVMError as error:
+            path = dumper.write(index, "llvm-ir", text, failed=True)
+            raise CompilationError(f"hlox cpu backend: LLVM code generation failed on "
+                                   f"'{function}': {error}\n  its input IR is in {path}") from None
+        dumper.write(index, "llvm-ir", code.llvm_ir, suffix=".ll")
+        dumper.write(index + 1, "asm", code.asm, suffix=".s")
+        return code
 
     @staticmethod
     def _main(module: ir.Module, function: str):

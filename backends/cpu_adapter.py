@@ -40,6 +40,12 @@ class CpuExecutable:
         dtypes): ``hlox.jit``'s per-call fast path."""
         return self.inner.execute(arrays)
 
+    def stage_text(self, stage: str) -> str:
+        """``"linalg"``, ``"llvm"``, ``"llvm-ir"`` or ``"asm"`` (see :mod:`cpu_aot`)."""
+        from hlox.backends import cpu_aot
+
+        return cpu_aot.stage_text(self.inner, stage)
+
     def execute(self, arrays):  # the older CpuExecutable interface
         return list(self(*arrays))
 
@@ -64,9 +70,34 @@ class CpuAdapter(HostBuffers):
         options = options or CompileOptions()
         # With locations, so that a failing stage points at the user's line.
         text = module_text(module, debug_info=True)
-        ins, outs = main_signature(text)
-        inner = cpu.CpuBackend(self.pipeline()).compile(text, options.name, ins, outs)
-        return CpuExecutable(inner, ins)
+        pipeline = self.pipeline()
+
+        def compile_fn():
+            ins, outs = main_signature(text)
+            inner = cpu.CpuBackend(pipeline).compile(text, options.name, ins, outs)
+            return CpuExecutable(inner, ins)
+
+        from hlox.backends import aot, compile_cache, cpu_aot
+
+        fp = compile_cache.fingerprint(text, pipeline, {"device": options.device,
+                                                        "extra": options.extra})
+        return compile_cache.lookup_or_compile(
+            fp, options.name, compile_fn,
+            lambda exe: cpu_aot.serialize(exe, options.name),
+            lambda data: aot.load_executable(data)[0])
+
+    def serialize(self, executable: CpuExecutable, name: str = "main",
+                  extra: dict | None = None) -> bytes:
+        """An ahead-of-time artifact (object code; see :mod:`hlox.backends.cpu_aot`)."""
+        from hlox.backends import cpu_aot
+
+        return cpu_aot.serialize(executable, name, extra)
+
+    def deserialize(self, header: dict, payload: bytes):
+        """Links an artifact's object code (checked by :mod:`hlox.backends.artifact`)."""
+        from hlox.backends import cpu_aot
+
+        return cpu_aot.load(header, payload)
 
     def __repr__(self):
         return f"<hlox backend {self.name!r} ({len(self.pipeline())} passes)>"

@@ -64,13 +64,26 @@ class Lowered:
                              f"(a bug in a lowering rule): {error}") from None
         return module
 
+    # The stages as_text can show: StableHLO, then what the backend makes of it.
+    stages = ("stablehlo", "linalg", "llvm", "llvm-ir", "asm")
+
     def as_text(self, stage: str = "stablehlo", *, debug_info: bool = False) -> str:
-        """The program as text: ``"stablehlo"`` (pretty MLIR) or ``"graph"`` (hlox's graph)."""
+        """The program as text at ``stage``: one of :attr:`stages` (``"linalg"``,
+        ``"llvm"`` (MLIR's LLVM dialect), ``"llvm-ir"`` and ``"asm"`` compile it on
+        the default backend), or ``"graph"`` (hlox's graph)."""
         if stage == "graph":
             return self.graph.pretty()
+        if stage in self.stages[1:]:
+            compiled = getattr(self, "_compiled", None)
+            if compiled is None:
+                from hlox.backends import compile_cache
+
+                with compile_cache.disabled():  # a cached artifact keeps no IR
+                    compiled = self._compiled = self.compile()
+            return compiled.as_text(stage)
         if stage != "stablehlo":
-            raise ValueError(f"Lowered.as_text: unknown stage {stage!r} (use 'stablehlo' or "
-                             f"'graph'; compiled stages are on .compile().as_text(stage))")
+            raise ValueError(f"Lowered.as_text: unknown stage {stage!r}; stages: "
+                             f"{', '.join(self.stages)} (and 'graph')")
         if debug_info:
             return self.compiler_ir().operation.get_asm(enable_debug_info=True)
         if self._text is None:
@@ -99,13 +112,22 @@ class Compiled:
         self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
 
     def stages(self) -> list[str]:
-        """The names of the stages whose IR :meth:`as_text` can return."""
-        return ["graph", "stablehlo"] + list(getattr(self.executable, "stages", {}))
+        """The names of the stages whose IR :meth:`as_text` can return: the input, every
+        pass, then the named stages ``linalg``, ``llvm``, ``llvm-ir``, ``asm``."""
+        named = [s for s in Lowered.stages[1:] if hasattr(self.executable, "stage_text")]
+        return ["graph", "stablehlo"] + list(getattr(self.executable, "stages", {})) + named
 
     def as_text(self, stage: str | None = None) -> str:
-        """The IR after ``stage`` (a pass name from :meth:`stages`; default: the last)."""
+        """The IR after ``stage`` (a name from :meth:`stages`: ``"linalg"``, ``"llvm"``,
+        ``"llvm-ir"``, ``"asm"`` or a pass name; default: the last pass's)."""
         if stage in ("graph", "stablehlo"):
             return self.lowered.as_text(stage)
+        if stage in Lowered.stages[1:]:
+            if not hasattr(self.executable, "stage_text"):
+                raise ValueError(f"Compiled.as_text: {self.lowered.name} was loaded from an "
+                                 f"artifact (the compilation cache), which keeps no "
+                                 f"{stage!r} IR; Lowered.as_text({stage!r}) compiles it")
+            return self.executable.stage_text(stage)
         stages = getattr(self.executable, "stages", None) or {"stablehlo": self.lowered.as_text()}
         if stage is None:
             return next(reversed(stages.values()))
@@ -113,6 +135,20 @@ class Compiled:
             raise ValueError(f"Compiled.as_text: unknown stage {stage!r}; stages: "
                              f"{', '.join(self.stages())}")
         return stages[stage]
+
+    def serialize(self) -> bytes:
+        """An ahead-of-time artifact: ``hlox.deserialize(data)`` runs it in any process
+        with the same hlox and LLVM, without tracing or compiling."""
+        from hlox.backends import aot
+
+        return aot.serialize(self)
+
+    def cost_analysis(self) -> dict:
+        """``{'flops', 'transcendentals', 'bytes accessed'}`` estimated from the StableHLO
+        (JAX's definitions: see :mod:`hlox.backends.cost_analysis`)."""
+        from hlox.backends import cost_analysis
+
+        return cost_analysis.analyze(self.lowered.as_text())
 
     def __call__(self, *args, **kwargs):
         """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``)."""

@@ -20,3 +20,4 @@ __all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "nn", "scipy"
            "tree", "tree_util", "backends",
            "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
            "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]
+from hlox.backends.aot import ArtifactError, deserialize  # noqa: E402  (ahead-of-time)

@@ -22,11 +22,13 @@ def test_dump_dir_has_one_file_per_stage(dump_dir):
     files = sorted(os.listdir(dump_dir / "layer"))
     expected = ["000_stablehlo.mlir"] + [
         f"{i:03d}_{cpu.pass_name(p)}.mlir" for i, p in enumerate(cpu.PIPELINE, start=1)]
+    n = len(cpu.PIPELINE)
+    expected += [f"{n + 1:03d}_llvm-ir.ll", f"{n + 2:03d}_asm.s"]  # then LLVM's stages
     assert files == expected
     first = (dump_dir / "layer" / "000_stablehlo.mlir").read_text()
     assert "stablehlo.dot_general" in first
     assert "linalg" in (dump_dir / "layer" / "002_hlox-stablehlo-legalize-to-linalg.mlir").read_text()
-    assert "llvm.func" in (dump_dir / "layer" / files[-1]).read_text()
+    assert "llvm.func" in (dump_dir / "layer" / files[-3]).read_text()
 
 
 def test_env_var_sets_dump_dir(tmp_path, monkeypatch):

@@ -1,0 +1,162 @@
+"""The ahead-of-time artifact: bytes that hold a compiled function and what it needs.
+
+Layout (all integers little-endian; README.md "Ahead-of-time artifacts"):
+
+    offset  size  field
+    0       8     magic  b"HLOXAOT\\0"
+    8       4     format version (uint32, FORMAT_VERSION)
+    12      4     header length H (uint32)
+    16      8     payload length P (uint64)
+    24      H     header: UTF-8 JSON (versions, target, signature, pytrees)
+    24+H    P     payload: the backend's code (for ``cpu``, a relocatable object file)
+    24+H+P  32    SHA-256 of every byte before it
+
+Reading checks, in order: magic, format version, lengths against the data's
+size (truncation), the checksum (any altered byte), then the header's hlox and
+LLVM versions and target against this process. Each failure is an
+:class:`ArtifactError` saying which check failed; nothing is handed to LLVM
+before all of them pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from dataclasses import dataclass
+
+MAGIC = b"HLOXAOT\0"
+FORMAT_VERSION = 1
+_FIXED = struct.Struct("<8sIIQ")
+_CHECKSUM_SIZE = 32
+
+
+class ArtifactError(ValueError):
+    """An artifact that cannot be loaded here: truncated, altered, foreign or malformed."""
+
+
+@dataclass
+class Artifact:
+    header: dict
+    payload: bytes
+
+
+def hlox_version() -> str:
+    import hlox
+
+    return hlox.__version__
+
+
+def pack(header: dict, payload: bytes) -> bytes:
+    """``header`` (JSON-able) and ``payload`` as artifact bytes."""
+    head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    body = _FIXED.pack(MAGIC, FORMAT_VERSION, len(head), len(payload)) + head + payload
+    return body + hashlib.sha256(body).digest()
+
+
+def unpack(data: bytes) -> Artifact:
+    """Checks ``data`` (magic, format version, size, checksum) and splits it."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"hlox.deserialize: expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if len(data) < len(MAGIC) or data[:len(MAGIC)] != MAGIC:
+        raise ArtifactError("not an hlox artifact (the data does not start with the magic "
+                            f"{MAGIC!r})")
+    if len(data) < _FIXED.size:
+        raise ArtifactError(f"truncated hlox artifact: {len(data)} bytes, shorter than the "
+                            f"{_FIXED.size}-byte fixed header")
+    _, version, head_size, payload_size = _FIXED.unpack_from(data)
+    if version != FORMAT_VERSION:
+        raise ArtifactError(f"hlox artifact format version {version}; this hlox "
+                            f"({hlox_version()}) reads version {FORMAT_VERSION} only: "
+                            "recompile it with this hlox")
+    expected = _FIXED.size + head_size + payload_size + _CHECKSUM_SIZE
+    if len(data) < expected:
+        raise ArtifactError(f"truncated hlox artifact: {len(data)} bytes, its header "
+                            f"announces {expected}")
+    if len(data) > expected:
+        raise ArtifactError(f"hlox artifact has {len(data) - expected} unexpected trailing "
+                            "bytes")
+    body, checksum = data[:-_CHECKSUM_SIZE], data[-_CHECKSUM_SIZE:]
+    if hashlib.sha256(body).digest() != checksum:
+        raise ArtifactError("hlox artifact checksum mismatch: the data was altered or "
+                            "corrupted")
+    try:
+        header = json.loads(body[_FIXED.size:_FIXED.size + head_size].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ArtifactError(f"hlox artifact header is not valid JSON: {error}") from None
+    if not isinstance(header, dict):
+        raise ArtifactError("hlox artifact header is not a JSON object")
+    return Artifact(header, body[_FIXED.size + head_size:])
+
+
+def check_versions(header: dict, llvm_version: str) -> None:
+    """Refuses an artifact built by another hlox or LLVM."""
+    for key, ours in (("hlox_version", hlox_version()), ("llvm_version", llvm_version)):
+        theirs = header.get(key)
+        if theirs != ours:
+            raise ArtifactError(f"hlox artifact was built with {key.replace('_', ' ')} "
+                                f"{theirs!r}, this process has {ours!r}: recompile it here")
+
+
+# ---------------------------------------------------------------------------
+# Signatures and pytrees as JSON
+# ---------------------------------------------------------------------------
+
+
+def spec_to_json(shape, dtype) -> dict:
+    import numpy as np
+
+    return {"shape": [int(d) for d in shape], "dtype": np.dtype(dtype).name}
+
+
+def dtype_from_name(name: str):
+    import numpy as np
+
+    try:
+        return np.dtype(name)
+    except TypeError:
+        import ml_dtypes  # bfloat16, float8_*
+
+        if not hasattr(ml_dtypes, name):
+            raise ArtifactError(f"hlox artifact names an unknown dtype {name!r}") from None
+        return np.dtype(getattr(ml_dtypes, name))
+
+
+_JSON_NODE_TYPES = {"tuple": tuple, "list": list, "dict": dict, "none": type(None)}
+
+
+def treedef_to_json(treedef):
+    """A frontend ``PyTreeDef`` of None/tuple/list/dict/leaf nodes as JSON."""
+    node = treedef.node_data()
+    if node is None:
+        return "leaf"
+    node_type, aux = node
+    name = next((k for k, t in _JSON_NODE_TYPES.items() if t is node_type), None)
+    if name == "none":
+        return "none"
+    children = [treedef_to_json(c) for c in treedef.children()]
+    if name in ("tuple", "list"):
+        return {name: children}
+    if name == "dict" and all(isinstance(k, str) for k in aux):
+        return {"dict": [[k, c] for k, c in zip(aux, children)]}
+    raise ArtifactError(f"cannot serialize a pytree with a {node_type.__name__!r} node "
+                        f"({treedef!r}): artifacts hold None/tuple/list/dict(str keys) trees")
+
+
+def treedef_from_json(value):
+    from hlox.frontend.tree_util import PyTreeDef
+
+    if value == "leaf":
+        return PyTreeDef.from_node_data(None)
+    if value == "none":
+        return PyTreeDef.from_node_data((type(None), None))
+    if isinstance(value, dict) and len(value) == 1:
+        (name, children), = value.items()
+        if name in ("tuple", "list"):
+            return PyTreeDef.from_node_data((_JSON_NODE_TYPES[name], None),
+                                            [treedef_from_json(c) for c in children])
+        if name == "dict":
+            return PyTreeDef.from_node_data((dict, tuple(k for k, _ in children)),
+                                            [treedef_from_json(c) for _, c in children])
+    raise ArtifactError(f"hlox artifact has a malformed pytree {value!r}")

