@@ -744,3 +744,15 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
         return out, 0
     perm = (where,) + tuple(i for i in range(nd) if i != where)
     return transpose(out, perm), 0
+
+
+# Control flow lives in its own module; hlox.lax.map is served by __getattr__
+# so that this module's own code keeps Python's builtin map.
+from hlox.frontend.control_flow import cond, fori_loop, scan, switch, while_loop  # noqa: E402,F401
+
+
+def __getattr__(name):
+    if name == "map":
+        from hlox.frontend.control_flow import map as lax_map
+        return lax_map
+    raise AttributeError(f"module 'hlox.lax' has no attribute {name!r}")
