@@ -666,10 +666,17 @@ def _scan_transpose(cts, *args, body, length, reverse, unroll, num_consts, num_c
     lin = [core.is_undefined_primal(a) for a in args]
     consts, carry, xs = _scan_split(list(args), num_consts, num_carry)
     c_lin, k_lin, x_lin = _scan_split(lin, num_consts, num_carry)
-    out_lin = linear_outputs(body, lin)
-    if out_lin[:num_carry] != k_lin:
-        raise TypeError("scan transpose: the linear carries are not closed under the body "
-                        "(a bug in a JVP rule)")
+    # A carry is linear if the body makes it so, even when its initial value is
+    # known (a JVP rule's instantiated zero tangent): treat that zero as linear.
+    while True:
+        out_lin = linear_outputs(body, c_lin + k_lin + x_lin)
+        new = [a or b for a, b in zip(k_lin, out_lin[:num_carry])]
+        if new == k_lin:
+            break
+        k_lin = new
+    carry = [core.UndefinedPrimal(get_aval(c)) if l and not core.is_undefined_primal(c) else c
+             for c, l in zip(carry, k_lin)]
+    lin = c_lin + k_lin + x_lin
     ct_carry, ct_ys = cts[:num_carry], cts[num_carry:]
     y_lin = out_lin[num_carry:]
     n_c, n_k = num_consts, num_carry
@@ -734,9 +741,10 @@ def _scan_transpose(cts, *args, body, length, reverse, unroll, num_consts, num_c
     ct_k_it = iter(outs[:n_lk])
     ct_c_it = iter(outs[n_lk:n_lk + n_lc])
     ct_x_it = iter(outs[n_lk + n_lc:])
-    return ([next(ct_c_it) if l else None for l in c_lin]
-            + [next(ct_k_it) if l else None for l in k_lin]
-            + [next(ct_x_it) if l else None for l in x_lin])
+    cts_in = ([next(ct_c_it) if l else None for l in c_lin]
+              + [next(ct_k_it) if l else None for l in k_lin]
+              + [next(ct_x_it) if l else None for l in x_lin])
+    return [ct if core.is_undefined_primal(a) else None for ct, a in zip(cts_in, args)]
 
 
 def _moveaxis01(x):
@@ -857,7 +865,7 @@ def fori_loop(lower, upper, body_fun: Callable, init_val, *, unroll: int | bool 
             return (lax.add(i, np.ones((), dtype)), body_fun(i, x)), None
 
         (_, out), _ = scan(step, (np.array(lo, dtype), init_val), None,
-                           length=builtin_max(hi - lo, 0), unroll=unroll or 1)
+                           length=max(hi - lo, 0), unroll=unroll or 1)
         return out
     lower = lax.convert_element_type(lower, dtype)
     upper = lax.convert_element_type(upper, dtype)
@@ -870,10 +878,6 @@ def fori_loop(lower, upper, body_fun: Callable, init_val, *, unroll: int | bool 
         return lax.add(i, np.ones((), dtype)), hi, body_fun(i, x)
 
     return while_loop(cond_fun, body, (lower, upper, init_val))[2]
-
-
-builtin_max = max
-builtin_map = map
 
 
 def map(f: Callable, xs, *, batch_size: int | None = None):  # noqa: A001  (jax.lax.map)

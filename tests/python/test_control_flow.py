@@ -284,7 +284,8 @@ def test_jvp_through_while_and_grad_error():
         hlox.grad(f)(x)
     # dynamic fori_loop bounds make it a while: same error
     with pytest.raises(TypeError, match="fori_loop with static"):
-        hlox.grad(lambda x, n: hlax.fori_loop(0, n, lambda i, v: v * v, x))(x, np.int32(2))
+        hlox.jit(hlox.grad(lambda x, n: hlax.fori_loop(0, n, lambda i, v: v * v, x)))(
+            x, np.int32(2))
 
 
 def test_second_order_through_scan():
@@ -310,9 +311,11 @@ def test_checkpoint_grad_equals_plain_grad():
     for a, b in zip(plain, ck):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
     assert hlox.remat is hlox.checkpoint
-    # the backward pass recomputes the block: remat appears in the gradient's graph
-    text = str(hlox.make_jaxpr(hlox.grad(lambda x, w: loss(x, w, True)))(x, w))
-    assert "remat" in text
+    # the backward pass recomputes the blocks' exp instead of saving it
+    def count_exp(ck):
+        text = str(hlox.make_jaxpr(hlox.grad(lambda x, w: loss(x, w, ck)))(x, w))
+        return text.count(" exp ")
+    assert count_exp(False) == 2 and count_exp(True) == 4
 
 
 # ---------------------------------------------------------------------------
@@ -407,7 +410,7 @@ def test_python_if_on_traced_value():
     with pytest.raises(TracerBoolConversionError) as info:
         hlox.jit(f)(np.float32(1))
     msg = str(info.value)
-    assert "f32[]" in msg and "test_control_flow.py" in msg and "lax.cond" in msg
+    assert "bool[]" in msg and "test_control_flow.py" in msg and "lax.cond" in msg
     assert "static_argnums" in msg
     assert isinstance(info.value, TracerError) and isinstance(info.value, TypeError)
 
@@ -430,7 +433,7 @@ def test_branch_type_mismatch_names_both():
                                         r"f32\[3\]"):
         hlox.jit(lambda x: hlax.cond(True, lambda v: v, lambda v: hnp.sum(v) + np.ones(
             2, np.float32), x))(rand((3,)))
-    with pytest.raises(TypeError, match=r"carry leaf 0 is f32\[\] and the body returns "
+    with pytest.raises(TypeError, match=r"carry leaf \d+ is f32\[\] and the body returns "
                                         r"f32\[2\]"):
         hlox.jit(lambda x: hlax.fori_loop(0, 2, lambda i, v: hlax.broadcast_in_dim(
             v, (2,), ()), x))(np.float32(1))
