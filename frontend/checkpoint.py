@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 from hlox.frontend import core
 from hlox.frontend.core import Primitive, get_aval
 from hlox.frontend.emit import emit_graph
-from hlox.frontend.subgraphs import (backward_pass, batch_graph, eval_graph, is_linearizing,
+from hlox.frontend.subgraphs import (backward_pass, batch_graph, eval_graph, split_primal,
                                      jvp_graph, nonzero_tangent, trace_closed)
 from hlox.frontend.tree_util import tree_flatten, tree_unflatten
 
@@ -50,7 +50,7 @@ def _remat_jvp(primals, tangents, *, graph, prevent_cse):
     n_out = len(graph.outvars)
     full = remat_p.bind(*primals, *(t for t, nz in zip(tangents, nonzero) if nz), graph=jvp,
                         prevent_cse=prevent_cse)
-    out = (remat_p.bind(*primals, graph=graph, prevent_cse=prevent_cse) if is_linearizing()
+    out = (remat_p.bind(*primals, graph=graph, prevent_cse=prevent_cse) if split_primal()
            else full[:n_out])
     it = iter(full[n_out:])
     return out, [next(it) if nz else None for nz in out_nz]

@@ -31,7 +31,8 @@ from hlox.frontend.emit import dense_attr, emit_graph, require_op, tensor_type
 from hlox.frontend.subgraphs import (backward_pass, batch_graph, batched_call, bcast_front,
                                      eval_graph, is_linearizing, jvp_graph, linear_outputs,
                                      make_graph, nonzero_tangent, permute, prune_graph,
-                                     trace_closed, transpose_graph, with_inputs, zeros)
+                                     split_primal, trace_closed, transpose_graph, with_inputs,
+                                     zeros)
 from hlox.frontend.tree_util import tree_flatten, tree_unflatten
 
 __all__ = ["cond", "switch", "while_loop", "fori_loop", "scan", "map"]
@@ -122,7 +123,7 @@ def _cond_jvp(primals, tangents, *, branches):
     jvp_branches = tuple(jvp_graph(b, nonzero, out_nz)[0] for b in branches)
     nz_tangents = [t for t, nz in zip(tangents[1:], nonzero) if nz]
     full = cond_p.bind(index, *args, *nz_tangents, branches=jvp_branches)
-    out = cond_p.bind(index, *args, branches=branches) if is_linearizing() else full[:n_out]
+    out = cond_p.bind(index, *args, branches=branches) if split_primal() else full[:n_out]
     it = iter(full[n_out:])
     return out, [next(it) if nz else None for nz in out_nz]
 
@@ -352,11 +353,7 @@ def _while_jvp(primals, tangents, *, cond_graph, body_graph, cond_nconsts, body_
     if not any(bconst_nz) and not any(carry_nz):
         return while_p.bind(*primals, **params), [None] * len(carry_nz)
     if is_linearizing():
-        raise TypeError(
-            "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop "
-            "with dynamic start/stop values (the number of iterations is only known at run "
-            "time). Try lax.scan, or lax.fori_loop with static (Python int) bounds; forward "
-            f"mode (jvp, jacfwd) works.{_where()}")
+        _no_reverse_mode()
     carry_nz = _carry_fixed_point(body_graph, bconst_nz, carry_nz)
     n_c, n_k = body_nconsts, len(carry_nz)
     jvp_body, _ = jvp_graph(body_graph, bconst_nz + carry_nz, carry_nz)
@@ -377,6 +374,18 @@ def _while_jvp(primals, tangents, *, cond_graph, body_graph, cond_nconsts, body_
                         body_nconsts=n_c + n_bt)
     it = iter(outs[n_k:])
     return outs[:n_k], [next(it) if m else None for m in carry_nz]
+
+
+def _no_reverse_mode(*_, **__):
+    raise TypeError(
+        "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop "
+        "with dynamic start/stop values (the number of iterations is only known at run "
+        "time). Try lax.scan, or lax.fori_loop with static (Python int) bounds; forward "
+        f"mode (jvp, jacfwd) works.{_where()}")
+
+
+# A while inside a JVP graph (say in a scan body) is only found out when transposed.
+while_p.def_transpose(_no_reverse_mode)
 
 
 def _carry_fixed_point(body: Graph, const_nz: list, carry_nz: list, n_ys: int = 0,
@@ -652,7 +661,7 @@ def _scan_jvp(primals, tangents, *, body, length, reverse, unroll, num_consts, n
     x_t = [t for t, m in zip(x_t, x_nz) if m]
     full = scan_p.bind(*consts, *c_t, *carry, *k_t, *xs, *x_t,
                        **_scan_params(jvp_body, length, reverse, unroll, n_c + n_ct, n_k + n_kt))
-    if is_linearizing():
+    if split_primal():
         out = scan_p.bind(*primals, **params)
     else:
         out = full[:n_k] + full[n_k + n_kt:n_k + n_kt + n_y]

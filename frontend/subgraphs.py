@@ -133,7 +133,14 @@ def jvp_graph(graph: Graph, nonzero: Sequence[bool], instantiate: Sequence[bool]
                 kept.append(zeros(aval) if t is None else t)
         return list(out_p) + kept
 
-    return make_graph(fun, in_avals), out_nonzero
+    _jvp_graph_depth[0] += 1
+    try:
+        return make_graph(fun, in_avals), out_nonzero
+    finally:
+        _jvp_graph_depth[0] -= 1
+
+
+_jvp_graph_depth = [0]  # > 0 while jvp_graph traces a JVP graph
 
 
 def is_linearizing() -> bool:
@@ -141,6 +148,17 @@ def is_linearizing() -> bool:
     from hlox.frontend.ad import LinearTrace
 
     return isinstance(current_trace(), LinearTrace)
+
+
+def split_primal() -> bool:
+    """Whether a control-flow JVP rule must bind its primal outputs separately.
+
+    A primitive computing primal and tangent outputs in one equation is fine
+    for forward mode, but reverse mode needs the primal outputs from an
+    equation without linear inputs: under ``linearize``, and in JVP graphs
+    (which may be transposed later).
+    """
+    return _jvp_graph_depth[0] > 0 or is_linearizing()
 
 
 # ---------------------------------------------------------------------------
