@@ -17,7 +17,9 @@ from hlox import backends, numpy, tree_util
 from hlox.backends import compile_stablehlo
 from hlox.frontend.checkpoint import checkpoint, remat
 from hlox.frontend.make_jaxpr import make_jaxpr
+from hlox import errors
 
 __all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util", "backends",
            "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
-           "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp", "checkpoint", "remat", "make_jaxpr"]
+           "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]
+__all__ += ["errors", "checkpoint", "remat", "make_jaxpr"]
