@@ -389,14 +389,14 @@ class Tracer:
     def _concrete(self, what: str, error: type = ConcretizationTypeError):
         where = user_source_info()
         raise error(
-            f"{what} of a traced array {self.aval} (shape {self.aval.shape}, dtype "
-            f"{self.aval.dtype}): its value is not known while tracing"
+            f"{what} of a traced array {self.aval} is not known while tracing (the array "
+            f"has shape {self.aval.shape} and dtype {self.aval.dtype}; only its type is known)"
             + (f"\n  at {where}" if where else "")
             + f"\n{_CONCRETE_HINTS[error]}; or, if this value does not depend on the "
             f"inputs' contents, mark the argument static (hlox.jit(f, static_argnums=...)).")
 
     def __bool__(self):
-        self._concrete("The truth value (if/while/bool())", TracerBoolConversionError)
+        self._concrete("The truth value", TracerBoolConversionError)
 
     def __float__(self):
         self._concrete("float()")
