@@ -49,12 +49,52 @@ def _same_types(a: Sequence[ShapedArray], b: Sequence[ShapedArray]) -> bool:
                                     for x, y in zip(a, b))
 
 
+_eager_cache: dict = {}  # structural key -> JitFunction, for eager control flow
+_EAGER_CACHE_SIZE = 64
+
+
+def _graph_consts(graph: Graph):
+    """The constants of ``graph`` and of its nested graphs, in a fixed order."""
+    for value in graph.consts.values():
+        yield value
+    for eqn in graph.eqns:
+        for param in eqn.params.values():
+            for g in param if isinstance(param, tuple) else (param,):
+                if isinstance(g, Graph):
+                    yield from _graph_consts(g)
+
+
+def _structural_key(primitive: Primitive, params: dict):
+    """A key equal for equal programs: the printed graphs and their constants' bytes.
+
+    Each eager call traces its functions anew, so graph identity would never hit.
+    """
+    parts = [primitive.name]
+    for name, value in sorted(params.items()):
+        graphs = value if isinstance(value, tuple) and value and \
+            isinstance(value[0], Graph) else (value,)
+        for v in graphs:
+            if isinstance(v, Graph):
+                consts = (np.asarray(c) for c in _graph_consts(v))
+                parts.append((name, v.pretty(), tuple((c.dtype.str, c.shape, c.tobytes())
+                                                      for c in consts)))
+            else:
+                parts.append((name, v))
+    return tuple(parts)
+
+
 def _impl_by_jit(primitive: Primitive):
     """Eager evaluation: compile the primitive alone and run it (as JAX does)."""
     def impl(*args, **params):
         from hlox.frontend.jit import JitFunction
 
-        fn = JitFunction(lambda *xs: primitive.bind(*xs, **params), name=primitive.name)
+        key = _structural_key(primitive, params)
+        fn = _eager_cache.get(key)
+        if fn is None:
+            if len(_eager_cache) >= _EAGER_CACHE_SIZE:
+                _eager_cache.pop(next(iter(_eager_cache)))
+            fn = _eager_cache[key] = JitFunction(lambda *xs: primitive.bind(*xs, **params),
+                                                 name=primitive.name)
         return list(fn(*args))
     core.impl_rules.register(primitive)(impl)
 

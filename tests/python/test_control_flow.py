@@ -169,9 +169,14 @@ def test_map_values(shape):
 
 def test_eager_control_flow():
     # outside jit, each control-flow primitive compiles and runs on its own
+    from hlox.frontend import control_flow
     x = np.float32(1.5)
     assert_tree_close(cond_prog(hlax, True, x), cond_prog(jlax, True, x))
     assert_tree_close(fori_prog(hlax, x), fori_prog(jlax, x))
+    # the same loop again (traced anew) reuses the compiled program
+    cached = len(control_flow._eager_cache)
+    assert_tree_close(fori_prog(hlax, x + 1), fori_prog(jlax, x + 1))
+    assert len(control_flow._eager_cache) == cached
 
 
 def test_closed_over_values_and_constants():
