@@ -232,7 +232,7 @@ def _trace_branches(funs: Sequence[Callable], operands: tuple, name: str,
             raise TypeError(f"{name}: {labels[i]} returns the structure {tree!r} but "
                             f"{labels[0]} returns {trees[0]!r}; all branches must return the "
                             f"same pytree structure{_where()}")
-    traced = _promote_weak_outputs(traced, name, labels)
+    _check_branch_outputs(traced, name, labels)
     # Common inputs: every branch's captured values, then the operands.
     all_captured = [c for _, captured, _ in traced for c in captured]
     graphs = []
@@ -251,36 +251,17 @@ def _where() -> str:
     return f"\n  called from {where}" if where else ""
 
 
-def _promote_weak_outputs(traced, name: str, labels: Sequence[str]):
-    """Branch outputs must have one type; a weakly typed one (a Python scalar)
-    takes the others' dtype, as in JAX. Anything else is an error naming both."""
+def _check_branch_outputs(traced, name: str, labels: Sequence[str]) -> None:
+    """Branch outputs must have one shape and dtype (only weak_type may differ), as in
+    JAX; the error names the branches and both types."""
     out_avals = [t[0].out_avals for t in traced]
-    targets = []
     for i, first in enumerate(out_avals[0]):
-        avals = [o[i] for o in out_avals]
-        strong = {a.dtype for a in avals if not a.weak_type}
-        dtype = strong.pop() if len(strong) == 1 else None
-        if dtype is None and not strong:  # all weak: the promoted type of them
-            dtype = dtypes.result_type(*((a.dtype, True) for a in avals))[0]
-        shapes = {a.shape for a in avals}
-        if dtype is None or len(shapes) != 1:
-            desc = "; ".join(f"{labels[b]} returns {o[i].str_short()}"
-                             for b, o in enumerate(out_avals))
-            raise TypeError(f"{name}: the branches must return the same types, but output {i} "
-                            f"differs: {desc}{_where()}")
-        targets.append(dtype)
-    result = []
-    for graph, captured, tree in traced:
-        if all(a.dtype == d for a, d in zip(graph.out_avals, targets)):
-            result.append((graph, captured, tree))
-            continue
-
-        def convert(*xs, graph=graph):
-            return [o if get_aval(o).dtype == d else lax.convert_element_type(o, d, True)
-                    for o, d in zip(eval_graph(graph, xs), targets)]
-
-        result.append((make_graph(convert, graph.in_avals), captured, tree))
-    return result
+        for b, o in enumerate(out_avals[1:], 1):
+            if o[i].shape != first.shape or o[i].dtype != first.dtype:
+                raise TypeError(
+                    f"{name}: the branches must return the same types, but output {i} "
+                    f"differs: {labels[0]} returns {first.str_short()}; {labels[b]} returns "
+                    f"{o[i].str_short()}{_where()}")
 
 
 # ---------------------------------------------------------------------------
@@ -613,8 +594,10 @@ def _scan_lower(ctx, *args, body, length, reverse, unroll, num_consts, num_carry
     _, _, x_avals = _scan_split(ctx.avals_in, num_consts, num_carry)
     out_avals = ctx.avals_out
     carry_avals, ys_avals = out_avals[:num_carry], out_avals[num_carry:]
-    loop_avals = [_INDEX] + list(carry_avals) + list(ys_avals)
     ys_init = [_constant(np.zeros(a.shape, a.dtype)) for a in ys_avals]
+    if length == 0:  # no step runs (and no slice of an empty xs would verify)
+        return carry + ys_init
+    loop_avals = [_INDEX] + list(carry_avals) + list(ys_avals)
     op = ir.Operation.create("stablehlo.while", results=[tensor_type(a) for a in loop_avals],
                              operands=[_constant(np.zeros((), np.int32))] + carry + ys_init,
                              regions=2)
