@@ -279,35 +279,59 @@ class Graph:
         return [v.aval for v in self.outvars]
 
     def pretty(self) -> str:
-        names: dict[Var, str] = {}
-
-        def name(v: Var) -> str:
-            if v not in names:
-                n, s = len(names), ""
-                while True:
-                    s = chr(ord("a") + n % 26) + s
-                    n = n // 26 - 1
-                    if n < 0:
-                        break
-                names[v] = s
-            return names[v]
-
-        def decl(v: Var) -> str:
-            return f"{name(v)}:{v.aval}"
-
-        consts = " ".join(decl(v) for v in self.consts)
-        lines = [f"{{ lambda {consts}; {' '.join(decl(v) for v in self.invars)}. let"]
-        for eqn in self.eqns:
-            params = ""
-            if eqn.params:
-                params = "[" + " ".join(f"{k}={v}" for k, v in sorted(eqn.params.items())) + "]"
-            outs = " ".join(decl(v) for v in eqn.outputs)
-            ins = " ".join(name(v) for v in eqn.inputs)
-            lines.append(f"    {outs} = {eqn.primitive.name}{params} {ins}")
-        lines.append(f"  in ({', '.join(name(v) for v in self.outvars)}) }}")
-        return "\n".join(lines)
+        """The graph in JAX's jaxpr syntax; sub-graphs (control flow) print nested."""
+        return _pretty_graph(self, {}, 0)
 
     __str__ = pretty
+
+
+def _var_name(names: dict, v: Var) -> str:
+    """``a``, ``b``, ..., ``z``, ``ba``, ...: one name per Var, shared by nested graphs."""
+    if v not in names:
+        n, s = len(names), ""
+        while True:
+            s = chr(ord("a") + n % 26) + s
+            n = n // 26 - 1
+            if n < 0:
+                break
+        names[v] = s
+    return names[v]
+
+
+def _is_graph_param(value) -> bool:
+    return isinstance(value, Graph) or (
+        isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value))
+
+
+def _pretty_graph(graph: "Graph", names: dict, indent: int) -> str:
+    def decl(v: Var) -> str:
+        return f"{_var_name(names, v)}:{v.aval}"
+
+    pad = " " * indent
+    consts = " ".join(decl(v) for v in graph.consts)
+    lines = [f"{{ lambda {consts}; {' '.join(decl(v) for v in graph.invars)}. let"]
+    for eqn in graph.eqns:
+        simple = {k: v for k, v in eqn.params.items() if not _is_graph_param(v)}
+        nested = {k: v for k, v in eqn.params.items() if _is_graph_param(v)}
+        params = " ".join(f"{k}={v}" for k, v in sorted(simple.items()))
+        outs = " ".join(decl(v) for v in eqn.outputs)
+        ins = " ".join(_var_name(names, v) for v in eqn.inputs)
+        if not nested:
+            lines.append(f"{pad}    {outs} = {eqn.primitive.name}{f'[{params}]' if params else ''} {ins}")
+            continue
+        lines.append(f"{pad}    {outs} = {eqn.primitive.name}[")
+        for k, v in sorted(nested.items()):
+            graphs = v if isinstance(v, tuple) else (v,)
+            body = f"\n{pad}        ".join(_pretty_graph(g, names, indent + 8) for g in graphs)
+            lines.append(f"{pad}      {k}=" + (f"(\n{pad}        {body}\n{pad}      )"
+                                              if isinstance(v, tuple) else body))
+        if params:
+            lines.append(f"{pad}      {params}")
+        lines.append(f"{pad}    ] {ins}")
+    outs = " ".join(_var_name(names, v) if v in names else str(graph.consts.get(v, "?"))
+                    for v in graph.outvars)
+    lines.append(f"{pad}  in ({outs}) }}")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------
@@ -317,6 +341,28 @@ class Graph:
 
 class TracerError(TypeError):
     """A traced value was used where a concrete one is needed."""
+
+
+class ConcretizationTypeError(TracerError):
+    """A traced value's concrete content was needed (``int(x)``, ``float(x)``, ...)."""
+
+
+class TracerBoolConversionError(ConcretizationTypeError):
+    """``if x:`` / ``while x:`` / ``bool(x)`` on a traced value."""
+
+
+class TracerIntegerConversionError(ConcretizationTypeError):
+    """A traced value used as a Python integer (``range(x)``, ``[...][x]``)."""
+
+
+_CONCRETE_HINTS = {
+    TracerBoolConversionError: "Python control flow (`if`, `while`, `and`/`or`) cannot branch on "
+    "a traced value: use hlox.lax.cond / hlox.lax.switch for branches, hlox.lax.while_loop / "
+    "hlox.lax.fori_loop for loops, hlox.numpy.where for elementwise choices",
+    TracerIntegerConversionError: "a traced value cannot be a Python integer (an index, a "
+    "length, a range bound): use hlox.lax.dynamic_slice / hlox.lax.fori_loop",
+    ConcretizationTypeError: "the value is only known when the compiled function runs",
+}
 
 
 class Tracer:
@@ -348,24 +394,26 @@ class Tracer:
     def __repr__(self) -> str:
         return f"Traced<{self.aval}>"
 
-    def _concrete(self, what: str):
+    def _concrete(self, what: str, error: type = ConcretizationTypeError):
         where = user_source_info()
-        raise TracerError(
-            f"{what} of a traced array {self.aval} is not known while tracing "
-            f"(use hlox.numpy functions instead of Python control flow on array values, "
-            f"or mark the argument static)" + (f"\n  at {where}" if where else ""))
+        raise error(
+            f"{what} of a traced array {self.aval} is not known while tracing (the array "
+            f"has shape {self.aval.shape} and dtype {self.aval.dtype}; only its type is known)"
+            + (f"\n  at {where}" if where else "")
+            + f"\n{_CONCRETE_HINTS[error]}; or, if this value does not depend on the "
+            f"inputs' contents, mark the argument static (hlox.jit(f, static_argnums=...)).")
 
     def __bool__(self):
-        self._concrete("the truth value")
+        self._concrete("The truth value", TracerBoolConversionError)
 
     def __float__(self):
         self._concrete("float()")
 
     def __int__(self):
-        self._concrete("int()")
+        self._concrete("int()", TracerIntegerConversionError)
 
     def __index__(self):
-        self._concrete("index")
+        self._concrete("Use as a Python index", TracerIntegerConversionError)
 
     def __array__(self, *args, **kwargs):
         self._concrete("conversion to a NumPy array")

@@ -128,16 +128,25 @@ def emit_module(graph: Graph, name: str, context: ir.Context) -> ir.Module:
             fn = func_d.FuncOp("main", ir.FunctionType.get(in_types, out_types))
             fn.attributes["sym_visibility"] = ir.StringAttr.get("public")
             entry = fn.add_entry_block()
-        env: dict = dict(zip(graph.invars, entry.arguments))
         with ir.InsertionPoint(entry):
-            for var, value in graph.consts.items():
-                env[var] = ir.Operation.create(
-                    "stablehlo.constant", results=[tensor_type(var.aval)],
-                    attributes={"value": dense_attr(value, var.aval)}).result
-            for eqn in graph.eqns:
-                env.update(zip(eqn.outputs, _emit_equation(eqn, [env[v] for v in eqn.inputs])))
-            func_d.ReturnOp([env[v] for v in graph.outvars])
+            func_d.ReturnOp(emit_graph(graph, list(entry.arguments)))
     return module
+
+
+def emit_graph(graph: Graph, args: list[ir.Value]) -> list[ir.Value]:
+    """Emits ``graph``'s constants and equations at the current insertion point.
+
+    ``args`` are the values of its inputs; returns the values of its outputs.
+    Control-flow lowering rules use it to fill their regions with sub-graphs.
+    """
+    env: dict = dict(zip(graph.invars, args))
+    for var, value in graph.consts.items():
+        env[var] = ir.Operation.create(
+            "stablehlo.constant", results=[tensor_type(var.aval)],
+            attributes={"value": dense_attr(value, var.aval)}).result
+    for eqn in graph.eqns:
+        env.update(zip(eqn.outputs, _emit_equation(eqn, [env[v] for v in eqn.inputs])))
+    return [env[v] for v in graph.outvars]
 
 
 def _emit_equation(eqn: Equation, operands: list[ir.Value]) -> list[ir.Value]:

@@ -761,3 +761,13 @@ from hlox.frontend.lax_math import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_reductions import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_bits import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_sort import *  # noqa: E402,F401,F403
+# hlox.lax.map is served by __getattr__
+# so that this module's own code keeps Python's builtin map.
+from hlox.frontend.control_flow import cond, fori_loop, scan, switch, while_loop  # noqa: E402,F401
+
+
+def __getattr__(name):
+    if name == "map":
+        from hlox.frontend.control_flow import map as lax_map
+        return lax_map
+    raise AttributeError(f"module 'hlox.lax' has no attribute {name!r}")

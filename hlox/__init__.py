@@ -15,9 +15,13 @@ from hlox.frontend.batching import vmap
 from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
 from hlox import backends, nn, numpy, random, scipy, tree, tree_util
 from hlox.backends import compile_stablehlo
+from hlox.frontend.checkpoint import checkpoint, remat
+from hlox.frontend.make_jaxpr import make_jaxpr
+from hlox import errors
 
 __all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "nn", "scipy", "random",
            "tree", "tree_util", "backends",
            "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
            "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]
 from hlox.backends.aot import ArtifactError, deserialize  # noqa: E402  (ahead-of-time)
+__all__ += ["errors", "checkpoint", "remat", "make_jaxpr"]

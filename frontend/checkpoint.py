@@ -1,0 +1,108 @@
+"""``checkpoint``/``remat``: recompute a function's intermediates in the backward pass.
+
+``checkpoint(f)`` traces ``f`` to a closed sub-graph and binds ``remat`` on
+it. Forward, it is just the graph (emitted inline). Under ``grad`` the JVP
+rule records a tangent ``remat`` whose graph is the JVP graph with only the
+inputs as residuals; its transpose evaluates the primal part of that graph
+again before transposing the linear part, so ``f``'s intermediates are
+recomputed in the backward pass instead of being stored, as in JAX.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, Sequence
+
+from hlox.frontend import core
+from hlox.frontend.core import Primitive, get_aval
+from hlox.frontend.emit import emit_graph
+from hlox.frontend.subgraphs import (backward_pass, batch_graph, eval_graph, split_primal,
+                                     jvp_graph, nonzero_tangent, trace_closed)
+from hlox.frontend.tree_util import tree_flatten, tree_unflatten
+
+__all__ = ["checkpoint", "remat"]
+
+remat_p = Primitive("remat", multiple_results=True)
+
+
+@remat_p.def_abstract_eval
+def _remat_abstract_eval(*avals, graph, prevent_cse):
+    return graph.out_avals
+
+
+@remat_p.def_lowering
+def _remat_lower(ctx, *args, graph, prevent_cse):
+    return emit_graph(graph, list(args))
+
+
+@remat_p.def_impl
+def _remat_impl(*args, graph, prevent_cse):
+    return eval_graph(graph, args)
+
+
+@remat_p.def_jvp
+def _remat_jvp(primals, tangents, *, graph, prevent_cse):
+    nonzero = [nonzero_tangent(t, get_aval(p)) for t, p in zip(tangents, primals)]
+    if not any(nonzero):
+        return remat_p.bind(*primals, graph=graph, prevent_cse=prevent_cse), \
+            [None] * len(graph.outvars)
+    jvp, out_nz = jvp_graph(graph, nonzero)
+    n_out = len(graph.outvars)
+    full = remat_p.bind(*primals, *(t for t, nz in zip(tangents, nonzero) if nz), graph=jvp,
+                        prevent_cse=prevent_cse)
+    out = (remat_p.bind(*primals, graph=graph, prevent_cse=prevent_cse) if split_primal()
+           else full[:n_out])
+    it = iter(full[n_out:])
+    return out, [next(it) if nz else None for nz in out_nz]
+
+
+@remat_p.def_transpose
+def _remat_transpose(cts, *args, graph, prevent_cse):
+    # Recomputes the primal part of the JVP graph here, in the backward pass.
+    res = iter(backward_pass(graph, args, cts))
+    return [next(res) if core.is_undefined_primal(a) else None for a in args]
+
+
+@remat_p.def_batching
+def _remat_batching(values, dims, *, graph, prevent_cse):
+    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+    b_graph, out_dims = batch_graph(graph, dims, size)
+    return remat_p.bind(*values, graph=b_graph, prevent_cse=prevent_cse), out_dims
+
+
+def checkpoint(fun: Callable | None = None, *, prevent_cse: bool = True, policy=None,
+               static_argnums: int | Sequence[int] = ()):
+    """``fun``, with its intermediates recomputed in the backward pass (``jax.checkpoint``).
+
+    ``policy`` (which intermediates may be saved) is accepted for JAX
+    compatibility; hlox saves only the inputs.
+    """
+    if fun is None:
+        return functools.partial(checkpoint, prevent_cse=prevent_cse, policy=policy,
+                                 static_argnums=static_argnums)
+    if isinstance(static_argnums, int):
+        static_argnums = (static_argnums,)
+    static = set(static_argnums)
+
+    @functools.wraps(fun)
+    def remat_fun(*args, **kwargs):
+        dynamic = [a for i, a in enumerate(args) if i not in static]
+        flat, in_tree = tree_flatten((dynamic, kwargs))
+        out_tree = []
+
+        def flat_fun(*xs):
+            dyn, kw = tree_unflatten(in_tree, list(xs))
+            it = iter(dyn)
+            full = [args[i] if i in static else next(it) for i in range(len(args))]
+            leaves, tree = tree_flatten(fun(*full, **kw))
+            out_tree.append(tree)
+            return leaves
+
+        graph, captured, _ = trace_closed(flat_fun, [get_aval(x) for x in flat])
+        outs = remat_p.bind(*captured, *flat, graph=graph, prevent_cse=bool(prevent_cse))
+        return tree_unflatten(out_tree[0], outs)
+
+    return remat_fun
+
+
+remat = checkpoint
