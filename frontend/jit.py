@@ -18,6 +18,7 @@ from mlir import ir
 
 from hlox.frontend import core
 from hlox.frontend.core import EvalTrace, Graph, ShapedArray, Tracer, current_trace
+from hlox.frontend.array import wrap
 from hlox.frontend.emit import emit_module
 from hlox.frontend.tree_util import PyTreeDef, tree_flatten, tree_unflatten
 
@@ -114,7 +115,7 @@ class Compiled:
                 raise TypeError(f"{lowered.name}: argument {i} is {got.str_short()}, compiled "
                                 f"for {aval.str_short()}")
             arrays.append(np.ascontiguousarray(leaf, dtype=aval.dtype))
-        return tree_unflatten(lowered.out_tree, list(self.executable(*arrays)))
+        return tree_unflatten(lowered.out_tree, [wrap(o) for o in self.executable(*arrays)])
 
 
 def _arg_aval(name: str, leaf: Any, index: int) -> ShapedArray:
@@ -205,7 +206,7 @@ class JitFunction:
             compiled = entry[1][backend] = lowered.compile(backend)
         arrays = [np.ascontiguousarray(leaf, dtype=aval.dtype)
                   for leaf, aval in zip(leaves, lowered.in_avals)]
-        return tree_unflatten(lowered.out_tree, list(compiled.executable(*arrays)))
+        return tree_unflatten(lowered.out_tree, [wrap(o) for o in compiled.executable(*arrays)])
 
     def cache_size(self) -> int:
         return len(self._cache)

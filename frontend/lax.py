@@ -265,9 +265,24 @@ def transpose(x, permutation: Sequence[int]):
     return transpose_p.bind(x, permutation=tuple(int(d) for d in permutation))
 
 
-def dot_general(lhs, rhs, dimension_numbers):
-    """``dimension_numbers = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))``."""
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+    """``dimension_numbers = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))``.
+
+    Any dimensions may be batch or contracting ones; the result is (batch, lhs
+    free, rhs free), as ``jax.lax.dot_general``. ``preferred_element_type``
+    computes in that dtype (the operands are converted to it first, which is
+    exact for the widening conversions it is meant for). ``precision`` is
+    accepted for JAX compatibility; the CPU backend always computes at full
+    precision of the element type.
+    """
     (lc, rc), (lb, rb) = dimension_numbers
+    if preferred_element_type is not None:
+        target = dtypes.canonicalize(preferred_element_type)
+        from hlox.frontend.core import get_aval as _get_aval
+        if _get_aval(lhs).dtype != target:
+            lhs = convert_element_type(lhs, target)
+        if _get_aval(rhs).dtype != target:
+            rhs = convert_element_type(rhs, target)
     canon = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(lhs, rhs, dimension_numbers=canon)
 
@@ -744,3 +759,6 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
         return out, 0
     perm = (where,) + tuple(i for i in range(nd) if i != where)
     return transpose(out, perm), 0
+
+# Structural primitives (slicing, padding, gather/scatter, ...) live in their own module.
+from hlox.frontend.lax_structural import *  # noqa: E402,F401,F403

@@ -15,7 +15,8 @@ from hlox.frontend.batching import vmap
 from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
 from hlox import backends, numpy, tree_util
 from hlox.backends import compile_stablehlo
+from hlox.frontend.array import Array
 
 __all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "tree_util", "backends",
            "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
-           "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]
+           "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp", "Array"]
