@@ -84,7 +84,7 @@ def getitem(x, idx, mode: str | None = None, fill_value=None):
     """``x[idx]`` with NumPy semantics; ``mode`` as ``jax.lax.gather`` (default: clip)."""
     aval = get_aval(x)
     # 1. None: insert size-1 dimensions, then index them with a full slice.
-    entries = _expand_index(idx, aval.ndim + _count_none(idx))
+    entries = _expand_index(idx, aval.ndim)
     if any(e is None for e in entries):
         shape, it = [], iter(aval.shape)
         for e in entries:
@@ -223,8 +223,12 @@ def _scatter_at(x, idx, values, prim_fn, name: str, mode=None):
     values = hnp.broadcast_to(values, ids_shape)
     flat = lax.reshape(x, (aval.size,))
     dnums = ScatterDimensionNumbers((), (0,), (0,))
-    out = prim_fn(flat, lax.reshape(ids, ids_shape + (1,)) if isinstance(ids, Tracer)
-                  else ids.reshape(ids_shape + (1,)), values, dnums, mode=mode)
+    if isinstance(ids, Tracer):
+        ids, unique = lax.reshape(ids, ids_shape + (1,)), False
+    else:  # static positions: whether they repeat is known (and enables more derivatives)
+        ids = np.asarray(ids).reshape(ids_shape + (1,))
+        unique = np.unique(ids).size == ids.size
+    out = prim_fn(flat, ids, values, dnums, mode=mode, unique_indices=unique)
     return lax.reshape(out, aval.shape)
 
 

@@ -762,3 +762,4 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
 
 # Structural primitives (slicing, padding, gather/scatter, ...) live in their own module.
 from hlox.frontend.lax_structural import *  # noqa: E402,F401,F403
+from hlox.frontend.lax_conv import *  # noqa: E402,F401,F403

@@ -146,6 +146,11 @@ def slice(operand, start_indices: Sequence[int], limit_indices: Sequence[int],  
     aval = get_aval(operand)
     if (start, limit, strides) == ((0,) * aval.ndim, aval.shape, (1,) * aval.ndim):
         return operand
+    if len(start) == len(limit) and any(lo >= hi for lo, hi in zip(start, limit)):
+        # an empty result: bounds [0:0] (the CPU backend rejects an empty slice at the end)
+        empty = [lo >= hi for lo, hi in zip(start, limit)]
+        start = tuple(0 if e else lo for e, lo in zip(empty, start))
+        limit = tuple(0 if e else hi for e, hi in zip(empty, limit))
     return slice_p.bind(operand, start_indices=start, limit_indices=limit, strides=strides)
 
 
@@ -972,7 +977,7 @@ def _dynamic_slice_batching(values, dims, *, slice_sizes):
         return dynamic_slice_p.bind(x, zero, *idx, slice_sizes=(size,) + slice_sizes), 0
     # batched starts: a gather with one index vector per batch element
     nd = len(slice_sizes)
-    dn = GatherDimensionNumbers(tuple(range(1, nd + 1)), (), tuple(range(nd)))
+    dn = GatherDimensionNumbers(tuple(range(nd)), (), tuple(range(nd)))  # per element
     indices = _stack_indices(idx, size)
     return _gather_batching([x, indices], [dx, 0], dimension_numbers=dn,
                             slice_sizes=slice_sizes, mode=GatherScatterMode.CLIP,

@@ -108,9 +108,10 @@ def test_values_match_jax(name, dtype):
 
 
 DIFFERENTIABLE = sorted(set(CASES) - {"scatter_mul"})  # scatter_mul: non-unique indices
+FD_CASES = sorted(set(DIFFERENTIABLE) - {"gather_rows_fill"})  # its NaN fill has no difference quotient
 
 
-@pytest.mark.parametrize("name", DIFFERENTIABLE)
+@pytest.mark.parametrize("name", FD_CASES)
 def test_grads_finite_differences(name):
     make, shapes = CASES[name]
     args = [rand(s, np.float64) for s in shapes]
