@@ -504,8 +504,9 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     x, y = _promote("where", x, y)
     cond = condition
     if get_aval(cond).dtype != np.bool_:
-        cond = lax.ne(*_promote("where", cond, 0)) if isinstance(cond, Tracer) else \
-            np.asarray(cond).astype(bool)
+        caval = get_aval(cond)
+        cond = lax.ne(cond, np.zeros(caval.shape, caval.dtype)) if isinstance(cond, Tracer) \
+            else np.asarray(cond).astype(bool)
     shp = _broadcast_shapes("where", get_aval(cond), get_aval(x), get_aval(y))
     return lax.select(_broadcast_to(cond, shp), _broadcast_to(x, shp), _broadcast_to(y, shp))
 
@@ -633,6 +634,22 @@ def _einsum_sum_unique(x, term: str, keep: set):
     return x, term
 
 
+def _einsum_product(x, t, y, s, batch, preferred_element_type):
+    """The (batch, x-free, y-free) product of ``x`` and ``y`` when no letter is summed."""
+    xf = [c for c in t if c not in batch]
+    yf = [c for c in s if c not in batch]
+    xt = transpose(x, [t.index(c) for c in batch + xf])
+    yt = transpose(y, [s.index(c) for c in batch + yf])
+    shape = [get_aval(xt).shape[i] for i in range(len(batch))] + \
+        list(get_aval(xt).shape[len(batch):]) + list(get_aval(yt).shape[len(batch):])
+    nb, nx = len(batch), len(xf)
+    xb = lax.broadcast_in_dim(xt, shape, tuple(range(nb + nx)))
+    yb = lax.broadcast_in_dim(yt, shape, tuple(range(nb)) + tuple(range(nb + nx, len(shape))))
+    if preferred_element_type is not None:
+        xb, yb = _api.astype(xb, preferred_element_type), _api.astype(yb, preferred_element_type)
+    return lax.mul(xb, yb)
+
+
 def einsum(subscripts: str, *operands, optimize=None, precision=None,
            preferred_element_type=None):
     """Einstein summation, as ``numpy.einsum`` (ellipses, diagonals, any number of operands).
@@ -661,7 +678,10 @@ def einsum(subscripts: str, *operands, optimize=None, precision=None,
             contract = [c for c in t if c in s and c not in later]
             dn = (([t.index(c) for c in contract], [s.index(c) for c in contract]),
                   ([t.index(c) for c in batch], [s.index(c) for c in batch]))
-            x = lax.dot_general(x, y, dn, preferred_element_type=preferred_element_type)
+            if contract:
+                x = lax.dot_general(x, y, dn, preferred_element_type=preferred_element_type)
+            else:  # nothing to sum: a broadcast multiply (as the dot would be)
+                x = _einsum_product(x, t, y, s, batch, preferred_element_type)
             t = "".join(batch) + "".join(c for c in t if c not in s) + \
                 "".join(c for c in s if c not in t)
         else:
