@@ -346,6 +346,10 @@ def conv_general_dilated(lhs, rhs, window_strides: Sequence[int], padding,
     rhs_dilation = (1,) * nsp if rhs_dilation is None else _ints(rhs_dilation)
     window_strides = _ints(window_strides)
     if isinstance(padding, str):
+        if any(d != 1 for d in lhs_dilation):
+            raise ValueError("conv_general_dilated: string padding is not defined with "
+                             "lhs_dilation (a transposed convolution); give explicit (low, "
+                             "high) pairs")
         in_sp = [la.shape[d] for d in dnums.lhs_spec[2:]]
         k_sp = [_dilate(ra.shape[d], r) for d, r in zip(dnums.rhs_spec[2:], rhs_dilation)]
         padding = padtype_to_pads(in_sp, k_sp, window_strides, padding)
