@@ -25,6 +25,16 @@ class Array(np.ndarray):
         from hlox.frontend.indexing import AtIndexer
         return AtIndexer(self)
 
+    def __getitem__(self, index):
+        # A traced index (inside jit/grad/vmap) indexes through hlox, as a JAX array would;
+        # concrete indices keep NumPy's exact eager semantics.
+        from hlox.frontend.core import Tracer
+        items = index if isinstance(index, tuple) else (index,)
+        if any(isinstance(i, Tracer) for i in items):
+            from hlox.frontend.indexing import getitem
+            return getitem(np.asarray(self), index)
+        return np.ndarray.__getitem__(self, index)
+
     def block_until_ready(self) -> "Array":
         return self  # computation is synchronous on the CPU backend
 

@@ -206,6 +206,12 @@ def test_eager_arrays_have_at_and_stay_numpy():
     assert out.block_until_ready() is out
 
 
+def test_eager_array_indexed_by_a_traced_value():
+    table = hnp.arange(10) * 2
+    got = hlox.jit(lambda i: table[i])(np.array([3, 9], np.int32))
+    np.testing.assert_array_equal(got, np.array([6, 18], np.int32))
+
+
 def test_index_errors():
     x = np.zeros((2, 3), np.float32)
     with pytest.raises(IndexError, match="too many indices"):

@@ -160,6 +160,18 @@ def test_grads(name):
     check_grads(hlox.jit(scalar_out), args, order=1)
 
 
+def test_traced_roll_shift_take_wrap_and_array_of_tracers():
+    x = rand((3, 4))
+    for shift in (-5, 0, 6):
+        got = hlox.jit(lambda x, s: hnp.roll(x, s, axis=1))(x, np.int32(shift))
+        np.testing.assert_array_equal(got, np.asarray(jnp.roll(x, shift, axis=1)))
+    i = np.array([5, -7, 2], np.int32)
+    got = hlox.jit(lambda x, i: hnp.take(x, i, axis=1, mode="wrap"))(x, i)
+    np.testing.assert_array_equal(got, np.asarray(jnp.take(x, i, axis=1, mode="wrap")))
+    got = hlox.jit(lambda a, b: hnp.array([[a, b], [b, a]]))(np.float32(1), np.float32(2))
+    np.testing.assert_array_equal(got, np.array([[1, 2], [2, 1]], np.float32))
+
+
 def test_vmap_of_shape_ops():
     xs = rand((3, 4, 5))
     f = lambda x: hnp.einsum("ij,j->i", hnp.roll(hnp.pad(x, ((1, 0), (0, 1)))[:, 1:], 1, 0),  # noqa
