@@ -113,18 +113,32 @@ LINALG = {
 }
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.int32], ids=["float32", "int32"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_shape_ops_match_jax(name, dtype):
-    make, shapes = CASES[name]
-    args = [rand(s, dtype) for s in shapes]
-    want = jax.tree_util.tree_leaves(jax.jit(make(jnp))(*args))
-    got = jax.tree_util.tree_leaves(hlox.jit(make(hnp))(*args))
+def _check_equal(got, want):
+    got, want = jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(want)
     assert len(got) == len(want)
     for g, w in zip(got, want):
         w = np.asarray(w)
         assert g.dtype == w.dtype and g.shape == w.shape, (g.dtype, g.shape, w.dtype, w.shape)
         np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_shape_ops_match_jax(name):
+    make, shapes = CASES[name]
+    args = [rand(s, np.float32) for s in shapes]
+    _check_equal(hlox.jit(make(hnp))(*args), jax.jit(make(jnp))(*args))
+
+
+@pytest.mark.parametrize("dtype", [np.int32], ids=lambda d: np.dtype(d).name)
+def test_shape_ops_other_dtypes(dtype):
+    """Every case at once (one compiled program per dtype; the lax-level tests cover
+    float16, int8, uint8 and bool for the primitives underneath)."""
+    names = [n for n in sorted(CASES) if dtype != np.bool_ or not n.startswith(("clip", "where"))]
+    args = {n: [rand(s, dtype) if dtype != np.bool_ else rand(s, np.int32) > 0
+                for s in CASES[n][1]] for n in names}
+    got = hlox.jit(lambda a: {n: CASES[n][0](hnp)(*a[n]) for n in names})(args)
+    for n in names:
+        _check_equal(got[n], CASES[n][0](jnp)(*args[n]))
 
 
 @pytest.mark.parametrize("name", sorted(LINALG))
