@@ -36,6 +36,15 @@ def _is_array_index(i) -> bool:
     return False
 
 
+# Boolean scalar indices insert an axis like None, of size 1 (True) or 0 (False).
+_NEW_AXIS_TRUE = object()
+_NEW_AXIS_FALSE = object()
+
+
+def _is_new_axis(i) -> bool:
+    return i is None or i is _NEW_AXIS_TRUE or i is _NEW_AXIS_FALSE
+
+
 def _expand_index(idx, ndim: int) -> list:
     """``idx`` as a list with one entry per dimension (after ``None``\\ s are made real)."""
     idx = list(idx) if isinstance(idx, tuple) else [idx]
@@ -47,14 +56,14 @@ def _expand_index(idx, ndim: int) -> list:
         elif isinstance(i, Tracer) and i.dtype == np.bool_:
             raise IndexError("boolean indices must be concrete (a traced boolean mask gives a "
                              "result of unknown shape); use hlox.numpy.where instead")
-        elif isinstance(i, (bool, np.bool_)):
-            raise IndexError("indexing with a boolean scalar is not supported")
+        elif isinstance(i, (bool, np.bool_)):  # a new axis, of size 1 (True) or 0 (False)
+            out.append(_NEW_AXIS_TRUE if i else _NEW_AXIS_FALSE)
         else:
             out.append(i)
     n_ellipsis = sum(i is Ellipsis for i in out)
     if n_ellipsis > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    used = sum(1 for i in out if i is not None and i is not Ellipsis)
+    used = sum(1 for i in out if not _is_new_axis(i) and i is not Ellipsis)
     if used > ndim:
         raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but "
                          f"{used} were indexed")
@@ -85,14 +94,18 @@ def getitem(x, idx, mode: str | None = None, fill_value=None):
     aval = get_aval(x)
     # 1. None: insert size-1 dimensions, then index them with a full slice.
     entries = _expand_index(idx, aval.ndim)
-    if any(e is None for e in entries):
+    has_arrays = any(_is_array_index(e) for e in entries)
+    if has_arrays and any(e is _NEW_AXIS_TRUE or e is _NEW_AXIS_FALSE for e in entries):
+        raise IndexError("boolean scalar indices together with integer array indices are not "
+                         "supported")
+    if any(_is_new_axis(e) for e in entries):
         shape, it = [], iter(aval.shape)
         for e in entries:
-            shape.append(1 if e is None else next(it))
+            shape.append(1 if _is_new_axis(e) else next(it))
         x = lax.reshape(x, shape)
-        entries = [slice(None) if e is None else e for e in entries]
+        entries = [slice(0, 0) if e is _NEW_AXIS_FALSE else slice(None) if _is_new_axis(e)
+                   else e for e in entries]
         aval = get_aval(x)
-    has_arrays = any(_is_array_index(e) for e in entries)
     # 2. Basic indices: static slices (and ints when there are no arrays).
     starts, limits, strides, flips, squeeze, advanced = [], [], [], [], [], {}
     for d, (e, n) in enumerate(zip(entries, aval.shape)):
@@ -125,16 +138,11 @@ def getitem(x, idx, mode: str | None = None, fill_value=None):
     y = lax.rev(y, flips)
     if not advanced:
         return lax.squeeze(y, squeeze)
-    if squeeze:  # (ints alongside traced scalars: only when has_arrays is False)
+    if squeeze:  # in-bounds static ints beside an out-of-bounds one (which gathers, clamped)
         keep = [d for d in range(aval.ndim) if d not in squeeze]
         y = lax.squeeze(y, squeeze)
         advanced = {keep.index(d): e for d, e in advanced.items()}
     return _gather_advanced(y, advanced, mode, fill_value)
-
-
-def _count_none(idx) -> int:
-    idx = idx if isinstance(idx, tuple) else (idx,)
-    return sum(1 for i in idx if i is None)
 
 
 def _broadcast_index_arrays(arrays: list, sizes: list[int]):

@@ -109,7 +109,10 @@ CASES = [
     (lambda x: x[np.array([[0], [1]]), :, np.array([1, 3])], ()),
     (lambda x: x[0, :, np.array([1, 3])], ()),  # int and array separated: array dims first
     (lambda x: x[:, np.array([5, -7])], ()),  # out of bounds: clamped (JAX)
+    (lambda x: x[7, 0, -9], ()),  # static ints out of bounds: clamped too
     (lambda x: x[np.array([True, False])], ()),  # concrete boolean mask
+    (lambda x: x[True, 1], ()),  # boolean scalars: a new axis of size 1 or 0
+    (lambda x: x[..., False], ()),
     (lambda x, i: x[i], (np.int32(1),)),
     (lambda x, i: x[:, i, -1], (np.int32(-1),)),
     (lambda x, i: x[i, 1:], (np.array([1, 0, 1], np.int32),)),
