@@ -22,7 +22,7 @@ from hlox.frontend import core as _core
 from hlox.frontend import dtypes
 from hlox.frontend.core import (Primitive, ShapedArray, get_aval, is_undefined_primal,
                                 shape_error)
-from hlox.frontend.emit import dense_attr, i64_array_attr, require_op, tensor_type
+from hlox.frontend.emit import i64_array_attr, require_op, tensor_type
 
 __all__ = ["slice", "slice_in_dim", "index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
            "dynamic_index_in_dim", "dynamic_update_slice", "dynamic_update_slice_in_dim",

@@ -17,8 +17,8 @@ from typing import Sequence
 import numpy as np
 
 from hlox.frontend import dtypes, lax
-from hlox.frontend.array import Array, wrap
-from hlox.frontend.core import ShapedArray, Tracer, get_aval, shape_error
+from hlox.frontend.array import wrap
+from hlox.frontend.core import Tracer, get_aval, shape_error
 from hlox.frontend.numpy_api import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
                                      _promote, reshape, transpose)
 from hlox.frontend import numpy_api as _api
@@ -31,7 +31,7 @@ __all__ = [
     "tile", "repeat", "flip", "fliplr", "flipud", "roll", "pad", "broadcast_to",
     "broadcast_arrays", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d",
     "where", "clip", "dot", "vdot", "matmul", "einsum", "tensordot", "outer", "inner", "take",
-    "take_along_axis", "diagonal", "trace", "shape", "ndim", "size", "Array",
+    "take_along_axis", "diagonal", "trace", "shape", "ndim", "size",
 ]
 
 
