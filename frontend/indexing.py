@@ -45,7 +45,7 @@ def _is_new_axis(i) -> bool:
     return i is None or i is _NEW_AXIS_TRUE or i is _NEW_AXIS_FALSE
 
 
-def _expand_index(idx, ndim: int) -> list:
+def _expand_index(idx, ndim: int) -> tuple[list, bool]:
     """``idx`` as a list with one entry per dimension (after ``None``\\ s are made real)."""
     idx = list(idx) if isinstance(idx, tuple) else [idx]
     out = []
@@ -60,6 +60,12 @@ def _expand_index(idx, ndim: int) -> list:
             out.append(_NEW_AXIS_TRUE if i else _NEW_AXIS_FALSE)
         else:
             out.append(i)
+    # NumPy keeps the advanced indices' result dimensions in place only when they are
+    # adjacent in the index as written (an Ellipsis separates them, even covering nothing).
+    has_arrays = any(_is_array_index(i) for i in out)
+    advanced = [k for k, i in enumerate(out)
+                if _is_array_index(i) or (has_arrays and _is_int_scalar(i))]
+    contiguous = advanced == list(range(advanced[0], advanced[-1] + 1)) if advanced else True
     n_ellipsis = sum(i is Ellipsis for i in out)
     if n_ellipsis > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -68,11 +74,11 @@ def _expand_index(idx, ndim: int) -> list:
         raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but "
                          f"{used} were indexed")
     if n_ellipsis:
-        k = out.index(Ellipsis)
+        k = next(j for j, i in enumerate(out) if i is Ellipsis)  # (== would compare arrays)
         out[k:k + 1] = [slice(None)] * (ndim - used)
     else:
         out += [slice(None)] * (ndim - used)
-    return out
+    return out, contiguous
 
 
 def _as_index_array(i):
@@ -93,7 +99,7 @@ def getitem(x, idx, mode: str | None = None, fill_value=None):
     """``x[idx]`` with NumPy semantics; ``mode`` as ``jax.lax.gather`` (default: clip)."""
     aval = get_aval(x)
     # 1. None: insert size-1 dimensions, then index them with a full slice.
-    entries = _expand_index(idx, aval.ndim)
+    entries, contiguous = _expand_index(idx, aval.ndim)
     has_arrays = any(_is_array_index(e) for e in entries)
     if has_arrays and any(e is _NEW_AXIS_TRUE or e is _NEW_AXIS_FALSE for e in entries):
         raise IndexError("boolean scalar indices together with integer array indices are not "
@@ -142,7 +148,7 @@ def getitem(x, idx, mode: str | None = None, fill_value=None):
         keep = [d for d in range(aval.ndim) if d not in squeeze]
         y = lax.squeeze(y, squeeze)
         advanced = {keep.index(d): e for d, e in advanced.items()}
-    return _gather_advanced(y, advanced, mode, fill_value)
+    return _gather_advanced(y, advanced, contiguous, mode, fill_value)
 
 
 def _broadcast_index_arrays(arrays: list, sizes: list[int]):
@@ -174,13 +180,13 @@ def _api_astype(x, dtype):
     return numpy_api.astype(x, dtype)
 
 
-def _gather_advanced(y, advanced: dict, mode, fill_value):
+def _gather_advanced(y, advanced: dict, contiguous: bool, mode, fill_value):
     aval = get_aval(y)
     dims = sorted(advanced)
     arrays = [_as_index_array(advanced[d]) for d in dims]
     indices, bshape = _broadcast_index_arrays(arrays, [aval.shape[d] for d in dims])
     # NumPy: adjacent advanced indices keep their place; separated ones go first.
-    adjacent = dims == list(range(dims[0], dims[-1] + 1))
+    adjacent = contiguous and dims == list(range(dims[0], dims[-1] + 1))
     rest = [d for d in range(aval.ndim) if d not in advanced]
     pos = len([d for d in rest if d < dims[0]]) if adjacent else 0
     rank = len(bshape) + len(rest)

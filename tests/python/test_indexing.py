@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import hlox
@@ -69,6 +69,7 @@ def shape_and_index(draw):
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shape_and_index())
+@example(((1, 1), (None, np.array([0, 0], np.int32), Ellipsis, 0)))  # a zero-width '...'
 def test_getitem_matches_numpy(case):
     shape, index = case
     x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
@@ -108,6 +109,7 @@ CASES = [
     (lambda x: x[None, :, np.array([2, 0, -1])], ()),
     (lambda x: x[np.array([[0], [1]]), :, np.array([1, 3])], ()),
     (lambda x: x[0, :, np.array([1, 3])], ()),  # int and array separated: array dims first
+    (lambda x: x[None, np.array([0, 1, 1]), ..., 0], ()),  # separated by an empty Ellipsis
     (lambda x: x[:, np.array([5, -7])], ()),  # out of bounds: clamped (JAX)
     (lambda x: x[7, 0, -9], ()),  # static ints out of bounds: clamped too
     (lambda x: x[np.array([True, False])], ()),  # concrete boolean mask
