@@ -473,6 +473,34 @@ class Tracer:
 
     T = property(lambda self: _np().transpose(self))
 
+    # indexing and shape methods (hlox.frontend.indexing / numpy_shape)
+    def __getitem__(self, index):
+        from hlox.frontend.indexing import getitem
+        return getitem(self, index)
+
+    @property
+    def at(self):
+        from hlox.frontend.indexing import AtIndexer
+        return AtIndexer(self)
+
+    def flatten(self):
+        return _np().reshape(self, (-1,))
+
+    ravel = flatten
+
+    def squeeze(self, axis=None):
+        from hlox.frontend.numpy_shape import squeeze
+        return squeeze(self, axis)
+
+    def swapaxes(self, axis1, axis2):
+        from hlox.frontend.numpy_shape import swapaxes
+        return swapaxes(self, axis1, axis2)
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
 
 def _np():
     import hlox.numpy  # numpy_api plus numpy_math

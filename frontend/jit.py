@@ -25,6 +25,7 @@ from mlir import ir
 
 from hlox.frontend import core
 from hlox.frontend.core import EvalTrace, Graph, ShapedArray, Tracer, current_trace
+from hlox.frontend.array import wrap
 from hlox.frontend.emit import emit_module
 from hlox.config import config
 from hlox.frontend.tree_util import (PyTreeDef, keystr, tree_flatten, tree_flatten_with_path,
@@ -191,9 +192,10 @@ def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
 
 
 def _run(executable, arrays: list) -> list:
-    """Runs an executable on checked arrays (its unchecked fast entry when it has one)."""
+    """Runs an executable on checked arrays (its unchecked fast entry when it has one);
+    the results are :class:`hlox.Array` views, as every hlox result is."""
     fast = getattr(executable, "unchecked_call", None)
-    return list(fast(arrays) if fast is not None else executable(*arrays))
+    return [wrap(o) for o in (fast(arrays) if fast is not None else executable(*arrays))]
 
 
 def _leaf_name(lowered: Lowered, args: tuple, kwargs: dict, index: int) -> str:
@@ -443,10 +445,7 @@ def _make_runner(lowered: Lowered, executable) -> Callable:
     types has left (convert each argument only if its dtype/layout needs it,
     run, rebuild the output structure)."""
     dtypes = [aval.dtype for aval in lowered.in_avals]
-    run = getattr(executable, "unchecked_call", None)
-    if run is None:
-        def run(arrays, executable=executable):
-            return list(executable(*arrays))
+    run = functools.partial(_run, executable)
     asarray = np.asarray
     out_tree = lowered.out_tree
     if out_tree.kind is None:  # one array out

@@ -275,9 +275,24 @@ def transpose(x, permutation: Sequence[int]):
     return transpose_p.bind(x, permutation=tuple(int(d) for d in permutation))
 
 
-def dot_general(lhs, rhs, dimension_numbers):
-    """``dimension_numbers = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))``."""
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+    """``dimension_numbers = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))``.
+
+    Any dimensions may be batch or contracting ones; the result is (batch, lhs
+    free, rhs free), as ``jax.lax.dot_general``. ``preferred_element_type``
+    computes in that dtype (the operands are converted to it first, which is
+    exact for the widening conversions it is meant for). ``precision`` is
+    accepted for JAX compatibility; the CPU backend always computes at full
+    precision of the element type.
+    """
     (lc, rc), (lb, rb) = dimension_numbers
+    if preferred_element_type is not None:
+        target = dtypes.canonicalize(preferred_element_type)
+        from hlox.frontend.core import get_aval as _get_aval
+        if _get_aval(lhs).dtype != target:
+            lhs = convert_element_type(lhs, target)
+        if _get_aval(rhs).dtype != target:
+            rhs = convert_element_type(rhs, target)
     canon = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(lhs, rhs, dimension_numbers=canon)
 
@@ -761,6 +776,8 @@ from hlox.frontend.lax_math import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_reductions import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_bits import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_sort import *  # noqa: E402,F401,F403
+from hlox.frontend.lax_structural import *  # noqa: E402,F401,F403
+from hlox.frontend.lax_conv import *  # noqa: E402,F401,F403
 # hlox.lax.map is served by __getattr__
 # so that this module's own code keeps Python's builtin map.
 from hlox.frontend.control_flow import cond, fori_loop, scan, switch, while_loop  # noqa: E402,F401

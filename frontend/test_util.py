@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from hlox.frontend.ad import jvp, vjp
+from hlox.frontend.jit import jit
 from hlox.frontend.tree_util import tree_flatten, tree_map, tree_unflatten
 
 # Stated tolerances for the finite-difference checks, per dtype.
@@ -56,7 +57,8 @@ def check_jvp(f: Callable, args: Sequence, rng, eps=None, tol=None) -> None:
     eps = eps or DEFAULT_EPS[dtype]
     tol = tol or DEFAULT_TOLS[dtype]
     tangents = tree_map(lambda x: _random_like(rng, x), tuple(args))
-    _, out_t = jvp(f, tuple(args), tangents)
+    # one compiled program for the whole JVP (eagerly, every primitive would compile alone)
+    _, out_t = jit(lambda xs, ts: jvp(f, xs, ts))(tuple(args), tangents)
     plus = f(*_add(tuple(args), tangents, eps))
     minus = f(*_add(tuple(args), tangents, -eps))
     fd = tree_map(lambda p, m: (_np(p).astype(np.float64) - _np(m)) / (2 * eps), plus, minus)
@@ -67,9 +69,9 @@ def check_vjp(f: Callable, args: Sequence, rng, eps=None, tol=None) -> None:
     dtype = _dtype_of(args)
     eps = eps or DEFAULT_EPS[dtype]
     tol = tol or DEFAULT_TOLS[dtype]
-    out, vjp_fn = vjp(f, *args)
+    out = f(*args)
     ct = tree_map(lambda y: _random_like(rng, y), out)
-    ct_in = vjp_fn(ct)
+    ct_in = jit(lambda xs, c: vjp(f, *xs)[1](c))(tuple(args), ct)
     tangents = tree_map(lambda x: _random_like(rng, x), tuple(args))
     plus = f(*_add(tuple(args), tangents, eps))
     minus = f(*_add(tuple(args), tangents, -eps))

@@ -8,20 +8,20 @@ __version__ = "0.1.0"
 
 from hlox.config import config
 from hlox.frontend import lax
+from hlox.frontend.array import Array
 from hlox.frontend.jit import Compiled, Lowered, jit
 from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,
                               value_and_grad, vjp)
 from hlox.frontend.batching import vmap
-from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
-from hlox import backends, nn, numpy, random, scipy, tree, tree_util
-from hlox.backends import compile_stablehlo
 from hlox.frontend.checkpoint import checkpoint, remat
+from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
 from hlox.frontend.make_jaxpr import make_jaxpr
-from hlox import errors
+from hlox import backends, errors, nn, numpy, random, scipy, tree, tree_util
+from hlox.backends import compile_stablehlo
+from hlox.backends.aot import ArtifactError, deserialize
 
-__all__ = ["jit", "Lowered", "Compiled", "config", "lax", "numpy", "nn", "scipy", "random",
-           "tree", "tree_util", "backends",
-           "compile_stablehlo", "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacfwd",
-           "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp"]
-from hlox.backends.aot import ArtifactError, deserialize  # noqa: E402  (ahead-of-time)
-__all__ += ["errors", "checkpoint", "remat", "make_jaxpr"]
+__all__ = ["jit", "Lowered", "Compiled", "Array", "config", "lax", "numpy", "nn", "scipy",
+           "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
+           "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
+           "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
+           "checkpoint", "remat", "make_jaxpr"]

@@ -2,6 +2,7 @@
 
 from hlox.frontend.numpy_api import *  # noqa: F401,F403
 from hlox.frontend.numpy_math import *  # noqa: F401,F403
-from hlox.frontend import numpy_api as _api, numpy_math as _math
+from hlox.frontend.numpy_shape import *  # noqa: F401,F403
+from hlox.frontend import numpy_api as _api, numpy_math as _math, numpy_shape as _shape
 
-__all__ = _api.__all__ + [n for n in _math.__all__ if n not in _api.__all__]
+__all__ = sorted(set(_api.__all__) | set(_math.__all__) | set(_shape.__all__))
