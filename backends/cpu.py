@@ -42,7 +42,10 @@ PIPELINE: list[str] = [
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",
-    # Contractions: the result's contiguous loop innermost (vectorizable).
+    # Matmuls: cache and register tiles of vector FMAs (BLAS-style kernels).
+    "hlox-cpu-vectorize-contractions",
+    "canonicalize",
+    # Other contractions: the result's contiguous loop innermost (vectorizable).
     "hlox-linalg-contraction-loop-order",
     # The caller's input arrays are read-only: bufferization copies instead
     # of updating an argument in place.
@@ -54,11 +57,17 @@ PIPELINE: list[str] = [
     "buffer-results-to-out-params{modify-public-functions}",
     "buffer-deallocation-pipeline",
     "convert-linalg-to-loops",
+    # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
+    "convert-vector-to-scf{full-unroll}",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
     # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
     "hlox-widen-i1-memrefs",
+    # float32 exp as a polynomial in arith: unlike a libm call, LLVM's loop
+    # vectorizer can vectorize it.
+    "hlox-cpu-math-approximations",
+    "convert-vector-to-llvm",
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-arith-to-llvm",
@@ -66,6 +75,7 @@ PIPELINE: list[str] = [
     "finalize-memref-to-llvm",
     "convert-func-to-llvm",
     "convert-index-to-llvm",
+    "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
 ]
 
