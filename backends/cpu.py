@@ -47,6 +47,8 @@ PIPELINE: list[str] = [
     "canonicalize",
     # Other contractions: the result's contiguous loop innermost (vectorizable).
     "hlox-linalg-contraction-loop-order",
+    # Sums and maxima as partial results in vector lanes (float reassociation).
+    "hlox-cpu-reassociate-reductions",
     # The caller's input arrays are read-only: bufferization copies instead
     # of updating an argument in place.
     "hlox-readonly-arguments",
@@ -55,6 +57,8 @@ PIPELINE: list[str] = [
     # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
     # returned twice, e.g. `return a * 2, a * 2` after CSE.)
     "buffer-results-to-out-params{modify-public-functions}",
+    # Results computed straight into the caller's buffers (no temporary + copy).
+    "hlox-cpu-results-in-place",
     "buffer-deallocation-pipeline",
     "convert-linalg-to-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
