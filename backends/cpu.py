@@ -57,7 +57,10 @@ PIPELINE: list[str] = [
     # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
     # returned twice, e.g. `return a * 2, a * 2` after CSE.)
     "buffer-results-to-out-params{modify-public-functions}",
-    # Results computed straight into the caller's buffers (no temporary + copy).
+    # Results computed straight into the caller's buffers (no temporary + copy);
+    # canonicalize first so that loops yielding their buffer unchanged (tiled
+    # matmuls) fold to it.
+    "canonicalize",
     "hlox-cpu-results-in-place",
     "buffer-deallocation-pipeline",
     "convert-linalg-to-loops",
