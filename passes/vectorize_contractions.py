@@ -103,8 +103,16 @@ def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
     cache = {m: _largest_divisor(size[m], CACHE_TILE["m"], reg[m]),
              n: _largest_divisor(size[n], CACHE_TILE["n"], reg[n]),
              k: _largest_divisor(size[k], CACHE_TILE["k"])}
+    if cache[k] < 32:  # K has no good divisor (a prime, say): one K panel
+        cache[k] = size[k]
     return [cache[d] for d in range(3)], [reg[d] for d in range(3)], [m, n, k]
 
+
+# The K loop of a register tile carries C in vector registers. (Only when it
+# runs more than once: canonicalization folds a one-trip loop, and its
+# handle with it.)
+_HOIST = """    transform.loop.hoist_loop_invariant_subsets %l2#2 : !transform.any_op
+"""
 
 _SCRIPT = """
 module attributes {{transform.with_named_sequence}} {{
@@ -130,8 +138,7 @@ module attributes {{transform.with_named_sequence}} {{
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.canonicalization
     }} : !transform.any_op
-    transform.loop.hoist_loop_invariant_subsets %l2#2 : !transform.any_op
-    transform.yield
+{hoist}    transform.yield
   }}
 }}
 """
@@ -140,10 +147,16 @@ module attributes {{transform.with_named_sequence}} {{
 def _apply(module_op, tag: str, tiles) -> None:
     cache, reg, order = tiles
     # The K loop (last in `order`) is innermost, so its accumulator hoists.
-    script = _SCRIPT.format(tag=tag, cache=cache, reg=reg, order=order)
+    hoist = _HOIST if cache[order[2]] > 1 else ""
+    script = _SCRIPT.format(tag=tag, cache=cache, reg=reg, order=order, hoist=hoist)
     transform_module = ir.Module.parse(script)
     entry = transform_module.body.operations[0]
-    interpreter.apply_named_sequence(module_op, entry, transform_module)
+    try:
+        interpreter.apply_named_sequence(module_op, entry, transform_module)
+    except ValueError:
+        # A transform that does not apply leaves valid IR (the contraction,
+        # perhaps tiled); the scalar path lowers it. Speed, not correctness.
+        pass
 
 
 @register("hlox-cpu-vectorize-contractions",
