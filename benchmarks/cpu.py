@@ -1,6 +1,7 @@
 """hlox's CPU backend vs JAX (XLA CPU) vs numpy, side by side in one process.
 
     python benchmarks/cpu.py [--only selu matmul ...] [--repeat 20] [--quick]
+                             [--pipeline-of GIT_REV]
 
 Workloads (issue 4, "Performance"): selu on 1M float32, a vmap'd squared
 distance over 10000x2 points, an MLP training step (value_and_grad + SGD),
@@ -12,14 +13,19 @@ the ops, and otherwise as JAX's own StableHLO run through hlox's passes with
 
 Prints the median time per call, the compile times, and the ratios
 hlox/jax and hlox/numpy (below 1: hlox is faster). Every hlox result is
-checked against numpy before it is timed. Not a test: nothing here asserts a
+checked against numpy before it is timed. ``--pipeline-of REV`` runs hlox
+with the CPU pass pipeline of another git revision (before/after tables:
+the passes it names must still exist). Not a test: nothing here asserts a
 time (DESIGN.md, "Benchmarks, not timed tests").
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import os
 import statistics
+import subprocess
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -252,13 +258,30 @@ def run(w: Workload, repeat: int, budget: float) -> dict:
     return row
 
 
+def use_pipeline_of(rev: str) -> None:
+    """Makes the CPU backend run ``PIPELINE`` as backends/cpu.py has it at ``rev``."""
+    from hlox.backends import cpu
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    source = subprocess.check_output(["git", "-C", root, "show", f"{rev}:backends/cpu.py"],
+                                     text=True)
+    start = source.index("= [", source.index("PIPELINE: list[str]")) + 2
+    end = source.index("\n]\n", start) + 2
+    cpu.PIPELINE[:] = ast.literal_eval(source[start:end])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", help="run workloads whose name contains one of these")
     parser.add_argument("--repeat", type=int, default=20, help="calls timed per workload (max)")
     parser.add_argument("--budget", type=float, default=2.0, help="seconds of timing per column")
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument("--pipeline-of", metavar="REV",
+                        help="run hlox with the CPU pipeline of this git revision")
     args = parser.parse_args()
+    if args.pipeline_of:
+        use_pipeline_of(args.pipeline_of)
+        print(f"hlox CPU pipeline of {args.pipeline_of}")
     header = (f"{'workload':<24} {'via':<8} {'hlox ms':>9} {'jax ms':>9} {'numpy ms':>9} "
               f"{'hlox/jax':>9} {'hlox/np':>8} {'compile s':>10} {'jax cmp s':>10}")
     print(header)
