@@ -56,16 +56,20 @@ def _dims(map_attr) -> list[int] | None:
     return dims
 
 
+def _same_pair(values, x, y) -> bool:
+    u, v = values
+    return (u == x and v == y) or (u == y and v == x)
+
+
 def _body_is_multiply_add(op) -> bool:
+    """Whether the body is ``out + in0 * in1`` (either operand order)."""
     block = op.regions[0].blocks[0]
-    ops = [o.operation.name for o in block.operations]
-    if ops not in (["arith.mulf", "arith.addf", "linalg.yield"],):
+    if [o.operation.name for o in block.operations] != \
+            ["arith.mulf", "arith.addf", "linalg.yield"]:
         return False
     mul, add, _ = [o.operation for o in block.operations]
-    args = list(block.arguments)
-    if set(map(str, mul.operands)) != {str(args[0]), str(args[1])}:
-        return False
-    return {str(v) for v in add.operands} == {str(mul.results[0]), str(args[2])}
+    a, b, acc = block.arguments
+    return _same_pair(mul.operands, a, b) and _same_pair(add.operands, mul.results[0], acc)
 
 
 def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
