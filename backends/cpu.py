@@ -42,8 +42,13 @@ PIPELINE: list[str] = [
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",
-    # Contractions: the result's contiguous loop innermost (vectorizable).
+    # Matmuls: cache and register tiles of vector FMAs (BLAS-style kernels).
+    "hlox-cpu-vectorize-contractions",
+    "canonicalize",
+    # Other contractions: the result's contiguous loop innermost (vectorizable).
     "hlox-linalg-contraction-loop-order",
+    # Sums and maxima as partial results in vector lanes (float reassociation).
+    "hlox-cpu-reassociate-reductions",
     # The caller's input arrays are read-only: bufferization copies instead
     # of updating an argument in place.
     "hlox-readonly-arguments",
@@ -52,13 +57,24 @@ PIPELINE: list[str] = [
     # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
     # returned twice, e.g. `return a * 2, a * 2` after CSE.)
     "buffer-results-to-out-params{modify-public-functions}",
+    # Results computed straight into the caller's buffers (no temporary + copy);
+    # canonicalize first so that loops yielding their buffer unchanged (tiled
+    # matmuls) fold to it.
+    "canonicalize",
+    "hlox-cpu-results-in-place",
     "buffer-deallocation-pipeline",
     "convert-linalg-to-loops",
+    # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
+    "convert-vector-to-scf{full-unroll}",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
     # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
     "hlox-widen-i1-memrefs",
+    # float32 exp as a polynomial in arith: unlike a libm call, LLVM's loop
+    # vectorizer can vectorize it.
+    "hlox-cpu-math-approximations",
+    "convert-vector-to-llvm",
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-arith-to-llvm",
@@ -66,6 +82,7 @@ PIPELINE: list[str] = [
     "finalize-memref-to-llvm",
     "convert-func-to-llvm",
     "convert-index-to-llvm",
+    "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
 ]
 

@@ -1,0 +1,300 @@
+"""hlox's CPU backend vs JAX (XLA CPU) vs numpy, side by side in one process.
+
+    python benchmarks/cpu.py [--only selu matmul ...] [--repeat 20] [--quick]
+                             [--pipeline-of GIT_REV]
+
+Workloads (issue 4, "Performance"): selu on 1M float32, a vmap'd squared
+distance over 10000x2 points, an MLP training step (value_and_grad + SGD),
+matmul 256..2048, softmax and layernorm on 4096x1024, and the first path's
+layer exp(x @ w) * 2 + x. Each is written once with hlox's frontend
+(``hlox.jit``, ``hlox.vmap``, ``hlox.value_and_grad``) where the frontend has
+the ops, and otherwise as JAX's own StableHLO run through hlox's passes with
+``hlox.compile_stablehlo`` (marked "(jax hlo)").
+
+Prints the median time per call, the compile times, and the ratios
+hlox/jax and hlox/numpy (below 1: hlox is faster). Every hlox result is
+checked against numpy before it is timed. ``--pipeline-of REV`` runs hlox
+with the CPU pass pipeline of another git revision (before/after tables:
+the passes it names must still exist). Not a test: nothing here asserts a
+time (DESIGN.md, "Benchmarks, not timed tests").
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+import hlox
+import hlox.numpy as hnp
+from hlox import lax
+
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError:  # the JAX column is then empty
+    jax = jnp = None
+
+
+@dataclass
+class Workload:
+    name: str
+    args: tuple
+    numpy_fn: Callable | None
+    jax_fn: Callable | None  # plain Python function on jax arrays
+    hlox_fn: Callable | None = None  # hlox frontend version; None: JAX's StableHLO
+    rtol: float = 1e-4
+    atol: float = 1e-4
+
+
+# --------------------------------------------------------------------------
+# Workloads
+# --------------------------------------------------------------------------
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+def selu_hlox(x):
+    negative = SELU_ALPHA * (hnp.exp(x) - 1.0)
+    return SELU_SCALE * lax.select(lax.gt(x, lax.zeros_like(x)), x, negative)
+
+
+def selu_jax(x):
+    return SELU_SCALE * jnp.where(x > 0, x, SELU_ALPHA * (jnp.exp(x) - 1.0))
+
+
+def selu_numpy(x):
+    return np.float32(SELU_SCALE) * np.where(x > 0, x, np.float32(SELU_ALPHA) * (np.exp(x) - 1))
+
+
+def sqdist_hlox(p, c):
+    d = p - c
+    return hnp.sum(d * d)
+
+
+def sqdist_jax(p, c):
+    d = p - c
+    return jnp.sum(d * d)
+
+
+def mlp_loss(params, x, y, np_mod, relu):
+    h = x
+    for i, (w, b) in enumerate(params):
+        h = np_mod.matmul(h, w) + b
+        if i < len(params) - 1:
+            h = relu(h)
+    d = h - y
+    return np_mod.mean(d * d)
+
+
+def sgd_step(value_and_grad, loss):
+    def step(params, x, y):
+        value, grads = value_and_grad(loss)(params, x, y)
+        new = [(w - 0.01 * gw, b - 0.01 * gb) for (w, b), (gw, gb) in zip(params, grads)]
+        return value, new
+    return step
+
+
+def mlp_numpy_step(params, x, y):
+    """The same step by hand (the reference the others are checked against)."""
+    acts, h = [x], x
+    for i, (w, b) in enumerate(params):
+        h = h @ w + b
+        if i < len(params) - 1:
+            h = np.maximum(h, 0)
+        acts.append(h)
+    d = h - y
+    value = np.mean(d * d)
+    g = 2 * d / d.size
+    new = [None] * len(params)
+    for i in range(len(params) - 1, -1, -1):
+        w, b = params[i]
+        if i < len(params) - 1:
+            g = g * (acts[i + 1] > 0)
+        gw, gb = acts[i].T @ g, g.sum(0)
+        g = g @ w.T
+        new[i] = (w - np.float32(0.01) * gw, b - np.float32(0.01) * gb)
+    return value, new
+
+
+def softmax_numpy(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def layernorm_numpy(x, g, b):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + np.float32(1e-5)) * g + b
+
+
+def layernorm_jax(x, g, b):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) * jax.lax.rsqrt(var + 1e-5) * g + b
+
+
+def layer_hlox(x, w):
+    return hnp.exp(x @ w) * 2.0 + x
+
+
+def workloads(quick: bool) -> list[Workload]:
+    rng = np.random.default_rng(0)
+
+    def normal(*shape, scale=1.0):
+        return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+    out = []
+    x = normal(1_000_000)
+    out.append(Workload("selu 1M", (x,), selu_numpy, selu_jax, selu_hlox))
+
+    points, centre = normal(10000, 2), np.array([0.5, -0.25], np.float32)
+    out.append(Workload(
+        "vmap sqdist 10000x2", (points, centre),
+        lambda p, c: ((p - c) ** 2).sum(axis=1),
+        jax and (lambda p, c: jax.vmap(sqdist_jax, in_axes=(0, None))(p, c)),
+        hlox.vmap(sqdist_hlox, in_axes=(0, None))))
+
+    width, batch = (256, 64) if quick else (512, 128)
+    sizes = [784, width, width, 10]
+    params = [(normal(m, n, scale=1 / np.sqrt(m)), np.zeros(n, np.float32))
+              for m, n in zip(sizes[:-1], sizes[1:])]
+    xb, yb = normal(batch, sizes[0]), normal(batch, sizes[-1])
+    out.append(Workload(
+        f"mlp step b{batch} w{width}", (params, xb, yb), mlp_numpy_step,
+        jax and sgd_step(jax.value_and_grad,
+                         lambda p, x, y: mlp_loss(p, x, y, jnp, jax.nn.relu)),
+        sgd_step(hlox.value_and_grad,
+                 lambda p, x, y: mlp_loss(p, x, y, hnp, lambda h: hnp.maximum(h, 0.0))),
+        rtol=1e-3, atol=1e-4))
+
+    for n in ([256, 512] if quick else [256, 512, 1024, 2048]):
+        a, b = normal(n, n), normal(n, n)
+        out.append(Workload(f"matmul {n}", (a, b), np.matmul, jax and jnp.matmul,
+                            hnp.matmul, rtol=1e-3, atol=1e-3 * np.sqrt(n)))
+
+    rows = 1024 if quick else 4096
+    x = normal(rows, 1024)
+    out.append(Workload(f"softmax {rows}x1024", (x,), softmax_numpy,
+                        jax and (lambda x: jax.nn.softmax(x, axis=-1)), None, atol=1e-6))
+    g, b = normal(1024), normal(1024)
+    out.append(Workload(f"layernorm {rows}x1024", (x, g, b), layernorm_numpy,
+                        jax and layernorm_jax, None, rtol=1e-3, atol=1e-4))
+
+    n = 512
+    x, w = rng.uniform(-1, 1, (n, n)).astype(np.float32), normal(n, n, scale=1 / n)
+    out.append(Workload(f"first path {n}", (x, w),
+                        lambda x, w: np.exp(x @ w) * np.float32(2) + x,
+                        jax and (lambda x, w: jnp.exp(x @ w) * 2.0 + x), layer_hlox))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+
+def median_time(fn, repeat: int, budget: float) -> float:
+    """Median seconds per call of ``fn`` (at most ``repeat`` calls, about ``budget`` s)."""
+    fn()  # warm up
+    times = []
+    deadline = time.perf_counter() + budget
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+        if len(times) >= 3 and time.perf_counter() > deadline:
+            break
+    return statistics.median(times)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def flat(tree) -> list[np.ndarray]:
+    if isinstance(tree, (list, tuple)):
+        return [leaf for item in tree for leaf in flat(item)]
+    return [np.asarray(tree)]
+
+
+def compile_hlox(w: Workload):
+    """``(callable on w.args, compile seconds, how)``."""
+    if w.hlox_fn is not None:
+        lowered, t_trace = timed(lambda: hlox.jit(w.hlox_fn).lower(*w.args))
+        compiled, t_compile = timed(lambda: lowered.compile())
+        return compiled, t_trace + t_compile, "hlox"
+    text = jax.jit(w.jax_fn).lower(*w.args).as_text()
+    executable, t_compile = timed(lambda: hlox.compile_stablehlo(text, backend="cpu"))
+    leaves = jax.tree_util.tree_leaves(w.args)
+    return (lambda *_: executable(*leaves)), t_compile, "jax hlo"
+
+
+def run(w: Workload, repeat: int, budget: float) -> dict:
+    row = {"name": w.name}
+    expected = flat(w.numpy_fn(*w.args))
+    hlox_fn, row["hlox compile"], row["how"] = compile_hlox(w)
+    got = flat(hlox_fn(*w.args))
+    assert len(got) == len(expected), (w.name, len(got), len(expected))
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=w.rtol, atol=w.atol, err_msg=w.name)
+    row["hlox"] = median_time(lambda: hlox_fn(*w.args), repeat, budget)
+    row["numpy"] = median_time(lambda: w.numpy_fn(*w.args), repeat, budget)
+    row["jax"] = row["jax compile"] = float("nan")
+    if jax is not None:
+        jitted, row["jax compile"] = timed(lambda: jax.jit(w.jax_fn).lower(*w.args).compile())
+        args = jax.device_put(w.args)
+        row["jax"] = median_time(lambda: jax.block_until_ready(jitted(*args)), repeat, budget)
+    return row
+
+
+def use_pipeline_of(rev: str) -> None:
+    """Makes the CPU backend run ``PIPELINE`` as backends/cpu.py has it at ``rev``."""
+    from hlox.backends import cpu
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    source = subprocess.check_output(["git", "-C", root, "show", f"{rev}:backends/cpu.py"],
+                                     text=True)
+    start = source.index("= [", source.index("PIPELINE: list[str]")) + 2
+    end = source.index("\n]\n", start) + 2
+    cpu.PIPELINE[:] = ast.literal_eval(source[start:end])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", help="run workloads whose name contains one of these")
+    parser.add_argument("--repeat", type=int, default=20, help="calls timed per workload (max)")
+    parser.add_argument("--budget", type=float, default=2.0, help="seconds of timing per column")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument("--pipeline-of", metavar="REV",
+                        help="run hlox with the CPU pipeline of this git revision")
+    args = parser.parse_args()
+    if args.pipeline_of:
+        use_pipeline_of(args.pipeline_of)
+        print(f"hlox CPU pipeline of {args.pipeline_of}")
+    header = (f"{'workload':<24} {'via':<8} {'hlox ms':>9} {'jax ms':>9} {'numpy ms':>9} "
+              f"{'hlox/jax':>9} {'hlox/np':>8} {'compile s':>10} {'jax cmp s':>10}")
+    print(header)
+    print("-" * len(header))
+    for w in workloads(args.quick):
+        if args.only and not any(s in w.name for s in args.only):
+            continue
+        r = run(w, args.repeat, args.budget)
+        print(f"{r['name']:<24} {r['how']:<8} {r['hlox'] * 1e3:>9.3f} {r['jax'] * 1e3:>9.3f} "
+              f"{r['numpy'] * 1e3:>9.3f} {r['hlox'] / r['jax']:>9.2f} "
+              f"{r['hlox'] / r['numpy']:>8.2f} {r['hlox compile']:>10.2f} "
+              f"{r['jax compile']:>10.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""hlox-cpu-vectorize-contractions (Python pass): register-tiled matmuls.
+
+Lowered naively, a matmul is three scalar loops that reload and store the
+output element at every step of the reduction. This pass rewrites each
+matmul-shaped ``linalg.generic`` (on tensors, before bufferization) the way
+BLAS kernels are written:
+
+1. cache tiles (``CACHE_TILE`` for M, N, K) keep the working set in L1/L2;
+2. register tiles of ``REG_M x REG_N`` outputs (8 rows x 32 floats: sixteen
+   AVX-512 or thirty-two AVX2 accumulators) with K stepped one at a time;
+3. each register tile is vectorized into a ``vector.contract`` and lowered to
+   outer products (a broadcast of A times a row of B, ``vector.fma``);
+4. the accumulator's read/write is hoisted out of the K loop, so the inner
+   loop only loads A and B.
+
+It is driven by a transform-dialect script, one per contraction, applied
+with MLIR's transform interpreter. Sizes that do not divide a dimension
+shrink to a divisor, so every tile is full and static (no masks). Anything
+that is not a float ``C += A * B`` contraction with static shapes (integer
+matmuls, convolutions, reductions) is left to the scalar path.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects.transform import interpreter
+
+from hlox.passes.python_passes import register
+
+TAG = "hlox.vectorize_contraction"
+REG_M, REG_N = 8, 32
+CACHE_TILE = {"m": 64, "n": 256, "k": 256}
+FLOAT_TYPES = ("f32", "f64")
+
+
+def _largest_divisor(n: int, limit: int, multiple_of: int = 1) -> int:
+    """The largest d <= limit dividing n (a multiple of ``multiple_of`` if one exists)."""
+    best = 1
+    for d in range(min(n, limit), 0, -1):
+        if n % d == 0:
+            if d % multiple_of == 0:
+                return d
+            best = max(best, d)
+    return best
+
+
+def _dims(map_attr) -> list[int] | None:
+    """The loop dims an indexing map reads, or None if a result is not a plain dim."""
+    amap = ir.AffineMapAttr(map_attr).value
+    dims = []
+    for expr in amap.results:
+        try:
+            dims.append(ir.AffineDimExpr(expr).position)
+        except ValueError:  # not a plain loop dimension
+            return None
+    return dims
+
+
+def _same_pair(values, x, y) -> bool:
+    u, v = values
+    return (u == x and v == y) or (u == y and v == x)
+
+
+def _body_is_multiply_add(op) -> bool:
+    """Whether the body is ``out + in0 * in1`` (either operand order)."""
+    block = op.regions[0].blocks[0]
+    if [o.operation.name for o in block.operations] != \
+            ["arith.mulf", "arith.addf", "linalg.yield"]:
+        return False
+    mul, add, _ = [o.operation for o in block.operations]
+    a, b, acc = block.arguments
+    return _same_pair(mul.operands, a, b) and _same_pair(add.operands, mul.results[0], acc)
+
+
+def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
+    """(cache tile sizes, register tile sizes, loop interchange) for a
+    matmul-shaped generic, in its loop order; None if ``op`` is not one."""
+    if op.name != "linalg.generic" or len(op.operands) != 3 or len(op.results) != 1:
+        return None
+    iterators = [str(a) for a in ir.ArrayAttr(op.attributes["iterator_types"])]
+    reductions = [i for i, it in enumerate(iterators) if "reduction" in it]
+    if len(iterators) != 3 or len(reductions) != 1:
+        return None
+    types = [v.type if isinstance(v.type, ir.RankedTensorType) else None
+             for v in op.operands]
+    if None in types or any(not t.has_static_shape for t in types):
+        return None
+    if any(str(t.element_type) != str(types[0].element_type) for t in types) or \
+            str(types[0].element_type) not in FLOAT_TYPES:
+        return None
+    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    if None in maps or any(len(m) != 2 for m in maps) or not _body_is_multiply_add(op):
+        return None
+    a, b, c = maps
+    (k,) = reductions
+    if k not in a or k not in b or k in c:
+        return None
+    m, n = c  # output rows, output columns (the contiguous one)
+    if m not in a or n not in b or m == n:
+        return None
+    out_shape = types[2].shape
+    size = {m: out_shape[0], n: out_shape[1],
+            k: types[0].shape[a.index(k)]}
+    if min(size.values()) == 0:
+        return None
+    reg = {m: _largest_divisor(size[m], REG_M), n: _largest_divisor(size[n], REG_N, 8), k: 1}
+    cache = {m: _largest_divisor(size[m], CACHE_TILE["m"], reg[m]),
+             n: _largest_divisor(size[n], CACHE_TILE["n"], reg[n]),
+             k: _largest_divisor(size[k], CACHE_TILE["k"])}
+    if cache[k] < 32:  # K has no good divisor (a prime, say): one K panel
+        cache[k] = size[k]
+    return [cache[d] for d in range(3)], [reg[d] for d in range(3)], [m, n, k]
+
+
+# The K loop of a register tile carries C in vector registers. (Only when it
+# runs more than once: canonicalization folds a one-trip loop, and its
+# handle with it.)
+_HOIST = """    transform.loop.hoist_loop_invariant_subsets %l2#2 : !transform.any_op
+"""
+
+_SCRIPT = """
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %op = transform.structured.match attributes{{{tag}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %cache, %l1:3 = transform.structured.tile_using_for %op tile_sizes {cache}
+        interchange = {order}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
+        interchange = {order}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    transform.structured.vectorize %regs : !transform.any_op
+    %func = transform.get_parent_op %l1#0 {{op_name = "func.func"}}
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %func {{
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+    transform.apply_patterns to %func {{
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+{hoist}    transform.yield
+  }}
+}}
+"""
+
+
+def _apply(module_op, tag: str, tiles) -> None:
+    cache, reg, order = tiles
+    # The K loop (last in `order`) is innermost, so its accumulator hoists.
+    hoist = _HOIST if cache[order[2]] > 1 else ""
+    script = _SCRIPT.format(tag=tag, cache=cache, reg=reg, order=order, hoist=hoist)
+    transform_module = ir.Module.parse(script)
+    entry = transform_module.body.operations[0]
+    try:
+        interpreter.apply_named_sequence(module_op, entry, transform_module)
+    except ValueError:
+        # A transform that does not apply leaves valid IR (the contraction,
+        # perhaps tiled); the scalar path lowers it. Speed, not correctness.
+        pass
+
+
+@register("hlox-cpu-vectorize-contractions",
+          "tile matmul-shaped linalg.generics (cache + register tiles) and "
+          "vectorize them into outer-product FMAs")
+def vectorize_contractions(module: ir.Operation, pass_) -> None:
+    # Tag every candidate first: a script rewrites the IR around its op, so
+    # Python handles to other ops would not survive it; tags do.
+    found = []
+
+    def visit(op):
+        op = op.operation
+        if op.name == "linalg.generic":
+            tiles = contraction_tiles(op)
+            if tiles is not None:
+                tag = f"{TAG}_{len(found)}"
+                op.attributes[tag] = ir.UnitAttr.get()
+                found.append((tag, tiles))
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit, ir.WalkOrder.PRE_ORDER)
+    for tag, tiles in found:
+        _apply(module, tag, tiles)

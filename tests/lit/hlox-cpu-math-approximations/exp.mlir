@@ -1,0 +1,27 @@
+// RUN: hlox-opt %s --hlox-cpu-math-approximations | FileCheck %s
+
+// float32 exp becomes arith: range reduction (floor), a polynomial, the
+// exponent bits of 2^n, and selects for overflow and NaN. No libm call is
+// left for the loop vectorizer to stumble on.
+
+// CHECK-LABEL: func.func @exp_f32
+// CHECK-NOT: math.exp
+// CHECK: math.floor
+// CHECK: arith.fptosi {{.*}} : f32 to i32
+// CHECK: arith.shli
+// CHECK: arith.bitcast {{.*}} : i32 to f32
+// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf uno
+// CHECK: return
+func.func @exp_f32(%x: f32) -> f32 {
+  %y = math.exp %x : f32
+  return %y : f32
+}
+
+// float64 exp (and every other op) is left as it is.
+// CHECK-LABEL: func.func @exp_f64
+// CHECK: math.exp {{.*}} : f64
+func.func @exp_f64(%x: f64) -> f64 {
+  %y = math.exp %x : f64
+  return %y : f64
+}
