@@ -54,15 +54,20 @@ PIPELINE: list[str] = [
     "buffer-results-to-out-params{modify-public-functions}",
     "buffer-deallocation-pipeline",
     "convert-linalg-to-loops",
+    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
+    # (On structured loops: scf ops carrying i1 memrefs are retyped whole.)
+    "hlox-widen-i1-memrefs",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
-    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
-    "hlox-widen-i1-memrefs",
+    # Complex arithmetic as real arithmetic on the parts (before the math
+    # and arith lowerings, which take what it produces).
+    "convert-complex-to-standard",
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-arith-to-llvm",
     "convert-cf-to-llvm",
+    "convert-complex-to-llvm",
     "finalize-memref-to-llvm",
     "convert-func-to-llvm",
     "convert-index-to-llvm",
