@@ -66,11 +66,15 @@ PIPELINE: list[str] = [
     "convert-linalg-to-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
     "convert-vector-to-scf{full-unroll}",
+    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
+    # (On structured loops: scf ops carrying i1 memrefs are retyped whole.)
+    "hlox-widen-i1-memrefs",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
-    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
-    "hlox-widen-i1-memrefs",
+    # Complex arithmetic as real arithmetic on the parts (before the math
+    # and arith lowerings, which take what it produces).
+    "convert-complex-to-standard",
     # float32 exp as a polynomial in arith: unlike a libm call, LLVM's loop
     # vectorizer can vectorize it.
     "hlox-cpu-math-approximations",
@@ -79,6 +83,7 @@ PIPELINE: list[str] = [
     "convert-math-to-libm",
     "convert-arith-to-llvm",
     "convert-cf-to-llvm",
+    "convert-complex-to-llvm",
     "finalize-memref-to-llvm",
     "convert-func-to-llvm",
     "convert-index-to-llvm",

@@ -33,11 +33,26 @@ LogicalResult moveRegion(ConversionPatternRewriter &rewriter, Region &from, Regi
   return success();
 }
 
+/// The values `ret` returns, as the converted (signless) types: the ops in
+/// the region are converted after their parent, so a ui32 value is still
+/// ui32 here and must be cast for the scf terminator to be legal at once.
+FailureOr<SmallVector<Value>> convertedResults(ConversionPatternRewriter &rewriter,
+                                               hlo::ReturnOp ret) {
+  SmallVector<Value> values;
+  if (failed(rewriter.getRemappedValues(ret.getResults(), values)))
+    return failure();
+  return values;
+}
+
 /// Replaces the stablehlo.return ending `region` with scf.yield.
-void returnToYield(ConversionPatternRewriter &rewriter, Region &region) {
+LogicalResult returnToYield(ConversionPatternRewriter &rewriter, Region &region) {
   auto ret = cast<hlo::ReturnOp>(region.front().getTerminator());
   rewriter.setInsertionPoint(ret);
-  rewriter.replaceOpWithNewOp<scf::YieldOp>(ret, ret.getResults());
+  FailureOr<SmallVector<Value>> values = convertedResults(rewriter, ret);
+  if (failed(values))
+    return failure();
+  rewriter.replaceOpWithNewOp<scf::YieldOp>(ret, *values);
+  return success();
 }
 
 LogicalResult convertResultTypes(const TypeConverter &converter, TypeRange types,
@@ -63,7 +78,8 @@ struct WhileToScf : OpConversionPattern<hlo::WhileOp> {
     rewriter.setInsertionPoint(ret);
     Value pred = extractScalar(rewriter, ret.getLoc(), ret.getResults()[0]);
     rewriter.replaceOpWithNewOp<scf::ConditionOp>(ret, pred, before.getArguments());
-    returnToYield(rewriter, loop.getAfter());
+    if (failed(returnToYield(rewriter, loop.getAfter())))
+      return failure();
     rewriter.replaceOp(op, loop.getResults());
     return success();
   }
@@ -86,8 +102,9 @@ struct IfToScf : OpConversionPattern<hlo::IfOp> {
         failed(moveRegion(rewriter, op.getFalseBranch(), ifOp.getElseRegion(),
                           *getTypeConverter())))
       return failure();
-    returnToYield(rewriter, ifOp.getThenRegion());
-    returnToYield(rewriter, ifOp.getElseRegion());
+    if (failed(returnToYield(rewriter, ifOp.getThenRegion())) ||
+        failed(returnToYield(rewriter, ifOp.getElseRegion())))
+      return failure();
     rewriter.replaceOp(op, ifOp.getResults());
     return success();
   }
@@ -114,11 +131,13 @@ struct CaseToScf : OpConversionPattern<hlo::CaseOp> {
     for (int64_t i = 0; i + 1 < n; ++i) {
       if (failed(moveRegion(rewriter, branches[i], sw.getCaseRegions()[i], *getTypeConverter())))
         return failure();
-      returnToYield(rewriter, sw.getCaseRegions()[i]);
+      if (failed(returnToYield(rewriter, sw.getCaseRegions()[i])))
+        return failure();
     }
     if (failed(moveRegion(rewriter, branches[n - 1], sw.getDefaultRegion(), *getTypeConverter())))
       return failure();
-    returnToYield(rewriter, sw.getDefaultRegion());
+    if (failed(returnToYield(rewriter, sw.getDefaultRegion())))
+      return failure();
     rewriter.replaceOp(op, sw.getResults());
     return success();
   }

@@ -20,7 +20,7 @@
 //   optimization_barrier  -> its operands (no optimization crosses tensors)
 //
 //===----------------------------------------------------------------------===//
-#include "passes/native/LegalizeToLinalg.h"
+#include "passes/native/StructuredLowering.h"
 
 #include "dialects/stablehlo/StablehloOps.h"
 
@@ -209,42 +209,10 @@ struct PadToTensor : OpConversionPattern<hlo::PadOp> {
   matchAndRewrite(hlo::PadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = convertedTensorType(*getTypeConverter(), op.getType());
-    auto operandType = cast<RankedTensorType>(adaptor.getOperand().getType());
-    ArrayRef<int64_t> low = op.getEdgePaddingLow();
-    ArrayRef<int64_t> high = op.getEdgePaddingHigh();
-    ArrayRef<int64_t> interior = op.getInteriorPadding();
-    int64_t rank = type.getRank();
-    // The padded tensor with only the non-negative edge padding.
-    SmallVector<int64_t> fullShape, insertAt, strides, cropAt;
-    bool crop = false;
-    for (int64_t d = 0; d < rank; ++d) {
-      int64_t n = operandType.getDimSize(d);
-      int64_t inner = n == 0 ? 0 : n + (n - 1) * interior[d];
-      int64_t lo = std::max<int64_t>(low[d], 0), hi = std::max<int64_t>(high[d], 0);
-      fullShape.push_back(lo + inner + hi);
-      insertAt.push_back(lo);
-      strides.push_back(interior[d] + 1);
-      cropAt.push_back(std::max<int64_t>(-low[d], 0));
-      crop |= low[d] < 0 || high[d] < 0;
-    }
-    auto fullType = RankedTensorType::get(fullShape, type.getElementType());
-    Value padValue = tensor::ExtractOp::create(rewriter, loc, adaptor.getPaddingValue(),
-                                               ValueRange{});
-    Value result = linalg::FillOp::create(rewriter, loc, ValueRange{padValue},
-                                          ValueRange{emptyLike(rewriter, loc, fullType)})
-                       ->getResult(0);
-    if (operandType.getNumElements() != 0)
-      result = tensor::InsertSliceOp::create(
-          rewriter, loc, adaptor.getOperand(), result, indexAttrs(rewriter, insertAt),
-          indexAttrs(rewriter, operandType.getShape()), indexAttrs(rewriter, strides));
-    if (crop) {
-      SmallVector<int64_t> ones(rank, 1);
-      result = tensor::ExtractSliceOp::create(rewriter, loc, type, result,
-                                              indexAttrs(rewriter, cropAt),
-                                              indexAttrs(rewriter, type.getShape()),
-                                              indexAttrs(rewriter, ones));
-    }
+    Value padValue = extractScalar(rewriter, loc, adaptor.getPaddingValue());
+    Value result = padWithScalar(rewriter, loc, adaptor.getOperand(), padValue,
+                                 op.getEdgePaddingLow(), op.getEdgePaddingHigh(),
+                                 op.getInteriorPadding());
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -19,8 +19,8 @@
 //   reduce_precision  XLA's bit algorithm (round to nearest even, overflow
 //               to inf, underflow to signed zero, NaN kept)
 // Transcendental functions of f16/bf16 are computed in f32 and rounded.
-// These patterns have benefit 2: for divide and convert they take precedence
-// over the plain table rows of ElementwiseToLinalg.cpp.
+// convert's scalar semantics are `convertScalar` (defined here, used by every
+// pattern that converts: dot_general, convolution, reduce bodies).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/LegalizeToLinalg.h"
@@ -440,19 +440,8 @@ Value floatToInt(OpBuilder &b, Location loc, Value x, Type to, bool toUnsigned) 
 }
 
 Value convert(Ctx &c, ValueRange args) {
-  OpBuilder &b = c.b;
-  Location loc = c.loc;
-  Value x = args[0];
-  Type from = x.getType(), to = c.resultType;
-  if (isa<FloatType>(from) && isa<IntegerType>(to) && !to.isInteger(1))
-    return floatToInt(b, loc, x, to, c.resultUnsigned);
-  if (isa<FloatType>(from) && isa<FloatType>(to) && from != to &&
-      from.getIntOrFloatBitWidth() == to.getIntOrFloatBitWidth()) {
-    // f16 <-> bf16: through f32 (exact), then one rounding.
-    Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
-    return arith::TruncFOp::create(b, loc, to, wide);
-  }
-  return convertScalar(b, loc, to, x, c.operandsUnsigned, c.resultUnsigned);
+  return convertScalar(c.b, c.loc, c.resultType, args[0], c.operandsUnsigned,
+                       c.resultUnsigned);
 }
 
 Value bitcastSameWidth(Ctx &c, ValueRange args) {
@@ -667,6 +656,50 @@ void add(const TypeConverter &converter, RewritePatternSet &patterns, Builder bu
 }
 
 } // namespace
+
+/// stablehlo.convert's scalar semantics, the one implementation every
+/// pattern uses: float -> int saturates (NaN -> 0), f16 <-> bf16 goes
+/// through f32, i1 converts as unsigned 0/1 and "to i1" means "!= 0".
+Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
+                                           Value x, bool fromUnsigned,
+                                           bool toUnsigned) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  if (to.isInteger(1)) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(from));
+    if (isa<FloatType>(from))
+      return cmpf(b, loc, arith::CmpFPredicate::UNE, x, zero);
+    return cmpi(b, loc, arith::CmpIPredicate::ne, x, zero);
+  }
+  if (auto fromFloat = dyn_cast<FloatType>(from)) {
+    auto toFloat = dyn_cast<FloatType>(to);
+    if (!toFloat)
+      return floatToInt(b, loc, x, to, toUnsigned);
+    if (toFloat.getWidth() == fromFloat.getWidth()) {
+      // f16 <-> bf16: through f32 (exact), then one rounding.
+      Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+      return arith::TruncFOp::create(b, loc, to, wide);
+    }
+    if (toFloat.getWidth() > fromFloat.getWidth())
+      return arith::ExtFOp::create(b, loc, to, x);
+    return arith::TruncFOp::create(b, loc, to, x);
+  }
+  if (isa<FloatType>(to)) {
+    if (from.isInteger(1) || fromUnsigned)
+      return arith::UIToFPOp::create(b, loc, to, x);
+    return arith::SIToFPOp::create(b, loc, to, x);
+  }
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (toWidth < fromWidth)
+    return arith::TruncIOp::create(b, loc, to, x);
+  if (toWidth == fromWidth)
+    return x; // e.g. ui32 <-> i32: the same bits
+  if (from.isInteger(1) || fromUnsigned)
+    return arith::ExtUIOp::create(b, loc, to, x);
+  return arith::ExtSIOp::create(b, loc, to, x);
+}
 
 void hlox::linalg_lowering::populateElementwiseSemanticsPatterns(
     const TypeConverter &c, RewritePatternSet &patterns) {

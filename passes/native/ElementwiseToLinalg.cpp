@@ -97,10 +97,6 @@ Value negate(OpBuilder &b, Location loc, Type type, ValueRange args, Signedness)
   return arith::SubIOp::create(b, loc, zero, args[0]);
 }
 
-Value convert(OpBuilder &b, Location loc, Type to, ValueRange args, Signedness sign) {
-  return convertScalar(b, loc, to, args[0], sign.operandsUnsigned, sign.resultUnsigned);
-}
-
 template <typename FOp, typename IOp>
 Value unary(OpBuilder &b, Location loc, Type, ValueRange args, Signedness) {
   if (isFloat(args[0]))
@@ -116,46 +112,6 @@ void add(const TypeConverter &converter, RewritePatternSet &patterns,
 
 } // namespace
 
-/// stablehlo.convert: arith casts between float, signed integer and i1
-/// (i1 converts as unsigned 0/1; to i1 means "!= 0").
-Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
-                                           Value x, bool fromUnsigned,
-                                           bool toUnsigned) {
-  Type from = x.getType();
-  if (from == to)
-    return x;
-  if (to.isInteger(1)) {
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(from));
-    if (isa<FloatType>(from))
-      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, zero);
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
-  }
-  if (auto fromFloat = dyn_cast<FloatType>(from)) {
-    if (auto toFloat = dyn_cast<FloatType>(to)) {
-      if (toFloat.getWidth() > fromFloat.getWidth())
-        return arith::ExtFOp::create(b, loc, to, x);
-      return arith::TruncFOp::create(b, loc, to, x);
-    }
-    if (toUnsigned)
-      return arith::FPToUIOp::create(b, loc, to, x);
-    return arith::FPToSIOp::create(b, loc, to, x);
-  }
-  if (isa<FloatType>(to)) {
-    if (from.isInteger(1) || fromUnsigned)
-      return arith::UIToFPOp::create(b, loc, to, x);
-    return arith::SIToFPOp::create(b, loc, to, x);
-  }
-  unsigned fromWidth = from.getIntOrFloatBitWidth();
-  unsigned toWidth = to.getIntOrFloatBitWidth();
-  if (toWidth < fromWidth)
-    return arith::TruncIOp::create(b, loc, to, x);
-  if (toWidth == fromWidth)
-    return x; // e.g. ui32 <-> i32: the same bits
-  if (from.isInteger(1) || fromUnsigned)
-    return arith::ExtUIOp::create(b, loc, to, x);
-  return arith::ExtSIOp::create(b, loc, to, x);
-}
-
 void hlox::linalg_lowering::populateElementwisePatterns(const TypeConverter &c,
                                                         RewritePatternSet &patterns) {
   namespace hlo = mlir::stablehlo;
@@ -163,7 +119,6 @@ void hlox::linalg_lowering::populateElementwisePatterns(const TypeConverter &c,
   add<hlo::AddOp>(c, patterns,      binary<arith::AddFOp, arith::AddIOp, arith::OrIOp>);
   add<hlo::SubtractOp>(c, patterns, binary<arith::SubFOp, arith::SubIOp, arith::XOrIOp>);
   add<hlo::MulOp>(c, patterns,      binary<arith::MulFOp, arith::MulIOp, arith::AndIOp>);
-  add<hlo::DivOp>(c, patterns,      binary<arith::DivFOp, arith::DivSIOp, arith::DivUIOp, arith::DivUIOp>);
   add<hlo::MaxOp>(c, patterns,      binary<arith::MaximumFOp, arith::MaxSIOp, arith::OrIOp, arith::MaxUIOp>);
   add<hlo::MinOp>(c, patterns,      binary<arith::MinimumFOp, arith::MinSIOp, arith::AndIOp, arith::MinUIOp>);
   add<hlo::AndOp>(c, patterns,      binary<arith::AndIOp, arith::AndIOp>);
@@ -180,5 +135,4 @@ void hlox::linalg_lowering::populateElementwisePatterns(const TypeConverter &c,
   add<hlo::CosineOp>(c, patterns,   unaryFloat<math::CosOp>);
   add<hlo::FloorOp>(c, patterns,    unaryFloat<math::FloorOp>);
   add<hlo::CeilOp>(c, patterns,     unaryFloat<math::CeilOp>);
-  add<hlo::ConvertOp>(c, patterns,  convert);
 }

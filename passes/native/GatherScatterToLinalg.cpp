@@ -168,38 +168,31 @@ struct ScatterToScf : OpConversionPattern<hlo::ScatterOp> {
           SmallVector<Value> resultIndex(windowStart);
           int64_t m = 0;
           for (int64_t d = 0; d < inputRank; ++d) {
-            Value lo = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, windowStart[d],
-                                             indexConstant(b, l, 0));
-            Value hi = arith::CmpIOp::create(
-                b, l, arith::CmpIPredicate::sle, windowStart[d],
-                indexConstant(b, l, inputType.getDimSize(d) - windowSize[d]));
-            inBounds = arith::AndIOp::create(b, l, inBounds, lo);
-            inBounds = arith::AndIOp::create(b, l, inBounds, hi);
+            // The whole window fits: 0 <= start <= size - window.
+            inBounds = andInRange(b, l, inBounds, windowStart[d], 0,
+                                  inputType.getDimSize(d) - windowSize[d] + 1);
             if (llvm::is_contained(inserted, d) || llvm::is_contained(inputBatching, d))
               continue;
             resultIndex[d] = arith::AddIOp::create(b, l, resultIndex[d], windowIndex[m++]);
           }
-          auto ifOp = scf::IfOp::create(b, l, inBounds,
-              [&](OpBuilder &tb, Location tl) {
+          return updateIf(
+              b, l, inBounds, acc,
+              [&](OpBuilder &tb, Location tl) -> FailureOr<SmallVector<Value>> {
                 SmallVector<Value> args;
                 for (Value t : acc)
                   args.push_back(tensor::ExtractOp::create(tb, tl, t, resultIndex));
                 for (Value u : updates)
                   args.push_back(tensor::ExtractOp::create(tb, tl, u, ivs));
                 auto values = scalarizeRegion(tb, tl, op.getUpdateComputation(), args);
-                if (failed(values)) {
-                  ok = false;
-                  scf::YieldOp::create(tb, tl, acc);
-                  return;
-                }
+                if (failed(values))
+                  return failure();
                 SmallVector<Value> next;
                 for (size_t k = 0; k < n; ++k)
                   next.push_back(
                       tensor::InsertOp::create(tb, tl, (*values)[k], acc[k], resultIndex));
-                scf::YieldOp::create(tb, tl, next);
+                return next;
               },
-              [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, acc); });
-          return llvm::to_vector_of<Value>(ifOp.getResults());
+              ok);
         });
     if (!ok)
       return failure();

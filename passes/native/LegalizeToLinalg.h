@@ -65,12 +65,24 @@ void populateSelectAndScatterPatterns(const mlir::TypeConverter &converter,
 /// Collectives on one device (CollectivesSingleDevice.cpp).
 void populateCollectivePatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
+/// rng_bit_generator, bit-exact with XLA CPU (RngBitGeneratorToLinalg.cpp).
+void populateRngPatterns(const mlir::TypeConverter &converter,
+                         mlir::RewritePatternSet &patterns);
+/// Elementwise ops on complex numbers -> complex dialect bodies
+/// (ComplexToLinalg.cpp).
+void populateComplexPatterns(const mlir::TypeConverter &converter,
+                             mlir::RewritePatternSet &patterns);
+/// Whether `op` lowers correctly when its operands or results are complex
+/// (a complex pattern, or a lowering that ignores element types).
+bool acceptsComplex(mlir::Operation *op);
 /// while, if, case -> scf (ControlFlowToScf.cpp).
 void populateControlFlowPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
 
 /// `x` (a scalar of float, signless integer or i1 type) converted to `to`,
-/// with stablehlo.convert's semantics (i1 is 0/1; to i1 means != 0).
+/// with stablehlo.convert's semantics as XLA implements them: i1 is 0/1, to
+/// i1 means != 0, float -> int saturates with NaN -> 0 (the one
+/// implementation, in ElementwiseSemanticsToLinalg.cpp).
 /// `fromUnsigned`/`toUnsigned`: the integers' StableHLO signedness.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type to,
                           mlir::Value x, bool fromUnsigned = false,

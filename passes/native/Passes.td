@@ -13,26 +13,48 @@ def StablehloLegalizeToLinalg : Pass<"hlox-stablehlo-legalize-to-linalg"> {
   let summary = "Lower StableHLO to linalg, tensor, arith and math on tensors";
   let description = [{
     Converts every StableHLO op under the anchor to upstream dialects that the
-    bufferization and LLVM pipelines understand:
+    bufferization and LLVM pipelines understand. One file (populate function)
+    per op family, see LegalizeToLinalg.h:
 
-      elementwise ops       -> linalg.generic with an arith/math scalar body
-                               (one table entry per op)
-      stablehlo.constant    -> arith.constant
-      stablehlo.convert     -> linalg.generic with arith casts
-      broadcast_in_dim      -> linalg.broadcast (or linalg.generic when a size-1
-                               dimension expands or dimensions are permuted)
-      reshape               -> tensor.collapse_shape / tensor.expand_shape
-      transpose             -> linalg.transpose
-      dot_general           -> linalg.matmul / linalg.batch_matmul, or a
-                               linalg.generic contraction otherwise
+      elementwise ops          -> linalg.generic with an arith/math scalar body
+                                  (ElementwiseToLinalg: one table row per op;
+                                  ElementwiseSemanticsToLinalg: XLA's semantics
+                                  for divide, remainder, power, shifts, compare
+                                  (incl. TOTALORDER), select, clamp, convert
+                                  (saturating), bitcast_convert, reduce_precision)
+      complex numbers          -> linalg.generic with complex dialect bodies
+                                  (complex/real/imag, arithmetic, exp/log/...,
+                                  abs, compare EQ/NE, convert)
+      stablehlo.constant       -> arith.constant
+      broadcast_in_dim, reshape, transpose
+                               -> linalg.broadcast / generic, tensor reshapes,
+                                  linalg.transpose
+      dot_general              -> linalg.matmul / batch_matmul / generic
+      iota, slice, dynamic_(update_)slice, concatenate, pad, reverse,
+      get_dimension_size, optimization_barrier
+                               -> linalg / tensor ops (DataMovementToLinalg)
+      reduce (several operands), reduce_window, map
+                               -> linalg.reduce / generic with the body inlined
+      gather, scatter, sort, select_and_scatter
+                               -> scf loop nests on tensors, bodies inlined
+      convolution              -> linalg.generic (any dimension numbers,
+                                  strides, padding, dilations, groups)
+      while, if, case          -> scf.while / scf.if / scf.index_switch
+      rng_bit_generator        -> linalg.generic, bit-exact with XLA CPU
+                                  (THREE_FRY, PHILOX; DEFAULT is PHILOX)
+      collectives              -> identities on one device
 
-    Only statically shaped tensors of float and signless integer element types
-    are handled. An op that has no lowering is reported as an error naming the
-    op (at its location, which names the user's Python line when hlox emitted
-    it); the pass then fails, nothing aborts.
+    Unsigned integers become signless (the unsigned forms of the ops that care
+    are used), function signatures and control flow follow. Only statically
+    shaped tensors of float, integer and complex<f32/f64> element types are
+    handled. An op that has no lowering (a custom_call, whose target hlox
+    cannot implement, among them) is reported before converting as an error
+    naming the op and the reason, at its location (which names the user's
+    Python line when hlox emitted it); the pass then fails, nothing aborts.
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
+    "mlir::complex::ComplexDialect",
     "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect",
     "mlir::scf::SCFDialect",

@@ -68,24 +68,16 @@ struct SelectAndScatterToScf : OpConversionPattern<hlo::SelectAndScatterOp> {
                   p = arith::AddIOp::create(wb, wl, p, wIdx[d]);
                   p = arith::SubIOp::create(wb, wl, p, indexConstant(wb, wl, padLo[d]));
                   pos.push_back(p);
-                  Value lo = arith::CmpIOp::create(wb, wl, arith::CmpIPredicate::sge, p,
-                                                   indexConstant(wb, wl, 0));
-                  Value hi = arith::CmpIOp::create(
-                      wb, wl, arith::CmpIPredicate::slt, p,
-                      indexConstant(wb, wl, operandType.getDimSize(d)));
-                  inBounds = arith::AndIOp::create(wb, wl, inBounds, lo);
-                  inBounds = arith::AndIOp::create(wb, wl, inBounds, hi);
+                  inBounds = andInRange(wb, wl, inBounds, p, 0, operandType.getDimSize(d));
                 }
-                auto ifOp = scf::IfOp::create(wb, wl, inBounds,
-                    [&](OpBuilder &tb, Location tl) {
+                return updateIf(
+                    wb, wl, inBounds, st,
+                    [&](OpBuilder &tb, Location tl) -> FailureOr<SmallVector<Value>> {
                       Value candidate = tensor::ExtractOp::create(tb, tl, operand, pos);
                       auto keep = scalarizeRegion(tb, tl, op.getSelect(),
                                                   ValueRange{st[1], candidate});
-                      if (failed(keep)) {
-                        ok = false;
-                        scf::YieldOp::create(tb, tl, st);
-                        return;
-                      }
+                      if (failed(keep))
+                        return failure();
                       // Take the candidate unless something is selected and kept.
                       Value kept = arith::AndIOp::create(tb, tl, st[0], (*keep)[0]);
                       SmallVector<Value> next;
@@ -94,27 +86,23 @@ struct SelectAndScatterToScf : OpConversionPattern<hlo::SelectAndScatterOp> {
                       for (int64_t d = 0; d < rank; ++d)
                         next.push_back(
                             arith::SelectOp::create(tb, tl, kept, st[2 + d], pos[d]));
-                      scf::YieldOp::create(tb, tl, next);
+                      return next;
                     },
-                    [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, st); });
-                return llvm::to_vector_of<Value>(ifOp.getResults());
+                    ok);
               });
-          auto ifOp = scf::IfOp::create(b, l, selected[0],
-              [&](OpBuilder &tb, Location tl) {
+          return updateIf(
+              b, l, selected[0], acc,
+              [&](OpBuilder &tb, Location tl) -> FailureOr<SmallVector<Value>> {
                 SmallVector<Value> at(selected.begin() + 2, selected.end());
                 Value current = tensor::ExtractOp::create(tb, tl, acc[0], at);
                 Value src = tensor::ExtractOp::create(tb, tl, source, sIdx);
                 auto value = scalarizeRegion(tb, tl, op.getScatter(), ValueRange{current, src});
-                if (failed(value)) {
-                  ok = false;
-                  scf::YieldOp::create(tb, tl, acc);
-                  return;
-                }
-                Value next = tensor::InsertOp::create(tb, tl, (*value)[0], acc[0], at);
-                scf::YieldOp::create(tb, tl, next);
+                if (failed(value))
+                  return failure();
+                return SmallVector<Value>{
+                    tensor::InsertOp::create(tb, tl, (*value)[0], acc[0], at)};
               },
-              [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, acc); });
-          return llvm::to_vector_of<Value>(ifOp.getResults());
+              ok);
         });
     if (!ok)
       return failure();

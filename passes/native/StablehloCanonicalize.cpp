@@ -227,40 +227,39 @@ struct FoldElementwise : RewritePattern {
     int64_t n = splat ? 1 : type.getNumElements();
     if (n > kMaxFoldElements)
       return failure();
-    if (llvm::isa<FloatType>(in) && floatFn) {
-      SmallVector<APFloat> out;
-      for (int64_t k = 0; k < n; ++k) {
-        SmallVector<APFloat> xs;
-        for (DenseElementsAttr a : args)
-          xs.push_back(a.isSplat() ? a.getSplatValue<APFloat>() : a.getValues<APFloat>()[k]);
-        std::optional<APFloat> r = floatFn(xs);
-        if (!r)
-          return failure();
-        out.push_back(*r);
-      }
-      rewriter.replaceOp(op, makeConstant(rewriter, op->getLoc(),
-                                          splat ? DenseElementsAttr::get(type, out[0])
-                                                : DenseElementsAttr::get(type, out)));
-      return success();
-    }
-    if (auto it = llvm::dyn_cast<IntegerType>(in); it && intFn) {
-      SmallVector<APInt> out;
-      for (int64_t k = 0; k < n; ++k) {
-        SmallVector<APInt> xs;
-        for (DenseElementsAttr a : args)
-          xs.push_back(a.isSplat() ? a.getSplatValue<APInt>() : a.getValues<APInt>()[k]);
-        std::optional<APInt> r = intFn(xs);
-        if (!r)
-          return failure();
-        out.push_back(*r);
-      }
-      rewriter.replaceOp(op, makeConstant(rewriter, op->getLoc(),
-                                          splat ? DenseElementsAttr::get(type, out[0])
-                                                : DenseElementsAttr::get(type, out)));
-      return success();
-    }
-    return failure();
+    std::optional<DenseElementsAttr> folded;
+    if (llvm::isa<FloatType>(in) && floatFn)
+      folded = foldElements<APFloat>(args, type, n, splat, floatFn);
+    else if (llvm::isa<IntegerType>(in) && intFn)
+      folded = foldElements<APInt>(args, type, n, splat, intFn);
+    if (!folded)
+      return failure();
+    rewriter.replaceOp(op, makeConstant(rewriter, op->getLoc(), *folded));
+    return success();
   }
+
+private:
+  /// `fn` applied to the `n` elements of `args` (T: APFloat or APInt), as a
+  /// constant of `type` (a splat when every argument is); nullopt when `fn`
+  /// declines an element.
+  template <typename T>
+  static std::optional<DenseElementsAttr>
+  foldElements(ArrayRef<DenseElementsAttr> args, RankedTensorType type, int64_t n, bool splat,
+               const std::function<std::optional<T>(ArrayRef<T>)> &fn) {
+    SmallVector<T> out;
+    for (int64_t k = 0; k < n; ++k) {
+      SmallVector<T> xs;
+      for (DenseElementsAttr a : args)
+        xs.push_back(a.isSplat() ? a.getSplatValue<T>() : a.getValues<T>()[k]);
+      std::optional<T> r = fn(xs);
+      if (!r)
+        return std::nullopt;
+      out.push_back(*r);
+    }
+    return splat ? DenseElementsAttr::get(type, out[0]) : DenseElementsAttr::get(type, out);
+  }
+
+public:
   FloatFn floatFn;
   IntFn intFn;
 };

@@ -82,11 +82,26 @@ bool reportUnsupportedType(Operation *op) {
                       << "; only static shapes are supported yet";
       return true;
     }
+    if (auto complex = dyn_cast<ComplexType>(tensor.getElementType())) {
+      if (!isa<Float32Type, Float64Type>(complex.getElementType())) {
+        op->emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op->getName()
+                        << "' has element type " << complex
+                        << "; only complex<f32> and complex<f64> are supported";
+        return true;
+      }
+      if (!hlox::linalg_lowering::acceptsComplex(op)) {
+        op->emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op->getName()
+                        << "' on complex numbers (" << type
+                        << ") has no lowering yet";
+        return true;
+      }
+      return false;
+    }
     if (!isSupportedElementType(tensor.getElementType())) {
       op->emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op->getName()
                       << "' has element type " << tensor.getElementType()
-                      << "; only f16, bf16, f32, f64 and integers are "
-                         "supported yet";
+                      << "; only f16, bf16, f32, f64, integers and complex "
+                         "are supported yet";
       return true;
     }
     return false;
@@ -119,6 +134,8 @@ struct StablehloLegalizeToLinalg
     hlox::linalg_lowering::populateConvolutionPatterns(converter, patterns);
     hlox::linalg_lowering::populateSelectAndScatterPatterns(converter, patterns);
     hlox::linalg_lowering::populateCollectivePatterns(converter, patterns);
+    hlox::linalg_lowering::populateRngPatterns(converter, patterns);
+    hlox::linalg_lowering::populateComplexPatterns(converter, patterns);
     // Signatures of functions (and their returns and calls) follow the
     // unsigned -> signless conversion.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
@@ -136,6 +153,17 @@ struct StablehloLegalizeToLinalg
       Dialect *dialect = op->getDialect();
       if (!dialect || dialect->getNamespace() != "stablehlo")
         return WalkResult::advance();
+      if (auto call = dyn_cast<stablehlo::CustomCallOp>(op)) {
+        // A call into a library the CPU backend does not link (JAX's LAPACK
+        // kernels, a user's FFI target, ...): nothing to lower it to.
+        op->emitError() << "hlox-stablehlo-legalize-to-linalg: 'stablehlo.custom_call' "
+                           "to target '"
+                        << call.getCallTargetName()
+                        << "' cannot run on this backend: hlox has no "
+                           "implementation of that call target";
+        failedCheck = true;
+        return WalkResult::advance();
+      }
       if (!lowered.contains(op->getName())) {
         op->emitError() << "hlox-stablehlo-legalize-to-linalg: no lowering for '"
                         << op->getName() << "' yet";

@@ -232,7 +232,8 @@ Value padWithScalar(OpBuilder &b, Location loc, Value input, Value value, ArrayR
     s.push_back(b.getIndexAttr(type.getDimSize(d)));
     st.push_back(b.getIndexAttr(strides[d]));
   }
-  big = tensor::InsertSliceOp::create(b, loc, input, big, o, s, st);
+  if (type.getNumElements() != 0) // nothing to insert (and no stride to apply)
+    big = tensor::InsertSliceOp::create(b, loc, input, big, o, s, st);
   if (finalShape == bigShape)
     return big;
   SmallVector<OpFoldResult> co, cs, one;
@@ -243,6 +244,34 @@ Value padWithScalar(OpBuilder &b, Location loc, Value input, Value value, ArrayR
   }
   auto finalType = RankedTensorType::get(finalShape, type.getElementType());
   return tensor::ExtractSliceOp::create(b, loc, finalType, big, co, cs, one);
+}
+
+Value andInRange(OpBuilder &b, Location loc, Value all, Value index, int64_t lo,
+                 int64_t end) {
+  Value atLeastLo = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, index,
+                                          indexConstant(b, loc, lo));
+  Value belowEnd = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index,
+                                         indexConstant(b, loc, end));
+  Value both = arith::AndIOp::create(b, loc, atLeastLo, belowEnd);
+  return arith::AndIOp::create(b, loc, all, both);
+}
+
+SmallVector<Value> updateIf(
+    OpBuilder &b, Location loc, Value cond, ValueRange carried,
+    function_ref<FailureOr<SmallVector<Value>>(OpBuilder &, Location)> then, bool &ok) {
+  auto ifOp = scf::IfOp::create(
+      b, loc, cond,
+      [&](OpBuilder &tb, Location tl) {
+        FailureOr<SmallVector<Value>> next = then(tb, tl);
+        if (failed(next)) {
+          ok = false;
+          scf::YieldOp::create(tb, tl, carried);
+          return;
+        }
+        scf::YieldOp::create(tb, tl, *next);
+      },
+      [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, carried); });
+  return llvm::to_vector_of<Value>(ifOp.getResults());
 }
 
 SmallVector<Value> buildLoopNest(

@@ -52,6 +52,22 @@ llvm::SmallVector<mlir::Value> buildLoopNest(
                                                       mlir::ValueRange, mlir::ValueRange)>
         body);
 
+/// `all && lo <= index < end` for an `index` value (bounds checks of
+/// windows and scatter updates).
+mlir::Value andInRange(mlir::OpBuilder &b, mlir::Location loc, mlir::Value all,
+                       mlir::Value index, int64_t lo, int64_t end);
+
+/// An scf.if on `cond` that yields `then`'s values (the next values of
+/// `carried`) when `cond` holds, and `carried` unchanged otherwise. When
+/// `then` fails (it has reported why), `carried` is yielded and `ok` is set
+/// to false. Returns the if's results.
+llvm::SmallVector<mlir::Value> updateIf(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value cond, mlir::ValueRange carried,
+    llvm::function_ref<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(mlir::OpBuilder &,
+                                                                     mlir::Location)>
+        then,
+    bool &ok);
+
 } // namespace hlox::linalg_lowering
 
 #endif

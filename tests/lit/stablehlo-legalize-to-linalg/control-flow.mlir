@@ -69,3 +69,45 @@ func.func @case(%i: tensor<i32>, %x: tensor<4xf32>) -> tensor<4xf32> {
   }) : (tensor<i32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// Unsigned loop values (threefry's ui32 keys) are signless in scf: the
+// region's terminators are built on the converted values.
+// CHECK-LABEL: func.func @while_unsigned(
+// CHECK-SAME: %{{.*}}: tensor<3xi32>
+// CHECK: scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) : (tensor<i32>, tensor<3xi32>) -> (tensor<i32>, tensor<3xi32>)
+// CHECK:   scf.condition(%{{.*}}) %{{.*}}, %{{.*}} : tensor<i32>, tensor<3xi32>
+// CHECK: } do {
+// CHECK:   arith.shrui
+// CHECK:   scf.yield %{{.*}}, %{{.*}} : tensor<i32>, tensor<3xi32>
+// CHECK-NOT: ui32
+// CHECK-NOT: unrealized_conversion_cast
+func.func @while_unsigned(%x: tensor<3xui32>, %n: tensor<i32>) -> tensor<3xui32> {
+  %c0 = stablehlo.constant dense<0> : tensor<i32>
+  %0:2 = stablehlo.while(%i = %c0, %v = %x) : tensor<i32>, tensor<3xui32>
+   cond {
+    %1 = stablehlo.compare LT, %i, %n, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
+    stablehlo.return %1 : tensor<i1>
+  } do {
+    %c1 = stablehlo.constant dense<1> : tensor<i32>
+    %s = stablehlo.constant dense<3> : tensor<3xui32>
+    %1 = stablehlo.add %i, %c1 : tensor<i32>
+    %2 = stablehlo.shift_right_logical %v, %s : tensor<3xui32>
+    stablehlo.return %1, %2 : tensor<i32>, tensor<3xui32>
+  }
+  return %0#1 : tensor<3xui32>
+}
+
+// CHECK-LABEL: func.func @if_unsigned
+// CHECK: scf.if %{{.*}} -> (tensor<2xi16>) {
+// CHECK:   scf.yield %{{.*}} : tensor<2xi16>
+// CHECK: } else {
+// CHECK:   scf.yield %{{.*}} : tensor<2xi16>
+func.func @if_unsigned(%p: tensor<i1>, %x: tensor<2xui16>) -> tensor<2xui16> {
+  %0 = "stablehlo.if"(%p) ({
+    %1 = stablehlo.multiply %x, %x : tensor<2xui16>
+    stablehlo.return %1 : tensor<2xui16>
+  }, {
+    stablehlo.return %x : tensor<2xui16>
+  }) : (tensor<i1>) -> tensor<2xui16>
+  return %0 : tensor<2xui16>
+}

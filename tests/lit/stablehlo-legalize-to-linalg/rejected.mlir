@@ -28,10 +28,10 @@ func.func @tuple(%a: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-func.func @complex_negate(%a: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
-  // CHECK: rejected.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.negate' has element type 'complex<f32>'
-  %0 = stablehlo.negate %a : tensor<4xcomplex<f32>>
-  return %0 : tensor<4xcomplex<f32>>
+func.func @complex_reduce(%a: tensor<4xcomplex<f32>>, %z: tensor<complex<f32>>) -> tensor<complex<f32>> {
+  // CHECK: rejected.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.reduce' on complex numbers ('tensor<4xcomplex<f32>>') has no lowering yet
+  %0 = stablehlo.reduce(%a init: %z) applies stablehlo.add across dimensions = [0] : (tensor<4xcomplex<f32>>, tensor<complex<f32>>) -> tensor<complex<f32>>
+  return %0 : tensor<complex<f32>>
 }
 
 // -----
@@ -40,4 +40,14 @@ func.func @dynamic_pad(%a: tensor<4xf32>, %v: tensor<f32>, %p: tensor<1xi64>) ->
   // CHECK: rejected.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: no lowering for 'stablehlo.dynamic_pad' yet
   %0 = stablehlo.dynamic_pad %a, %v, %p, %p, %p : (tensor<4xf32>, tensor<f32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
+}
+
+// -----
+
+// A custom_call names its target: JAX's LAPACK kernels (cholesky) have no
+// implementation on this backend.
+func.func @custom_call(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // CHECK: rejected.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.custom_call' to target 'lapack_spotrf_ffi' cannot run on this backend: hlox has no implementation of that call target
+  %0 = stablehlo.custom_call @lapack_spotrf_ffi(%a) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
 }

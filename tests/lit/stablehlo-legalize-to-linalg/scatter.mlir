@@ -10,7 +10,7 @@
 // CHECK:     %[[S:.*]] = tensor.extract %{{.*}}[%[[U0]], %{{.*}}] : tensor<2x1xi32>
 // CHECK:     %[[R:.*]] = arith.index_cast %[[S]] : i32 to index
 // CHECK:     arith.cmpi sge, %[[R]]
-// CHECK:     arith.cmpi sle, %[[R]]
+// CHECK:     arith.cmpi slt, %[[R]]
 // CHECK:     scf.if %{{.*}} -> (tensor<3x5xf32>) {
 // CHECK:       %[[OLD:.*]] = tensor.extract %[[ACC]][%[[R]], %{{.*}}] : tensor<3x5xf32>
 // CHECK:       %[[UPD:.*]] = tensor.extract %{{.*}}[%[[U0]], %[[U1]]] : tensor<2x5xf32>

@@ -33,3 +33,25 @@ func.func @copy_not(%in: memref<3xi1>, %out: memref<3xi1>) {
 func.func @untouched(%m: memref<2xf32>) {
   return
 }
+
+// A loop carrying an i1 memref (a bufferized stablehlo.while with a boolean
+// state) in a function whose signature has none: the loop is retyped whole.
+// CHECK-LABEL: func.func @loop_carried(%{{.*}}: memref<2xf32>, %{{.*}}: i1)
+func.func @loop_carried(%f: memref<2xf32>, %stop: i1) {
+  // CHECK: %[[A:.*]] = memref.alloc() : memref<2xi8>
+  %a = memref.alloc() : memref<2xi1>
+  // CHECK: scf.while (%[[M:.*]] = %[[A]]) : (memref<2xi8>) -> memref<2xi8>
+  %r = scf.while (%m = %a) : (memref<2xi1>) -> memref<2xi1> {
+    // CHECK: scf.condition(%{{.*}}) %[[M]] : memref<2xi8>
+    scf.condition(%stop) %m : memref<2xi1>
+  } do {
+  // CHECK: ^bb0(%[[N:.*]]: memref<2xi8>):
+  ^bb0(%n: memref<2xi1>):
+    %b = memref.alloc() : memref<2xi1>
+    // CHECK: memref.copy %[[N]], %{{.*}} : memref<2xi8> to memref<2xi8>
+    memref.copy %n, %b : memref<2xi1> to memref<2xi1>
+    // CHECK: scf.yield %{{.*}} : memref<2xi8>
+    scf.yield %b : memref<2xi1>
+  }
+  return
+}

@@ -1,0 +1,101 @@
+"""Complex numbers on the CPU backend: JAX's StableHLO through hlox against
+JAX (XLA CPU), complex64 and complex128, several shapes (0-d, 2-D,
+zero-size), NumPy complex arrays in and out.
+
+One module per (dtype, shape) computes every op. Inputs keep clear of the
+branch cuts (positive real parts), where two correct implementations may
+pick different sides. Stated tolerances per dtype (the complex dialect's
+expansions are not XLA's formulas, so even division may round differently):
+complex64 rtol 2e-6 (arithmetic) / 1e-5 (transcendental), complex128 rtol
+1e-14 / 1e-12; atol a few ulps of 1 in both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+jax = pytest.importorskip("jax")
+import jax.numpy as jnp  # noqa: E402
+from jax import lax  # noqa: E402
+
+import hlox  # noqa: E402
+
+TOLERANCES = {  # dtype: (arithmetic (rtol, atol), transcendental (rtol, atol))
+    np.complex64: ((2e-6, 1e-6), (1e-5, 1e-6)),
+    np.complex128: ((1e-14, 1e-15), (1e-12, 1e-14)),
+}
+RNG = np.random.default_rng(0)
+
+
+def sample(shape, dtype):
+    real = np.finfo(np.dtype(dtype).char.lower()).dtype
+    re = RNG.uniform(0.2, 2.0, shape).astype(real)
+    im = RNG.uniform(-2.0, 2.0, shape).astype(real)
+    return (re + 1j * im).astype(dtype)
+
+
+def arithmetic(x, y, r):
+    return {
+        "add": x + y, "sub": x - y, "mul": x * y, "div": x / y, "neg": -x,
+        "abs": jnp.abs(x), "real": jnp.real(x), "imag": jnp.imag(x),
+        "complex": lax.complex(r, -r), "eq": x == y, "ne": x != x,
+        "real_to_complex": r.astype(x.dtype), "to_real": jnp.real(x).astype(np.int32),
+        "where": jnp.where(r > 1.0, x, y), "sign": jnp.sign(x),
+        "moves": jnp.concatenate([x.reshape(-1), jnp.flip(y.reshape(-1))]),
+        "transpose": x.T, "broadcast": jnp.broadcast_to(x, (2,) + x.shape),
+    }
+
+
+def transcendental(x, y, r):
+    return {
+        "exp": jnp.exp(x), "log": jnp.log(x), "sqrt": jnp.sqrt(x), "rsqrt": lax.rsqrt(x),
+        "sin": jnp.sin(x), "cos": jnp.cos(x), "tan": jnp.tan(x), "tanh": jnp.tanh(x),
+        "expm1": jnp.expm1(x), "log1p": jnp.log1p(x), "pow": x ** y,
+    }
+
+
+def run(fn, *args):
+    jitted = jax.jit(fn, keep_unused=True)
+    text = jitted.lower(*args).as_text()
+    got = hlox.compile_stablehlo(text, backend="cpu")(*args)
+    want = jax.tree_util.tree_leaves(jitted(*args))
+    names = sorted(fn(*args).keys())
+    return dict(zip(names, got)), dict(zip(names, [np.asarray(w) for w in want]))
+
+
+@pytest.mark.parametrize("shape", [(), (3, 4), (0, 3)])
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_complex_ops_match_jax(dtype, shape):
+    with jax.enable_x64(dtype == np.complex128):
+        x, y = sample(shape, dtype), sample(shape, dtype)
+        r = np.real(sample(shape, dtype)) * 2
+        for family, tol in zip((arithmetic, transcendental), TOLERANCES[dtype]):
+            got, want = run(family, x, y, r)
+            for name in want:
+                g, w = got[name], want[name]
+                assert g.shape == w.shape and g.dtype == w.dtype, (name, g.dtype, w.dtype)
+                if np.issubdtype(w.dtype, np.inexact):
+                    np.testing.assert_allclose(g, w, rtol=tol[0], atol=tol[1],
+                                               err_msg=f"{name} {np.dtype(dtype)} {shape}")
+                else:
+                    np.testing.assert_array_equal(g, w, err_msg=name)
+
+
+def test_complex_arguments_and_results_are_numpy_complex():
+    text = """
+    func.func public @main(%a: tensor<2xcomplex<f64>>, %b: tensor<2xcomplex<f32>>)
+        -> (tensor<2xcomplex<f64>>, tensor<2xcomplex<f32>>) {
+      %0 = stablehlo.multiply %a, %a : tensor<2xcomplex<f64>>
+      %1 = stablehlo.convert %b : (tensor<2xcomplex<f32>>) -> tensor<2xcomplex<f64>>
+      %2 = stablehlo.add %0, %1 : tensor<2xcomplex<f64>>
+      %3 = stablehlo.negate %b : tensor<2xcomplex<f32>>
+      return %2, %3 : tensor<2xcomplex<f64>>, tensor<2xcomplex<f32>>
+    }
+    """
+    a = np.array([1 + 2j, -3.5 + 0.25j], dtype=np.complex128)
+    b = np.array([0.5 - 1j, 2 + 3j], dtype=np.complex64)
+    out0, out1 = hlox.compile_stablehlo(text, backend="cpu")(a, b)
+    assert out0.dtype == np.complex128 and out1.dtype == np.complex64
+    np.testing.assert_array_equal(out0, a * a + b.astype(np.complex128))
+    np.testing.assert_array_equal(out1, -b)
