@@ -21,7 +21,7 @@ from hlox.frontend.array import wrap
 from hlox.frontend.core import Tracer, get_aval, shape_error
 from hlox.frontend.numpy_api import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
                                      _promote, reshape, transpose)
-from hlox.frontend import numpy_api as _api
+from hlox.frontend import numpy_api as _api, numpy_math as _math
 
 __all__ = [
     "array", "asarray", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
@@ -771,5 +771,5 @@ def diagonal(a, offset: int = 0, axis1: int = 0, axis2: int = 1):
 
 def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None):
     d = diagonal(a, offset, axis1, axis2)
-    out = _api.sum(d, -1) if get_aval(d).ndim else d
+    out = _math.sum(d, -1) if get_aval(d).ndim else d
     return out if dtype is None else _api.astype(out, dtype)
