@@ -69,7 +69,8 @@ class HostBuffers:
     """``to_device``/``from_device`` for backends whose device memory is host memory."""
 
     def to_device(self, array, device=None):
-        return np.ascontiguousarray(array)
+        # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
+        return np.asarray(array, order="C")
 
     def from_device(self, buffer):
         return np.asarray(buffer)
