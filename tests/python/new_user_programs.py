@@ -127,50 +127,34 @@ def programs() -> list[Program]:
                    lambda: (_f32(8, 6, seed=4), _f32(8, 2, seed=5)),
                    lambda m, x, y: optax.l2_loss(m(x), y).mean(), stateful=True)
 
-    # 3. Multi-head self-attention with a causal mask, Adafactor.
-    class SelfAttention(nnx.Module):
-        def __init__(self, rngs):
-            # No biases: the key bias's gradient is exactly zero in theory (softmax
-            # is shift-invariant), i.e. rounding noise, which Adafactor would
-            # normalize into full-size updates of either sign.
-            self.attn = nnx.MultiHeadAttention(num_heads=2, in_features=8, qkv_features=8,
-                                               use_bias=False, decode=False, rngs=rngs)
-            self.out = nnx.Linear(8, 1, rngs=rngs)
-
-        def __call__(self, x):
-            mask = nnx.make_causal_mask(x[..., 0])
-            return self.out(self.attn(x, mask=mask)).mean(axis=(1, 2))
-
-    nnx_train_step("nnx_mha_adafactor", lambda: SelfAttention(nnx.Rngs(1)),
-                   optax.adafactor(1e-2, min_dim_size_to_factor=4),
-                   lambda: (_f32(2, 5, 8, seed=6), _f32(2, seed=7)),
-                   lambda m, x, y: jnp.mean((m(x) - y) ** 2))
-
-    # 4. Embed + pre-norm transformer block, chain(clip_by_global_norm, adamw with a
+    # 3. Embed + pre-norm transformer block, chain(clip_by_global_norm, adamw with a
     #    warmup-cosine schedule).
     class Block(nnx.Module):
         def __init__(self, rngs):
             self.embed = nnx.Embed(11, 8, rngs=rngs)
             self.ln1 = nnx.LayerNorm(8, rngs=rngs)
-            self.attn = nnx.MultiHeadAttention(num_heads=2, in_features=8, decode=False, rngs=rngs)
+            # No biases: the key bias's gradient is exactly zero in theory (softmax
+            # is shift-invariant), i.e. rounding noise, which Adam's first step
+            # would normalize into full-size updates of either sign.
+            self.attn = nnx.MultiHeadAttention(num_heads=2, in_features=8, use_bias=False,
+                                               decode=False, rngs=rngs)
             self.ln2 = nnx.LayerNorm(8, rngs=rngs)
             self.mlp1 = nnx.Linear(8, 16, rngs=rngs)
             self.mlp2 = nnx.Linear(16, 8, rngs=rngs)
-            self.logits = nnx.Linear(8, 11, rngs=rngs)
 
         def __call__(self, tokens):
             h = self.embed(tokens)
             h = h + self.attn(self.ln1(h), mask=nnx.make_causal_mask(tokens))
             h = h + self.mlp2(nnx.gelu(self.mlp1(self.ln2(h))))
-            return self.logits(h)
+            return self.embed.attend(h)  # logits with the embedding tied
 
-    schedule = optax.warmup_cosine_decay_schedule(0.0, 1e-2, warmup_steps=2, decay_steps=10)
+    schedule = optax.warmup_cosine_decay_schedule(1e-3, 1e-2, warmup_steps=2, decay_steps=10)
     nnx_train_step("nnx_transformer_block_clip_adamw_schedule", lambda: Block(nnx.Rngs(2)),
                    optax.chain(optax.clip_by_global_norm(1.0), optax.adamw(schedule)),
                    lambda: (np.random.default_rng(8).integers(0, 11, (2, 6)).astype(np.int32),),
                    lambda m, t: xent(m(t[:, :-1]), t[:, 1:]))
 
-    # 5. A GRU cell (nnx.GRUCell) unrolled by lax.scan, RMSProp.
+    # 4. A GRU cell (nnx.GRUCell) unrolled by lax.scan, RMSProp.
     class GRUModel(nnx.Module):
         def __init__(self, rngs):
             self.cell = nnx.GRUCell(3, 6, rngs=rngs)
@@ -186,7 +170,7 @@ def programs() -> list[Program]:
                    lambda: (_f32(7, 4, 3, seed=9), _f32(4, seed=10)),
                    lambda m, xs, y: jnp.mean((m(xs) - y) ** 2))
 
-    # 6. An LSTM written by hand, scanned, with an SGD-Nesterov + cosine decay step.
+    # 5. An LSTM written by hand, scanned, with an SGD-Nesterov + cosine decay step.
     def lstm_init():
         rng = np.random.default_rng(11)
         params = {"wx": rng.normal(0, .3, (3, 16)).astype(np.float32),
@@ -214,7 +198,7 @@ def programs() -> list[Program]:
         updates, state = lstm_opt.update(grads, state, params)
         return loss, optax.apply_updates(params, updates), state
 
-    # 7. A CNN with strided conv, grouped conv and average pooling, Adam with an
+    # 6. A CNN with strided conv, grouped conv and average pooling, Adam with an
     #    exponential-decay schedule.
     class GroupCNN(nnx.Module):
         def __init__(self, rngs):
@@ -232,7 +216,7 @@ def programs() -> list[Program]:
                    lambda: (_f32(3, 9, 9, 2, seed=14), _labels(3, 3, seed=15)),
                    lambda m, x, y: xent(m(x), y))
 
-    # 8. bfloat16 parameters and activations, float32 loss; SGD.
+    # 7. bfloat16 parameters and activations, float32 loss; SGD.
     def bf16_init():
         params = {"w1": _f32(8, 16, seed=16).astype(jnp.bfloat16),
                   "w2": _f32(16, 4, seed=17).astype(jnp.bfloat16)}
@@ -247,7 +231,7 @@ def programs() -> list[Program]:
         loss, grads = jax.value_and_grad(loss_fn)(params)
         return loss, jax.tree_util.tree_map(lambda p, g: p - jnp.bfloat16(0.1) * g, params, grads)
 
-    # 9. Integer and unsigned arithmetic (int8/uint8/uint16/int32): wrap-around,
+    # 8. Integer and unsigned arithmetic (int8/uint8/uint16/int32): wrap-around,
     #    shifts, int8 matmul accumulated in int32, integer reductions.
     def int_args():
         rng = np.random.default_rng(20)
@@ -264,7 +248,7 @@ def programs() -> list[Program]:
                 jnp.sum(a, axis=1, dtype=jnp.int32), jnp.max(u16), jnp.min(a, axis=0),
                 jnp.right_shift(a, 2), jnp.clip(acc, -1000, 1000).astype(jnp.int16))
 
-    # 10. Sorting: argsort (stable), descending sort, top_k, argmax / argmin, ranks.
+    # 9. Sorting: argsort (stable), descending sort, top_k, argmax / argmin, ranks.
     @add("argsort_topk_ranks", lambda: (np.round(_f32(3, 7, seed=21) * 4) / 4,
                                          np.random.default_rng(22).integers(0, 5, 9).astype(np.int32)))
     def sorting(x, ints):
@@ -273,8 +257,8 @@ def programs() -> list[Program]:
                 jnp.argsort(ints, stable=True), jnp.argsort(jnp.argsort(x, axis=1), axis=1),
                 jnp.argmax(x, axis=1), jnp.argmin(x, axis=0), jnp.unique_counts(ints, size=5)[1])
 
-    # 11. jax.random inside the step: split, normal, uniform, bernoulli, categorical,
-    #     permutation, and a noisy SGD step driven by them.
+    # 10. jax.random inside the step: split, normal, uniform, bernoulli, categorical,
+    #     permutation, and a noisy SGD step driven by them; the next key out.
     @add("random_inside_step", lambda: (_key(23), _f32(6, 4, seed=24)))
     def random_step(key_data, w):
         key = jax.random.wrap_key_data(key_data)
@@ -285,10 +269,9 @@ def programs() -> list[Program]:
         classes = jax.random.categorical(k4, jnp.log(jnp.array([0.2, 0.3, 0.5])), shape=(8,))
         perm = jax.random.permutation(k5, 10)
         loss, g = jax.value_and_grad(lambda w: jnp.mean(jnp.where(mask, jnp.tanh(x @ w), 0.0) ** 2))(w)
-        return (loss, w - 0.1 * g + noise, classes, perm, jax.random.randint(k6, (4,), 0, 100),
-                jax.random.key_data(jax.random.fold_in(key, 7)))
+        return loss, w - 0.1 * g + noise, classes, perm, jax.random.key_data(k6)
 
-    # 12. Linear algebra that JAX lowers without LAPACK: norms, matrix_power,
+    # 11. Linear algebra that JAX lowers without LAPACK: norms, matrix_power,
     #     multi_dot, kron, trace, outer, Gram-Schmidt written by hand. (On CPU,
     #     solve_triangular/cholesky/qr become LAPACK custom calls.)
     @add("linalg_without_lapack", lambda: (_f32(4, 4, seed=25), _f32(4, seed=26)))
@@ -303,7 +286,7 @@ def programs() -> list[Program]:
                 jnp.outer(v, v), jnp.stack(q),
                 jnp.vdot(v, v), jnp.cross(v[:3], a[0, :3]))
 
-    # 13. Per-example gradients with vmap(grad) and their clipped mean (DP-SGD style).
+    # 12. Per-example gradients with vmap(grad) and their clipped mean (DP-SGD style).
     @add("vmap_per_example_grads_clip", lambda: (_f32(4, 3, seed=27), _f32(6, 4, seed=28),
                                                   _f32(6, 3, seed=29)))
     def per_example(w, xs, ys):
@@ -313,7 +296,7 @@ def programs() -> list[Program]:
         clipped = grads / jnp.maximum(1.0, norms / 0.5)
         return w - 0.1 * clipped.mean(0), norms[:, 0, 0]
 
-    # 14. Several SGD steps inside lax.fori_loop (a while loop carrying params and
+    # 13. Several SGD steps inside lax.fori_loop (a while loop carrying params and
     #     optax state), with optax.adamw + clip.
     loop_opt = optax.chain(optax.clip(0.5), optax.adamw(1e-2))
 
@@ -331,7 +314,7 @@ def programs() -> list[Program]:
 
         return lax.fori_loop(0, 4, body, (params, state))
 
-    # 15. A small ConvTranspose decoder (upsampling) trained with Adagrad.
+    # 14. A small ConvTranspose decoder (upsampling) trained with Adagrad.
     class Decoder(nnx.Module):
         def __init__(self, rngs):
             self.up = nnx.ConvTranspose(3, 2, (3, 3), strides=(2, 2), rngs=rngs)
@@ -346,7 +329,7 @@ def programs() -> list[Program]:
                    lambda m, z, t: optax.sigmoid_binary_cross_entropy(
                        jnp.log(m(z) / (1 - m(z))), t).mean())
 
-    # 16. float16 activations in a layernorm + softmax, with float32 statistics.
+    # 15. float16 activations in a layernorm + softmax, with float32 statistics.
     @add("float16_layernorm_softmax", lambda: (_f32(4, 8, seed=35).astype(np.float16),
                                                 _f32(8, seed=36).astype(np.float16)))
     def fp16(x, g):
@@ -355,7 +338,7 @@ def programs() -> list[Program]:
         y = normed.astype(jnp.float16) * g
         return jax.nn.softmax(y, axis=-1), jax.nn.logsumexp(y.astype(jnp.float32), axis=-1)
 
-    # 17. Cumulative and windowed ops: cumsum/cumprod/cummax, associative_scan,
+    # 16. Cumulative and windowed ops: cumsum/cumprod/cummax, associative_scan,
     #     jnp.convolve, diff, segment_sum, searchsorted, histogram.
     @add("cumulative_segment_search", lambda: (_f32(10, seed=37, lo=0.5, hi=1.5),
                                                 np.array([0, 0, 1, 2, 2, 2, 3, 3, 4, 4], np.int32)))
@@ -365,13 +348,13 @@ def programs() -> list[Program]:
                 jax.ops.segment_sum(x, seg, num_segments=5), jnp.searchsorted(jnp.sort(x), x[:4]),
                 jnp.histogram(x, bins=4, range=(0.5, 1.5))[0])
 
-    # 18. lax.associative_scan (a parallel prefix sum); its odd/even slices of a
+    # 17. lax.associative_scan (a parallel prefix sum); its odd/even slices of a
     #     length-2 level are empty (start 2, limit 2, stride 2).
     add("associative_scan", lambda: (_f32(10, seed=40),))(
         lambda x: (lax.associative_scan(jnp.add, x), lax.associative_scan(jnp.maximum, x, reverse=True)))
 
-    # 19. optax.multi_transform (different optimizers per parameter group) and
-    #     optax.MultiSteps-free gradient accumulation via apply_every, on an NNX MLP.
+    # 18. optax.multi_transform: Adafactor (factored second moments) for the body,
+    #     SGD for the head of an NNX MLP.
     class TwoPart(nnx.Module):
         def __init__(self, rngs):
             self.body = nnx.Linear(5, 7, rngs=rngs)
@@ -385,7 +368,8 @@ def programs() -> list[Program]:
             lambda path, _: "head" if "head" in jax.tree_util.keystr(path) else "body", params)
 
     nnx_train_step("nnx_multi_transform_optimizers", lambda: TwoPart(nnx.Rngs(6)),
-                   optax.multi_transform({"body": optax.adam(1e-2), "head": optax.sgd(1e-1)}, labels),
+                   optax.multi_transform({"body": optax.adafactor(1e-2, min_dim_size_to_factor=4),
+                                          "head": optax.sgd(1e-1)}, labels),
                    lambda: (_f32(6, 5, seed=38), _labels(6, 2, seed=39)),
                    lambda m, x, y: xent(m(x), y))
 
