@@ -112,6 +112,9 @@ def parse_module(text: str, context=None):
 
     from hlox.dialects import make_context
 
+    if text.lstrip().startswith("HloModule"):
+        raise BackendError("this is XLA HLO text, not StableHLO: print the program with "
+                           "jax.jit(f).lower(...).as_text() (its default dialect, 'stablehlo')")
     context = context or make_context()
     with context, ir.Location.unknown():
         try:

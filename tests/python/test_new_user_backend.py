@@ -170,3 +170,18 @@ def test_deserialized_artifact_takes_scalars():
 def test_cpu_buffers_keep_scalar_shape():
     backend = hlox.backends.get("cpu")
     assert backend.from_device(backend.to_device(np.array(3.0))).shape == ()
+
+
+def test_hlo_text_is_refused_with_a_hint():
+    """``as_text(dialect="hlo")`` is XLA's HLO, not StableHLO: say so."""
+    text = jax.jit(lambda x: x * 2).lower(np.ones(3, np.float32)).as_text(dialect="hlo")
+    with pytest.raises(hlox.backends.BackendError, match="XLA HLO text, not StableHLO"):
+        hlox.compile_stablehlo(text, backend="cpu")
+
+
+def test_jax_module_object_is_accepted():
+    """``compiler_ir("stablehlo")`` (a module of jaxlib's own MLIR bindings) runs as is."""
+    lowered = jax.jit(lambda x: (jax.numpy.tanh(x) * 2, x.sum())).lower(np.ones(3, np.float32))
+    x = np.arange(3, dtype=np.float32)
+    got = hlox.compile_stablehlo(lowered.compiler_ir("stablehlo"), backend="cpu")(x)
+    assert_matches("module_object", got, jax_results(lowered, (x,)))
