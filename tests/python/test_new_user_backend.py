@@ -185,3 +185,12 @@ def test_jax_module_object_is_accepted():
     x = np.arange(3, dtype=np.float32)
     got = hlox.compile_stablehlo(lowered.compiler_ir("stablehlo"), backend="cpu")(x)
     assert_matches("module_object", got, jax_results(lowered, (x,)))
+
+
+def test_too_many_arguments_hint_at_keep_unused():
+    """Without keep_unused JAX drops an unread argument from @main; passing every
+    leaf then gets a hint rather than only a count."""
+    lowered = jax.jit(lambda x, unused: x + 1).lower(np.ones(2, np.float32), np.ones(2, np.float32))
+    run = hlox.compile_stablehlo(lowered.as_text(), backend="cpu")
+    with pytest.raises(TypeError, match=r"takes 1 arguments, got 2; .*keep_unused=True"):
+        run(np.ones(2, np.float32), np.ones(2, np.float32))
