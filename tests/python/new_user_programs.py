@@ -373,4 +373,15 @@ def programs() -> list[Program]:
                    lambda: (_f32(6, 5, seed=38), _labels(6, 2, seed=39)),
                    lambda m, x, y: xent(m(x), y))
 
+    # 19. jax.nn.dot_product_attention (causal), as models call it directly.
+    add("dot_product_attention_causal", lambda: tuple(_f32(2, 5, 2, 4, seed=41 + i) for i in range(3)))(
+        lambda q, k, v: jax.nn.dot_product_attention(q, k, v, is_causal=True))
+
+    # 20. Image preprocessing: bilinear resize, reflect padding, roll, median and
+    #     percentile (sort-based quantiles).
+    add("image_ops_quantiles", lambda: (_f32(2, 8, 8, 3, seed=44),))(
+        lambda x: (jax.image.resize(x, (2, 12, 12, 3), "bilinear"),
+                   jnp.pad(x, ((0, 0), (2, 2), (1, 1), (0, 0)), mode="reflect"),
+                   jnp.roll(x, 3, axis=1), jnp.median(x, axis=(1, 2)), jnp.percentile(x, 30.0)))
+
     return P
