@@ -69,7 +69,8 @@ class HostBuffers:
     """``to_device``/``from_device`` for backends whose device memory is host memory."""
 
     def to_device(self, array, device=None):
-        return np.ascontiguousarray(array)
+        # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
+        return np.asarray(array, order="C")
 
     def from_device(self, buffer):
         return np.asarray(buffer)
@@ -111,6 +112,9 @@ def parse_module(text: str, context=None):
 
     from hlox.dialects import make_context
 
+    if text.lstrip().startswith("HloModule"):
+        raise BackendError("this is XLA HLO text, not StableHLO: print the program with "
+                           "jax.jit(f).lower(...).as_text() (its default dialect, 'stablehlo')")
     context = context or make_context()
     with context, ir.Location.unknown():
         try:

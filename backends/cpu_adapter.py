@@ -25,7 +25,10 @@ class CpuExecutable:
 
     def __call__(self, *arrays) -> tuple:
         if len(arrays) != len(self.in_specs):
-            raise TypeError(f"@main takes {len(self.in_specs)} arguments, got {len(arrays)}")
+            hint = ("; JAX leaves arguments the program never reads out of @main: lower "
+                    "with jax.jit(f, keep_unused=True) to keep one per pytree leaf"
+                    if len(arrays) > len(self.in_specs) else "")
+            raise TypeError(f"@main takes {len(self.in_specs)} arguments, got {len(arrays)}{hint}")
         args = []
         for i, (a, s) in enumerate(zip(arrays, self.in_specs)):
             a = np.asarray(a, dtype=s.dtype, order="C")  # (keeps 0-d arrays 0-d)

@@ -108,7 +108,8 @@ class ObjectExecutable:
                             f"arrays, got {len(arrays)}")
         args = []
         for i, (array, (shape, dtype)) in enumerate(zip(arrays, self.in_specs)):
-            array = np.ascontiguousarray(array, dtype=dtype)
+            # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
+            array = np.asarray(array, dtype=dtype, order="C")
             if array.shape != shape:
                 raise TypeError(f"{self.header.get('name', 'main')}: argument {i} has shape "
                                 f"{array.shape}, the artifact was compiled for {shape}")
