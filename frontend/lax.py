@@ -36,12 +36,18 @@ _FLOAT = "float"  # operands must be floating point
 _NUMERIC = "numeric"  # any non-bool dtype
 _ANY = "any"
 _SIGNED = "signed"  # floating point or signed integers (abs, as in JAX)
+_INT = "integer"  # signed or unsigned integers (shifts, population_count)
+_INT_OR_BOOL = "integer or bool"  # bitwise and/or/xor/not
 
 
 def _check_dtype(name: str, kind: str, avals) -> None:
     dtype = avals[0].dtype
     if kind == _FLOAT and not dtypes.is_float(dtype):
         raise shape_error(name, f"needs a floating-point operand, got {dtype}", *avals)
+    if kind == _INT and not dtypes.is_int(dtype):
+        raise shape_error(name, f"needs integer operands, got {dtype}", *avals)
+    if kind == _INT_OR_BOOL and not (dtypes.is_int(dtype) or dtype == dtypes.bool_):
+        raise shape_error(name, f"needs integer or bool operands, got {dtype}", *avals)
     if kind in (_NUMERIC, _SIGNED) and dtype == dtypes.bool_:
         raise shape_error(name, "is not defined on bool", *avals)
     if kind == _SIGNED and np.dtype(dtype).kind == "u":
