@@ -18,7 +18,7 @@ from hlox.frontend.core import Primitive, get_aval
 from hlox.frontend.emit import emit_graph
 from hlox.frontend.subgraphs import (backward_pass, batch_graph, eval_graph, split_primal,
                                      jvp_graph, nonzero_tangent, trace_closed)
-from hlox.frontend.tree_util import tree_flatten, tree_unflatten
+from hlox.frontend.tree_util import flatten_call, tree_unflatten
 
 __all__ = ["checkpoint", "remat"]
 
@@ -86,18 +86,7 @@ def checkpoint(fun: Callable | None = None, *, prevent_cse: bool = True, policy=
 
     @functools.wraps(fun)
     def remat_fun(*args, **kwargs):
-        dynamic = [a for i, a in enumerate(args) if i not in static]
-        flat, in_tree = tree_flatten((dynamic, kwargs))
-        out_tree = []
-
-        def flat_fun(*xs):
-            dyn, kw = tree_unflatten(in_tree, list(xs))
-            it = iter(dyn)
-            full = [args[i] if i in static else next(it) for i in range(len(args))]
-            leaves, tree = tree_flatten(fun(*full, **kw))
-            out_tree.append(tree)
-            return leaves
-
+        flat, flat_fun, out_tree = flatten_call(fun, args, kwargs, static)
         graph, captured, _ = trace_closed(flat_fun, [get_aval(x) for x in flat])
         outs = remat_p.bind(*captured, *flat, graph=graph, prevent_cse=bool(prevent_cse))
         return tree_unflatten(out_tree[0], outs)
