@@ -757,18 +757,27 @@ scatter_min_p = _make_scatter("scatter_min", "stablehlo.minimum")
 scatter_max_p = _make_scatter("scatter_max", "stablehlo.maximum")
 
 
-@scatter_add_p.def_jvp
-def _scatter_add_jvp(primals, tangents, *, dimension_numbers, unique_indices):
-    operand, indices, updates = primals
-    to, _, tu = tangents
-    out = scatter_add_p.bind(operand, indices, updates, dimension_numbers=dimension_numbers,
-                             unique_indices=unique_indices)
-    if to is None and tu is None:
-        return out, None
-    to = _zeros(get_aval(operand)) if to is None else to
-    tu = _zeros(get_aval(updates)) if tu is None else tu
-    return out, scatter_add_p.bind(to, indices, tu, dimension_numbers=dimension_numbers,
-                                   unique_indices=unique_indices)
+def _def_scatter_jvp_through_same_op(prim: Primitive) -> None:
+    """scatter_add and scatter are linear in (operand, updates) together: the tangent
+    is the same scatter of the tangents. (For scatter this is exact when indices are
+    unique; with duplicates the tangent follows the same implementation-defined winner
+    as long as the backend is deterministic.)"""
+    def jvp(primals, tangents, *, dimension_numbers, unique_indices):
+        operand, indices, updates = primals
+        to, _, tu = tangents
+        out = prim.bind(operand, indices, updates, dimension_numbers=dimension_numbers,
+                        unique_indices=unique_indices)
+        if to is None and tu is None:
+            return out, None
+        to = _zeros(get_aval(operand)) if to is None else to
+        tu = _zeros(get_aval(updates)) if tu is None else tu
+        return out, prim.bind(to, indices, tu, dimension_numbers=dimension_numbers,
+                              unique_indices=unique_indices)
+
+    prim.def_jvp(jvp)
+
+
+_def_scatter_jvp_through_same_op(scatter_add_p)
 
 
 @scatter_add_p.def_transpose
@@ -789,20 +798,7 @@ def _scatter_add_transpose(ct, operand, indices, updates, *, dimension_numbers, 
     return [ct_op, None, ct_up]
 
 
-@scatter_p.def_jvp
-def _scatter_jvp(primals, tangents, *, dimension_numbers, unique_indices):
-    # Exact when indices are unique; with duplicates the tangent follows the same
-    # (implementation-defined) winner as long as the backend is deterministic.
-    operand, indices, updates = primals
-    to, _, tu = tangents
-    out = scatter_p.bind(operand, indices, updates, dimension_numbers=dimension_numbers,
-                         unique_indices=unique_indices)
-    if to is None and tu is None:
-        return out, None
-    to = _zeros(get_aval(operand)) if to is None else to
-    tu = _zeros(get_aval(updates)) if tu is None else tu
-    return out, scatter_p.bind(to, indices, tu, dimension_numbers=dimension_numbers,
-                               unique_indices=unique_indices)
+_def_scatter_jvp_through_same_op(scatter_p)
 
 
 @scatter_p.def_transpose
