@@ -54,7 +54,7 @@ def _check_dtype(name: str, kind: str, avals) -> None:
         raise shape_error(name, f"needs a floating-point operand, got {dtype}", *avals)
     if kind == _INT and not dtypes.is_int(dtype):
         raise shape_error(name, f"needs integer operands, got {dtype}", *avals)
-    if kind == _INT_OR_BOOL and not (dtypes.is_int(dtype) or dtype == dtypes.bool_):
+    if kind == _INT_OR_BOOL and not dtypes.is_int_or_bool(dtype):
         raise shape_error(name, f"needs integer or bool operands, got {dtype}", *avals)
     if kind in (_NUMERIC, _SIGNED) and dtype == dtypes.bool_:
         raise shape_error(name, "is not defined on bool", *avals)
