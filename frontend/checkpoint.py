@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
-from hlox.frontend import core
+from hlox.frontend import core, lax
 from hlox.frontend.core import Primitive, get_aval
 from hlox.frontend.emit import emit_graph
 from hlox.frontend.subgraphs import (backward_pass, batch_graph, eval_graph, split_primal,
@@ -65,7 +65,7 @@ def _remat_transpose(cts, *args, graph, prevent_cse):
 
 @remat_p.def_batching
 def _remat_batching(values, dims, *, graph, prevent_cse):
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+    size = lax._batch_size(values, dims)
     b_graph, out_dims = batch_graph(graph, dims, size)
     return remat_p.bind(*values, graph=b_graph, prevent_cse=prevent_cse), out_dims
 
