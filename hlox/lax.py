@@ -6,4 +6,5 @@ A module of its own (not an alias of hlox.frontend.lax) so that ``import hlox.la
 
 from hlox.frontend.lax import *  # noqa: F401,F403
 from hlox.frontend.lax import __all__  # noqa: F401
-from hlox.frontend.control_flow import map  # noqa: F401,A004  (jax.lax.map; shadows the builtin only here)
+# jax.lax.map (frontend.lax serves it by __getattr__; here it may shadow the builtin).
+from hlox.frontend.control_flow import map  # noqa: F401,A004
