@@ -11,13 +11,12 @@ assertions: invalid IR reaching a pass could abort the interpreter).
 
 Calling convention: ``@main`` gets ``llvm.emit_c_interface``; results become
 out-parameters (``buffer-results-to-out-params``), so the caller allocates
-every result as a NumPy array and passes all buffers as memref descriptors.
+every result as a NumPy array and passes all buffers as memref descriptors
+(built once per executable by :mod:`hlox.backends.cpu_invoke`).
 """
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import os
 import re
 from collections import OrderedDict
@@ -173,35 +172,6 @@ def format_diagnostics(error: ir.MLIRError) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Memref descriptors
-# ---------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=None)
-def _descriptor_type(rank: int):
-    fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
-              ("offset", ctypes.c_longlong)]
-    if rank:
-        fields += [("shape", ctypes.c_longlong * rank), ("strides", ctypes.c_longlong * rank)]
-    return type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
-
-
-def memref_descriptor(array: np.ndarray):
-    """A ranked memref descriptor viewing ``array`` (C-contiguous) in place."""
-    assert array.flags.c_contiguous
-    desc = _descriptor_type(array.ndim)()
-    desc.allocated = desc.aligned = array.ctypes.data
-    desc.offset = 0
-    if array.ndim:
-        desc.shape[:] = array.shape
-        strides = [1] * array.ndim
-        for i in range(array.ndim - 2, -1, -1):
-            strides[i] = strides[i + 1] * array.shape[i + 1]
-        desc.strides[:] = strides
-    return desc
-
-
-# ---------------------------------------------------------------------------
 # The backend
 # ---------------------------------------------------------------------------
 
@@ -229,7 +199,7 @@ class CpuExecutable:
             ins = self.in_avals if self.in_avals is not None else arrays
             self._invoker = cpu_invoke.Invoker(cpu_invoke.packed_entry_point(self._engine),
                                                self._engine, [a.shape for a in ins],
-                                               self.out_avals)
+                                               [(a.shape, a.dtype) for a in self.out_avals])
         return self._invoker(arrays)
 
 

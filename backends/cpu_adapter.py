@@ -49,9 +49,6 @@ class CpuExecutable:
 
         return cpu_aot.stage_text(self.inner, stage)
 
-    def execute(self, arrays):  # the older CpuExecutable interface
-        return list(self(*arrays))
-
 
 class CpuAdapter(HostBuffers):
     name = "cpu"

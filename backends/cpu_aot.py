@@ -5,8 +5,8 @@ function to a relocatable object file (:func:`llvm_c.codegen`) and packs it
 with the signature (:mod:`hlox.backends.artifact`). :func:`load` links such an
 object with ORC (no tracing, no MLIR pass, no LLVM optimization) and returns a
 :class:`ObjectExecutable`, which calls ``_mlir_ciface_main`` with the same
-memref descriptors as :class:`hlox.backends.cpu.CpuExecutable`: arguments
-first, then one preallocated buffer per result.
+prebuilt memref descriptors as :class:`hlox.backends.cpu.CpuExecutable`
+(:mod:`hlox.backends.cpu_invoke`): arguments first, then one new buffer per result.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import struct
 
 import numpy as np
 
-from hlox.backends import artifact, llvm_c
+from hlox.backends import artifact, cpu_invoke, llvm_c
 from hlox.backends.artifact import ArtifactError
 
 ENTRY = "_mlir_ciface_main"
@@ -97,12 +97,11 @@ class ObjectExecutable:
         except llvm_c.LLVMError as error:
             raise ArtifactError(f"hlox artifact object code does not link here: {error}") \
                 from None
-        count = len(self.in_specs) + len(self.out_specs)
-        self._entry = ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * count)(address)
+        self._invoker = cpu_invoke.Invoker(address, self._object,
+                                           [shape for shape, _ in self.in_specs],
+                                           self.out_specs, packed=False)
 
     def __call__(self, *arrays) -> tuple:
-        from hlox.backends.cpu import memref_descriptor
-
         if len(arrays) != len(self.in_specs):
             raise TypeError(f"{self.header.get('name', 'main')}: takes {len(self.in_specs)} "
                             f"arrays, got {len(arrays)}")
@@ -114,13 +113,12 @@ class ObjectExecutable:
                 raise TypeError(f"{self.header.get('name', 'main')}: argument {i} has shape "
                                 f"{array.shape}, the artifact was compiled for {shape}")
             args.append(array)
-        outs = [np.empty(shape, dtype) for shape, dtype in self.out_specs]
-        descriptors = [memref_descriptor(a) for a in args + outs]
-        self._entry(*[ctypes.addressof(d) for d in descriptors])
-        return tuple(outs)
+        return tuple(self._invoker(args))
 
-    def execute(self, arrays):
-        return list(self(*arrays))
+    def unchecked_call(self, arrays) -> list:
+        """``@main`` on arrays the caller has checked (``hlox.jit``'s fast path, also for
+        executables the persistent cache loads)."""
+        return self._invoker(arrays)
 
 
 def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None = None) -> dict:

@@ -92,19 +92,25 @@ def packed_entry_point(engine, function: str = "main") -> int:
 class Invoker:
     """``invoker(arrays) -> list of new arrays`` for one compiled ``@main``.
 
-    ``address``: the packed wrapper ``void (void **args)`` of the C-interface
-    function (see :func:`packed_entry_point`). ``owner`` (the ExecutionEngine or
-    loaded library the code lives in) is kept alive with the invoker.
-    ``arrays`` must already be C-contiguous with the signature's dtypes and
-    shapes (the callers check and convert; this is the unchecked hot path).
+    ``address``: with ``packed`` (an ExecutionEngine), the packed wrapper
+    ``void (void **args)`` of the C-interface function (see
+    :func:`packed_entry_point`); without (object code linked from an artifact,
+    which has no packed wrapper), ``_mlir_ciface_main`` itself, which takes one
+    descriptor pointer per memref. ``owner`` (the ExecutionEngine or loaded
+    library the code lives in) is kept alive with the invoker. ``out_specs``:
+    ``(shape, dtype)`` per result. ``arrays`` must already be C-contiguous with
+    the signature's dtypes and shapes (the callers check and convert; this is
+    the unchecked hot path).
     """
 
-    def __init__(self, address: int, owner, in_shapes, out_avals):
+    def __init__(self, address: int, owner, in_shapes, out_specs, packed: bool = True):
         self._owner = owner
-        self._function = _PACKED(address)
         self._n_in = len(in_shapes)
-        self._out = [(tuple(a.shape), np.dtype(a.dtype)) for a in out_avals]
+        self._out = [(tuple(shape), np.dtype(dtype)) for shape, dtype in out_specs]
         self._shapes = [tuple(s) for s in in_shapes] + [s for s, _ in self._out]
+        self._packed = packed
+        self._function = (_PACKED(address) if packed else
+                          ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * len(self._shapes))(address))
         self._buffers = _Buffers(self._shapes)
         # A second thread calling the same executable gets its own buffers.
         self._lock = threading.Lock()
@@ -132,4 +138,7 @@ class Invoker:
             descriptors[slots[i]] = descriptors[slots[i] + 1] = data_pointer(array)
             i += 1
         # The arrays stay referenced by the caller's frame for the call's duration.
-        self._function(buffers.packed_address)
+        if self._packed:
+            self._function(buffers.packed_address)
+        else:
+            self._function(*buffers.pointers[:len(self._shapes)])

@@ -5,59 +5,16 @@ with the CPU backend's pipeline (:mod:`hlox.backends.cpu`).
     outs = exe(*numpy_arrays)      # a list of NumPy arrays, one per result
 
 The entry point is ``@main``; argument and result shapes/dtypes come from its
-signature. Element types: i1 (bool), [u]i8..64, f16, bf16 (ml_dtypes), f32, f64.
+signature (:func:`hlox.backends.base.main_signature`). ``hlox.compile_stablehlo``
+is the registry-level form of this (any backend, tuple results).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from mlir import ir
 
-from hlox.backends.cpu import CompilationError, CpuBackend
-from hlox.dialects import make_context
-
-_ELEMENT_DTYPES = {
-    "i1": np.bool_, "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
-    "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64,
-    "f16": np.float16, "f32": np.float32, "f64": np.float64,
-    "complex<f32>": np.complex64, "complex<f64>": np.complex128,
-}
-
-
-def _dtype(element: ir.Type) -> np.dtype:
-    name = str(element)
-    if name == "bf16":
-        import ml_dtypes
-
-        return np.dtype(ml_dtypes.bfloat16)
-    if name not in _ELEMENT_DTYPES:
-        raise CompilationError(f"hlox cpu backend: element type {name} is not supported "
-                               "at the function boundary")
-    return np.dtype(_ELEMENT_DTYPES[name])
-
-
-@dataclass
-class _Aval:
-    shape: tuple
-    dtype: np.dtype
-
-
-def _signature(text: str):
-    with make_context(), ir.Location.unknown():
-        module = ir.Module.parse(text)
-        for op in module.body.operations:
-            if op.operation.name == "func.func" and \
-                    ir.StringAttr(op.attributes["sym_name"]).value == "main":
-                ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-                avals = []
-                for types in (ftype.inputs, ftype.results):
-                    avals.append([_Aval(tuple(ir.RankedTensorType(t).shape),
-                                        _dtype(ir.RankedTensorType(t).element_type))
-                                  for t in types])
-                return avals
-    raise CompilationError("hlox cpu backend: the module has no func.func @main")
+from hlox.backends.base import main_signature
+from hlox.backends.cpu import CpuBackend
 
 
 class CompiledModule:
@@ -87,6 +44,6 @@ class CompiledModule:
 def compile_module(text: str, function: str = "main",
                    pipeline: list[str] | None = None) -> CompiledModule:
     """Compiles StableHLO text whose entry point is ``@main`` for the CPU."""
-    in_avals, out_avals = _signature(text)
+    in_avals, out_avals = main_signature(text)
     executable = CpuBackend(pipeline).compile(text, function, in_avals, out_avals)
     return CompiledModule(executable, in_avals, out_avals)

@@ -265,26 +265,32 @@ class LinearFunction:
             v = self._out_var(o)
             if v is not None:
                 accumulate(v, ct)
-        for eqn in reversed(self.trace.eqns):
-            cts_out = [ct_env.pop(v, None) for v in eqn.outputs]
-            if all(c is None for c in cts_out):
-                continue
-            rule = core.transpose_rules.get(eqn.primitive)
-            if rule is None:
-                raise NotImplementedError(
-                    f"reverse-mode differentiation of primitive {eqn.primitive.name} is not "
-                    f"implemented (it has no transpose rule)")
-            args = [UndefinedPrimal(v.aval) if v in linear else self.trace.consts[v]
-                    for v in eqn.inputs]
-            if eqn.primitive.multiple_results:
-                ct_arg = [_zeros(v.aval) if c is None else c for v, c in zip(eqn.outputs, cts_out)]
-            else:
-                ct_arg = cts_out[0]
-            cts_in = rule(ct_arg, *args, **eqn.params)
-            for v, ct in zip(eqn.inputs, cts_in):
-                if v in linear:
-                    accumulate(v, ct)
+        transpose_eqns(self.trace.eqns, linear, self.trace.consts, ct_env, accumulate)
         return [ct_env.get(v, _zeros(v.aval)) for v in self.invars]
+
+
+def transpose_eqns(eqns, linear: set, values: dict, ct_env: dict, accumulate) -> None:
+    """The backward pass over linear equations, last first: pops each equation's
+    output cotangents from ``ct_env`` and ``accumulate(var, ct)``s its transpose
+    rule's results for its linear inputs. ``values``: the non-linear inputs' values.
+    (Shared by :class:`LinearFunction` and :func:`subgraphs.backward_pass`.)"""
+    for eqn in reversed(eqns):
+        cts_out = [ct_env.pop(v, None) for v in eqn.outputs]
+        if all(c is None for c in cts_out):
+            continue
+        rule = core.transpose_rules.get(eqn.primitive)
+        if rule is None:
+            raise NotImplementedError(
+                f"reverse-mode differentiation of primitive {eqn.primitive.name} is not "
+                f"implemented (it has no transpose rule)")
+        args = [UndefinedPrimal(v.aval) if v in linear else values[v] for v in eqn.inputs]
+        if eqn.primitive.multiple_results:
+            ct_arg = [_zeros(v.aval) if c is None else c for v, c in zip(eqn.outputs, cts_out)]
+        else:
+            ct_arg = cts_out[0]
+        for v, ct in zip(eqn.inputs, rule(ct_arg, *args, **eqn.params)):
+            if v in linear:
+                accumulate(v, ct)
 
 
 def _linearize_flat(fun: Callable, primals: list):

@@ -13,12 +13,12 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
-from hlox.frontend import core
+from hlox.frontend import core, lax
 from hlox.frontend.core import Primitive, get_aval
 from hlox.frontend.emit import emit_graph
 from hlox.frontend.subgraphs import (backward_pass, batch_graph, eval_graph, split_primal,
                                      jvp_graph, nonzero_tangent, trace_closed)
-from hlox.frontend.tree_util import tree_flatten, tree_unflatten
+from hlox.frontend.tree_util import flatten_call, tree_unflatten
 
 __all__ = ["checkpoint", "remat"]
 
@@ -65,7 +65,7 @@ def _remat_transpose(cts, *args, graph, prevent_cse):
 
 @remat_p.def_batching
 def _remat_batching(values, dims, *, graph, prevent_cse):
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+    size = lax._batch_size(values, dims)
     b_graph, out_dims = batch_graph(graph, dims, size)
     return remat_p.bind(*values, graph=b_graph, prevent_cse=prevent_cse), out_dims
 
@@ -86,18 +86,7 @@ def checkpoint(fun: Callable | None = None, *, prevent_cse: bool = True, policy=
 
     @functools.wraps(fun)
     def remat_fun(*args, **kwargs):
-        dynamic = [a for i, a in enumerate(args) if i not in static]
-        flat, in_tree = tree_flatten((dynamic, kwargs))
-        out_tree = []
-
-        def flat_fun(*xs):
-            dyn, kw = tree_unflatten(in_tree, list(xs))
-            it = iter(dyn)
-            full = [args[i] if i in static else next(it) for i in range(len(args))]
-            leaves, tree = tree_flatten(fun(*full, **kw))
-            out_tree.append(tree)
-            return leaves
-
+        flat, flat_fun, out_tree = flatten_call(fun, args, kwargs, static)
         graph, captured, _ = trace_closed(flat_fun, [get_aval(x) for x in flat])
         outs = remat_p.bind(*captured, *flat, graph=graph, prevent_cse=bool(prevent_cse))
         return tree_unflatten(out_tree[0], outs)

@@ -188,7 +188,7 @@ def _cond_transpose(cts, index, *args, branches):
 def _cond_batching(values, dims, *, branches):
     index, args = values[0], values[1:]
     arg_dims = dims[1:]
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+    size = lax._batch_size(values, dims)
     if dims[0] is not None:
         # A batched index: every branch runs, and select picks each element's result.
         outs = [batched_call(b, args, arg_dims, size)[0] for b in branches]
@@ -423,7 +423,7 @@ def _carry_fixed_point(body: Graph, const_nz: list, carry_nz: list, n_ys: int = 
 
 @while_p.def_batching
 def _while_batching(values, dims, *, cond_graph, body_graph, cond_nconsts, body_nconsts):
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+    size = lax._batch_size(values, dims)
     cconsts, bconsts, carry = _while_split(list(values), cond_nconsts, body_nconsts)
     cc_d, bc_d, carry_d = _while_split(list(dims), cond_nconsts, body_nconsts)
     carry_b = [d is not None for d in carry_d]
@@ -786,7 +786,7 @@ def _moveaxis01(x):
 
 @scan_p.def_batching
 def _scan_batching(values, dims, *, body, length, reverse, unroll, num_consts, num_carry):
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+    size = lax._batch_size(values, dims)
     consts, carry, xs = _scan_split(list(values), num_consts, num_carry)
     c_d, k_d, x_d = _scan_split(list(dims), num_consts, num_carry)
     n_y = len(body.outvars) - num_carry

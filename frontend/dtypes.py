@@ -81,6 +81,10 @@ def is_int(dtype) -> bool:
     return np.dtype(dtype).kind in "iu"
 
 
+def is_int_or_bool(dtype) -> bool:
+    return is_int(dtype) or np.dtype(dtype) == bool_
+
+
 def _node(dtype: np.dtype, weak: bool):
     if weak and is_float(dtype):
         return _WEAK_FLOAT

@@ -1,19 +1,27 @@
-"""hlox's primitives, one place each: declaration, shape/dtype rule, emission.
+"""hlox's core primitives, one place each: declaration, shape/dtype rule, emission, rules.
 
-Like ``jax.lax``: these are the operations a graph is made of. Each
-primitive is declared once here with its abstract evaluation
-(``core.abstract_eval_rules``) and its StableHLO emission
-(``core.lowering_rules``); its JVP, transpose and batching rules
-(``core.jvp_rules``/``transpose_rules``/``batching_rules``, used by
-:mod:`hlox.frontend.ad` and :mod:`hlox.frontend.batching`) are in the
-"Transformation rules" section at the end of this file, grouped by primitive.
-Primitives without a linalg lowering yet (gt, select) also have a NumPy
-``impl`` rule for eager evaluation. The functions at the
-bottom (``add``, ``dot_general``, ...) are the strict lax-level API: no
-broadcasting, no promotion (that is :mod:`hlox.frontend.numpy_api`'s job).
+Like ``jax.lax``: these are the operations a graph is made of. Each primitive
+is declared once with its abstract evaluation (``core.abstract_eval_rules``)
+and its StableHLO emission (``core.lowering_rules``); the JVP, transpose and
+batching rules of this file's primitives (used by :mod:`hlox.frontend.ad` and
+:mod:`hlox.frontend.batching`) are in the "Transformation rules" section,
+grouped by primitive. Evaluation is always compiled (eager ops run through the
+backend per shape); only stop_gradient has a Python ``impl``. The functions
+(``add``, ``dot_general``, ...) are the strict lax-level API: no broadcasting,
+no promotion (that is :mod:`hlox.frontend.numpy_api`'s job).
 
-Adding an elementwise op is one line in ``_ELEMENTWISE`` below (plus a line
-in the StableHLO -> linalg pass's table and a test).
+This file holds the primitives everything else is built from (arithmetic,
+comparisons, select, convert, broadcast/reshape/transpose, reduce_sum,
+dot_general) and the helpers the other primitive modules share
+(``_make_elementwise``, ``_elementwise_batching``, ``_bcast_front``, ...).
+The families live in their own modules and are re-exported at the end:
+lax_math (elementwise math), lax_reductions, lax_bits (bits, iota, erf_inv),
+lax_sort, lax_structural (slicing, gather/scatter), lax_conv (convolution,
+reduce_window) and control_flow. ``__all__`` is ``hlox.lax``'s public API.
+
+Adding an elementwise op is one row in a table (``_ELEMENTWISE`` here or
+``_ELEMENTWISE_MATH`` in lax_math), plus a line in the StableHLO -> linalg
+pass's table and a test.
 """
 
 from __future__ import annotations
@@ -36,12 +44,18 @@ _FLOAT = "float"  # operands must be floating point
 _NUMERIC = "numeric"  # any non-bool dtype
 _ANY = "any"
 _SIGNED = "signed"  # floating point or signed integers (abs, as in JAX)
+_INT = "integer"  # signed or unsigned integers (shifts, population_count)
+_INT_OR_BOOL = "integer or bool"  # bitwise and/or/xor/not
 
 
 def _check_dtype(name: str, kind: str, avals) -> None:
     dtype = avals[0].dtype
     if kind == _FLOAT and not dtypes.is_float(dtype):
         raise shape_error(name, f"needs a floating-point operand, got {dtype}", *avals)
+    if kind == _INT and not dtypes.is_int(dtype):
+        raise shape_error(name, f"needs integer operands, got {dtype}", *avals)
+    if kind == _INT_OR_BOOL and not dtypes.is_int_or_bool(dtype):
+        raise shape_error(name, f"needs integer or bool operands, got {dtype}", *avals)
     if kind in (_NUMERIC, _SIGNED) and dtype == dtypes.bool_:
         raise shape_error(name, "is not defined on bool", *avals)
     if kind == _SIGNED and np.dtype(dtype).kind == "u":
@@ -772,6 +786,10 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
 
 
 # Primitive families that live in their own modules (same API: lax.sin, lax.sort, ...).
+from hlox.frontend import (control_flow as _control_flow, lax_bits as _lax_bits,  # noqa: E402
+                           lax_conv as _lax_conv, lax_math as _lax_math,
+                           lax_reductions as _lax_reductions, lax_sort as _lax_sort,
+                           lax_structural as _lax_structural)
 from hlox.frontend.lax_math import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_reductions import *  # noqa: E402,F401,F403
 from hlox.frontend.lax_bits import *  # noqa: E402,F401,F403
@@ -781,6 +799,20 @@ from hlox.frontend.lax_conv import *  # noqa: E402,F401,F403
 # hlox.lax.map is served by __getattr__
 # so that this module's own code keeps Python's builtin map.
 from hlox.frontend.control_flow import cond, fori_loop, scan, switch, while_loop  # noqa: E402,F401
+
+# The public API (``hlox.lax``): JAX's names. This module's own helpers (zeros_like,
+# dot_dimension_numbers_attr, the rule helpers) are for hlox's other modules, not users;
+# select_p stays out too (JAX's primitive is select_n_p, with other semantics).
+__all__ = sorted(
+    ["add", "sub", "mul", "div", "max", "neg", "exp", "log", "eq", "ne", "lt", "le", "gt",
+     "ge", "select", "convert_element_type", "broadcast_in_dim", "reshape", "transpose",
+     "reduce_sum", "dot_general", "stop_gradient"]
+    + [f"{name}_p" for name in ("add", "sub", "mul", "div", "max", "neg", "exp", "log", "eq",
+                                "ne", "lt", "le", "gt", "ge", "convert_element_type",
+                                "broadcast_in_dim", "reshape", "transpose", "reduce_sum",
+                                "dot_general", "stop_gradient")]
+    + [name for module in (_lax_math, _lax_reductions, _lax_bits, _lax_sort, _lax_structural,
+                           _lax_conv, _control_flow) for name in module.__all__])
 
 
 def __getattr__(name):

@@ -22,42 +22,16 @@ __all__ = ["shift_left", "shift_right_logical", "shift_right_arithmetic", "bitwi
            "bitwise_or", "bitwise_xor", "bitwise_not", "population_count", "clz",
            "bitcast_convert_type", "iota", "broadcasted_iota", "erf_inv"]
 
-# Which operand dtypes each op takes.
-_INT = "integer"  # signed or unsigned integers
-_INT_OR_BOOL = "integer or bool"
-_FLOAT = "floating-point"
-
-
-def _dtype_ok(kind: str, dtype: np.dtype) -> bool:
-    if kind == _INT:
-        return dtypes.is_int(dtype)
-    if kind == _INT_OR_BOOL:
-        return dtypes.is_int(dtype) or dtype == dtypes.bool_
-    return dtypes.is_float(dtype)
+# Which operand dtypes each op takes (checked by lax's elementwise rule).
+_INT, _INT_OR_BOOL, _FLOAT = lax._INT, lax._INT_OR_BOOL, lax._FLOAT
 
 
 def _make_elementwise(name: str, hlo_op: str, arity: int, kind: str) -> Primitive:
-    """An elementwise primitive on equal shapes and dtypes; zero derivative, batched in front."""
-    prim = Primitive(name)
-
-    @prim.def_abstract_eval
-    def _abstract_eval(*avals: ShapedArray) -> ShapedArray:
-        first = avals[0]
-        if len(avals) != arity:
-            raise shape_error(name, f"takes {arity} operands, got {len(avals)}", *avals)
-        if any(a.shape != first.shape or a.dtype != first.dtype for a in avals[1:]):
-            raise shape_error(name, "operand shapes and dtypes must be equal "
-                              "(hlox.numpy broadcasts and promotes; lax does not)", *avals)
-        if not _dtype_ok(kind, first.dtype):
-            raise shape_error(name, f"needs {kind} operands, got {first.dtype}", *avals)
-        return first.update(weak_type=all(a.weak_type for a in avals))
-
-    @prim.def_lowering
-    def _lower(ctx, *operands):
-        return ctx.op(hlo_op, operands)
-
+    """lax's elementwise primitive (equal shapes and dtypes, batched in front); the integer
+    ops get a zero derivative, as in JAX."""
+    prim = lax._make_elementwise(name, hlo_op, arity, kind)
     lax._elementwise_batching(prim)
-    if kind != _FLOAT:  # integer results: no tangent
+    if kind != lax._FLOAT:  # integer results: no tangent
         prim.def_jvp(lambda primals, tangents, **params: (prim.bind(*primals, **params), None))
     return prim
 

@@ -20,6 +20,8 @@ from hlox.frontend import dtypes
 from hlox.frontend.core import (Primitive, ShapedArray, get_aval, is_undefined_primal,
                                 shape_error)
 from hlox.frontend.emit import dense_attr, i64_array_attr, require_op, tensor_type
+# lax is imported first (hlox.frontend's __init__), so its shared rule helpers are defined here.
+from hlox.frontend.lax import _batch_size, _bcast_front
 
 __all__ = ["conv_general_dilated", "conv", "conv_with_general_padding", "ConvDimensionNumbers",
            "conv_dimension_numbers", "padtype_to_pads", "reduce_window", "reduce_window_sum",
@@ -549,10 +551,8 @@ def _sga_transpose(ct, t, x, *, kind, window_dimensions, window_strides, padding
 @select_and_gather_add_p.def_batching
 def _sga_batching(values, dims, *, kind, window_dimensions, window_strides, padding,
                   base_dilation, window_dilation):
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
-    t, x = (v if d is not None else _lax().broadcast_in_dim(
-        v, (size,) + get_aval(v).shape, tuple(range(1, get_aval(v).ndim + 1)))
-        for v, d in zip(values, dims))
+    size = _batch_size(values, dims)
+    t, x = (_bcast_front(v, d, size) for v, d in zip(values, dims))
     return select_and_gather_add_p.bind(
         t, x, kind=kind, window_dimensions=(1,) + window_dimensions,
         window_strides=(1,) + window_strides, padding=((0, 0),) + padding,
@@ -619,10 +619,8 @@ def _ssa_jvp(primals, tangents, **params):
 
 @select_and_scatter_add_p.def_batching
 def _ssa_batching(values, dims, *, kind, window_dimensions, window_strides, padding):
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
-    s, x = (v if d is not None else _lax().broadcast_in_dim(
-        v, (size,) + get_aval(v).shape, tuple(range(1, get_aval(v).ndim + 1)))
-        for v, d in zip(values, dims))
+    size = _batch_size(values, dims)
+    s, x = (_bcast_front(v, d, size) for v, d in zip(values, dims))
     return select_and_scatter_add_p.bind(s, x, kind=kind, window_dimensions=(1,) +
                                          window_dimensions, window_strides=(1,) + window_strides,
                                          padding=((0, 0),) + padding), 0

@@ -17,8 +17,8 @@ from mlir import ir
 
 from hlox.frontend import dtypes
 from hlox.frontend.core import Primitive, ShapedArray, get_aval, shape_error
-from hlox.frontend.lax import (_ANY, _FLOAT, _NUMERIC, _SIGNED, _elementwise_batching,
-                               _full_like, _make_elementwise, _add_tangents, add,
+from hlox.frontend.lax import (_ANY, _FLOAT, _NUMERIC, _SIGNED, _add_tangents, _batch_size,
+                               _elementwise_batching, _full_like, _make_elementwise, add,
                                broadcast_in_dim, div, exp, gt, lt, eq, log, mul, neg, select,
                                sub, zeros_like)
 
@@ -391,7 +391,7 @@ def _clamp_batching(values, dims, **params):
     # Every operand at the batched shape of x (a scalar bound cannot keep a batch axis).
     lo, x, hi = values
     dlo, dx, dhi = dims
-    size = next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
+    size = _batch_size(values, dims)
     x_shape = get_aval(x).shape[1:] if dx is not None else get_aval(x).shape
     full = (size,) + tuple(x_shape)
 

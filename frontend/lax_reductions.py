@@ -126,15 +126,11 @@ def _make_reduction(monoid: str, allowed: Callable[[np.dtype], bool], what: str)
     return prim
 
 
-def _is_int_or_bool(d):
-    return d == dtypes.bool_ or dtypes.is_int(d)
-
-
 reduce_max_p = _make_reduction("max", lambda d: True, "any")
 reduce_min_p = _make_reduction("min", lambda d: True, "any")
 reduce_prod_p = _make_reduction("prod", lambda d: d != dtypes.bool_, "a numeric (non-bool)")
-reduce_and_p = _make_reduction("and", _is_int_or_bool, "a bool or integer")
-reduce_or_p = _make_reduction("or", _is_int_or_bool, "a bool or integer")
+reduce_and_p = _make_reduction("and", dtypes.is_int_or_bool, "a bool or integer")
+reduce_or_p = _make_reduction("or", dtypes.is_int_or_bool, "a bool or integer")
 
 
 def _canonical_axes(axes) -> tuple[int, ...]:

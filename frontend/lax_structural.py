@@ -23,6 +23,8 @@ from hlox.frontend import dtypes
 from hlox.frontend.core import (Primitive, ShapedArray, get_aval, is_undefined_primal,
                                 shape_error)
 from hlox.frontend.emit import i64_array_attr, require_op, tensor_type
+# lax is imported first (hlox.frontend's __init__), so its shared rule helpers are defined here.
+from hlox.frontend.lax import _aval, _batch_size, _bcast_front
 
 __all__ = ["slice", "slice_in_dim", "index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
            "dynamic_index_in_dim", "dynamic_update_slice", "dynamic_update_slice_in_dim",
@@ -36,28 +38,12 @@ def _lax():
     return lax
 
 
-def _aval(x) -> ShapedArray:
-    return x.aval if is_undefined_primal(x) else get_aval(x)
-
-
 def _zeros(aval: ShapedArray) -> np.ndarray:
     return np.zeros(aval.shape, aval.dtype)
 
 
 def _ints(values) -> tuple[int, ...]:
     return tuple(int(v) for v in values)
-
-
-def _bcast_front(x, batched: bool, size: int):
-    """``x`` with a leading batch axis of ``size`` (broadcast if it has none)."""
-    if batched:
-        return x
-    shape = get_aval(x).shape
-    return _lax().broadcast_in_dim(x, (size,) + shape, tuple(range(1, len(shape) + 1)))
-
-
-def _batch_size(values, dims) -> int:
-    return next(get_aval(v).shape[0] for v, d in zip(values, dims) if d is not None)
 
 
 def _create(name: str, prim_name: str, operands, result_avals, attributes, regions: int = 0):
@@ -249,7 +235,7 @@ def _pad_batching(values, dims, *, padding_config):
     x, v = values
     dx, dv = dims
     size = _batch_size(values, dims)
-    x = _bcast_front(x, dx is not None, size)
+    x = _bcast_front(x, dx, size)
     config = ((0, 0, 0),) + tuple(padding_config)
     if dv is None:
         return pad_p.bind(x, v, padding_config=config), 0
@@ -332,7 +318,7 @@ def _concatenate_transpose(ct, *xs, dimension):
 @concatenate_p.def_batching
 def _concatenate_batching(values, dims, *, dimension):
     size = _batch_size(values, dims)
-    xs = [_bcast_front(v, d is not None, size) for v, d in zip(values, dims)]
+    xs = [_bcast_front(v, d, size) for v, d in zip(values, dims)]
     return concatenate_p.bind(*xs, dimension=dimension + 1), 0
 
 
@@ -751,9 +737,9 @@ def _make_scatter(name: str, body_op: str | None) -> Primitive:
         size = _batch_size(values, dims)
         d = dimension_numbers
         sh = lambda ds: tuple(x + 1 for x in ds)  # noqa: E731
-        operand = _bcast_front(operand, dims[0] is not None, size)
-        updates = _bcast_front(updates, dims[2] is not None, size)
-        indices = _bcast_front(indices, dims[1] is not None, size)
+        operand = _bcast_front(operand, dims[0], size)
+        updates = _bcast_front(updates, dims[2], size)
+        indices = _bcast_front(indices, dims[1], size)
         dn = ScatterDimensionNumbers(sh(d.update_window_dims), (0,) + sh(d.inserted_window_dims),
                                      (0,) + sh(d.scatter_dims_to_operand_dims),
                                      sh(d.operand_batching_dims),
@@ -771,18 +757,27 @@ scatter_min_p = _make_scatter("scatter_min", "stablehlo.minimum")
 scatter_max_p = _make_scatter("scatter_max", "stablehlo.maximum")
 
 
-@scatter_add_p.def_jvp
-def _scatter_add_jvp(primals, tangents, *, dimension_numbers, unique_indices):
-    operand, indices, updates = primals
-    to, _, tu = tangents
-    out = scatter_add_p.bind(operand, indices, updates, dimension_numbers=dimension_numbers,
-                             unique_indices=unique_indices)
-    if to is None and tu is None:
-        return out, None
-    to = _zeros(get_aval(operand)) if to is None else to
-    tu = _zeros(get_aval(updates)) if tu is None else tu
-    return out, scatter_add_p.bind(to, indices, tu, dimension_numbers=dimension_numbers,
-                                   unique_indices=unique_indices)
+def _def_scatter_jvp_through_same_op(prim: Primitive) -> None:
+    """scatter_add and scatter are linear in (operand, updates) together: the tangent
+    is the same scatter of the tangents. (For scatter this is exact when indices are
+    unique; with duplicates the tangent follows the same implementation-defined winner
+    as long as the backend is deterministic.)"""
+    def jvp(primals, tangents, *, dimension_numbers, unique_indices):
+        operand, indices, updates = primals
+        to, _, tu = tangents
+        out = prim.bind(operand, indices, updates, dimension_numbers=dimension_numbers,
+                        unique_indices=unique_indices)
+        if to is None and tu is None:
+            return out, None
+        to = _zeros(get_aval(operand)) if to is None else to
+        tu = _zeros(get_aval(updates)) if tu is None else tu
+        return out, prim.bind(to, indices, tu, dimension_numbers=dimension_numbers,
+                              unique_indices=unique_indices)
+
+    prim.def_jvp(jvp)
+
+
+_def_scatter_jvp_through_same_op(scatter_add_p)
 
 
 @scatter_add_p.def_transpose
@@ -803,20 +798,7 @@ def _scatter_add_transpose(ct, operand, indices, updates, *, dimension_numbers, 
     return [ct_op, None, ct_up]
 
 
-@scatter_p.def_jvp
-def _scatter_jvp(primals, tangents, *, dimension_numbers, unique_indices):
-    # Exact when indices are unique; with duplicates the tangent follows the same
-    # (implementation-defined) winner as long as the backend is deterministic.
-    operand, indices, updates = primals
-    to, _, tu = tangents
-    out = scatter_p.bind(operand, indices, updates, dimension_numbers=dimension_numbers,
-                         unique_indices=unique_indices)
-    if to is None and tu is None:
-        return out, None
-    to = _zeros(get_aval(operand)) if to is None else to
-    tu = _zeros(get_aval(updates)) if tu is None else tu
-    return out, scatter_p.bind(to, indices, tu, dimension_numbers=dimension_numbers,
-                               unique_indices=unique_indices)
+_def_scatter_jvp_through_same_op(scatter_p)
 
 
 @scatter_p.def_transpose
@@ -1035,8 +1017,8 @@ def _dus_transpose(ct, x, update, *idx):
 def _dus_batching(values, dims):
     x, update, *idx = values
     size = _batch_size(values, dims)
-    x = _bcast_front(x, dims[0] is not None, size)
-    update = _bcast_front(update, dims[1] is not None, size)
+    x = _bcast_front(x, dims[0], size)
+    update = _bcast_front(update, dims[1], size)
     if all(d is None for d in dims[2:]):
         zero = np.zeros((), get_aval(idx[0]).dtype if idx else np.int32)
         return dynamic_update_slice_p.bind(x, update, zero, *idx), 0

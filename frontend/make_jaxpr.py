@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 from hlox.frontend import core
 from hlox.frontend.core import Graph, get_aval
-from hlox.frontend.tree_util import tree_flatten, tree_unflatten
+from hlox.frontend.tree_util import flatten_call, tree_unflatten
 
 __all__ = ["make_jaxpr", "ClosedJaxpr"]
 
@@ -43,18 +43,7 @@ def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = (),
 
     @functools.wraps(fun)
     def make(*args, **kwargs):
-        dynamic = [a for i, a in enumerate(args) if i not in static]
-        flat, in_tree = tree_flatten((dynamic, kwargs))
-        out_tree = []
-
-        def flat_fun(*xs):
-            dyn, kw = tree_unflatten(in_tree, list(xs))
-            it = iter(dyn)
-            full = [args[i] if i in static else next(it) for i in range(len(args))]
-            leaves, tree = tree_flatten(fun(*full, **kw))
-            out_tree.append(tree)
-            return leaves
-
+        flat, flat_fun, out_tree = flatten_call(fun, args, kwargs, static)
         graph, _ = core.trace_to_graph(flat_fun, [get_aval(x) for x in flat])
         closed = ClosedJaxpr(graph, out_tree[0])
         if return_shape:

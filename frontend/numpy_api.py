@@ -220,16 +220,20 @@ def broadcast_to(x, shape: Sequence[int]):
 # ---------------------------------------------------------------------------
 
 
+def _normalize_axis(name: str, axis, ndim: int) -> int:
+    """``axis`` in ``[0, ndim)`` (negative counts from the end), else a ValueError."""
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"hlox.numpy.{name}: axis {axis} out of range for rank {ndim}")
+    return axis % ndim
+
+
 def _axes(name: str, axis, ndim: int) -> tuple[int, ...]:
+    """``axis`` (None: all, an int, or a sequence) as a tuple of normalized axes."""
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -ndim <= int(a) < ndim:
-            raise ValueError(f"hlox.numpy.{name}: axis {a} out of range for rank {ndim}")
-        out.append(int(a) % ndim)
-    return tuple(out)
+    return tuple(_normalize_axis(name, a, ndim) for a in axes)
 
 
 # Bitwise functions, shifts, sort/argsort (and the & | ^ ~ << >> operators).

@@ -35,8 +35,7 @@ __all__ = [
 
 
 def _is_int_or_bool(x) -> bool:
-    dtype = get_aval(x).dtype
-    return dtype == dtypes.bool_ or dtypes.is_int(dtype)
+    return dtypes.is_int_or_bool(get_aval(x).dtype)
 
 
 # ---------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from hlox.frontend import dtypes, lax
 from hlox.frontend.array import wrap
 from hlox.frontend.core import Tracer, get_aval, shape_error
 from hlox.frontend.numpy_api import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
-                                     _promote, reshape, transpose)
-from hlox.frontend import numpy_api as _api, numpy_math as _math
+                                     _normalize_axis, _promote, reshape, transpose)
+from hlox.frontend import numpy_api as _api
+from hlox.frontend import numpy_math as _math
 
 __all__ = [
     "array", "asarray", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
@@ -48,14 +49,6 @@ def _concrete(name: str, value):
         raise TypeError(f"hlox.numpy.{name}: needs a concrete (non-traced) value, got "
                         f"{value.aval.str_short()}; pass it as a static argument")
     return value
-
-
-def _normalize_axis(name: str, axis: int, ndim: int) -> int:
-    axis = int(axis)
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"hlox.numpy.{name}: axis {axis} is out of bounds for an array of "
-                         f"dimension {ndim}")
-    return axis % ndim
 
 
 # ---------------------------------------------------------------------------
@@ -771,5 +764,4 @@ def diagonal(a, offset: int = 0, axis1: int = 0, axis2: int = 1):
 
 def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None):
     d = diagonal(a, offset, axis1, axis2)
-    out = _math.sum(d, -1) if get_aval(d).ndim else d
-    return out if dtype is None else _api.astype(out, dtype)
+    return _math.sum(d, axis=-1, dtype=dtype)

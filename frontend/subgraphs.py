@@ -207,22 +207,9 @@ def backward_pass(graph: Graph, args: Sequence, cts: Sequence) -> list:
 
     for v, ct in zip(graph.outvars, cts):
         accumulate(v, ct)
-    for eqn in reversed(linear_eqns):
-        cts_out = [ct_env.pop(v, None) for v in eqn.outputs]
-        if all(c is None for c in cts_out):
-            continue
-        rule = core.transpose_rules.get(eqn.primitive)
-        if rule is None:
-            raise NotImplementedError(
-                f"reverse-mode differentiation of primitive {eqn.primitive.name} is not "
-                f"implemented (it has no transpose rule)")
-        eqn_args = [UndefinedPrimal(v.aval) if v in linear else env[v] for v in eqn.inputs]
-        if eqn.primitive.multiple_results:
-            ct_arg = [zeros(v.aval) if c is None else c for v, c in zip(eqn.outputs, cts_out)]
-        else:
-            ct_arg = cts_out[0]
-        for v, ct in zip(eqn.inputs, rule(ct_arg, *eqn_args, **eqn.params)):
-            accumulate(v, ct)
+    from hlox.frontend.ad import transpose_eqns
+
+    transpose_eqns(linear_eqns, linear, env, ct_env, accumulate)
     return [ct_env.get(v) for v, a in zip(graph.invars, args) if is_undefined_primal(a)]
 
 

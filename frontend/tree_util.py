@@ -231,6 +231,30 @@ def _flatten_up_to(treedef: PyTreeDef, tree: Any, out: list, path: tuple) -> Non
         _flatten_up_to(sub, child, out, path + (key,))
 
 
+def flatten_call(fun: Callable, args: tuple, kwargs: dict, static: set):
+    """A call ``fun(*args, **kwargs)`` as a function of flat leaves, for tracing.
+
+    Positional arguments whose index is in ``static`` stay Python values. Returns
+    ``(leaves, flat_fun, out_tree)``: the dynamic arguments' leaves,
+    ``flat_fun(*leaves) -> output leaves``, and a list that receives the output's
+    treedef when ``flat_fun`` runs. (Used by checkpoint and make_jaxpr; hlox's
+    internal helper, not part of jax.tree_util.)
+    """
+    dynamic = [a for i, a in enumerate(args) if i not in static]
+    leaves, in_tree = tree_flatten((dynamic, kwargs))
+    out_tree: list = []
+
+    def flat_fun(*xs):
+        dyn, kw = tree_unflatten(in_tree, list(xs))
+        it = iter(dyn)
+        full = [args[i] if i in static else next(it) for i in range(len(args))]
+        out_leaves, tree = tree_flatten(fun(*full, **kw))
+        out_tree.append(tree)
+        return out_leaves
+
+    return leaves, flat_fun, out_tree
+
+
 def tree_leaves(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> list:
     return tree_flatten(tree, is_leaf)[0]
 

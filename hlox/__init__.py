@@ -7,7 +7,7 @@ run it on a backend of your choice. This module only re-exports the public API.
 __version__ = "0.1.0"
 
 from hlox.config import config
-from hlox.frontend import lax
+from hlox import lax
 from hlox.frontend.array import Array
 from hlox.frontend.jit import Compiled, Lowered, jit
 from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,

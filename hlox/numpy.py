@@ -1,4 +1,5 @@
-"""``hlox.numpy``: NumPy's API on hlox arrays (see hlox.frontend.numpy_api and numpy_math)."""
+"""``hlox.numpy``: NumPy's API on hlox arrays (see hlox.frontend.numpy_api, numpy_math,
+numpy_shape, and numpy_bits, re-exported by numpy_api)."""
 
 from hlox.frontend.numpy_api import *  # noqa: F401,F403
 from hlox.frontend.numpy_math import *  # noqa: F401,F403
