@@ -45,9 +45,15 @@ _MESH_AXIS = re.compile(r'"((?:[^"\\]|\\.)*)"=(\d+)')
 
 def _mesh_texts(module: ir.Operation) -> list[str]:
     """The printed ``#sdy.mesh`` of each ``sdy.mesh`` op of the module."""
-    return [str(op.operation.attributes["mesh"])
-            for op in module.regions[0].blocks[0].operations
-            if op.operation.name == "sdy.mesh"]
+    texts = []
+
+    def visit(op: ir.Operation):
+        if op.name == "sdy.mesh":
+            texts.append(str(op.attributes["mesh"]))
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit)
+    return texts
 
 
 def _manual_axis_sizes(op: ir.Operation, mesh_texts: list[str]) -> dict[str, int]:
@@ -79,8 +85,7 @@ def _inline_manual_computation(op: ir.Operation) -> None:
 
 
 @register("hlox-drop-sdy",
-          "Drop Shardy (sdy) sharding ops and attributes for a single-device program",
-          op_name="builtin.module")
+          "Drop Shardy (sdy) sharding ops and attributes for a single-device program")
 def drop_sdy(module, pass_):
     mesh_texts = _mesh_texts(module)
     identities, manuals, meshes_ops, errors = [], [], [], []
@@ -96,7 +101,7 @@ def drop_sdy(module, pass_):
         if name == "func.func":
             _drop_sdy_entries(inner, "arg_attrs")
             _drop_sdy_entries(inner, "res_attrs")
-        for attr in [na.name for na in inner.attributes if _is_sdy(na.name)]:
+        for attr in [name for name in inner.attributes if _is_sdy(name)]:  # keys
             del inner.attributes[attr]
         return ir.WalkResult.ADVANCE
 
@@ -109,9 +114,9 @@ def drop_sdy(module, pass_):
     for op in reversed(manuals):
         big = {a: s for a, s in _manual_axis_sizes(op, mesh_texts).items() if s != 1}
         if big:
-            axes = ", ".join(f"{a!r} of size {s}" for a, s in big.items())
-            errors.append((op, f"manual axes {axes} need one device each per shard; "
-                               "this backend runs on one device"))
+            axes = ", ".join(f"{a!r} has size {s}" for a, s in big.items())
+            errors.append((op, f"manual axis {axes}: the body computes on per-device "
+                               "shards, and this backend runs on one device"))
             continue
         _inline_manual_computation(op)
     for op in meshes_ops:

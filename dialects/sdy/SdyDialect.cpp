@@ -17,9 +17,6 @@ using namespace mlir::sdy;
 #define GET_ATTRDEF_CLASSES
 #include "sdy/SdyAttrs.cpp.inc"
 
-#define GET_OP_CLASSES
-#include "sdy/SdyCoreOps.cpp.inc"
-
 void SdyDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
@@ -190,7 +187,7 @@ namespace {
 DimensionShardingAttr parseDimShardingBody(AsmParser &parser) {
   SmallVector<AxisRefAttr> axes;
   bool closed = true;
-  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Braces, [&]() {
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Braces, [&]() -> ParseResult {
         if (!closed)
           return parser.emitError(parser.getCurrentLocation(),
                                   "'?' must be the last entry of a dimension sharding");
@@ -494,7 +491,7 @@ Attribute OpShardingRuleAttr::parse(AsmParser &parser, Type) {
       parseTensorMappings(parser, results))
     return {};
   SmallVector<int64_t> sizes;
-  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::OptionalBraces, [&]() {
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::OptionalBraces, [&]() -> ParseResult {
         SMLoc loc = parser.getCurrentLocation();
         SmallVector<int64_t> factor;
         if (parseFactorWord(parser, factor) || parser.parseEqual() ||
@@ -592,7 +589,9 @@ ParseResult ManualComputationOp::parse(OpAsmParser &parser, OperationState &resu
 }
 
 void ManualComputationOp::print(OpAsmPrinter &p) {
-  p << '(' << getTensors() << ") in_shardings=";
+  p << '(';
+  p.printOperands(getTensors());
+  p << ") in_shardings=";
   printShardingList(p, getInShardings().getShardings());
   p << " out_shardings=";
   printShardingList(p, getOutShardings().getShardings());
@@ -620,7 +619,7 @@ LogicalResult ManualComputationOp::verify() {
       getOutShardings().getShardings().size() != getNumResults())
     return emitOpError() << "needs one in_sharding per operand and one out_sharding "
                             "per result";
-  auto ret = llvm::dyn_cast<ReturnOp>(block.getTerminator());
+  auto ret = block.empty() ? ReturnOp() : llvm::dyn_cast<ReturnOp>(block.back());
   if (!ret || ret.getResults().size() != getNumResults())
     return emitOpError() << "body must end in sdy.return with one value per result";
   return success();

@@ -1,11 +1,11 @@
 // RUN: not hlox-opt %s --split-input-file 2>&1 | FileCheck %s
 
-// CHECK: error: mesh axis "x" appears twice
+// CHECK: error: {{.*}}mesh axis "x" appears twice
 sdy.mesh @m = <["x"=2, "x"=2]>
 
 // -----
 
-// CHECK: error: device_ids has 3 entries but the mesh has 4 devices
+// CHECK: error: {{.*}}device_ids has 3 entries but the mesh has 4 devices
 sdy.mesh @m = <["x"=4], device_ids=[0, 1, 2]>
 
 // -----

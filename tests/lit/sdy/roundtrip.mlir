@@ -38,9 +38,9 @@ func.func @forms(%a: tensor<4x4xf32> {sdy.sharding = #sdy.sharding<@mesh2, [{"a"
                  %d: tensor<4x4xf32> {sdy.sharding = #sdy.sharding<@mesh2, [{}, {}], unreduced={"a"}>},
                  %e: tensor<4x4xf32> {sdy.sharding = #sdy.sharding<@mesh2, [{}, {}], replicated={"a"}, unreduced=max{"b"}>},
                  %f: tensor<f32> {sdy.sharding = #sdy.sharding<@maximal, []>}) {
-  // CHECK: sdy.reshard %a <@mesh2, [{"b"}, {"a"}]> : tensor<4x4xf32>
+  // CHECK: sdy.reshard %arg0 <@mesh2, [{"b"}, {"a"}]> : tensor<4x4xf32>
   %0 = sdy.reshard %a <@mesh2, [{"b"}, {"a"}]> : tensor<4x4xf32>
-  // CHECK: stablehlo.add %a, %b {sdy.sharding = #sdy.sharding_per_value<[<@mesh2, [{"a"}, {}]>]>}
+  // CHECK: stablehlo.add %arg0, %arg1 {sdy.sharding = #sdy.sharding_per_value<[<@mesh2, [{"a"}, {}]>]>}
   %1 = stablehlo.add %a, %b {sdy.sharding = #sdy.sharding_per_value<[<@mesh2, [{"a"}, {}]>]>} : tensor<4x4xf32>
   return
 }
