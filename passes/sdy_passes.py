@@ -59,7 +59,8 @@ def _mesh_texts(module: ir.Operation) -> list[str]:
 def _manual_axis_sizes(op: ir.Operation, mesh_texts: list[str]) -> dict[str, int]:
     """Each manual axis's largest size over the module's meshes and the
     meshes inlined in the op's shardings."""
-    axes = {ir.StringAttr(a).value for a in ir.ArrayAttr(op.attributes["manual_axes"])}
+    # #sdy<manual_axes{"x", "y"}>
+    axes = set(re.findall(r'"((?:[^"\\]|\\.)*)"', str(op.attributes["manual_axes"])))
     texts = mesh_texts + [str(op.attributes["in_shardings"]), str(op.attributes["out_shardings"])]
     sizes = {}
     for text in texts:

@@ -57,7 +57,7 @@ def Sdy_ManualComputationOp : Sdy_Op<"manual_computation",
   let arguments = (ins Variadic<AnyType>:$tensors,
                        Sdy_TensorShardingPerValueAttr:$in_shardings,
                        Sdy_TensorShardingPerValueAttr:$out_shardings,
-                       TypedArrayAttrBase<StrAttr, "manual axis names">:$manual_axes);
+                       Sdy_ManualAxesAttr:$manual_axes);
   let results = (outs Variadic<AnyType>:$results);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;

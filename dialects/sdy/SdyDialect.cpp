@@ -549,6 +549,37 @@ void OpShardingRuleAttr::print(AsmPrinter &p) const {
 }
 
 //===----------------------------------------------------------------------===//
+// #sdy<manual_axes{"x", "y"}>
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+ParseResult parseNameSet(AsmParser &parser, SmallVectorImpl<StringAttr> &names) {
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Braces, [&]() {
+    std::string name;
+    if (parser.parseString(&name))
+      return failure();
+    names.push_back(StringAttr::get(parser.getContext(), name));
+    return success();
+  });
+}
+
+} // namespace
+
+Attribute ManualAxesAttr::parse(AsmParser &parser, Type) {
+  SmallVector<StringAttr> names;
+  if (parseNameSet(parser, names))
+    return {};
+  return get(parser.getContext(), names);
+}
+
+void ManualAxesAttr::print(AsmPrinter &p) const {
+  p << '{';
+  llvm::interleaveComma(getNames(), p, [&](StringAttr a) { p.printString(a.getValue()); });
+  p << '}';
+}
+
+//===----------------------------------------------------------------------===//
 // sdy.manual_computation
 //===----------------------------------------------------------------------===//
 
@@ -565,17 +596,11 @@ ParseResult ManualComputationOp::parse(OpAsmParser &parser, OperationState &resu
       return failure();
     result.addAttribute(key, TensorShardingPerValueAttr::get(ctx, shardings));
   }
-  SmallVector<Attribute> manualAxes;
+  SmallVector<StringAttr> manualAxes;
   if (parser.parseKeyword("manual_axes") || parser.parseEqual() ||
-      parser.parseCommaSeparatedList(AsmParser::Delimiter::Braces, [&]() {
-        std::string name;
-        if (parser.parseString(&name))
-          return failure();
-        manualAxes.push_back(StringAttr::get(ctx, name));
-        return success();
-      }))
+      parseNameSet(parser, manualAxes))
     return failure();
-  result.addAttribute("manual_axes", ArrayAttr::get(ctx, manualAxes));
+  result.addAttribute("manual_axes", ManualAxesAttr::get(ctx, manualAxes));
   SmallVector<OpAsmParser::Argument> args;
   Region *body = result.addRegion();
   FunctionType type;
@@ -595,11 +620,9 @@ void ManualComputationOp::print(OpAsmPrinter &p) {
   printShardingList(p, getInShardings().getShardings());
   p << " out_shardings=";
   printShardingList(p, getOutShardings().getShardings());
-  p << " manual_axes={";
-  llvm::interleaveComma(getManualAxes(), p, [&](Attribute a) {
-    p.printString(llvm::cast<StringAttr>(a).getValue());
-  });
-  p << "} (";
+  p << " manual_axes=";
+  getManualAxes().print(p);
+  p << " (";
   llvm::interleaveComma(getBody().getArguments(), p,
                         [&](BlockArgument arg) { p.printRegionArgument(arg); });
   p << ") ";

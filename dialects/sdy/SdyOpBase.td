@@ -105,6 +105,13 @@ def Sdy_OpShardingRuleAttr : Sdy_Attr<"OpShardingRule", "op_sharding_rule"> {
   let genVerifyDecl = 1;
 }
 
+// `{"x", "y"}`: the mesh axes an sdy.manual_computation body is manual over
+// (generic form: `#sdy<manual_axes{"x"}>`).
+def Sdy_ManualAxesAttr : Sdy_Attr<"ManualAxes", "manual_axes"> {
+  let summary = "mesh axis names";
+  let parameters = (ins OptionalArrayRefParameter<"::mlir::StringAttr">:$names);
+}
+
 class Sdy_Op<string mnemonic, list<Trait> traits = []>
     : Op<Sdy_Dialect, mnemonic, traits>;
 
