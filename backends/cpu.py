@@ -32,6 +32,9 @@ from hlox.passes import pipeline as pipeline_lib
 
 # The CPU pipeline, in order. Each element is one pass (with options).
 PIPELINE: list[str] = [
+    # Shardy annotations (JAX prints them for any sharding, even on one
+    # device): identities and attributes here, so they are dropped first.
+    "hlox-drop-sdy",
     # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
     "hlox-chlo-legalize-to-stablehlo",
     "hlox-stablehlo-legalize-to-linalg",

@@ -1,4 +1,4 @@
-"""hlox's MLIR dialects: StableHLO, CHLO and hlox, in the bindings' MLIR.
+"""hlox's MLIR dialects: StableHLO, CHLO, hlox and sdy, in the bindings' MLIR.
 
 Every context hlox works in comes from :func:`make_context`: an upstream
 ``mlir.ir.Context`` (all upstream dialects) with our dialects added from the
@@ -16,11 +16,11 @@ _native.register_passes()
 
 
 def register_dialects(context: ir.Context) -> ir.Context:
-    """Makes stablehlo, chlo and hlox parseable and buildable in ``context``."""
+    """Makes stablehlo, chlo, hlox and sdy parseable and buildable in ``context``."""
     _native.register_dialects(context._CAPIPtr)
     # Load ours now: a Python pass that builds their attributes would
     # otherwise load a dialect while the PassManager runs (a fatal error).
-    for name in ("stablehlo", "chlo", "hlox"):
+    for name in ("stablehlo", "chlo", "hlox", "sdy"):
         context.dialects[name]
     return context
 

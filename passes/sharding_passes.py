@@ -7,17 +7,24 @@ sharding on a multi-result op): on ``func.func`` arguments and results
 ``stablehlo.custom_call @Sharding``. Export does the reverse. A string hlox
 cannot read, or a sharding whose rank does not match its tensor, is an error
 on that op.
+
+Import also reads Shardy's ``sdy.sharding`` attributes (``#sdy.sharding`` on
+arguments and results, ``#sdy.sharding_per_value`` on ops; see
+``hlox.dialects.sdy_sharding``), resolving their ``@mesh`` references
+against the module's ``sdy.mesh`` ops; export writes ``mhlo.sharding``.
 """
 
 from __future__ import annotations
 
 from mlir import ir
 
+from hlox.dialects import sdy_sharding
 from hlox.dialects.sharding import Sharding, ShardingError, tuple_to_hlo
 from hlox.passes.python_passes import register
 
 HLO_KEY = "mhlo.sharding"
 HLOX_KEY = "hlox.sharding"
+SDY_KEY = "sdy.sharding"
 
 
 def _rank(type_: ir.Type) -> int | None:
@@ -48,6 +55,33 @@ def _check_rank(sharding: Sharding, type_: ir.Type, text: str) -> None:
                             f"for a tensor of rank {rank}")
 
 
+def _import_sdy(attr: ir.Attribute, types: list[ir.Type], meshes: dict[str, str]) -> ir.Attribute:
+    text = str(attr)
+    if text.startswith("#sdy.sharding_per_value"):
+        shardings = [sdy_sharding.from_sdy(s, meshes) for s in sdy_sharding.split_shardings(text)]
+        if len(shardings) != len(types):
+            raise ShardingError(f"{text!r} has {len(shardings)} shardings for {len(types)} values")
+    else:
+        shardings = [sdy_sharding.from_sdy(text, meshes)]
+    for s, t in zip(shardings, types):
+        _check_rank(s, t, text)
+    attrs = [ir.Attribute.parse(s.to_attr()) for s in shardings]
+    return attrs[0] if len(attrs) == 1 else ir.ArrayAttr.get(attrs)
+
+
+def _sdy_meshes(op: ir.Operation) -> dict[str, str]:
+    """``sdy.mesh`` symbol name -> its printed ``#sdy.mesh`` attribute."""
+    meshes = {}
+
+    def visit(inner: ir.Operation):
+        if inner.name == "sdy.mesh":
+            meshes[ir.StringAttr(inner.attributes["sym_name"]).value] = str(inner.attributes["mesh"])
+        return ir.WalkResult.ADVANCE
+
+    op.walk(visit)
+    return meshes
+
+
 def _export_value(attr: ir.Attribute) -> ir.Attribute:
     if isinstance(attr, ir.ArrayAttr):
         shardings = [Sharding.from_attr(str(a)) for a in ir.ArrayAttr(attr)]
@@ -72,6 +106,7 @@ def _rewrite_dicts(op: ir.Operation, name: str, types: list[ir.Type], convert) -
 
 def _run(op: ir.Operation, pass_, importing: bool) -> None:
     src, dst = (HLO_KEY, HLOX_KEY) if importing else (HLOX_KEY, HLO_KEY)
+    meshes = _sdy_meshes(op) if importing else {}
     errors = []
 
     def convert_value(value: ir.Attribute, types: list[ir.Type]) -> ir.Attribute:
@@ -80,6 +115,9 @@ def _run(op: ir.Operation, pass_, importing: bool) -> None:
         return _export_value(value)
 
     def convert_entries(entries: dict, type_: ir.Type):
+        if importing and SDY_KEY in entries:
+            entries[dst] = _import_sdy(entries.pop(SDY_KEY), [type_], meshes)
+            return entries
         if src not in entries:
             return None
         value = entries.pop(src)
@@ -97,6 +135,10 @@ def _run(op: ir.Operation, pass_, importing: bool) -> None:
                 types = [r.type for r in inner.results]
                 new = convert_value(value, types)
                 del inner.attributes[src]
+                inner.attributes[dst] = new
+            elif importing and SDY_KEY in inner.attributes:
+                new = _import_sdy(inner.attributes[SDY_KEY], [r.type for r in inner.results], meshes)
+                del inner.attributes[SDY_KEY]
                 inner.attributes[dst] = new
         except (ShardingError, ValueError, TypeError) as error:
             errors.append((inner, str(error)))

@@ -37,13 +37,15 @@ def _parse(module_or_text, context=None):
     else:
         text = str(module_or_text)
     context = context or make_context()
-    # Attributes of dialects the interpreter does not use (e.g. JAX's #sdy
-    # sharding rules on custom calls) are kept opaque rather than rejected.
+    # Attributes of dialects the interpreter does not use are kept opaque
+    # rather than rejected.
     context.allow_unregistered_dialects = True
     with context, ir.Location.unknown():
         module = ir.Module.parse(text)
         if not module.operation.verify():
             raise InterpreterError("the module does not verify")
+        if "sdy." in text:  # Shardy annotations: nothing to compute on one device
+            pipeline.build(["hlox-drop-sdy"], context).run(module.operation)
         if "chlo." in text:
             pipeline.build(["hlox-chlo-legalize-to-stablehlo"], context).run(module.operation)
     return context, module

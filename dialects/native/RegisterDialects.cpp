@@ -2,6 +2,7 @@
 #include "dialects/native/Registration.h"
 #include "dialects/chlo/ChloOps.h"
 #include "dialects/hlox/HloxOps.h"
+#include "dialects/sdy/SdyOps.h"
 #include "dialects/stablehlo/StablehloOps.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -10,4 +11,5 @@ void hlox::registerDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::stablehlo::StableHLODialect>();
   registry.insert<mlir::chlo::CHLODialect>();
   registry.insert<mlir::hlox::HloxDialect>();
+  registry.insert<mlir::sdy::SdyDialect>();
 }

@@ -33,11 +33,11 @@ PROGRAMS = {p.name: p for p in jax_programs.programs()}
 
 # Programs the CPU backend cannot run, and the error that says why.
 # cholesky / triangular_solve call JAX's LAPACK kernels (custom_call
-# lapack_*_ffi), which hlox does not implement; JAX also annotates those
-# calls with Shardy (#sdy) sharding rules, a dialect hlox does not parse.
+# lapack_*_ffi), which hlox does not implement. (Their Shardy sharding rules,
+# #sdy.op_sharding_rule, parse: the error is about the call target.)
 REJECTED = {
-    "cholesky": r"sdy",
-    "triangular_solve": r"sdy",
+    "cholesky": r"custom_call' to target 'lapack_[sd]potrf_ffi' cannot run",
+    "triangular_solve": r"custom_call' to target 'lapack_[sd]trsm_ffi' cannot run",
 }
 
 TOLERANCES = {  # dtype: (rtol, atol per unit of the result's largest magnitude)

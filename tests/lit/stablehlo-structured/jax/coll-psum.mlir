@@ -1,6 +1,6 @@
 // RUN: hlox-opt %s --allow-unregistered-dialect --mlir-print-op-generic | hlox-opt --allow-unregistered-dialect --mlir-print-op-generic | FileCheck %s
 
-// JAX: lax.psum under shard_map, generic form (sdy ops left unregistered)
+// JAX: lax.psum under shard_map, generic form (sdy ops parsed by the sdy dialect)
 // (captured from jax 0.10.2; CHECK lines follow hlox-opt's output)
 
 // CHECK-LABEL: sym_name = "main"

@@ -151,7 +151,7 @@ progs = {
 for name, desc in progs.items():
     make(name + '.mlir', D + name.replace('_', '-') + '.mlir', 'JAX: ' + desc)
 for name in ['psum', 'all_gather', 'psum_scatter', 'all_to_all', 'ppermute']:
-    make(f'coll_{name}_g.mlir', D + 'coll-' + name.replace('_', '-') + '.mlir', f'JAX: lax.{name} under shard_map, generic form (sdy ops left unregistered)', generic_only=True)
+    make(f'coll_{name}_g.mlir', D + 'coll-' + name.replace('_', '-') + '.mlir', f'JAX: lax.{name} under shard_map, generic form (sdy ops parsed by the sdy dialect)', generic_only=True)
 '''
 
 if __name__ == '__main__':

@@ -1,0 +1,2 @@
+//===- SdyOps.td - every sdy op (for the Python op classes) -----------------===//
+include "dialects/sdy/SdyCoreOps.td"
