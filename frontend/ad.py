@@ -184,11 +184,11 @@ def jvp(fun: Callable, primals: Sequence, tangents: Sequence):
 
 
 class LinearTracer(Tracer):
-    __slots__ = ("var",)
+    __slots__ = ("graph_var",)
 
     def __init__(self, trace: "LinearTrace", aval: ShapedArray, var: Var):
         super().__init__(trace, aval)
-        self.var = var
+        self.graph_var = var
 
 
 class LinearTrace(Trace):
@@ -208,7 +208,7 @@ class LinearTrace(Trace):
 
     def to_var(self, value) -> Var:
         if isinstance(value, LinearTracer) and value._trace is self:
-            return value.var
+            return value.graph_var
         var = Var(get_aval(value))
         self.consts[var] = value
         return var
@@ -235,7 +235,7 @@ class LinearFunction:
         self.out_avals = out_avals
 
     def _out_var(self, o):
-        return o.var if isinstance(o, LinearTracer) and o._trace is self.trace else None
+        return o.graph_var if isinstance(o, LinearTracer) and o._trace is self.trace else None
 
     def apply(self, tangents: list) -> list:
         """Evaluates the recorded graph on ``tangents`` under the current trace."""
@@ -292,7 +292,7 @@ def _linearize_flat(fun: Callable, primals: list):
     lin = LinearTrace(current_trace())
     tangents = [lin.new_arg(get_aval(p)) for p in primals]
     out_p, out_t, _ = _jvp_flat(fun, primals, tangents, lambda _parent: lin)
-    return out_p, LinearFunction(lin, [t.var for t in tangents], out_t,
+    return out_p, LinearFunction(lin, [t.graph_var for t in tangents], out_t,
                                  [get_aval(p) for p in out_p])
 
 

@@ -8,6 +8,9 @@ __version__ = "0.1.0"
 
 from hlox.config import config
 from hlox.frontend import lax
+import sys as _sys
+
+_sys.modules[__name__ + ".lax"] = lax  # ``import hlox.lax as lax`` as ``import jax.lax`` works
 from hlox.frontend.array import Array
 from hlox.frontend.jit import Compiled, Lowered, jit
 from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,
