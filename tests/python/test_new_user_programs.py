@@ -187,7 +187,7 @@ program("causal_self_attention_layernorm")("""
         h = layer_norm(x, params["g"], params["b"])
         q, k, v = jnp.split(h @ params["qkv"], 3, axis=-1)
         causal = jnp.tril(jnp.ones((T, T), dtype=bool))
-        att = jnp.where(causal, q @ k.T / np.sqrt(D), -jnp.inf)
+        att = jnp.where(causal, q @ k.T / D ** 0.5, -jnp.inf)
         att = jax.nn.softmax(att, axis=-1)
         return x + att @ v
 
