@@ -723,15 +723,28 @@ program("bitwise_hashing_uint32")("""
 """)
 
 
+# Programs that show a known, reported difference from JAX (strict: they fail until fixed).
+KNOWN_GAPS = {
+    "numpy_float64_values_in_float32_code": (
+        "hlox keeps NumPy float64 values float64; JAX (x64 disabled, its default) canonicalizes "
+        "them to float32, so `x / np.sqrt(d)` stays float32 there"),
+}
+
+program("numpy_float64_values_in_float32_code")("""
+    @jax.jit
+    def scaled(q, k):
+        return q @ k.T / np.sqrt(q.shape[-1]) + np.ones(3)
+
+    def main():
+        q = jnp.ones((3, 4))
+        return scaled(q, q), jnp.asarray(np.linspace(0, 1, 3))
+""")
+
+
 def _run(prologue: str, src: str):
     ns: dict = {}
     exec(compile(prologue + src, "<program>", "exec"), ns)
     return ns["main"]()
-
-
-def _leaves(tree):
-    out = jax.tree_util.tree_leaves(tree, is_leaf=lambda x: x is None)
-    return out
 
 
 def _compare(name, ref, got):
@@ -760,7 +773,9 @@ def _compare(name, ref, got):
         np.testing.assert_allclose(g_np, r_np, rtol=rtol, atol=atol, err_msg=where)
 
 
-@pytest.mark.parametrize("name", sorted(PROGRAMS))
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[n]))
+    if n in KNOWN_GAPS else n for n in sorted(PROGRAMS)])
 def test_program_matches_jax(name):
     src = PROGRAMS[name]
     ref = _run(_JAX_PROLOGUE, src)
