@@ -723,6 +723,63 @@ program("bitwise_hashing_uint32")("""
 """)
 
 
+program("sliding_window_dynamic_slices")("""
+    @jax.jit
+    def window_sums(x, w):
+        def body(i, acc):
+            win = lax.dynamic_slice(x, (i,), (3,))
+            return lax.dynamic_update_slice(acc, jnp.sum(win * w)[None], (i,))
+        return lax.fori_loop(0, x.shape[0] - 2, body, jnp.zeros(x.shape[0] - 2))
+
+    def main():
+        x = jnp.arange(10.0) ** 1.5
+        w = jnp.array([0.25, 0.5, 0.25])
+        rows = lax.map(lambda r: r[::-1].cumsum(), x.reshape(2, 5))
+        return window_sums(x, w), rows
+""")
+
+program("activations_and_normalizers")("""
+    @jax.jit
+    def f(x):
+        return (jax.nn.gelu(x), jax.nn.gelu(x, approximate=False), jax.nn.silu(x),
+                jax.nn.softplus(x), jax.nn.log_sigmoid(x), jax.nn.elu(x), jax.nn.leaky_relu(x),
+                jax.nn.logsumexp(x, axis=-1, keepdims=True), jax.nn.standardize(x, axis=-1),
+                jax.nn.one_hot(jnp.argmax(x, -1), x.shape[-1]))
+
+    def main():
+        x = jnp.linspace(-4, 4, 12).reshape(3, 4)
+        return f(x), jax.grad(lambda x: jnp.sum(jax.nn.gelu(x) * jax.nn.silu(x)))(x[0])
+""")
+
+program("vmap_pytree_in_axes_and_axis_size")("""
+    def predict(params, x):
+        return jnp.dot(params["w"], x) + params["b"]
+
+    def main():
+        params = {"w": jnp.arange(6.0).reshape(3, 2), "b": jnp.ones(3)}
+        ensemble = jax.tree_util.tree_map(lambda p: jnp.stack([p, 2 * p]), params)
+        xs = jnp.arange(8.0).reshape(4, 2)
+        per_model = jax.vmap(jax.vmap(predict, (None, 0)), ({"w": 0, "b": 0}, None))(ensemble, xs)
+        const = jax.vmap(lambda: jnp.arange(3.0), axis_size=2)()
+        k1, k2 = random.split(random.PRNGKey(0))
+        noise = jax.vmap(lambda k: random.normal(k, (2,)))(random.split(k1, 3))
+        return per_model, const, noise, random.normal(k2, (2,), dtype=jnp.bfloat16)
+""")
+
+program("integer_arithmetic_semantics")("""
+    @jax.jit
+    def f(a, b):
+        return (a // b, a % b, jnp.floor_divide(a, 3), -a // 4, a * b - 7, jnp.abs(a),
+                jnp.sign(a), jnp.maximum(a, b), a ** 2, jnp.right_shift(jnp.abs(a), 1),
+                (a > b).sum(), jnp.round(a / 3), jnp.where(b != 0, a / b, 0.0))
+
+    def main():
+        a = jnp.array([-7, -3, 0, 4, 9, 15], dtype=jnp.int32)
+        b = jnp.array([2, -2, 5, 3, -4, 6], dtype=jnp.int32)
+        return f(a, b), a.astype(jnp.uint8), (a.astype(jnp.float32) / 2).astype(jnp.int32)
+""")
+
+
 # Programs that show a known, reported difference from JAX (strict: they fail until fixed).
 KNOWN_GAPS = {
     "numpy_float64_values_in_float32_code": (
