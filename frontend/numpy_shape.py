@@ -770,6 +770,7 @@ def diagonal(a, offset: int = 0, axis1: int = 0, axis2: int = 1):
 
 
 def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None):
+    from hlox.frontend.numpy_math import sum as _sum  # numpy_math imports this module
     d = diagonal(a, offset, axis1, axis2)
-    out = _api.sum(d, -1) if get_aval(d).ndim else d
+    out = _sum(d, -1) if get_aval(d).ndim else d
     return out if dtype is None else _api.astype(out, dtype)
