@@ -57,9 +57,11 @@ def logaddexp(x1, x2):
 def _logaddexp_impl(x1, x2):
     jnp = _jnp()
     amax = jnp.maximum(x1, x2)
-    delta = x1 - x2
+    # (hlox.numpy functions, not operators: the inputs may be plain NumPy arrays here)
+    delta = jnp.subtract(x1, x2)
     # Equal infinities give delta = nan: the answer is then amax itself (x1 + x2 has its sign).
-    return jnp.where(jnp.isnan(delta), x1 + x2, amax + jnp.log1p(jnp.exp(-jnp.abs(delta))))
+    return jnp.where(jnp.isnan(delta), jnp.add(x1, x2),
+                     jnp.add(amax, jnp.log1p(jnp.exp(jnp.negative(jnp.abs(delta))))))
 
 
 def _logaddexp_jvp(primals, tangents):
@@ -71,9 +73,9 @@ def _logaddexp_jvp(primals, tangents):
     out = _logaddexp(x1, x2)
 
     def weight(x):
-        d = x - out
+        d = jnp.subtract(x, out)
         return jnp.exp(jnp.where(jnp.isnan(d), 0.0, d))  # inf - inf: the input is the max
-    return out, t1 * weight(x1) + t2 * weight(x2)
+    return out, jnp.add(jnp.multiply(t1, weight(x1)), jnp.multiply(t2, weight(x2)))
 
 
 def _make_logaddexp():
