@@ -184,11 +184,11 @@ def jvp(fun: Callable, primals: Sequence, tangents: Sequence):
 
 
 class LinearTracer(Tracer):
-    __slots__ = ("var",)
+    __slots__ = ("graph_var",)
 
     def __init__(self, trace: "LinearTrace", aval: ShapedArray, var: Var):
         super().__init__(trace, aval)
-        self.var = var
+        self.graph_var = var
 
 
 class LinearTrace(Trace):
@@ -208,7 +208,7 @@ class LinearTrace(Trace):
 
     def to_var(self, value) -> Var:
         if isinstance(value, LinearTracer) and value._trace is self:
-            return value.var
+            return value.graph_var
         var = Var(get_aval(value))
         self.consts[var] = value
         return var
@@ -235,7 +235,7 @@ class LinearFunction:
         self.out_avals = out_avals
 
     def _out_var(self, o):
-        return o.var if isinstance(o, LinearTracer) and o._trace is self.trace else None
+        return o.graph_var if isinstance(o, LinearTracer) and o._trace is self.trace else None
 
     def apply(self, tangents: list) -> list:
         """Evaluates the recorded graph on ``tangents`` under the current trace."""
@@ -298,7 +298,7 @@ def _linearize_flat(fun: Callable, primals: list):
     lin = LinearTrace(current_trace())
     tangents = [lin.new_arg(get_aval(p)) for p in primals]
     out_p, out_t, _ = _jvp_flat(fun, primals, tangents, lambda _parent: lin)
-    return out_p, LinearFunction(lin, [t.var for t in tangents], out_t,
+    return out_p, LinearFunction(lin, [t.graph_var for t in tangents], out_t,
                                  [get_aval(p) for p in out_p])
 
 
@@ -418,54 +418,5 @@ def stop_gradient(x):
     return tree_unflatten(tree, [lax.stop_gradient(leaf) for leaf in leaves])
 
 
-# ---------------------------------------------------------------------------
-# Jacobians (single array argument ``argnums``, array output)
-# ---------------------------------------------------------------------------
-
-
-def _partial_arg(fun, args, argnums):
-    def f(x):
-        full = list(args)
-        full[argnums] = x
-        return fun(*full)
-    return f
-
-
-def jacfwd(fun: Callable, argnums: int = 0):
-    """The Jacobian by forward mode: ``vmap`` of ``jvp`` over a basis (``jax.jacfwd``)."""
-    from hlox.frontend.batching import vmap
-    from hlox.frontend import numpy_api as hnp
-
-    def jac(*args):
-        f = _partial_arg(fun, args, argnums)
-        x = args[argnums]
-        aval = get_aval(x)
-        basis = np.eye(aval.size, dtype=aval.dtype).reshape((aval.size,) + aval.shape)
-        push = lambda t: jvp(f, (x,), (t,))[1]  # noqa: E731
-        out = vmap(push, out_axes=-1)(basis)
-        out_shape = get_aval(out).shape[:-1]
-        return hnp.reshape(out, out_shape + aval.shape)
-
-    return jac
-
-
-def jacrev(fun: Callable, argnums: int = 0):
-    """The Jacobian by reverse mode: ``vmap`` of ``vjp`` over a basis (``jax.jacrev``)."""
-    from hlox.frontend.batching import vmap
-    from hlox.frontend import numpy_api as hnp
-
-    def jac(*args):
-        f = _partial_arg(fun, args, argnums)
-        x = args[argnums]
-        y, vjp_fn = vjp(f, x)
-        y_aval, x_aval = get_aval(y), get_aval(x)
-        basis = np.eye(y_aval.size, dtype=y_aval.dtype).reshape((y_aval.size,) + y_aval.shape)
-        out = vmap(lambda c: vjp_fn(c)[0])(basis)
-        return hnp.reshape(out, y_aval.shape + x_aval.shape)
-
-    return jac
-
-
-def hessian(fun: Callable, argnums: int = 0):
-    """``jacfwd(jacrev(fun))`` (``jax.hessian``)."""
-    return jacfwd(jacrev(fun, argnums), argnums)
+# pytree-general Jacobians (their own module; imported last: they use jvp/vjp above)
+from hlox.frontend.jacobians import hessian, jacfwd, jacrev  # noqa: E402,F401

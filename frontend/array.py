@@ -5,16 +5,70 @@ are NumPy arrays viewed as :class:`Array`: every NumPy function accepts them
 unchanged (no copy, ``isinstance(x, np.ndarray)`` holds), and they add what
 JAX arrays have and NumPy's lack: ``x.at[idx].set(v)`` (functional updates,
 JAX's out-of-bounds rules) and ``block_until_ready()``. Indexing an Array
-keeps NumPy's own (eager, exact) semantics.
+keeps NumPy's own (eager, exact) semantics. Arithmetic operators and the
+reduction methods give JAX's dtypes (``int32 + float32 -> float32``,
+``int32.sum() -> int32``, Python scalars weakly typed): NumPy computes them, in the
+dtype JAX's promotion picks. NumPy functions (``np.add(x, y)``) keep NumPy's
+rules, as they do for JAX arrays.
 """
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
 
 __all__ = ["Array", "wrap"]
+
+
+def _jax_type(value):
+    """``(dtype, weak)`` of an operand as JAX types it, or None if it is not array-like."""
+    from hlox.frontend import dtypes
+    if isinstance(value, np.ndarray) or isinstance(value, (bool, int, float, np.generic)):
+        try:
+            return dtypes.scalar_type(value)
+        except TypeError:
+            return None
+    return None
+
+
+def _binary(op, reflected=False, inexact=False):
+    def method(self, other):
+        from hlox.frontend import dtypes
+        other_type = _jax_type(other)
+        if other_type is None:  # tracers, lists, ...: their own operator or NumPy's
+            return NotImplemented
+        dtype, _ = dtypes.result_type((self.dtype, False), other_type)
+        if inexact and not dtypes.is_float(dtype):
+            dtype = dtypes.DEFAULT_FLOAT
+        a = np.asarray(self).astype(dtype, copy=False)
+        b = np.asarray(other, dtype=dtype)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = op(b, a) if reflected else op(a, b)
+        return wrap(np.asarray(out, dtype=dtype))
+    method.__name__ = f"__{'r' if reflected else ''}{op.__name__.strip('_')}__"
+    return method
+
+
+def _reduction(np_method, kind):
+    def method(self, *args, **kwargs):
+        out = np_method(np.asarray(self), *args, **kwargs)
+        if kwargs.get("dtype") is not None or kwargs.get("out") is not None:
+            return wrap(out)
+        from hlox.frontend import dtypes
+        dt = self.dtype
+        if kind == "index":
+            dt = dtypes.DEFAULT_INT
+        elif kind == "float" and not dtypes.is_float(dt):
+            dt = dtypes.DEFAULT_FLOAT
+        elif kind == "same" and dt.kind == "u":  # JAX sums small ints at default width
+            dt = np.promote_types(dt, np.uint32)
+        elif kind == "same" and dt.kind in "bi":
+            dt = np.promote_types(dt, dtypes.DEFAULT_INT)
+        return wrap(np.asarray(out, dtype=dt))
+    method.__name__ = np_method.__name__
+    return method
 
 
 class Array(np.ndarray):
@@ -34,6 +88,42 @@ class Array(np.ndarray):
             from hlox.frontend.indexing import getitem
             return getitem(np.asarray(self), index)
         return np.ndarray.__getitem__(self, index)
+
+    # Arithmetic with JAX's promotion, computed by NumPy in the promoted dtype.
+    __add__ = _binary(operator.add)
+    __radd__ = _binary(operator.add, reflected=True)
+    __sub__ = _binary(operator.sub)
+    __rsub__ = _binary(operator.sub, reflected=True)
+    __mul__ = _binary(operator.mul)
+    __rmul__ = _binary(operator.mul, reflected=True)
+    __truediv__ = _binary(operator.truediv, inexact=True)
+    __rtruediv__ = _binary(operator.truediv, reflected=True, inexact=True)
+    __floordiv__ = _binary(operator.floordiv)
+    __rfloordiv__ = _binary(operator.floordiv, reflected=True)
+    __mod__ = _binary(operator.mod)
+    __rmod__ = _binary(operator.mod, reflected=True)
+    __pow__ = _binary(operator.pow)
+    __rpow__ = _binary(operator.pow, reflected=True)
+    __matmul__ = _binary(operator.matmul)
+    __rmatmul__ = _binary(operator.matmul, reflected=True)
+    __and__ = _binary(operator.and_)
+    __rand__ = _binary(operator.and_, reflected=True)
+    __or__ = _binary(operator.or_)
+    __ror__ = _binary(operator.or_, reflected=True)
+    __xor__ = _binary(operator.xor)
+    __rxor__ = _binary(operator.xor, reflected=True)
+
+    # Reductions with JAX's result dtypes (NumPy widens int32 sums to int64, int means to
+    # float64, arg-indices to int64).
+    sum = _reduction(np.ndarray.sum, "same")
+    prod = _reduction(np.ndarray.prod, "same")
+    cumsum = _reduction(np.ndarray.cumsum, "same")
+    cumprod = _reduction(np.ndarray.cumprod, "same")
+    mean = _reduction(np.ndarray.mean, "float")
+    var = _reduction(np.ndarray.var, "float")
+    std = _reduction(np.ndarray.std, "float")
+    argmax = _reduction(np.ndarray.argmax, "index")
+    argmin = _reduction(np.ndarray.argmin, "index")
 
     def block_until_ready(self) -> "Array":
         return self  # computation is synchronous on the CPU backend

@@ -455,11 +455,11 @@ class Tracer:
     def astype(self, dtype):
         return _np().astype(self, dtype)
 
-    # reductions as methods (``x.sum(axis=0)``): hlox.numpy's, same keywords. (No ``.var()``:
-    # GraphTracer/LinearTracer use the attribute ``var`` for their graph variable.)
+    # reductions as methods (``x.sum(axis=0)``): hlox.numpy's, same keywords.
     def sum(self, *a, **k): return _np().sum(self, *a, **k)
     def prod(self, *a, **k): return _np().prod(self, *a, **k)
     def mean(self, *a, **k): return _np().mean(self, *a, **k)
+    def var(self, *a, **k): return _np().var(self, *a, **k)
     def std(self, *a, **k): return _np().std(self, *a, **k)
     def max(self, *a, **k): return _np().max(self, *a, **k)
     def min(self, *a, **k): return _np().min(self, *a, **k)
@@ -533,11 +533,11 @@ class EvalTrace(Trace):
 
 
 class GraphTracer(Tracer):
-    __slots__ = ("var",)
+    __slots__ = ("graph_var",)
 
     def __init__(self, trace: "GraphTrace", aval: ShapedArray, var: Var):
         super().__init__(trace, aval)
-        self.var = var
+        self.graph_var = var
 
 
 class GraphTrace(Trace):
@@ -555,7 +555,7 @@ class GraphTrace(Trace):
     def to_var(self, value: Any) -> Var:
         """The graph value of ``value``: a tracer of this trace or a constant."""
         if isinstance(value, GraphTracer) and value._trace is self:
-            return value.var
+            return value.graph_var
         if isinstance(value, Tracer):
             raise TracerError(f"{value!r} belongs to another trace (a tracer from an outer "
                               f"or finished jit was used inside this one)")
@@ -595,7 +595,7 @@ class GraphTrace(Trace):
         outvars = [self.to_var(o) for o in outs]
         used = {v for e in self.eqns for v in e.inputs} | set(outvars)
         consts = {v: c for v, c in self.consts.items() if v in used}
-        return Graph([t.var for t in in_tracers], outvars, list(self.eqns), consts)
+        return Graph([t.graph_var for t in in_tracers], outvars, list(self.eqns), consts)
 
 
 _trace_stack: list[Trace] = [EvalTrace()]

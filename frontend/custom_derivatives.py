@@ -12,6 +12,8 @@ JAX, forward mode (``jvp``) of a ``custom_vjp`` function is an error.
 from __future__ import annotations
 
 import functools
+
+import numpy as np
 from typing import Callable
 
 from hlox.frontend import core
@@ -79,6 +81,11 @@ def _custom_lin_transpose(cts, *args, bwd, res, out_tree, in_tree, **_):
     cts_in = bwd(res, ct_tree)
     if not isinstance(cts_in, tuple):
         raise TypeError("custom_vjp bwd must return a tuple with one cotangent per argument")
+    # As in JAX, None stands for a zero cotangent of a whole argument.
+    avals = [a.aval if isinstance(a, core.UndefinedPrimal) else core.get_aval(a) for a in args]
+    zeros = tree_unflatten(in_tree, [np.zeros(a.shape, a.dtype) for a in avals])
+    if len(cts_in) == len(zeros):
+        cts_in = tuple(z if ct is None else ct for ct, z in zip(cts_in, zeros))
     flat, tree = tree_flatten(cts_in)
     if tree != in_tree:
         raise TypeError(f"custom_vjp bwd returned structure {tree!r}, expected {in_tree!r}")

@@ -332,9 +332,8 @@ class JitFunction:
             j = i if i >= 0 else nargs + i
             if 0 <= j < nargs:
                 static_pos.append(j)
-            elif i >= 0 and self._params is not None and i < len(self._params) \
-                    and self._params[i] in kwargs:
-                continue  # passed by keyword: static through static_argnames
+            elif i >= 0 and self._params is not None and i < len(self._params):
+                continue  # passed by keyword (static through static_argnames) or defaulted
             else:
                 raise TypeError(f"{self.name}: static_argnums={self.static_argnums} but only "
                                 f"{nargs} positional arguments were given")

@@ -13,7 +13,7 @@ from hlox.frontend.numpy_api import _elementwise
 from hlox.frontend.scipy_special import logsumexp
 
 __all__ = ["relu", "relu6", "sigmoid", "log_sigmoid", "softplus", "silu", "swish", "gelu",
-           "elu", "leaky_relu", "softmax", "log_softmax", "logsumexp", "one_hot"]
+           "elu", "leaky_relu", "softmax", "log_softmax", "logsumexp", "one_hot", "standardize"]
 
 
 @custom_jvp
@@ -103,3 +103,14 @@ def one_hot(x, num_classes: int, *, dtype=dtypes.DEFAULT_FLOAT, axis=-1):
     x_b = lax.broadcast_in_dim(x, shape, tuple(d for d in range(out_ndim) if d != axis))
     c_b = lax.broadcast_in_dim(classes, shape, (axis,))
     return lax.convert_element_type(lax.eq(x_b, c_b), dtypes.canonicalize(dtype))
+
+
+def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):
+    """``(x - mean) / sqrt(variance + epsilon)`` over ``axis`` (jax.nn.standardize; the
+    variance, when not given, is ``E[x^2] - E[x]^2`` as there)."""
+    x = hnp.asarray(x)
+    if mean is None:
+        mean = hnp.mean(x, axis=axis, keepdims=True)
+    if variance is None:
+        variance = hnp.mean(hnp.square(x), axis=axis, keepdims=True) - hnp.square(mean)
+    return hnp.subtract(x, mean) * lax.rsqrt(hnp.add(variance, epsilon))
