@@ -62,9 +62,6 @@ KNOWN_FAILURES = {
         "to verify ('offset 0 is out-of-bounds: 2 >= 2') in "
         "DataMovementToLinalg.cpp's SliceToTensor; repro: "
         "jax.jit(lambda x: lax.slice(x, (2,), (2,), (2,))).lower(np.ones(2, np.float32))"),
-    "nnx_layernorm_dropout_lion": (
-        "flax's nnx.Dropout RNG stream emits sdy.mesh and sdy.sharding_constraint "
-        "(Shardy), which hlox's context does not parse yet"),
 }
 
 
