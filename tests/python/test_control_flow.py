@@ -259,15 +259,7 @@ def loss_switch(L, x, y):
 LOSSES = [("cond", loss_cond), ("fori", loss_fori), ("scan", loss_scan),
           ("scan_reverse", lambda L, x, y: loss_scan(L, x, y, True)), ("switch", loss_switch)]
 
-# The CPU backend returns a wrong stablehlo.case result here (see
-# test_cpu_case_result_repro below); XLA and the interpreter backend agree with JAX.
-CPU_CASE_BUG = pytest.mark.xfail(strict=True, reason="CPU backend: stablehlo.case result "
-                                 "overwritten (test_cpu_case_result_repro)")
-
-
-@pytest.mark.parametrize("name,loss", [
-    pytest.param(n, f, marks=CPU_CASE_BUG) if n == "switch" else (n, f) for n, f in LOSSES],
-    ids=[n for n, _ in LOSSES])
+@pytest.mark.parametrize("name,loss", LOSSES, ids=[n for n, _ in LOSSES])
 def test_grad_vs_jax(name, loss):
     for sign in (1, -1):  # both branches of the conds
         x = (np.abs(rand((3,))) * sign * 0.5).astype(np.float32)
@@ -478,7 +470,6 @@ func.func public @main(%arg0: tensor<3xf32>, %arg1: tensor<3xf32>, %i: tensor<i3
 """
 
 
-@CPU_CASE_BUG
 def test_cpu_case_result_repro():
     """What grad through switch emits, reduced: the CPU backend returns %r#1 for %r#2."""
     a = np.array([1.0, 2.0, 3.0], np.float32)
