@@ -264,8 +264,10 @@ struct SortToScf : OpConversionPattern<hlo::SortOp> {
         outerShape.push_back(type.getDimSize(d));
     size_t count = inputs.size();
     SmallVector<Value> state(inputs.begin(), inputs.end());
-    for (Value input : inputs)  // the merge passes' other buffer
-      state.push_back(emptyLike(rewriter, loc, cast<RankedTensorType>(input.getType())));
+    // The merge passes' other buffer per operand: a copy of the operand, not
+    // tensor.empty (CSE merges equal-typed empties, and one-shot-bufferize
+    // then gives two loop-carried scratch tensors one buffer).
+    llvm::append_range(state, inputs);
     RowSorter sorter(op.getComparator(), rank, dim, n);
     SmallVector<Value> results = buildLoopNest(
         rewriter, loc, outerShape, state,

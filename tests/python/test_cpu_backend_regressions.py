@@ -149,3 +149,25 @@ def test_reduce_over_no_dimension_then_broadcast():
     assert_matches_jax(fn, rand((3,)), rand((2,), seed=1))
     fn = lambda x, y: (lax.reduce(x, np.int32(3), lax.max, ())[:, None] * y, x)  # noqa: E731
     assert_matches_jax(fn, rand((4,), np.int32), rand((2,), np.int32, seed=1))
+
+
+# --- sort: a merge sort (was an O(n^2) insertion sort) --------------------------
+# Sizes around the run length (16/32) and the number of merge passes (odd and
+# even), several operands, a descending comparator, the non-last dimension;
+# many equal keys check stability (JAX's sort is stable with is_stable=True).
+
+@pytest.mark.parametrize("n", [2, 16, 17, 33, 100, 1000, 4099])
+def test_sort_sizes_and_stability(n):
+    keys = rand((n,), np.int32, seed=n) // 3  # many ties
+    values = np.arange(n, dtype=np.int32)
+    assert_matches_jax(lambda k, v: lax.sort((k, v), num_keys=1, is_stable=True), keys, values)
+    x = rand((n,), seed=n)
+    assert_matches_jax(lambda x: lax.sort(x), x)
+
+
+def test_sort_multi_operand_comparators_and_dimension():
+    x = rand((5, 40, 3), seed=3)
+    k = rand((5, 40, 3), np.int32, seed=4)
+    assert_matches_jax(lambda k, x: lax.sort((k, x), dimension=1, num_keys=2), k, x)
+    assert_matches_jax(lambda x: (-lax.sort(-x, dimension=0), jnp.argsort(x, axis=1)), x)
+    assert_matches_jax(lambda x: jnp.sort(x, axis=-1, descending=True, stable=True), x)
