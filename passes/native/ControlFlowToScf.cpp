@@ -4,9 +4,14 @@
 //            tensor<i1> is extracted for scf.condition, which forwards the
 //            loop values), `body` the after region (return -> scf.yield)
 //   if    -> scf.if on the extracted predicate
-//   case  -> scf.index_switch on the extracted index: branches 0..N-2 are
-//            cases, the last branch is the default region, so an index out
-//            of [0, N) runs the last branch, as the spec clamps it
+//   case  -> a chain of scf.if on `index == k` for branches 0..N-2, the
+//            last branch in the innermost else, so an index out of [0, N)
+//            runs the last branch, as the spec clamps it. (Not
+//            scf.index_switch: in MLIR 22.1.8 one-shot-bufferize's analysis
+//            does not alias an index_switch's results with the values its
+//            branches yield (scf.yield's getAliasingValues knows scf.if and
+//            execute_region only), so a buffer a branch yields could be
+//            overwritten in place while the switch's result is still live.)
 //
 // The regions are moved, not cloned: the StableHLO ops inside them are
 // converted afterwards by the other patterns, on tensors.
@@ -120,25 +125,45 @@ struct CaseToScf : OpConversionPattern<hlo::CaseOp> {
     if (failed(convertResultTypes(*getTypeConverter(), op.getResultTypes(), types)))
       return failure();
     Location loc = op.getLoc();
-    Value index = extractScalar(rewriter, loc, adaptor.getIndex());
-    index = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), index);
     auto branches = op.getBranches();
     int64_t n = branches.size();
-    SmallVector<int64_t> cases;
-    for (int64_t i = 0; i + 1 < n; ++i)
-      cases.push_back(i);
-    auto sw = scf::IndexSwitchOp::create(rewriter, loc, types, index, cases, cases.size());
-    for (int64_t i = 0; i + 1 < n; ++i) {
-      if (failed(moveRegion(rewriter, branches[i], sw.getCaseRegions()[i], *getTypeConverter())))
+    if (n == 1) {  // no choice: a region canonicalize inlines
+      auto region = scf::ExecuteRegionOp::create(rewriter, loc, types);
+      if (failed(moveRegion(rewriter, branches[0], region.getRegion(), *getTypeConverter())) ||
+          failed(returnToYield(rewriter, region.getRegion())))
         return failure();
-      if (failed(returnToYield(rewriter, sw.getCaseRegions()[i])))
-        return failure();
+      rewriter.replaceOp(op, region.getResults());
+      return success();
     }
-    if (failed(moveRegion(rewriter, branches[n - 1], sw.getDefaultRegion(), *getTypeConverter())))
-      return failure();
-    if (failed(returnToYield(rewriter, sw.getDefaultRegion())))
-      return failure();
-    rewriter.replaceOp(op, sw.getResults());
+    Value index = extractScalar(rewriter, loc, adaptor.getIndex());
+    // if index == 0 {b0} else {if index == 1 {b1} else {... else {b(n-1)}}};
+    // each if is built in the previous one's else block.
+    SmallVector<Value> results;
+    for (int64_t i = 0; i + 1 < n; ++i) {
+      Value k = arith::ConstantOp::create(rewriter, loc,
+                                          rewriter.getIntegerAttr(index.getType(), i));
+      Value isI = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, index, k);
+      auto ifOp = scf::IfOp::create(rewriter, loc, types, isI,
+                                    /*addThenBlock=*/false, /*addElseBlock=*/false);
+      if (results.empty())
+        results.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+      else
+        scf::YieldOp::create(rewriter, loc, ifOp.getResults());  // ends the outer else
+      Block *elseBlock = nullptr;
+      if (i + 2 < n) {
+        elseBlock = rewriter.createBlock(&ifOp.getElseRegion());
+      } else if (failed(moveRegion(rewriter, branches[n - 1], ifOp.getElseRegion(),
+                                   *getTypeConverter())) ||
+                 failed(returnToYield(rewriter, ifOp.getElseRegion()))) {
+        return failure();  // (the last branch is the innermost else)
+      }
+      if (failed(moveRegion(rewriter, branches[i], ifOp.getThenRegion(), *getTypeConverter())) ||
+          failed(returnToYield(rewriter, ifOp.getThenRegion())))
+        return failure();
+      if (elseBlock)
+        rewriter.setInsertionPointToEnd(elseBlock);
+    }
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

@@ -8,7 +8,12 @@
 // The accumulator is the result filled with zero. In the generic form the
 // loops are (batch..., lhs free..., rhs free..., contracting...), so the
 // result map is the identity on the leading loops, as dot_general orders its
-// result dimensions.
+// result dimensions. Without contracting dimensions (outer and batch-only
+// products) the generic is elementwise: it yields the product and never
+// reads its init. (Besides saving the fill, that matters for correctness:
+// linalg-fuse-elementwise-ops fuses an all-parallel producer that reads its
+// init into a consumer with more loops by making that init an output of the
+// fused op, which is then accumulated once per extra loop iteration.)
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/LegalizeToLinalg.h"
@@ -52,16 +57,18 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
     Type elementType = resultType.getElementType();
     bool sameTypes = lhsType.getElementType() == elementType &&
                      rhsType.getElementType() == elementType;
-    Value init = zeroFilled(rewriter, loc, resultType);
+    bool contracts = !lc.empty();
+    Value init = contracts ? zeroFilled(rewriter, loc, resultType)
+                           : emptyLike(rewriter, loc, resultType);
 
-    if (sameTypes && lb.empty() && lhsType.getRank() == 2 && rhsType.getRank() == 2 &&
+    if (contracts && sameTypes && lb.empty() && lhsType.getRank() == 2 && rhsType.getRank() == 2 &&
         equals(lc, {1}) && equals(rc, {0})) {
       auto matmul = linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
                                              ValueRange{lhs, rhs}, ValueRange{init});
       rewriter.replaceOp(op, matmul->getResults());
       return success();
     }
-    if (sameTypes && equals(lb, {0}) && equals(rb, {0}) && lhsType.getRank() == 3 &&
+    if (contracts && sameTypes && equals(lb, {0}) && equals(rb, {0}) && lhsType.getRank() == 3 &&
         rhsType.getRank() == 3 && equals(lc, {2}) && equals(rc, {1})) {
       auto matmul = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{resultType},
                                                   ValueRange{lhs, rhs}, ValueRange{init});
@@ -112,15 +119,21 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, elementType, args[0], lhsUnsigned, resultUnsigned);
           Value y = convertScalar(b, l, elementType, args[1], rhsUnsigned, resultUnsigned);
-          Value sum;
+          Value product, sum;
           if (isa<FloatType>(elementType)) {
-            sum = arith::AddFOp::create(b, l, args[2], arith::MulFOp::create(b, l, x, y));
+            product = arith::MulFOp::create(b, l, x, y);
+            if (contracts)
+              sum = arith::AddFOp::create(b, l, args[2], product);
           } else if (elementType.isInteger(1)) {
-            sum = arith::OrIOp::create(b, l, args[2], arith::AndIOp::create(b, l, x, y));
+            product = arith::AndIOp::create(b, l, x, y);
+            if (contracts)
+              sum = arith::OrIOp::create(b, l, args[2], product);
           } else {
-            sum = arith::AddIOp::create(b, l, args[2], arith::MulIOp::create(b, l, x, y));
+            product = arith::MulIOp::create(b, l, x, y);
+            if (contracts)
+              sum = arith::AddIOp::create(b, l, args[2], product);
           }
-          linalg::YieldOp::create(b, l, sum);
+          linalg::YieldOp::create(b, l, contracts ? sum : product);
         });
     rewriter.replaceOp(op, generic.getResults());
     return success();

@@ -40,18 +40,23 @@ SmallVector<Value> filledInits(OpBuilder &b, Location loc, ValueRange inits,
 }
 
 /// Builds a generic whose body is the StableHLO `body` with (outs, ins) as
-/// arguments; fails (after reporting) if the body cannot be scalarized.
+/// arguments; fails (after reporting) if the body cannot be scalarized. With
+/// `accumulatorsAfterInputs`, the body's accumulators are the ins that follow
+/// the `numBodyInputs` inputs instead of the outs (which are then not read).
 FailureOr<linalg::GenericOp> reductionGeneric(ConversionPatternRewriter &rewriter,
                                               Location loc, ArrayRef<Type> resultTypes,
                                               ValueRange ins, int64_t numBodyInputs,
                                               ValueRange outs, ArrayRef<AffineMap> maps,
                                               ArrayRef<utils::IteratorType> iterators,
-                                              Region &body) {
+                                              Region &body,
+                                              bool accumulatorsAfterInputs = false) {
   bool ok = true;
   auto generic = linalg::GenericOp::create(
       rewriter, loc, resultTypes, ins, outs, maps, iterators,
       [&](OpBuilder &b, Location l, ValueRange args) {
-        auto bodyArgs = llvm::to_vector_of<Value>(args.take_back(outs.size()));
+        auto bodyArgs = llvm::to_vector_of<Value>(
+            accumulatorsAfterInputs ? args.slice(numBodyInputs, outs.size())
+                                    : args.take_back(outs.size()));
         llvm::append_range(bodyArgs, args.take_front(numBodyInputs));
         auto results = scalarizeRegion(b, l, body, bodyArgs);
         if (failed(results)) {
@@ -80,9 +85,18 @@ struct ReduceToLinalg : OpConversionPattern<hlo::ReduceOp> {
     SmallVector<Type> resultTypes;
     for (Type t : op.getResultTypes())
       resultTypes.push_back(convertedTensorType(*getTypeConverter(), t));
+    MLIRContext *ctx = rewriter.getContext();
+    if (dims.empty()) {
+      // XLA (the spec leaves it to the implementation) reduces each element
+      // alone, without an init value: the result is the input.
+      if (llvm::equal(inputs.getTypes(), resultTypes)) {
+        rewriter.replaceOp(op, inputs);
+        return success();
+      }
+      return rewriteElementwise(op, adaptor, rewriter, resultTypes);
+    }
     SmallVector<Value> outs = filledInits(rewriter, loc, adaptor.getInitValues(), resultTypes);
 
-    MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineExpr> kept;
     SmallVector<utils::IteratorType> iterators;
     for (int64_t d = 0; d < rank; ++d) {
@@ -96,6 +110,36 @@ struct ReduceToLinalg : OpConversionPattern<hlo::ReduceOp> {
     maps.append(outs.size(), AffineMap::get(rank, 0, kept, ctx));
     auto generic = reductionGeneric(rewriter, loc, resultTypes, inputs, inputs.size(), outs,
                                     maps, iterators, op.getBody());
+    if (failed(generic))
+      return failure();
+    rewriter.replaceOp(op, generic->getResults());
+    return success();
+  }
+
+  /// A reduce over no dimension into wider result types: `body(init, x)` per
+  /// element, an all-parallel generic that takes the init values as 0-d
+  /// inputs and does not read its outs. (An all-parallel generic reading its outs is fused wrongly
+  /// by linalg-fuse-elementwise-ops into consumers with more loops: the outs
+  /// become an output of the fused op and accumulate once per extra loop.)
+  LogicalResult rewriteElementwise(hlo::ReduceOp op, OpAdaptor adaptor,
+                                   ConversionPatternRewriter &rewriter,
+                                   ArrayRef<Type> resultTypes) const {
+    Location loc = op.getLoc();
+    ValueRange inputs = adaptor.getInputs();
+    int64_t rank = cast<RankedTensorType>(inputs[0].getType()).getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<Value> ins(inputs.begin(), inputs.end());
+    llvm::append_range(ins, adaptor.getInitValues());
+    SmallVector<Value> outs;
+    for (Type type : resultTypes)
+      outs.push_back(emptyLike(rewriter, loc, cast<RankedTensorType>(type)));
+    auto identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    SmallVector<AffineMap> maps(inputs.size(), identity);
+    maps.append(inputs.size(), AffineMap::get(rank, 0, ctx));  // the 0-d inits
+    maps.append(outs.size(), identity);
+    auto generic = reductionGeneric(rewriter, loc, resultTypes, ins, inputs.size(), outs,
+                                    maps, parallelIterators(rank), op.getBody(),
+                                    /*accumulatorsAfterInputs=*/true);
     if (failed(generic))
       return failure();
     rewriter.replaceOp(op, generic->getResults());

@@ -259,18 +259,7 @@ def loss_switch(L, x, y):
 LOSSES = [("cond", loss_cond), ("fori", loss_fori), ("scan", loss_scan),
           ("scan_reverse", lambda L, x, y: loss_scan(L, x, y, True)), ("switch", loss_switch)]
 
-# The CPU backend returns a wrong stablehlo.case result here (see
-# test_cpu_case_result_repro below); XLA and the interpreter backend agree with JAX.
-CPU_CASE_BUG = pytest.mark.xfail(strict=True, reason="CPU backend: stablehlo.case result "
-                                 "overwritten (test_cpu_case_result_repro)")
-
-
-# Each loss, with the switch case marked (the whole gradient is one compiled program).
-LOSSES_ON_CPU = [pytest.param(n, f, marks=CPU_CASE_BUG) if n == "switch" else (n, f)
-                 for n, f in LOSSES]
-
-
-@pytest.mark.parametrize("name,loss", LOSSES_ON_CPU, ids=[n for n, _ in LOSSES])
+@pytest.mark.parametrize("name,loss", LOSSES, ids=[n for n, _ in LOSSES])
 def test_grad_vs_jax(name, loss):
     for sign in (1, -1):  # both branches of the conds
         x = (np.abs(rand((3,))) * sign * 0.5).astype(np.float32)
@@ -284,7 +273,7 @@ def test_grad_vs_jax(name, loss):
         np.testing.assert_allclose(t, tj, **GRAD_TOL)
 
 
-@pytest.mark.parametrize("name,loss", LOSSES_ON_CPU, ids=[n for n, _ in LOSSES])
+@pytest.mark.parametrize("name,loss", LOSSES, ids=[n for n, _ in LOSSES])
 def test_grads_finite_differences(name, loss):
     x = np.abs(rand((3,), np.float64)) * 0.5 + 0.1
     y = rand((3,), np.float64) * 0.5
@@ -481,7 +470,6 @@ func.func public @main(%arg0: tensor<3xf32>, %arg1: tensor<3xf32>, %i: tensor<i3
 """
 
 
-@CPU_CASE_BUG
 def test_cpu_case_result_repro():
     """What grad through switch emits, reduced: the CPU backend returns %r#1 for %r#2."""
     a = np.array([1.0, 2.0, 3.0], np.float32)

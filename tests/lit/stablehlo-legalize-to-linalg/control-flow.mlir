@@ -1,8 +1,10 @@
 // RUN: hlox-opt %s --hlox-stablehlo-legalize-to-linalg | FileCheck %s
 
 // while -> scf.while (cond's tensor<i1> extracted for scf.condition), if ->
-// scf.if, case -> scf.index_switch (last branch = default: out-of-range
-// indices run it, as the spec clamps them). Region ops are lowered in place.
+// scf.if, case -> a chain of scf.if on `index == k` (the last branch is the
+// innermost else: out-of-range indices run it, as the spec clamps them; not
+// scf.index_switch, whose results one-shot-bufferize does not alias with the
+// yielded buffers in MLIR 22.1.8). Region ops are lowered in place.
 
 // CHECK-LABEL: func.func @while
 // CHECK: scf.while (%[[I:.*]] = %{{.*}}, %[[X:.*]] = %{{.*}}) : (tensor<i32>, tensor<4xf32>) -> (tensor<i32>, tensor<4xf32>)
@@ -49,14 +51,21 @@ func.func @if(%p: tensor<i1>, %x: tensor<4xf32>) -> tensor<4xf32> {
 
 // CHECK-LABEL: func.func @case
 // CHECK: %[[I:.*]] = tensor.extract %{{.*}}[] : tensor<i32>
-// CHECK: %[[IDX:.*]] = arith.index_cast %[[I]] : i32 to index
-// CHECK: scf.index_switch %[[IDX]] -> tensor<4xf32>
-// CHECK: case 0 {
+// CHECK: %[[C0:.*]] = arith.constant 0 : i32
+// CHECK: %[[IS0:.*]] = arith.cmpi eq, %[[I]], %[[C0]] : i32
+// CHECK: %[[R:.*]] = scf.if %[[IS0]] -> (tensor<4xf32>) {
 // CHECK:   scf.yield %{{.*}} : tensor<4xf32>
-// CHECK: case 1 {
-// CHECK:   arith.addf
-// CHECK: default {
-// CHECK:   arith.mulf
+// CHECK: } else {
+// CHECK:   %[[C1:.*]] = arith.constant 1 : i32
+// CHECK:   %[[IS1:.*]] = arith.cmpi eq, %[[I]], %[[C1]] : i32
+// CHECK:   %[[R1:.*]] = scf.if %[[IS1]] -> (tensor<4xf32>) {
+// CHECK:     arith.addf
+// CHECK:   } else {
+// CHECK:     arith.mulf
+// CHECK:   }
+// CHECK:   scf.yield %[[R1]] : tensor<4xf32>
+// CHECK: }
+// CHECK: return %[[R]]
 func.func @case(%i: tensor<i32>, %x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = "stablehlo.case"(%i) ({
     stablehlo.return %x : tensor<4xf32>
@@ -110,4 +119,18 @@ func.func @if_unsigned(%p: tensor<i1>, %x: tensor<2xui16>) -> tensor<2xui16> {
     stablehlo.return %x : tensor<2xui16>
   }) : (tensor<i1>) -> tensor<2xui16>
   return %0 : tensor<2xui16>
+}
+
+// A single branch runs unconditionally (an execute_region canonicalize inlines).
+// CHECK-LABEL: func.func @case_one_branch
+// CHECK-NOT: scf.if
+// CHECK: scf.execute_region -> tensor<4xf32> {
+// CHECK:   arith.addf
+// CHECK:   scf.yield %{{.*}} : tensor<4xf32>
+func.func @case_one_branch(%i: tensor<i32>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "stablehlo.case"(%i) ({
+    %1 = stablehlo.add %x, %x : tensor<4xf32>
+    stablehlo.return %1 : tensor<4xf32>
+  }) : (tensor<i32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }

@@ -56,3 +56,29 @@ func.func @integer_mixed_types(%a: tensor<2x3xi8>, %b: tensor<3x2xi8>) -> tensor
   %0 = stablehlo.dot_general %a, %b, contracting_dims = [1] x [0] : (tensor<2x3xi8>, tensor<3x2xi8>) -> tensor<2x2xi32>
   return %0 : tensor<2x2xi32>
 }
+
+// Without contracting dimensions the generic is elementwise: it yields the
+// product and never reads its init (no zero fill). linalg-fuse-elementwise-ops
+// would otherwise keep the init as an output of a fused consumer with more
+// loops and accumulate into it once per extra iteration.
+// CHECK-LABEL: func.func @outer_product
+// CHECK-NOT: linalg.fill
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<3x2xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<3xf32>, tensor<2xf32>) outs(%[[E]] : tensor<3x2xf32>)
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[X]], %[[Y]] : f32
+// CHECK-NEXT: linalg.yield %[[P]] : f32
+func.func @outer_product(%x: tensor<3xf32>, %y: tensor<2xf32>) -> tensor<3x2xf32> {
+  %0 = stablehlo.dot_general %x, %y, contracting_dims = [] x [] : (tensor<3xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// CHECK-LABEL: func.func @batch_only_int
+// CHECK-NOT: linalg.fill
+// CHECK: ^bb0(%[[X:.*]]: i32, %[[Y:.*]]: i32, %{{.*}}: i32):
+// CHECK-NEXT: %[[P:.*]] = arith.muli %[[X]], %[[Y]] : i32
+// CHECK-NEXT: linalg.yield %[[P]] : i32
+func.func @batch_only_int(%x: tensor<3xi32>, %y: tensor<3xi32>) -> tensor<3xi32> {
+  %0 = stablehlo.dot_general %x, %y, batching_dims = [0] x [0], contracting_dims = [] x [] : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}

@@ -73,3 +73,13 @@ func.func @map(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
   }) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// A reduce over no dimension is the input itself, as XLA computes it (the
+// spec leaves the number of init values in the schedule to implementations).
+// CHECK-LABEL: func.func @reduce_no_dimension
+// CHECK-SAME: (%[[X:.*]]: tensor<3xf32>, %{{.*}}: tensor<f32>)
+// CHECK-NEXT: return %[[X]] : tensor<3xf32>
+func.func @reduce_no_dimension(%x: tensor<3xf32>, %i: tensor<f32>) -> tensor<3xf32> {
+  %0 = stablehlo.reduce(%x init: %i) applies stablehlo.add across dimensions = [] : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}

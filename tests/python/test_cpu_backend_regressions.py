@@ -1,0 +1,173 @@
+"""CPU-backend bugs found by validation, each against JAX (XLA) on the same program.
+
+Each test lowers a JAX function with ``jax.jit(f).lower(*args).as_text()``,
+compiles that StableHLO with hlox's CPU backend and compares with
+``jax.jit(f)(*args)``: integers exactly, float32 with rtol 1e-6 / atol 1e-6
+(the programs are a few multiplications and additions, evaluated in the same
+order; exp is libm's in XLA and a polynomial here, a few ulps apart).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hlox
+
+jax = pytest.importorskip("jax")
+from jax import lax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+
+F32_TOL = dict(rtol=1e-6, atol=1e-6)
+
+
+def run_both(fn, *args):
+    """(hlox CPU results, JAX results) of ``fn`` on ``args``, as lists of arrays."""
+    text = jax.jit(fn).lower(*args).as_text()
+    ours = hlox.compile_stablehlo(text, backend="cpu")(*args)
+    theirs = jax.tree_util.tree_leaves(jax.jit(fn)(*args))
+    assert len(ours) == len(theirs)
+    return list(ours), [np.asarray(t) for t in theirs]
+
+
+def assert_matches_jax(fn, *args):
+    ours, theirs = run_both(fn, *args)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype and a.shape == b.shape, (a.dtype, a.shape, b.dtype, b.shape)
+        if a.dtype.kind == "f":
+            np.testing.assert_allclose(a, b, **F32_TOL)
+        else:
+            np.testing.assert_array_equal(a, b)
+
+
+def rand(shape, dtype=np.float32, seed=0):
+    rng = np.random.default_rng(seed)
+    if np.dtype(dtype).kind == "f":
+        return rng.uniform(-2, 2, size=shape).astype(dtype)
+    return rng.integers(-5, 6, size=shape).astype(dtype)
+
+
+# --- stablehlo.case with several results -------------------------------------
+# The case used to become scf.index_switch, whose results one-shot-bufferize
+# (MLIR 22.1.8) does not alias with the buffers the branches yield: a later op
+# computed in place into a buffer the switch still returned.
+
+def three_results(i, x, y):
+    branches = [lambda x, y: (x, jnp.zeros_like(x), y),
+                lambda x, y: (jnp.zeros_like(x), -jnp.ones_like(x), jnp.exp(x) * 2.0),
+                lambda x, y: (x * y, x + y, x - y)]
+    a, b, c = lax.switch(i, branches, x, y)
+    return c, a + b
+
+
+@pytest.mark.parametrize("index", [-1, 0, 1, 2, 5])  # JAX clamps the index
+def test_switch_several_results(index):
+    x, y = rand((5,)), rand((5,), seed=1)
+    assert_matches_jax(three_results, np.int32(index), x, y)
+
+
+def test_grad_through_switch():
+    def loss(x, y):
+        i = (jnp.sum(x) > 0).astype(np.int32)
+        return jnp.sum(lax.switch(i, [lambda a: a * y, lambda a: jnp.exp(a) - y], x))
+
+    for sign in (1, -1):
+        x, y = np.abs(rand((3,))) * sign, rand((3,), seed=2)
+        assert_matches_jax(jax.grad(loss, argnums=(0, 1)), x, y)
+
+
+# hlox's own clamping of the case index (JAX clamps before emitting a case),
+# and a one-branch case; reference: the branches evaluated by NumPy.
+CASE_TEXT = """
+func.func public @main(%i: tensor<i32>, %x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %r:2 = "stablehlo.case"(%i) ({
+    stablehlo.return %x, %x : tensor<4xf32>, tensor<4xf32>
+  }, {
+    %a = stablehlo.add %x, %x : tensor<4xf32>
+    stablehlo.return %a, %x : tensor<4xf32>, tensor<4xf32>
+  }, {
+    %m = stablehlo.multiply %x, %x : tensor<4xf32>
+    %n = stablehlo.negate %x : tensor<4xf32>
+    stablehlo.return %m, %n : tensor<4xf32>, tensor<4xf32>
+  }) : (tensor<i32>) -> (tensor<4xf32>, tensor<4xf32>)
+  %s = stablehlo.add %r#0, %r#1 : tensor<4xf32>
+  %one:1 = "stablehlo.case"(%i) ({
+    %d = stablehlo.subtract %s, %x : tensor<4xf32>
+    stablehlo.return %d : tensor<4xf32>
+  }) : (tensor<i32>) -> tensor<4xf32>
+  return %r#0, %one#0 : tensor<4xf32>, tensor<4xf32>
+}
+"""
+
+
+@pytest.mark.parametrize("index", [-3, 0, 1, 2, 3, 2**31 - 1])
+def test_case_index_out_of_range_runs_last_branch(index):
+    x = rand((4,))
+    first, second = {0: (x, x), 1: (x + x, x)}.get(index, (x * x, -x))
+    got = hlox.compile_stablehlo(CASE_TEXT, backend="cpu")(np.int32(index), x)
+    np.testing.assert_allclose(got[0], first, **F32_TOL)
+    np.testing.assert_allclose(got[1], first + second - x, **F32_TOL)
+
+
+# --- dot_general without contracting dimensions --------------------------------
+# Such a dot_general used to accumulate into a zero-filled init; fused into a
+# consumer with more loops (linalg-fuse-elementwise-ops keeps a producer's init
+# as an output of the fused op) it was accumulated once per extra iteration.
+
+NO_CONTRACTION = {
+    "chained_outer": (lambda x, y: lax.dot_general(
+        lax.dot_general(x, x, (((), ()), ((0,), (0,)))), y, (((), ()), ((), ()))),
+        [(3,), (2,)]),
+    "outer_then_scale": (lambda x, y: lax.dot_general(x, y, (((), ()), ((), ()))) * x[:, None],
+                         [(4,), (3,)]),
+    "batch_only_then_outer": (lambda a, b: lax.dot_general(
+        lax.dot_general(a, b, (((), ()), ((0, 1), (0, 1)))), b[0], (((), ()), ((), ()))),
+        [(2, 3), (2, 3)]),
+    "batch_and_free": (lambda a, b: lax.dot_general(a, b, (((), ()), ((0,), (1,)))) + 1.0,
+                       [(2, 3), (4, 2)]),
+    "matrix_outer": (lambda a, b: lax.dot_general(a, b, (((), ()), ((), ()))).sum(axis=1),
+                     [(2, 3), (3, 2)]),
+    "product_broadcast_into_matmul": (lambda x, m: lax.dot_general(
+        lax.dot_general(x, x, (((), ()), ((0,), (0,)))), m, (((0,), (0,)), ((), ()))),
+        [(3,), (3, 4)]),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+@pytest.mark.parametrize("name", sorted(NO_CONTRACTION))
+def test_dot_general_without_contraction(name, dtype):
+    fn, shapes = NO_CONTRACTION[name]
+    args = [rand(s, dtype, seed=i) for i, s in enumerate(shapes)]
+    if dtype == np.int32:  # `+ 1.0` and friends keep the integer dtype
+        fn = (lambda f: lambda *a: jax.tree_util.tree_map(lambda r: r.astype(np.int32), f(*a)))(fn)
+    assert_matches_jax(fn, *args)
+
+
+def test_reduce_over_no_dimension_then_broadcast():
+    """reduce with dimensions = [] (JAX emits it, e.g. in jnp.unique) is body(init, x)."""
+    fn = lambda x, y: lax.reduce(x, np.float32(1), lax.add, ())[:, None] * y  # noqa: E731
+    assert_matches_jax(fn, rand((3,)), rand((2,), seed=1))
+    fn = lambda x, y: (lax.reduce(x, np.int32(3), lax.max, ())[:, None] * y, x)  # noqa: E731
+    assert_matches_jax(fn, rand((4,), np.int32), rand((2,), np.int32, seed=1))
+
+
+# --- sort: a merge sort (was an O(n^2) insertion sort) --------------------------
+# Sizes around the run length (16/32) and the number of merge passes (odd and
+# even), several operands, a descending comparator, the non-last dimension;
+# many equal keys check stability (JAX's sort is stable with is_stable=True).
+
+@pytest.mark.parametrize("n", [2, 16, 17, 33, 100, 1000, 4099])
+def test_sort_sizes_and_stability(n):
+    keys = rand((n,), np.int32, seed=n) // 3  # many ties
+    values = np.arange(n, dtype=np.int32)
+    assert_matches_jax(lambda k, v: lax.sort((k, v), num_keys=1, is_stable=True), keys, values)
+    x = rand((n,), seed=n)
+    assert_matches_jax(lambda x: lax.sort(x), x)
+
+
+def test_sort_multi_operand_comparators_and_dimension():
+    x = rand((5, 40, 3), seed=3)
+    k = rand((5, 40, 3), np.int32, seed=4)
+    assert_matches_jax(lambda k, x: lax.sort((k, x), dimension=1, num_keys=2), k, x)
+    assert_matches_jax(lambda x: (-lax.sort(-x, dimension=0), jnp.argsort(x, axis=1)), x)
+    assert_matches_jax(lambda x: jnp.sort(x, axis=-1, descending=True, stable=True), x)
