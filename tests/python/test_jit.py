@@ -115,8 +115,12 @@ def test_compiled_object_and_stages():
     compiled = hlox.jit(lambda a: hnp.exp(a) + a).lower(x).compile()
     assert_close(compiled(x), np.exp(x) + x)
     stages = compiled.stages()
-    assert stages[:4] == ["graph", "stablehlo", "hlox-chlo-legalize-to-stablehlo",
-                          "hlox-stablehlo-legalize-to-linalg"]
+    from hlox.backends import cpu
+
+    # Then the CPU pipeline's passes, in order (from the Shardy and CHLO passes
+    # to the StableHLO -> linalg lowering).
+    assert stages[:5] == ["graph", "stablehlo", *cpu.PIPELINE[:3]]
+    assert cpu.PIPELINE[2] == "hlox-stablehlo-legalize-to-linalg"
     assert "linalg.generic" in compiled.as_text("hlox-stablehlo-legalize-to-linalg")
     assert "llvm.func" in compiled.as_text()
     with pytest.raises(TypeError, match="compiled for f32\\[4\\]"):
