@@ -83,7 +83,7 @@ def _structural_key(primitive: Primitive, params: dict):
     return tuple(parts)
 
 
-def _impl_by_jit(primitive: Primitive):
+def impl_by_jit(primitive: Primitive):
     """Eager evaluation: compile the primitive alone and run it (as JAX does)."""
     def impl(*args, **params):
         from hlox.frontend.jit import JitFunction
@@ -146,7 +146,7 @@ def _cond_lower(ctx, index, *args, branches):
     return list(op.results)
 
 
-_impl_by_jit(cond_p)
+impl_by_jit(cond_p)
 
 
 @cond_p.def_jvp
@@ -362,7 +362,7 @@ def _while_lower(ctx, *args, cond_graph, body_graph, cond_nconsts, body_nconsts)
     return list(op.results)
 
 
-_impl_by_jit(while_p)
+impl_by_jit(while_p)
 
 
 @while_p.def_jvp
@@ -644,7 +644,7 @@ def _scan_lower(ctx, *args, body, length, reverse, unroll, num_consts, num_carry
     return list(op.results)[1:]
 
 
-_impl_by_jit(scan_p)
+impl_by_jit(scan_p)
 
 
 def _scan_params(body, length, reverse, unroll, num_consts, num_carry):
