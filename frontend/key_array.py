@@ -135,10 +135,6 @@ def keys_as_leaves(function: Callable) -> Callable:
     return wrapped
 
 
-def is_key_dtype(dtype) -> bool:
-    return isinstance(dtype, KeyDType)
-
-
 def check_key_data(name: str, data) -> None:
     """Raises unless ``data`` can be the base of a key array (``uint32[..., 2]``)."""
     shape, dtype = tuple(data.shape), np.dtype(data.dtype)

@@ -2,7 +2,6 @@
 every sampler as the raw-key path, and key arrays through indexing, jit, vmap and scan."""
 
 import jax
-import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
 import pytest
