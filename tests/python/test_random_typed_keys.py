@@ -98,8 +98,12 @@ def test_key_arrays_are_leaves_and_cross_jit_vmap_scan():
         np.testing.assert_array_equal(out[0][i], hr.bits(k, (3,)))
         np.testing.assert_array_equal(hr.key_data(out[1][i]), hr.key_data(hr.fold_in(k, 1)))
     grid = hr.split(hr.key(0), (2, 3))
-    by_column = hlox.vmap(lambda k: hr.key_data(k), in_axes=1)(grid)
-    np.testing.assert_array_equal(by_column, np.swapaxes(hr.key_data(grid), 0, 1))
+    for axis in (1, -1):  # the key axes: -1 is the last of them, never the key words
+        by_column = hlox.vmap(lambda k: hr.key_data(k), in_axes=axis)(grid)
+        np.testing.assert_array_equal(by_column, np.swapaxes(hr.key_data(grid), 0, 1))
+        moved = hlox.vmap(lambda k: k, in_axes=0, out_axes=axis)(grid)
+        assert moved.shape == (3, 2)
+        np.testing.assert_array_equal(hr.key_data(moved), np.swapaxes(hr.key_data(grid), 0, 1))
 
 
 def test_key_errors_are_jax_kinds():
