@@ -8,7 +8,8 @@ transpose and batching rules:
     cond   operands (index, *args); params branches      -> stablehlo.case
     while  operands (*cond_consts, *body_consts, *carry)   -> stablehlo.while
     scan   operands (*consts, *init, *xs)                  -> stablehlo.while over an
-           index, slicing xs and filling ys with dynamic_(update_)slice
+           index, slicing xs and filling ys with dynamic_(update_)slice, ``unroll``
+           bodies per iteration
 
 Reverse mode follows JAX: under ``linearize`` a JVP rule binds the primal
 primitive on the primal values and a second, "tangent" primitive whose graph

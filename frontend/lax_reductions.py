@@ -1,9 +1,9 @@
 """Reductions and cumulative reductions (``jax.lax.reduce_max``, ``argmax``, ``cumsum``, ...).
 
 Each primitive is declared here with its shape/dtype rule, its StableHLO
-emission (``stablehlo.reduce``; variadic for argmax/argmin; cumulative ones
-as a log-step scan of slice/pad/combine ops) and its JVP, transpose and
-batching rules.
+emission (``stablehlo.reduce``; variadic for argmax/argmin and for the generic
+``reduce`` with a traced body; cumulative ones as a log-step scan of
+slice/pad/combine ops) and its JVP, transpose and batching rules.
 ``reduce_sum`` is in :mod:`hlox.frontend.lax`.
 """
 
@@ -399,11 +399,11 @@ def _reduce_jvp(primals, tangents, *, computation, dimensions):
     return out, out_t
 
 
-_MONOID_REDUCERS = {  # (lax function, kind of dtype it is a monoid on) -> (reducer, identity)
-    add: (reduce_sum, lambda d: 0), mul: (reduce_prod, lambda d: 1),
-    lax_max: (reduce_max, _lowest), lax_min: (reduce_min, _highest),
-    bitwise_and: (reduce_and, _MONOIDS["and"][1]), bitwise_or: (reduce_or, _MONOIDS["or"][1]),
-}
+# lax function -> (its reduction, its identity for a dtype)
+_MONOID_REDUCERS = {fn: (reducer, _MONOIDS[monoid][1]) for fn, reducer, monoid in (
+    (add, reduce_sum, "sum"), (mul, reduce_prod, "prod"), (lax_max, reduce_max, "max"),
+    (lax_min, reduce_min, "min"), (bitwise_and, reduce_and, "and"),
+    (bitwise_or, reduce_or, "or"))}
 
 
 def _monoid_reducer(computation, inits):
