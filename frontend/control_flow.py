@@ -653,7 +653,7 @@ def _scan_lower(ctx, *args, body, length, reverse, unroll, num_consts, num_carry
             k = list(block.arguments[1:1 + num_carry])
             loop_ys = list(block.arguments[1 + num_carry:])
             for j in range(unroll):
-                s = i if j == 0 else _scalar_op("stablehlo.add", i, _constant(np.array(j, np.int32)))
+                s = _scalar_op("stablehlo.add", i, _constant(np.array(j, np.int32))) if j else i
                 k, loop_ys = step(s, k, loop_ys)
             _return([_scalar_op("stablehlo.add", i, _constant(np.array(unroll, np.int32)))]
                     + k + loop_ys)

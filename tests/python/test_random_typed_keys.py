@@ -51,7 +51,8 @@ def test_key_words_dtype_and_split_chain(seed):
         np.testing.assert_array_equal(hr.key_data(sub), jr.key_data(jsub))
     grid = hr.split(key, (2, 3))
     assert grid.shape == (2, 3) and grid[1].shape == (3,) and grid[..., 2].shape == (2,)
-    np.testing.assert_array_equal(hr.key_data(grid[1, 2]), jr.key_data(jr.split(jkey, (2, 3))[1, 2]))
+    np.testing.assert_array_equal(hr.key_data(grid[1, 2]),
+                                  jr.key_data(jr.split(jkey, (2, 3))[1, 2]))
     wrapped = hr.wrap_key_data(hr.key_data(grid))
     np.testing.assert_array_equal(hr.key_data(wrapped), hr.key_data(grid))
 
