@@ -19,6 +19,7 @@ for the name-based ones.
 from __future__ import annotations
 
 import functools
+import inspect
 import types
 from typing import Callable, Sequence
 
@@ -213,33 +214,48 @@ def _remat_batching(values, dims, *, graph, prevent_cse, policy):
 
 
 def checkpoint(fun: Callable | None = None, *, prevent_cse: bool = True, policy=None,
-               static_argnums: int | Sequence[int] = ()):
+               static_argnums: int | Sequence[int] = (),
+               static_argnames: str | Sequence[str] = ()):
     """``fun``, with its intermediates recomputed in the backward pass (``jax.checkpoint``).
 
     ``policy`` (see ``checkpoint_policies``) picks the intermediates that may be
-    saved instead; by default only the inputs are. ``static_argnums`` are
-    positional arguments passed as Python values. ``prevent_cse`` is accepted for
+    saved instead; by default only the inputs are. ``static_argnums`` and
+    ``static_argnames`` name arguments passed as Python values. ``prevent_cse`` is accepted for
     compatibility (hlox does not eliminate common subexpressions across it).
     """
     if fun is None:
         return functools.partial(checkpoint, prevent_cse=prevent_cse, policy=policy,
-                                 static_argnums=static_argnums)
+                                 static_argnums=static_argnums, static_argnames=static_argnames)
     if policy is not None and not callable(policy):
         raise TypeError(f"checkpoint: policy must be a callable like those in "
                         f"hlox.checkpoint_policies, got {policy!r}")
     if isinstance(static_argnums, int):
         static_argnums = (static_argnums,)
-    static = set(static_argnums)
+    static_names = {static_argnames} if isinstance(static_argnames, str) else set(static_argnames)
+    static = set(static_argnums) | _positions(fun, static_names)
 
     @functools.wraps(fun)
     def remat_fun(*args, **kwargs):
-        flat, flat_fun, out_tree = flatten_call(fun, args, kwargs, static)
+        static_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in static_names}
+        call = functools.partial(fun, **static_kwargs) if static_kwargs else fun
+        flat, flat_fun, out_tree = flatten_call(call, args, kwargs, static)
         graph, captured, _ = trace_closed(flat_fun, [get_aval(x) for x in flat])
         outs = remat_p.bind(*captured, *flat, graph=graph, prevent_cse=bool(prevent_cse),
                             policy=policy)
         return tree_unflatten(out_tree[0], outs)
 
     return remat_fun
+
+
+def _positions(fun: Callable, names: set) -> set:
+    """The positional indices of ``fun``'s parameters called ``names`` (static when passed
+    positionally too, as in JAX)."""
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        return set()
+    return {i for i, p in enumerate(params) if p.name in names
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)}
 
 
 remat = checkpoint

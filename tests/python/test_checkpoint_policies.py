@@ -80,11 +80,14 @@ def test_batch_dims_are_not_saved_by_no_batch_dims_policy():
                                jax.grad(f(jax, jnp, name))(a), rtol=1e-5, atol=1e-6)
 
 
-def test_second_order_vmap_and_static_argnums():
+def test_grad_vmap_and_static_args():
     x = np.array([0.3, -0.2, 0.5])  # float64 for check_grads' finite differences
 
-    def f(x, power):
-        return hnp.sum(hnp.sin(hnp.outer(x, x) @ x) * x ** power)
+    def f(x, power):  # power must be static: it is a Python loop bound
+        y = hnp.sin(hnp.outer(x, x) @ x)
+        for _ in range(power):
+            y = y * x
+        return hnp.sum(y)
     ck = hlox.checkpoint(f, policy=hlox.checkpoint_policies.dots_saveable, static_argnums=1,
                          prevent_cse=False)
     check_grads(lambda x: ck(x, 2), (x,), order=1)
@@ -92,5 +95,9 @@ def test_second_order_vmap_and_static_argnums():
     got = hlox.jit(hlox.vmap(hlox.grad(lambda x: ck(x, 2))))(xs)
     np.testing.assert_allclose(got, [hlox.grad(lambda x: f(x, 2))(r) for r in xs],
                                rtol=1e-5, atol=1e-6)
+    by_name = hlox.checkpoint(f, static_argnames="power")  # positionally or by keyword
+    for call in (lambda x: by_name(x, 2), lambda x: by_name(x, power=2)):
+        np.testing.assert_allclose(hlox.grad(call)(x), hlox.grad(lambda x: f(x, 2))(x),
+                                   rtol=1e-12)
     with pytest.raises(TypeError, match="policy must be a callable"):
         hlox.checkpoint(f, policy="dots")
