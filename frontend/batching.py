@@ -16,6 +16,7 @@ import numpy as np
 
 from hlox.frontend import core, lax
 from hlox.frontend.core import Trace, Tracer, current_trace, get_aval, new_trace
+from hlox.frontend.key_array import PRNGKeyArray
 from hlox.frontend.tree_util import tree_flatten, tree_unflatten
 
 __all__ = ["vmap"]
@@ -154,6 +155,12 @@ def _moveaxis(x, src: int, dst: int):
 
 def _flat_axes(spec, tree, what: str) -> list:
     """One axis (int or None) per leaf of ``tree``: ``spec`` is a prefix of its structure."""
+    if isinstance(spec, int) and spec < 0:
+        # A key array's axes are its keys' (its words come last): count from their end;
+        # an output gains the mapped axis. (A key array is one leaf of its words.)
+        leaves = tree_flatten(tree, lambda x: isinstance(x, PRNGKeyArray))[0]
+        return [spec % (x.ndim + (what == "out_axes")) if isinstance(x, PRNGKeyArray) else spec
+                for x in leaves]
     if spec is None or isinstance(spec, int):
         return [spec] * len(tree_flatten(tree)[0])
     if isinstance(spec, (tuple, list)) and type(tree) is type(spec) and len(spec) == len(tree):

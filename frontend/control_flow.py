@@ -8,7 +8,8 @@ transpose and batching rules:
     cond   operands (index, *args); params branches      -> stablehlo.case
     while  operands (*cond_consts, *body_consts, *carry)   -> stablehlo.while
     scan   operands (*consts, *init, *xs)                  -> stablehlo.while over an
-           index, slicing xs and filling ys with dynamic_(update_)slice
+           index, slicing xs and filling ys with dynamic_(update_)slice, ``unroll``
+           bodies per iteration
 
 Reverse mode follows JAX: under ``linearize`` a JVP rule binds the primal
 primitive on the primal values and a second, "tangent" primitive whose graph
@@ -83,7 +84,7 @@ def _structural_key(primitive: Primitive, params: dict):
     return tuple(parts)
 
 
-def _impl_by_jit(primitive: Primitive):
+def impl_by_jit(primitive: Primitive):
     """Eager evaluation: compile the primitive alone and run it (as JAX does)."""
     def impl(*args, **params):
         from hlox.frontend.jit import JitFunction
@@ -146,7 +147,7 @@ def _cond_lower(ctx, index, *args, branches):
     return list(op.results)
 
 
-_impl_by_jit(cond_p)
+impl_by_jit(cond_p)
 
 
 @cond_p.def_jvp
@@ -362,7 +363,7 @@ def _while_lower(ctx, *args, cond_graph, body_graph, cond_nconsts, body_nconsts)
     return list(op.results)
 
 
-_impl_by_jit(while_p)
+impl_by_jit(while_p)
 
 
 @while_p.def_jvp
@@ -584,9 +585,17 @@ def _scan_abstract_eval(*args, body, length, reverse, unroll, num_consts, num_ca
         [y.update(shape=(length,) + y.shape) for y in outs[num_carry:]]
 
 
+def _scalar_op(name: str, *operands) -> ir.Value:
+    return ir.Operation.create(name, results=[operands[0].type], operands=list(operands)).result
+
+
 @scan_p.def_lowering
 def _scan_lower(ctx, *args, body, length, reverse, unroll, num_consts, num_carry):
-    """A stablehlo.while over (i, carry, ys): slice xs at i, run the body, store y at i."""
+    """A stablehlo.while over (i, carry, ys) running ``unroll`` steps per iteration (the body
+    emitted that many times), then the ``length % unroll`` remaining steps straight-line,
+    as JAX does; ``unroll == 0`` or one trip of exactly ``unroll`` steps is a full unroll.
+    Step s slices xs at s (at ``length - 1 - s`` if ``reverse``) and stores its y there.
+    """
     for op_name in ("stablehlo.while", "stablehlo.dynamic_slice",
                     "stablehlo.dynamic_update_slice", "stablehlo.compare"):
         require_op(op_name, "scan")
@@ -594,37 +603,21 @@ def _scan_lower(ctx, *args, body, length, reverse, unroll, num_consts, num_carry
     _, _, x_avals = _scan_split(ctx.avals_in, num_consts, num_carry)
     out_avals = ctx.avals_out
     carry_avals, ys_avals = out_avals[:num_carry], out_avals[num_carry:]
-    ys_init = [_constant(np.zeros(a.shape, a.dtype)) for a in ys_avals]
-    if length == 0:  # no step runs (and no slice of an empty xs would verify)
-        return carry + ys_init
-    loop_avals = [_INDEX] + list(carry_avals) + list(ys_avals)
-    op = ir.Operation.create("stablehlo.while", results=[tensor_type(a) for a in loop_avals],
-                             operands=[_constant(np.zeros((), np.int32))] + carry + ys_init,
-                             regions=2)
-    index_type = tensor_type(_INDEX)
-    block = _region_block(op, 0, loop_avals)
-    with ir.InsertionPoint(block):
-        bound = _constant(np.array(length, np.int32))
-        _return([ir.Operation.create("stablehlo.compare", results=[tensor_type(
-            ShapedArray((), dtypes.bool_))], operands=[block.arguments[0], bound], attributes={
-                "comparison_direction": ir.Attribute.parse("#stablehlo<comparison_direction LT>"),
-                "compare_type": ir.Attribute.parse("#stablehlo<comparison_type SIGNED>")}).result])
-    block = _region_block(op, 1, loop_avals)
-    with ir.InsertionPoint(block):
-        i = block.arguments[0]
-        k = list(block.arguments[1:1 + num_carry])
-        ys = list(block.arguments[1 + num_carry:])
-        at = i
-        if reverse:
-            at = ir.Operation.create("stablehlo.subtract", results=[index_type], operands=[
-                _constant(np.array(length - 1, np.int32)), i]).result
+    ys = [_constant(np.zeros(a.shape, a.dtype)) for a in ys_avals]
+    trips, remainder = divmod(length, unroll) if unroll else (0, length)
+    if trips == 1 and remainder == 0:
+        trips, remainder = 0, length
+
+    def step(s: ir.Value, k: list, ys: list) -> tuple[list, list]:
+        """One scan step at step number ``s`` (an int32 scalar): the body and its y."""
+        at = _scalar_op("stablehlo.subtract", _constant(np.array(length - 1, np.int32)), s) \
+            if reverse else s
         zero = _constant(np.zeros((), np.int32))
         x_slices = []
         for x, a in zip(xs, x_avals):
-            starts = [at] + [zero] * (a.ndim - 1)
             piece = ir.Operation.create(
                 "stablehlo.dynamic_slice", results=[tensor_type(a.update(shape=(1,) + a.shape[1:]))],
-                operands=[x] + starts,
+                operands=[x, at] + [zero] * (a.ndim - 1),
                 attributes={"slice_sizes": ir.DenseI64ArrayAttr.get([1] + list(a.shape[1:]))})
             x_slices.append(ir.Operation.create(
                 "stablehlo.reshape", results=[tensor_type(a.update(shape=a.shape[1:]))],
@@ -637,14 +630,41 @@ def _scan_lower(ctx, *args, body, length, reverse, unroll, num_consts, num_carry
             new_ys.append(ir.Operation.create(
                 "stablehlo.dynamic_update_slice", results=[tensor_type(a)],
                 operands=[acc, y1, at] + [zero] * (a.ndim - 1)).result)
-        one = _constant(np.ones((), np.int32))
-        i_next = ir.Operation.create("stablehlo.add", results=[index_type],
-                                     operands=[i, one]).result
-        _return([i_next] + outs[:num_carry] + new_ys)
-    return list(op.results)[1:]
+        return outs[:num_carry], new_ys
+
+    if trips:
+        loop_avals = [_INDEX] + list(carry_avals) + list(ys_avals)
+        op = ir.Operation.create("stablehlo.while", results=[tensor_type(a) for a in loop_avals],
+                                 operands=[_constant(np.zeros((), np.int32))] + carry + ys,
+                                 regions=2)
+        block = _region_block(op, 0, loop_avals)
+        with ir.InsertionPoint(block):
+            bound = _constant(np.array(trips * unroll, np.int32))
+            _return([ir.Operation.create("stablehlo.compare", results=[tensor_type(
+                ShapedArray((), dtypes.bool_))], operands=[block.arguments[0], bound],
+                attributes={
+                    "comparison_direction": ir.Attribute.parse(
+                        "#stablehlo<comparison_direction LT>"),
+                    "compare_type": ir.Attribute.parse("#stablehlo<comparison_type SIGNED>")}
+            ).result])
+        block = _region_block(op, 1, loop_avals)
+        with ir.InsertionPoint(block):
+            i = block.arguments[0]  # the first step of this trip
+            k = list(block.arguments[1:1 + num_carry])
+            loop_ys = list(block.arguments[1 + num_carry:])
+            for j in range(unroll):
+                s = _scalar_op("stablehlo.add", i, _constant(np.array(j, np.int32))) if j else i
+                k, loop_ys = step(s, k, loop_ys)
+            _return([_scalar_op("stablehlo.add", i, _constant(np.array(unroll, np.int32)))]
+                    + k + loop_ys)
+        results = list(op.results)
+        carry, ys = results[1:1 + num_carry], results[1 + num_carry:]
+    for s in range(trips * unroll, length):
+        carry, ys = step(_constant(np.array(s, np.int32)), carry, ys)
+    return carry + ys
 
 
-_impl_by_jit(scan_p)
+impl_by_jit(scan_p)
 
 
 def _scan_params(body, length, reverse, unroll, num_consts, num_carry):
@@ -819,13 +839,14 @@ def scan(f: Callable, init, xs=None, length: int | None = None, reverse: bool = 
     """Loops ``f(carry, x) -> (carry, y)`` over the leading axis of ``xs`` (``jax.lax.scan``).
 
     Returns ``(final carry, stacked ys)``; ``xs=None`` needs ``length``.
-    ``reverse`` runs from the end (ys keep xs's order). ``unroll`` is accepted
-    for compatibility; the loop is not unrolled.
+    ``reverse`` runs from the end (ys keep xs's order). ``unroll``: steps per
+    loop iteration (the body is emitted that many times, the remainder after
+    the loop); ``True`` or ``0`` unrolls fully, ``False`` is 1.
     """
     if not callable(f):
         raise TypeError(f"scan: f must be callable, got {type(f).__name__}")
-    if isinstance(unroll, bool):
-        unroll = 1 if not unroll else -1
+    if isinstance(unroll, Tracer) or not isinstance(unroll, (bool, int, np.integer)):
+        raise TypeError(f"scan: unroll must be a concrete int or bool, got {unroll!r}{_where()}")
     x_flat, x_tree = tree_flatten(xs)
     lengths = {get_aval(x).shape[0] for x in x_flat if get_aval(x).ndim > 0}
     for x in x_flat:
@@ -844,10 +865,14 @@ def scan(f: Callable, init, xs=None, length: int | None = None, reverse: bool = 
     else:
         raise ValueError(f"scan: the leaves of xs have different leading axis sizes "
                          f"{sorted(lengths)}{_where()}")
+    if isinstance(unroll, bool):
+        unroll = max(length, 1) if unroll else 1
+    if unroll < 0:
+        raise ValueError(f"scan: unroll must be a bool or a non-negative int, got "
+                         f"{unroll}{_where()}")
     init_flat, in_tree = tree_flatten(init)
     carry_avals = [get_aval(c) for c in init_flat]
     x_avals = [get_aval(x).update(shape=get_aval(x).shape[1:]) for x in x_flat]
-    y_tree_box = []
 
     def split_out(out):
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
@@ -855,7 +880,6 @@ def scan(f: Callable, init, xs=None, length: int | None = None, reverse: bool = 
                             f"{type(out).__name__}{_where()}")
         carry_leaves, carry_tree = tree_flatten(out[0])
         y_leaves, y_tree = tree_flatten(out[1])
-        y_tree_box.append(y_tree)
         return carry_leaves, carry_tree, y_leaves, y_tree
 
     def body(carry, x_leaves):
@@ -897,8 +921,10 @@ def fori_loop(lower, upper, body_fun: Callable, init_val, *, unroll: int | bool 
             return (lax.add(i, np.ones((), dtype)), body_fun(i, x)), None
 
         (_, out), _ = scan(step, (np.array(lo, dtype), init_val), None,
-                           length=max(hi - lo, 0), unroll=unroll or 1)
+                           length=max(hi - lo, 0), unroll=False if unroll is None else unroll)
         return out
+    if unroll is not None and unroll is not False and unroll != 1:
+        raise ValueError(f"fori_loop: unroll needs static (Python int) loop bounds{_where()}")
     lower = lax.convert_element_type(lower, dtype)
     upper = lax.convert_element_type(upper, dtype)
 
@@ -913,19 +939,36 @@ def fori_loop(lower, upper, body_fun: Callable, init_val, *, unroll: int | bool 
 
 
 def map(f: Callable, xs, *, batch_size: int | None = None):  # noqa: A001  (jax.lax.map)
-    """``f`` applied to each slice of ``xs`` along its leading axis, stacked (``jax.lax.map``)."""
-    if batch_size is not None:
-        from hlox.frontend.batching import vmap
-        leaves, tree = tree_flatten(xs)
-        n = get_aval(leaves[0]).shape[0]
-        if n % batch_size:
-            raise ValueError(f"map: batch_size={batch_size} must divide the mapped axis "
-                             f"size {n}{_where()}")
-        shaped = tree_unflatten(tree, [lax.reshape(x, (n // batch_size, batch_size)
-                                                   + get_aval(x).shape[1:]) for x in leaves])
+    """``f`` applied to each slice of ``xs`` along its leading axis, stacked (``jax.lax.map``).
+
+    With ``batch_size``, as JAX: a scan over full batches of ``batch_size`` slices, each
+    vmapped, then one vmapped call on the remaining ``n % batch_size`` slices.
+    """
+    if batch_size is None:
+        return scan(lambda c, x: (c, f(x)), (), xs)[1]
+    from hlox.frontend.batching import vmap
+    from hlox.frontend.lax_structural import concatenate, slice_in_dim
+
+    leaves, tree = tree_flatten(xs)
+    if not leaves:
+        return scan(lambda c, x: (c, f(x)), (), xs)[1]
+    n = get_aval(leaves[0]).shape[0]
+    if int(batch_size) < 0:
+        raise ValueError(f"map: batch_size must be non-negative, got {batch_size}{_where()}")
+    batches, remainder = divmod(n, int(batch_size)) if batch_size else (0, n)
+    full = batches * int(batch_size)
+    parts = []
+    if batches:
+        shaped = tree_unflatten(tree, [
+            lax.reshape(slice_in_dim(x, 0, full) if remainder else x,
+                        (batches, int(batch_size)) + get_aval(x).shape[1:]) for x in leaves])
         _, ys = scan(lambda c, x: (c, vmap(f)(x)), (), shaped)
         y_leaves, y_tree = tree_flatten(ys)
-        return tree_unflatten(y_tree, [lax.reshape(y, (n,) + get_aval(y).shape[2:])
-                                       for y in y_leaves])
-    _, ys = scan(lambda c, x: (c, f(x)), (), xs)
-    return ys
+        parts.append([lax.reshape(y, (full,) + get_aval(y).shape[2:]) for y in y_leaves])
+    if remainder:
+        rest = tree_unflatten(tree, [slice_in_dim(x, full, n) for x in leaves])
+        y_leaves, y_tree = tree_flatten(vmap(f)(rest))
+        parts.append(y_leaves)
+    if len(parts) == 1:
+        return tree_unflatten(y_tree, parts[0])
+    return tree_unflatten(y_tree, [concatenate(list(ys), 0) for ys in zip(*parts)])

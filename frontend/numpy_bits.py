@@ -80,35 +80,42 @@ def _sort_operand(name: str, a, axis):
     return a, _axes(name, axis, ndim)[0]
 
 
-def _no_descending(name: str, descending: bool, order) -> None:
+def _no_kind_or_order(name: str, kind, order) -> None:
+    if kind is not None:
+        raise TypeError(f"hlox.numpy.{name}: 'kind' is not supported; use stable=True or "
+                        f"stable=False to choose the sort's stability")
     if order is not None:
-        raise NotImplementedError(f"hlox.numpy.{name}: 'order' (structured arrays) is not "
-                                  f"supported")
-    if descending:
-        raise NotImplementedError(f"hlox.numpy.{name}: descending=True is not supported yet; "
-                                  f"sort ascending and reverse the result")
+        raise TypeError(f"hlox.numpy.{name}: 'order' (structured arrays) is not supported")
 
 
 def sort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = True,
          descending: bool = False):
-    """``a`` sorted along ``axis`` (None: flattened); NaNs last (``jax.numpy.sort``)."""
-    _no_descending("sort", descending, order)
+    """``a`` sorted along ``axis`` (None: flattened); NaNs last, or first if ``descending``
+    (the ascending sort reversed, as ``jax.numpy.sort``)."""
+    _no_kind_or_order("sort", kind, order)
     a, axis = _sort_operand("sort", a, axis)
-    return lax.sort(a, dimension=axis, is_stable=stable)
+    result = lax.sort(a, dimension=axis, is_stable=stable)
+    return lax.rev(result, (axis,)) if descending else result
 
 
 def argsort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = True,
             descending: bool = False, dtype=None):
-    """The indices (int32, or ``dtype``) that sort ``a`` along ``axis``, stable
-    (``jax.numpy.argsort``)."""
-    _no_descending("argsort", descending, order)
+    """The indices (int32, or ``dtype``) that sort ``a`` along ``axis`` (``jax.numpy.argsort``).
+
+    ``descending``: the ascending order reversed; when ``stable``, equal elements still
+    keep their original order (the input is reversed before the sort, as JAX does).
+    """
+    _no_kind_or_order("argsort", kind, order)
     a, axis = _sort_operand("argsort", a, axis)
     shape = get_aval(a).shape
     dtype = dtypes.int32 if dtype is None else dtypes.canonicalize(dtype)
     if not dtypes.is_int(dtype):
         raise TypeError(f"hlox.numpy.argsort: dtype must be an integer type, got {dtype}")
     iota = lax.broadcasted_iota(dtype, shape, axis)
-    return lax.sort((a, iota), dimension=axis, is_stable=stable, num_keys=1)[1]
+    if descending and stable:
+        a, iota = lax.rev(a, (axis,)), lax.rev(iota, (axis,))
+    indices = lax.sort((a, iota), dimension=axis, is_stable=stable, num_keys=1)[1]
+    return lax.rev(indices, (axis,)) if descending else indices
 
 
 # ---------------------------------------------------------------------------

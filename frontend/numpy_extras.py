@@ -27,8 +27,16 @@ def finfo(dt):
 
 
 def issubdtype(arg1, arg2) -> bool:
-    """np.issubdtype, with bfloat16 a floating type (as jax.numpy.issubdtype)."""
+    """np.issubdtype, with bfloat16 a floating type and JAX's extended (PRNG key) dtypes
+    (as jax.numpy.issubdtype)."""
     import ml_dtypes
+
+    from hlox.frontend.key_array import KeyDType, extended
+    if isinstance(arg1, KeyDType) or (isinstance(arg1, type) and issubclass(arg1, extended)):
+        scalar = arg1.type if isinstance(arg1, KeyDType) else arg1
+        return isinstance(arg2, type) and issubclass(scalar, arg2)
+    if isinstance(arg2, KeyDType):
+        return False
     if np.dtype(arg1) == np.dtype(ml_dtypes.bfloat16) and isinstance(arg2, type) \
             and issubclass(np.floating, arg2):
         return True

@@ -1,6 +1,8 @@
 """``hlox.random``: JAX's counter-based PRNG (threefry2x32), bit for bit.
 
-Keys are raw ``uint32[2]`` arrays, like ``jax.random.PRNGKey``. Everything
+Keys are raw ``uint32[2]`` arrays (``PRNGKey``) or typed key arrays
+(``key``, :mod:`hlox.frontend.key_array`); every function takes either,
+works on the raw words, and returns keys of the kind it was given. Everything
 follows JAX's derivation with ``jax_threefry_partitionable=True`` (the
 default since JAX 0.5): the element at flat index ``i`` of a sample of any
 shape comes from ``threefry2x32(key, (hi32(i), lo32(i)))``, ``split`` and
@@ -24,8 +26,9 @@ from hlox.frontend import dtypes, lax
 from hlox.frontend import numpy_api as hnp
 from hlox.frontend.core import Tracer, get_aval
 from hlox.frontend.jit import jit
+from hlox.frontend.key_array import PRNGKeyArray, check_key_data
 
-__all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "bits",
+__all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "split", "fold_in", "bits",
            "uniform", "normal", "randint", "bernoulli", "categorical", "gumbel", "permutation",
            "shuffle", "choice", "truncated_normal", "exponential", "threefry2x32"]
 
@@ -81,6 +84,12 @@ def threefry2x32(key_words, counts):
 
 
 def _check_key(name: str, key):
+    """The raw ``uint32[2]`` words of one key, raw or typed."""
+    if isinstance(key, PRNGKeyArray):
+        if key.shape != ():
+            raise ValueError(f"hlox.random.{name} accepts a single key, but was given a key "
+                             f"array of shape {key.shape} != (). Use hlox.vmap for batching.")
+        return key._base
     if not isinstance(key, (Tracer, np.ndarray)):  # lists, or another library's arrays
         try:
             key = np.asarray(key)
@@ -152,21 +161,51 @@ def PRNGKey(seed) -> np.ndarray:
     return np.array([0, value & 0xFFFFFFFF], _U32)
 
 
-def key(seed) -> np.ndarray:
-    """Like ``jax.random.key`` but returns a raw ``uint32[2]`` key (typed keys are future work)."""
-    return PRNGKey(seed)
+def key(seed, *, impl=None) -> PRNGKeyArray:
+    """A typed key (a key array of shape ``()``) from an integer seed (``jax.random.key``);
+    its words are ``PRNGKey(seed)``'s, so both give the same numbers."""
+    _check_impl(impl)
+    return PRNGKeyArray(PRNGKey(seed))
+
+
+def _check_impl(impl) -> None:
+    if impl not in (None, "threefry2x32"):
+        raise NotImplementedError(f"hlox.random: only the threefry2x32 PRNG exists, not {impl!r}")
 
 
 def key_data(keys):
-    """The ``uint32`` words of raw keys (the keys themselves)."""
+    """The ``uint32[..., 2]`` words of typed keys; raw keys are their own words."""
+    if isinstance(keys, PRNGKeyArray):
+        return keys._base
+    return _check_raw_keys("key_data", keys)
+
+
+def _check_raw_keys(name: str, keys):
+    if not isinstance(keys, Tracer):
+        keys = np.asarray(keys)
+    check_key_data(name, keys)
     return keys
 
 
-def wrap_key_data(key_bits_array, *, impl=None):
-    """Raw keys from their ``uint32`` words (the words themselves: keys are raw)."""
-    if impl not in (None, "threefry2x32"):
-        raise NotImplementedError(f"hlox.random: only the threefry2x32 PRNG exists, not {impl!r}")
-    return key_bits_array
+def wrap_key_data(key_bits_array, *, impl=None) -> PRNGKeyArray:
+    """Typed keys over ``uint32[..., 2]`` words (``jax.random.wrap_key_data``)."""
+    _check_impl(impl)
+    if isinstance(key_bits_array, PRNGKeyArray):
+        raise TypeError("hlox.random.wrap_key_data: the argument is already a key array; "
+                        "pass its words (key_data)")
+    return PRNGKeyArray(_check_raw_keys("wrap_key_data", key_bits_array))
+
+
+def key_impl(keys) -> str:
+    """The name of the PRNG behind ``keys``: always threefry2x32 in hlox."""
+    if not isinstance(keys, PRNGKeyArray):
+        _check_raw_keys("key_impl", keys)
+    return "threefry2x32"
+
+
+def _like(key, raw):
+    """``raw`` key words, typed if ``key`` (what the caller passed) was typed."""
+    return PRNGKeyArray(raw) if isinstance(key, PRNGKeyArray) else raw
 
 
 def _shape(name: str, shape) -> tuple[int, ...]:
@@ -208,8 +247,9 @@ _split_jit = jit(_split, static_argnums=(1,))
 
 
 def split(key, num: int | Sequence[int] = 2):
-    """``num`` new keys (a ``(*num, 2)`` array) from ``key`` (``jax.random.split``)."""
-    return _split_jit(_check_key("split", key), _shape("split", num))
+    """``num`` new keys from ``key`` (``jax.random.split``): a key array of shape ``num``
+    for a typed key, a ``(*num, 2)`` array for a raw one."""
+    return _like(key, _split_jit(_check_key("split", key), _shape("split", num)))
 
 
 def _fold_in(key, data):
@@ -223,7 +263,7 @@ _fold_in_jit = jit(_fold_in)
 
 def fold_in(key, data):
     """A new key from ``key`` and an integer ``data`` (``jax.random.fold_in``)."""
-    key = _check_key("fold_in", key)
+    given, key = key, _check_key("fold_in", key)
     if isinstance(data, Tracer):
         aval = get_aval(data)
         if aval.shape or not dtypes.is_int(aval.dtype):
@@ -234,7 +274,7 @@ def fold_in(key, data):
         if isinstance(data, (float, np.floating)) or np.ndim(data):
             raise TypeError(f"hlox.random.fold_in: data must be an integer scalar, got {data!r}")
         data = np.asarray(data).astype(_U32)
-    return _fold_in_jit(key, data)
+    return _like(given, _fold_in_jit(key, data))
 
 
 # ---------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from hlox.frontend.jit import Compiled, Lowered, jit
 from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,
                               value_and_grad, vjp)
 from hlox.frontend.batching import vmap
-from hlox.frontend.checkpoint import checkpoint, remat
+from hlox.frontend.checkpoint import checkpoint, checkpoint_policies, remat
 from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
 from hlox.frontend.make_jaxpr import make_jaxpr
-from hlox import backends, errors, nn, numpy, random, scipy, tree, tree_util
+from hlox import ad_checkpoint, backends, dtypes, errors, nn, numpy, random, scipy, tree, tree_util
 from hlox.backends import compile_stablehlo
 from hlox.backends.aot import ArtifactError, deserialize
 
@@ -24,4 +24,4 @@ __all__ = ["jit", "Lowered", "Compiled", "Array", "config", "lax", "numpy", "nn"
            "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
-           "checkpoint", "remat", "make_jaxpr"]
+           "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr"]

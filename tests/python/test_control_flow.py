@@ -161,6 +161,58 @@ def test_scan_length_zero_and_unroll():
         assert_tree_close(hlox.jit(lambda x, xs: prog(hlax, x, xs))(x, xs), prog(jlax, x, xs))
 
 
+def unrolled_prog(L, x, xs, unroll, reverse):
+    def f(c, a):
+        c = L.sin(c) * a + c
+        return c, (c * 2, a - c)
+    return L.scan(f, x, xs, reverse=reverse, unroll=unroll)
+
+
+@pytest.mark.parametrize("unroll,reverse", [(2, False), (3, True), (True, False), (9, True)])
+def test_scan_unroll_values_and_bodies(unroll, reverse):
+    x, xs = rand((3,)), rand((7, 3))  # 7 steps: 3 trips of 2 + 1, 2 of 3 + 1, full, 9 > 7
+    run = hlox.jit(lambda x, xs: unrolled_prog(hlax, x, xs, unroll, reverse))
+    assert_tree_close(run(x, xs), unrolled_prog(jlax, x, xs, unroll, reverse))
+    k = 7 if unroll is True or unroll > 7 else unroll
+    bodies = k + 7 % k if k < 7 else 7  # per loop iteration, plus the remainder after it
+    text = run.lower(x, xs).as_text()
+    assert text.count("stablehlo.sine") == bodies
+    assert ("stablehlo.while" in text) == (k < 7)
+
+
+def test_scan_unroll_grad_reverse_with_remainder():
+    def loss(L, np_, x, xs):
+        carry, (ys, _) = unrolled_prog(L, x, xs, 3, True)
+        return np_.sum(carry) + np_.sum(ys * ys)
+    x, xs = rand((3,)), rand((7, 3))
+    grads = hlox.jit(hlox.grad(lambda x, xs: loss(hlax, hnp, x, xs), argnums=(0, 1)))(x, xs)
+    ref = jax.grad(lambda x, xs: loss(jlax, jnp, x, xs), argnums=(0, 1))(x, xs)
+    for g, r in zip(grads, ref):
+        np.testing.assert_allclose(g, r, **GRAD_TOL)
+
+
+def test_fori_loop_unroll():
+    prog = lambda L, x: L.fori_loop(1, 8, lambda i, v: L.sin(v) * i, x, unroll=3)  # noqa: E731
+    x = rand((2,))
+    run = hlox.jit(lambda x: prog(hlax, x))
+    assert_tree_close(run(x), prog(jlax, x))
+    assert run.lower(x).as_text().count("stablehlo.sine") == 3 + 1
+    with pytest.raises(ValueError, match="unroll needs static"):
+        hlox.jit(lambda x, n: hlax.fori_loop(0, n, lambda i, v: v, x, unroll=2))(x, 3)
+    with pytest.raises(ValueError, match="non-negative"):
+        hlax.scan(lambda c, a: (c, a), x, rand((3,)), unroll=-1)
+
+
+@pytest.mark.parametrize("batch_size", [3, 8])
+def test_map_batch_size_with_remainder(batch_size):
+    # 7 rows: batches of 2 and 3 leave a remainder vmapped after the scan; 8 is all remainder
+    def prog(L, np_, xs):
+        return L.map(lambda d: {"s": np_.sum(d["x"]) * d["x"], "i": d["i"] + 1},
+                     {"x": xs, "i": np.arange(7, dtype=np.int32)}, batch_size=batch_size)
+    xs = rand((7, 3))
+    assert_tree_close(hlox.jit(lambda xs: prog(hlax, hnp, xs))(xs), prog(jlax, jnp, xs))
+
+
 @pytest.mark.parametrize("shape", [(4,), (3, 2)])
 def test_map_values(shape):
     xs = rand(shape)

@@ -63,18 +63,82 @@ def test_argmax_nan_and_ties_follow_jax():
     compare(hlox.jit(lambda a: f(lax, a))(x), jax.jit(lambda a: f(jax.lax, a))(x))
 
 
-def test_generic_reduce_recognizes_monoids():
+def test_generic_reduce_routes_monoids_as_jax():
+    # lax.add/max/bitwise_or with their identity become reduce_sum/max/or; anything else
+    # (a lambda doing the same, a non-identity init) is a generic reduce with that body.
     x = inputs(np.float32, -3, 3, shapes=[(4, 6)])[0]
+    ints = inputs(np.int32, -9, 9, shapes=[(4, 6)])[0]
 
-    def f(lx, a):
+    def f(lx, a, i):
         return [lx.reduce(a, np.float32(0), lx.add, (0,)),
                 lx.reduce(a, np.float32(-np.inf), lx.max, (0, 1)),
+                lx.reduce(i, np.int32(0), lx.bitwise_or, (1,)),
+                lx.reduce(i, np.int32(-1), lx.bitwise_and, (0,)),
                 lx.reduce(a, np.float32(1), lambda p, q: lx.mul(q, p), (1,)),
-                lx.reduce(a, np.float32(0.5), lx.min, (1,)),  # not the identity: applied once
+                lx.reduce(a, np.float32(0.5), lx.min, (1,)),
                 lx.reduce((a,), (np.float32(2),), lambda p, q: (lx.add(p[0], q[0]),), (0,))]
-    compare(hlox.jit(lambda a: f(lax, a))(x), jax.jit(lambda a: f(jax.lax, a))(x))
-    with pytest.raises(NotImplementedError, match="lax.reduce: the computation"):
-        hlox.jit(lambda a: lax.reduce(a, np.float32(0), lambda p, q: p * q + 1.0, (0,)))(x)
+    compare(hlox.jit(lambda a, i: f(lax, a, i))(x, ints),
+            jax.jit(lambda a, i: f(jax.lax, a, i))(x, ints))
+    graph = str(hlox.make_jaxpr(lambda a, i: f(lax, a, i))(x, ints))
+    assert [line.split("=")[1].split("[")[0].strip() for line in graph.splitlines()
+            if "[axes=" in line or "reduce[" in line] == [
+        "reduce_sum", "reduce_max", "reduce_or", "reduce_and", "reduce", "reduce", "reduce"]
+
+
+def _argmax_by_reduce(lx, a, axis):
+    """argmax as a variadic reduce over (values, indices): first maximum wins."""
+    def better(p, q):
+        take_p = lx.bitwise_or(lx.gt(p[0], q[0]), lx.bitwise_and(lx.eq(p[0], q[0]),
+                                                                  lx.lt(p[1], q[1])))
+        return lx.select(take_p, p[0], q[0]), lx.select(take_p, p[1], q[1])
+    idx = lx.broadcasted_iota(np.int32, a.shape, axis)
+    low = np.array(np.iinfo(a.dtype).min if a.dtype.kind in "iu" else -np.inf, a.dtype)
+    return lx.reduce((a, idx), (low, np.int32(np.iinfo(np.int32).max)), better, (axis,))
+
+
+@pytest.mark.parametrize("dtype,shape,axis", [
+    (np.float32, (7,), 0), (np.float32, (3, 4, 5), 1), (ml_dtypes.bfloat16, (4, 6), 0),
+    (np.int8, (5, 3), 1), (np.uint32, (2, 3, 4), 2)], ids=str)
+def test_variadic_reduce_matches_jax(dtype, shape, axis):
+    x = inputs(dtype, -4, 4, shapes=[shape])[0]  # small ints: ties, first index must win
+    out = hlox.jit(lambda a: _argmax_by_reduce(lax, a, axis))(x)
+    compare(out, jax.jit(lambda a: _argmax_by_reduce(jax.lax, a, axis))(x))
+    compare(out[1], np.argmax(x, axis).astype(np.int32))
+
+
+def test_generic_reduce_gradients_and_vmap():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0.5, 1.5, size=(3, 5, 2))  # float64: check_grads' finite differences
+
+    def prod(a, dims):  # a product through the generic path (a lambda is no monoid)
+        return lax.reduce(a, np.array(1.0, a.dtype), lambda p, q: p * q, dims)
+    check_grads(hlox.jit(lambda a: [prod(a, (0, 2)), _argmax_by_reduce(lax, a, 1)[0]]), (x,),
+                order=1)
+    x32 = x.astype(np.float32)
+    g = hlox.jit(hlox.grad(lambda a: hnp.sum(prod(a, (1,)) ** 2)))(x32)
+    ref = jax.grad(lambda a: jnp.sum(jax.lax.reduce(a, np.float32(1), lambda p, q: p * q,
+                                                    (1,)) ** 2))(x32)
+    compare(g, ref)
+    out = hlox.jit(hlox.vmap(lambda a: _argmax_by_reduce(lax, a, 0), in_axes=1))(x32)
+    loop = [np.stack(c) for c in zip(*(hlox.jit(lambda a: _argmax_by_reduce(lax, a, 0))(
+        x32[:, i]) for i in range(x32.shape[1])))]
+    compare(out, loop)
+
+
+def test_generic_reduce_errors():
+    x = np.ones((2, 3), np.float32)
+    mul = lambda p, q: p * q  # noqa: E731
+    with pytest.raises(NotImplementedError, match="non-zero tangents for initial values"):
+        hlox.grad(lambda i: hnp.sum(lax.reduce(x, i, mul, (0,))))(np.float32(1))
+    with pytest.raises(NotImplementedError, match="closes over traced values"):
+        hlox.jit(lambda a, b: lax.reduce(a, np.float32(1), lambda p, q: p * q * b, (0,)))(
+            x, np.float32(2))
+    with pytest.raises(ValueError, match="same tree structure"):
+        lax.reduce((x, x), (np.float32(0),), mul, (0,))
+    with pytest.raises(TypeError, match=r"reduce: each operand's dtype"):
+        hlox.jit(lambda a: lax.reduce(a, np.int32(1), mul, (0,)))(x)
+    with pytest.raises(TypeError, match=r"reduce: axes \(2,\) are not distinct"):
+        hlox.jit(lambda a: lax.reduce(a, np.float32(1), mul, (2,)))(x)
 
 
 # -- gradients ---------------------------------------------------------------

@@ -90,6 +90,45 @@ def test_numpy_sort_and_argsort(axis):
         assert_same_bits(g, e)
 
 
+@pytest.mark.parametrize("dtype,shape,axis", [(np.float32, (5, 7), -1), (np.float32, (5, 7), None),
+                                              (jnp.bfloat16, (6, 4), 0), (np.int8, (3, 9), 1)],
+                         ids=str)
+def test_numpy_sort_and_argsort_descending(dtype, shape, axis):
+    # NaNs first, ties (and -0.0/0.0) in JAX's order: stable argsort keeps them in input order
+    x = _special_floats(np.float32, shape, seed=5).astype(dtype) if np.dtype(dtype).kind != "i" \
+        else np.random.default_rng(5).integers(-3, 4, size=shape).astype(dtype)
+
+    def prog(np_, x):
+        return (np_.sort(x, axis=axis, descending=True),
+                np_.argsort(x, axis=axis, descending=True),
+                np_.argsort(x, axis=axis, descending=True, stable=False),
+                np_.sort(x, axis=axis, stable=False))
+    got = hlox.jit(lambda x: prog(hnp, x))(x)
+    expected = jax.jit(lambda x: prog(jnp, x))(x)
+    for g, e in zip(got[:2], expected[:2]):
+        assert_same_bits(g, e)
+    # an unstable sort may order ties (and -0.0/0.0) either way: equal values, and the
+    # unstable argsort must still sort descending
+    as_f32 = lambda v: np.asarray(v).astype(np.float32)  # noqa: E731  (bfloat16 NaNs compare)
+    np.testing.assert_array_equal(as_f32(got[3]), as_f32(expected[3]))
+    flat = x.reshape(-1) if axis is None else x
+    np.testing.assert_array_equal(
+        as_f32(np.take_along_axis(flat, np.asarray(got[2]), axis=-1 if axis is None else axis)),
+        as_f32(expected[0]))
+
+
+def test_descending_sort_gradient_and_vmap():
+    x = np.random.default_rng(6).permutation(12).reshape(3, 4).astype(np.float64)
+    check_grads(lambda x: hnp.sort(x, axis=0, descending=True), (x,), order=1)
+    f = lambda x: (hnp.sort(x, descending=True), hnp.argsort(x, descending=True))  # noqa: E731
+    out = hlox.jit(hlox.vmap(f))(x.astype(np.float32))
+    loop = [np.stack(c) for c in zip(*(hlox.jit(f)(r) for r in x.astype(np.float32)))]
+    for o, r in zip(out, loop):
+        np.testing.assert_array_equal(o, r)
+    with pytest.raises(TypeError, match="'kind' is not supported"):
+        hnp.sort(x, kind="stable")
+
+
 def test_argsort_is_stable_like_numpy():
     x = np.random.default_rng(4).integers(0, 4, size=(3, 30)).astype(np.int16)
     got = hlox.jit(hnp.argsort)(x)
