@@ -105,46 +105,63 @@ def test_training_matches_jax(name):
     check_trajectories(program, lowered, carry, batches, hlox_step)
 
 
-LOAD_AND_RUN = textwrap.dedent("""
+# A fresh process: loads the artifact and trains with it, feeding its outputs back.
+TRAIN_WITH_ARTIFACT = textwrap.dedent("""
     import sys
     import numpy as np
     import hlox
-    with open(sys.argv[1], "rb") as f:
+    artifact, inputs, outputs, n_carry = sys.argv[1:]
+    with open(artifact, "rb") as f:
         step = hlox.deserialize(f.read())
-    with np.load(sys.argv[2]) as npz:
-        args = [npz[f"arr_{i}"] for i in range(len(npz.files))]
-    np.savez(sys.argv[3], *step(*args))
+    with np.load(inputs) as npz:
+        carry = [npz[f"carry_{i}"] for i in range(int(n_carry))]
+        batches = [[npz[f"batch_{s}_{i}"] for i in range(len(npz.files))
+                    if f"batch_{s}_{i}" in npz.files] for s in range(len(npz.files))]
+    results = {}
+    for s, batch in enumerate(b for b in batches if b):
+        out = step(*carry, *batch)
+        results.update({f"step_{s}_{i}": r for i, r in enumerate(out)})
+        carry = out[len(out) - len(carry):]
+    np.savez(outputs, **results)
 """)
 
 
-def test_flax_step_artifact_runs_in_fresh_process_and_dumps_every_stage(tmp_path, dump_dir):
-    """The Flax CNN step (BatchNorm statistics and a dropout RNG in its state),
-    compiled with a dump folder set: every stage's IR is on disk; its artifact,
-    reloaded in a fresh process, trains as JAX does."""
-    program = BY_NAME["nnx_cnn_batchnorm_dropout_sgd_nesterov"]
+def test_flax_step_artifact_trains_in_fresh_process_and_dumps_every_stage(tmp_path, dump_dir):
+    """A Flax NNX + Adam step compiled with a dump folder set: every stage's IR is
+    on disk; its artifact, reloaded by ``hlox.deserialize`` in a fresh process,
+    trains for several steps as JAX does."""
+    program = BY_NAME["nnx_mlp_adam"]
     lowered, carry, batches = lower(program)
-    executable = hlox.compile_stablehlo(lowered.as_text(), backend="cpu", name="cnn_step")
+    executable = hlox.compile_stablehlo(lowered.as_text(), backend="cpu", name="mlp_step")
 
     names = [cpu.pass_name(p) for p in cpu.PIPELINE]
     expected = (["000_stablehlo.mlir"] + [f"{i:03d}_{p}.mlir" for i, p in enumerate(names, 1)]
                 + [f"{len(names) + 1:03d}_llvm-ir.ll", f"{len(names) + 2:03d}_asm.s"])
-    folder = dump_dir / "cnn_step"
+    folder = dump_dir / "mlp_step"
     assert sorted(os.listdir(folder)) == expected
-    for file in expected[:-2]:
-        assert "func.func" in (folder / file).read_text() or "llvm.func" in (folder / file).read_text(), file
-    assert "define " in (folder / expected[-2]).read_text()
-    assert "_mlir_ciface_main" in (folder / expected[-1]).read_text()
+    assert "stablehlo.dot_general" in (folder / expected[0]).read_text()
+    assert "linalg." in (folder / f"{names.index('hlox-stablehlo-legalize-to-linalg') + 1:03d}_"
+                                   "hlox-stablehlo-legalize-to-linalg.mlir").read_text()
+    assert "llvm.func @main" in (folder / expected[-3]).read_text()
+    assert "define void @main" in (folder / expected[-2]).read_text()
+    assert "_mlir_ciface_main:" in (folder / expected[-1]).read_text()
 
     (tmp_path / "step.hlox").write_bytes(hlox.backends.get("cpu").serialize(executable))
-    fresh = dict(os.environ, HLOX_DUMP_DIR="", HLOX_CACHE_DIR="")
+    carry_leaves = leaves(carry)
+    np.savez(tmp_path / "in.npz", **{f"carry_{i}": a for i, a in enumerate(carry_leaves)},
+             **{f"batch_{s}_{i}": a for s, batch in enumerate(batches)
+                for i, a in enumerate(leaves(batch))})
+    result = subprocess.run([sys.executable, "-c", TRAIN_WITH_ARTIFACT, tmp_path / "step.hlox",
+                             tmp_path / "in.npz", tmp_path / "out.npz", str(len(carry_leaves))],
+                            cwd="/", env=dict(os.environ, HLOX_DUMP_DIR="", HLOX_CACHE_DIR=""),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
-    def reloaded_step(*args):
-        np.savez(tmp_path / "in.npz", *args)
-        result = subprocess.run([sys.executable, "-c", LOAD_AND_RUN, tmp_path / "step.hlox",
-                                 tmp_path / "in.npz", tmp_path / "out.npz"],
-                                cwd="/", env=fresh, capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
-        with np.load(tmp_path / "out.npz") as out:
-            return [out[f"arr_{i}"] for i in range(len(out.files))]
-
-    check_trajectories(program, lowered, carry, batches[:2], reloaded_step)
+    with np.load(tmp_path / "out.npz") as out:
+        trained = [[out[f"step_{s}_{i}"] for i in range(len(out.files))
+                    if f"step_{s}_{i}" in out.files] for s in range(len(batches))]
+    jax_step, jax_carry = lowered.compile(), carry
+    for s, batch in enumerate(batches):
+        metrics, jax_carry = jax_step(jax_carry, batch)
+        assert_matches(f"reloaded {program.name} step {s}", trained[s],
+                       leaves((metrics, jax_carry)), program.compute_dtype)
