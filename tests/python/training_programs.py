@@ -377,4 +377,35 @@ def programs() -> list[Program]:
                   lambda: [(_ints((3, 8), 50, seed=130 + s), _ints(10, 6, seed=140 + s),
                             _ints(10, 4, seed=150 + s)) for s in range(2)])
 
+    # 13. Log-space sequence scoring: a cumulative log-sum-exp (lax.cumlogsumexp, a
+    #     reduce_window) and lax.reduce with a logaddexp body.
+    def log_space_kernel(_, batch):
+        scores, = batch
+        return (lax.cumlogsumexp(scores, axis=1),
+                lax.reduce(scores, np.float32(-np.inf), jnp.logaddexp, (1,))), ()
+
+    plain_program("log_space_cumlogsumexp_reduce", log_space_kernel, lambda: (),
+                  lambda: [(_f32(3, 7, seed=160 + s, lo=-3, hi=3),) for s in range(2)])
+
+    # 14. A spectral loss (magnitude of the real FFT), as audio models train with it.
+    spectral_opt = optax.adam(1e-2)
+
+    def spectral_init():
+        params = {"w": _f32(8, 16, seed=170) * 0.3}
+        return params, spectral_opt.init(params)
+
+    def spectral_loss(params, x, target):
+        pred = jnp.tanh(x @ params["w"])
+        return jnp.mean((jnp.abs(jnp.fft.rfft(pred)) - jnp.abs(jnp.fft.rfft(target))) ** 2)
+
+    def spectral_step(carry, batch):
+        params, state = carry
+        loss, grads = jax.value_and_grad(spectral_loss)(params, *batch)
+        updates, state = spectral_opt.update(grads, state, params)
+        return loss, (optax.apply_updates(params, updates), state)
+
+    plain_program("fft_spectral_loss_adam", spectral_step, spectral_init,
+                  lambda: [(_f32(4, 8, seed=171 + s), _f32(4, 16, seed=181 + s))
+                           for s in range(STEPS)])
+
     return P
