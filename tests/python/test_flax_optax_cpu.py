@@ -10,7 +10,8 @@ every step.
 
 Tolerances (stated per dtype, for results after up to three steps):
 float32 rtol=atol=1e-5 (XLA and hlox sum in different orders, and the
-differences of one step are inputs of the next); bfloat16 rtol=atol=1e-2
+differences of one step are inputs of the next); float16 rtol 2e-3 / atol
+1e-3 (one ulp is 2**-11 relative); bfloat16 rtol=atol=1e-2
 (one ulp is 2**-8 relative), applied to every float result of a program that
 computes in bfloat16, float32 master weights included; integers and booleans
 (and PRNG key data) exact.
@@ -45,13 +46,25 @@ BY_NAME = {p.name: p for p in PROGRAMS}
 TOLERANCES = {
     "float32": dict(rtol=1e-5, atol=1e-5),
     "bfloat16": dict(rtol=1e-2, atol=1e-2),
+    "float16": dict(rtol=2e-3, atol=1e-3),
 }
 
-# Known failures, each with its cause and a minimal reproduction. Strict: a fix
-# makes the test XPASS and fail, so that the entry gets removed.
-# (Both fail at compile time, in hlox-stablehlo-legalize-to-linalg.)
+# Known failures: (the exception they raise, their cause and a minimal
+# reproduction). Strict: a fix makes the test XPASS and fail, so that the entry
+# gets removed.
+LOW_PRECISION_ACCUMULATION = (
+    AssertionError,
+    "dot_general and convolution of bfloat16/float16 operands accumulate in bfloat16/"
+    "float16 (passes/native/DotGeneralToLinalg.cpp and ConvolutionToLinalg.cpp fill and "
+    "add in the result type); XLA accumulates in float32 and rounds once, so over 257 "
+    "terms hlox is ~10x further from the float32 result than JAX (bfloat16 matmul: "
+    "0.36 vs 0.03 on values ~15); repro: a = np.random.rand(16, 257).astype(jnp.bfloat16); "
+    "jax.jit(lambda a, b: a @ b).lower(a, a.T) run through compile_stablehlo vs jax")
 KNOWN_FAILURES = {
+    "long_contractions_bfloat16": LOW_PRECISION_ACCUMULATION,
+    "long_contractions_float16": LOW_PRECISION_ACCUMULATION,
     "log_space_cumlogsumexp_reduce": (
+        cpu.CompilationError,
         "scalarize() in passes/native/StructuredCommon.cpp, which lowers the bodies of "
         "reduce/reduce_window/scatter/sort/map, knows only add/subtract/multiply/divide/"
         "remainder/max/min/and/or/xor/not/negate/abs/exp/log/compare/select/convert/clamp "
@@ -59,6 +72,7 @@ KNOWN_FAILURES = {
         "reduce_window and of reduce 'cannot be lowered to scalar code'; repro: "
         "jax.jit(lax.cumlogsumexp).lower(np.ones(4, np.float32))"),
     "fft_spectral_loss_adam": (
+        cpu.CompilationError,
         "stablehlo.fft has no lowering ('no lowering for stablehlo.fft yet'); repro: "
         "jax.jit(jnp.fft.rfft).lower(np.ones(8, np.float32))"),
 }
@@ -110,8 +124,8 @@ def check_trajectories(program, lowered, carry, batches, hlox_step):
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(p.name, marks=[pytest.mark.xfail(strict=True, raises=cpu.CompilationError,
-                                                  reason=KNOWN_FAILURES[p.name])]
+    pytest.param(p.name, marks=[pytest.mark.xfail(strict=True, raises=KNOWN_FAILURES[p.name][0],
+                                                  reason=KNOWN_FAILURES[p.name][1])]
                  if p.name in KNOWN_FAILURES else [])
     for p in PROGRAMS])
 def test_training_matches_jax(name):

@@ -408,4 +408,19 @@ def programs() -> list[Program]:
                   lambda: [(_f32(4, 8, seed=171 + s), _f32(4, 16, seed=181 + s))
                            for s in range(STEPS)])
 
+    # 15./16. Low-precision matmul and convolution with long contractions (257 and
+    #     3*3*64 terms): XLA accumulates bfloat16/float16 products in float32 and
+    #     rounds once, so JAX's results are the float32 results rounded.
+    def low_precision_kernel(_, batch):
+        a, b, x, k = batch
+        return (a @ b, lax.conv_general_dilated(x, k, (1, 1), "SAME",
+                                                dimension_numbers=("NHWC", "HWIO", "NHWC"))), ()
+
+    for dtype in ("bfloat16", "float16"):
+        plain_program(f"long_contractions_{dtype}", low_precision_kernel, lambda: (),
+                      lambda dtype=dtype: [(_f32(16, 257, seed=190).astype(dtype),
+                                            _f32(257, 8, seed=191).astype(dtype),
+                                            _f32(2, 6, 6, 64, seed=192).astype(dtype),
+                                            _f32(3, 3, 64, 4, seed=193).astype(dtype))], dtype)
+
     return P
