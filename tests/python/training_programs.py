@@ -215,6 +215,15 @@ def programs() -> list[Program]:
     def plain_program(name, step, init, batches, compute_dtype="float32"):
         P.append(Program(name, step, init, batches, compute_dtype))
 
+    def optax_step(loss_fn, tx):
+        """One ``tx`` step on ``loss_fn(params, *batch)``; the carry is (params, opt_state)."""
+        def step(carry, batch):
+            params, state = carry
+            loss, grads = jax.value_and_grad(loss_fn)(params, *batch)
+            updates, state = tx.update(grads, state, params)
+            return loss, (optax.apply_updates(params, updates), state)
+        return step
+
     # 6./7. Multi-head attention with causal and key-padding masks, forward and
     #       gradients, in float32 and in bfloat16 (softmax statistics in float32).
     def attention(q, k, v, lengths):
@@ -246,7 +255,8 @@ def programs() -> list[Program]:
     def gru_init():
         rng = np.random.default_rng(70)
         p = {"wz": rng.normal(0, .4, (7, 5)), "wr": rng.normal(0, .4, (7, 5)),
-             "wh": rng.normal(0, .4, (7, 5)), "b": np.zeros((3, 5)), "wo": rng.normal(0, .4, (5, 2))}
+             "wh": rng.normal(0, .4, (7, 5)), "b": np.zeros((3, 5)),
+             "wo": rng.normal(0, .4, (5, 2))}
         p = jax.tree_util.tree_map(lambda a: a.astype(np.float32), p)
         return p, jax.tree_util.tree_map(np.zeros_like, p)
 
@@ -296,13 +306,7 @@ def programs() -> list[Program]:
                               "SAME") / 4.0
         return xent(h.mean(axis=(2, 3)) @ p["w"], y)
 
-    def cnn_step(carry, batch):
-        params, state = carry
-        loss, grads = jax.value_and_grad(cnn_loss)(params, *batch)
-        updates, state = cnn_opt.update(grads, state, params)
-        return loss, (optax.apply_updates(params, updates), state)
-
-    plain_program("cnn_lax_conv_reduce_window_rmsprop", cnn_step, cnn_init,
+    plain_program("cnn_lax_conv_reduce_window_rmsprop", optax_step(cnn_loss, cnn_opt), cnn_init,
                   lambda: [(_f32(3, 1, 10, 10, seed=91 + s), _ints(3, 3, seed=91 + s))
                            for s in range(STEPS)])
 
@@ -398,13 +402,7 @@ def programs() -> list[Program]:
         pred = jnp.tanh(x @ params["w"])
         return jnp.mean((jnp.abs(jnp.fft.rfft(pred)) - jnp.abs(jnp.fft.rfft(target))) ** 2)
 
-    def spectral_step(carry, batch):
-        params, state = carry
-        loss, grads = jax.value_and_grad(spectral_loss)(params, *batch)
-        updates, state = spectral_opt.update(grads, state, params)
-        return loss, (optax.apply_updates(params, updates), state)
-
-    plain_program("fft_spectral_loss_adam", spectral_step, spectral_init,
+    plain_program("fft_spectral_loss_adam", optax_step(spectral_loss, spectral_opt), spectral_init,
                   lambda: [(_f32(4, 8, seed=171 + s), _f32(4, 16, seed=181 + s))
                            for s in range(STEPS)])
 
