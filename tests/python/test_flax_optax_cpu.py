@@ -140,15 +140,15 @@ TRAIN_WITH_ARTIFACT = textwrap.dedent("""
     import sys
     import numpy as np
     import hlox
-    artifact, inputs, outputs, n_carry = sys.argv[1:]
+    artifact, inputs, outputs = sys.argv[1:4]
+    n_carry, n_steps, n_batch = map(int, sys.argv[4:])
     with open(artifact, "rb") as f:
         step = hlox.deserialize(f.read())
     with np.load(inputs) as npz:
-        carry = [npz[f"carry_{i}"] for i in range(int(n_carry))]
-        batches = [[npz[f"batch_{s}_{i}"] for i in range(len(npz.files))
-                    if f"batch_{s}_{i}" in npz.files] for s in range(len(npz.files))]
+        carry = [npz[f"carry_{i}"] for i in range(n_carry)]
+        batches = [[npz[f"batch_{s}_{i}"] for i in range(n_batch)] for s in range(n_steps)]
     results = {}
-    for s, batch in enumerate(b for b in batches if b):
+    for s, batch in enumerate(batches):
         out = step(*carry, *batch)
         results.update({f"step_{s}_{i}": r for i, r in enumerate(out)})
         carry = out[len(out) - len(carry):]
@@ -181,15 +181,16 @@ def test_flax_step_artifact_trains_in_fresh_process_and_dumps_every_stage(tmp_pa
     np.savez(tmp_path / "in.npz", **{f"carry_{i}": a for i, a in enumerate(carry_leaves)},
              **{f"batch_{s}_{i}": a for s, batch in enumerate(batches)
                 for i, a in enumerate(leaves(batch))})
+    counts = (len(carry_leaves), len(batches), len(leaves(batches[0])))
     result = subprocess.run([sys.executable, "-c", TRAIN_WITH_ARTIFACT, tmp_path / "step.hlox",
-                             tmp_path / "in.npz", tmp_path / "out.npz", str(len(carry_leaves))],
+                             tmp_path / "in.npz", tmp_path / "out.npz", *map(str, counts)],
                             cwd="/", env=dict(os.environ, HLOX_DUMP_DIR="", HLOX_CACHE_DIR=""),
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
     with np.load(tmp_path / "out.npz") as out:
-        trained = [[out[f"step_{s}_{i}"] for i in range(len(out.files))
-                    if f"step_{s}_{i}" in out.files] for s in range(len(batches))]
+        per_step = len(out.files) // len(batches)
+        trained = [[out[f"step_{s}_{i}"] for i in range(per_step)] for s in range(len(batches))]
     jax_step, jax_carry = lowered.compile(), carry
     for s, batch in enumerate(batches):
         metrics, jax_carry = jax_step(jax_carry, batch)
