@@ -33,6 +33,19 @@ def test_dump_dir_has_one_file_per_stage(dump_dir):
     assert "llvm.func" in (dump_dir / "layer" / files[-3]).read_text()
 
 
+def test_stages_printed_on_demand_match_the_dumped_ones(dump_dir):
+    """Without a dump folder the IR of each stage is made only when read (by
+    compiling again); it is the IR a dump of the same compilation holds."""
+    text = hlox.jit(lambda x: hnp.cumsum(hnp.tanh(x) @ x, axis=0)).lower(rand((3, 3))).as_text()
+    dumped = cpu.CpuBackend().compile(text, "f", [], [])
+    hlox.config.dump_dir = None
+    lazy = cpu.CpuBackend().compile(text, "f", [], [])
+    assert list(lazy.stages) == list(dumped.stages)
+    files = sorted(os.listdir(dump_dir / "f"))[1:len(cpu.PIPELINE) + 1]
+    for key, file in zip(lazy.stages, files):
+        assert lazy.stages[key] == dumped.stages[key] == (dump_dir / "f" / file).read_text()
+
+
 def test_env_var_sets_dump_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("HLOX_DUMP_DIR", str(tmp_path))
     hlox.config.reset()
