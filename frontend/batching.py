@@ -89,7 +89,7 @@ class BatchTrace(Trace):
         return tree_unflatten(tree, [BatchTracer(self, v) for v in leaves])
 
     def process_custom_jvp(self, fun, jvp_rule, args):
-        from hlox.frontend.ad import custom_call
+        from hlox.frontend.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):
@@ -108,7 +108,7 @@ class BatchTrace(Trace):
         return self._wrap_out(out)
 
     def process_custom_vjp(self, fun, fwd, bwd, args):
-        from hlox.frontend.ad import custom_call
+        from hlox.frontend.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):
