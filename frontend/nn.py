@@ -37,8 +37,10 @@ def sigmoid(x):
 
 
 def softplus(x):
-    """log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|)) so that it does not overflow."""
-    return hnp.add(hnp.maximum(x, 0), hnp.log1p(hnp.exp(hnp.negative(hnp.abs(x)))))
+    """log(1 + exp(x)) as ``logaddexp(x, 0)`` (JAX's definition): no overflow, and its
+    derivative is sigmoid(x) everywhere, 1/2 at 0 included (max(x, 0) + log1p(exp(-|x|))
+    would give 0 there: the max and the abs each take one side)."""
+    return hnp.logaddexp(x, 0.0)
 
 
 def log_sigmoid(x):

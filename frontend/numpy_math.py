@@ -230,8 +230,13 @@ def power(x1, x2):
     return _elementwise("power", lax.pow, x1, x2)
 
 
-def clip(a, min=None, max=None):  # noqa: A002  (jax.numpy's parameter names)
-    """``a`` limited to ``[min, max]`` (either may be None), broadcasting like maximum/minimum."""
+def clip(arr=None, min=None, max=None, *, a=None, a_min=None, a_max=None):  # noqa: A002
+    """``arr`` limited to ``[min, max]`` (either may be None) as ``jax.numpy.clip``: maximum then
+    minimum, so a value on a bound gets half its gradient (as in JAX) and ``max`` wins where
+    ``min > max``. ``a``/``a_min``/``a_max`` are NumPy's older names."""
+    a = a if arr is None else arr
+    min = a_min if min is None else min  # noqa: A001
+    max = a_max if max is None else max  # noqa: A001
     _check_arraylike("clip", a)
     if min is not None:
         a = _elementwise("clip", lax.max, a, min)

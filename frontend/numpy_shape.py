@@ -31,7 +31,7 @@ __all__ = [
     "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "split", "array_split",
     "tile", "repeat", "flip", "fliplr", "flipud", "roll", "pad", "broadcast_to",
     "broadcast_arrays", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d",
-    "where", "clip", "dot", "vdot", "matmul", "einsum", "tensordot", "outer", "inner", "take",
+    "where", "dot", "vdot", "matmul", "einsum", "tensordot", "outer", "inner", "take",
     "take_along_axis", "diagonal", "trace", "shape", "ndim", "size",
 ]
 
@@ -483,7 +483,7 @@ def broadcast_arrays(*args):
 
 
 # ---------------------------------------------------------------------------
-# where / clip
+# where
 # ---------------------------------------------------------------------------
 
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
@@ -502,25 +502,6 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
             else np.asarray(cond).astype(bool)
     shp = _broadcast_shapes("where", get_aval(cond), get_aval(x), get_aval(y))
     return lax.select(_broadcast_to(cond, shp), _broadcast_to(x, shp), _broadcast_to(y, shp))
-
-
-def clip(arr=None, min=None, max=None, *, a=None, a_min=None, a_max=None):  # noqa: A002
-    """Limits values to ``[min, max]``, as ``jax.numpy.clip`` (old ``a_min``/``a_max`` too)."""
-    arr = a if arr is None else arr
-    lo = a_min if min is None else min
-    hi = a_max if max is None else max
-    out = arr
-    if lo is not None:
-        out, lo_ = _promote("clip", out, lo)
-        shp = _broadcast_shapes("clip", get_aval(out), get_aval(lo_))
-        out, lo_ = _broadcast_to(out, shp), _broadcast_to(lo_, shp)
-        out = lax.select(lax.lt(out, lo_), lo_, out)
-    if hi is not None:
-        out, hi_ = _promote("clip", out, hi)
-        shp = _broadcast_shapes("clip", get_aval(out), get_aval(hi_))
-        out, hi_ = _broadcast_to(out, shp), _broadcast_to(hi_, shp)
-        out = lax.select(lax.gt(out, hi_), hi_, out)
-    return out
 
 
 # ---------------------------------------------------------------------------
