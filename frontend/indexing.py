@@ -273,6 +273,15 @@ class _IndexUpdateRef:
 
     mul = multiply
 
+    def subtract(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
+        import hlox.numpy as hnp
+        return self.add(hnp.negative(values), mode=mode)
+
+    def divide(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
+        # As JAX: a multiplication by the reciprocal (repeated indices divide repeatedly).
+        import hlox.numpy as hnp
+        return self.multiply(hnp.divide(1, values), mode=mode)
+
     def min(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
         return _wrap(_scatter_at(self.array, self.index, values, lax.scatter_min, "min", mode))
 
