@@ -211,6 +211,23 @@ class LinearTrace(Trace):
         return [LinearTracer(self, v.aval, v) for v in out_vars]
 
 
+    # A custom function on primal values is the parent's business (so a JVP trace below
+    # applies its rule: the second derivative of a custom_jvp function inside grad); on
+    # tangents it is recorded op by op.
+    def process_custom_jvp(self, fun, jvp_rule, args):
+        return self._custom_call("process_custom_jvp", fun, (jvp_rule,), args)
+
+    def process_custom_vjp(self, fun, fwd, bwd, args):
+        return self._custom_call("process_custom_vjp", fun, (fwd, bwd), args)
+
+    def _custom_call(self, method, fun, rules, args):
+        from hlox.frontend.custom_derivatives import custom_call
+        if any(isinstance(a, LinearTracer) and a._trace is self for a in args):
+            return fun(*args)
+        with new_trace(self.parent):
+            return custom_call(self.parent, method, fun, *rules, args)
+
+
 class LinearFunction:
     """A linear map recorded by ``linearize``: call it (forward) or ``transpose`` it."""
 
