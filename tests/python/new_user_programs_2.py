@@ -22,11 +22,11 @@ KNOWN_GAPS: dict[str, str] = {}
 # ---------------------------------------------------------------------------------------------
 
 program("transformer_block_hand_written_adam")("""
-    def init(key, d=8, h=16, vocab=10):
-        ks = random.split(key, 6)
-        s = lambda k, shape: random.normal(k, shape) / jnp.sqrt(shape[0])
-        return {"emb": s(ks[0], (vocab, d)), "wq": s(ks[1], (d, d)), "wk": s(ks[2], (d, d)),
-                "wv": s(ks[3], (d, d)), "w1": s(ks[4], (d, h)), "w2": s(ks[5], (h, d)),
+    def init(d=8, h=16, vocab=10):
+        def s(phase, shape):  # deterministic weights, scaled by fan-in
+            return (np.sin(np.arange(np.prod(shape)) * 0.91 + phase).reshape(shape) / np.sqrt(shape[0])).astype(np.float32)
+        return {"emb": s(0, (vocab, d)), "wq": s(1, (d, d)), "wk": s(2, (d, d)),
+                "wv": s(3, (d, d)), "w1": s(4, (d, h)), "w2": s(5, (h, d)),
                 "ln": {"g": jnp.ones(d), "b": jnp.zeros(d)}}
 
     def layer_norm(x, p):
@@ -60,8 +60,8 @@ program("transformer_block_hand_written_adam")("""
         return p, m, v, l
 
     def main():
-        p = jax.jit(init)(random.PRNGKey(0))
-        tokens = random.randint(random.PRNGKey(1), (3, 7), 0, 10)
+        p = init()
+        tokens = jnp.array(np.arange(21).reshape(3, 7) * 7 % 10, dtype=jnp.int32)
         m = v = jax.tree_util.tree_map(jnp.zeros_like, p)
         losses = []
         for t in range(1, 4):
@@ -198,6 +198,7 @@ program("switch_many_branches_under_vmap")("""
     def f(i, x):
         return lax.switch(i, branches, x)
 
+    @jax.jit
     def main():
         idx = jnp.array([0, 1, 2, 3, 4, 5, 7, -2])
         xs = jnp.linspace(-1, 1, 8)
@@ -211,6 +212,7 @@ program("vmap_in_axes_pytrees_negative_out_axes")("""
     def affine(p, x, scale):
         return {"y": p["w"] @ x * scale + p["b"], "norm": jnp.sum(x ** 2)}
 
+    @jax.jit
     def main():
         p = {"w": jnp.arange(12.0).reshape(2, 2, 3), "b": jnp.ones(2)}   # w batched on axis 0
         xs = jnp.arange(6.0).reshape(3, 2)                                 # batched on axis -1
@@ -397,17 +399,19 @@ program("einsum_variants")("""
 """)
 
 program("tensordot_axes_forms")("""
+    @jax.jit
     def main():
         a = jnp.arange(24.0).reshape(2, 3, 4)
         b = jnp.arange(12.0).reshape(4, 3)
         c = jnp.arange(6.0).reshape(3, 2)
         return (jnp.tensordot(a, b, axes=1), jnp.tensordot(a, b, axes=([1, 2], [1, 0])),
-                jnp.tensordot(a, c, axes=[[1], [0]]), jnp.tensordot(b, b, axes=0).shape,
+                jnp.tensordot(a, c, axes=[[1], [0]]), jnp.tensordot(b, b, axes=0),
                 jnp.tensordot(a, a, axes=3), jax.jit(lambda a, b: jnp.tensordot(a, b, 2))(b, b.T.T),
                 jnp.dot(a, b), jnp.matmul(a, b), a @ b, jnp.vdot(b, b), jnp.inner(a, b.T))
 """)
 
 program("creation_and_shape_ops")("""
+    @jax.jit
     def main():
         a = jnp.arange(2.0, 8.0, 1.5)
         t = (jnp.tri(3, 4, k=1), jnp.triu(jnp.ones((3, 3)), k=1), jnp.tril(jnp.ones((3, 4)), -1),
@@ -415,12 +419,12 @@ program("creation_and_shape_ops")("""
              jnp.full_like(a, 3.0, dtype=jnp.int32), jnp.zeros_like(a, shape=(2,)), jnp.identity(2))
         x = jnp.arange(24.0).reshape(2, 3, 4)
         s = (jnp.split(x, [1, 3], axis=2), jnp.array_split(jnp.arange(7.0), 3), jnp.swapaxes(x, 0, 2),
-             jnp.expand_dims(x, (0, -1)).shape, jnp.squeeze(x[:, :1, :1]), jnp.flip(x, (0, 2)),
+             jnp.expand_dims(x, (0, -1)), jnp.squeeze(x[:, :1, :1]), jnp.flip(x, (0, 2)),
              jnp.broadcast_to(a[:, None], (4, 3)), jnp.repeat(jnp.array([1, 2, 3]), jnp.array([2, 0, 1]), total_repeat_length=3),
-             jnp.repeat(x, 2, axis=1).shape, jnp.tile(a, (2, 1)), jnp.roll(x, (1, -1), axis=(1, 2)),
+             jnp.repeat(x, 2, axis=1), jnp.tile(a, (2, 1)), jnp.roll(x, (1, -1), axis=(1, 2)),
              jnp.pad(x, ((0, 0), (1, 0), (2, 1)), constant_values=-1.0), jnp.pad(a, 2, mode="edge"),
-             jnp.concatenate([x, x], axis=-1).shape, jnp.stack([a, a], axis=1), jnp.ravel(x.T)[:5],
-             jnp.vstack([a, a]), jnp.hstack([a, a]), jnp.column_stack([a, a]), jnp.atleast_2d(a).shape)
+             jnp.concatenate([x, x], axis=-1), jnp.stack([a, a], axis=1), jnp.ravel(x.T)[:5],
+             jnp.vstack([a, a]), jnp.hstack([a, a]), jnp.column_stack([a, a]), jnp.atleast_2d(a))
         return t, s
 """)
 
@@ -648,8 +652,8 @@ program("random_inside_jit_and_vmap")("""
     def sample(key, logits):
         k1, k2, k3, k4 = random.split(key, 4)
         return (random.categorical(k1, logits, axis=-1), random.permutation(k2, jnp.arange(6)),
-                random.truncated_normal(k3, -0.5, 2.0, (3,)), random.gumbel(k4, (2,)),
-                random.fold_in(key, 7), random.normal(random.fold_in(k1, 3), (2,)))
+                random.truncated_normal(k3, -0.5, 2.0, (3,)), random.fold_in(key, 7),
+                random.normal(random.fold_in(k4, 3), (2,)))
 
     @jax.jit
     def main():
@@ -659,7 +663,6 @@ program("random_inside_jit_and_vmap")("""
         folded = jax.vmap(lambda i: random.uniform(random.fold_in(keys[0], i), (2,)))(jnp.arange(3))
         perm2 = random.permutation(keys[1], jnp.arange(12.0).reshape(4, 3), axis=1, independent=True)
         return (sample(keys[0], logits), per_key, folded, perm2, random.split(keys[2]),
-                random.exponential(keys[2], (3,)),
                 random.choice(keys[0], 5, (3,), replace=False, p=jnp.array([0.1, 0.2, 0.3, 0.2, 0.2])),
                 random.randint(keys[1], (4,), -3, 3, dtype=jnp.int8), random.bits(keys[2], (2,)))
 """)
