@@ -659,7 +659,9 @@ program("random_inside_jit_and_vmap")("""
     def main():
         logits = jnp.log(jnp.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]]))
         keys = random.split(random.PRNGKey(42), 3)
-        per_key = jax.vmap(sample, in_axes=(0, None))(keys, logits)
+        per_key = jax.vmap(lambda k, l: (random.categorical(k, l), random.permutation(k, 4),
+                                         random.truncated_normal(k, -1.0, 1.0, (2,))),
+                           in_axes=(0, None))(keys, logits[0])
         folded = jax.vmap(lambda i: random.uniform(random.fold_in(keys[0], i), (2,)))(jnp.arange(3))
         perm2 = random.permutation(keys[1], jnp.arange(12.0).reshape(4, 3), axis=1, independent=True)
         return (sample(keys[0], logits), per_key, folded, perm2, random.split(keys[2]),
