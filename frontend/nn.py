@@ -28,8 +28,18 @@ def _relu_jvp(primals, tangents):
     return relu(x), hnp.where(hnp.greater(x, 0), t, lax.zeros_like(t))
 
 
+@custom_jvp
 def relu6(x):
-    return hnp.minimum(relu(x), 6.0)
+    """min(max(x, 0), 6); its derivative is 0 at both kinks (as jax.nn.relu6), not the
+    tie value 1/2 that minimum would give at 6."""
+    return hnp.minimum(hnp.maximum(x, 0), 6.0)
+
+
+@relu6.defjvp
+def _relu6_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    inside = hnp.logical_and(hnp.greater(x, 0), hnp.less(x, 6))
+    return relu6(x), hnp.where(inside, t, lax.zeros_like(t))
 
 
 def sigmoid(x):

@@ -738,7 +738,10 @@ program("nn_functions_and_one_hot")("""
     def main():
         x = jnp.linspace(-3, 3, 8).reshape(2, 4)
         labels = jnp.array([0, 3, -1, 2])
-        return f(x, labels), jax.grad(lambda x: jnp.sum(jax.nn.softmax(x) * jnp.arange(4.0)))(x)
+        on_bounds = jnp.array([-1.0, 0.0, 0.5, 1.0, 2.0])  # clip and relu6 split ties 1/2 : 1/2
+        return (f(x, labels), jax.grad(lambda x: jnp.sum(jax.nn.softmax(x) * jnp.arange(4.0)))(x),
+                jax.vmap(jax.grad(lambda v: jnp.clip(v, 0.0, 1.0)))(on_bounds),
+                jax.vmap(jax.grad(lambda v: jax.nn.softplus(v) + jax.nn.relu6(v * 6.0)))(on_bounds))
 """)
 
 program("lax_map_cond_pytree_and_select")("""
