@@ -665,7 +665,8 @@ program("random_inside_jit_and_vmap")("""
         folded = jax.vmap(lambda i: random.uniform(random.fold_in(keys[0], i), (2,)))(jnp.arange(3))
         perm2 = random.permutation(keys[1], jnp.arange(12.0).reshape(4, 3), axis=1, independent=True)
         return (sample(keys[0], logits), per_key, folded, perm2, random.split(keys[2]),
-                random.choice(keys[0], 5, (3,), replace=False, p=jnp.array([0.1, 0.2, 0.3, 0.2, 0.2])),
+                random.choice(keys[0], jnp.arange(5.0), (3,), p=jnp.array([0.1, 0.2, 0.3, 0.2, 0.2])),
+                random.choice(keys[1], jnp.arange(8.0).reshape(2, 4), (3,), replace=False, axis=1),
                 random.randint(keys[1], (4,), -3, 3, dtype=jnp.int8), random.bits(keys[2], (2,)))
 """)
 
