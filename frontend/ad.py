@@ -416,10 +416,7 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
     return grad_fun
 
 
-def stop_gradient(x):
-    """``x`` with a zero derivative (``jax.lax.stop_gradient``); pytrees allowed."""
-    leaves, tree = tree_flatten(x)
-    return tree_unflatten(tree, [lax.stop_gradient(leaf) for leaf in leaves])
+stop_gradient = lax.stop_gradient  # pytrees allowed, as jax.stop_gradient
 
 
 # pytree-general Jacobians (their own module; imported last: they use jvp/vjp above)

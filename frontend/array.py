@@ -130,6 +130,10 @@ class Array(np.ndarray):
         from hlox.frontend.numpy_shape import nonzero
         return nonzero(self, size=size, fill_value=fill_value)
 
+    def astype(self, dtype, copy: bool = False):
+        from hlox.frontend.numpy_api import astype
+        return wrap(astype(np.asarray(self), dtype))
+
     def block_until_ready(self) -> "Array":
         return self  # computation is synchronous on the CPU backend
 

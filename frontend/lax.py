@@ -384,8 +384,10 @@ def select(pred, on_true, on_false):
 
 
 def stop_gradient(x):
-    """``x``, with a zero derivative (``jax.lax.stop_gradient``)."""
-    return stop_gradient_p.bind(x)
+    """``x`` with a zero derivative (``jax.lax.stop_gradient``); pytrees allowed."""
+    from hlox.frontend.tree_util import tree_flatten, tree_unflatten
+    leaves, tree = tree_flatten(x)
+    return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])
 
 
 # ---------------------------------------------------------------------------

@@ -86,18 +86,27 @@ def leaky_relu(x, negative_slope=1e-2):
     return hnp.where(hnp.greater_equal(x, 0), x, hnp.multiply(negative_slope, x))
 
 
-def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along ``axis``, shifted by the (constant) max."""
-    (x,) = numpy_api._promote("softmax", x, inexact=True)
-    shift = lax.stop_gradient(hnp.max(x, axis=axis, keepdims=True))
-    unnormalized = hnp.exp(hnp.subtract(x, shift))
-    return hnp.divide(unnormalized, hnp.sum(unnormalized, axis=axis, keepdims=True))
+def _shifted(name, x, axis, where):
+    """``x`` minus its (constant) max along ``axis`` over the elements ``where`` selects."""
+    (x,) = numpy_api._promote(name, x, inexact=True)
+    initial = None if where is None else -np.inf
+    top = hnp.max(x, axis=axis, keepdims=True, where=where, initial=initial)
+    return hnp.subtract(x, lax.stop_gradient(top))
 
 
-def log_softmax(x, axis=-1):
-    (x,) = numpy_api._promote("log_softmax", x, inexact=True)
-    shifted = hnp.subtract(x, lax.stop_gradient(hnp.max(x, axis=axis, keepdims=True)))
-    return hnp.subtract(shifted, hnp.log(hnp.sum(hnp.exp(shifted), axis=axis, keepdims=True)))
+def softmax(x, axis=-1, where=None):
+    """exp(x) / sum(exp(x)) along ``axis``, shifted by the (constant) max; elements outside
+    ``where`` are left out of the sum and give 0."""
+    unnormalized = hnp.exp(_shifted("softmax", x, axis, where))
+    out = hnp.divide(unnormalized, hnp.sum(unnormalized, axis=axis, keepdims=True, where=where))
+    return out if where is None else hnp.where(where, out, 0.0)
+
+
+def log_softmax(x, axis=-1, where=None):
+    shifted = _shifted("log_softmax", x, axis, where)
+    total = hnp.sum(hnp.exp(shifted), axis=axis, keepdims=True, where=where)
+    out = hnp.subtract(shifted, hnp.log(total))
+    return out if where is None else hnp.where(where, out, -np.inf)
 
 
 def one_hot(x, num_classes: int, *, dtype=dtypes.DEFAULT_FLOAT, axis=-1):

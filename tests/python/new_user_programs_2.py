@@ -313,7 +313,9 @@ program("straight_through_and_stop_gradient")("""
         x = jnp.array([[1.0, 2.0], [-0.5, 0.25]])
         (l, aux), g = jax.value_and_grad(lambda w: (loss(w, x), jnp.sum(w)), has_aux=True)(w)
         gx = jax.grad(loss, argnums=(0, 1))(w, x)
-        return l, aux, g, gx, quantize_st(x)
+        frozen = jax.grad(lambda p: jnp.sum(lax.stop_gradient(p)["a"] * p["a"] ** 2))({"a": w})
+        per_row = jax.vmap(lambda row, scale: quantize_st(row) * scale)(x, scale=jnp.array([1.0, 2.0]))
+        return l, aux, g, gx, quantize_st(x), frozen, per_row
 """)
 
 program("custom_jvp_with_nondiff_argnums")("""
@@ -588,7 +590,9 @@ program("integer_and_weak_type_promotion")("""
              f16 * jnp.float32(2), bf.astype(jnp.float16), jnp.maximum(i8, 0), i8 < u8,
              jnp.uint8(250) + jnp.uint8(10), jnp.array(3, jnp.int16) * i8, 2 ** jnp.arange(4, dtype=jnp.uint8),
              jnp.sum(u8), jnp.sum(i8), jnp.mean(i8), jnp.result_type(i8, 1.0), jnp.promote_types(jnp.int8, jnp.uint8))
-        return r, [a.dtype.name for a in r[:-2]], [str(a) for a in r[-2:]]
+        f = jnp.array([300.0, -1.0, 3e9, -3e9, jnp.nan, -2.7])  # float -> int saturates, NaN -> 0
+        casts = (f.astype(jnp.uint8), f.astype(jnp.int32), jnp.asarray(f, jnp.int8), jnp.astype(f, jnp.int16))
+        return r, [a.dtype.name for a in r[:-2]], [str(a) for a in r[-2:]], casts
 """)
 
 program("bitcast_shifts_popcount")("""
@@ -742,7 +746,8 @@ program("nn_functions_and_one_hot")("""
         on_bounds = jnp.array([-1.0, 0.0, 0.5, 1.0, 2.0])  # clip and relu6 split ties 1/2 : 1/2
         return (f(x, labels), jax.grad(lambda x: jnp.sum(jax.nn.softmax(x) * jnp.arange(4.0)))(x),
                 jax.vmap(jax.grad(lambda v: jnp.clip(v, 0.0, 1.0)))(on_bounds),
-                jax.vmap(jax.grad(lambda v: jax.nn.softplus(v) + jax.nn.relu6(v * 6.0)))(on_bounds))
+                jax.vmap(jax.grad(lambda v: jax.nn.softplus(v) + jax.nn.relu6(v * 6.0)))(on_bounds),
+                jax.nn.softmax(x, where=x > -1.0), jax.nn.log_softmax(x, axis=0, where=x < 2.0))
 """)
 
 program("lax_map_cond_pytree_and_select")("""
