@@ -812,3 +812,16 @@ program("custom_rules_inside_control_flow")("""
                 jax.jit(jax.grad(through_loop))(0.5), jax.grad(lambda w: jax.vmap(
                     lambda x: scaled_sin({"a": w * x}, x))(xs).sum())(0.7))
 """)
+
+KNOWN_GAPS["loop_outputs_keep_weak_types"] = (
+    "eager hlox results are NumPy-backed Arrays with no weak_type flag, so a value computed "
+    "from Python scalars outside jit (a fori_loop/scan carry started at 0, or jnp.add(1, 2)) "
+    "is strongly int32/float32 and `count + jnp.int8(1)` is int32 where JAX gives int8 "
+    "(under jit the weak type survives and hlox agrees)")
+
+program("loop_outputs_keep_weak_types")("""
+    def main():
+        count = lax.fori_loop(0, 3, lambda i, c: c + 1, 0)
+        total, _ = lax.scan(lambda c, x: (c + x, None), 0.0, jnp.arange(3.0, dtype=jnp.bfloat16))
+        return (count + jnp.int8(1)).dtype.name, (total * jnp.float16(2)).dtype.name
+""")
