@@ -114,7 +114,7 @@ class Array(np.ndarray):
     __rxor__ = _binary(operator.xor, reflected=True)
 
     # Reductions with JAX's result dtypes (NumPy widens int32 sums to int64, int means to
-    # float64, arg-indices to int64).
+    # float64, arg-indices and sort orders to int64).
     sum = _reduction(np.ndarray.sum, "same")
     prod = _reduction(np.ndarray.prod, "same")
     cumsum = _reduction(np.ndarray.cumsum, "same")
@@ -124,6 +124,15 @@ class Array(np.ndarray):
     std = _reduction(np.ndarray.std, "float")
     argmax = _reduction(np.ndarray.argmax, "index")
     argmin = _reduction(np.ndarray.argmin, "index")
+    argsort = _reduction(np.ndarray.argsort, "index")
+
+    def nonzero(self, *, size=None, fill_value=None):
+        from hlox.frontend.numpy_shape import nonzero
+        return nonzero(self, size=size, fill_value=fill_value)
+
+    def astype(self, dtype, copy: bool = False):
+        from hlox.frontend.numpy_api import astype
+        return wrap(astype(np.asarray(self), dtype))
 
     def block_until_ready(self) -> "Array":
         return self  # computation is synchronous on the CPU backend

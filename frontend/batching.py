@@ -90,7 +90,7 @@ class BatchTrace(Trace):
         return tree_unflatten(tree, [BatchTracer(self, v) for v in leaves])
 
     def process_custom_jvp(self, fun, jvp_rule, args):
-        from hlox.frontend.ad import custom_call
+        from hlox.frontend.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):
@@ -109,7 +109,7 @@ class BatchTrace(Trace):
         return self._wrap_out(out)
 
     def process_custom_vjp(self, fun, fwd, bwd, args):
-        from hlox.frontend.ad import custom_call
+        from hlox.frontend.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):
@@ -182,13 +182,14 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
 
-    def vmapped(*args):
+    def vmapped(*args, **kwargs):
         spec = in_axes if not isinstance(in_axes, tuple) else in_axes
         if isinstance(spec, tuple) and len(spec) != len(args):
             raise ValueError(f"vmap in_axes {in_axes!r} has {len(spec)} entries for "
                              f"{len(args)} positional arguments")
-        axes = _flat_axes(spec, args, "in_axes")
-        leaves, in_tree = tree_flatten(args)
+        # As in JAX, keyword arguments are mapped over their leading axis.
+        axes = _flat_axes(spec, args, "in_axes") + [0] * len(tree_flatten(kwargs)[0])
+        leaves, in_tree = tree_flatten((args, kwargs))
         sizes = set()
         for leaf, ax in zip(leaves, axes):
             if ax is not None:
@@ -209,7 +210,8 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
         ins = [BatchTracer(trace, _moveaxis(leaf, ax, 0)) if ax is not None else leaf
                for leaf, ax in zip(leaves, axes)]
         with new_trace(trace):
-            out = fun(*tree_unflatten(in_tree, ins))
+            args, kwargs = tree_unflatten(in_tree, ins)
+            out = fun(*args, **kwargs)
         out_leaves, out_tree = tree_flatten(out)
         oaxes = _flat_axes(out_axes, out, "out_axes")
         results = []

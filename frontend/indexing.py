@@ -206,15 +206,18 @@ def _static_index(idx) -> bool:
     return not any(isinstance(i, Tracer) for i in items)
 
 
-def _flat_ids(shape, idx):
-    """The flat element ids ``x[idx]`` reads; out-of-bounds positions are -1 (dropped)."""
+def _flat_ids(shape, idx, mode=None):
+    """The flat element ids ``x[idx]`` reads; out-of-bounds positions are -1 (dropped), or
+    clamped into bounds with ``mode="clip"`` (after negative indices wrap once, as JAX)."""
     size = int(np.prod(shape, dtype=np.int64))
     iota = np.arange(size, dtype=np.int32).reshape(shape)
     if _static_index(idx):
         try:
             return iota[idx]
         except IndexError:
-            pass  # out-of-bounds entries: computed below with fill semantics
+            pass  # out-of-bounds entries: computed below with the mode's semantics
+    if mode == "clip":
+        return getitem(iota, idx, mode="clip")
     return getitem(iota, idx, mode="fill", fill_value=-1)
 
 
@@ -223,7 +226,7 @@ def _scatter_at(x, idx, values, prim_fn, name: str, mode=None):
     from hlox.frontend import numpy_api
 
     aval = get_aval(x)
-    ids = _flat_ids(aval.shape, idx)
+    ids = _flat_ids(aval.shape, idx, mode)
     ids_shape = get_aval(ids).shape
     values = hnp.asarray(values) if not isinstance(values, Tracer) else values
     vaval = get_aval(values)
@@ -272,6 +275,15 @@ class _IndexUpdateRef:
                                  mode))
 
     mul = multiply
+
+    def subtract(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
+        import hlox.numpy as hnp
+        return self.add(hnp.negative(values), mode=mode)
+
+    def divide(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
+        # As JAX: a multiplication by the reciprocal (repeated indices divide repeatedly).
+        import hlox.numpy as hnp
+        return self.multiply(hnp.divide(1, values), mode=mode)
 
     def min(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
         return _wrap(_scatter_at(self.array, self.index, values, lax.scatter_min, "min", mode))

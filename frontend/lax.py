@@ -26,6 +26,7 @@ pass's table and a test.
 
 from __future__ import annotations
 
+import builtins
 import itertools
 from typing import Sequence
 
@@ -62,11 +63,64 @@ def _check_dtype(name: str, kind: str, avals) -> None:
         raise shape_error(name, f"is not defined on unsigned {dtype}", *avals)
 
 
+class _ElementwisePrimitive(Primitive):
+    """An elementwise primitive whose operands are made alike first, as jax.lax's functions
+    do: Python scalars take the dtype of the typed operands (``lax.add(x_bf16, 2.0)``), and
+    rank-0 operands and size-1 dimensions broadcast (``lax.shift_left(x, jnp.uint32(3))``).
+    Other shape or dtype differences stay errors of the abstract evaluation."""
+
+    def bind(self, *args, **params):
+        if len(args) > 1:
+            args = _alike_operands(args)
+        return super().bind(*args, **params)
+
+
+def _alike_operands(args):
+    avals = [get_aval(a) for a in args]
+    typed = [a.dtype for a in avals if not a.weak_type]
+    if typed:
+        args = [_typed_scalar(a, typed[0]) for a in args]
+        avals = [get_aval(a) for a in args]
+    shapes = [a.shape for a in avals]
+    if len(set(shapes)) == 1:
+        return args
+    ranked = {len(s) for s in shapes if s}
+    if len(ranked) != 1:
+        return args  # a rank mismatch: the abstract evaluation reports it
+    rank = ranked.pop()
+    out = tuple(builtins.max(s[d] if s else 1 for s in shapes) for d in range(rank))
+    if any(s and any(n not in (1, m) for n, m in zip(s, out)) for s in shapes):
+        return args
+    fixed = []
+    for a, aval in zip(args, avals):
+        if aval.shape == out:
+            fixed.append(a)
+        elif not aval.shape:
+            fixed.append(broadcast_in_dim(a, out, ()))
+        else:
+            keep = [d for d in range(rank) if aval.shape[d] == out[d]]
+            squeezed = reshape(a, tuple(aval.shape[d] for d in keep))
+            fixed.append(broadcast_in_dim(squeezed, out, keep))
+    return fixed
+
+
+def _typed_scalar(x, dtype: np.dtype):
+    """A Python scalar as an array of ``dtype`` when its kind fits (bool to bool, int to
+    any number, float to floats) and its value does too; anything else unchanged."""
+    is_int = dtypes.is_int(dtype)
+    fits = (dtype == np.bool_ if isinstance(x, bool) else
+            is_int or dtypes.is_float(dtype) if isinstance(x, int) else
+            dtypes.is_float(dtype) if isinstance(x, float) else False)
+    if not fits or (is_int and not np.iinfo(dtype).min <= x <= np.iinfo(dtype).max):
+        return x
+    return np.asarray(x, dtype)
+
+
 def _make_elementwise(name: str, hlo_op, arity: int, kind: str, result_dtype=None) -> Primitive:
     """An elementwise primitive emitted as ``hlo_op`` (an op name, or a function
     ``(ctx, *operands, **params) -> [ir.Value]`` for ops that need more than one op).
     ``result_dtype`` fixes the result's dtype (bool for predicates like is_finite)."""
-    prim = Primitive(name)
+    prim = _ElementwisePrimitive(name)
 
     @prim.def_abstract_eval
     def _abstract_eval(*avals: ShapedArray, **params) -> ShapedArray:
@@ -330,8 +384,10 @@ def select(pred, on_true, on_false):
 
 
 def stop_gradient(x):
-    """``x``, with a zero derivative (``jax.lax.stop_gradient``)."""
-    return stop_gradient_p.bind(x)
+    """``x`` with a zero derivative (``jax.lax.stop_gradient``); pytrees allowed."""
+    from hlox.frontend.tree_util import tree_flatten, tree_unflatten
+    leaves, tree = tree_flatten(x)
+    return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])
 
 
 # ---------------------------------------------------------------------------

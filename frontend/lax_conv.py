@@ -24,7 +24,7 @@ from hlox.frontend.emit import dense_attr, i64_array_attr, require_op, tensor_ty
 from hlox.frontend.lax import _batch_size, _bcast_front
 
 __all__ = ["conv_general_dilated", "conv", "conv_with_general_padding", "ConvDimensionNumbers",
-           "conv_dimension_numbers", "padtype_to_pads", "reduce_window", "reduce_window_sum",
+           "conv_dimension_numbers", "conv_transpose", "padtype_to_pads", "reduce_window", "reduce_window_sum",
            "reduce_window_max", "reduce_window_min"]
 
 
@@ -372,6 +372,48 @@ def conv_with_general_padding(lhs, rhs, window_strides, padding, lhs_dilation, r
                               precision=None, preferred_element_type=None):
     return conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
                                 precision=precision,
+                                preferred_element_type=preferred_element_type)
+
+
+def _transpose_pads(k: int, s: int, padding: str) -> tuple[int, int]:
+    """(low, high) padding of the stride-dilated input for a transposed convolution of a
+    (dilated) kernel of size ``k`` with stride ``s``: 'SAME' gives ``in * s`` outputs,
+    'VALID' ``in * s + max(k - s, 0)`` (the sizes jax.lax.conv_transpose gives)."""
+    if padding == "SAME":
+        total = k + s - 2
+        low = k - 1 if s > k - 1 else -(-total // 2)
+    elif padding == "VALID":
+        total = k + s - 2 + max(k - s, 0)
+        low = k - 1
+    else:
+        raise ValueError(f"conv_transpose: padding {padding!r} must be 'SAME', 'VALID' or "
+                         f"(low, high) pairs")
+    return low, total - low
+
+
+def conv_transpose(lhs, rhs, strides: Sequence[int], padding, rhs_dilation=None,
+                   dimension_numbers=None, transpose_kernel: bool = False, precision=None,
+                   preferred_element_type=None):
+    """A transposed ("deconvolution") convolution, as ``jax.lax.conv_transpose``: the input
+    dilated by ``strides`` and convolved with stride 1. ``transpose_kernel`` flips the
+    kernel's spatial axes and swaps its in/out features (the gradient of a convolution)."""
+    la, ra = get_aval(lhs), get_aval(rhs)
+    dnums = conv_dimension_numbers(la.shape, ra.shape, dimension_numbers)
+    nsp = la.ndim - 2
+    strides = _ints(strides)
+    rhs_dilation = (1,) * nsp if rhs_dilation is None else _ints(rhs_dilation)
+    if isinstance(padding, str):
+        k = [_dilate(ra.shape[d], r) for d, r in zip(dnums.rhs_spec[2:], rhs_dilation)]
+        padding = [_transpose_pads(kk, s, padding) for kk, s in zip(k, strides)]
+    if transpose_kernel:
+        lax = _lax()
+        rhs = lax.rev(rhs, tuple(dnums.rhs_spec[2:]))
+        o, i = dnums.rhs_spec[:2]
+        perm = list(range(ra.ndim))
+        perm[o], perm[i] = i, o
+        rhs = lax.transpose(rhs, perm)
+    return conv_general_dilated(lhs, rhs, (1,) * nsp, padding, strides, rhs_dilation,
+                                dnums, precision=precision,
                                 preferred_element_type=preferred_element_type)
 
 

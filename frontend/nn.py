@@ -28,8 +28,18 @@ def _relu_jvp(primals, tangents):
     return relu(x), hnp.where(hnp.greater(x, 0), t, lax.zeros_like(t))
 
 
+@custom_jvp
 def relu6(x):
-    return hnp.minimum(relu(x), 6.0)
+    """min(max(x, 0), 6); its derivative is 0 at both kinks (as jax.nn.relu6), not the
+    tie value 1/2 that minimum would give at 6."""
+    return hnp.minimum(hnp.maximum(x, 0), 6.0)
+
+
+@relu6.defjvp
+def _relu6_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    inside = hnp.logical_and(hnp.greater(x, 0), hnp.less(x, 6))
+    return relu6(x), hnp.where(inside, t, lax.zeros_like(t))
 
 
 def sigmoid(x):
@@ -37,8 +47,10 @@ def sigmoid(x):
 
 
 def softplus(x):
-    """log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|)) so that it does not overflow."""
-    return hnp.add(hnp.maximum(x, 0), hnp.log1p(hnp.exp(hnp.negative(hnp.abs(x)))))
+    """log(1 + exp(x)) as ``logaddexp(x, 0)`` (JAX's definition): no overflow, and its
+    derivative is sigmoid(x) everywhere, 1/2 at 0 included (max(x, 0) + log1p(exp(-|x|))
+    would give 0 there: the max and the abs each take one side)."""
+    return hnp.logaddexp(x, 0.0)
 
 
 def log_sigmoid(x):
@@ -74,18 +86,27 @@ def leaky_relu(x, negative_slope=1e-2):
     return hnp.where(hnp.greater_equal(x, 0), x, hnp.multiply(negative_slope, x))
 
 
-def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along ``axis``, shifted by the (constant) max."""
-    (x,) = numpy_api._promote("softmax", x, inexact=True)
-    shift = lax.stop_gradient(hnp.max(x, axis=axis, keepdims=True))
-    unnormalized = hnp.exp(hnp.subtract(x, shift))
-    return hnp.divide(unnormalized, hnp.sum(unnormalized, axis=axis, keepdims=True))
+def _shifted(name, x, axis, where):
+    """``x`` minus its (constant) max along ``axis`` over the elements ``where`` selects."""
+    (x,) = numpy_api._promote(name, x, inexact=True)
+    initial = None if where is None else -np.inf
+    top = hnp.max(x, axis=axis, keepdims=True, where=where, initial=initial)
+    return hnp.subtract(x, lax.stop_gradient(top))
 
 
-def log_softmax(x, axis=-1):
-    (x,) = numpy_api._promote("log_softmax", x, inexact=True)
-    shifted = hnp.subtract(x, lax.stop_gradient(hnp.max(x, axis=axis, keepdims=True)))
-    return hnp.subtract(shifted, hnp.log(hnp.sum(hnp.exp(shifted), axis=axis, keepdims=True)))
+def softmax(x, axis=-1, where=None):
+    """exp(x) / sum(exp(x)) along ``axis``, shifted by the (constant) max; elements outside
+    ``where`` are left out of the sum and give 0."""
+    unnormalized = hnp.exp(_shifted("softmax", x, axis, where))
+    out = hnp.divide(unnormalized, hnp.sum(unnormalized, axis=axis, keepdims=True, where=where))
+    return out if where is None else hnp.where(where, out, 0.0)
+
+
+def log_softmax(x, axis=-1, where=None):
+    shifted = _shifted("log_softmax", x, axis, where)
+    total = hnp.sum(hnp.exp(shifted), axis=axis, keepdims=True, where=where)
+    out = hnp.subtract(shifted, hnp.log(total))
+    return out if where is None else hnp.where(where, out, -np.inf)
 
 
 def one_hot(x, num_classes: int, *, dtype=dtypes.DEFAULT_FLOAT, axis=-1):

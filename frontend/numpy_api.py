@@ -176,15 +176,28 @@ def asarray(x, dtype=None):
     if isinstance(x, Tracer):
         return x if dtype is None else astype(x, dtype)
     aval = get_aval(x)
-    return np.asarray(x, dtype=aval.dtype if dtype is None else dtypes.canonicalize(dtype))
+    if dtype is None:
+        return np.asarray(x, dtype=aval.dtype)
+    return _cast(np.asarray(x, dtype=aval.dtype), dtypes.canonicalize(dtype))
 
 
 array = asarray
 
 
+def _cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """NumPy's cast with XLA's float-to-integer rule (what jit computes): NaN gives 0 and
+    out-of-range values saturate, where NumPy's cast wraps or is undefined."""
+    if dtypes.is_float(x.dtype) and dtypes.is_int(dtype):
+        info = np.iinfo(dtype)
+        wide = np.nan_to_num(x.astype(np.float64), nan=0.0)
+        return np.clip(wide, info.min, info.max).astype(dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # float narrowing overflows to inf
+        return x.astype(dtype)
+
+
 def astype(x, dtype):
     dtype = dtypes.canonicalize(dtype)
-    return _convert(x, dtype) if isinstance(x, Tracer) else np.asarray(x, dtype=dtype)
+    return _convert(x, dtype) if isinstance(x, Tracer) else _cast(np.asarray(x), dtype)
 
 
 def reshape(x, shape: int | Sequence[int]):

@@ -57,8 +57,7 @@ def _jnp():
 def logaddexp(x1, x2):
     """``log(exp(x1) + exp(x2))`` without overflow (jax.numpy.logaddexp)."""
     from hlox.frontend.numpy_api import _promote
-    jnp = _jnp()
-    x1, x2 = _promote("logaddexp", jnp.asarray(x1), jnp.asarray(x2), inexact=True)
+    x1, x2 = _promote("logaddexp", x1, x2, inexact=True)  # Python scalars stay weak
     return _logaddexp(x1, x2)
 
 

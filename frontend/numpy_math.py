@@ -14,6 +14,7 @@ import numpy as np
 
 from hlox.frontend import dtypes, lax
 from hlox.frontend.core import get_aval
+from hlox.frontend.numpy_api import add, maximum, multiply
 from hlox.frontend.numpy_api import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
                                      _convert, _elementwise, _promote, current_trace_constant)
 
@@ -230,8 +231,13 @@ def power(x1, x2):
     return _elementwise("power", lax.pow, x1, x2)
 
 
-def clip(a, min=None, max=None):  # noqa: A002  (jax.numpy's parameter names)
-    """``a`` limited to ``[min, max]`` (either may be None), broadcasting like maximum/minimum."""
+def clip(arr=None, min=None, max=None, *, a=None, a_min=None, a_max=None):  # noqa: A002
+    """``arr`` limited to ``[min, max]`` (either may be None) as ``jax.numpy.clip``: maximum then
+    minimum, so a value on a bound gets half its gradient (as in JAX) and ``max`` wins where
+    ``min > max``. ``a``/``a_min``/``a_max`` are NumPy's older names."""
+    a = a if arr is None else arr
+    min = a_min if min is None else min  # noqa: A001
+    max = a_max if max is None else max  # noqa: A001
     _check_arraylike("clip", a)
     if min is not None:
         a = _elementwise("clip", lax.max, a, min)
@@ -350,13 +356,35 @@ def _reduction(name, reduce_fn, a, axis, keepdims, dtype=None, promote_to=None):
     return _keep(reduce_fn(a, axes), aval.shape, axes, keepdims)
 
 
-def sum(a, axis=None, dtype=None, keepdims=False):  # noqa: A001  (numpy's name)
-    """Sum over ``axis`` (None: all); bool and narrow ints accumulate in int32 (as JAX)."""
-    return _reduction("sum", lax.reduce_sum, a, axis, keepdims, dtype, _accumulation_dtype)
+def _masked(name, a, where, fill):
+    """``a`` with the elements ``where`` excludes replaced by ``fill`` (the reduction's
+    identity, or its ``initial``): how ``where=`` reduces only the selected elements."""
+    if where is None:
+        return a
+    if fill is None:
+        raise ValueError(f"hlox.numpy.{name}: the reduction has no identity, so a where= "
+                         f"mask needs initial= too")
+    from hlox.frontend.numpy_shape import where as select
+    return select(where, a, fill)
 
 
-def prod(a, axis=None, dtype=None, keepdims=False):
-    return _reduction("prod", lax.reduce_prod, a, axis, keepdims, dtype, _accumulation_dtype)
+def _with_initial(combine, result, initial):
+    return result if initial is None else combine(result, initial)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,  # noqa: A001
+        where=None):
+    """Sum over ``axis`` (None: all); bool and narrow ints accumulate in int32 (as JAX);
+    ``where`` masks elements out, ``initial`` is added."""
+    a = _masked("sum", a, where, 0)
+    return _with_initial(add, _reduction("sum", lax.reduce_sum, a, axis, keepdims, dtype,
+                                         _accumulation_dtype), initial)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    a = _masked("prod", a, where, 1)
+    return _with_initial(multiply, _reduction("prod", lax.reduce_prod, a, axis, keepdims, dtype,
+                                              _accumulation_dtype), initial)
 
 
 def _nonempty(name, reduce_fn):
@@ -369,12 +397,16 @@ def _nonempty(name, reduce_fn):
     return fn
 
 
-def max(a, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
-    return _reduction("max", _nonempty("max", lax.reduce_max), a, axis, keepdims)
+def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
+    a = _masked("max", a, where, initial)
+    return _with_initial(maximum, _reduction("max", _nonempty("max", lax.reduce_max), a, axis,
+                                             keepdims), initial)
 
 
-def min(a, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
-    return _reduction("min", _nonempty("min", lax.reduce_min), a, axis, keepdims)
+def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
+    a = _masked("min", a, where, initial)
+    return _with_initial(minimum, _reduction("min", _nonempty("min", lax.reduce_min), a, axis,
+                                             keepdims), initial)
 
 
 amax, amin = max, min

@@ -31,7 +31,7 @@ __all__ = [
     "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "split", "array_split",
     "tile", "repeat", "flip", "fliplr", "flipud", "roll", "pad", "broadcast_to",
     "broadcast_arrays", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d",
-    "where", "clip", "dot", "vdot", "matmul", "einsum", "tensordot", "outer", "inner", "take",
+    "where", "nonzero", "argwhere", "count_nonzero", "dot", "vdot", "matmul", "einsum", "tensordot", "outer", "inner", "take",
     "take_along_axis", "diagonal", "trace", "shape", "ndim", "size",
 ]
 
@@ -483,14 +483,49 @@ def broadcast_arrays(*args):
 
 
 # ---------------------------------------------------------------------------
-# where / clip
+# where
 # ---------------------------------------------------------------------------
 
+def nonzero(a, *, size=None, fill_value=None):
+    """The indices of ``a``'s non-zero elements, one int32 array per dimension
+    (``jax.numpy.nonzero``). Under jit ``size`` must fix their length: the first ``size``
+    indices, padded with ``fill_value`` (default 0)."""
+    if size is None:
+        a = np.asarray(_concrete("nonzero", a))
+        return tuple(wrap(i.astype(np.int32)) for i in np.nonzero(a))
+    import hlox.numpy as hnp
+    a = hnp.asarray(a)
+    shape = a.shape
+    flat = hnp.reshape(a != 0, (-1,))
+    # A stable sort of "is zero" puts the non-zero positions first, in order.
+    first = hnp.argsort(~flat, stable=True)[:size]
+    first = hnp.pad(first, (0, size - first.shape[0]))
+    found = hnp.arange(size, dtype=np.int32) < hnp.sum(flat, dtype=np.int32)
+    fills = fill_value if isinstance(fill_value, (tuple, list)) else \
+        [0 if fill_value is None else fill_value] * len(shape)
+    out = []
+    for d in range(len(shape)):
+        stride = int(np.prod(shape[d + 1:], dtype=np.int64))
+        idx = (first // stride) % shape[d]
+        out.append(hnp.where(found, idx.astype(np.int32), np.int32(fills[d])))
+    return tuple(out)
+
+
+def argwhere(a, *, size=None, fill_value=None):
+    """``nonzero(a)`` stacked as an ``[n, ndim]`` int32 array (``jax.numpy.argwhere``)."""
+    return stack(nonzero(atleast_1d(a), size=size, fill_value=fill_value), axis=1)
+
+
+def count_nonzero(a, axis=None, keepdims: bool = False):
+    """How many elements of ``a`` are non-zero, as int32 (``jax.numpy.count_nonzero``)."""
+    return _math.sum(_math.not_equal(a, 0), axis=axis, keepdims=keepdims, dtype=np.int32)
+
+
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
-    """``x`` where ``condition`` else ``y`` (broadcast, promoted), as ``jax.numpy.where``."""
+    """``x`` where ``condition`` else ``y`` (broadcast, promoted), as ``jax.numpy.where``;
+    ``where(condition)`` is ``nonzero(condition)``."""
     if x is None and y is None:
-        cond = np.asarray(_concrete("where", condition))
-        return tuple(wrap(i.astype(np.int32)) for i in np.nonzero(cond))
+        return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
         raise ValueError("hlox.numpy.where: either both or neither of x and y must be given")
     _check_arraylike("where", condition)
@@ -502,25 +537,6 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
             else np.asarray(cond).astype(bool)
     shp = _broadcast_shapes("where", get_aval(cond), get_aval(x), get_aval(y))
     return lax.select(_broadcast_to(cond, shp), _broadcast_to(x, shp), _broadcast_to(y, shp))
-
-
-def clip(arr=None, min=None, max=None, *, a=None, a_min=None, a_max=None):  # noqa: A002
-    """Limits values to ``[min, max]``, as ``jax.numpy.clip`` (old ``a_min``/``a_max`` too)."""
-    arr = a if arr is None else arr
-    lo = a_min if min is None else min
-    hi = a_max if max is None else max
-    out = arr
-    if lo is not None:
-        out, lo_ = _promote("clip", out, lo)
-        shp = _broadcast_shapes("clip", get_aval(out), get_aval(lo_))
-        out, lo_ = _broadcast_to(out, shp), _broadcast_to(lo_, shp)
-        out = lax.select(lax.lt(out, lo_), lo_, out)
-    if hi is not None:
-        out, hi_ = _promote("clip", out, hi)
-        shp = _broadcast_shapes("clip", get_aval(out), get_aval(hi_))
-        out, hi_ = _broadcast_to(out, shp), _broadcast_to(hi_, shp)
-        out = lax.select(lax.gt(out, hi_), hi_, out)
-    return out
 
 
 # ---------------------------------------------------------------------------

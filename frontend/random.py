@@ -634,8 +634,19 @@ def _choice(key, p, n, shape, replace):
             return _randint(key, shape, dtypes.int32, 0, n)
         order = _shuffle(key, lax.iota(np.int32, n), 0)
         return lax.reshape(_prefix(order, draws), shape)
-    # Without replacement, weighted: the Gumbel top-k trick (as JAX).
     p = hnp.asarray(p)
+    if replace:
+        # Weighted with replacement (as JAX): invert the CDF at uniform draws; the index is
+        # how many cumulative weights lie below the draw (searchsorted, side='left').
+        cdf = lax.cumsum(p, axis=0)
+        dtype = get_aval(cdf).dtype
+        u = _uniform(key, shape, dtype, np.zeros((), dtype), np.ones((), dtype))
+        total = lax.reshape(lax.slice(cdf, (n - 1,), (n,)), ())
+        r = lax.mul(lax.sub(np.ones(shape, dtype), u), lax.broadcast_in_dim(total, shape, ()))
+        below = lax.lt(lax.broadcast_in_dim(cdf, shape + (n,), (len(shape),)),
+                       lax.broadcast_in_dim(r, shape + (n,), tuple(range(len(shape)))))
+        return lax.reduce_sum(lax.convert_element_type(below, np.int32), (len(shape),))
+    # Without replacement, weighted: the Gumbel top-k trick (as JAX).
     g = lax.add(_gumbel(key, (n,), get_aval(p).dtype), lax.log(p))
     return lax.reshape(lax.top_k(g, draws)[1], shape)
 
@@ -645,16 +656,19 @@ _choice_jit = jit(_choice, static_argnums=(2, 3, 4))
 
 def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis: int = 0,
            mode: str | None = None):
-    """Random draws from ``range(a)`` (``jax.random.choice`` for an integer ``a``).
-
-    Supported: uniform draws with or without replacement, and weighted draws
-    without replacement. Choosing from an array ``a`` or weighted draws with
-    replacement are not supported yet.
-    """
+    """Random draws from ``range(a)``, or from ``a``'s entries along ``axis`` for an array
+    ``a`` (``jax.random.choice``): uniform or weighted by ``p``, with or without
+    replacement, the same numbers as JAX for the same key."""
     key = _check_key("choice", key)
     if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
-        raise NotImplementedError("hlox.random.choice: only an integer `a` (draws from "
-                                  "range(a)) is supported yet; index your array with the result")
+        arr = hnp.asarray(a)
+        if arr.ndim == 0:
+            raise ValueError("hlox.random.choice: a must be an integer or an array with at "
+                             "least one dimension")
+        axis = axis % arr.ndim
+        idx = choice(key, arr.shape[axis], shape, replace, p, axis, mode)
+        import hlox.numpy
+        return hlox.numpy.take(arr, idx, axis=axis)
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"hlox.random.choice: shape must be a sequence, got {shape!r}")
     if mode not in (None, "low"):
@@ -670,9 +684,6 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
         raise ValueError(f"hlox.random.choice: cannot take a larger sample (size {draws}) "
                          f"than the population (size {n}) when replace=False")
     if p is not None:
-        if replace:
-            raise NotImplementedError("hlox.random.choice: weighted draws with replacement "
-                                      "(p with replace=True) are not supported yet")
         if get_aval(p).shape != (n,):
             raise ValueError(f"hlox.random.choice: p must have shape ({n},), got "
                              f"{get_aval(p).shape}")

@@ -3,47 +3,21 @@
 Each program below is JAX code: a ``main()`` returning a pytree of results. The harness
 executes the SAME source twice, once after ``import jax, jax.numpy as jnp, ...`` and once
 after ``import hlox as jax, hlox.numpy as jnp, ...``, and compares every leaf: same shape,
-same dtype, values within the dtype's tolerance (``_TOL``; integers and booleans exactly).
+same dtype, values within the dtype's tolerance (same_source.TOL; integers and booleans exactly).
 The programs are realistic small models and numerics, not single-primitive checks (those
 live in jax_programs.py and the per-module tests).
 """
 
 from __future__ import annotations
 
-import textwrap
-
-import numpy as np
 import pytest
 
-jax = pytest.importorskip("jax")
+pytest.importorskip("jax")
 
-_JAX_PROLOGUE = ("import jax, jax.numpy as jnp, jax.lax as lax, jax.random as random\n"
-                 "import numpy as np\n")
-_HLOX_PROLOGUE = ("import hlox as jax, hlox.numpy as jnp, hlox.lax as lax, hlox.random as random\n"
-                  "import numpy as np\n")
-
-# (rtol, atol) per result dtype. float32 programs chain many ops (training loops, scans), so
-# their tolerance allows a few ulps of accumulated reassociation per step, no more.
-_TOL = {
-    np.dtype(np.float64): (1e-10, 1e-12),
-    np.dtype(np.float32): (2e-5, 2e-6),
-    np.dtype(np.float16): (2e-3, 1e-3),
-}
-
-
-def _bf16():
-    import ml_dtypes
-    return np.dtype(ml_dtypes.bfloat16)
-
+from same_source import compare, registrar, run_both  # noqa: E402
 
 PROGRAMS: dict[str, str] = {}
-
-
-def program(name):
-    def register(src):
-        PROGRAMS[name] = textwrap.dedent(src)
-        return src
-    return register
+program = registrar(PROGRAMS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -798,43 +772,8 @@ program("numpy_float64_values_in_float32_code")("""
 """)
 
 
-def _run(prologue: str, src: str):
-    ns: dict = {}
-    exec(compile(prologue + src, "<program>", "exec"), ns)
-    return ns["main"]()
-
-
-def _compare(name, ref, got):
-    ref_leaves, ref_def = jax.tree_util.tree_flatten(ref, is_leaf=lambda x: x is None)
-    got_leaves, got_def = jax.tree_util.tree_flatten(got, is_leaf=lambda x: x is None)
-    assert len(ref_leaves) == len(got_leaves), f"{name}: structure {ref_def} vs {got_def}"
-    for i, (r, g) in enumerate(zip(ref_leaves, got_leaves)):
-        where = f"{name}: leaf {i}"
-        if r is None or isinstance(r, (str, tuple)):
-            assert r == g, f"{where}: {r!r} vs {g!r}"
-            continue
-        if isinstance(r, (bool, int, float)) and not hasattr(r, "dtype"):
-            assert type(g)(r) == g or np.isclose(r, g), f"{where}: {r!r} vs {g!r}"
-            continue
-        r_np, g_np = np.asarray(r), np.asarray(g)
-        assert r_np.shape == g_np.shape, f"{where}: shape {r_np.shape} vs {g_np.shape}"
-        assert r_np.dtype == g_np.dtype, f"{where}: dtype {r_np.dtype} vs {g_np.dtype}"
-        if r_np.dtype == _bf16():
-            rtol, atol = 1e-2, 1e-2
-            r_np, g_np = r_np.astype(np.float32), g_np.astype(np.float32)
-        elif r_np.dtype.kind == "f":
-            rtol, atol = _TOL[r_np.dtype]
-        else:
-            np.testing.assert_array_equal(g_np, r_np, err_msg=where)
-            continue
-        np.testing.assert_allclose(g_np, r_np, rtol=rtol, atol=atol, err_msg=where)
-
-
 @pytest.mark.parametrize("name", [
     pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[n]))
     if n in KNOWN_GAPS else n for n in sorted(PROGRAMS)])
 def test_program_matches_jax(name):
-    src = PROGRAMS[name]
-    ref = _run(_JAX_PROLOGUE, src)
-    got = _run(_HLOX_PROLOGUE, src)
-    _compare(name, ref, got)
+    compare(name, *run_both(PROGRAMS[name]))

@@ -182,9 +182,9 @@ def test_choice():
     p = np.array([0.1, 0.2, 0.3, 0.4], np.float32)
     _assert_all_equal(*_both(lambda mod, key, p: (
         mod.choice(key, 10, (5,)), mod.choice(key, 10, (2, 3), replace=False),
-        mod.choice(key, 4, (3,), replace=False, p=p)), np.asarray(jr.PRNGKey(3)), p))
-    with pytest.raises(NotImplementedError, match="choice: weighted draws with replacement"):
-        hr.choice(hr.PRNGKey(0), 4, (2,), p=p)
+        mod.choice(key, 4, (3,), replace=False, p=p), mod.choice(key, 4, (2, 6), p=p),
+        mod.choice(key, np.arange(12, dtype=np.float32).reshape(3, 4), (5,), axis=1),
+        mod.choice(key, np.arange(6, dtype=np.float32), (4,), replace=False)), np.asarray(jr.PRNGKey(3)), p))
 
 
 @pytest.mark.skipif(not (hasattr(hlox.lax, "erf") and hasattr(hlox.lax, "log1p")),
