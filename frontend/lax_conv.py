@@ -219,6 +219,13 @@ def _spec_swap(spec):
     return (spec[1], spec[0]) + tuple(spec[2:])
 
 
+def _spatial_sizes(lhs_aval, rhs_aval, ct, dimension_numbers):
+    """The spatial sizes of the input, the kernel and the output (cotangent)."""
+    ls, rs, os_ = dimension_numbers
+    return ([lhs_aval.shape[d] for d in ls[2:]], [rhs_aval.shape[d] for d in rs[2:]],
+            [get_aval(ct).shape[d] for d in os_[2:]])
+
+
 def _conv_transpose_lhs(ct, rhs, lhs_aval, *, window_strides, padding, lhs_dilation,
                         rhs_dilation, dimension_numbers, feature_group_count,
                         batch_group_count):
@@ -229,9 +236,7 @@ def _conv_transpose_lhs(ct, rhs, lhs_aval, *, window_strides, padding, lhs_dilat
         groups = g if g > 1 else batch_group_count
         rhs = _merge_axis(_split_axis(rhs, rs[0], groups), rs[0], rs[1])
         g = groups
-    in_sp = [lhs_aval.shape[d] for d in ls[2:]]
-    k_sp = [rhs_aval.shape[d] for d in rs[2:]]
-    out_sp = [get_aval(ct).shape[d] for d in os_[2:]]
+    in_sp, k_sp, out_sp = _spatial_sizes(lhs_aval, rhs_aval, ct, dimension_numbers)
     pads = []
     for n, k, o, s, (lo, _), ld, rd in zip(in_sp, k_sp, out_sp, window_strides, padding,
                                            lhs_dilation, rhs_dilation):
@@ -255,9 +260,7 @@ def _conv_transpose_rhs(ct, lhs, rhs_aval, *, window_strides, padding, lhs_dilat
     lhs_aval = get_aval(lhs)
     g, bg = feature_group_count, batch_group_count
     g, bg = (bg, 1) if bg > 1 else (1, g)
-    in_sp = [lhs_aval.shape[d] for d in ls[2:]]
-    k_sp = [rhs_aval.shape[d] for d in rs[2:]]
-    out_sp = [get_aval(ct).shape[d] for d in os_[2:]]
+    in_sp, k_sp, out_sp = _spatial_sizes(lhs_aval, rhs_aval, ct, dimension_numbers)
     pads = []
     for n, k, o, s, (lo, _), ld, rd in zip(in_sp, k_sp, out_sp, window_strides, padding,
                                            lhs_dilation, rhs_dilation):
