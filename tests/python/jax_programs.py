@@ -409,12 +409,20 @@ def lower(program: Program):
     return jax.jit(program.fn, static_argnums=program.static_argnums).lower(*program.args())
 
 
+_TEXTS: dict[tuple[str, bool], tuple[str, str]] = {}
+
+
 def texts(program: Program) -> tuple[str, str]:
-    """(pretty, generic) StableHLO text of a program, as JAX prints it."""
-    lowered = lower(program)
-    pretty = lowered.as_text()
-    generic = lowered.compiler_ir("stablehlo").operation.get_asm(print_generic_op_form=True)
-    return pretty, generic
+    """(pretty, generic) StableHLO text of a program, as JAX prints it (lowered once per
+    process and x64 mode)."""
+    import jax
+
+    key = (program.name, bool(jax.config.jax_enable_x64))
+    if key not in _TEXTS:
+        lowered = lower(program)
+        _TEXTS[key] = (lowered.as_text(), lowered.compiler_ir("stablehlo").operation.get_asm(
+            print_generic_op_form=True))
+    return _TEXTS[key]
 
 
 _OP_NAME = re.compile(r'"([A-Za-z_][\w$]*\.[\w.$]+)"\(')
