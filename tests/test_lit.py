@@ -1,10 +1,11 @@
 """Runs the lit + FileCheck suite (tests/lit) as part of pytest.
 
-lit runs once for the whole suite; each .mlir file then shows up as its own
-pytest case with lit's output on failure. lit starts in the background when
-this file is collected, on all cores but one, so that its ~160 hlox-opt
-processes overlap with the Python tests (which keep one core busy) instead of
-running after them; the first lit case waits for it.
+lit runs once for the whole suite (in parallel); each .mlir file then shows up
+as its own pytest case with lit's output on failure. lit starts in the
+background when this file is collected, so that its ~160 hlox-opt processes
+(each mostly interpreter start-up) use the cores the Python tests leave idle
+(they keep about one busy) instead of running after them; the first lit case
+waits for its report.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _start_lit():
     log = open(folder / "lit.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-c", "from lit.main import main; main()", "-q",
-         "-j", str(max(1, (os.cpu_count() or 2) - 1)),
+         "-j", str(os.cpu_count() or 2),
          f"--xunit-xml-output={folder / 'results.xml'}", str(LIT_DIR)],
         stdout=log, stderr=subprocess.STDOUT)
 
