@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from hlox.dialects.sharding import Sharding, ShardingError
+from hlox.dialects.sharding import Sharding, ShardingError, top_level_groups
 
 # <["x"=2, "y"=4], device_ids=[...]>: the body of a #sdy.mesh.
 _MESH = re.compile(r'<\[(?P<axes>[^\]]*)\](?:\s*,\s*device_ids\s*=\s*\[(?P<ids>[^\]]*)\])?>')
@@ -49,17 +49,7 @@ def _axes(text: str, whole: str) -> list[str]:
 def split_shardings(text: str) -> list[str]:
     """The ``<...>`` entries of ``#sdy.sharding_per_value<[<...>, <...>]>``."""
     body = text[text.index("[") + 1:text.rindex("]")]
-    entries, depth, start = [], 0, None
-    for i, c in enumerate(body):
-        if c == "<":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif c == ">":
-            depth -= 1
-            if depth == 0:
-                entries.append("#sdy.sharding" + body[start:i + 1])
-    return entries
+    return ["#sdy.sharding" + group for group in top_level_groups(body, "<", ">")]
 
 
 def from_sdy(text: str, meshes: dict[str, str]) -> Sharding:

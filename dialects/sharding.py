@@ -136,7 +136,7 @@ class Sharding:
         tile assignment."""
         body = _strip_braces(text)
         if body.startswith("{"):  # tuple
-            return [Sharding.from_hlo(part) for part in _split_top(body)]
+            return [Sharding.from_hlo(part) for part in top_level_groups(body, "{", "}")]
         body = re.sub(r"\s*metadata=\{.*\}\s*$", "", body).strip()
         if body == "replicated":
             return Sharding.replicate()
@@ -227,20 +227,20 @@ def _strip_braces(text: str) -> str:
     return text[1:-1].strip()
 
 
-def _split_top(body: str) -> list[str]:
-    """``{a}, {b}`` -> ``["{a}", "{b}"]`` (top-level brace groups)."""
+def top_level_groups(body: str, opening: str, closing: str) -> list[str]:
+    """``{a}, {b {c}}`` -> ``["{a}", "{b {c}}"]``: the outermost bracketed groups."""
     parts, depth, start = [], 0, None
     for i, c in enumerate(body):
-        if c == "{":
+        if c == opening:
             if depth == 0:
                 start = i
             depth += 1
-        elif c == "}":
+        elif c == closing:
             depth -= 1
             if depth == 0:
                 parts.append(body[start:i + 1])
     if depth != 0:
-        raise ShardingError(f"unbalanced braces in tuple sharding {{{body}}}")
+        raise ShardingError(f"unbalanced {opening}{closing} in {body!r}")
     return parts
 
 

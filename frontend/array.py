@@ -89,43 +89,6 @@ class Array(np.ndarray):
             return getitem(np.asarray(self), index)
         return np.ndarray.__getitem__(self, index)
 
-    # Arithmetic with JAX's promotion, computed by NumPy in the promoted dtype.
-    __add__ = _binary(operator.add)
-    __radd__ = _binary(operator.add, reflected=True)
-    __sub__ = _binary(operator.sub)
-    __rsub__ = _binary(operator.sub, reflected=True)
-    __mul__ = _binary(operator.mul)
-    __rmul__ = _binary(operator.mul, reflected=True)
-    __truediv__ = _binary(operator.truediv, inexact=True)
-    __rtruediv__ = _binary(operator.truediv, reflected=True, inexact=True)
-    __floordiv__ = _binary(operator.floordiv)
-    __rfloordiv__ = _binary(operator.floordiv, reflected=True)
-    __mod__ = _binary(operator.mod)
-    __rmod__ = _binary(operator.mod, reflected=True)
-    __pow__ = _binary(operator.pow)
-    __rpow__ = _binary(operator.pow, reflected=True)
-    __matmul__ = _binary(operator.matmul)
-    __rmatmul__ = _binary(operator.matmul, reflected=True)
-    __and__ = _binary(operator.and_)
-    __rand__ = _binary(operator.and_, reflected=True)
-    __or__ = _binary(operator.or_)
-    __ror__ = _binary(operator.or_, reflected=True)
-    __xor__ = _binary(operator.xor)
-    __rxor__ = _binary(operator.xor, reflected=True)
-
-    # Reductions with JAX's result dtypes (NumPy widens int32 sums to int64, int means to
-    # float64, arg-indices and sort orders to int64).
-    sum = _reduction(np.ndarray.sum, "same")
-    prod = _reduction(np.ndarray.prod, "same")
-    cumsum = _reduction(np.ndarray.cumsum, "same")
-    cumprod = _reduction(np.ndarray.cumprod, "same")
-    mean = _reduction(np.ndarray.mean, "float")
-    var = _reduction(np.ndarray.var, "float")
-    std = _reduction(np.ndarray.std, "float")
-    argmax = _reduction(np.ndarray.argmax, "index")
-    argmin = _reduction(np.ndarray.argmin, "index")
-    argsort = _reduction(np.ndarray.argsort, "index")
-
     def nonzero(self, *, size=None, fill_value=None):
         from hlox.frontend.numpy_shape import nonzero
         return nonzero(self, size=size, fill_value=fill_value)
@@ -142,6 +105,27 @@ class Array(np.ndarray):
         if obj.shape == () and return_scalar:
             return obj[()]
         return np.ndarray.__array_wrap__(self, obj, context, return_scalar)
+
+
+# Arithmetic with JAX's promotion, computed by NumPy in the promoted dtype: each operator
+# and its reflected form (``x + 1`` and ``1 + x``); true division always gives floats.
+_BINARY_OPERATORS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
+                     "truediv": operator.truediv, "floordiv": operator.floordiv,
+                     "mod": operator.mod, "pow": operator.pow, "matmul": operator.matmul,
+                     "and": operator.and_, "or": operator.or_, "xor": operator.xor}
+for _name, _op in _BINARY_OPERATORS.items():
+    _inexact = _name == "truediv"
+    setattr(Array, f"__{_name}__", _binary(_op, inexact=_inexact))
+    setattr(Array, f"__r{_name}__", _binary(_op, reflected=True, inexact=_inexact))
+
+# Reductions with JAX's result dtypes (NumPy widens int32 sums to int64, int means to
+# float64, arg-indices to int64), by the kind of dtype each one gives.
+_REDUCTIONS = {"same": ("sum", "prod", "cumsum", "cumprod"), "float": ("mean", "var", "std"),
+               "index": ("argmax", "argmin", "argsort")}
+for _kind, _names in _REDUCTIONS.items():
+    for _name in _names:
+        setattr(Array, _name, _reduction(getattr(np.ndarray, _name), _kind))
+del _name, _op, _inexact, _kind, _names
 
 
 def wrap(value: Any) -> Any:

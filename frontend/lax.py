@@ -505,7 +505,6 @@ stop_gradient_p.def_impl(lambda x: x)
 # take (values, dims): a dim is 0 (batched along the leading axis) or None.
 # ===========================================================================
 
-from hlox.frontend import core as _core  # noqa: E402
 from hlox.frontend.core import get_aval, is_undefined_primal  # noqa: E402
 
 
@@ -709,10 +708,12 @@ def _convert_transpose(ct, x, *, new_dtype, weak_type=False):
 # -- structural primitives: the tangent goes through the same op -----------
 
 def _linear_jvp(prim):
+    """JVP of a primitive linear in its first operand; the others (start indices, the
+    operand a selection reads) pass along unchanged with the tangent."""
     def rule(primals, tangents, **params):
         out = prim.bind(*primals, **params)
         t = tangents[0]
-        return out, None if t is None else prim.bind(t, **params)
+        return out, None if t is None else prim.bind(t, *primals[1:], **params)
     prim.def_jvp(rule)
 
 

@@ -21,7 +21,7 @@ from hlox.frontend.core import (Primitive, ShapedArray, get_aval, is_undefined_p
                                 shape_error)
 from hlox.frontend.emit import dense_attr, i64_array_attr, require_op, tensor_type
 # lax is imported first (hlox.frontend's __init__), so its shared rule helpers are defined here.
-from hlox.frontend.lax import _batch_size, _bcast_front
+from hlox.frontend.lax import _batch_size, _bcast_front, _linear_jvp
 
 __all__ = ["conv_general_dilated", "conv", "conv_with_general_padding", "ConvDimensionNumbers",
            "conv_dimension_numbers", "conv_transpose", "padtype_to_pads", "reduce_window", "reduce_window_sum",
@@ -219,6 +219,13 @@ def _spec_swap(spec):
     return (spec[1], spec[0]) + tuple(spec[2:])
 
 
+def _spatial_sizes(lhs_aval, rhs_aval, ct, dimension_numbers):
+    """The spatial sizes of the input, the kernel and the output (cotangent)."""
+    ls, rs, os_ = dimension_numbers
+    return ([lhs_aval.shape[d] for d in ls[2:]], [rhs_aval.shape[d] for d in rs[2:]],
+            [get_aval(ct).shape[d] for d in os_[2:]])
+
+
 def _conv_transpose_lhs(ct, rhs, lhs_aval, *, window_strides, padding, lhs_dilation,
                         rhs_dilation, dimension_numbers, feature_group_count,
                         batch_group_count):
@@ -229,9 +236,7 @@ def _conv_transpose_lhs(ct, rhs, lhs_aval, *, window_strides, padding, lhs_dilat
         groups = g if g > 1 else batch_group_count
         rhs = _merge_axis(_split_axis(rhs, rs[0], groups), rs[0], rs[1])
         g = groups
-    in_sp = [lhs_aval.shape[d] for d in ls[2:]]
-    k_sp = [rhs_aval.shape[d] for d in rs[2:]]
-    out_sp = [get_aval(ct).shape[d] for d in os_[2:]]
+    in_sp, k_sp, out_sp = _spatial_sizes(lhs_aval, rhs_aval, ct, dimension_numbers)
     pads = []
     for n, k, o, s, (lo, _), ld, rd in zip(in_sp, k_sp, out_sp, window_strides, padding,
                                            lhs_dilation, rhs_dilation):
@@ -255,9 +260,7 @@ def _conv_transpose_rhs(ct, lhs, rhs_aval, *, window_strides, padding, lhs_dilat
     lhs_aval = get_aval(lhs)
     g, bg = feature_group_count, batch_group_count
     g, bg = (bg, 1) if bg > 1 else (1, g)
-    in_sp = [lhs_aval.shape[d] for d in ls[2:]]
-    k_sp = [rhs_aval.shape[d] for d in rs[2:]]
-    out_sp = [get_aval(ct).shape[d] for d in os_[2:]]
+    in_sp, k_sp, out_sp = _spatial_sizes(lhs_aval, rhs_aval, ct, dimension_numbers)
     pads = []
     for n, k, o, s, (lo, _), ld, rd in zip(in_sp, k_sp, out_sp, window_strides, padding,
                                            lhs_dilation, rhs_dilation):
@@ -294,7 +297,6 @@ def _conv_batching(values, dims, *, dimension_numbers, feature_group_count, batc
     ls, rs, os_ = dimension_numbers
     size = get_aval(lhs if dl is not None else rhs).shape[0]
     # Operands carry the vmapped axis at 0: the specs refer to the other dims (+1).
-    sh = lambda spec: tuple(d + 1 for d in spec)  # noqa: E731
     kw = dict(params, feature_group_count=feature_group_count,
               batch_group_count=batch_group_count)
     if batch_group_count > 1:
@@ -511,11 +513,7 @@ reduce_window_max_p = _make_reduce_window("max")
 reduce_window_min_p = _make_reduce_window("min")
 
 
-@reduce_window_sum_p.def_jvp
-def _rw_sum_jvp(primals, tangents, **w):
-    t = tangents[0]
-    out = reduce_window_sum_p.bind(primals[0], **w)
-    return out, None if t is None else reduce_window_sum_p.bind(t, **w)
+_linear_jvp(reduce_window_sum_p)
 
 
 @reduce_window_sum_p.def_transpose
@@ -651,12 +649,7 @@ def _ssa_transpose(ct, source, x, *, kind, window_dimensions, window_strides, pa
             None]
 
 
-@select_and_scatter_add_p.def_jvp
-def _ssa_jvp(primals, tangents, **params):
-    source, x = primals
-    t = tangents[0]
-    out = select_and_scatter_add_p.bind(source, x, **params)
-    return out, None if t is None else select_and_scatter_add_p.bind(t, x, **params)
+_linear_jvp(select_and_scatter_add_p)
 
 
 @select_and_scatter_add_p.def_batching
@@ -668,12 +661,7 @@ def _ssa_batching(values, dims, *, kind, window_dimensions, window_strides, padd
                                          padding=((0, 0),) + padding), 0
 
 
-@select_and_gather_add_p.def_jvp
-def _sga_jvp(primals, tangents, **params):
-    t, x = primals
-    tt = tangents[0]
-    out = select_and_gather_add_p.bind(t, x, **params)
-    return out, None if tt is None else select_and_gather_add_p.bind(tt, x, **params)
+_linear_jvp(select_and_gather_add_p)
 
 
 def _extremum_jvp(prim, kind):

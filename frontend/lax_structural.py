@@ -24,7 +24,7 @@ from hlox.frontend.core import (Primitive, ShapedArray, get_aval, is_undefined_p
                                 shape_error)
 from hlox.frontend.emit import i64_array_attr, require_op, tensor_type
 # lax is imported first (hlox.frontend's __init__), so its shared rule helpers are defined here.
-from hlox.frontend.lax import _aval, _batch_size, _bcast_front
+from hlox.frontend.lax import _aval, _batch_size, _bcast_front, _linear_jvp
 
 __all__ = ["slice", "slice_in_dim", "index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
            "dynamic_index_in_dim", "dynamic_update_slice", "dynamic_update_slice_in_dim",
@@ -98,10 +98,7 @@ def _slice_lower(ctx, x, *, start_indices, limit_indices, strides):
                                            "strides": i64_array_attr(strides)})
 
 
-@slice_p.def_jvp
-def _slice_jvp(primals, tangents, **params):
-    t = tangents[0]
-    return slice_p.bind(primals[0], **params), None if t is None else slice_p.bind(t, **params)
+_linear_jvp(slice_p)
 
 
 @slice_p.def_transpose
@@ -350,11 +347,7 @@ def _rev_lower(ctx, x, *, dimensions):
     return ctx.op("stablehlo.reverse", [x], {"dimensions": i64_array_attr(dimensions)})
 
 
-@rev_p.def_jvp
-def _rev_jvp(primals, tangents, *, dimensions):
-    t = tangents[0]
-    return (rev_p.bind(primals[0], dimensions=dimensions),
-            None if t is None else rev_p.bind(t, dimensions=dimensions))
+_linear_jvp(rev_p)
 
 
 rev_p.def_transpose(lambda ct, x, *, dimensions: [rev_p.bind(ct, dimensions=dimensions)])
@@ -451,8 +444,13 @@ def _canon_scatter_dnums(d) -> ScatterDimensionNumbers:
     return ScatterDimensionNumbers(*(tuple(_ints(f)) for f in d))
 
 
-def _dims(values) -> str:
-    return "[" + ", ".join(str(int(v)) for v in values) + "]"
+def _dnums_attr(kind: str, index_vector_dim: int, **dims: Sequence[int]) -> ir.Attribute:
+    """``#stablehlo.<kind><name = [...], ..., index_vector_dim = n>``. Every list field is
+    optional in the syntax (the printer leaves empty ones out), so empty lists are fine."""
+    fields = [f"{name} = [{', '.join(str(int(v)) for v in values)}]"
+              for name, values in dims.items()]
+    fields.append(f"index_vector_dim = {index_vector_dim}")
+    return ir.Attribute.parse(f"#stablehlo.{kind}<{', '.join(fields)}>")
 
 
 gather_p = Primitive("gather")
@@ -508,14 +506,11 @@ def _gather_abstract_eval(operand, indices, *, dimension_numbers, slice_sizes, m
 
 
 def _gather_dnums_attr(d: GatherDimensionNumbers, index_vector_dim: int) -> ir.Attribute:
-    fields = [f"offset_dims = {_dims(d.offset_dims)}",
-              f"collapsed_slice_dims = {_dims(d.collapsed_slice_dims)}"]
-    if d.operand_batching_dims:
-        fields += [f"operand_batching_dims = {_dims(d.operand_batching_dims)}",
-                   f"start_indices_batching_dims = {_dims(d.start_indices_batching_dims)}"]
-    fields += [f"start_index_map = {_dims(d.start_index_map)}",
-               f"index_vector_dim = {index_vector_dim}"]
-    return ir.Attribute.parse("#stablehlo.gather<" + ", ".join(fields) + ">")
+    return _dnums_attr("gather", index_vector_dim, offset_dims=d.offset_dims,
+                       collapsed_slice_dims=d.collapsed_slice_dims,
+                       operand_batching_dims=d.operand_batching_dims,
+                       start_indices_batching_dims=d.start_indices_batching_dims,
+                       start_index_map=d.start_index_map)
 
 
 @gather_p.def_lowering
@@ -589,12 +584,7 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes: Sequence[int]
     return lax.select(mask, out, np.full(oaval.shape, fill_value, aval.dtype))
 
 
-@gather_p.def_jvp
-def _gather_jvp(primals, tangents, **params):
-    operand, indices = primals
-    t = tangents[0]
-    out = gather_p.bind(operand, indices, **params)
-    return out, None if t is None else gather_p.bind(t, indices, **params)
+_linear_jvp(gather_p)
 
 
 @gather_p.def_transpose
@@ -692,14 +682,11 @@ def _scatter_window_sizes(operand_ndim, updates_shape, d: ScatterDimensionNumber
 
 
 def _scatter_dnums_attr(d: ScatterDimensionNumbers, index_vector_dim: int) -> ir.Attribute:
-    fields = [f"update_window_dims = {_dims(d.update_window_dims)}",
-              f"inserted_window_dims = {_dims(d.inserted_window_dims)}"]
-    if d.operand_batching_dims:
-        fields += [f"input_batching_dims = {_dims(d.operand_batching_dims)}",
-                   f"scatter_indices_batching_dims = {_dims(d.scatter_indices_batching_dims)}"]
-    fields += [f"scatter_dims_to_operand_dims = {_dims(d.scatter_dims_to_operand_dims)}",
-               f"index_vector_dim = {index_vector_dim}"]
-    return ir.Attribute.parse("#stablehlo.scatter<" + ", ".join(fields) + ">")
+    return _dnums_attr("scatter", index_vector_dim, update_window_dims=d.update_window_dims,
+                       inserted_window_dims=d.inserted_window_dims,
+                       input_batching_dims=d.operand_batching_dims,
+                       scatter_indices_batching_dims=d.scatter_indices_batching_dims,
+                       scatter_dims_to_operand_dims=d.scatter_dims_to_operand_dims)
 
 
 def _gather_for_scatter(x, indices, updates_shape, d: ScatterDimensionNumbers):
@@ -924,12 +911,7 @@ def _dynamic_slice_lower(ctx, x, *idx, slice_sizes):
     return ctx.op("stablehlo.dynamic_slice", [x, *idx], {"slice_sizes": i64_array_attr(slice_sizes)})
 
 
-@dynamic_slice_p.def_jvp
-def _dynamic_slice_jvp(primals, tangents, *, slice_sizes):
-    x, *idx = primals
-    t = tangents[0]
-    out = dynamic_slice_p.bind(x, *idx, slice_sizes=slice_sizes)
-    return out, None if t is None else dynamic_slice_p.bind(t, *idx, slice_sizes=slice_sizes)
+_linear_jvp(dynamic_slice_p)
 
 
 @dynamic_slice_p.def_transpose

@@ -1,15 +1,22 @@
 """Runs the lit + FileCheck suite (tests/lit) as part of pytest.
 
 lit runs once for the whole suite (in parallel); each .mlir file then shows up
-as its own pytest case with lit's output on failure.
+as its own pytest case with lit's output on failure. lit starts in the
+background when this file is collected, so that its ~160 hlox-opt processes
+(each mostly interpreter start-up) use the cores the Python tests leave idle
+(they keep about one busy) instead of running after them; the first lit case
+waits for its report.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -19,15 +26,36 @@ LIT_FILES = sorted(p.relative_to(LIT_DIR).as_posix()
                    for p in LIT_DIR.rglob("*.mlir") if "Inputs" not in p.parts)
 
 
+def _start_lit():
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="hlox-lit-"))
+    log = open(folder / "lit.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from lit.main import main; main()", "-q",
+         "-j", str(os.cpu_count() or 2),
+         f"--xunit-xml-output={folder / 'results.xml'}", str(LIT_DIR)],
+        stdout=log, stderr=subprocess.STDOUT)
+
+    def stop():  # an interrupted or filtered session leaves no lit behind
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        log.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(stop)
+    return process, folder
+
+
+_LIT = _start_lit()
+
+
 @pytest.fixture(scope="session")
-def lit_results(tmp_path_factory):
-    report = tmp_path_factory.mktemp("lit") / "results.xml"
-    subprocess.run(
-        [sys.executable, "-c", "from lit.main import main; main()", "-q", "-j", str(os.cpu_count() or 2),
-         f"--xunit-xml-output={report}", str(LIT_DIR)],
-        capture_output=True, text=True, check=False)
+def lit_results():
+    process, folder = _LIT
+    process.wait()
+    report = folder / "results.xml"
     if not report.exists():
-        pytest.fail("lit produced no report")
+        pytest.fail("lit produced no report:\n" + (folder / "lit.log").read_text()[-3000:])
     results = {}
     for case in ET.parse(report).getroot().iter("testcase"):
         # classname "hlox.dir" + name "file.mlir" -> "dir/file.mlir"

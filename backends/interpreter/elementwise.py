@@ -87,13 +87,18 @@ _binary("atan2", np.arctan2)
 _binary("complex", lambda x, y: x + 1j * y.astype(np.result_type(y, np.complex64)))
 
 
+def _guarded_divisor(x, y, dtype):
+    """``(y == 0, INT_MIN / -1, y with 1 at both)``: the cases XLA defines itself."""
+    zero = y == 0
+    int_min = ml_dtypes.iinfo(dtype or x.dtype).min
+    overflow = (x == int_min) & (y == -1) if x.dtype.kind == "i" else np.zeros_like(zero)
+    return zero, overflow, np.where(zero | overflow, np.ones_like(y), y)
+
+
 def int_divide(x, y, dtype=None):
     """Truncating division; XLA's x/0 = -1 (all ones) and INT_MIN/-1 = INT_MIN."""
     signed = x.dtype.kind == "i"
-    zero = y == 0
-    int_min = ml_dtypes.iinfo(dtype or x.dtype).min
-    overflow = (x == int_min) & (y == -1) if signed else np.zeros_like(zero)
-    safe = np.where(zero | overflow, np.ones_like(y), y)
+    zero, overflow, safe = _guarded_divisor(x, y, dtype)
     q, r = np.divmod(x, safe)
     if signed:
         q = q + ((r != 0) & ((x < 0) != (safe < 0))).astype(x.dtype)
@@ -105,10 +110,7 @@ def int_divide(x, y, dtype=None):
 def int_remainder(x, y, dtype=None):
     """Remainder with the dividend's sign; XLA's x%0 = x and INT_MIN%-1 = 0."""
     signed = x.dtype.kind == "i"
-    zero = y == 0
-    int_min = ml_dtypes.iinfo(dtype or x.dtype).min
-    overflow = (x == int_min) & (y == -1) if signed else np.zeros_like(zero)
-    safe = np.where(zero | overflow, np.ones_like(y), y)
+    zero, overflow, safe = _guarded_divisor(x, y, dtype)
     r = np.fmod(x, safe) if signed else x % safe
     r = np.where(zero, x, r)
     return np.where(overflow, np.zeros_like(x), r)

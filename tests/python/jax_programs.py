@@ -371,6 +371,37 @@ def programs() -> list[Program]:
     return P
 
 
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """A program as JAX runs it, shared by every test file that compares with it."""
+    lowered: object                # jax.jit(fn, keep_unused=True).lower(*args)
+    inputs: tuple[np.ndarray, ...]   # the dynamic arguments' leaves, as JAX passes them
+    outputs: tuple[np.ndarray, ...]  # the leaves of jax.jit(fn)(*args)
+
+
+_REFERENCES: dict[tuple[str, bool], Reference] = {}
+
+
+def reference(program: Program) -> Reference:
+    """``program`` lowered and run by JAX once per process and x64 mode: the interpreter,
+    CPU-backend and CHLO-numerics tests all compare against it, and XLA's compile is
+    most of their cost. The arrays are read-only, so no test can change another's."""
+    import jax
+
+    key = (program.name, bool(jax.config.jax_enable_x64))
+    if key not in _REFERENCES:
+        args = program.args()
+        jitted = jax.jit(program.fn, static_argnums=program.static_argnums, keep_unused=True)
+        dynamic = [a for i, a in enumerate(args) if i not in program.static_argnums]
+        inputs = tuple(np.asarray(jax.numpy.asarray(a))
+                       for a in jax.tree_util.tree_leaves(dynamic))
+        outputs = tuple(np.asarray(w) for w in jax.tree_util.tree_leaves(jitted(*args)))
+        for array in inputs + outputs:
+            array.setflags(write=False)
+        _REFERENCES[key] = Reference(jitted.lower(*args), inputs, outputs)
+    return _REFERENCES[key]
+
+
 def lower(program: Program):
     """``jax.jit(fn).lower(*args)`` for a program."""
     import jax
@@ -378,12 +409,20 @@ def lower(program: Program):
     return jax.jit(program.fn, static_argnums=program.static_argnums).lower(*program.args())
 
 
+_TEXTS: dict[tuple[str, bool], tuple[str, str]] = {}
+
+
 def texts(program: Program) -> tuple[str, str]:
-    """(pretty, generic) StableHLO text of a program, as JAX prints it."""
-    lowered = lower(program)
-    pretty = lowered.as_text()
-    generic = lowered.compiler_ir("stablehlo").operation.get_asm(print_generic_op_form=True)
-    return pretty, generic
+    """(pretty, generic) StableHLO text of a program, as JAX prints it (lowered once per
+    process and x64 mode)."""
+    import jax
+
+    key = (program.name, bool(jax.config.jax_enable_x64))
+    if key not in _TEXTS:
+        lowered = lower(program)
+        _TEXTS[key] = (lowered.as_text(), lowered.compiler_ir("stablehlo").operation.get_asm(
+            print_generic_op_form=True))
+    return _TEXTS[key]
 
 
 _OP_NAME = re.compile(r'"([A-Za-z_][\w$]*\.[\w.$]+)"\(')

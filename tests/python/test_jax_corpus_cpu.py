@@ -51,18 +51,14 @@ TOLERANCES = {  # dtype: (rtol, atol per unit of the result's largest magnitude)
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_corpus_program_on_cpu(name):
-    program = PROGRAMS[name]
-    args = program.args()
-    jitted = jax.jit(program.fn, static_argnums=program.static_argnums, keep_unused=True)
-    text = jitted.lower(*args).as_text()
-    dynamic = [a for i, a in enumerate(args) if i not in program.static_argnums]
-    leaves = [np.asarray(jax.numpy.asarray(a)) for a in jax.tree_util.tree_leaves(dynamic)]
+    ref = jax_programs.reference(PROGRAMS[name])
+    text = ref.lowered.as_text()
     if name in REJECTED:
         with pytest.raises((BackendError, RuntimeError), match=REJECTED[name]):
-            hlox.compile_stablehlo(text, backend="cpu")(*leaves)
+            hlox.compile_stablehlo(text, backend="cpu")(*ref.inputs)
         return
-    got = hlox.compile_stablehlo(text, backend="cpu")(*leaves)
-    want = [np.asarray(w) for w in jax.tree_util.tree_leaves(jitted(*args))]
+    got = hlox.compile_stablehlo(text, backend="cpu")(*ref.inputs)
+    want = ref.outputs
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want)):
         g = np.asarray(g)

@@ -42,11 +42,8 @@ def run_xla(text, args):
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_corpus_numerics(name):
-    program = PROGRAMS[name]
-    args = program.args()
-    jitted = jax.jit(program.fn, keep_unused=True)
-    generic = jitted.lower(*args).compiler_ir("stablehlo").operation.get_asm(
-        print_generic_op_form=True)
+    ref = jax_programs.reference(PROGRAMS[name])
+    generic = ref.lowered.compiler_ir("stablehlo").operation.get_asm(print_generic_op_form=True)
     missing = jax_programs.missing_names(generic)
     if missing:
         pytest.skip("hlox does not define yet: " + ", ".join(missing))
@@ -59,9 +56,8 @@ def test_corpus_numerics(name):
         text = module.operation.get_asm(print_generic_op_form=True)
     assert "chlo." not in text
     # The arguments as JAX passes them (float64 -> float32 without x64).
-    leaves = [np.asarray(jax.numpy.asarray(a)) for a in jax.tree_util.tree_leaves(args)]
-    got = run_xla(text, leaves)
-    want = [np.asarray(w) for w in jax.tree_util.tree_leaves(jitted(*args))]
+    got = run_xla(text, ref.inputs)
+    want = ref.outputs
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want)):
         assert g.shape == w.shape and g.dtype == w.dtype, (i, g.shape, w.shape, g.dtype, w.dtype)

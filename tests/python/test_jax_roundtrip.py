@@ -32,19 +32,6 @@ KNOWN_BUGS = jax_programs.KNOWN_BUGS
 STRICT = os.environ.get("HLOX_STRICT_CORPUS", "") not in ("", "0")
 
 
-@pytest.fixture(scope="module")
-def lowered():
-    """Lowers each program once: name -> (pretty, generic) or the error."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            cache[name] = jax_programs.texts(PROGRAMS[name])
-        return cache[name]
-
-    return get
-
-
 def run_opt(*args: str) -> tuple[int, str, str]:
     """hlox-opt in process: (exit status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
@@ -64,8 +51,8 @@ def _check(status: int, err: str, what: str, missing: list[str]):
 
 @pytest.mark.parametrize("form", ["pretty", "generic"])
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_roundtrip(name, form, lowered, tmp_path: pathlib.Path, request):
-    pretty, generic = lowered(name)
+def test_roundtrip(name, form, tmp_path: pathlib.Path, request):
+    pretty, generic = jax_programs.texts(PROGRAMS[name])  # lowered once for both forms
     text = pretty if form == "pretty" else generic
     missing = jax_programs.missing_names(generic)
     if missing and not STRICT:
