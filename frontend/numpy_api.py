@@ -76,8 +76,8 @@ def _promote(name: str, *args: Any, inexact: bool = False) -> list:
         _check_arraylike(name, a)
     avals = [get_aval(a) for a in args]
     dtype, weak = dtypes.result_type(*((a.dtype, a.weak_type) for a in avals))
-    if inexact and not dtypes.is_float(dtype):
-        dtype = dtypes.DEFAULT_FLOAT
+    if inexact:
+        dtype = dtypes.to_inexact(dtype)
     return [_convert(a, dtype, weak and av.weak_type) for a, av in zip(args, avals)]
 
 
@@ -176,14 +176,14 @@ def asarray(x, dtype=None):
     if isinstance(x, Tracer):
         return x if dtype is None else astype(x, dtype)
     aval = get_aval(x)
-    return np.asarray(x, dtype=aval.dtype if dtype is None else dtypes.canonicalize(dtype))
+    return np.asarray(x, dtype=aval.dtype if dtype is None else dtypes.user_dtype(dtype, "asarray"))
 
 
 array = asarray
 
 
 def astype(x, dtype):
-    dtype = dtypes.canonicalize(dtype)
+    dtype = dtypes.user_dtype(dtype, "astype")
     return _convert(x, dtype) if isinstance(x, Tracer) else np.asarray(x, dtype=dtype)
 
 

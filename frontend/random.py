@@ -255,7 +255,7 @@ _bits_jit = jit(_random_bits, static_argnums=(1, 2))
 
 def bits(key, shape: Sequence[int] = (), dtype=None):
     """Uniform random bits of an unsigned ``dtype`` (default uint32) (``jax.random.bits``)."""
-    dtype = _U32 if dtype is None else dtypes.canonicalize(dtype)
+    dtype = _U32 if dtype is None else dtypes.user_dtype(dtype, "bits")
     width = dtype.itemsize * 8
     if dtype.kind != "u" or width not in _UINT_OF_BITS:
         raise TypeError(f"hlox.random.bits: dtype must be uint8, uint16 or uint32, got {dtype}")
@@ -263,7 +263,7 @@ def bits(key, shape: Sequence[int] = (), dtype=None):
 
 
 def _float_dtype(name: str, dtype) -> np.dtype:
-    dtype = dtypes.float32 if dtype is None else dtypes.canonicalize(dtype)
+    dtype = dtypes.float32 if dtype is None else dtypes.user_dtype(dtype, name)
     if dtype not in (dtypes.float16, dtypes.bfloat16, dtypes.float32):
         raise TypeError(f"hlox.random.{name}: dtype must be float16, bfloat16 or float32, "
                         f"got {dtype}")
@@ -453,7 +453,7 @@ _randint_jit = jit(_randint_any_width, static_argnums=(1, 2))
 
 def randint(key, shape: Sequence[int], minval, maxval, dtype=None):
     """Integers in ``[minval, maxval)`` (``jax.random.randint``; default dtype int32)."""
-    dtype = dtypes.int32 if dtype is None else dtypes.canonicalize(dtype)
+    dtype = dtypes.int32 if dtype is None else dtypes.user_dtype(dtype, "randint")
     if not dtypes.is_int(dtype) or dtype.itemsize > 4:
         raise TypeError(f"hlox.random.randint: dtype must be an integer type of at most 32 "
                         f"bits, got {dtype}")
