@@ -91,6 +91,12 @@ _UPPER = _upper_bounds()
 def canonicalize(dtype) -> np.dtype:
     """``dtype`` as a supported numpy dtype in the current mode (64-bit ones to 32 bits
     with x64 off: JAX's ``canonicalize_dtype``), or a TypeError."""
+    dt = supported(dtype)
+    return dt if config.jax_enable_x64 else _TO_32BIT.get(dt, dt)
+
+
+def supported(dtype) -> np.dtype:
+    """``dtype`` as a supported numpy dtype (any mode), or a TypeError."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -98,7 +104,7 @@ def canonicalize(dtype) -> np.dtype:
     if dt not in SUPPORTED:
         raise TypeError(f"hlox: dtype {dt} is not supported (supported: "
                         f"{', '.join(str(d) for d in SUPPORTED)})")
-    return dt if config.jax_enable_x64 else _TO_32BIT.get(dt, dt)
+    return dt
 
 
 # Python types given as ``dtype=``: the mode's defaults, without a warning.
@@ -158,19 +164,28 @@ def _node(dtype: np.dtype, weak: bool):
     return dtype
 
 
-def result_type(*typed: tuple[np.dtype, bool]) -> tuple[np.dtype, bool]:
-    """The promoted ``(dtype, weak)`` of ``(dtype, weak)`` pairs (JAX's rule).
-
-    The result is weak exactly when the lattice's answer is a Python kind.
-    """
-    if not typed:
-        raise ValueError("result_type needs at least one input")
-    nodes = {_node(np.dtype(dt), weak) for dt, weak in typed}
+def _join(nodes):
+    """The least upper bound of lattice nodes."""
     common = frozenset.intersection(*(_UPPER[n] for n in nodes))
     lub = [n for n in common if _UPPER[n] == common]
     if not lub:  # unreachable with this lattice (float64 bounds all)
-        raise TypeError(f"no common dtype for {typed}")
-    node = lub[0]
+        raise TypeError(f"no common dtype for {nodes}")
+    return lub[0]
+
+
+def promote_types(a, b) -> np.dtype:
+    """The lattice's join of two (strong) dtypes, whatever the mode (``jnp.promote_types``:
+    float32 with float64 gives float64 even with x64 off)."""
+    return _join({supported(a), supported(b)})
+
+
+def result_type(*typed: tuple[np.dtype, bool]) -> tuple[np.dtype, bool]:
+    """The promoted ``(dtype, weak)`` of ``(dtype, weak)`` pairs (JAX's rule), in the
+    current mode. The result is weak exactly when the lattice's answer is a Python kind.
+    """
+    if not typed:
+        raise ValueError("result_type needs at least one input")
+    node = _join({_node(np.dtype(dt), weak) for dt, weak in typed})
     # As in JAX: the result is weak exactly when it is a Python kind
     # (e.g. int32 array + 1.0 -> weak float32; float32 array + 1.0 -> float32).
     if node == _WEAK_FLOAT:
