@@ -67,25 +67,27 @@ _LATTICE = {
     _WEAK_FLOAT: [bfloat16, float16],
     bfloat16: [float32], float16: [float32], float32: [float64], float64: [],
 }
+# With x64 off no 64-bit type is formed from narrower ones: uint32 with int32 is int32.
+_LATTICE_X32 = {**_LATTICE, uint32: [int32, uint64]}
 
 
-def _upper_bounds() -> dict:
+def _upper_bounds(lattice: dict) -> dict:
     closure = {}
 
     def visit(node):
         if node not in closure:
             found = {node}
-            for parent in _LATTICE[node]:
+            for parent in lattice[node]:
                 found |= visit(parent)
             closure[node] = frozenset(found)
         return closure[node]
 
-    for node in _LATTICE:
+    for node in lattice:
         visit(node)
     return closure
 
 
-_UPPER = _upper_bounds()
+_UPPER = {True: _upper_bounds(_LATTICE), False: _upper_bounds(_LATTICE_X32)}  # by x64
 
 
 def canonicalize(dtype) -> np.dtype:
@@ -165,16 +167,17 @@ def _node(dtype: np.dtype, weak: bool):
 
 
 def _join(nodes):
-    """The least upper bound of lattice nodes."""
-    common = frozenset.intersection(*(_UPPER[n] for n in nodes))
-    lub = [n for n in common if _UPPER[n] == common]
+    """The least upper bound of lattice nodes (in the current mode's lattice)."""
+    upper = _UPPER[config.jax_enable_x64]
+    common = frozenset.intersection(*(upper[n] for n in nodes))
+    lub = [n for n in common if upper[n] == common]
     if not lub:  # unreachable with this lattice (float64 bounds all)
         raise TypeError(f"no common dtype for {nodes}")
     return lub[0]
 
 
 def promote_types(a, b) -> np.dtype:
-    """The lattice's join of two (strong) dtypes, whatever the mode (``jnp.promote_types``:
+    """The lattice's join of two (strong) dtypes, not canonicalized (``jnp.promote_types``:
     float32 with float64 gives float64 even with x64 off)."""
     return _join({supported(a), supported(b)})
 
