@@ -192,6 +192,35 @@ def test_dtype_helpers(x64):
         assert hnp.zeros(1, hnp.int_).dtype == jnp.zeros(1, jnp.int_).dtype
 
 
+KEY = np.array([0, 42], np.uint32)
+RANDOM = {  # (draw, exact): JAX's numbers bit for bit where no transcendental is involved
+    "uniform": (lambda r: r.uniform(KEY, (5,)), True),
+    "uniform_f64": (lambda r: r.uniform(KEY, (5,), dtype=np.float64), True),
+    "normal": (lambda r: r.normal(KEY, (5,)), False),
+    "randint": (lambda r: r.randint(KEY, (6,), -100, 1000), True),
+    "randint_i64": (lambda r: r.randint(KEY, (6,), -100, 2**40 if hlox.config.jax_enable_x64
+                                        else 10**6, dtype=np.int64), True),
+    "bits_u64": (lambda r: r.bits(KEY, (4,), dtype=np.uint64), True),
+    "permutation": (lambda r: r.permutation(KEY, 5), True),
+    "categorical": (lambda r: r.categorical(KEY, np.zeros(4)), True),
+    "choice_weighted": (lambda r: r.choice(KEY, 5, (3,), replace=False, p=np.ones(5) / 5), True),
+}
+
+
+@MODES
+@pytest.mark.parametrize("draw", RANDOM)
+def test_random_dtypes_and_values(draw, x64):
+    fn, exact = RANDOM[draw]
+    with mode(x64), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        got, expected = both(lambda lib, lnp: fn(lib.random))
+    if exact:
+        assert np.asarray(got).dtype == np.asarray(expected).dtype
+        np.testing.assert_array_equal(got, expected)
+    else:  # erf_inv: a few ulps
+        same(got, expected)
+
+
 # ---------------------------------------------------------------------------------------------
 # The truncation warning
 # ---------------------------------------------------------------------------------------------
