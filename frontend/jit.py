@@ -2,7 +2,8 @@
 
 ``jit(f)(*args)`` flattens the arguments (pytrees), and looks up a compiled
 executable keyed on the input structure, each leaf's abstract value (shape,
-dtype, weak_type) and the values of the static arguments. On a miss it traces
+dtype, weak_type), the values of the static arguments and the 64-bit mode
+(``hlox.config.jax_enable_x64``). On a miss it traces
 ``f`` to a Graph, emits StableHLO and compiles it on the backend; otherwise it
 runs the cached executable. ``jit(f).lower(*args)`` stops after emission and
 returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.

@@ -30,13 +30,17 @@ import threading
 _UNSET = object()
 
 
+class _ThreadState(threading.local):
+    x64 = None  # enable_x64() blocks: this thread's override (None: the global setting)
+
+
 class Config:
     def __init__(self):
         self._dump_dir = _UNSET
         self._backend = _UNSET
         self._cache_dir = _UNSET
         self._enable_x64 = _UNSET
-        self._local = threading.local()  # enable_x64() blocks: this thread's override
+        self._local = _ThreadState()
 
     _NAMES = ("backend", "dump_dir", "cache_dir", "enable_x64")
 
@@ -55,7 +59,7 @@ class Config:
 
     @property
     def jax_enable_x64(self) -> bool:
-        local = getattr(self._local, "x64", None)
+        local = self._local.x64
         if local is not None:
             return local
         if self._enable_x64 is _UNSET:  # the environment, read once (a hot path: every jit call)
@@ -129,7 +133,7 @@ def enable_x64(new_val: bool = True):
     """``with hlox.enable_x64():`` runs the block in JAX's 64-bit mode (``False``: with it
     off), in this thread only; the previous mode comes back on exit, even on an exception
     (``jax.enable_x64``)."""
-    previous = getattr(config._local, "x64", None)
+    previous = config._local.x64
     config._local.x64 = bool(new_val)
     try:
         yield
