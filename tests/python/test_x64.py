@@ -17,15 +17,14 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 
+from conftest import assert_close as same  # same dtype and shape, values within the dtype's tol
+
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
 
 MODES = pytest.mark.parametrize("x64", [False, True], ids=["x32", "x64"])
 # Every dtype that the mode changes, and float32 (which it leaves alone).
 DTYPES = [np.float64, np.int64, np.uint64, np.float32]
-# float64 values need float64's tolerance, float32 ones float32's; integers compare exactly.
-TOL = {np.dtype(np.float64): dict(rtol=1e-13, atol=1e-13),
-       np.dtype(np.float32): dict(rtol=2e-6, atol=1e-6)}
 
 
 class mode:
@@ -41,18 +40,6 @@ class mode:
     def __exit__(self, *exc):
         for c in reversed(self.contexts):
             c.__exit__(*exc)
-
-
-def same(got, expected):
-    """hlox's result has JAX's dtype, shape and values (within the dtype's tolerance)."""
-    got, expected = np.asarray(got), np.asarray(expected)
-    assert got.dtype == expected.dtype, (got.dtype, expected.dtype)
-    assert got.shape == expected.shape, (got.shape, expected.shape)
-    tol = TOL.get(got.dtype)
-    if tol is None:
-        np.testing.assert_array_equal(got, expected)
-    else:
-        np.testing.assert_allclose(got, expected, **tol)
 
 
 def value(dtype, shape=(3,)):
