@@ -258,8 +258,9 @@ _bits_jit = jit(_random_bits, static_argnums=(1, 2))
 
 
 def bits(key, shape: Sequence[int] = (), dtype=None):
-    """Uniform random bits of an unsigned ``dtype`` (default uint32) (``jax.random.bits``)."""
-    dtype = _U32 if dtype is None else dtypes.user_dtype(dtype, "bits")
+    """Uniform random bits of an unsigned ``dtype`` (default uint32, uint64 with x64)
+    (``jax.random.bits``)."""
+    dtype = dtypes.default_uint() if dtype is None else dtypes.user_dtype(dtype, "bits")
     width = dtype.itemsize * 8
     if dtype.kind != "u" or width not in _UINT_OF_BITS:
         raise TypeError(f"hlox.random.bits: dtype must be uint8, uint16, uint32 or (with x64) "

@@ -20,7 +20,8 @@ from hlox import backends, errors, nn, numpy, random, scipy, tree, tree_util
 from hlox.backends import compile_stablehlo
 from hlox.backends.aot import ArtifactError, deserialize
 
-__all__ = ["jit", "Lowered", "Compiled", "Array", "config", "enable_x64", "lax", "numpy", "nn", "scipy",
+__all__ = ["jit", "Lowered", "Compiled", "Array", "config", "enable_x64", "lax", "numpy", "nn",
+           "scipy",
            "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",

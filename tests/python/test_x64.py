@@ -188,6 +188,7 @@ RANDOM = {  # (draw, exact): JAX's numbers bit for bit where no transcendental i
     "randint_i64": (lambda r: r.randint(KEY, (6,), -100, 2**40 if hlox.config.jax_enable_x64
                                         else 10**6, dtype=np.int64), True),
     "bits_u64": (lambda r: r.bits(KEY, (4,), dtype=np.uint64), True),
+    "bits": (lambda r: r.bits(KEY, (4,)), True),
     "permutation": (lambda r: r.permutation(KEY, 5), True),
     "categorical": (lambda r: r.categorical(KEY, np.zeros(4)), True),
     "choice_weighted": (lambda r: r.choice(KEY, 5, (3,), replace=False, p=np.ones(5) / 5), True),
