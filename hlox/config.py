@@ -69,6 +69,8 @@ class Config:
     @jax_enable_x64.setter
     def jax_enable_x64(self, value) -> None:
         """``True``/``False``; ``None``: back to the environment's setting."""
+        if value is not None and value not in (True, False):  # ("false" would be truthy)
+            raise TypeError(f"hlox.config: jax_enable_x64 must be True or False, got {value!r}")
         self._enable_x64 = _UNSET if value is None else bool(value)
 
     @property

@@ -285,6 +285,8 @@ def test_config_update_and_environment(monkeypatch):
         assert hlox.config.jax_enable_x64 is True and hnp.zeros(1).dtype == np.float64
         hlox.config.update("hlox_enable_x64", False)
         assert hnp.zeros(1).dtype == np.float32
+        with pytest.raises(TypeError, match="jax_enable_x64 must be True or False, got 'no'"):
+            hlox.config.update("jax_enable_x64", "no")
         for env, value, expected in [("JAX_ENABLE_X64", "1", True), ("JAX_ENABLE_X64", "false",
                                      False), ("HLOX_ENABLE_X64", "true", True)]:
             monkeypatch.delenv("JAX_ENABLE_X64", raising=False)
