@@ -17,7 +17,7 @@
                   hlox.numpy: promotion/broadcasting, ufuncs and reductions, shape ops and
                   linear algebra, bitwise ops and sort, x[idx] and .at[...], hlox.Array
     nn, scipy_special, random   hlox.nn, hlox.scipy.special, hlox.random
-    dtypes        dtypes and JAX's promotion lattice
+    dtypes        dtypes, JAX's promotion lattice and 64-bit (x64) mode
     test_util     check_grads (finite differences)
     tree_util     pytrees
 """

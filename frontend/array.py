@@ -39,9 +39,9 @@ def _binary(op, reflected=False, inexact=False):
         other_type = _jax_type(other)
         if other_type is None:  # tracers, lists, ...: their own operator or NumPy's
             return NotImplemented
-        dtype, _ = dtypes.result_type((self.dtype, False), other_type)
-        if inexact and not dtypes.is_float(dtype):
-            dtype = dtypes.DEFAULT_FLOAT
+        dtype, _ = dtypes.result_type(_jax_type(self), other_type)
+        if inexact:
+            dtype = dtypes.to_inexact(dtype)
         a = np.asarray(self).astype(dtype, copy=False)
         b = np.asarray(other, dtype=dtype)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -57,15 +57,15 @@ def _reduction(np_method, kind):
         if kwargs.get("dtype") is not None or kwargs.get("out") is not None:
             return wrap(out)
         from hlox.frontend import dtypes
-        dt = self.dtype
+        dt = dtypes.canonicalize(self.dtype)
         if kind == "index":
-            dt = dtypes.DEFAULT_INT
-        elif kind == "float" and not dtypes.is_float(dt):
-            dt = dtypes.DEFAULT_FLOAT
+            dt = dtypes.default_int()
+        elif kind == "float":
+            dt = dtypes.to_inexact(dt)
         elif kind == "same" and dt.kind == "u":  # JAX sums small ints at default width
-            dt = np.promote_types(dt, np.uint32)
+            dt = np.promote_types(dt, dtypes.default_uint())
         elif kind == "same" and dt.kind in "bi":
-            dt = np.promote_types(dt, dtypes.DEFAULT_INT)
+            dt = np.promote_types(dt, dtypes.default_int())
         return wrap(np.asarray(out, dtype=dt))
     method.__name__ = np_method.__name__
     return method
@@ -93,7 +93,9 @@ class Array(np.ndarray):
         from hlox.frontend.numpy_shape import nonzero
         return nonzero(self, size=size, fill_value=fill_value)
 
-    def astype(self, dtype, copy: bool = False):
+    def astype(self, dtype, copy: bool = True) -> "Array":
+        """As ``jax.Array.astype``: ``dtype`` in the 64-bit mode (float64 -> float32 with x64
+        off, with JAX's warning), float-to-integer casts saturating as under jit."""
         from hlox.frontend.numpy_api import astype
         return wrap(astype(np.asarray(self), dtype))
 

@@ -78,13 +78,14 @@ def get_aval(value: Any) -> ShapedArray:
     if isinstance(value, Tracer):
         return value.aval
     if type(value) is np.ndarray:  # the common case, memoized (eager ops ask often)
-        return _array_aval(value.shape, value.dtype)
+        return _array_aval(value.shape, value.dtype, dtypes.x64_enabled())
     dtype, weak = dtypes.scalar_type(value)
     return ShapedArray(np.shape(value), dtype, weak)
 
 
 @functools.lru_cache(maxsize=4096)
-def _array_aval(shape: tuple[int, ...], dtype: np.dtype) -> ShapedArray:
+def _array_aval(shape: tuple[int, ...], dtype: np.dtype, x64: bool) -> ShapedArray:
+    # ``x64`` is part of the key: the mode decides the canonical dtype.
     return ShapedArray(shape, dtypes.canonicalize(dtype), False)
 
 

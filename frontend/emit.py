@@ -58,6 +58,8 @@ def dense_attr(value: np.ndarray, aval: ShapedArray) -> ir.DenseElementsAttr:
         scalar = flat[0]
         if dtypes.is_float(aval.dtype):
             attr = ir.FloatAttr.get(elem, float(scalar))
+        elif aval.dtype == dtypes.uint64:  # the bindings take int64: the same 64 bits
+            attr = ir.IntegerAttr.get(elem, int(np.asarray(scalar).view(np.int64)))
         else:
             attr = ir.IntegerAttr.get(elem, int(scalar))
         return ir.DenseElementsAttr.get_splat(ttype, attr)

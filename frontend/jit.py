@@ -2,7 +2,8 @@
 
 ``jit(f)(*args)`` flattens the arguments (pytrees), and looks up a compiled
 executable keyed on the input structure, each leaf's abstract value (shape,
-dtype, weak_type) and the values of the static arguments. On a miss it traces
+dtype, weak_type), the values of the static arguments and the 64-bit mode
+(``hlox.config.jax_enable_x64``). On a miss it traces
 ``f`` to a Graph, emits StableHLO and compiles it on the backend; otherwise it
 runs the cached executable. ``jit(f).lower(*args)`` stops after emission and
 returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
@@ -379,7 +380,9 @@ class JitFunction:
             names = [self._param_name(j) for j in range(len(args)) if j not in static_pos]
             for path, leaf in tree_flatten_with_path((dynamic, dyn_kwargs))[0]:
                 _arg_aval(self.name, leaf, lambda path=path: _path_name(path, names))
-        key = (in_tree, avals, static_key)
+        # The 64-bit mode is in the key: it decides the arguments' dtypes and every default
+        # dtype inside ``fun`` (a trace made with x64 off is redone with it on).
+        key = (in_tree, avals, static_key, config.jax_enable_x64)
         entry = self._cache.get(key)
         if entry is None:
             lowered = self._trace(static_key, static_pos, in_tree, list(avals), len(args))
@@ -425,8 +428,11 @@ class JitFunction:
 def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
     """A cheap cache key for calls whose leaves are all NumPy arrays/scalars or
     Python scalars (None if there is anything else): their dtypes, shapes, types
-    (and the structure around them, unless the arguments are the leaves)."""
-    key = [backend] if in_tree is None else [backend, in_tree]
+    (and the structure around them, unless the arguments are the leaves), and the
+    64-bit mode (which decides what those dtypes become)."""
+    key = [backend, config.jax_enable_x64]
+    if in_tree is not None:
+        key.append(in_tree)
     for a in leaves:
         t = type(a)
         if t is np.ndarray or issubclass(t, np.ndarray):  # (subclasses: e.g. an eager Array)

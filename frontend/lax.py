@@ -326,8 +326,8 @@ def log(x): return log_p.bind(x)
 
 
 def convert_element_type(x, new_dtype, weak_type: bool = False):
-    return convert_element_type_p.bind(x, new_dtype=dtypes.canonicalize(new_dtype),
-                                       weak_type=bool(weak_type))
+    new_dtype = dtypes.user_dtype(new_dtype, "convert_element_type")
+    return convert_element_type_p.bind(x, new_dtype=new_dtype, weak_type=bool(weak_type))
 
 
 def broadcast_in_dim(x, shape: Sequence[int], broadcast_dimensions: Sequence[int]):

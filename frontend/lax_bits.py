@@ -158,7 +158,8 @@ def broadcasted_iota(dtype, shape: Sequence[int], dimension: int):
     dimension = int(dimension)
     if -len(shape) <= dimension < 0:
         dimension += len(shape)
-    return iota_p.bind(dtype=dtypes.canonicalize(dtype), shape=shape, dimension=dimension)
+    return iota_p.bind(dtype=dtypes.user_dtype(dtype, "broadcasted_iota"), shape=shape,
+                       dimension=dimension)
 
 
 def iota(dtype, size: int):

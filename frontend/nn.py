@@ -109,7 +109,7 @@ def log_softmax(x, axis=-1, where=None):
     return out if where is None else hnp.where(where, out, -np.inf)
 
 
-def one_hot(x, num_classes: int, *, dtype=dtypes.DEFAULT_FLOAT, axis=-1):
+def one_hot(x, num_classes: int, *, dtype=None, axis=-1):
     """``x[..., None] == arange(num_classes)`` as ``dtype``, the class axis at ``axis``."""
     numpy_api._check_arraylike("one_hot", x)
     (x,) = numpy_api._promote("one_hot", x)
@@ -123,7 +123,8 @@ def one_hot(x, num_classes: int, *, dtype=dtypes.DEFAULT_FLOAT, axis=-1):
     classes = np.arange(num_classes).astype(aval.dtype)
     x_b = lax.broadcast_in_dim(x, shape, tuple(d for d in range(out_ndim) if d != axis))
     c_b = lax.broadcast_in_dim(classes, shape, (axis,))
-    return lax.convert_element_type(lax.eq(x_b, c_b), dtypes.canonicalize(dtype))
+    dtype = dtypes.default_float() if dtype is None else dtypes.user_dtype(dtype, "one_hot")
+    return lax.convert_element_type(lax.eq(x_b, c_b), dtype)
 
 
 def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):

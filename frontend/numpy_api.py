@@ -22,6 +22,8 @@ int8, int16, int32, int64 = np.int8, np.int16, np.int32, np.int64
 uint8, uint16, uint32, uint64 = np.uint8, np.uint16, np.uint32, np.uint64
 float16, float32, float64 = np.float16, np.float32, np.float64
 bfloat16 = dtypes.bfloat16.type
+# JAX's 64-bit names: as dtype= arguments they give float32/int32/uint32 with x64 off.
+float_, int_, uint = np.float64, np.int64, np.uint64
 
 ndarray = np.ndarray
 
@@ -29,7 +31,7 @@ __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "negative", "exp", "maximum",
     "matmul", "asarray", "array", "astype", "reshape", "transpose", "broadcast_to",
     "result_type", "log", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
-    "uint64", "float16", "float32", "float64", "bfloat16", "ndarray",
+    "uint64", "float16", "float32", "float64", "bfloat16", "float_", "int_", "uint", "ndarray",
 ]
 
 
@@ -67,8 +69,19 @@ def current_trace_constant(value: np.ndarray, weak: bool) -> Any:
 
 
 def result_type(*args: Any) -> np.dtype:
-    """The dtype hlox.numpy gives an operation on ``args`` (JAX's promotion)."""
-    return dtypes.result_type(*((get_aval(a).dtype, get_aval(a).weak_type) for a in args))[0]
+    """The dtype hlox.numpy gives an operation on ``args`` (arrays, scalars or dtypes; JAX's
+    promotion in the current 64-bit mode, Python types weak)."""
+    return dtypes.result_type(*(_typed(a) for a in args))[0]
+
+
+def _typed(arg) -> tuple[np.dtype, bool]:
+    """``(dtype, weak)`` of a ``result_type`` argument."""
+    if isinstance(arg, type) and arg in (bool, int, float):
+        return dtypes.scalar_type(arg())
+    if isinstance(arg, (str, np.dtype)) or (isinstance(arg, type) and issubclass(arg, np.generic)):
+        return dtypes.user_dtype(arg, "result_type"), False
+    aval = get_aval(arg)
+    return aval.dtype, aval.weak_type
 
 
 def _promote(name: str, *args: Any, inexact: bool = False) -> list:
@@ -76,8 +89,8 @@ def _promote(name: str, *args: Any, inexact: bool = False) -> list:
         _check_arraylike(name, a)
     avals = [get_aval(a) for a in args]
     dtype, weak = dtypes.result_type(*((a.dtype, a.weak_type) for a in avals))
-    if inexact and not dtypes.is_float(dtype):
-        dtype = dtypes.DEFAULT_FLOAT
+    if inexact:
+        dtype = dtypes.to_inexact(dtype)
     return [_convert(a, dtype, weak and av.weak_type) for a, av in zip(args, avals)]
 
 
@@ -178,7 +191,7 @@ def asarray(x, dtype=None):
     aval = get_aval(x)
     if dtype is None:
         return np.asarray(x, dtype=aval.dtype)
-    return _cast(np.asarray(x, dtype=aval.dtype), dtypes.canonicalize(dtype))
+    return _cast(np.asarray(x, dtype=aval.dtype), dtypes.user_dtype(dtype, "asarray"))
 
 
 array = asarray
@@ -196,7 +209,7 @@ def _cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 
 def astype(x, dtype):
-    dtype = dtypes.canonicalize(dtype)
+    dtype = dtypes.user_dtype(dtype, "astype")
     return _convert(x, dtype) if isinstance(x, Tracer) else _cast(np.asarray(x), dtype)
 
 

@@ -108,7 +108,7 @@ def argsort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = T
     _no_kind_or_order("argsort", kind, order)
     a, axis = _sort_operand("argsort", a, axis)
     shape = get_aval(a).shape
-    dtype = dtypes.int32 if dtype is None else dtypes.canonicalize(dtype)
+    dtype = dtypes.default_int() if dtype is None else dtypes.user_dtype(dtype, "argsort")
     if not dtypes.is_int(dtype):
         raise TypeError(f"hlox.numpy.argsort: dtype must be an integer type, got {dtype}")
     iota = lax.broadcasted_iota(dtype, shape, axis)

@@ -46,7 +46,7 @@ def issubdtype(arg1, arg2) -> bool:
 def promote_types(a, b):
     """The dtype JAX promotes two (strongly typed) dtypes to."""
     from hlox.frontend import dtypes
-    return dtypes.result_type((np.dtype(a), False), (np.dtype(b), False))[0]
+    return dtypes.promote_types(a, b)
 
 
 def _jnp():

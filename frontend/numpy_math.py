@@ -152,7 +152,7 @@ around = round
 def square(x):
     (x,) = _promote("square", x)
     if get_aval(x).dtype == dtypes.bool_:  # jax.numpy squares bools as int32
-        x = _convert(x, np.dtype(dtypes.DEFAULT_INT))
+        x = _convert(x, dtypes.default_int())
     return lax.square(x)
 
 
@@ -223,7 +223,7 @@ def power(x1, x2):
     if isinstance(x2, (int, np.integer)) and not isinstance(x2, bool):
         (x1,) = _promote("power", x1)
         if get_aval(x1).dtype == dtypes.bool_:
-            x1 = _convert(x1, np.dtype(dtypes.DEFAULT_INT))
+            x1 = _convert(x1, dtypes.default_int())
         return lax.integer_pow(x1, int(x2))
     x1, x2 = _promote("power", x1, x2)
     if get_aval(x1).dtype == dtypes.bool_:
@@ -333,10 +333,10 @@ def _accumulation_dtype(dtype, requested):
         return dtypes.canonicalize(requested)
     dtype = np.dtype(dtype)
     if dtype == dtypes.bool_:
-        return np.dtype(dtypes.DEFAULT_INT)
-    if dtype.kind in "iu" and dtype.itemsize < np.dtype(dtypes.DEFAULT_INT).itemsize:
+        return dtypes.default_int()
+    if dtype.kind in "iu" and dtype.itemsize < dtypes.default_int().itemsize:
         return np.dtype(("int" if dtype.kind == "i" else "uint") +
-                        str(np.dtype(dtypes.DEFAULT_INT).itemsize * 8))
+                        str(dtypes.default_int().itemsize * 8))
     return dtype
 
 
@@ -425,7 +425,7 @@ def any(a, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
 def _float_dtype(dtype, requested):
     if requested is not None:
         return dtypes.canonicalize(requested)
-    return np.dtype(dtype) if dtypes.is_float(dtype) else np.dtype(dtypes.DEFAULT_FLOAT)
+    return dtypes.to_inexact(dtype)
 
 
 def _count(shape, axes) -> int:
@@ -464,13 +464,13 @@ def _arg_reduction(name, lax_fn, a, axis, keepdims):
     aval = get_aval(a)
     if axis is None:
         a = lax.reshape(a, (aval.size,))
-        out = lax_fn(a, 0, dtypes.DEFAULT_INT)
+        out = lax_fn(a, 0, dtypes.default_int())
         return lax.reshape(out, (1,) * aval.ndim) if keepdims else out
     (ax,) = _axes(name, axis, aval.ndim)
     if aval.shape[ax] == 0:
         raise ValueError(f"hlox.numpy.{name}: attempt to get {name} of an empty sequence "
                          f"(axis {ax} of shape {aval.shape})")
-    return _keep(lax_fn(a, ax, dtypes.DEFAULT_INT), aval.shape, (ax,), keepdims)
+    return _keep(lax_fn(a, ax, dtypes.default_int()), aval.shape, (ax,), keepdims)
 
 
 def argmax(a, axis=None, keepdims=False):

@@ -36,8 +36,9 @@ __all__ = [
 ]
 
 
-def _dtype_or(dtype, default):
-    return dtypes.canonicalize(default if dtype is None else dtype)
+def _dtype_or(name: str, dtype, default):
+    """The ``dtype=`` argument of ``name`` (see dtypes.user_dtype), else ``default``."""
+    return dtypes.canonicalize(default) if dtype is None else dtypes.user_dtype(dtype, name)
 
 
 def _shape_tuple(shape) -> tuple[int, ...]:
@@ -60,9 +61,7 @@ def asarray(a, dtype=None, order=None, *, copy=None):
     if isinstance(a, (list, tuple)) and any(isinstance(v, Tracer) for v in _leaves(a)):
         return stack([asarray(v, dtype) for v in a]) if a else asarray(np.asarray(a), dtype)
     if isinstance(a, (list, tuple)):
-        a = np.asarray(a)
-        if dtype is None and a.dtype.kind in "iuf" and a.dtype.itemsize == 8:
-            a = a.astype(dtypes.DEFAULT_FLOAT if a.dtype.kind == "f" else dtypes.DEFAULT_INT)
+        a = np.asarray(a)  # NumPy's 64-bit defaults, canonicalized to the mode by _api.asarray
     return wrap(_api.asarray(a, dtype))
 
 
@@ -84,11 +83,11 @@ def array(object, dtype=None, copy=True, order=None, ndmin=0):  # noqa: A002
 
 
 def zeros(shape, dtype=None):
-    return wrap(np.zeros(_shape_tuple(shape), _dtype_or(dtype, dtypes.DEFAULT_FLOAT)))
+    return wrap(np.zeros(_shape_tuple(shape), _dtype_or("zeros", dtype, dtypes.default_float())))
 
 
 def ones(shape, dtype=None):
-    return wrap(np.ones(_shape_tuple(shape), _dtype_or(dtype, dtypes.DEFAULT_FLOAT)))
+    return wrap(np.ones(_shape_tuple(shape), _dtype_or("ones", dtype, dtypes.default_float())))
 
 
 empty = zeros
@@ -99,14 +98,14 @@ def full(shape, fill_value, dtype=None):
     if isinstance(fill_value, Tracer):
         value = fill_value if dtype is None else _api.astype(fill_value, dtype)
         return broadcast_to(value, shape)
-    dtype = _dtype_or(dtype, dtypes.scalar_type(fill_value)[0] if not isinstance(
+    dtype = _dtype_or("full", dtype, dtypes.scalar_type(fill_value)[0] if not isinstance(
         fill_value, (list, tuple)) else np.asarray(fill_value).dtype)
     return wrap(np.broadcast_to(np.asarray(fill_value, dtype), shape).copy())
 
 
 def _like(name, a, dtype, shape):
     aval = get_aval(a)
-    return (aval.dtype if dtype is None else dtypes.canonicalize(dtype),
+    return (aval.dtype if dtype is None else dtypes.user_dtype(dtype, name),
             aval.shape if shape is None else _shape_tuple(shape))
 
 
@@ -129,15 +128,16 @@ def full_like(a, fill_value, dtype=None, shape=None):
 
 
 def arange(start, stop=None, step=None, dtype=None):
-    """As ``jax.numpy.arange``: concrete bounds; ints give int32, floats float32 (no x64)."""
+    """As ``jax.numpy.arange``: concrete bounds; ints give the default int, floats the
+    default float (int32/float32, or int64/float64 with x64)."""
     for v in (start, stop, step):
         _concrete("arange", v)
     args = [v for v in (start, stop, step) if v is not None]
     if dtype is None:
-        dtype = dtypes.DEFAULT_FLOAT if any(
+        dtype = dtypes.default_float() if any(
             isinstance(v, float) or np.asarray(v).dtype.kind == "f" for v in args) \
-            else dtypes.DEFAULT_INT
-    dtype = dtypes.canonicalize(dtype)
+            else dtypes.default_int()
+    dtype = dtypes.user_dtype(dtype, "arange")
     if stop is None:
         start, stop = 0, start
     return wrap(np.arange(start, stop, 1 if step is None else step).astype(dtype))
@@ -146,7 +146,7 @@ def arange(start, stop=None, step=None, dtype=None):
 def linspace(start, stop, num: int = 50, endpoint: bool = True, retstep: bool = False,
              dtype=None, axis: int = 0):
     _concrete("linspace", start), _concrete("linspace", stop)
-    dtype = _dtype_or(dtype, dtypes.DEFAULT_FLOAT)
+    dtype = _dtype_or("linspace", dtype, dtypes.default_float())
     out = np.linspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), int(num),
                       endpoint=endpoint, retstep=retstep, axis=axis)
     if retstep:
@@ -156,7 +156,7 @@ def linspace(start, stop, num: int = 50, endpoint: bool = True, retstep: bool = 
 
 def eye(N, M=None, k: int = 0, dtype=None):
     return wrap(np.eye(int(N), None if M is None else int(M), int(k),
-                       dtype=_dtype_or(dtype, dtypes.DEFAULT_FLOAT)))
+                       dtype=_dtype_or("eye", dtype, dtypes.default_float())))
 
 
 def identity(n, dtype=None):
@@ -165,7 +165,7 @@ def identity(n, dtype=None):
 
 def tri(N, M=None, k: int = 0, dtype=None):
     return wrap(np.tri(int(N), None if M is None else int(M), int(k),
-                       dtype=_dtype_or(dtype, dtypes.DEFAULT_FLOAT)))
+                       dtype=_dtype_or("tri", dtype, dtypes.float32)))
 
 
 def _tri_mask(name, m, k, lower: bool):

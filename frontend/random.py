@@ -33,7 +33,7 @@ __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "split", "
            "shuffle", "choice", "truncated_normal", "exponential", "threefry2x32"]
 
 _U32 = dtypes.uint32
-_UINT_OF_BITS = {8: dtypes.uint8, 16: dtypes.uint16, 32: dtypes.uint32}
+_UINT_OF_BITS = {8: dtypes.uint8, 16: dtypes.uint16, 32: dtypes.uint32, 64: dtypes.uint64}
 
 
 # ---------------------------------------------------------------------------
@@ -284,6 +284,10 @@ def fold_in(key, data):
 
 def _random_bits(key, bit_width: int, shape):
     b0, b1 = _counter_bits(key, shape)
+    if bit_width == 64:  # (x64 only) the two words side by side, high one first, as JAX
+        u64 = _UINT_OF_BITS[64]
+        high, low = (lax.convert_element_type(b, u64) for b in (b0, b1))
+        return lax.bitwise_or(lax.shift_left(high, np.full(shape, 32, u64)), low)
     mixed = b0 ^ b1
     if bit_width == 32:
         return mixed
@@ -294,19 +298,20 @@ _bits_jit = jit(_random_bits, static_argnums=(1, 2))
 
 
 def bits(key, shape: Sequence[int] = (), dtype=None):
-    """Uniform random bits of an unsigned ``dtype`` (default uint32) (``jax.random.bits``)."""
-    dtype = _U32 if dtype is None else dtypes.canonicalize(dtype)
+    """Uniform random bits of an unsigned ``dtype`` (default uint32, uint64 with x64)
+    (``jax.random.bits``)."""
+    dtype = dtypes.default_uint() if dtype is None else dtypes.user_dtype(dtype, "bits")
     width = dtype.itemsize * 8
     if dtype.kind != "u" or width not in _UINT_OF_BITS:
-        raise TypeError(f"hlox.random.bits: dtype must be uint8, uint16 or uint32, got {dtype}")
+        raise TypeError(f"hlox.random.bits: dtype must be uint8, uint16, uint32 or (with x64) "
+                        f"uint64, got {dtype}")
     return _bits_jit(_check_key("bits", key), width, _shape("bits", shape))
 
 
 def _float_dtype(name: str, dtype) -> np.dtype:
-    dtype = dtypes.float32 if dtype is None else dtypes.canonicalize(dtype)
-    if dtype not in (dtypes.float16, dtypes.bfloat16, dtypes.float32):
-        raise TypeError(f"hlox.random.{name}: dtype must be float16, bfloat16 or float32, "
-                        f"got {dtype}")
+    dtype = dtypes.default_float() if dtype is None else dtypes.user_dtype(dtype, name)
+    if not dtypes.is_float(dtype):
+        raise TypeError(f"hlox.random.{name}: dtype must be a float type, got {dtype}")
     return dtype
 
 
@@ -492,11 +497,11 @@ _randint_jit = jit(_randint_any_width, static_argnums=(1, 2))
 
 
 def randint(key, shape: Sequence[int], minval, maxval, dtype=None):
-    """Integers in ``[minval, maxval)`` (``jax.random.randint``; default dtype int32)."""
-    dtype = dtypes.int32 if dtype is None else dtypes.canonicalize(dtype)
-    if not dtypes.is_int(dtype) or dtype.itemsize > 4:
-        raise TypeError(f"hlox.random.randint: dtype must be an integer type of at most 32 "
-                        f"bits, got {dtype}")
+    """Integers in ``[minval, maxval)`` (``jax.random.randint``; default dtype: the default
+    int, int32 or, with x64, int64)."""
+    dtype = dtypes.default_int() if dtype is None else dtypes.user_dtype(dtype, "randint")
+    if not dtypes.is_int(dtype):
+        raise TypeError(f"hlox.random.randint: dtype must be an integer type, got {dtype}")
     shape = _shape("randint", shape)
     _check_bounds("randint", shape, minval, maxval)
     minval, maxval = (_as_integer(v) for v in (minval, maxval))
@@ -551,7 +556,7 @@ def permutation(key, x, axis: int = 0, independent: bool = False):
     if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
         if x < 0:
             raise ValueError(f"hlox.random.permutation: x must be non-negative, got {x}")
-        return _permutation_jit(key, np.arange(int(x), dtype=np.int32), 0, False)
+        return _permutation_jit(key, np.arange(int(x), dtype=dtypes.default_int()), 0, False)
     aval = get_aval(x)
     if aval.ndim == 0:
         raise TypeError("hlox.random.permutation: x must be an integer or an array of rank >= 1")
@@ -569,12 +574,12 @@ def shuffle(key, x, axis: int = 0):
 def _argmax(x, axis: int):
     """Index of the first maximum along ``axis`` (NaN counts as the maximum, as in JAX)."""
     aval = get_aval(x)
-    n = aval.shape[axis]
-    index = lax.broadcasted_iota(np.int32, aval.shape, axis)
+    n, int_ = aval.shape[axis], dtypes.default_int()
+    index = lax.broadcasted_iota(int_, aval.shape, axis)
     # Ascending by (x, -index): the last entry is the largest x with the smallest index.
     order = lax.sort((x, lax.neg(index), index), dimension=axis, num_keys=2)[2]
-    last = lax.eq(index, np.full(aval.shape, n - 1, np.int32))
-    return lax.reduce_sum(lax.select(last, order, np.zeros(aval.shape, np.int32)), (axis,))
+    last = lax.eq(index, np.full(aval.shape, n - 1, int_))
+    return lax.reduce_sum(lax.select(last, order, np.zeros(aval.shape, int_)), (axis,))
 
 
 def _categorical(key, logits, axis, shape):
@@ -631,8 +636,8 @@ def _choice(key, p, n, shape, replace):
     draws = math.prod(shape)
     if p is None:
         if replace:
-            return _randint(key, shape, dtypes.int32, 0, n)
-        order = _shuffle(key, lax.iota(np.int32, n), 0)
+            return _randint(key, shape, dtypes.default_int(), 0, n)
+        order = _shuffle(key, lax.iota(dtypes.default_int(), n), 0)
         return lax.reshape(_prefix(order, draws), shape)
     p = hnp.asarray(p)
     if replace:
@@ -648,7 +653,8 @@ def _choice(key, p, n, shape, replace):
         return lax.reduce_sum(lax.convert_element_type(below, np.int32), (len(shape),))
     # Without replacement, weighted: the Gumbel top-k trick (as JAX).
     g = lax.add(_gumbel(key, (n,), get_aval(p).dtype), lax.log(p))
-    return lax.reshape(lax.top_k(g, draws)[1], shape)
+    indices = lax.convert_element_type(lax.top_k(g, draws)[1], dtypes.default_int())
+    return lax.reshape(indices, shape)
 
 
 _choice_jit = jit(_choice, static_argnums=(2, 3, 4))
@@ -676,7 +682,7 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
     shape, n = _shape("choice", shape), int(a)
     draws = math.prod(shape)
     if draws == 0:
-        return np.zeros(shape, np.int32)
+        return np.zeros(shape, dtypes.default_int())
     if n <= 0:
         raise ValueError("hlox.random.choice: a must be greater than 0 unless no samples are "
                          "taken")

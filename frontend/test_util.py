@@ -4,15 +4,20 @@ Forward mode: ``jvp(f, x, t)`` against ``(f(x + eps t) - f(x - eps t)) / 2 eps``
 for a random tangent ``t``. Reverse mode: the identity
 ``<ct, J t> == <vjp(ct), t>`` with the finite-difference ``J t``. Higher orders
 apply the same checks to the JVP / VJP functions themselves. Use float64
-inputs: float32 finite differences are too noisy for tight tolerances.
+inputs: float32 finite differences are too noisy for tight tolerances. Given
+float64 (or int64) arguments, the checks run in JAX's 64-bit mode (as JAX's own
+test suite runs its float64 checks with x64 on): without it those arguments
+would become float32 and the float64 tolerances would not hold.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Callable, Sequence
 
 import numpy as np
 
+from hlox.config import enable_x64
 from hlox.frontend.ad import jvp, vjp
 from hlox.frontend.jit import jit
 from hlox.frontend.tree_util import tree_flatten, tree_map, tree_unflatten
@@ -87,7 +92,12 @@ def check_grads(f: Callable, args: Sequence, order: int, modes=("fwd", "rev"),
     """Checks ``f``'s derivatives up to ``order`` in ``modes`` against finite differences."""
     rng = np.random.default_rng(seed)
     args = tuple(args)
+    wide = any(np.asarray(x).dtype in (np.float64, np.int64) for x in tree_flatten(args)[0])
+    with enable_x64(True) if wide else contextlib.nullcontext():
+        _check_grads(f, args, order, modes, eps, tol, rng)
 
+
+def _check_grads(f, args, order, modes, eps, tol, rng) -> None:
     def check(fun, order):
         if "fwd" in modes:
             check_jvp(fun, args, rng, eps, tol)

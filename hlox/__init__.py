@@ -6,7 +6,7 @@ run it on a backend of your choice. This module only re-exports the public API.
 
 __version__ = "0.1.0"
 
-from hlox.config import config
+from hlox.config import config, enable_x64
 from hlox import lax
 from hlox.frontend.array import Array
 from hlox.frontend.jit import Compiled, Lowered, jit
@@ -20,7 +20,8 @@ from hlox import ad_checkpoint, backends, dtypes, errors, nn, numpy, random, sci
 from hlox.backends import compile_stablehlo
 from hlox.backends.aot import ArtifactError, deserialize
 
-__all__ = ["jit", "Lowered", "Compiled", "Array", "config", "lax", "numpy", "nn", "scipy",
+__all__ = ["jit", "Lowered", "Compiled", "Array", "config", "enable_x64", "lax", "numpy", "nn",
+           "scipy",
            "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",

@@ -13,13 +13,25 @@ environment variable ``HLOX_CACHE_DIR``; ``None`` (unset) keeps no cache on disk
 ``config.backend``: the backend ``hlox.jit`` compiles for when none is given
 (``hlox.backends.list()`` names them). Defaults to the environment variable
 ``HLOX_BACKEND``, else ``"cpu"``.
+
+``config.jax_enable_x64``: JAX's 64-bit mode (see :mod:`hlox.frontend.dtypes`). Off by
+default, as in JAX: 64-bit values and dtypes become 32-bit where they enter hlox. Turned on
+by ``config.update("jax_enable_x64", True)``, the environment variable ``JAX_ENABLE_X64``
+(or ``HLOX_ENABLE_X64``) set to a true value, or, for a block of code in this thread,
+``with hlox.enable_x64():``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 
 _UNSET = object()
+
+
+class _ThreadState(threading.local):
+    x64 = None  # enable_x64() blocks: this thread's override (None: the global setting)
 
 
 class Config:
@@ -27,17 +39,39 @@ class Config:
         self._dump_dir = _UNSET
         self._backend = _UNSET
         self._cache_dir = _UNSET
+        self._enable_x64 = _UNSET
+        self._local = _ThreadState()
 
-    _NAMES = ("backend", "dump_dir", "cache_dir")
+    _NAMES = ("backend", "dump_dir", "cache_dir", "enable_x64")
 
     def update(self, name: str, value) -> None:
-        """Sets option ``name`` (``"dump_dir"``, ``"cache_dir"``, ``"backend"``;
-        a ``hlox_`` prefix is accepted as JAX's ``jax_`` one is)."""
-        key = name[len("hlox_"):] if name.startswith("hlox_") else name
+        """Sets option ``name`` (``"dump_dir"``, ``"cache_dir"``, ``"backend"``,
+        ``"enable_x64"``; a ``hlox_`` or ``jax_`` prefix is accepted, as in
+        ``update("jax_enable_x64", True)``)."""
+        key = name
+        for prefix in ("hlox_", "jax_"):
+            if key.startswith(prefix):
+                key = key[len(prefix):]
         if key not in self._NAMES:
             raise AttributeError(f"hlox.config has no option {name!r}; options: "
                                  f"{', '.join(self._NAMES)}")
-        setattr(self, key, value)
+        setattr(self, "jax_enable_x64" if key == "enable_x64" else key, value)
+
+    @property
+    def jax_enable_x64(self) -> bool:
+        local = self._local.x64
+        if local is not None:
+            return local
+        if self._enable_x64 is _UNSET:  # the environment, read once (a hot path: every jit call)
+            self._enable_x64 = _env_flag("HLOX_ENABLE_X64", _env_flag("JAX_ENABLE_X64", False))
+        return self._enable_x64
+
+    @jax_enable_x64.setter
+    def jax_enable_x64(self, value) -> None:
+        """``True``/``False``; ``None``: back to the environment's setting."""
+        if value is not None and value not in (True, False):  # ("false" would be truthy)
+            raise TypeError(f"hlox.config: jax_enable_x64 must be True or False, got {value!r}")
+        self._enable_x64 = _UNSET if value is None else bool(value)
 
     @property
     def cache_dir(self) -> str | None:
@@ -74,6 +108,36 @@ class Config:
         self._dump_dir = _UNSET
         self._backend = _UNSET
         self._cache_dir = _UNSET
+        self._enable_x64 = _UNSET
+
+
+_TRUE = ("1", "true", "t", "yes", "y", "on")
+_FALSE = ("0", "false", "f", "no", "n", "off", "")
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value.strip().lower() in _TRUE:
+        return True
+    if value.strip().lower() in _FALSE:
+        return False
+    raise ValueError(f"hlox.config: environment variable {name}={value!r} is not a boolean "
+                     f"(use one of {', '.join(_TRUE[:2] + _FALSE[:2])})")
 
 
 config = Config()
+
+
+@contextlib.contextmanager
+def enable_x64(new_val: bool = True):
+    """``with hlox.enable_x64():`` runs the block in JAX's 64-bit mode (``False``: with it
+    off), in this thread only; the previous mode comes back on exit, even on an exception
+    (``jax.enable_x64``)."""
+    previous = config._local.x64
+    config._local.x64 = bool(new_val)
+    try:
+        yield
+    finally:
+        config._local.x64 = previous

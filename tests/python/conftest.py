@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -42,6 +44,21 @@ def rand(shape, dtype=np.float32, seed=0, low=-2.0, high=2.0):
     if dtype == np.bool_:
         return rng.integers(0, 2, size=shape).astype(bool)
     return rng.integers(-5, 6, size=shape).astype(dtype)
+
+
+@pytest.fixture
+def x64():
+    """JAX's 64-bit mode on for one test, in hlox and (when installed) in jax, whose
+    references need it too: float64/int64 values stay 64-bit (restored afterwards)."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(hlox.enable_x64(True))
+        try:
+            import jax
+        except ImportError:
+            pass
+        else:
+            stack.enter_context(jax.enable_x64(True))
+        yield
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_round_trip_in_fresh_process(layer_artifact, tmp_path):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.int32, np.bool_])
-def test_round_trip_dtypes_in_process(dtype):
+def test_round_trip_dtypes_in_process(dtype, x64):
     def f(a, b):
         return a * b, (a + b).reshape(-1)
 

@@ -36,7 +36,7 @@ def _shift_amounts(dtype, shape, seed):
 
 
 @pytest.mark.parametrize("dtype", INTS, ids=lambda d: np.dtype(d).name)
-def test_bit_ops_all_integer_dtypes(dtype):
+def test_bit_ops_all_integer_dtypes(dtype, x64):
     shape = (3, 5)
     x, y = _ints(dtype, shape, 0), _ints(dtype, shape, 1)
     s = _shift_amounts(dtype, shape, 2)
@@ -54,9 +54,8 @@ def test_bit_ops_all_integer_dtypes(dtype):
     popcount = np.array([bin(int(v)).count("1") for v in unsigned.flat]).reshape(shape)
     clz = np.array([bits - int(v).bit_length() for v in unsigned.flat]).reshape(shape)
     # Shifts by >= the bit width: JAX's (XLA's) semantics, so JAX is the reference.
-    with jax.enable_x64(True):  # 64-bit references need JAX's x64 mode
-        shifts = [np.asarray(op(x, s)) for op in (
-            jax.lax.shift_left, jax.lax.shift_right_logical, jax.lax.shift_right_arithmetic)]
+    shifts = [np.asarray(op(x, s)) for op in (  # (in the x64 mode of the fixture)
+        jax.lax.shift_left, jax.lax.shift_right_logical, jax.lax.shift_right_arithmetic)]
     expected = (x & y, x | y, x ^ y, ~x, popcount.astype(dtype), clz.astype(dtype), *shifts)
     for g, e in zip(got, expected):
         assert_close(g, e)

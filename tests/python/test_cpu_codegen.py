@@ -32,7 +32,7 @@ def assert_close_relative(got, expected, rtol):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape_a,shape_b", MATMUL_SHAPES)
-def test_matmul_plain_and_transposed(shape_a, shape_b, dtype):
+def test_matmul_plain_and_transposed(shape_a, shape_b, dtype, x64):
     rng = np.random.default_rng(0)
     a = rng.standard_normal(shape_a).astype(dtype)
     b = rng.standard_normal(shape_b).astype(dtype)
@@ -74,7 +74,7 @@ def test_exp_float32_accuracy_and_special_values():
     assert np.max(np.abs(got[subnormal] - expected[subnormal])) <= 2 * np.finfo(np.float32).smallest_subnormal
 
 
-def test_exp_in_fused_loop_with_float64_unchanged():
+def test_exp_in_fused_loop_with_float64_unchanged(x64):
     rng = np.random.default_rng(2)
     x32 = rng.uniform(-20, 20, (64, 130)).astype(np.float32)
     x64 = x32.astype(np.float64)
@@ -86,7 +86,7 @@ def test_exp_in_fused_loop_with_float64_unchanged():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_sums_reassociated(dtype):
+def test_sums_reassociated(dtype, x64):
     rng = np.random.default_rng(3)
     x = rng.standard_normal((33, 1027)).astype(dtype)
 

@@ -7,35 +7,32 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import hlox
 from hlox.frontend import dtypes
 
-# 64-bit types are left out: JAX without x64 canonicalizes them away.
-STRONG = [dtypes.bool_, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.uint8, dtypes.uint16,
-          dtypes.uint32, dtypes.bfloat16, dtypes.float16, dtypes.float32]
-WEAK = {"int": (dtypes.int32, True, 1), "float": (dtypes.float32, True, 1.0)}
+STRONG = [dtypes.bool_, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8,
+          dtypes.uint16, dtypes.uint32, dtypes.uint64, dtypes.bfloat16, dtypes.float16,
+          dtypes.float32, dtypes.float64]
+PYTHON = {"int": 1, "float": 1.0}  # weakly typed
 
 
 def jax_type(spec):
-    if isinstance(spec, str):
-        return WEAK[spec][2]
-    return np.dtype(spec)
+    """As JAX sees an operand of ``spec`` in the current mode (64-bit ones canonicalized)."""
+    return PYTHON[spec] if isinstance(spec, str) else jax.dtypes.canonicalize_dtype(spec)
 
 
 def hlox_type(spec):
-    if isinstance(spec, str):
-        return WEAK[spec][:2]
-    return (np.dtype(spec), False)
+    """As hlox sees it: ``scalar_type`` of such a value (the boundary canonicalizes it)."""
+    return dtypes.scalar_type(PYTHON[spec] if isinstance(spec, str) else np.zeros((), spec))
 
 
+@pytest.mark.parametrize("x64", [False, True], ids=["x32", "x64"])
 @pytest.mark.parametrize("a,b", list(itertools.combinations_with_replacement(
     STRONG + ["int", "float"], 2)))
-def test_promotion_matches_jax(a, b):
-    if isinstance(a, str) or isinstance(b, str):
+def test_promotion_matches_jax(a, b, x64):
+    with hlox.enable_x64(x64), jax.enable_x64(x64):
         expected = jnp.result_type(jax_type(a), jax_type(b))
-    else:  # strong pairs: the lattice with 64-bit results kept (JAX's x64 mode)
-        with jax.enable_x64(True):
-            expected = jnp.promote_types(jax_type(a), jax_type(b))
-    dtype, _ = dtypes.result_type(hlox_type(a), hlox_type(b))
+        dtype, _ = dtypes.result_type(hlox_type(a), hlox_type(b))
     assert dtype == expected, f"{a} + {b}: hlox {dtype}, jax {expected}"
 
 
@@ -53,6 +50,10 @@ def test_python_scalar_types():
     assert dtypes.scalar_type(2.0) == (dtypes.float32, True)
     assert dtypes.scalar_type(2) == (dtypes.int32, True)
     assert dtypes.scalar_type(True) == (dtypes.bool_, False)
-    assert dtypes.scalar_type(np.float64(2)) == (dtypes.float64, False)
+    assert dtypes.scalar_type(np.float64(2)) == (dtypes.float32, False)  # x64 off: 32 bits
+    with hlox.enable_x64():
+        assert dtypes.scalar_type(2.0) == (dtypes.float64, True)
+        assert dtypes.scalar_type(2) == (dtypes.int64, True)
+        assert dtypes.scalar_type(np.float64(2)) == (dtypes.float64, False)
     with pytest.raises(TypeError, match="complex"):
         dtypes.scalar_type(1j)

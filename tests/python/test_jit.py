@@ -34,7 +34,7 @@ def test_cache_hits_and_misses():
     assert len(traces) == 1
     jf(rand((3, 3)), rand((3, 3)))          # new shape: retrace
     assert len(traces) == 2
-    jf(a.astype(np.float64), b.astype(np.float64))  # new dtype: retrace
+    jf(a.astype(np.float16), b.astype(np.float16))  # new dtype: retrace
     assert len(traces) == 3
     jf(a, b)                                # back to the first: cached
     assert len(traces) == 3

@@ -312,18 +312,18 @@ def _make_arg(kind, seed):
     return seed + 1
 
 
+@pytest.mark.parametrize("x64", [False, True], ids=["x32", "x64"])
 @pytest.mark.parametrize("kinds", [("f32", "py_float"), ("f32T", "i32"), ("f64", "np_f32"),
                                    ("i32", "py_int"), ("py_int", "py_float")])
-def test_cached_path_matches_first_call_and_jax(kinds):
+def test_cached_path_matches_first_call_and_jax(kinds, x64):
     import jax
 
     def f(a, b):
         return a * b + a
 
     jf = hlox.jit(f)
-    # hlox keeps float64 arrays float64 (JAX needs x64 for that) and gives Python
-    # scalars JAX's x64-disabled defaults.
-    with jax.enable_x64("f64" in kinds):
+    # In both 64-bit modes: float64 arrays and Python scalars get that mode's dtypes.
+    with hlox.enable_x64(x64), jax.enable_x64(x64):
         jax_f = jax.jit(f)
         for seed in range(3):  # first call: trace + compile; then cached calls
             args = [_make_arg(k, seed) for k in kinds]

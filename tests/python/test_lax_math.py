@@ -19,13 +19,8 @@ from hlox.frontend.test_util import check_grads
 
 
 
-@pytest.fixture(autouse=True)
-def jax_x64():
-    """JAX computes float64/int64 references only with x64 on (restored afterwards)."""
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+# float64/int64 cases, and JAX's references for them, need the 64-bit mode (conftest.x64).
+pytestmark = pytest.mark.usefixtures("x64")
 
 SHAPES = [(), (7,), (2, 3, 4)]
 FLOATS = [np.float16, ml_dtypes.bfloat16, np.float32, np.float64]

@@ -12,7 +12,9 @@ import hlox.numpy as hnp
 from hlox import lax
 from hlox.frontend.test_util import check_grads
 
-from test_lax_math import TOL, compare, inputs, jax_x64  # noqa: F401  (fixture)
+from test_lax_math import TOL, compare, inputs
+
+pytestmark = pytest.mark.usefixtures("x64")  # float64/int64 cases, in hlox and JAX
 
 AXES = [(0,), (1, 2)]
 

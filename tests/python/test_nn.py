@@ -13,7 +13,9 @@ import hlox.numpy as hnp
 import hlox.scipy.special as hsp
 from hlox.frontend.test_util import check_grads
 
-from test_lax_math import compare, inputs, jax_x64  # noqa: F401  (fixture)
+from test_lax_math import compare, inputs
+
+pytestmark = pytest.mark.usefixtures("x64")  # float64 cases, in hlox and JAX
 
 ACTIVATIONS = ["relu", "relu6", "sigmoid", "log_sigmoid", "softplus", "silu", "swish", "elu",
                "leaky_relu"]
@@ -69,8 +71,8 @@ def test_logsumexp_extremes_and_sign():
 def test_one_hot(axis):
     labels = np.array([[0, 2, 5], [1, 4, 3]], np.int32)  # 5 is out of range: all zeros
     out = hlox.jit(lambda l: hlox.nn.one_hot(l, 5, axis=axis))(labels)
-    assert out.dtype == np.float32  # the default float (jax's without x64)
-    compare(out, jax.nn.one_hot(labels, 5, axis=axis, dtype=jnp.float32))
+    assert out.dtype == np.float64  # the default float (float64: this module runs with x64)
+    compare(out, jax.nn.one_hot(labels, 5, axis=axis))
     compare(hlox.jit(lambda l: hlox.nn.one_hot(l, 3, dtype=np.int32))(labels[0]),
             jax.nn.one_hot(labels[0], 3, dtype=jnp.int32))
 

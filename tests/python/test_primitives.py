@@ -9,6 +9,8 @@ from hlox import lax
 
 from conftest import MATMUL_TOLERANCES, assert_close, rand
 
+pytestmark = pytest.mark.usefixtures("x64")  # every primitive also on float64/int64 values
+
 SHAPES = [(), (1,), (5,), (1, 1), (3, 4), (2, 1, 3)]
 FLOATS = [np.float32, np.float64]
 

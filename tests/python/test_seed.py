@@ -36,7 +36,7 @@ def test_seed_non_square_and_tree():
                  {np.dtype(np.float32): dict(rtol=1e-5, atol=1e-5)})
 
 
-def test_seed_float64():
+def test_seed_float64(x64):
     x, w = rand((3, 4), np.float64, seed=1), rand((4, 4), np.float64, seed=2)
     assert_close(hlox.jit(seed)(x, w), np.exp(x @ w) * 2.0 + x,
                  {np.dtype(np.float64): dict(rtol=1e-12, atol=1e-12)})

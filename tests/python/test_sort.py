@@ -42,7 +42,7 @@ def assert_same_bits(actual, expected):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float16, jnp.bfloat16, np.float64])
 @pytest.mark.parametrize("shape,dim", [((9,), 0), ((4, 6), 0), ((2, 5, 3), 1)])
-def test_sort_floats_total_order(dtype, shape, dim):
+def test_sort_floats_total_order(dtype, shape, dim, x64):
     x = _special_floats(dtype, shape)
     # Payload: the original positions, to see where ties and -0.0/0.0 went.
     pos = np.arange(x.size, dtype=np.int32).reshape(shape)

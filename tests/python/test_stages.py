@@ -65,7 +65,7 @@ def test_cost_analysis_matmul():
     assert cost["bytes accessed"] == 4 * (m * k + k * n + m * n)
 
 
-def test_cost_analysis_elementwise_and_transcendental():
+def test_cost_analysis_elementwise_and_transcendental(x64):
     x = rand((6, 7), np.float64)
     cost = hlox.jit(lambda a, b: jnp.exp(a) * b).lower(x, x).compile().cost_analysis()
     assert cost["transcendentals"] == 42 and cost["flops"] == 42
