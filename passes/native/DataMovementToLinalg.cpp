@@ -2,7 +2,8 @@
 //
 //   iota                  -> linalg.generic on linalg.index
 //   broadcast             -> linalg.broadcast (prepends dimensions)
-//   slice                 -> tensor.extract_slice (with strides)
+//   slice                 -> tensor.extract_slice (with strides); an empty
+//                            result is a tensor.empty
 //   dynamic_slice         -> tensor.extract of the starts, clamped to
 //                            [0, dim - size] as the spec says, then
 //                            tensor.extract_slice
@@ -100,6 +101,12 @@ struct SliceToTensor : OpConversionPattern<hlo::SliceOp> {
   matchAndRewrite(hlo::SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = convertedTensorType(*getTypeConverter(), op.getType());
+    // An empty slice may start at the dimension's size (x[2:2] of 2 elements),
+    // an offset tensor.extract_slice rejects; it reads nothing anyway.
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, emptyLike(rewriter, op.getLoc(), type));
+      return success();
+    }
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, type, adaptor.getOperand(), indexAttrs(rewriter, op.getStartIndices()),
         indexAttrs(rewriter, type.getShape()), indexAttrs(rewriter, op.getStrides()));

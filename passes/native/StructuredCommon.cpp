@@ -223,6 +223,11 @@ Value padWithScalar(OpBuilder &b, Location loc, Value input, Value value, ArrayR
     cropOffsets.push_back(std::max<int64_t>(-low[d], 0));
     finalShape.push_back(std::max<int64_t>(dilated + low[d] + high[d], 0));
   }
+  auto finalType = RankedTensorType::get(finalShape, type.getElementType());
+  // Cropped to nothing: the crop offset may equal the padded size, which
+  // tensor.extract_slice rejects.
+  if (finalType.getNumElements() == 0)
+    return emptyLike(b, loc, finalType);
   auto bigType = RankedTensorType::get(bigShape, type.getElementType());
   Value big = emptyLike(b, loc, bigType);
   big = linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{big}).getResult(0);
@@ -242,7 +247,6 @@ Value padWithScalar(OpBuilder &b, Location loc, Value input, Value value, ArrayR
     cs.push_back(b.getIndexAttr(finalShape[d]));
     one.push_back(b.getIndexAttr(1));
   }
-  auto finalType = RankedTensorType::get(finalShape, type.getElementType());
   return tensor::ExtractSliceOp::create(b, loc, finalType, big, co, cs, one);
 }
 

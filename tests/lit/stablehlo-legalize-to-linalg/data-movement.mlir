@@ -34,6 +34,17 @@ func.func @slice(%a: tensor<8x9xf32>) -> tensor<3x2xf32> {
   return %0 : tensor<3x2xf32>
 }
 
+// An empty slice starting at the dimension's size (x[2:2:2] of 2 elements)
+// reads nothing: a tensor.empty, not an out-of-bounds extract_slice.
+// CHECK-LABEL: func.func @slice_empty_at_end
+// CHECK-NOT: extract_slice
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<0xf32>
+// CHECK: return %[[E]]
+func.func @slice_empty_at_end(%a: tensor<2xf32>) -> tensor<0xf32> {
+  %0 = stablehlo.slice %a [2:2:2] : (tensor<2xf32>) -> tensor<0xf32>
+  return %0 : tensor<0xf32>
+}
+
 // Start indices clamped to [0, dim - size]; unsigned ones cast as unsigned.
 // CHECK-LABEL: func.func @dynamic_slice
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
@@ -99,6 +110,17 @@ func.func @pad(%a: tensor<2x3xf32>, %v: tensor<f32>) -> tensor<5x7xf32> {
 func.func @pad_negative(%a: tensor<4x3xf32>, %v: tensor<f32>) -> tensor<5x4xf32> {
   %0 = stablehlo.pad %a, %v, low = [-1, 1], high = [2, -2], interior = [0, 1] : (tensor<4x3xf32>, tensor<f32>) -> tensor<5x4xf32>
   return %0 : tensor<5x4xf32>
+}
+
+// Negative padding that crops everything: a tensor.empty, not a crop at
+// offset 3 of 3 elements.
+// CHECK-LABEL: func.func @pad_cropped_to_nothing
+// CHECK-NOT: extract_slice
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<0xf32>
+// CHECK: return %[[E]]
+func.func @pad_cropped_to_nothing(%a: tensor<3xf32>, %v: tensor<f32>) -> tensor<0xf32> {
+  %0 = stablehlo.pad %a, %v, low = [-3], high = [0], interior = [0] : (tensor<3xf32>, tensor<f32>) -> tensor<0xf32>
+  return %0 : tensor<0xf32>
 }
 
 // CHECK-LABEL: func.func @reverse
