@@ -56,6 +56,11 @@ PIPELINE: list[str] = [
     "hlox-readonly-arguments",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
+    # A private function returning its (updated) argument, as JAX's
+    # dynamic_update_index_in_dim does in a scan, returns nothing instead:
+    # otherwise the next pass makes that result an out-parameter and copies
+    # the whole buffer into it on every call (a quadratic scan).
+    "drop-equivalent-buffer-results",
     # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
     # returned twice, e.g. `return a * 2, a * 2` after CSE.)
     "buffer-results-to-out-params{modify-public-functions}",

@@ -7,9 +7,10 @@
 //   dynamic_slice         -> tensor.extract of the starts, clamped to
 //                            [0, dim - size] as the spec says, then
 //                            tensor.extract_slice
-//   dynamic_update_slice  -> a copy of the operand (never written in place:
-//                            it may be the caller's buffer), starts clamped
-//                            to [0, dim - update dim], tensor.insert_slice
+//   dynamic_update_slice  -> tensor.insert_slice into the operand, starts
+//                            clamped to [0, dim - update dim]; bufferization
+//                            updates in place unless the operand is read
+//                            later or is the caller's (read-only) array
 //   concatenate           -> tensor.insert_slice of every input into a
 //                            tensor.empty
 //   pad                   -> linalg.fill with the padding value, the operand
@@ -169,12 +170,9 @@ struct DynamicUpdateSliceToTensor : OpConversionPattern<hlo::DynamicUpdateSliceO
     SmallVector<OpFoldResult> offsets =
         clampedStarts(rewriter, loc, adaptor.getStartIndices(), op.getStartIndices(),
                       type.getShape(), updateType.getShape());
-    Value copy = linalg::CopyOp::create(rewriter, loc, ValueRange{adaptor.getOperand()},
-                                        ValueRange{emptyLike(rewriter, loc, type)})
-                     ->getResult(0);
     SmallVector<int64_t> ones(type.getRank(), 1);
     rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
-        op, adaptor.getUpdate(), copy, offsets,
+        op, adaptor.getUpdate(), adaptor.getOperand(), offsets,
         indexAttrs(rewriter, updateType.getShape()), indexAttrs(rewriter, ones));
     return success();
   }
