@@ -1,6 +1,7 @@
 //===- DataMovementToLinalg.cpp - iota, slices, pad, concatenate, ... -----===//
 //
-//   iota                  -> linalg.generic on linalg.index
+//   iota                  -> linalg.generic on linalg.index (complex: the
+//                            real part, imaginary 0)
 //   broadcast             -> linalg.broadcast (prepends dimensions)
 //   slice                 -> tensor.extract_slice (with strides); an empty
 //                            result is a tensor.empty
@@ -26,6 +27,8 @@
 
 #include "dialects/stablehlo/StablehloOps.h"
 
+#include "mlir/Dialect/Complex/IR/Complex.h"
+
 using namespace mlir;
 using namespace hlox::linalg_lowering;
 namespace hlo = mlir::stablehlo;
@@ -47,8 +50,10 @@ struct IotaToLinalg : OpConversionPattern<hlo::IotaOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = convertedTensorType(*getTypeConverter(), op.getType());
     Type element = type.getElementType();
-    if (!element.isIntOrFloat())
-      return rewriter.notifyMatchFailure(op, "integer or float elements only");
+    auto complexType = dyn_cast<ComplexType>(element);
+    Type real = complexType ? complexType.getElementType() : element;
+    if (!real.isIntOrFloat())
+      return rewriter.notifyMatchFailure(op, "integer, float or complex elements only");
     int64_t rank = type.getRank();
     int64_t dim = op.getIotaDimension();
     Location loc = op.getLoc();
@@ -59,12 +64,15 @@ struct IotaToLinalg : OpConversionPattern<hlo::IotaOp> {
         parallelIterators(rank), [&](OpBuilder &b, Location l, ValueRange) {
           Value i = linalg::IndexOp::create(b, l, dim);
           Value v;
-          if (auto intType = dyn_cast<IntegerType>(element)) {
+          if (auto intType = dyn_cast<IntegerType>(real)) {
             v = arith::IndexCastOp::create(b, l, intType, i);
           } else {
             Value i64 = arith::IndexCastOp::create(b, l, b.getI64Type(), i);
-            v = arith::SIToFPOp::create(b, l, element, i64);
+            v = arith::SIToFPOp::create(b, l, real, i64);
           }
+          if (complexType)
+            v = complex::CreateOp::create(b, l, complexType, v,
+                                          arith::ConstantOp::create(b, l, b.getZeroAttr(real)));
           linalg::YieldOp::create(b, l, v);
         });
     rewriter.replaceOp(op, generic.getResults());

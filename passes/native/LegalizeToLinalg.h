@@ -75,6 +75,14 @@ void populateComplexPatterns(const mlir::TypeConverter &converter,
 /// Whether `op` lowers correctly when its operands or results are complex
 /// (a complex pattern, or a lowering that ignores element types).
 bool acceptsComplex(mlir::Operation *op);
+/// Zero of `type`: a complex.constant for complex types, else an
+/// arith.constant.
+mlir::Value zeroScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
+/// The complex scalar of a reducer's or update computation's `op` (add,
+/// subtract, multiply, divide, negate, a splat constant, compare EQ/NE, real,
+/// imag) from scalar operands `args`, or null if `op` is not one of those.
+mlir::Value scalarizeComplex(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                             mlir::ArrayRef<mlir::Value> args);
 /// while, if, case -> scf (ControlFlowToScf.cpp).
 void populateControlFlowPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);

@@ -100,6 +100,9 @@ Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
     if (resultType.isUnsignedInteger())
       resultType = b.getIntegerType(resultType.getIntOrFloatBitWidth());
   }
+  if ((resultType && isa<ComplexType>(resultType)) ||
+      llvm::any_of(a, [](Value v) { return isa<ComplexType>(v.getType()); }))
+    return scalarizeComplex(b, loc, op, a);
   if (auto c = dyn_cast<hlo::ConstantOp>(op)) {
     auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
     if (!dense || !dense.isSplat())
