@@ -96,6 +96,13 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type to,
                           mlir::Value x, bool fromUnsigned = false,
                           bool toUnsigned = false);
 
+/// `compareOp` (a stablehlo.compare) applied to the scalars `x` and `y`:
+/// FLOAT compares ordered (NE unordered), TOTALORDER orders floats by their
+/// bits, integers signed or unsigned as the compare type or the operands'
+/// StableHLO signedness says (in ElementwiseSemanticsToLinalg.cpp).
+mlir::Value compareScalars(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *compareOp,
+                           mlir::Value x, mlir::Value y);
+
 /// `type` converted by the pattern's converter, as a ranked tensor type.
 mlir::RankedTensorType convertedTensorType(const mlir::TypeConverter &converter,
                                            mlir::Type type);
