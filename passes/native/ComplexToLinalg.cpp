@@ -195,7 +195,7 @@ bool hlox::linalg_lowering::acceptsComplex(Operation *op) {
   // Element-type agnostic, or bodies that scalarizeComplex lowers.
   if (isa<hlo::ConstantOp, hlo::IotaOp, hlo::BroadcastOp, hlo::PadOp, hlo::DynamicSliceOp,
           hlo::DynamicUpdateSliceOp, hlo::GatherOp, hlo::ScatterOp, hlo::ReduceOp,
-          hlo::ReduceWindowOp, hlo::SortOp>(op))
+          hlo::ReduceWindowOp, hlo::SortOp, hlo::FftOp>(op))
     return true;
   // Lowered by the patterns below.
   if (isa<hlo::AddOp, hlo::SubtractOp, hlo::MulOp, hlo::DivOp, hlo::NegOp, hlo::ExpOp,

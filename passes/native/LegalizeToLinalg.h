@@ -83,6 +83,9 @@ mlir::Value zeroScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
 /// imag) from scalar operands `args`, or null if `op` is not one of those.
 mlir::Value scalarizeComplex(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
                              mlir::ArrayRef<mlir::Value> args);
+/// fft: direct DFTs per axis (FftToLinalg.cpp).
+void populateFftPatterns(const mlir::TypeConverter &converter,
+                         mlir::RewritePatternSet &patterns);
 /// while, if, case -> scf (ControlFlowToScf.cpp).
 void populateControlFlowPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);

@@ -136,3 +136,34 @@ def test_complex_arguments_and_results_are_numpy_complex():
     assert out0.dtype == np.complex128 and out1.dtype == np.complex64
     np.testing.assert_array_equal(out0, a * a + b.astype(np.complex128))
     np.testing.assert_array_equal(out1, -b)
+
+
+# stablehlo.fft as direct DFTs (O(n^2) per axis). Twiddles are computed in f64
+# and summed in the element type, XLA uses an FFT: sums in another order, so
+# float32 agrees to ~1e-5 of the inputs' magnitude.
+FFT_TOLERANCES = {np.float32: (1e-5, 1e-4), np.float64: (1e-12, 1e-11)}
+
+
+def transforms(x, z):
+    """x: real (b, n), z: complex (b, m); every fft_type, one and two axes."""
+    return {
+        "fft": jnp.fft.fft(z), "ifft": jnp.fft.ifft(z), "rfft": jnp.fft.rfft(x),
+        "irfft": jnp.fft.irfft(z), "irfft_odd": jnp.fft.irfft(z, n=2 * z.shape[-1] - 1),
+        "fft2": jnp.fft.fft2(z), "rfft2": jnp.fft.rfft2(x), "irfft2": jnp.fft.irfft2(z),
+        "roundtrip": jnp.fft.irfft(jnp.fft.rfft(x), n=x.shape[-1]),
+    }
+
+
+@pytest.mark.parametrize("n", [1, 7, 16])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fft_matches_jax(dtype, n):
+    complex_dtype = np.result_type(dtype, np.complex64)
+    with jax.enable_x64(dtype == np.float64):
+        x = RNG.uniform(-1, 1, (3, n)).astype(dtype)
+        z = sample((3, n), complex_dtype)  # a non-zero imaginary part at frequency 0
+        got, want = run(transforms, x, z)
+        rtol, atol = FFT_TOLERANCES[dtype]
+        for name in want:
+            g, w = got[name], want[name]
+            assert g.shape == w.shape and g.dtype == w.dtype, (name, g.dtype, w.dtype)
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, err_msg=f"{name} {n}")
