@@ -59,6 +59,14 @@ PIPELINE: list[str] = [
     "hlox-readonly-arguments",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
+    # A private function returning its (updated) argument, as JAX's
+    # dynamic_update_index_in_dim does in a scan, returns nothing instead:
+    # otherwise the next pass makes that result an out-parameter and copies
+    # the whole buffer into it on every call (a quadratic scan). Canonicalize
+    # first, so that loops and ifs passing that buffer through (a scatter's
+    # loop nest) fold to it and the result is seen to be the argument.
+    "canonicalize",
+    "drop-equivalent-buffer-results",
     # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
     # returned twice, e.g. `return a * 2, a * 2` after CSE.)
     "buffer-results-to-out-params{modify-public-functions}",

@@ -10,6 +10,7 @@
 //   complex(re, im) -> complex.create      real / imag  -> complex.re / im
 //                                          (of a real x: x / 0)
 //   abs -> complex.abs (a real result)     compare EQ/NE -> complex.eq / neq
+//   reducer bodies (add, multiply, ...) -> the complex op (scalarizeComplex)
 //   convert: real -> complex (imaginary 0), complex -> complex (each part),
 //            complex -> real or integer (the real part, as XLA)
 //
@@ -144,7 +145,58 @@ void add(const TypeConverter &converter, RewritePatternSet &patterns, ComplexBod
 
 } // namespace
 
+Value hlox::linalg_lowering::zeroScalar(OpBuilder &b, Location loc, Type type) {
+  if (auto complexType = dyn_cast<ComplexType>(type)) {
+    Attribute zero = b.getZeroAttr(complexType.getElementType());
+    return complex::ConstantOp::create(b, loc, complexType, b.getArrayAttr({zero, zero}));
+  }
+  return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+}
+
+Value hlox::linalg_lowering::scalarizeComplex(OpBuilder &b, Location loc, Operation *op,
+                                              ArrayRef<Value> args) {
+  if (auto constant = dyn_cast<hlo::ConstantOp>(op)) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    auto type = dyn_cast<ComplexType>(getElementTypeOrSelf(constant.getType()));
+    if (!dense || !dense.isSplat() || !type)
+      return {};
+    auto value = dense.getSplatValue<std::complex<APFloat>>();
+    Type part = type.getElementType();
+    return complex::ConstantOp::create(
+        b, loc, type,
+        b.getArrayAttr({b.getFloatAttr(part, value.real()), b.getFloatAttr(part, value.imag())}));
+  }
+  if (!llvm::all_of(args, [](Value v) { return isa<ComplexType>(v.getType()); }))
+    return {};
+  if (isa<hlo::AddOp>(op))
+    return complex::AddOp::create(b, loc, args[0], args[1]);
+  if (isa<hlo::SubtractOp>(op))
+    return complex::SubOp::create(b, loc, args[0], args[1]);
+  if (isa<hlo::MulOp>(op))
+    return complex::MulOp::create(b, loc, args[0], args[1]);
+  if (isa<hlo::DivOp>(op))
+    return complex::DivOp::create(b, loc, args[0], args[1]);
+  if (isa<hlo::NegOp>(op))
+    return complex::NegOp::create(b, loc, args[0]);
+  if (isa<hlo::CompareOp>(op))
+    return compare(b, loc, op, {}, args);
+  if (isa<hlo::RealOp>(op)) // sort comparators order complex numbers by parts
+    return complex::ReOp::create(b, loc, args[0]);
+  if (isa<hlo::ImagOp>(op))
+    return complex::ImOp::create(b, loc, args[0]);
+  return {};
+}
+
 bool hlox::linalg_lowering::acceptsComplex(Operation *op) {
+  // Products and sums of one complex type (no mixed-type contraction).
+  if (auto dot = dyn_cast<hlo::DotGeneralOp>(op))
+    return getElementTypeOrSelf(dot.getLhs().getType()) == getElementTypeOrSelf(dot.getType()) &&
+           getElementTypeOrSelf(dot.getRhs().getType()) == getElementTypeOrSelf(dot.getType());
+  // Element-type agnostic, or bodies that scalarizeComplex lowers.
+  if (isa<hlo::ConstantOp, hlo::IotaOp, hlo::BroadcastOp, hlo::PadOp, hlo::DynamicSliceOp,
+          hlo::DynamicUpdateSliceOp, hlo::GatherOp, hlo::ScatterOp, hlo::ReduceOp,
+          hlo::ReduceWindowOp, hlo::SortOp, hlo::FftOp>(op))
+    return true;
   // Lowered by the patterns below.
   if (isa<hlo::AddOp, hlo::SubtractOp, hlo::MulOp, hlo::DivOp, hlo::NegOp, hlo::ExpOp,
           hlo::Expm1Op, hlo::LogOp, hlo::Log1pOp, hlo::SqrtOp, hlo::RsqrtOp, hlo::SineOp,

@@ -1,14 +1,17 @@
 //===- DataMovementToLinalg.cpp - iota, slices, pad, concatenate, ... -----===//
 //
-//   iota                  -> linalg.generic on linalg.index
+//   iota                  -> linalg.generic on linalg.index (complex: the
+//                            real part, imaginary 0)
 //   broadcast             -> linalg.broadcast (prepends dimensions)
-//   slice                 -> tensor.extract_slice (with strides)
+//   slice                 -> tensor.extract_slice (with strides); an empty
+//                            result is a tensor.empty
 //   dynamic_slice         -> tensor.extract of the starts, clamped to
 //                            [0, dim - size] as the spec says, then
 //                            tensor.extract_slice
-//   dynamic_update_slice  -> a copy of the operand (never written in place:
-//                            it may be the caller's buffer), starts clamped
-//                            to [0, dim - update dim], tensor.insert_slice
+//   dynamic_update_slice  -> tensor.insert_slice into the operand, starts
+//                            clamped to [0, dim - update dim]; bufferization
+//                            updates in place unless the operand is read
+//                            later or is the caller's (read-only) array
 //   concatenate           -> tensor.insert_slice of every input into a
 //                            tensor.empty
 //   pad                   -> linalg.fill with the padding value, the operand
@@ -23,6 +26,8 @@
 #include "passes/native/StructuredLowering.h"
 
 #include "dialects/stablehlo/StablehloOps.h"
+
+#include "mlir/Dialect/Complex/IR/Complex.h"
 
 using namespace mlir;
 using namespace hlox::linalg_lowering;
@@ -45,8 +50,10 @@ struct IotaToLinalg : OpConversionPattern<hlo::IotaOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = convertedTensorType(*getTypeConverter(), op.getType());
     Type element = type.getElementType();
-    if (!element.isIntOrFloat())
-      return rewriter.notifyMatchFailure(op, "integer or float elements only");
+    auto complexType = dyn_cast<ComplexType>(element);
+    Type real = complexType ? complexType.getElementType() : element;
+    if (!real.isIntOrFloat())
+      return rewriter.notifyMatchFailure(op, "integer, float or complex elements only");
     int64_t rank = type.getRank();
     int64_t dim = op.getIotaDimension();
     Location loc = op.getLoc();
@@ -57,12 +64,15 @@ struct IotaToLinalg : OpConversionPattern<hlo::IotaOp> {
         parallelIterators(rank), [&](OpBuilder &b, Location l, ValueRange) {
           Value i = linalg::IndexOp::create(b, l, dim);
           Value v;
-          if (auto intType = dyn_cast<IntegerType>(element)) {
+          if (auto intType = dyn_cast<IntegerType>(real)) {
             v = arith::IndexCastOp::create(b, l, intType, i);
           } else {
             Value i64 = arith::IndexCastOp::create(b, l, b.getI64Type(), i);
-            v = arith::SIToFPOp::create(b, l, element, i64);
+            v = arith::SIToFPOp::create(b, l, real, i64);
           }
+          if (complexType)
+            v = complex::CreateOp::create(b, l, complexType, v,
+                                          arith::ConstantOp::create(b, l, b.getZeroAttr(real)));
           linalg::YieldOp::create(b, l, v);
         });
     rewriter.replaceOp(op, generic.getResults());
@@ -100,6 +110,12 @@ struct SliceToTensor : OpConversionPattern<hlo::SliceOp> {
   matchAndRewrite(hlo::SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = convertedTensorType(*getTypeConverter(), op.getType());
+    // An empty slice may start at the dimension's size (x[2:2] of 2 elements),
+    // an offset tensor.extract_slice rejects; it reads nothing anyway.
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, emptyLike(rewriter, op.getLoc(), type));
+      return success();
+    }
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, type, adaptor.getOperand(), indexAttrs(rewriter, op.getStartIndices()),
         indexAttrs(rewriter, type.getShape()), indexAttrs(rewriter, op.getStrides()));
@@ -162,12 +178,9 @@ struct DynamicUpdateSliceToTensor : OpConversionPattern<hlo::DynamicUpdateSliceO
     SmallVector<OpFoldResult> offsets =
         clampedStarts(rewriter, loc, adaptor.getStartIndices(), op.getStartIndices(),
                       type.getShape(), updateType.getShape());
-    Value copy = linalg::CopyOp::create(rewriter, loc, ValueRange{adaptor.getOperand()},
-                                        ValueRange{emptyLike(rewriter, loc, type)})
-                     ->getResult(0);
     SmallVector<int64_t> ones(type.getRank(), 1);
     rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
-        op, adaptor.getUpdate(), copy, offsets,
+        op, adaptor.getUpdate(), adaptor.getOperand(), offsets,
         indexAttrs(rewriter, updateType.getShape()), indexAttrs(rewriter, ones));
     return success();
   }

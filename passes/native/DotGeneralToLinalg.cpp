@@ -3,7 +3,7 @@
 //   [m,k] x [k,n], contracting [1] x [0]               -> linalg.matmul
 //   [b,m,k] x [b,k,n], batch [0] x [0], contr. [2] x [1] -> linalg.batch_matmul
 //   anything else (vectors, transposed operands, several
-//   batch/contracting dims, mixed element types)        -> linalg.generic
+//   batch/contracting dims, mixed element types, complex) -> linalg.generic
 //
 // The accumulator is the result filled with zero. In the generic form the
 // loops are (batch..., lhs free..., rhs free..., contracting...), so the
@@ -20,13 +20,15 @@
 
 #include "dialects/stablehlo/StablehloOps.h"
 
+#include "mlir/Dialect/Complex/IR/Complex.h"
+
 using namespace mlir;
 using namespace hlox::linalg_lowering;
 
 namespace {
 
 Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  Value zero = zeroScalar(b, loc, type.getElementType());
   Value init = emptyLike(b, loc, type);
   return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{init}).getResult(0);
 }
@@ -57,18 +59,20 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
     Type elementType = resultType.getElementType();
     bool sameTypes = lhsType.getElementType() == elementType &&
                      rhsType.getElementType() == elementType;
+    // Complex contractions stay generic (the matmul kernels are real-valued).
+    bool isComplex = isa<ComplexType>(elementType);
     bool contracts = !lc.empty();
     Value init = contracts ? zeroFilled(rewriter, loc, resultType)
                            : emptyLike(rewriter, loc, resultType);
 
-    if (contracts && sameTypes && lb.empty() && lhsType.getRank() == 2 && rhsType.getRank() == 2 &&
+    if (contracts && sameTypes && !isComplex && lb.empty() && lhsType.getRank() == 2 && rhsType.getRank() == 2 &&
         equals(lc, {1}) && equals(rc, {0})) {
       auto matmul = linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
                                              ValueRange{lhs, rhs}, ValueRange{init});
       rewriter.replaceOp(op, matmul->getResults());
       return success();
     }
-    if (contracts && sameTypes && equals(lb, {0}) && equals(rb, {0}) && lhsType.getRank() == 3 &&
+    if (contracts && sameTypes && !isComplex && equals(lb, {0}) && equals(rb, {0}) && lhsType.getRank() == 3 &&
         rhsType.getRank() == 3 && equals(lc, {2}) && equals(rc, {1})) {
       auto matmul = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{resultType},
                                                   ValueRange{lhs, rhs}, ValueRange{init});
@@ -120,7 +124,11 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
           Value x = convertScalar(b, l, elementType, args[0], lhsUnsigned, resultUnsigned);
           Value y = convertScalar(b, l, elementType, args[1], rhsUnsigned, resultUnsigned);
           Value product, sum;
-          if (isa<FloatType>(elementType)) {
+          if (isComplex) {
+            product = complex::MulOp::create(b, l, x, y);
+            if (contracts)
+              sum = complex::AddOp::create(b, l, args[2], product);
+          } else if (isa<FloatType>(elementType)) {
             product = arith::MulFOp::create(b, l, x, y);
             if (contracts)
               sum = arith::AddFOp::create(b, l, args[2], product);

@@ -203,6 +203,30 @@ Value popcnt(Ctx &c, ValueRange args) {
 // Binary
 //===----------------------------------------------------------------------===//
 
+/// An integer division's guards as XLA defines the results: `byZero`
+/// (y == 0), `overflow` (x == `intMin` and y == -1; both null when unsigned)
+/// and a divisor that is 1 in either case, so that the division itself is
+/// always defined.
+struct GuardedDivision {
+  Value byZero, overflow, intMin, divisor;
+};
+
+GuardedDivision guardDivision(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
+  Type t = x.getType();
+  unsigned width = t.getIntOrFloatBitWidth();
+  Value one = intConst(b, loc, t, 1);
+  Value byZero = cmpi(b, loc, arith::CmpIPredicate::eq, y, intConst(b, loc, t, 0));
+  if (isUnsigned)
+    return {byZero, Value(), Value(), sel(b, loc, byZero, one, y)};
+  Value intMin = intConst(b, loc, t, APInt::getSignedMinValue(width));
+  Value minusOne = intConst(b, loc, t, APInt::getAllOnes(width));
+  Value overflow = arith::AndIOp::create(b, loc, cmpi(b, loc, arith::CmpIPredicate::eq, x, intMin),
+                                         cmpi(b, loc, arith::CmpIPredicate::eq, y, minusOne));
+  Value unsafe = arith::OrIOp::create(b, loc, byZero, overflow);
+  return {byZero, overflow, intMin, sel(b, loc, unsafe, one, y)};
+}
+
+/// x / 0 is all ones (-1 signed), INT_MIN / -1 is INT_MIN.
 Value divide(Ctx &c, ValueRange args) {
   OpBuilder &b = c.b;
   Location loc = c.loc;
@@ -211,22 +235,15 @@ Value divide(Ctx &c, ValueRange args) {
   if (isa<FloatType>(t))
     return arith::DivFOp::create(b, loc, x, y);
   unsigned width = t.getIntOrFloatBitWidth();
-  Value zero = intConst(b, loc, t, 0);
-  Value one = intConst(b, loc, t, 1);
   Value allOnes = intConst(b, loc, t, APInt::getAllOnes(width));
-  Value byZero = cmpi(b, loc, arith::CmpIPredicate::eq, y, zero);
-  if (c.operandsUnsigned) {
-    Value q = arith::DivUIOp::create(b, loc, x, sel(b, loc, byZero, one, y));
-    return sel(b, loc, byZero, allOnes, q);
-  }
-  Value intMin = intConst(b, loc, t, APInt::getSignedMinValue(width));
-  Value overflow = arith::AndIOp::create(b, loc, cmpi(b, loc, arith::CmpIPredicate::eq, x, intMin),
-                                         cmpi(b, loc, arith::CmpIPredicate::eq, y, allOnes));
-  Value unsafe = arith::OrIOp::create(b, loc, byZero, overflow);
-  Value q = arith::DivSIOp::create(b, loc, x, sel(b, loc, unsafe, one, y));
-  return sel(b, loc, byZero, allOnes, sel(b, loc, overflow, intMin, q));
+  GuardedDivision g = guardDivision(b, loc, x, y, c.operandsUnsigned);
+  if (c.operandsUnsigned)
+    return sel(b, loc, g.byZero, allOnes, arith::DivUIOp::create(b, loc, x, g.divisor));
+  Value q = arith::DivSIOp::create(b, loc, x, g.divisor);
+  return sel(b, loc, g.byZero, allOnes, sel(b, loc, g.overflow, g.intMin, q));
 }
 
+/// x % 0 is x, INT_MIN % -1 is 0.
 Value remainderBody(Ctx &c, ValueRange args) {
   OpBuilder &b = c.b;
   Location loc = c.loc;
@@ -236,21 +253,11 @@ Value remainderBody(Ctx &c, ValueRange args) {
     return inF32(b, loc, args, [&](SmallVector<Value> a) -> Value {
       return arith::RemFOp::create(b, loc, a[0], a[1]);
     });
-  unsigned width = t.getIntOrFloatBitWidth();
-  Value zero = intConst(b, loc, t, 0);
-  Value one = intConst(b, loc, t, 1);
-  Value byZero = cmpi(b, loc, arith::CmpIPredicate::eq, y, zero);
-  if (c.operandsUnsigned) {
-    Value r = arith::RemUIOp::create(b, loc, x, sel(b, loc, byZero, one, y));
-    return sel(b, loc, byZero, x, r);
-  }
-  Value intMin = intConst(b, loc, t, APInt::getSignedMinValue(width));
-  Value allOnes = intConst(b, loc, t, APInt::getAllOnes(width));
-  Value overflow = arith::AndIOp::create(b, loc, cmpi(b, loc, arith::CmpIPredicate::eq, x, intMin),
-                                         cmpi(b, loc, arith::CmpIPredicate::eq, y, allOnes));
-  Value unsafe = arith::OrIOp::create(b, loc, byZero, overflow);
-  Value r = arith::RemSIOp::create(b, loc, x, sel(b, loc, unsafe, one, y));
-  return sel(b, loc, byZero, x, sel(b, loc, overflow, zero, r));
+  GuardedDivision g = guardDivision(b, loc, x, y, c.operandsUnsigned);
+  if (c.operandsUnsigned)
+    return sel(b, loc, g.byZero, x, arith::RemUIOp::create(b, loc, x, g.divisor));
+  Value r = arith::RemSIOp::create(b, loc, x, g.divisor);
+  return sel(b, loc, g.byZero, x, sel(b, loc, g.overflow, intConst(b, loc, t, 0), r));
 }
 
 Value power(Ctx &c, ValueRange args) {
@@ -357,52 +364,7 @@ Value totalOrderKey(OpBuilder &b, Location loc, Value x) {
 }
 
 Value compare(Ctx &c, ValueRange args) {
-  auto op = cast<hlo::CompareOp>(c.op);
-  OpBuilder &b = c.b;
-  Location loc = c.loc;
-  Value x = args[0], y = args[1];
-  Type t = x.getType();
-  hlo::ComparisonDirection dir = op.getComparisonDirection();
-  hlo::ComparisonType type = hlo::ComparisonType::NOTYPE;
-  if (auto attr = op.getCompareTypeAttr())
-    type = attr.getValue();
-  if (type == hlo::ComparisonType::NOTYPE) {
-    if (isa<FloatType>(t))
-      type = hlo::ComparisonType::FLOAT;
-    else if (t.isInteger(1) || c.operandsUnsigned)
-      type = hlo::ComparisonType::UNSIGNED;
-    else
-      type = hlo::ComparisonType::SIGNED;
-  }
-  using D = hlo::ComparisonDirection;
-  if (type == hlo::ComparisonType::FLOAT && isa<FloatType>(t)) {
-    arith::CmpFPredicate p;
-    switch (dir) {
-    case D::EQ: p = arith::CmpFPredicate::OEQ; break;
-    case D::NE: p = arith::CmpFPredicate::UNE; break;
-    case D::GE: p = arith::CmpFPredicate::OGE; break;
-    case D::GT: p = arith::CmpFPredicate::OGT; break;
-    case D::LE: p = arith::CmpFPredicate::OLE; break;
-    case D::LT: p = arith::CmpFPredicate::OLT; break;
-    }
-    return cmpf(b, loc, p, x, y);
-  }
-  if (isa<FloatType>(t)) { // TOTALORDER (or an integer type on floats)
-    x = totalOrderKey(b, loc, x);
-    y = totalOrderKey(b, loc, y);
-    type = hlo::ComparisonType::SIGNED;
-  }
-  bool u = type == hlo::ComparisonType::UNSIGNED;
-  arith::CmpIPredicate p;
-  switch (dir) {
-  case D::EQ: p = arith::CmpIPredicate::eq; break;
-  case D::NE: p = arith::CmpIPredicate::ne; break;
-  case D::GE: p = u ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge; break;
-  case D::GT: p = u ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt; break;
-  case D::LE: p = u ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle; break;
-  case D::LT: p = u ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt; break;
-  }
-  return cmpi(b, loc, p, x, y);
+  return compareScalars(c.b, c.loc, c.op, args[0], args[1]);
 }
 
 //===----------------------------------------------------------------------===//
@@ -733,4 +695,53 @@ void hlox::linalg_lowering::populateElementwiseSemanticsPatterns(
   add<hlo::BitcastConvertOp>(c, patterns, bitcastSameWidth);
   patterns.add<BitcastConvertResize>(c, patterns.getContext());
   add<hlo::ReducePrecisionOp>(c, patterns, reducePrecision);
+}
+
+/// stablehlo.compare on two scalars, the one implementation (elementwise
+/// compare and the compares in reducer, comparator and scatter bodies).
+Value hlox::linalg_lowering::compareScalars(OpBuilder &b, Location loc, Operation *compareOp,
+                                            Value x, Value y) {
+  auto op = cast<hlo::CompareOp>(compareOp);
+  Type t = x.getType();
+  hlo::ComparisonDirection dir = op.getComparisonDirection();
+  hlo::ComparisonType type = hlo::ComparisonType::NOTYPE;
+  if (auto attr = op.getCompareTypeAttr())
+    type = attr.getValue();
+  if (type == hlo::ComparisonType::NOTYPE) {
+    if (isa<FloatType>(t))
+      type = hlo::ComparisonType::FLOAT;
+    else if (t.isInteger(1) || isUnsigned(op.getLhs().getType()))
+      type = hlo::ComparisonType::UNSIGNED;
+    else
+      type = hlo::ComparisonType::SIGNED;
+  }
+  using D = hlo::ComparisonDirection;
+  if (type == hlo::ComparisonType::FLOAT && isa<FloatType>(t)) {
+    arith::CmpFPredicate p;
+    switch (dir) {
+    case D::EQ: p = arith::CmpFPredicate::OEQ; break;
+    case D::NE: p = arith::CmpFPredicate::UNE; break;
+    case D::GE: p = arith::CmpFPredicate::OGE; break;
+    case D::GT: p = arith::CmpFPredicate::OGT; break;
+    case D::LE: p = arith::CmpFPredicate::OLE; break;
+    case D::LT: p = arith::CmpFPredicate::OLT; break;
+    }
+    return cmpf(b, loc, p, x, y);
+  }
+  if (isa<FloatType>(t)) { // TOTALORDER (or an integer type on floats)
+    x = totalOrderKey(b, loc, x);
+    y = totalOrderKey(b, loc, y);
+    type = hlo::ComparisonType::SIGNED;
+  }
+  bool u = type == hlo::ComparisonType::UNSIGNED;
+  arith::CmpIPredicate p;
+  switch (dir) {
+  case D::EQ: p = arith::CmpIPredicate::eq; break;
+  case D::NE: p = arith::CmpIPredicate::ne; break;
+  case D::GE: p = u ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge; break;
+  case D::GT: p = u ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt; break;
+  case D::LE: p = u ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle; break;
+  case D::LT: p = u ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt; break;
+  }
+  return cmpi(b, loc, p, x, y);
 }

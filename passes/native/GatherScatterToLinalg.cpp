@@ -133,7 +133,6 @@ struct ScatterToScf : OpConversionPattern<hlo::ScatterOp> {
     ArrayRef<int64_t> toOperand = dn.getScatterDimsToOperandDims();
     int64_t ivd = dn.getIndexVectorDim();
     int64_t inputRank = inputType.getRank();
-    size_t n = inputs.size();
     // The size of the update window along each input dimension.
     SmallVector<int64_t> windowSize(inputRank, 1);
     {
@@ -178,19 +177,10 @@ struct ScatterToScf : OpConversionPattern<hlo::ScatterOp> {
           return updateIf(
               b, l, inBounds, acc,
               [&](OpBuilder &tb, Location tl) -> FailureOr<SmallVector<Value>> {
-                SmallVector<Value> args;
-                for (Value t : acc)
-                  args.push_back(tensor::ExtractOp::create(tb, tl, t, resultIndex));
+                SmallVector<Value> values;
                 for (Value u : updates)
-                  args.push_back(tensor::ExtractOp::create(tb, tl, u, ivs));
-                auto values = scalarizeRegion(tb, tl, op.getUpdateComputation(), args);
-                if (failed(values))
-                  return failure();
-                SmallVector<Value> next;
-                for (size_t k = 0; k < n; ++k)
-                  next.push_back(
-                      tensor::InsertOp::create(tb, tl, (*values)[k], acc[k], resultIndex));
-                return next;
+                  values.push_back(tensor::ExtractOp::create(tb, tl, u, ivs));
+                return combineAt(tb, tl, op.getUpdateComputation(), acc, resultIndex, values);
               },
               ok);
         });

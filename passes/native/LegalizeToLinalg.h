@@ -75,6 +75,17 @@ void populateComplexPatterns(const mlir::TypeConverter &converter,
 /// Whether `op` lowers correctly when its operands or results are complex
 /// (a complex pattern, or a lowering that ignores element types).
 bool acceptsComplex(mlir::Operation *op);
+/// Zero of `type`: a complex.constant for complex types, else an
+/// arith.constant.
+mlir::Value zeroScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
+/// The complex scalar of a reducer's or update computation's `op` (add,
+/// subtract, multiply, divide, negate, a splat constant, compare EQ/NE, real,
+/// imag) from scalar operands `args`, or null if `op` is not one of those.
+mlir::Value scalarizeComplex(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                             mlir::ArrayRef<mlir::Value> args);
+/// fft: direct DFTs per axis (FftToLinalg.cpp).
+void populateFftPatterns(const mlir::TypeConverter &converter,
+                         mlir::RewritePatternSet &patterns);
 /// while, if, case -> scf (ControlFlowToScf.cpp).
 void populateControlFlowPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
@@ -87,6 +98,13 @@ void populateControlFlowPatterns(const mlir::TypeConverter &converter,
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type to,
                           mlir::Value x, bool fromUnsigned = false,
                           bool toUnsigned = false);
+
+/// `compareOp` (a stablehlo.compare) applied to the scalars `x` and `y`:
+/// FLOAT compares ordered (NE unordered), TOTALORDER orders floats by their
+/// bits, integers signed or unsigned as the compare type or the operands'
+/// StableHLO signedness says (in ElementwiseSemanticsToLinalg.cpp).
+mlir::Value compareScalars(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *compareOp,
+                           mlir::Value x, mlir::Value y);
 
 /// `type` converted by the pattern's converter, as a ranked tensor type.
 mlir::RankedTensorType convertedTensorType(const mlir::TypeConverter &converter,

@@ -94,13 +94,8 @@ struct SelectAndScatterToScf : OpConversionPattern<hlo::SelectAndScatterOp> {
               b, l, selected[0], acc,
               [&](OpBuilder &tb, Location tl) -> FailureOr<SmallVector<Value>> {
                 SmallVector<Value> at(selected.begin() + 2, selected.end());
-                Value current = tensor::ExtractOp::create(tb, tl, acc[0], at);
                 Value src = tensor::ExtractOp::create(tb, tl, source, sIdx);
-                auto value = scalarizeRegion(tb, tl, op.getScatter(), ValueRange{current, src});
-                if (failed(value))
-                  return failure();
-                return SmallVector<Value>{
-                    tensor::InsertOp::create(tb, tl, (*value)[0], acc[0], at)};
+                return combineAt(tb, tl, op.getScatter(), acc, at, src);
               },
               ok);
         });

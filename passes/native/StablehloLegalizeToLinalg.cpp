@@ -136,6 +136,7 @@ struct StablehloLegalizeToLinalg
     hlox::linalg_lowering::populateCollectivePatterns(converter, patterns);
     hlox::linalg_lowering::populateRngPatterns(converter, patterns);
     hlox::linalg_lowering::populateComplexPatterns(converter, patterns);
+    hlox::linalg_lowering::populateFftPatterns(converter, patterns);
     // Signatures of functions (and their returns and calls) follow the
     // unsigned -> signless conversion.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);

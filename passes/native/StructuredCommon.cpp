@@ -2,7 +2,7 @@
 //
 // The helpers of StructuredLowering.h. scalarizeRegion knows the ops that
 // reducers, comparators and update computations use (arithmetic, min/max,
-// logic, compare with every comparison type, select, convert, constants);
+// logic, compare (compareScalars), select, convert, constants);
 // anything else in a body is reported at that op.
 //
 //===----------------------------------------------------------------------===//
@@ -30,54 +30,6 @@ namespace {
 bool isF(Value v) { return isa<FloatType>(v.getType()); }
 bool isI1(Value v) { return v.getType().isInteger(1); }
 
-/// `x` as an integer whose signed order is IEEE totalOrder.
-Value totalOrderKey(OpBuilder &b, Location loc, Value x) {
-  unsigned width = x.getType().getIntOrFloatBitWidth();
-  Type intType = b.getIntegerType(width);
-  Value i = arith::BitcastOp::create(b, loc, intType, x);
-  Value shift = arith::ConstantOp::create(b, loc, b.getIntegerAttr(intType, width - 1));
-  Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(intType, 1));
-  Value sign = arith::ShRSIOp::create(b, loc, i, shift);
-  Value mask = arith::ShRUIOp::create(b, loc, sign, one);
-  return arith::XOrIOp::create(b, loc, i, mask);
-}
-
-Value compare(OpBuilder &b, Location loc, hlo::CompareOp op, Value x, Value y) {
-  using D = hlo::ComparisonDirection;
-  D dir = op.getComparisonDirection();
-  auto type = op.getCompareType();
-  bool totalOrder = type && *type == hlo::ComparisonType::TOTALORDER;
-  if (isF(x) && !totalOrder) {
-    arith::CmpFPredicate p;
-    switch (dir) {
-    case D::EQ: p = arith::CmpFPredicate::OEQ; break;
-    case D::NE: p = arith::CmpFPredicate::UNE; break;
-    case D::GE: p = arith::CmpFPredicate::OGE; break;
-    case D::GT: p = arith::CmpFPredicate::OGT; break;
-    case D::LE: p = arith::CmpFPredicate::OLE; break;
-    case D::LT: p = arith::CmpFPredicate::OLT; break;
-    }
-    return arith::CmpFOp::create(b, loc, p, x, y);
-  }
-  bool isUns = isI1(x) || isUnsigned(op.getLhs().getType()) ||
-               (type && *type == hlo::ComparisonType::UNSIGNED);
-  if (isF(x)) {
-    x = totalOrderKey(b, loc, x);
-    y = totalOrderKey(b, loc, y);
-    isUns = false;
-  }
-  arith::CmpIPredicate p;
-  switch (dir) {
-  case D::EQ: p = arith::CmpIPredicate::eq; break;
-  case D::NE: p = arith::CmpIPredicate::ne; break;
-  case D::GE: p = isUns ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge; break;
-  case D::GT: p = isUns ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt; break;
-  case D::LE: p = isUns ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle; break;
-  case D::LT: p = isUns ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt; break;
-  }
-  return arith::CmpIOp::create(b, loc, p, x, y);
-}
-
 template <typename FOp, typename SOp, typename UOp, typename BOp>
 Value binary(OpBuilder &b, Location loc, Operation *op, Value x, Value y) {
   if (isF(x))
@@ -100,6 +52,9 @@ Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
     if (resultType.isUnsignedInteger())
       resultType = b.getIntegerType(resultType.getIntOrFloatBitWidth());
   }
+  if ((resultType && isa<ComplexType>(resultType)) ||
+      llvm::any_of(a, [](Value v) { return isa<ComplexType>(v.getType()); }))
+    return scalarizeComplex(b, loc, op, a);
   if (auto c = dyn_cast<hlo::ConstantOp>(op)) {
     auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
     if (!dense || !dense.isSplat())
@@ -147,8 +102,8 @@ Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
     return math::ExpOp::create(b, loc, a[0]);
   if (isa<hlo::LogOp>(op) && isF(a[0]))
     return math::LogOp::create(b, loc, a[0]);
-  if (auto c = dyn_cast<hlo::CompareOp>(op))
-    return compare(b, loc, c, a[0], a[1]);
+  if (isa<hlo::CompareOp>(op))
+    return compareScalars(b, loc, op, a[0], a[1]);
   if (isa<hlo::SelectOp>(op))
     return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
   if (isa<hlo::ConvertOp>(op))
@@ -223,6 +178,11 @@ Value padWithScalar(OpBuilder &b, Location loc, Value input, Value value, ArrayR
     cropOffsets.push_back(std::max<int64_t>(-low[d], 0));
     finalShape.push_back(std::max<int64_t>(dilated + low[d] + high[d], 0));
   }
+  auto finalType = RankedTensorType::get(finalShape, type.getElementType());
+  // Cropped to nothing: the crop offset may equal the padded size, which
+  // tensor.extract_slice rejects.
+  if (finalType.getNumElements() == 0)
+    return emptyLike(b, loc, finalType);
   auto bigType = RankedTensorType::get(bigShape, type.getElementType());
   Value big = emptyLike(b, loc, bigType);
   big = linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{big}).getResult(0);
@@ -242,7 +202,6 @@ Value padWithScalar(OpBuilder &b, Location loc, Value input, Value value, ArrayR
     cs.push_back(b.getIndexAttr(finalShape[d]));
     one.push_back(b.getIndexAttr(1));
   }
-  auto finalType = RankedTensorType::get(finalShape, type.getElementType());
   return tensor::ExtractSliceOp::create(b, loc, finalType, big, co, cs, one);
 }
 
@@ -272,6 +231,21 @@ SmallVector<Value> updateIf(
       },
       [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, carried); });
   return llvm::to_vector_of<Value>(ifOp.getResults());
+}
+
+FailureOr<SmallVector<Value>> combineAt(OpBuilder &b, Location loc, Region &body,
+                                        ValueRange acc, ValueRange at, ValueRange values) {
+  SmallVector<Value> args;
+  for (Value t : acc)
+    args.push_back(tensor::ExtractOp::create(b, loc, t, at));
+  llvm::append_range(args, values);
+  auto combined = scalarizeRegion(b, loc, body, args);
+  if (failed(combined))
+    return failure();
+  SmallVector<Value> next;
+  for (auto [value, t] : llvm::zip(*combined, acc))
+    next.push_back(tensor::InsertOp::create(b, loc, value, t, at));
+  return next;
 }
 
 SmallVector<Value> buildLoopNest(

@@ -57,6 +57,14 @@ llvm::SmallVector<mlir::Value> buildLoopNest(
 mlir::Value andInRange(mlir::OpBuilder &b, mlir::Location loc, mlir::Value all,
                        mlir::Value index, int64_t lo, int64_t end);
 
+/// The read-modify-write of scatter-like updates: every accumulator tensor
+/// `acc[k]` with its element at `at` replaced by the k-th result of `body`
+/// applied to (acc[0][at], ..., acc[n-1][at], values...). Failure if `body`
+/// cannot be scalarized (reported at the op).
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+combineAt(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &body, mlir::ValueRange acc,
+          mlir::ValueRange at, mlir::ValueRange values);
+
 /// An scf.if on `cond` that yields `then`'s values (the next values of
 /// `carried`) when `cond` holds, and `carried` unchanged otherwise. When
 /// `then` fails (it has reported why), `carried` is yielded and `ok` is set

@@ -1,6 +1,7 @@
 """Complex numbers on the CPU backend: JAX's StableHLO through hlox against
 JAX (XLA CPU), complex64 and complex128, several shapes (0-d, 2-D,
-zero-size), NumPy complex arrays in and out.
+zero-size), NumPy complex arrays in and out: elementwise ops, reductions,
+dot_general, constants, indexing and sort.
 
 One module per (dtype, shape) computes every op. Inputs keep clear of the
 branch cuts (positive real parts), where two correct implementations may
@@ -55,6 +56,42 @@ def transcendental(x, y, r):
     }
 
 
+def structured(x, y, i):
+    """Reductions, contractions, constants and data movement on complex values
+    (x: (m, 4), y: (4, 5), i: int32 indices into 4)."""
+    return {
+        "sum": jnp.sum(x), "sum_rows": jnp.sum(x, axis=0), "prod": jnp.prod(x, axis=1),
+        "mean": jnp.mean(y, axis=1), "cumsum": jnp.cumsum(y, axis=1),
+        "matmul": x @ y, "vdot": jnp.vdot(y[:, 0], y[:, 1]),
+        "einsum": jnp.einsum("ij,jk,ik->i", x, y, x @ y),
+        "constant": y * (1 + 2j) + jnp.array([1 - 1j, 0.5j, 2, -1, 3 + 3j], dtype=y.dtype),
+        "iota": y + jnp.arange(5, dtype=y.dtype), "gather": y[i], "scatter": jnp.asarray(y).at[i].add(1j),
+        "dynamic_slice": lax.dynamic_slice(y, (i[0], np.int32(1)), (2, 3)),
+        "pad": jnp.pad(y, ((1, 0), (0, 2))), "sort": jnp.sort(y, axis=1),
+        "select_eq": jnp.where(y == y[::-1], y, -y),
+    }
+
+
+# Sums and contractions may add in another order than XLA: looser than
+# elementwise arithmetic, still a few hundred ulps.
+STRUCTURED_TOLERANCES = {np.complex64: (1e-5, 1e-5), np.complex128: (1e-12, 1e-12)}
+
+
+@pytest.mark.parametrize("rows", [3, 0])
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_complex_reductions_contractions_and_moves_match_jax(dtype, rows):
+    with jax.enable_x64(dtype == np.complex128):
+        x, y = sample((rows, 4), dtype), sample((4, 5), dtype)
+        y[1] = y[2]  # equal elements for the comparisons and the sort
+        got, want = run(structured, x, y, np.array([2, 0, 3], np.int32))
+        rtol, atol = STRUCTURED_TOLERANCES[dtype]
+        for name in want:
+            g, w = got[name], want[name]
+            assert g.shape == w.shape and g.dtype == w.dtype, (name, g.dtype, w.dtype)
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol,
+                                       err_msg=f"{name} {np.dtype(dtype)} {rows}")
+
+
 def run(fn, *args):
     jitted = jax.jit(fn, keep_unused=True)
     text = jitted.lower(*args).as_text()
@@ -99,3 +136,34 @@ def test_complex_arguments_and_results_are_numpy_complex():
     assert out0.dtype == np.complex128 and out1.dtype == np.complex64
     np.testing.assert_array_equal(out0, a * a + b.astype(np.complex128))
     np.testing.assert_array_equal(out1, -b)
+
+
+# stablehlo.fft as direct DFTs (O(n^2) per axis). Twiddles are computed in f64
+# and summed in the element type, XLA uses an FFT: sums in another order, so
+# float32 agrees to ~1e-5 of the inputs' magnitude.
+FFT_TOLERANCES = {np.float32: (1e-5, 1e-4), np.float64: (1e-12, 1e-11)}
+
+
+def transforms(x, z):
+    """x: real (b, n), z: complex (b, m); every fft_type, one and two axes."""
+    return {
+        "fft": jnp.fft.fft(z), "ifft": jnp.fft.ifft(z), "rfft": jnp.fft.rfft(x),
+        "irfft": jnp.fft.irfft(z), "irfft_odd": jnp.fft.irfft(z, n=2 * z.shape[-1] - 1),
+        "fft2": jnp.fft.fft2(z), "rfft2": jnp.fft.rfft2(x), "irfft2": jnp.fft.irfft2(z),
+        "roundtrip": jnp.fft.irfft(jnp.fft.rfft(x), n=x.shape[-1]),
+    }
+
+
+@pytest.mark.parametrize("n", [1, 7, 16])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fft_matches_jax(dtype, n):
+    complex_dtype = np.result_type(dtype, np.complex64)
+    with jax.enable_x64(dtype == np.float64):
+        x = RNG.uniform(-1, 1, (3, n)).astype(dtype)
+        z = sample((3, n), complex_dtype)  # a non-zero imaginary part at frequency 0
+        got, want = run(transforms, x, z)
+        rtol, atol = FFT_TOLERANCES[dtype]
+        for name in want:
+            g, w = got[name], want[name]
+            assert g.shape == w.shape and g.dtype == w.dtype, (name, g.dtype, w.dtype)
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, err_msg=f"{name} {n}")

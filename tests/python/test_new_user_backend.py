@@ -55,14 +55,7 @@ COMPUTES_IN_BFLOAT16 = {"bfloat16_params_mlp_sgd"}
 
 # Known failures, each with its cause and a minimal reproduction in the reason.
 # Strict: a fix makes the test XPASS and fail, so that the entry gets removed.
-KNOWN_FAILURES = {
-    "associative_scan": (
-        "stablehlo.slice with an empty result whose start equals the dimension "
-        "(slice [2:2:2] of tensor<2xf32>) lowers to a tensor.extract_slice that fails "
-        "to verify ('offset 0 is out-of-bounds: 2 >= 2') in "
-        "DataMovementToLinalg.cpp's SliceToTensor; repro: "
-        "jax.jit(lambda x: lax.slice(x, (2,), (2,), (2,))).lower(np.ones(2, np.float32))"),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def as_numpy(leaf):

@@ -34,6 +34,17 @@ func.func @slice(%a: tensor<8x9xf32>) -> tensor<3x2xf32> {
   return %0 : tensor<3x2xf32>
 }
 
+// An empty slice starting at the dimension's size (x[2:2:2] of 2 elements)
+// reads nothing: a tensor.empty, not an out-of-bounds extract_slice.
+// CHECK-LABEL: func.func @slice_empty_at_end
+// CHECK-NOT: extract_slice
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<0xf32>
+// CHECK: return %[[E]]
+func.func @slice_empty_at_end(%a: tensor<2xf32>) -> tensor<0xf32> {
+  %0 = stablehlo.slice %a [2:2:2] : (tensor<2xf32>) -> tensor<0xf32>
+  return %0 : tensor<0xf32>
+}
+
 // Start indices clamped to [0, dim - size]; unsigned ones cast as unsigned.
 // CHECK-LABEL: func.func @dynamic_slice
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
@@ -53,15 +64,16 @@ func.func @dynamic_slice(%a: tensor<8x9xf32>, %i: tensor<ui64>, %j: tensor<ui64>
   return %0 : tensor<3x2xf32>
 }
 
-// The operand is copied first (it may be the caller's buffer), then updated.
+// The operand is updated as a value: bufferization decides whether that is
+// in place (in a loop) or on a copy (the caller's array, a value read later).
 // CHECK-LABEL: func.func @dynamic_update_slice
 // CHECK-SAME: (%[[A:.*]]: tensor<8x9xf32>, %[[U:.*]]: tensor<3x2xf32>
 // CHECK: arith.index_cast %{{.*}} : i32 to index
 // CHECK: %[[IC:.*]] = arith.maxsi
 // CHECK: arith.index_cast %{{.*}} : i32 to index
 // CHECK: %[[JC:.*]] = arith.maxsi
-// CHECK: %[[COPY:.*]] = linalg.copy ins(%[[A]] : tensor<8x9xf32>) outs(%{{.*}} : tensor<8x9xf32>)
-// CHECK: tensor.insert_slice %[[U]] into %[[COPY]][%[[IC]], %[[JC]]] [3, 2] [1, 1] : tensor<3x2xf32> into tensor<8x9xf32>
+// CHECK-NOT: linalg.copy
+// CHECK: tensor.insert_slice %[[U]] into %[[A]][%[[IC]], %[[JC]]] [3, 2] [1, 1] : tensor<3x2xf32> into tensor<8x9xf32>
 func.func @dynamic_update_slice(%a: tensor<8x9xf32>, %u: tensor<3x2xf32>, %i: tensor<i32>, %j: tensor<i32>) -> tensor<8x9xf32> {
   %0 = stablehlo.dynamic_update_slice %a, %u, %i, %j : (tensor<8x9xf32>, tensor<3x2xf32>, tensor<i32>, tensor<i32>) -> tensor<8x9xf32>
   return %0 : tensor<8x9xf32>
@@ -99,6 +111,17 @@ func.func @pad(%a: tensor<2x3xf32>, %v: tensor<f32>) -> tensor<5x7xf32> {
 func.func @pad_negative(%a: tensor<4x3xf32>, %v: tensor<f32>) -> tensor<5x4xf32> {
   %0 = stablehlo.pad %a, %v, low = [-1, 1], high = [2, -2], interior = [0, 1] : (tensor<4x3xf32>, tensor<f32>) -> tensor<5x4xf32>
   return %0 : tensor<5x4xf32>
+}
+
+// Negative padding that crops everything: a tensor.empty, not a crop at
+// offset 3 of 3 elements.
+// CHECK-LABEL: func.func @pad_cropped_to_nothing
+// CHECK-NOT: extract_slice
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<0xf32>
+// CHECK: return %[[E]]
+func.func @pad_cropped_to_nothing(%a: tensor<3xf32>, %v: tensor<f32>) -> tensor<0xf32> {
+  %0 = stablehlo.pad %a, %v, low = [-3], high = [0], interior = [0] : (tensor<3xf32>, tensor<f32>) -> tensor<0xf32>
+  return %0 : tensor<0xf32>
 }
 
 // CHECK-LABEL: func.func @reverse

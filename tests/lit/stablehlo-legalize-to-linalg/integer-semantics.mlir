@@ -14,7 +14,7 @@
 // CHECK-DAG: %[[M1:.*]] = arith.constant -1 : i32
 // CHECK: %[[BYZERO:.*]] = arith.cmpi eq, %[[Y]], %[[ZERO]] : i32
 // CHECK: %[[MIN:.*]] = arith.constant -2147483648 : i32
-// CHECK: %[[YM1:.*]] = arith.cmpi eq, %[[Y]], %[[M1]] : i32
+// CHECK: %[[YM1:.*]] = arith.cmpi eq, %[[Y]], %{{.*}} : i32
 // CHECK: %[[XMIN:.*]] = arith.cmpi eq, %[[X]], %[[MIN]] : i32
 // CHECK: %[[OVF:.*]] = arith.andi %[[XMIN]], %[[YM1]] : i1
 // CHECK: %[[UNSAFE:.*]] = arith.ori %[[BYZERO]], %[[OVF]] : i1

@@ -28,10 +28,10 @@ func.func @tuple(%a: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-func.func @complex_reduce(%a: tensor<4xcomplex<f32>>, %z: tensor<complex<f32>>) -> tensor<complex<f32>> {
-  // CHECK: rejected.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.reduce' on complex numbers ('tensor<4xcomplex<f32>>') has no lowering yet
-  %0 = stablehlo.reduce(%a init: %z) applies stablehlo.add across dimensions = [0] : (tensor<4xcomplex<f32>>, tensor<complex<f32>>) -> tensor<complex<f32>>
-  return %0 : tensor<complex<f32>>
+func.func @complex_mixed_dot(%a: tensor<4xcomplex<f32>>, %b: tensor<4xcomplex<f64>>) -> tensor<complex<f64>> {
+  // CHECK: rejected.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.dot_general' on complex numbers ('tensor<4xcomplex<f32>>') has no lowering yet
+  %0 = stablehlo.dot_general %a, %b, contracting_dims = [0] x [0] : (tensor<4xcomplex<f32>>, tensor<4xcomplex<f64>>) -> tensor<complex<f64>>
+  return %0 : tensor<complex<f64>>
 }
 
 // -----

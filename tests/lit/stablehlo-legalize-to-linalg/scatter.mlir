@@ -12,8 +12,8 @@
 // CHECK:     arith.cmpi sge, %[[R]]
 // CHECK:     arith.cmpi slt, %[[R]]
 // CHECK:     scf.if %{{.*}} -> (tensor<3x5xf32>) {
-// CHECK:       %[[OLD:.*]] = tensor.extract %[[ACC]][%[[R]], %{{.*}}] : tensor<3x5xf32>
 // CHECK:       %[[UPD:.*]] = tensor.extract %{{.*}}[%[[U0]], %[[U1]]] : tensor<2x5xf32>
+// CHECK:       %[[OLD:.*]] = tensor.extract %[[ACC]][%[[R]], %{{.*}}] : tensor<3x5xf32>
 // CHECK:       %[[NEW:.*]] = arith.addf %[[OLD]], %[[UPD]] : f32
 // CHECK:       tensor.insert %[[NEW]] into %[[ACC]][%[[R]], %{{.*}}] : tensor<3x5xf32>
 // CHECK:     } else {
