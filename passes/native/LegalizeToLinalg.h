@@ -114,6 +114,15 @@ mlir::RankedTensorType convertedTensorType(const mlir::TypeConverter &converter,
 mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::RankedTensorType type);
 
+/// The element type contractions accumulate in: float32 for bfloat16 and
+/// float16 (as XLA CPU does: sum in float32, round once), else `type`.
+mlir::Type accumulatorElementType(mlir::Type type);
+
+/// `tensor` with its float elements truncated to `elementType` (itself when
+/// it already has that element type).
+mlir::Value truncateToElementType(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
+                                  mlir::Type elementType);
+
 /// The parallel iterator types of a `rank`-dimensional elementwise loop nest.
 llvm::SmallVector<mlir::utils::IteratorType>
 parallelIterators(int64_t rank);
