@@ -95,6 +95,16 @@ void populateControlFlowPatterns(const mlir::TypeConverter &converter,
 /// i1 means != 0, float -> int saturates with NaN -> 0 (the one
 /// implementation, in ElementwiseSemanticsToLinalg.cpp).
 /// `fromUnsigned`/`toUnsigned`: the integers' StableHLO signedness.
+/// The scalar result of elementwise StableHLO op `op` (rank-0 operands and
+/// result, signless `resultType`) on scalar `args`, from the same table as the
+/// elementwise patterns (ElementwiseToLinalg, ElementwiseSemanticsToLinalg);
+/// null if `op` is not elementwise.
+mlir::Value scalarizeElementwiseOp(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                                   mlir::ValueRange args, mlir::Type resultType);
+mlir::Value scalarizeElementwiseSemanticsOp(mlir::OpBuilder &b, mlir::Location loc,
+                                            mlir::Operation *op, mlir::ValueRange args,
+                                            mlir::Type resultType);
+
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type to,
                           mlir::Value x, bool fromUnsigned = false,
                           bool toUnsigned = false);

@@ -53,14 +53,6 @@ TOLERANCES = {
 # reproduction). Strict: a fix makes the test XPASS and fail, so that the entry
 # gets removed.
 KNOWN_FAILURES = {
-    "log_space_cumlogsumexp_reduce": (
-        cpu.CompilationError,
-        "scalarize() in passes/native/StructuredCommon.cpp, which lowers the bodies of "
-        "reduce/reduce_window/scatter/sort/map, knows only add/subtract/multiply/divide/"
-        "remainder/max/min/and/or/xor/not/negate/abs/exp/log/compare/select/convert/clamp "
-        "and splat constants: 'stablehlo.log_plus_one' (from logaddexp) in the body of "
-        "reduce_window and of reduce 'cannot be lowered to scalar code'; repro: "
-        "jax.jit(lax.cumlogsumexp).lower(np.ones(4, np.float32))"),
     "fft_spectral_loss_adam": (
         cpu.CompilationError,
         "stablehlo.fft has no lowering ('no lowering for stablehlo.fft yet'); repro: "
