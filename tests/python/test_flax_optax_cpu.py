@@ -53,10 +53,6 @@ TOLERANCES = {
 # reproduction). Strict: a fix makes the test XPASS and fail, so that the entry
 # gets removed.
 KNOWN_FAILURES = {
-    "fft_spectral_loss_adam": (
-        cpu.CompilationError,
-        "stablehlo.fft has no lowering ('no lowering for stablehlo.fft yet'); repro: "
-        "jax.jit(jnp.fft.rfft).lower(np.ones(8, np.float32))"),
 }
 
 
