@@ -462,13 +462,13 @@ Value reducePrecision(Ctx &c, ValueRange args) {
 // The pattern
 //===----------------------------------------------------------------------===//
 
-using Builder = Value (*)(Ctx &, ValueRange);
+using CtxBuilder = Value (*)(Ctx &, ValueRange);
 
 /// op -> linalg.generic over the result shape; rank-0 operands of a ranked
 /// result are broadcast (indexing map without results).
 template <typename OpTy>
 struct ToGeneric : OpConversionPattern<OpTy> {
-  ToGeneric(const TypeConverter &converter, MLIRContext *context, Builder build)
+  ToGeneric(const TypeConverter &converter, MLIRContext *context, CtxBuilder build)
       : OpConversionPattern<OpTy>(converter, context, /*benefit=*/2), build(build) {}
 
   LogicalResult
@@ -509,7 +509,7 @@ struct ToGeneric : OpConversionPattern<OpTy> {
     return success();
   }
 
-  Builder build;
+  CtxBuilder build;
 };
 
 /// bitcast_convert between widths: the narrow side has one more (last)
@@ -647,25 +647,6 @@ void visitSemanticsOps(Visitor &v) {
   v.template add<hlo::ReducePrecisionOp>(reducePrecision);
 }
 
-struct AddPatterns {
-  const TypeConverter &converter;
-  RewritePatternSet &patterns;
-  template <typename OpTy>
-  void add(Builder build) {
-    patterns.add<ToGeneric<OpTy>>(converter, patterns.getContext(), build);
-  }
-};
-
-struct FindBuilder {
-  Operation *op;
-  Builder found = nullptr;
-  template <typename OpTy>
-  void add(Builder build) {
-    if (!found && isa<OpTy>(op))
-      found = build;
-  }
-};
-
 } // namespace
 
 /// stablehlo.convert's scalar semantics, the one implementation every
@@ -714,7 +695,7 @@ Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
 
 void hlox::linalg_lowering::populateElementwiseSemanticsPatterns(
     const TypeConverter &c, RewritePatternSet &patterns) {
-  AddPatterns visitor{c, patterns};
+  AddPatternsVisitor<ToGeneric, CtxBuilder> visitor{c, patterns};
   visitSemanticsOps(visitor);
   patterns.add<BitcastConvertResize>(c, patterns.getContext());
 }
@@ -722,7 +703,7 @@ void hlox::linalg_lowering::populateElementwiseSemanticsPatterns(
 Value hlox::linalg_lowering::scalarizeElementwiseSemanticsOp(OpBuilder &b, Location loc,
                                                              Operation *op, ValueRange args,
                                                              Type resultType) {
-  FindBuilder finder{op};
+  FindBuilderVisitor<CtxBuilder> finder{op};
   visitSemanticsOps(finder);
   if (!finder.found)
     return {};

@@ -131,36 +131,17 @@ void visitElementwiseOps(Visitor &v) {
   v.template add<hlo::CeilOp>(unaryFloat<math::CeilOp>);
 }
 
-struct AddPatterns {
-  const TypeConverter &converter;
-  RewritePatternSet &patterns;
-  template <typename OpTy>
-  void add(ScalarBuilder build) {
-    patterns.add<ElementwiseToGeneric<OpTy>>(converter, patterns.getContext(), build);
-  }
-};
-
-struct FindBuilder {
-  Operation *op;
-  ScalarBuilder found = nullptr;
-  template <typename OpTy>
-  void add(ScalarBuilder build) {
-    if (!found && isa<OpTy>(op))
-      found = build;
-  }
-};
-
 } // namespace
 
 void hlox::linalg_lowering::populateElementwisePatterns(const TypeConverter &c,
                                                         RewritePatternSet &patterns) {
-  AddPatterns visitor{c, patterns};
+  AddPatternsVisitor<ElementwiseToGeneric, ScalarBuilder> visitor{c, patterns};
   visitElementwiseOps(visitor);
 }
 
 Value hlox::linalg_lowering::scalarizeElementwiseOp(OpBuilder &b, Location loc, Operation *op,
                                                     ValueRange args, Type resultType) {
-  FindBuilder finder{op};
+  FindBuilderVisitor<ScalarBuilder> finder{op};
   visitElementwiseOps(finder);
   if (!finder.found)
     return scalarizeElementwiseSemanticsOp(b, loc, op, args, resultType);

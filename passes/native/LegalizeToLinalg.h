@@ -99,6 +99,29 @@ void populateControlFlowPatterns(const mlir::TypeConverter &converter,
 /// result, signless `resultType`) on scalar `args`, from the same table as the
 /// elementwise patterns (ElementwiseToLinalg, ElementwiseSemanticsToLinalg);
 /// null if `op` is not elementwise.
+/// Visitors of an elementwise file's op table (`visitor.add<Op>(builder)` per
+/// op): registers a pattern per op, or finds the builder of one op.
+template <template <typename> class Pattern, typename Builder>
+struct AddPatternsVisitor {
+  const mlir::TypeConverter &converter;
+  mlir::RewritePatternSet &patterns;
+  template <typename OpTy>
+  void add(Builder build) {
+    patterns.add<Pattern<OpTy>>(converter, patterns.getContext(), build);
+  }
+};
+
+template <typename Builder>
+struct FindBuilderVisitor {
+  mlir::Operation *op;
+  Builder found = nullptr;
+  template <typename OpTy>
+  void add(Builder build) {
+    if (!found && mlir::isa<OpTy>(op))
+      found = build;
+  }
+};
+
 mlir::Value scalarizeElementwiseOp(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
                                    mlir::ValueRange args, mlir::Type resultType);
 mlir::Value scalarizeElementwiseSemanticsOp(mlir::OpBuilder &b, mlir::Location loc,
