@@ -12,7 +12,8 @@
 // where C is the kernel's input feature size and, for f in output feature
 // group g = f floordiv (O / feature_group_count) (resp. batch_group_count),
 // g_f = g (resp. g_b = g with B the result's batch size). Operands are
-// converted to the result element type (preferred element type) first.
+// converted to the result element type (preferred element type) first;
+// bfloat16/float16 results accumulate in float32 and are truncated once.
 // window_reversal reverses a copy of the kernel along those dimensions.
 //
 //===----------------------------------------------------------------------===//
@@ -36,7 +37,9 @@ struct ConvolutionToLinalg : OpConversionPattern<hlo::ConvolutionOp> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     auto rhsType = cast<RankedTensorType>(rhs.getType());
-    auto resultType = convertedTensorType(*getTypeConverter(), op.getType());
+    auto finalType = convertedTensorType(*getTypeConverter(), op.getType());
+    // bfloat16/float16 sum in float32 and round once at the end.
+    auto resultType = finalType.clone(accumulatorElementType(finalType.getElementType()));
     Type elementType = resultType.getElementType();
     bool lhsUns = isUnsigned(op.getLhs().getType()), rhsUns = isUnsigned(op.getRhs().getType());
     bool resUns = isUnsigned(op.getType());
@@ -142,7 +145,8 @@ struct ConvolutionToLinalg : OpConversionPattern<hlo::ConvolutionOp> {
             sum = arith::AddIOp::create(bb, l, args[2], arith::MulIOp::create(bb, l, x, y));
           linalg::YieldOp::create(bb, l, sum);
         });
-    rewriter.replaceOp(op, generic.getResults());
+    rewriter.replaceOp(op, truncateToElementType(rewriter, loc, generic.getResult(0),
+                                                 finalType.getElementType()));
     return success();
   }
 };

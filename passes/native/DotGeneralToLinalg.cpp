@@ -5,7 +5,9 @@
 //   anything else (vectors, transposed operands, several
 //   batch/contracting dims, mixed element types, complex) -> linalg.generic
 //
-// The accumulator is the result filled with zero. In the generic form the
+// The accumulator is the result filled with zero; bfloat16 and float16
+// accumulate in float32 (a generic with a float32 result, then truncated once),
+// as XLA CPU does. In the generic form the
 // loops are (batch..., lhs free..., rhs free..., contracting...), so the
 // result map is the identity on the leading loops, as dot_general orders its
 // result dimensions. Without contracting dimensions (outer and batch-only
@@ -46,15 +48,19 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     auto rhsType = cast<RankedTensorType>(rhs.getType());
-    auto resultType = convertedTensorType(*getTypeConverter(), op.getType());
-    bool lhsUnsigned = isUnsigned(op.getLhs().getType());
-    bool rhsUnsigned = isUnsigned(op.getRhs().getType());
-    bool resultUnsigned = isUnsigned(op.getType());
     auto numbers = op.getDotDimensionNumbers();
     ArrayRef<int64_t> lb = numbers.getLhsBatchingDimensions();
     ArrayRef<int64_t> rb = numbers.getRhsBatchingDimensions();
     ArrayRef<int64_t> lc = numbers.getLhsContractingDimensions();
     ArrayRef<int64_t> rc = numbers.getRhsContractingDimensions();
+    auto finalType = convertedTensorType(*getTypeConverter(), op.getType());
+    // bfloat16/float16 contractions sum in float32 and round once at the end.
+    auto resultType = lc.empty()
+                          ? finalType
+                          : finalType.clone(accumulatorElementType(finalType.getElementType()));
+    bool lhsUnsigned = isUnsigned(op.getLhs().getType());
+    bool rhsUnsigned = isUnsigned(op.getRhs().getType());
+    bool resultUnsigned = isUnsigned(op.getType());
     Location loc = op.getLoc();
     Type elementType = resultType.getElementType();
     bool sameTypes = lhsType.getElementType() == elementType &&
@@ -143,7 +149,8 @@ struct DotGeneralToLinalg : OpConversionPattern<stablehlo::DotGeneralOp> {
           }
           linalg::YieldOp::create(b, l, contracts ? sum : product);
         });
-    rewriter.replaceOp(op, generic.getResults());
+    rewriter.replaceOp(op, truncateToElementType(rewriter, loc, generic.getResult(0),
+                                                 finalType.getElementType()));
     return success();
   }
 };

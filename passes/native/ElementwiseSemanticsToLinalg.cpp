@@ -462,13 +462,13 @@ Value reducePrecision(Ctx &c, ValueRange args) {
 // The pattern
 //===----------------------------------------------------------------------===//
 
-using Builder = Value (*)(Ctx &, ValueRange);
+using CtxBuilder = Value (*)(Ctx &, ValueRange);
 
 /// op -> linalg.generic over the result shape; rank-0 operands of a ranked
 /// result are broadcast (indexing map without results).
 template <typename OpTy>
 struct ToGeneric : OpConversionPattern<OpTy> {
-  ToGeneric(const TypeConverter &converter, MLIRContext *context, Builder build)
+  ToGeneric(const TypeConverter &converter, MLIRContext *context, CtxBuilder build)
       : OpConversionPattern<OpTy>(converter, context, /*benefit=*/2), build(build) {}
 
   LogicalResult
@@ -509,7 +509,7 @@ struct ToGeneric : OpConversionPattern<OpTy> {
     return success();
   }
 
-  Builder build;
+  CtxBuilder build;
 };
 
 /// bitcast_convert between widths: the narrow side has one more (last)
@@ -612,9 +612,39 @@ struct BitcastConvertResize : OpConversionPattern<hlo::BitcastConvertOp> {
   }
 };
 
-template <typename OpTy>
-void add(const TypeConverter &converter, RewritePatternSet &patterns, Builder build) {
-  patterns.add<ToGeneric<OpTy>>(converter, patterns.getContext(), build);
+/// Calls `visitor.add<Op>(scalar builder)` for every op of the table, the
+/// one list both the patterns and scalar bodies use.
+template <typename Visitor>
+void visitSemanticsOps(Visitor &v) {
+  // Unary
+  v.template add<hlo::CbrtOp>(mathUnary<math::CbrtOp>);
+  v.template add<hlo::TanOp>(mathUnary<math::TanOp>);
+  v.template add<hlo::Expm1Op>(expm1Body);
+  v.template add<hlo::Log1pOp>(log1pBody);
+  v.template add<hlo::LogisticOp>(logistic);
+  v.template add<hlo::RoundOp>(mathUnary<math::RoundOp>);
+  v.template add<hlo::RoundNearestEvenOp>(mathUnary<math::RoundEvenOp>);
+  v.template add<hlo::SignOp>(sign);
+  v.template add<hlo::IsFiniteOp>(isFinite);
+  v.template add<hlo::NotOp>(bitNot);
+  v.template add<hlo::ClzOp>(clz);
+  v.template add<hlo::PopulationCountOp>(popcnt);
+  // Binary
+  v.template add<hlo::DivOp>(divide);
+  v.template add<hlo::RemOp>(remainderBody);
+  v.template add<hlo::PowOp>(power);
+  v.template add<hlo::Atan2Op>(mathBinary<math::Atan2Op>);
+  v.template add<hlo::ShiftLeftOp>(shift<Shift::Left>);
+  v.template add<hlo::ShiftRightArithmeticOp>(shift<Shift::RightArithmetic>);
+  v.template add<hlo::ShiftRightLogicalOp>(shift<Shift::RightLogical>);
+  // compare, select, clamp
+  v.template add<hlo::CompareOp>(compare);
+  v.template add<hlo::SelectOp>(selectOp);
+  v.template add<hlo::ClampOp>(clamp);
+  // Conversions (bitcast_convert between widths: BitcastConvertResize)
+  v.template add<hlo::ConvertOp>(convert);
+  v.template add<hlo::BitcastConvertOp>(bitcastSameWidth);
+  v.template add<hlo::ReducePrecisionOp>(reducePrecision);
 }
 
 } // namespace
@@ -665,36 +695,25 @@ Value hlox::linalg_lowering::convertScalar(OpBuilder &b, Location loc, Type to,
 
 void hlox::linalg_lowering::populateElementwiseSemanticsPatterns(
     const TypeConverter &c, RewritePatternSet &patterns) {
-  // Unary
-  add<hlo::CbrtOp>(c, patterns, mathUnary<math::CbrtOp>);
-  add<hlo::TanOp>(c, patterns, mathUnary<math::TanOp>);
-  add<hlo::Expm1Op>(c, patterns, expm1Body);
-  add<hlo::Log1pOp>(c, patterns, log1pBody);
-  add<hlo::LogisticOp>(c, patterns, logistic);
-  add<hlo::RoundOp>(c, patterns, mathUnary<math::RoundOp>);
-  add<hlo::RoundNearestEvenOp>(c, patterns, mathUnary<math::RoundEvenOp>);
-  add<hlo::SignOp>(c, patterns, sign);
-  add<hlo::IsFiniteOp>(c, patterns, isFinite);
-  add<hlo::NotOp>(c, patterns, bitNot);
-  add<hlo::ClzOp>(c, patterns, clz);
-  add<hlo::PopulationCountOp>(c, patterns, popcnt);
-  // Binary
-  add<hlo::DivOp>(c, patterns, divide);
-  add<hlo::RemOp>(c, patterns, remainderBody);
-  add<hlo::PowOp>(c, patterns, power);
-  add<hlo::Atan2Op>(c, patterns, mathBinary<math::Atan2Op>);
-  add<hlo::ShiftLeftOp>(c, patterns, shift<Shift::Left>);
-  add<hlo::ShiftRightArithmeticOp>(c, patterns, shift<Shift::RightArithmetic>);
-  add<hlo::ShiftRightLogicalOp>(c, patterns, shift<Shift::RightLogical>);
-  // compare, select, clamp
-  add<hlo::CompareOp>(c, patterns, compare);
-  add<hlo::SelectOp>(c, patterns, selectOp);
-  add<hlo::ClampOp>(c, patterns, clamp);
-  // Conversions
-  add<hlo::ConvertOp>(c, patterns, convert);
-  add<hlo::BitcastConvertOp>(c, patterns, bitcastSameWidth);
+  AddPatternsVisitor<ToGeneric, CtxBuilder> visitor{c, patterns};
+  visitSemanticsOps(visitor);
   patterns.add<BitcastConvertResize>(c, patterns.getContext());
-  add<hlo::ReducePrecisionOp>(c, patterns, reducePrecision);
+}
+
+Value hlox::linalg_lowering::scalarizeElementwiseSemanticsOp(OpBuilder &b, Location loc,
+                                                             Operation *op, ValueRange args,
+                                                             Type resultType) {
+  FindBuilderVisitor<CtxBuilder> finder{op};
+  visitSemanticsOps(finder);
+  if (!finder.found)
+    return {};
+  // bitcast_convert between widths has no scalar form.
+  if (isa<hlo::BitcastConvertOp>(op) &&
+      args[0].getType().getIntOrFloatBitWidth() != resultType.getIntOrFloatBitWidth())
+    return {};
+  Ctx c{b, loc, op, resultType, isUnsigned(op->getOperand(0).getType()),
+        isUnsigned(op->getResult(0).getType())};
+  return finder.found(c, args);
 }
 
 /// stablehlo.compare on two scalars, the one implementation (elementwise

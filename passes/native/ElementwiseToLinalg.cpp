@@ -104,35 +104,49 @@ Value unary(OpBuilder &b, Location loc, Type, ValueRange args, Signedness) {
   return IOp::create(b, loc, args[0]);
 }
 
-template <typename OpTy>
-void add(const TypeConverter &converter, RewritePatternSet &patterns,
-         ScalarBuilder build) {
-  patterns.add<ElementwiseToGeneric<OpTy>>(converter, patterns.getContext(), build);
+/// Calls `visitor.add<Op>(scalar builder)` for every op of the table, the
+/// one list both the patterns and scalar bodies (scalarizeElementwiseOp) use.
+template <typename Visitor>
+void visitElementwiseOps(Visitor &v) {
+  namespace hlo = mlir::stablehlo;
+  // op                        scalar body (float / int / i1 / unsigned)
+  v.template add<hlo::AddOp>(binary<arith::AddFOp, arith::AddIOp, arith::OrIOp>);
+  v.template add<hlo::SubtractOp>(binary<arith::SubFOp, arith::SubIOp, arith::XOrIOp>);
+  v.template add<hlo::MulOp>(binary<arith::MulFOp, arith::MulIOp, arith::AndIOp>);
+  v.template add<hlo::MaxOp>(binary<arith::MaximumFOp, arith::MaxSIOp, arith::OrIOp, arith::MaxUIOp>);
+  v.template add<hlo::MinOp>(binary<arith::MinimumFOp, arith::MinSIOp, arith::AndIOp, arith::MinUIOp>);
+  v.template add<hlo::AndOp>(binary<arith::AndIOp, arith::AndIOp>);
+  v.template add<hlo::OrOp>(binary<arith::OrIOp, arith::OrIOp>);
+  v.template add<hlo::XorOp>(binary<arith::XOrIOp, arith::XOrIOp>);
+  v.template add<hlo::NegOp>(negate);
+  v.template add<hlo::AbsOp>(unary<math::AbsFOp, math::AbsIOp>);
+  v.template add<hlo::ExpOp>(unaryFloat<math::ExpOp>);
+  v.template add<hlo::LogOp>(unaryFloat<math::LogOp>);
+  v.template add<hlo::TanhOp>(unaryFloat<math::TanhOp>);
+  v.template add<hlo::SqrtOp>(unaryFloat<math::SqrtOp>);
+  v.template add<hlo::RsqrtOp>(unaryFloat<math::RsqrtOp>);
+  v.template add<hlo::SineOp>(unaryFloat<math::SinOp>);
+  v.template add<hlo::CosineOp>(unaryFloat<math::CosOp>);
+  v.template add<hlo::FloorOp>(unaryFloat<math::FloorOp>);
+  v.template add<hlo::CeilOp>(unaryFloat<math::CeilOp>);
 }
 
 } // namespace
 
 void hlox::linalg_lowering::populateElementwisePatterns(const TypeConverter &c,
                                                         RewritePatternSet &patterns) {
-  namespace hlo = mlir::stablehlo;
-  // op                        scalar body (float / int / i1 / unsigned)
-  add<hlo::AddOp>(c, patterns,      binary<arith::AddFOp, arith::AddIOp, arith::OrIOp>);
-  add<hlo::SubtractOp>(c, patterns, binary<arith::SubFOp, arith::SubIOp, arith::XOrIOp>);
-  add<hlo::MulOp>(c, patterns,      binary<arith::MulFOp, arith::MulIOp, arith::AndIOp>);
-  add<hlo::MaxOp>(c, patterns,      binary<arith::MaximumFOp, arith::MaxSIOp, arith::OrIOp, arith::MaxUIOp>);
-  add<hlo::MinOp>(c, patterns,      binary<arith::MinimumFOp, arith::MinSIOp, arith::AndIOp, arith::MinUIOp>);
-  add<hlo::AndOp>(c, patterns,      binary<arith::AndIOp, arith::AndIOp>);
-  add<hlo::OrOp>(c, patterns,       binary<arith::OrIOp, arith::OrIOp>);
-  add<hlo::XorOp>(c, patterns,      binary<arith::XOrIOp, arith::XOrIOp>);
-  add<hlo::NegOp>(c, patterns,      negate);
-  add<hlo::AbsOp>(c, patterns,      unary<math::AbsFOp, math::AbsIOp>);
-  add<hlo::ExpOp>(c, patterns,      unaryFloat<math::ExpOp>);
-  add<hlo::LogOp>(c, patterns,      unaryFloat<math::LogOp>);
-  add<hlo::TanhOp>(c, patterns,     unaryFloat<math::TanhOp>);
-  add<hlo::SqrtOp>(c, patterns,     unaryFloat<math::SqrtOp>);
-  add<hlo::RsqrtOp>(c, patterns,    unaryFloat<math::RsqrtOp>);
-  add<hlo::SineOp>(c, patterns,     unaryFloat<math::SinOp>);
-  add<hlo::CosineOp>(c, patterns,   unaryFloat<math::CosOp>);
-  add<hlo::FloorOp>(c, patterns,    unaryFloat<math::FloorOp>);
-  add<hlo::CeilOp>(c, patterns,     unaryFloat<math::CeilOp>);
+  AddPatternsVisitor<ElementwiseToGeneric, ScalarBuilder> visitor{c, patterns};
+  visitElementwiseOps(visitor);
+}
+
+Value hlox::linalg_lowering::scalarizeElementwiseOp(OpBuilder &b, Location loc, Operation *op,
+                                                    ValueRange args, Type resultType) {
+  FindBuilderVisitor<ScalarBuilder> finder{op};
+  visitElementwiseOps(finder);
+  if (!finder.found)
+    return scalarizeElementwiseSemanticsOp(b, loc, op, args, resultType);
+  Signedness sign;
+  sign.resultUnsigned = isUnsigned(op->getResult(0).getType());
+  sign.operandsUnsigned = op->getNumOperands() > 0 && isUnsigned(op->getOperand(0).getType());
+  return finder.found(b, loc, resultType, args, sign);
 }

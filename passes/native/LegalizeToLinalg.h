@@ -95,6 +95,39 @@ void populateControlFlowPatterns(const mlir::TypeConverter &converter,
 /// i1 means != 0, float -> int saturates with NaN -> 0 (the one
 /// implementation, in ElementwiseSemanticsToLinalg.cpp).
 /// `fromUnsigned`/`toUnsigned`: the integers' StableHLO signedness.
+/// The scalar result of elementwise StableHLO op `op` (rank-0 operands and
+/// result, signless `resultType`) on scalar `args`, from the same table as the
+/// elementwise patterns (ElementwiseToLinalg, ElementwiseSemanticsToLinalg);
+/// null if `op` is not elementwise.
+/// Visitors of an elementwise file's op table (`visitor.add<Op>(builder)` per
+/// op): registers a pattern per op, or finds the builder of one op.
+template <template <typename> class Pattern, typename Builder>
+struct AddPatternsVisitor {
+  const mlir::TypeConverter &converter;
+  mlir::RewritePatternSet &patterns;
+  template <typename OpTy>
+  void add(Builder build) {
+    patterns.add<Pattern<OpTy>>(converter, patterns.getContext(), build);
+  }
+};
+
+template <typename Builder>
+struct FindBuilderVisitor {
+  mlir::Operation *op;
+  Builder found = nullptr;
+  template <typename OpTy>
+  void add(Builder build) {
+    if (!found && mlir::isa<OpTy>(op))
+      found = build;
+  }
+};
+
+mlir::Value scalarizeElementwiseOp(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                                   mlir::ValueRange args, mlir::Type resultType);
+mlir::Value scalarizeElementwiseSemanticsOp(mlir::OpBuilder &b, mlir::Location loc,
+                                            mlir::Operation *op, mlir::ValueRange args,
+                                            mlir::Type resultType);
+
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type to,
                           mlir::Value x, bool fromUnsigned = false,
                           bool toUnsigned = false);
@@ -113,6 +146,15 @@ mlir::RankedTensorType convertedTensorType(const mlir::TypeConverter &converter,
 /// `tensor.empty` of `type`'s (static) shape and element type.
 mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::RankedTensorType type);
+
+/// The element type contractions accumulate in: float32 for bfloat16 and
+/// float16 (as XLA CPU does: sum in float32, round once), else `type`.
+mlir::Type accumulatorElementType(mlir::Type type);
+
+/// `tensor` with its float elements truncated to `elementType` (itself when
+/// it already has that element type).
+mlir::Value truncateToElementType(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
+                                  mlir::Type elementType);
 
 /// The parallel iterator types of a `rank`-dimensional elementwise loop nest.
 llvm::SmallVector<mlir::utils::IteratorType>

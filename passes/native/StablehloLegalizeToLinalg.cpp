@@ -57,6 +57,28 @@ RankedTensorType convertedTensorType(const TypeConverter &converter, Type type) 
   return cast<RankedTensorType>(converter.convertType(type));
 }
 
+Type accumulatorElementType(Type type) {
+  if (isa<BFloat16Type, Float16Type>(type))
+    return Float32Type::get(type.getContext());
+  return type;
+}
+
+Value truncateToElementType(OpBuilder &b, Location loc, Value tensor, Type elementType) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getElementType() == elementType)
+    return tensor;
+  auto resultType = type.clone(elementType);
+  auto identity = AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{tensor},
+             ValueRange{emptyLike(b, loc, resultType)}, SmallVector<AffineMap>{identity, identity},
+             parallelIterators(type.getRank()),
+             [&](OpBuilder &bb, Location l, ValueRange args) {
+               linalg::YieldOp::create(bb, l, arith::TruncFOp::create(bb, l, elementType, args[0]).getResult());
+             })
+      .getResult(0);
+}
+
 } // namespace hlox::linalg_lowering
 
 namespace {

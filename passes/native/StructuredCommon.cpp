@@ -1,9 +1,10 @@
 //===- StructuredCommon.cpp - bodies as scalar code, padding, loop nests --===//
 //
-// The helpers of StructuredLowering.h. scalarizeRegion knows the ops that
-// reducers, comparators and update computations use (arithmetic, min/max,
-// logic, compare (compareScalars), select, convert, constants);
-// anything else in a body is reported at that op.
+// The helpers of StructuredLowering.h. scalarizeRegion lowers the bodies of
+// reducers, comparators and update computations: every elementwise op through
+// the elementwise patterns' scalar builders (scalarizeElementwiseOp), splat
+// constants, complex ops (scalarizeComplex); anything else is reported at
+// that op.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/StructuredLowering.h"
@@ -26,20 +27,6 @@ Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
 }
 
 namespace {
-
-bool isF(Value v) { return isa<FloatType>(v.getType()); }
-bool isI1(Value v) { return v.getType().isInteger(1); }
-
-template <typename FOp, typename SOp, typename UOp, typename BOp>
-Value binary(OpBuilder &b, Location loc, Operation *op, Value x, Value y) {
-  if (isF(x))
-    return FOp::create(b, loc, x, y);
-  if (isI1(x))
-    return BOp::create(b, loc, x, y);
-  if (isUnsigned(op->getOperand(0).getType()))
-    return UOp::create(b, loc, x, y);
-  return SOp::create(b, loc, x, y);
-}
 
 /// The scalar of `op` from scalar operands, or null if `op` is not known.
 Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
@@ -64,58 +51,9 @@ Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
       element = b.getIntegerAttr(resultType, i.getValue());
     return arith::ConstantOp::create(b, loc, cast<TypedAttr>(element));
   }
-  if (isa<hlo::AddOp>(op))
-    return binary<arith::AddFOp, arith::AddIOp, arith::AddIOp, arith::OrIOp>(b, loc, op, a[0], a[1]);
-  if (isa<hlo::SubtractOp>(op))
-    return binary<arith::SubFOp, arith::SubIOp, arith::SubIOp, arith::XOrIOp>(b, loc, op, a[0], a[1]);
-  if (isa<hlo::MulOp>(op))
-    return binary<arith::MulFOp, arith::MulIOp, arith::MulIOp, arith::AndIOp>(b, loc, op, a[0], a[1]);
-  if (isa<hlo::DivOp>(op))
-    return binary<arith::DivFOp, arith::DivSIOp, arith::DivUIOp, arith::DivUIOp>(b, loc, op, a[0], a[1]);
-  if (isa<hlo::RemOp>(op))
-    return binary<arith::RemFOp, arith::RemSIOp, arith::RemUIOp, arith::RemUIOp>(b, loc, op, a[0], a[1]);
-  if (isa<hlo::MaxOp>(op))
-    return binary<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp, arith::OrIOp>(b, loc, op, a[0], a[1]);
-  if (isa<hlo::MinOp>(op))
-    return binary<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp, arith::AndIOp>(b, loc, op, a[0], a[1]);
-  if (isa<hlo::AndOp>(op))
-    return arith::AndIOp::create(b, loc, a[0], a[1]);
-  if (isa<hlo::OrOp>(op))
-    return arith::OrIOp::create(b, loc, a[0], a[1]);
-  if (isa<hlo::XorOp>(op))
-    return arith::XOrIOp::create(b, loc, a[0], a[1]);
-  if (isa<hlo::NotOp>(op)) {
-    Value ones = arith::ConstantOp::create(
-        b, loc, b.getIntegerAttr(resultType, APInt::getAllOnes(resultType.getIntOrFloatBitWidth())));
-    return arith::XOrIOp::create(b, loc, a[0], ones);
-  }
-  if (isa<hlo::NegOp>(op)) {
-    if (isF(a[0]))
-      return arith::NegFOp::create(b, loc, a[0]);
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(resultType));
-    return arith::SubIOp::create(b, loc, zero, a[0]);
-  }
-  if (isa<hlo::AbsOp>(op))
-    return isF(a[0]) ? Value(math::AbsFOp::create(b, loc, a[0]))
-                     : Value(math::AbsIOp::create(b, loc, a[0]));
-  if (isa<hlo::ExpOp>(op) && isF(a[0]))
-    return math::ExpOp::create(b, loc, a[0]);
-  if (isa<hlo::LogOp>(op) && isF(a[0]))
-    return math::LogOp::create(b, loc, a[0]);
-  if (isa<hlo::CompareOp>(op))
-    return compareScalars(b, loc, op, a[0], a[1]);
-  if (isa<hlo::SelectOp>(op))
-    return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
-  if (isa<hlo::ConvertOp>(op))
-    return convertScalar(b, loc, resultType, a[0], isUnsigned(op->getOperand(0).getType()),
-                         isUnsigned(op->getResult(0).getType()));
-  if (isa<hlo::ClampOp>(op)) {
-    if (!isF(a[1]))
-      return {};
-    Value lo = arith::MaximumFOp::create(b, loc, a[0], a[1]);
-    return arith::MinimumFOp::create(b, loc, lo, a[2]);
-  }
-  return {};
+  if (!resultType)
+    return {};
+  return scalarizeElementwiseOp(b, loc, op, a, resultType);
 }
 
 } // namespace

@@ -263,3 +263,55 @@ def test_dynamic_update_slice_leaves_the_callers_array():
     assert_matches_jax(lambda x, u, i: (lax.dynamic_update_slice(x, u, (i,)), x * 2),
                        x, u, np.int32(3))
     np.testing.assert_array_equal(x, before)
+
+
+# bfloat16/float16 contractions: XLA CPU sums in float32 and rounds once, so the
+# results agree to within one ulp of the low-precision type (rtol = its epsilon);
+# summing in the low-precision type is ~3 ulps off over 257 terms.
+LOW_PRECISION_CONTRACTIONS = {
+    "matmul": (lambda a, b: a @ b, [(16, 257), (257, 8)]),
+    "batched_dot_general": (lambda a, b: jnp.einsum("bkm,bkn->bmn", a, b), [(3, 257, 5), (3, 257, 4)]),
+    "vector_dot": (jnp.dot, [(513,), (513,)]),
+    "conv": (lambda x, w: lax.conv_general_dilated(x, w, (1, 1), "SAME"),
+             [(2, 29, 9, 9), (4, 29, 3, 3)]),
+}
+
+
+@pytest.mark.parametrize("dtype", [jnp.bfloat16, np.float16], ids=["bfloat16", "float16"])
+@pytest.mark.parametrize("name", sorted(LOW_PRECISION_CONTRACTIONS))
+def test_low_precision_contractions_accumulate_in_float32(name, dtype):
+    fn, shapes = LOW_PRECISION_CONTRACTIONS[name]
+    rng = np.random.default_rng(0)
+    args = [rng.random(shape).astype(dtype) for shape in shapes]
+    [ours], [theirs] = run_both(fn, *args)
+    assert ours.dtype == theirs.dtype == np.dtype(dtype)
+    np.testing.assert_allclose(ours.astype(np.float32), theirs.astype(np.float32),
+                               rtol=float(jnp.finfo(dtype).eps), atol=0)
+
+
+# Reducer bodies with any elementwise op (JAX's logaddexp reducer uses
+# log_plus_one, exponential, abs, negate, maximum, select). exp/log1p are
+# polynomials here and libm in XLA: float32 rtol 1e-6, float64 rtol 1e-13.
+BODY_TOLERANCES = {"float32": dict(rtol=1e-6, atol=1e-6), "float64": dict(rtol=1e-13, atol=1e-13)}
+
+LOG_SPACE_REDUCTIONS = {
+    "cumlogsumexp_vector": (lambda x: lax.cumlogsumexp(x), (7,)),
+    "cumlogsumexp_axis0": (lambda x: lax.cumlogsumexp(x, axis=0), (4, 5)),
+    "cumlogsumexp_axis1_reverse": (lambda x: lax.cumlogsumexp(x, axis=1, reverse=True), (3, 6)),
+    "cumlogsumexp_axis2_reverse": (lambda x: lax.cumlogsumexp(x, axis=2, reverse=True), (2, 3, 4)),
+    "reduce_logaddexp": (lambda x: lax.reduce(x, -jnp.inf, jnp.logaddexp, (1,)), (3, 8)),
+    "reduce_window_logaddexp": (
+        lambda x: lax.reduce_window(x, -jnp.inf, jnp.logaddexp, (3,), (2,), "SAME"), (9,)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(LOG_SPACE_REDUCTIONS))
+def test_log_space_reductions(name, dtype, request):
+    if dtype == "float64":
+        request.getfixturevalue("x64")
+    fn, shape = LOG_SPACE_REDUCTIONS[name]
+    x = np.random.default_rng(1).normal(size=shape).astype(dtype) * 3
+    [ours], [theirs] = run_both(fn, x)
+    assert ours.dtype == theirs.dtype == np.dtype(dtype)
+    np.testing.assert_allclose(ours, theirs, **BODY_TOLERANCES[dtype])

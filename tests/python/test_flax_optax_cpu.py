@@ -52,29 +52,7 @@ TOLERANCES = {
 # Known failures: (the exception they raise, their cause and a minimal
 # reproduction). Strict: a fix makes the test XPASS and fail, so that the entry
 # gets removed.
-LOW_PRECISION_ACCUMULATION = (
-    AssertionError,
-    "dot_general and convolution of bfloat16/float16 operands accumulate in bfloat16/"
-    "float16 (passes/native/DotGeneralToLinalg.cpp and ConvolutionToLinalg.cpp fill and "
-    "add in the result type); XLA accumulates in float32 and rounds once, so over 257 "
-    "terms hlox is ~10x further from the float32 result than JAX (bfloat16 matmul: "
-    "0.36 vs 0.03 on values ~15); repro: a = np.random.rand(16, 257).astype(jnp.bfloat16); "
-    "jax.jit(lambda a, b: a @ b).lower(a, a.T) run through compile_stablehlo vs jax")
 KNOWN_FAILURES = {
-    "long_contractions_bfloat16": LOW_PRECISION_ACCUMULATION,
-    "long_contractions_float16": LOW_PRECISION_ACCUMULATION,
-    "log_space_cumlogsumexp_reduce": (
-        cpu.CompilationError,
-        "scalarize() in passes/native/StructuredCommon.cpp, which lowers the bodies of "
-        "reduce/reduce_window/scatter/sort/map, knows only add/subtract/multiply/divide/"
-        "remainder/max/min/and/or/xor/not/negate/abs/exp/log/compare/select/convert/clamp "
-        "and splat constants: 'stablehlo.log_plus_one' (from logaddexp) in the body of "
-        "reduce_window and of reduce 'cannot be lowered to scalar code'; repro: "
-        "jax.jit(lax.cumlogsumexp).lower(np.ones(4, np.float32))"),
-    "fft_spectral_loss_adam": (
-        cpu.CompilationError,
-        "stablehlo.fft has no lowering ('no lowering for stablehlo.fft yet'); repro: "
-        "jax.jit(jnp.fft.rfft).lower(np.ones(8, np.float32))"),
 }
 
 

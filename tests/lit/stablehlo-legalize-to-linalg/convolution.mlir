@@ -36,3 +36,17 @@ func.func @reversal(%x: tensor<1x1x5xf32>, %w: tensor<1x1x2xf32>) -> tensor<1x1x
   %0 = stablehlo.convolution(%x, %w) dim_numbers = [b, f, 0]x[o, i, 0]->[b, f, 0], window = {reverse = [true]} {batch_group_count = 1 : i64, feature_group_count = 1 : i64} : (tensor<1x1x5xf32>, tensor<1x1x2xf32>) -> tensor<1x1x4xf32>
   return %0 : tensor<1x1x4xf32>
 }
+
+// float16 (and bfloat16) accumulate in float32, truncated once, as XLA CPU does.
+// CHECK-LABEL: func.func @f16_conv
+func.func @f16_conv(%x: tensor<1x2x5xf16>, %w: tensor<3x2x2xf16>) -> tensor<1x3x4xf16> {
+  // CHECK: %[[ACC:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x3x4xf32>) -> tensor<1x3x4xf32>
+  // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} outs(%[[ACC]] : tensor<1x3x4xf32>)
+  // CHECK: ^bb0(%[[X:.*]]: f16, %[[Y:.*]]: f16, %[[A:.*]]: f32):
+  // CHECK: arith.extf %[[X]] : f16 to f32
+  // CHECK: arith.extf %[[Y]] : f16 to f32
+  // CHECK: linalg.generic {{.*}} ins(%[[SUM]] : tensor<1x3x4xf32>) outs(%{{.*}} : tensor<1x3x4xf16>)
+  // CHECK: arith.truncf %{{.*}} : f32 to f16
+  %0 = stablehlo.convolution(%x, %w) dim_numbers = [b, f, 0]x[o, i, 0]->[b, f, 0], window = {} {batch_group_count = 1 : i64, feature_group_count = 1 : i64} : (tensor<1x2x5xf16>, tensor<3x2x2xf16>) -> tensor<1x3x4xf16>
+  return %0 : tensor<1x3x4xf16>
+}

@@ -82,3 +82,19 @@ func.func @batch_only_int(%x: tensor<3xi32>, %y: tensor<3xi32>) -> tensor<3xi32>
   %0 = stablehlo.dot_general %x, %y, batching_dims = [0] x [0], contracting_dims = [] x [] : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
   return %0 : tensor<3xi32>
 }
+
+// bfloat16 (and float16) accumulate in float32, truncated once, as XLA CPU does.
+// CHECK-LABEL: func.func @bf16_matmul
+func.func @bf16_matmul(%a: tensor<3x4xbf16>, %b: tensor<4x5xbf16>) -> tensor<3x5xbf16> {
+  // CHECK: %[[ACC:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<3x5xf32>) -> tensor<3x5xf32>
+  // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<3x4xbf16>, tensor<4x5xbf16>) outs(%[[ACC]] : tensor<3x5xf32>)
+  // CHECK: ^bb0(%[[X:.*]]: bf16, %[[Y:.*]]: bf16, %[[A:.*]]: f32):
+  // CHECK: %[[XF:.*]] = arith.extf %[[X]] : bf16 to f32
+  // CHECK: %[[YF:.*]] = arith.extf %[[Y]] : bf16 to f32
+  // CHECK: %[[P:.*]] = arith.mulf %[[XF]], %[[YF]] : f32
+  // CHECK: arith.addf %[[A]], %[[P]] : f32
+  // CHECK: linalg.generic {{.*}} ins(%[[SUM]] : tensor<3x5xf32>) outs(%{{.*}} : tensor<3x5xbf16>)
+  // CHECK: arith.truncf %{{.*}} : f32 to bf16
+  %0 = stablehlo.dot_general %a, %b, contracting_dims = [1] x [0] : (tensor<3x4xbf16>, tensor<4x5xbf16>) -> tensor<3x5xbf16>
+  return %0 : tensor<3x5xbf16>
+}

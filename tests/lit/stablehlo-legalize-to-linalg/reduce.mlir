@@ -83,3 +83,32 @@ func.func @reduce_no_dimension(%x: tensor<3xf32>, %i: tensor<f32>) -> tensor<3xf
   %0 = stablehlo.reduce(%x init: %i) applies stablehlo.add across dimensions = [] : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// Any elementwise op in a body is lowered by the elementwise patterns' scalar
+// builders: log_plus_one (JAX's logaddexp reducer) as its accurate formula.
+// CHECK-LABEL: func.func @logaddexp_body
+func.func @logaddexp_body(%x: tensor<4xf32>) -> tensor<f32> {
+  %c = stablehlo.constant dense<0xFF800000> : tensor<f32>
+  // CHECK: ^bb0(%[[IN:.*]]: f32, %[[ACC:.*]]: f32):
+  // CHECK: %[[M:.*]] = arith.maximumf %[[ACC]], %[[IN]] : f32
+  // CHECK: %[[D:.*]] = arith.subf %[[ACC]], %[[IN]] : f32
+  // CHECK: %[[A:.*]] = math.absf %[[D]] : f32
+  // CHECK: %[[N:.*]] = arith.negf %[[A]] : f32
+  // CHECK: %[[E:.*]] = math.exp %[[N]] : f32
+  // CHECK: %[[U:.*]] = arith.addf %[[E]], %{{.*}} : f32
+  // CHECK: math.log %[[U]] : f32
+  // CHECK: %[[S:.*]] = arith.addf %[[M]], %{{.*}} : f32
+  // CHECK-NEXT: linalg.yield %[[S]] : f32
+  %r = stablehlo.reduce(%x init: %c) across dimensions = [0] : (tensor<4xf32>, tensor<f32>) -> tensor<f32>
+   reducer(%a: tensor<f32>, %b: tensor<f32>) {
+    %m = stablehlo.maximum %a, %b : tensor<f32>
+    %d = stablehlo.subtract %a, %b : tensor<f32>
+    %n = stablehlo.abs %d : tensor<f32>
+    %e = stablehlo.negate %n : tensor<f32>
+    %x1 = stablehlo.exponential %e : tensor<f32>
+    %l = stablehlo.log_plus_one %x1 : tensor<f32>
+    %s = stablehlo.add %m, %l : tensor<f32>
+    stablehlo.return %s : tensor<f32>
+  }
+  return %r : tensor<f32>
+}

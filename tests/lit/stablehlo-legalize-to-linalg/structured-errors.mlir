@@ -7,9 +7,10 @@ func.func @body_op(%x: tensor<4xf32>) -> tensor<f32> {
   %c = stablehlo.constant dense<0.0> : tensor<f32>
   %r = stablehlo.reduce(%x init: %c) across dimensions = [0] : (tensor<4xf32>, tensor<f32>) -> tensor<f32>
    reducer(%a: tensor<f32>, %b: tensor<f32>) {
-    // CHECK: structured-errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.tan' in the body of 'stablehlo.reduce' cannot be lowered to scalar code (not supported yet)
-    %t = stablehlo.tan %a : tensor<f32>
-    stablehlo.return %t : tensor<f32>
+    // CHECK: structured-errors.mlir:[[# @LINE + 1]]:{{[0-9]+}}: error: hlox-stablehlo-legalize-to-linalg: 'stablehlo.broadcast_in_dim' in the body of 'stablehlo.reduce' cannot be lowered to scalar code (not supported yet)
+    %t = stablehlo.broadcast_in_dim %a, dims = [] : (tensor<f32>) -> tensor<1xf32>
+    %u = stablehlo.reshape %t : (tensor<1xf32>) -> tensor<f32>
+    stablehlo.return %u : tensor<f32>
   }
   return %r : tensor<f32>
 }
