@@ -6,8 +6,9 @@
    of a mean-squared-error loss and an SGD update of the parameter pytree,
    under ``jit``): "trace+lower" is ``jit(step).lower(...)`` (tracing and
    StableHLO emission), "compile" is ``.compile()`` (hlox: our pass pipeline
-   and LLVM; JAX: XLA). A new function object per repetition, so that no
-   cache helps; the best of ``--repeat``.
+   and LLVM; JAX: XLA). A new function object per repetition and hlox's
+   in-memory compile cache emptied before each (the module text repeats), so
+   that no cache helps; the best of ``--repeat``.
 2. Per-call overhead of a cached ``jit`` call on small arrays: the time of one
    call of an already-compiled function (best mean over ``--calls`` calls), for
    one and three array arguments and for the MLP step (pytree arguments).
@@ -25,6 +26,7 @@ import numpy as np
 
 import hlox
 import hlox.numpy as hnp
+from hlox.backends import compile_cache
 
 SIZES = (32, 64, 64, 10)  # input, hidden, hidden, output of the MLP
 BATCH = 16
@@ -82,9 +84,10 @@ def per_call(fn, args, calls: int, repeat: int) -> float:
     return min(times)
 
 
-def compile_times(jit, step_factory, args, repeat):
+def compile_times(jit, step_factory, args, repeat, before_compile=lambda: None):
     lower_t, compile_t = [], []
     for _ in range(repeat):
+        before_compile()
         jitted = jit(step_factory())
         start = time.perf_counter()
         lowered = jitted.lower(*args)
@@ -117,7 +120,8 @@ def main() -> None:
     def jax_factory():
         return make_step(jnp, jax.value_and_grad, jax.tree_util.tree_map)
 
-    h_lower, h_compile = compile_times(hlox.jit, hlox_factory, (params, x, y), args.repeat)
+    h_lower, h_compile = compile_times(hlox.jit, hlox_factory, (params, x, y), args.repeat,
+                                       before_compile=compile_cache.clear_memory)
     j_lower, j_compile = compile_times(jax.jit, jax_factory, (params, x, y), args.repeat)
     rows.append(("MLP step: trace + lower", h_lower * 1e3, j_lower * 1e3, "ms"))
     rows.append(("MLP step: compile", h_compile * 1e3, j_compile * 1e3, "ms"))
