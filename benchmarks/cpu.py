@@ -64,7 +64,7 @@ SELU_SCALE = 1.0507009873554805
 
 def selu_hlox(x):
     negative = SELU_ALPHA * (hnp.exp(x) - 1.0)
-    return SELU_SCALE * lax.select(lax.gt(x, lax.zeros_like(x)), x, negative)
+    return SELU_SCALE * lax.select(lax.gt(x, hnp.zeros_like(x)), x, negative)
 
 
 def selu_jax(x):
