@@ -212,3 +212,40 @@ def scalar_type(value) -> tuple[np.dtype, bool]:
     if isinstance(value, complex):
         raise TypeError("hlox: complex numbers are not supported yet")
     raise TypeError(f"hlox: {type(value).__name__} is not an array or a Python scalar")
+
+
+# ---------------------------------------------------------------------------
+# Extended dtypes: typed PRNG keys (their arrays: hlox.frontend.libraries.key_array)
+# ---------------------------------------------------------------------------
+
+
+class extended(np.generic):  # noqa: N801  (jax.dtypes.extended)
+    """The scalar type of extended dtypes (``jnp.issubdtype(dt, hlox.dtypes.extended)``)."""
+
+
+class prng_key(extended):  # noqa: N801  (jax.dtypes.prng_key)
+    """The scalar type of PRNG key dtypes (``jnp.issubdtype(k.dtype, hlox.dtypes.prng_key)``)."""
+
+
+class KeyDType:
+    """``key<fry>``: the dtype of threefry2x32 key arrays, one key per element."""
+
+    type = prng_key
+    name = "key<fry>"
+    impl = "threefry2x32"
+    key_shape = (2,)
+    itemsize = 8  # two uint32 words
+
+    def __repr__(self) -> str:
+        return self.name
+
+    __str__ = __repr__
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, KeyDType)
+
+    def __hash__(self) -> int:
+        return hash(KeyDType)
+
+
+key_dtype = KeyDType()

@@ -14,13 +14,14 @@ This file holds the primitives everything else is built from (arithmetic,
 comparisons, select, convert, broadcast/reshape/transpose, reduce_sum,
 dot_general) and the helpers the other primitive modules share
 (``_make_elementwise``, ``_elementwise_batching``, ``_bcast_front``, ...).
-The families live in their own modules and are re-exported at the end:
-lax_math (elementwise math), lax_reductions, lax_bits (bits, iota, erf_inv),
-lax_sort, lax_structural (slicing, gather/scatter), lax_conv (convolution,
-reduce_window) and control_flow. ``__all__`` is ``hlox.lax``'s public API.
+The families live in their own modules of this package, which re-exports them all:
+math (elementwise math), reductions, bits (bits, iota, erf_inv), sorting,
+structural (slicing, gather/scatter), convolution (convolution, reduce_window).
+Control flow and the generic ``reduce`` take functions, so they sit a layer up
+(hlox.frontend.transforms); ``hlox.lax`` adds them.
 
 Adding an elementwise op is one row in a table (``_ELEMENTWISE`` here or
-``_ELEMENTWISE_MATH`` in lax_math), plus a line in the StableHLO -> linalg
+``_ELEMENTWISE_MATH`` in lax/math.py), plus a line in the StableHLO -> linalg
 pass's table and a test.
 """
 
@@ -842,26 +843,7 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
     return transpose(out, perm), 0
 
 
-# Primitive families that live in their own modules (same API: lax.sin, lax.sort, ...).
-from hlox.frontend.transforms import control_flow as _control_flow  # noqa: E402
-from hlox.frontend.lax import bits as _lax_bits  # noqa: E402
-from hlox.frontend.lax import conv as _lax_conv  # noqa: E402
-from hlox.frontend.lax import math as _lax_math  # noqa: E402
-from hlox.frontend.lax import reductions as _lax_reductions  # noqa: E402
-from hlox.frontend.lax import sort as _lax_sort  # noqa: E402
-from hlox.frontend.lax import structural as _lax_structural  # noqa: E402
-from hlox.frontend.lax.math import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.reductions import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.bits import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.sort import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.structural import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.conv import *  # noqa: E402,F401,F403
-# hlox.lax.map is served by __getattr__
-# so that this module's own code keeps Python's builtin map.
-from hlox.frontend.transforms.control_flow import (  # noqa: E402,F401
-    cond, fori_loop, scan, switch, while_loop)
-
-# The public API (``hlox.lax``): JAX's names. This module's own helpers (zeros_like,
+# This module's part of the public API (``hlox.lax``): JAX's names. Its own helpers (zeros_like,
 # dot_dimension_numbers_attr, the rule helpers) are for hlox's other modules, not users;
 # select_p stays out too (JAX's primitive is select_n_p, with other semantics).
 __all__ = sorted(
@@ -871,13 +853,4 @@ __all__ = sorted(
     + [f"{name}_p" for name in ("add", "sub", "mul", "div", "max", "neg", "exp", "log", "eq",
                                 "ne", "lt", "le", "gt", "ge", "convert_element_type",
                                 "broadcast_in_dim", "reshape", "transpose", "reduce_sum",
-                                "dot_general", "stop_gradient")]
-    + [name for module in (_lax_math, _lax_reductions, _lax_bits, _lax_sort, _lax_structural,
-                           _lax_conv, _control_flow) for name in module.__all__])
-
-
-def __getattr__(name):
-    if name == "map":
-        from hlox.frontend.transforms.control_flow import map as lax_map
-        return lax_map
-    raise AttributeError(f"module 'hlox.lax' has no attribute {name!r}")
+                                "dot_general", "stop_gradient")])

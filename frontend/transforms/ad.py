@@ -24,13 +24,12 @@ import numpy as np
 
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
 from hlox.frontend.core.tracing import (Equation, ShapedArray, Trace, Tracer, UndefinedPrimal, Var,
                                         current_trace, get_aval, new_trace)
 from hlox._pytree import tree_flatten, tree_unflatten
 
-__all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "jacfwd", "jacrev", "hessian",
-           "stop_gradient"]
+__all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "stop_gradient"]
 
 
 def _zeros(aval: ShapedArray) -> np.ndarray:
@@ -420,6 +419,3 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
 
 stop_gradient = lax.stop_gradient  # pytrees allowed, as jax.stop_gradient
 
-
-# pytree-general Jacobians (their own module; imported last: they use jvp/vjp above)
-from hlox.frontend.transforms.jacobians import hessian, jacfwd, jacrev  # noqa: E402,F401

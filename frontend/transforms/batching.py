@@ -14,10 +14,10 @@ from typing import Any, Callable
 
 import numpy as np
 
+from hlox.frontend.core import dtypes
 from hlox.frontend.core import tracing as core
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
 from hlox.frontend.core.tracing import Trace, Tracer, current_trace, get_aval, new_trace
-from hlox.frontend.libraries.key_array import PRNGKeyArray
 from hlox._pytree import tree_flatten, tree_unflatten
 
 __all__ = ["vmap"]
@@ -154,13 +154,18 @@ def _moveaxis(x, src: int, dst: int):
     return lax.transpose(x, perm)
 
 
+def _is_key_array(x) -> bool:
+    """A typed key array (hlox.random.key), seen by its extended dtype."""
+    return isinstance(getattr(x, "dtype", None), dtypes.KeyDType)
+
+
 def _flat_axes(spec, tree, what: str) -> list:
     """One axis (int or None) per leaf of ``tree``: ``spec`` is a prefix of its structure."""
     if isinstance(spec, int) and spec < 0:
         # A key array's axes are its keys' (its words come last): count from their end;
         # an output gains the mapped axis. (A key array is one leaf of its words.)
-        leaves = tree_flatten(tree, lambda x: isinstance(x, PRNGKeyArray))[0]
-        return [spec % (x.ndim + (what == "out_axes")) if isinstance(x, PRNGKeyArray) else spec
+        leaves = tree_flatten(tree, _is_key_array)[0]
+        return [spec % (x.ndim + (what == "out_axes")) if _is_key_array(x) else spec
                 for x in leaves]
     if spec is None or isinstance(spec, int):
         return [spec] * len(tree_flatten(tree)[0])

@@ -21,7 +21,7 @@ import numpy as np
 
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
 from hlox.frontend.core.tracing import (Graph, GraphTrace, ShapedArray, Tracer, UndefinedPrimal,
                                         Var, current_trace, get_aval, is_undefined_primal,
                                         new_trace)
