@@ -25,6 +25,7 @@ import ml_dtypes
 import numpy as np
 
 from hlox.config import config
+from hlox.frontend.core.source_info import is_hlox_file
 
 bool_ = np.dtype(np.bool_)
 int8, int16, int32, int64 = (np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64))
@@ -130,9 +131,8 @@ def user_dtype(dtype, fun_name: str) -> np.dtype:
 
 def _user_stacklevel() -> int:
     """The ``stacklevel`` of the innermost frame outside hlox (warnings name the user's line)."""
-    from hlox.frontend.core.tracing import _is_hlox_file
     frame, level = sys._getframe(1), 1
-    while frame is not None and _is_hlox_file(frame.f_code.co_filename):
+    while frame is not None and is_hlox_file(frame.f_code.co_filename):
         frame, level = frame.f_back, level + 1
     return level
 

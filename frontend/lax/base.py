@@ -34,9 +34,12 @@ from typing import Sequence
 import numpy as np
 from mlir import ir
 
+from hlox._pytree import tree_flatten, tree_unflatten
 from hlox.frontend.core import dtypes
-from hlox.frontend.core.tracing import Primitive, ShapedArray, shape_error
-from hlox.frontend.core.emit import LoweringContext, i64_array_attr
+from hlox.frontend.core.emit import (LoweringContext, dense_attr, i64_array_attr, require_op,
+                                     tensor_type)
+from hlox.frontend.core.tracing import (Primitive, ShapedArray, get_aval, is_undefined_primal,
+                                        shape_error)
 
 # ---------------------------------------------------------------------------
 # Elementwise primitives: a table
@@ -357,10 +360,9 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     (lc, rc), (lb, rb) = dimension_numbers
     if preferred_element_type is not None:
         target = dtypes.canonicalize(preferred_element_type)
-        from hlox.frontend.core.tracing import get_aval as _get_aval
-        if _get_aval(lhs).dtype != target:
+        if get_aval(lhs).dtype != target:
             lhs = convert_element_type(lhs, target)
-        if _get_aval(rhs).dtype != target:
+        if get_aval(rhs).dtype != target:
             rhs = convert_element_type(rhs, target)
     canon = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(lhs, rhs, dimension_numbers=canon)
@@ -386,7 +388,6 @@ def select(pred, on_true, on_false):
 
 def stop_gradient(x):
     """``x`` with a zero derivative (``jax.lax.stop_gradient``); pytrees allowed."""
-    from hlox._pytree import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(x)
     return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])
 
@@ -414,7 +415,6 @@ def _reduce_sum_lower(ctx, x, *, axes):
     (aval,) = ctx.avals_in
     if not axes:
         return [x]
-    from hlox.frontend.core.emit import dense_attr, require_op, tensor_type
     require_op("stablehlo.reduce", "reduce_sum")
     scalar = tensor_type(ShapedArray((), aval.dtype))
     zero = ir.Operation.create(
@@ -505,8 +505,6 @@ stop_gradient_p.def_impl(lambda x: x)
 # UndefinedPrimal; they return one cotangent (or None) per arg. Batching rules
 # take (values, dims): a dim is 0 (batched along the leading axis) or None.
 # ===========================================================================
-
-from hlox.frontend.core.tracing import get_aval, is_undefined_primal  # noqa: E402
 
 
 def _aval(x) -> ShapedArray:

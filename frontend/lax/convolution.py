@@ -23,7 +23,7 @@ from hlox.frontend.core.emit import dense_attr, i64_array_attr, require_op, tens
 from hlox.frontend.lax import base as lax
 from hlox.frontend.lax.base import _batch_size, _bcast_front, _linear_jvp
 from hlox.frontend.lax.math import min as lax_min
-from hlox.frontend.lax.structural import rev
+from hlox.frontend.lax.structural import pad, rev
 
 __all__ = ["conv_general_dilated", "conv", "conv_with_general_padding", "ConvDimensionNumbers",
            "conv_dimension_numbers", "conv_transpose", "padtype_to_pads", "reduce_window", "reduce_window_sum",
@@ -239,7 +239,7 @@ def _conv_transpose_lhs(ct, rhs, lhs_aval, *, window_strides, padding, lhs_dilat
         before = _dilate(k, rd) - lo - 1
         after = _dilate(n, ld) + _dilate(k, rd) - 1 - _dilate(o, s) - before
         pads.append((before, after))
-    rhs = lax.rev(rhs, rs[2:])
+    rhs = rev(rhs, rs[2:])
     out = _conv_bind(ct, rhs, window_strides=tuple(lhs_dilation), padding=tuple(pads),
                      lhs_dilation=tuple(window_strides), rhs_dilation=tuple(rhs_dilation),
                      dimension_numbers=ConvDimensionNumbers(os_, _spec_swap(rs), ls),
@@ -523,7 +523,7 @@ def _rw_sum_transpose(ct, x, *, window_dimensions, window_strides, padding, base
         before = _dilate(k, wd) - lo - 1
         after = _dilate(n, bd) + _dilate(k, wd) - 1 - _dilate(o, s) - before
         config.append((before, after, s - 1))
-    padded = lax.pad(ct, np.zeros((), get_aval(ct).dtype), config)
+    padded = pad(ct, np.zeros((), get_aval(ct).dtype), config)
     nd = len(in_shape)
     out = reduce_window_sum_p.bind(padded, window_dimensions=window_dimensions,
                                    window_strides=base_dilation, padding=((0, 0),) * nd,

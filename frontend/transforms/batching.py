@@ -19,6 +19,7 @@ from hlox.frontend.core import tracing as core
 from hlox.frontend import lax
 from hlox.frontend.core.tracing import Trace, Tracer, current_trace, get_aval, new_trace
 from hlox._pytree import tree_flatten, tree_unflatten
+from hlox.frontend.transforms.custom_derivatives import custom_call
 
 __all__ = ["vmap"]
 
@@ -91,7 +92,6 @@ class BatchTrace(Trace):
         return tree_unflatten(tree, [BatchTracer(self, v) for v in leaves])
 
     def process_custom_jvp(self, fun, jvp_rule, args):
-        from hlox.frontend.transforms.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):
@@ -110,7 +110,6 @@ class BatchTrace(Trace):
         return self._wrap_out(out)
 
     def process_custom_vjp(self, fun, fwd, bwd, args):
-        from hlox.frontend.transforms.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):

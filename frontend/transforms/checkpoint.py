@@ -29,9 +29,9 @@ from hlox.frontend.core.tracing import Graph, Primitive, get_aval
 from hlox.frontend.core.emit import emit_graph
 from hlox.frontend.lax.base import dot_general_p
 from hlox.frontend.lax.convolution import conv_general_dilated_p
-from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, eval_graph, jvp_graph,
-                                                nonzero_tangent, prune_graph, split_primal,
-                                                trace_closed)
+from hlox.frontend.transforms.closed_graphs import eval_graph, nonzero_tangent, trace_closed
+from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, jvp_graph, prune_graph,
+                                                split_primal)
 from hlox._pytree import flatten_call, tree_map, tree_unflatten
 
 __all__ = ["checkpoint", "remat", "checkpoint_name", "checkpoint_policies"]

@@ -21,7 +21,7 @@ as in JAX; ``fori_loop`` with static bounds is a scan, so it has one.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from mlir import ir
@@ -32,11 +32,14 @@ from hlox.frontend import lax
 from hlox.frontend.lax.base import _batch_size
 from hlox.frontend.core.tracing import Graph, Primitive, ShapedArray, Tracer, get_aval, shape_error
 from hlox.frontend.core.emit import dense_attr, emit_graph, require_op, tensor_type
+from hlox.frontend.lax.structural import concatenate, slice_in_dim
+from hlox.frontend.transforms.batching import vmap
+from hlox.frontend.transforms.closed_graphs import (make_graph, nonzero_tangent, permute,
+                                                    trace_closed, with_inputs, zeros)
 from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, batched_call,
-                                                bcast_front, eval_graph, is_linearizing, jvp_graph,
-                                                linear_outputs, make_graph, nonzero_tangent,
-                                                permute, prune_graph, split_primal, trace_closed,
-                                                transpose_graph, with_inputs, zeros)
+                                                bcast_front, is_linearizing, jvp_graph,
+                                                linear_outputs, prune_graph, split_primal,
+                                                transpose_graph)
 from hlox._pytree import tree_flatten, tree_unflatten
 
 __all__ = ["cond", "switch", "while_loop", "fori_loop", "scan", "map"]
@@ -947,8 +950,6 @@ def map(f: Callable, xs, *, batch_size: int | None = None):  # noqa: A001  (jax.
     """
     if batch_size is None:
         return scan(lambda c, x: (c, f(x)), (), xs)[1]
-    from hlox.frontend.transforms.batching import vmap
-    from hlox.frontend.lax.structural import concatenate, slice_in_dim
 
     leaves, tree = tree_flatten(xs)
     if not leaves:

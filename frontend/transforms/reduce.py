@@ -30,7 +30,8 @@ from hlox.frontend.lax.structural import pad, slice_in_dim
 from hlox.frontend.transforms.ad import _jvp_flat
 from hlox.frontend.transforms.batching import vmap
 from hlox.frontend.transforms.control_flow import impl_by_jit
-from hlox.frontend.transforms.subgraphs import bcast_front, eval_graph, trace_closed
+from hlox.frontend.transforms.closed_graphs import eval_graph, trace_closed
+from hlox.frontend.transforms.subgraphs import bcast_front
 
 __all__ = ["reduce"]
 

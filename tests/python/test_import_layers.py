@@ -149,7 +149,7 @@ def collect(root: str = ROOT) -> list[Import]:
     imports = []
     for name, path in sorted(modules.items()):
         imports += _imports_of(name, path, known)
-    return imports
+    return list(dict.fromkeys(imports))  # one per (source, target, line, level)
 
 
 def upward_imports(imports: list[Import]) -> list[Import]:
