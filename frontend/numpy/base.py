@@ -261,3 +261,17 @@ def _axes(name: str, axis, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     return tuple(_normalize_axis(name, a, ndim) for a in axes)
+
+
+def _select(condition, x, y):
+    """``x`` where ``condition`` else ``y``, broadcast and promoted (``where``'s
+    three-argument form, which the reductions' ``where=`` masks use too)."""
+    _check_arraylike("where", condition)
+    x, y = _promote("where", x, y)
+    cond = condition
+    if get_aval(cond).dtype != np.bool_:
+        caval = get_aval(cond)
+        cond = lax.ne(cond, np.zeros(caval.shape, caval.dtype)) if isinstance(cond, Tracer) \
+            else np.asarray(cond).astype(bool)
+    shp = _broadcast_shapes("where", get_aval(cond), get_aval(x), get_aval(y))
+    return lax.select(_broadcast_to(cond, shp), _broadcast_to(x, shp), _broadcast_to(y, shp))

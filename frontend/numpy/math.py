@@ -18,7 +18,8 @@ from hlox.frontend.lax.base import _full_like, zeros_like
 from hlox.frontend.core.tracing import get_aval
 from hlox.frontend.numpy.base import add, maximum, multiply
 from hlox.frontend.numpy.base import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
-                                      _convert, _elementwise, _promote, current_trace_constant)
+                                      _convert, _elementwise, _promote, _select,
+                                      current_trace_constant)
 
 __all__ = [
     # elementwise, float results
@@ -366,8 +367,7 @@ def _masked(name, a, where, fill):
     if fill is None:
         raise ValueError(f"hlox.numpy.{name}: the reduction has no identity, so a where= "
                          f"mask needs initial= too")
-    from hlox.frontend.numpy.shape_ops import where as select
-    return select(where, a, fill)
+    return _select(where, a, fill)
 
 
 def _with_initial(combine, result, initial):

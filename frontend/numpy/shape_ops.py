@@ -20,7 +20,7 @@ from hlox.frontend.core import dtypes
 from hlox.frontend import lax
 from hlox.frontend.core.array import wrap
 from hlox.frontend.core.tracing import Tracer, get_aval, shape_error
-from hlox.frontend.numpy.base import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
+from hlox.frontend.numpy.base import (_axes, _broadcast_shapes, _broadcast_to,
                                       _normalize_axis, _promote, reshape, transpose)
 from hlox.frontend.numpy import base as _api
 from hlox.frontend.numpy import math as _math
@@ -529,15 +529,7 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
         raise ValueError("hlox.numpy.where: either both or neither of x and y must be given")
-    _check_arraylike("where", condition)
-    x, y = _promote("where", x, y)
-    cond = condition
-    if get_aval(cond).dtype != np.bool_:
-        caval = get_aval(cond)
-        cond = lax.ne(cond, np.zeros(caval.shape, caval.dtype)) if isinstance(cond, Tracer) \
-            else np.asarray(cond).astype(bool)
-    shp = _broadcast_shapes("where", get_aval(cond), get_aval(x), get_aval(y))
-    return lax.select(_broadcast_to(cond, shp), _broadcast_to(x, shp), _broadcast_to(y, shp))
+    return _api._select(condition, x, y)
 
 
 # ---------------------------------------------------------------------------
