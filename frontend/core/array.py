@@ -19,12 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from hlox.frontend.core import dtypes
+
 __all__ = ["Array", "wrap"]
 
 
 def _jax_type(value):
     """``(dtype, weak)`` of an operand as JAX types it, or None if it is not array-like."""
-    from hlox.frontend.core import dtypes
     if isinstance(value, np.ndarray) or isinstance(value, (bool, int, float, np.generic)):
         try:
             return dtypes.scalar_type(value)
@@ -35,7 +36,6 @@ def _jax_type(value):
 
 def _binary(op, reflected=False, inexact=False):
     def method(self, other):
-        from hlox.frontend.core import dtypes
         other_type = _jax_type(other)
         if other_type is None:  # tracers, lists, ...: their own operator or NumPy's
             return NotImplemented
@@ -56,7 +56,6 @@ def _reduction(np_method, kind):
         out = np_method(np.asarray(self), *args, **kwargs)
         if kwargs.get("dtype") is not None or kwargs.get("out") is not None:
             return wrap(out)
-        from hlox.frontend.core import dtypes
         dt = dtypes.canonicalize(self.dtype)
         if kind == "index":
             dt = dtypes.default_int()
@@ -72,32 +71,11 @@ def _reduction(np_method, kind):
 
 
 class Array(np.ndarray):
-    """A concrete hlox array: a NumPy array with JAX's ``.at`` and friends."""
+    """A concrete hlox array: a NumPy array with JAX's ``.at`` and friends.
 
-    @property
-    def at(self):
-        from hlox.frontend.numpy.indexing import AtIndexer
-        return AtIndexer(self)
-
-    def __getitem__(self, index):
-        # A traced index (inside jit/grad/vmap) indexes through hlox, as a JAX array would;
-        # concrete indices keep NumPy's exact eager semantics.
-        from hlox.frontend.core.tracing import Tracer
-        items = index if isinstance(index, tuple) else (index,)
-        if any(isinstance(i, Tracer) for i in items):
-            from hlox.frontend.numpy.indexing import getitem
-            return getitem(np.asarray(self), index)
-        return np.ndarray.__getitem__(self, index)
-
-    def nonzero(self, *, size=None, fill_value=None):
-        from hlox.frontend.numpy.shape import nonzero
-        return nonzero(self, size=size, fill_value=fill_value)
-
-    def astype(self, dtype, copy: bool = True) -> "Array":
-        """As ``jax.Array.astype``: ``dtype`` in the 64-bit mode (float64 -> float32 with x64
-        off, with JAX's warning), float-to-integer casts saturating as under jit."""
-        from hlox.frontend.numpy.base import astype
-        return wrap(astype(np.asarray(self), dtype))
+    ``.at``, traced indexing, ``astype`` and ``nonzero`` need the NumPy layer, which
+    attaches them (hlox.frontend.numpy.array_methods).
+    """
 
     def block_until_ready(self) -> "Array":
         return self  # computation is synchronous on the CPU backend
