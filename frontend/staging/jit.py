@@ -11,7 +11,7 @@ returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
 Repeated calls take a fast path (see :class:`JitFunction`): a cheap key of
 the argument types maps to a runner that converts only what needs converting
 and calls the executable's ``unchecked_call`` (on the CPU backend, prebuilt
-memref descriptors: :mod:`hlox.backends.cpu_invoke`).
+memref descriptors: :mod:`hlox.backends.cpu.invoke`).
 """
 
 from __future__ import annotations

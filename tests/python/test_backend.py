@@ -7,7 +7,7 @@ import pytest
 
 import hlox
 import hlox.numpy as hnp
-from hlox.backends import cpu
+from hlox.backends.cpu import backend as cpu
 from hlox.frontend.core.tracing import ShapedArray
 
 from conftest import assert_close, cpu_stage, rand

@@ -14,7 +14,7 @@ assertions: invalid IR reaching a pass could abort the interpreter).
 Calling convention: ``@main`` gets ``llvm.emit_c_interface``; results become
 out-parameters (``buffer-results-to-out-params``), so the caller allocates
 every result as a NumPy array and passes all buffers as memref descriptors
-(built once per executable by :mod:`hlox.backends.cpu_invoke`).
+(built once per executable by :mod:`hlox.backends.cpu.invoke`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from mlir.execution_engine import ExecutionEngine
 from hlox.config import config
 from hlox.dialects import make_context
 from hlox.passes import diagnostics
+from hlox.backends.cpu import passes as _cpu_passes  # noqa: F401  (registers hlox-cpu-*)
 from hlox.passes import pipeline as pipeline_lib
 
 # The CPU pipeline, in order. Each element is one pass (with options).
@@ -261,7 +262,7 @@ class CpuExecutable:
     def execute(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
         """Runs ``@main`` on C-contiguous arrays of its argument types; new result arrays."""
         if self._invoker is None:
-            from hlox.backends import cpu_invoke  # prebuilt descriptors (the fast path)
+            from hlox.backends.cpu import invoke as cpu_invoke  # prebuilt descriptors (the fast path)
 
             ins = self.in_avals if self.in_avals is not None else arrays
             self._invoker = cpu_invoke.Invoker(cpu_invoke.packed_entry_point(self._engine),
@@ -361,7 +362,7 @@ class CpuBackend:
         """With a dump folder: ``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes."""
         if dumper.dir is None:
             return None
-        from hlox.backends import llvm_c
+        from hlox.backends.cpu import llvm_c
 
         try:
             code = llvm_c.codegen(module)

@@ -1,5 +1,5 @@
 """Compile a whole StableHLO module (text, e.g. JAX's ``lower(...).as_text()``)
-with the CPU backend's pipeline (:mod:`hlox.backends.cpu`).
+with the CPU backend's pipeline (:mod:`hlox.backends.cpu.backend`).
 
     exe = compile_module(text)
     outs = exe(*numpy_arrays)      # a list of NumPy arrays, one per result
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from hlox.backends.base import main_signature
-from hlox.backends.cpu import CpuBackend
+from hlox.backends.cpu.backend import CpuBackend
 
 
 class CompiledModule:

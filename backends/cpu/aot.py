@@ -5,8 +5,8 @@ function to a relocatable object file (:func:`llvm_c.codegen`) and packs it
 with the signature (:mod:`hlox.backends.artifact`). :func:`load` links such an
 object with ORC (no tracing, no MLIR pass, no LLVM optimization) and returns a
 :class:`ObjectExecutable`, which calls ``_mlir_ciface_main`` with the same
-prebuilt memref descriptors as :class:`hlox.backends.cpu.CpuExecutable`
-(:mod:`hlox.backends.cpu_invoke`): arguments first, then one new buffer per result.
+prebuilt memref descriptors as :class:`hlox.backends.cpu.backend.CpuExecutable`
+(:mod:`hlox.backends.cpu.invoke`): arguments first, then one new buffer per result.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import struct
 
 import numpy as np
 
-from hlox.backends import artifact, cpu_invoke, llvm_c
+from hlox.backends import artifact
+from hlox.backends.cpu import invoke as cpu_invoke, llvm_c
 from hlox.backends.artifact import ArtifactError
 
 ENTRY = "_mlir_ciface_main"
@@ -26,7 +27,7 @@ ENTRY = "_mlir_ciface_main"
 @functools.lru_cache(maxsize=None)
 def _load_runtime() -> None:
     """The runtime libraries, global, so that ORC's process generator finds their symbols."""
-    from hlox.backends.cpu import runtime_libraries
+    from hlox.backends.cpu.backend import runtime_libraries
 
     for path in runtime_libraries():
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
@@ -137,7 +138,7 @@ def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None 
 
 
 def serialize(executable, name: str, extra: dict | None = None) -> bytes:
-    """Artifact bytes for a :class:`hlox.backends.cpu_adapter.CpuExecutable`."""
+    """Artifact bytes for a :class:`hlox.backends.cpu.adapter.CpuExecutable`."""
     if isinstance(executable, ObjectExecutable):  # loaded from an artifact: same code
         header = dict(executable.header, name=name)
         header.update(extra or {})
@@ -150,7 +151,7 @@ def serialize(executable, name: str, extra: dict | None = None) -> bytes:
 
 
 def object_code(inner) -> llvm_c.CodeGen:
-    """The (cached) machine code of a :class:`hlox.backends.cpu.CpuExecutable`."""
+    """The (cached) machine code of a :class:`hlox.backends.cpu.backend.CpuExecutable`."""
     code = getattr(inner, "_codegen", None)
     if code is None:
         with inner._context:
@@ -185,7 +186,7 @@ def load(header: dict, payload: bytes) -> ObjectExecutable:
 
 
 def stage_text(inner, stage: str) -> str:
-    """The IR of a named stage of a :class:`hlox.backends.cpu.CpuExecutable`.
+    """The IR of a named stage of a :class:`hlox.backends.cpu.backend.CpuExecutable`.
 
     ``"linalg"``: the last stage before bufferization; ``"llvm"``: MLIR's LLVM
     dialect after the whole pipeline; ``"llvm-ir"``: the optimized LLVM IR;

@@ -1,6 +1,6 @@
 """The ``cpu`` backend behind the :class:`~hlox.backends.base.Backend` protocol.
 
-An adapter over :class:`hlox.backends.cpu.CpuBackend` (the named pass pipeline,
+An adapter over :class:`hlox.backends.cpu.backend.CpuBackend` (the named pass pipeline,
 stage dumps, LLVM, ExecutionEngine), which it does not change. A variant with
 another pipeline is ``CpuAdapter(pipeline=[...], name="...")`` or a subclass
 overriding :meth:`pipeline` (see examples/backend_plugin).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hlox.backends import cpu
+from hlox.backends.cpu import backend as cpu
 from hlox.backends.base import CompileOptions, HostBuffers, main_signature, module_text
 
 
@@ -45,7 +45,7 @@ class CpuExecutable:
 
     def stage_text(self, stage: str) -> str:
         """``"linalg"``, ``"llvm"``, ``"llvm-ir"`` or ``"asm"`` (see :mod:`cpu_aot`)."""
-        from hlox.backends import cpu_aot
+        from hlox.backends.cpu import aot as cpu_aot
 
         return cpu_aot.stage_text(self.inner, stage)
 
@@ -77,7 +77,8 @@ class CpuAdapter(HostBuffers):
             inner = cpu.CpuBackend(pipeline).compile(text, options.name, ins, outs)
             return CpuExecutable(inner, ins)
 
-        from hlox.backends import aot, compile_cache, cpu_aot
+        from hlox.backends import aot, compile_cache
+        from hlox.backends.cpu import aot as cpu_aot
 
         fp = compile_cache.fingerprint(text, pipeline, {"device": options.device,
                                                         "extra": options.extra})
@@ -88,14 +89,14 @@ class CpuAdapter(HostBuffers):
 
     def serialize(self, executable: CpuExecutable, name: str = "main",
                   extra: dict | None = None) -> bytes:
-        """An ahead-of-time artifact (object code; see :mod:`hlox.backends.cpu_aot`)."""
-        from hlox.backends import cpu_aot
+        """An ahead-of-time artifact (object code; see :mod:`hlox.backends.cpu.aot`)."""
+        from hlox.backends.cpu import aot as cpu_aot
 
         return cpu_aot.serialize(executable, name, extra)
 
     def deserialize(self, header: dict, payload: bytes):
         """Links an artifact's object code (checked by :mod:`hlox.backends.artifact`)."""
-        from hlox.backends import cpu_aot
+        from hlox.backends.cpu import aot as cpu_aot
 
         return cpu_aot.load(header, payload)
 
