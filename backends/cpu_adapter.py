@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from hlox.backends import cpu
-from hlox.backends.base import CompileOptions, HostBuffers, main_signature, module_text
+from hlox.backends.base import (CompileOptions, Device, HostBuffers, host_devices,
+                                main_signature, module_text)
 
 
 class CpuExecutable:
@@ -38,10 +39,11 @@ class CpuExecutable:
             args.append(a)
         return tuple(self.inner.execute(args))
 
-    def unchecked_call(self, arrays) -> list:
-        """``@main`` on arrays the caller has checked (C-contiguous, exact shapes and
-        dtypes): ``hlox.jit``'s per-call fast path."""
-        return self.inner.execute(arrays)
+    def execute(self, buffers) -> list:
+        """``@main`` on buffers the caller has checked (C-contiguous numpy arrays of the
+        exact shapes and dtypes): ``hlox.jit``'s per-call path. The results are new
+        arrays, which the caller owns."""
+        return self.inner.execute(buffers)
 
     def stage_text(self, stage: str) -> str:
         """``"linalg"``, ``"llvm"``, ``"llvm-ir"`` or ``"asm"`` (see :mod:`cpu_aot`)."""
@@ -63,8 +65,16 @@ class CpuAdapter(HostBuffers):
         """The passes run after StableHLO, in order (default: ``cpu.PIPELINE``)."""
         return list(cpu.PIPELINE if self._pipeline is None else self._pipeline)
 
-    def devices(self) -> list[str]:
-        return ["cpu:0"]
+    def devices(self) -> list[Device]:
+        """``jax_num_cpu_devices`` devices (``JAX_NUM_CPU_DEVICES``, default 1), made
+        once: from then on the count cannot change, as in JAX."""
+        devices = self.__dict__.get("_devices")
+        if devices is None:
+            from hlox.config import config
+
+            devices = self._devices = host_devices(self.name, self.platform,
+                                                   config.use_num_cpu_devices())
+        return devices
 
     def compile(self, module, options: CompileOptions | None = None) -> CpuExecutable:
         options = options or CompileOptions()
@@ -79,8 +89,8 @@ class CpuAdapter(HostBuffers):
 
         from hlox.backends import aot, compile_cache, cpu_aot
 
-        fp = compile_cache.fingerprint(text, pipeline, {"device": options.device,
-                                                        "extra": options.extra})
+        # The code does not depend on which cpu device runs it: no device in the key.
+        fp = compile_cache.fingerprint(text, pipeline, {"extra": options.extra})
         return compile_cache.lookup_or_compile(
             fp, options.name, compile_fn,
             lambda exe: cpu_aot.serialize(exe, options.name),

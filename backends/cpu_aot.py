@@ -115,10 +115,10 @@ class ObjectExecutable:
             args.append(array)
         return tuple(self._invoker(args))
 
-    def unchecked_call(self, arrays) -> list:
-        """``@main`` on arrays the caller has checked (``hlox.jit``'s fast path, also for
+    def execute(self, buffers) -> list:
+        """``@main`` on buffers the caller has checked (``hlox.jit``'s call path, also for
         executables the persistent cache loads)."""
-        return self._invoker(arrays)
+        return self._invoker(buffers)
 
 
 def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None = None) -> dict:

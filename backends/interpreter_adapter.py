@@ -6,7 +6,7 @@ numpy reference interpreter): it runs ``@main`` op by op on the host.
 
 from __future__ import annotations
 
-from hlox.backends.base import CompileOptions, HostBuffers
+from hlox.backends.base import CompileOptions, Device, HostBuffers, host_devices
 
 
 class InterpreterAdapter(HostBuffers):
@@ -18,8 +18,11 @@ class InterpreterAdapter(HostBuffers):
 
         self.inner = InterpreterBackend()
 
-    def devices(self) -> list[str]:
-        return ["interpreter:0"]
+    def devices(self) -> list[Device]:
+        devices = self.__dict__.get("_devices")
+        if devices is None:
+            devices = self._devices = host_devices(self.name, self.platform)
+        return devices
 
     def pipeline(self) -> list[str]:
         return ["hlox-chlo-legalize-to-stablehlo"]

@@ -75,7 +75,7 @@ def _leaves(seq):
 
 def array(object, dtype=None, copy=True, order=None, ndmin=0):  # noqa: A002
     out = asarray(object, dtype)
-    if copy and isinstance(out, np.ndarray) and out is object:
+    if copy and out is object:
         out = out.copy()
     if ndmin and get_aval(out).ndim < ndmin:
         out = reshape(out, (1,) * (ndmin - get_aval(out).ndim) + get_aval(out).shape)

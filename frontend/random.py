@@ -24,6 +24,7 @@ import numpy as np
 
 from hlox.frontend import dtypes, lax
 from hlox.frontend import numpy_api as hnp
+from hlox.frontend.array import Array
 from hlox.frontend.core import Tracer, get_aval
 from hlox.frontend.jit import jit
 from hlox.frontend.key_array import PRNGKeyArray, check_key_data
@@ -90,7 +91,7 @@ def _check_key(name: str, key):
             raise ValueError(f"hlox.random.{name} accepts a single key, but was given a key "
                              f"array of shape {key.shape} != (). Use hlox.vmap for batching.")
         return key._base
-    if not isinstance(key, (Tracer, np.ndarray)):  # lists, or another library's arrays
+    if not isinstance(key, (Tracer, np.ndarray, Array)):  # lists, or another library's arrays
         try:
             key = np.asarray(key)
         except Exception:
@@ -149,6 +150,8 @@ def PRNGKey(seed) -> np.ndarray:
             raise TypeError(f"hlox.random.PRNGKey: the seed must be an integer scalar, got "
                             f"{aval.str_short()}")
         return _seed_to_key_jit(seed)
+    if type(seed) is Array:
+        seed = np.asarray(seed)
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer, np.ndarray)):
         raise TypeError(f"hlox.random.PRNGKey: the seed must be an integer, got {seed!r}")
     if isinstance(seed, np.ndarray) and (seed.shape or not dtypes.is_int(seed.dtype)):

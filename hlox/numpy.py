@@ -7,6 +7,13 @@ from hlox.frontend.numpy_shape import *  # noqa: F401,F403
 from hlox.frontend.numpy_extras import *  # noqa: F401,F403
 from hlox.frontend import numpy_api as _api, numpy_math as _math, numpy_shape as _shape
 from hlox.frontend import numpy_extras as _extras
+from hlox.frontend.array_methods import results_as_arrays as _results_as_arrays
 
 __all__ = sorted(set(_api.__all__) | set(_math.__all__) | set(_shape.__all__)
                  | set(_extras.__all__))
+
+# Every function returns hlox Arrays where it computed NumPy arrays, as jax.numpy does.
+for _name in __all__:
+    if type(globals()[_name]) is type(_results_as_arrays):
+        globals()[_name] = _results_as_arrays(globals()[_name])
+del _name

@@ -89,6 +89,10 @@ class Executable:
         # Results the caller owns: never a constant or an input of this run.
         return tuple(o.copy() if isinstance(o, np.ndarray) and not o.flags.writeable else o for o in outputs)
 
+    def execute(self, buffers) -> list:
+        """The results of ``@main`` on buffers (numpy arrays: the host is its device)."""
+        return list(self(*buffers))
+
     def as_text(self) -> str:
         """The StableHLO the interpreter runs (after CHLO decomposition)."""
         return str(self.module)
