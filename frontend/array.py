@@ -214,6 +214,11 @@ class Array:
         return (1, 0)  # kDLCPU: the host copy's
 
     # -- Python protocols -------------------------------------------------------------------
+    def __setitem__(self, index, value):
+        raise TypeError(f"hlox.Array does not support item assignment: hlox arrays are "
+                        f"immutable, as JAX's. Instead of x[idx] = y, use "
+                        f"x = x.at[idx].set(y)")
+
     def __len__(self) -> int:
         if not self.shape:
             raise TypeError("len() of unsized object")

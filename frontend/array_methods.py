@@ -176,6 +176,16 @@ def _clip(self, min=None, max=None):  # noqa: A002  (NumPy's names)
     return _result(out, dtype, weak, self)
 
 
+def _view(self, dtype=None, type=None):  # noqa: A002  (NumPy's names)
+    """The same bits seen as ``dtype`` (JAX's ``Array.view``)."""
+    if type is not None:
+        raise NotImplementedError("hlox.Array.view: the 'type' argument is not supported")
+    if dtype is None:
+        return self
+    out = np.asarray(self).view(dtype)
+    return _result(out, out.dtype, False, self)
+
+
 def _real(self):
     return _result(np.real(np.asarray(self)), self.dtype, self.weak_type, self)
 
@@ -222,6 +232,7 @@ def _attach() -> None:
     Array.nonzero = _nonzero
     Array.dot = _dot
     Array.clip = _clip
+    Array.view = _view
     Array.real = property(_real)
     Array.imag = property(_imag)
     Array.T = property(lambda self: self.transpose())

@@ -205,9 +205,6 @@ def scalar_type(value) -> tuple[np.dtype, bool]:
         return bool_, False
     if isinstance(value, (np.ndarray, np.generic)):
         return canonicalize(value.dtype), False
-    aval = getattr(value, "aval", None)  # an hlox Array (or a tracer): its own type
-    if aval is not None and hasattr(aval, "weak_type"):
-        return canonicalize(aval.dtype), aval.weak_type
     if isinstance(value, int):
         return default_int(), True
     if isinstance(value, float):
