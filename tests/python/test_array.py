@@ -314,3 +314,25 @@ def test_jit_keeps_weak_types_of_array_arguments():
     h, j = f(hlox.device_put(1.0)), jf(jax.device_put(1.0))
     assert (h.dtype, h.weak_type) == (j.dtype, j.weak_type)
     assert f.trace_count == 1 and f(1.0).weak_type == jf(1.0).weak_type
+
+
+def test_pjrt_devices_are_the_xla_clients_and_arrays_stay_there(monkeypatch):
+    from hlox.backends import pjrt
+
+    devices = hlox.devices("pjrt")
+    assert [d.id for d in devices] == [d.id for d in jax.devices("cpu")]
+    assert all(d.backend == "pjrt" and d.platform == "cpu" for d in devices)
+    f = hlox.jit(lambda a: a * 2 + 1, backend="pjrt")
+    x = f(np.arange(3, dtype=np.float32))
+    assert x.devices() == {devices[0]}
+    f(x)  # compiled for Array arguments
+    calls = []
+    for name in ("from_device", "to_device"):
+        original = getattr(pjrt.PjrtBackend, name)
+        monkeypatch.setattr(pjrt.PjrtBackend, name,
+                            lambda self, *a, _o=original, _n=name: (calls.append(_n),
+                                                                    _o(self, *a))[1])
+    y = f(f(x))
+    assert calls == []
+    monkeypatch.undo()
+    np.testing.assert_array_equal(y, ((np.arange(3) * 2 + 1) * 2 + 1) * 2 + 1)
