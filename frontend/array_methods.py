@@ -186,6 +186,13 @@ def _view(self, dtype=None, type=None):  # noqa: A002  (NumPy's names)
     return _result(out, out.dtype, False, self)
 
 
+def _round(self, ndigits=None):
+    """``round(x)``: as JAX, an integer array without ``ndigits``."""
+    if ndigits is None:
+        return _result(np.round(np.asarray(self)), dtypes.default_int(), False, self)
+    return self.round(ndigits)
+
+
 def _real(self):
     return _result(np.real(np.asarray(self)), self.dtype, self.weak_type, self)
 
@@ -232,6 +239,7 @@ def _attach() -> None:
     Array.nonzero = _nonzero
     Array.dot = _dot
     Array.clip = _clip
+    Array.__round__ = _round
     Array.view = _view
     Array.real = property(_real)
     Array.imag = property(_imag)

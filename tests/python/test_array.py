@@ -199,6 +199,18 @@ def test_indexing_and_at_match_jax():
     np.testing.assert_array_equal(h.at[:, 1].add(2.0), j.at[:, 1].add(2.0))
 
 
+def test_numpy_based_tools_take_it():
+    import io
+
+    h, j = both(np.arange(6, dtype=np.float32).reshape(2, 3))
+    buffer = io.BytesIO()
+    np.save(buffer, h)
+    buffer.seek(0)
+    np.testing.assert_array_equal(np.load(buffer), j)
+    assert np.array_equal(np.stack([h, h]), np.stack([j, j]))
+    assert repr(round(both(2.6)[0])) == repr(round(both(2.6)[1]))
+
+
 def test_pickle_and_copy():
     h = hlox.device_put(np.arange(3, dtype=np.int32))
     for out in (pickle.loads(pickle.dumps(h)), copy.copy(h), copy.deepcopy(h), h.copy()):
