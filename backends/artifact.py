@@ -145,7 +145,7 @@ def treedef_to_json(treedef):
 
 
 def treedef_from_json(value):
-    from hlox.frontend.tree_util import PyTreeDef
+    from hlox._pytree import PyTreeDef
 
     if value == "leaf":
         return PyTreeDef.from_node_data(None)

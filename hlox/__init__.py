@@ -8,16 +8,16 @@ __version__ = "0.1.0"
 
 from hlox.config import config, enable_x64
 from hlox import lax
-from hlox.frontend.array import Array, device_get, device_put
-from hlox.frontend import array_methods as _array_methods  # noqa: F401 (Array's methods)
-from hlox.frontend.sharding import Sharding, SingleDeviceSharding
-from hlox.frontend.jit import Compiled, Lowered, jit
-from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,
-                              value_and_grad, vjp)
-from hlox.frontend.batching import vmap
-from hlox.frontend.checkpoint import checkpoint, checkpoint_policies, remat
-from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
-from hlox.frontend.make_jaxpr import make_jaxpr
+from hlox.frontend.core.array import Array, device_get, device_put
+from hlox.frontend.numpy import array_methods as _array_methods  # noqa: F401 (Array's methods)
+from hlox.frontend.core.sharding import Sharding, SingleDeviceSharding
+from hlox.frontend.staging.jit import Compiled, Lowered, jit
+from hlox.frontend.transforms.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize,
+                                         stop_gradient, value_and_grad, vjp)
+from hlox.frontend.transforms.batching import vmap
+from hlox.frontend.transforms.checkpoint import checkpoint, checkpoint_policies, remat
+from hlox.frontend.transforms.custom_derivatives import custom_jvp, custom_vjp
+from hlox.frontend.staging.make_jaxpr import make_jaxpr
 from hlox import ad_checkpoint, backends, dtypes, errors, nn, numpy, random, scipy, tree, tree_util
 from hlox.backends import (compile_stablehlo, device_count, devices, local_device_count,
                            local_devices, process_count, process_index)

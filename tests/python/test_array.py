@@ -13,7 +13,7 @@ import pytest
 
 import hlox
 import hlox.numpy as hnp
-from hlox.backends import cpu_adapter
+from hlox.backends.cpu import adapter as cpu_adapter
 
 
 def both(value):
