@@ -317,14 +317,23 @@ class JitFunction:
         lowered, entry, leaves = self._lookup(args, kwargs)
         from hlox import backends
 
-        names = functools.partial(_leaf_name, lowered, *self._split(args, kwargs)[1:3])
+        def names(i):
+            return _leaf_name(lowered, *self._split(args, kwargs)[1:3], i)
+
         device, committed = _choose_device(self.name, leaves, names,
                                            backends.get(backend).devices()[0],
                                            backend=self.backend)
-        compiled = entry.get(device)
+        compiled = entry.get(device)  # one executable per device
         if compiled is None:
             compiled = entry[device] = lowered.compile(device=device)
-        runner = _make_runner(lowered, compiled.executable, device, leaves, committed)
+        # Calls with static arguments come here every time: their runners are kept too.
+        leaf_key = _fast_key(leaves, backend)
+        runner_key = (id(entry), device, leaf_key)  # (entry: this trace's, alive in _cache)
+        runner = self._fast.get(runner_key) if leaf_key is not None else None
+        if runner is None:
+            runner = _make_runner(lowered, compiled.executable, device, leaves, committed)
+            if leaf_key is not None:
+                self._fast[runner_key] = runner
         if key is not None:
             self._fast[key] = runner
         return tree_unflatten(lowered.out_tree, runner.run_flat(leaves))
