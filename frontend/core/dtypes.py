@@ -25,6 +25,7 @@ import ml_dtypes
 import numpy as np
 
 from hlox.config import config
+from hlox.frontend.core.source_info import is_hlox_file
 
 bool_ = np.dtype(np.bool_)
 int8, int16, int32, int64 = (np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64))
@@ -130,9 +131,8 @@ def user_dtype(dtype, fun_name: str) -> np.dtype:
 
 def _user_stacklevel() -> int:
     """The ``stacklevel`` of the innermost frame outside hlox (warnings name the user's line)."""
-    from hlox.frontend.core.tracing import _is_hlox_file
     frame, level = sys._getframe(1), 1
-    while frame is not None and _is_hlox_file(frame.f_code.co_filename):
+    while frame is not None and is_hlox_file(frame.f_code.co_filename):
         frame, level = frame.f_back, level + 1
     return level
 
@@ -212,3 +212,40 @@ def scalar_type(value) -> tuple[np.dtype, bool]:
     if isinstance(value, complex):
         raise TypeError("hlox: complex numbers are not supported yet")
     raise TypeError(f"hlox: {type(value).__name__} is not an array or a Python scalar")
+
+
+# ---------------------------------------------------------------------------
+# Extended dtypes: typed PRNG keys (their arrays: hlox.frontend.libraries.key_array)
+# ---------------------------------------------------------------------------
+
+
+class extended(np.generic):  # noqa: N801  (jax.dtypes.extended)
+    """The scalar type of extended dtypes (``jnp.issubdtype(dt, hlox.dtypes.extended)``)."""
+
+
+class prng_key(extended):  # noqa: N801  (jax.dtypes.prng_key)
+    """The scalar type of PRNG key dtypes (``jnp.issubdtype(k.dtype, hlox.dtypes.prng_key)``)."""
+
+
+class KeyDType:
+    """``key<fry>``: the dtype of threefry2x32 key arrays, one key per element."""
+
+    type = prng_key
+    name = "key<fry>"
+    impl = "threefry2x32"
+    key_shape = (2,)
+    itemsize = 8  # two uint32 words
+
+    def __repr__(self) -> str:
+        return self.name
+
+    __str__ = __repr__
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, KeyDType)
+
+    def __hash__(self) -> int:
+        return hash(KeyDType)
+
+
+key_dtype = KeyDType()

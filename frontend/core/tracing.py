@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
 from hlox.frontend.core import dtypes
+from hlox.frontend.core.source_info import SourceInfo, user_source_info
 
 # ---------------------------------------------------------------------------
 # Abstract values
@@ -103,44 +102,8 @@ def concrete_array(value: Any, aval: ShapedArray | None = None) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
-# Source locations: errors and IR name the user's line, not ours
+# Errors name the user's line (core/source_info.py), not ours
 # ---------------------------------------------------------------------------
-
-# hlox's own source folders (the repository's, in an editable install).
-_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_HLOX_DIRS = tuple(os.path.join(_ROOT, d) + os.sep
-                   for d in ("frontend", "hlox", "backends", "passes", "dialects"))
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """Where the user's code called into hlox: file, line and function."""
-
-    file: str
-    line: int
-    function: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line} (in {self.function})"
-
-
-def _is_hlox_file(filename: str) -> bool:
-    path = os.path.abspath(filename)
-    if any(path.startswith(d) for d in _HLOX_DIRS):
-        return True
-    # hlox installed as a package (not editable): anything under .../hlox/
-    return f"{os.sep}hlox{os.sep}" in path and "site-packages" in path
-
-
-def user_source_info() -> SourceInfo | None:
-    """The innermost stack frame outside hlox (the user's line)."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not _is_hlox_file(filename) and not filename.startswith("<frozen"):
-            return SourceInfo(filename, frame.f_lineno, frame.f_code.co_name)
-        frame = frame.f_back
-    return None
 
 
 def shape_error(primitive_name: str, message: str, *avals: ShapedArray) -> TypeError:
@@ -427,83 +390,9 @@ class Tracer:
     def __array__(self, *args, **kwargs):
         self._concrete("conversion to a NumPy array")
 
-    # operators: hlox.numpy does broadcasting and promotion
-    def __add__(self, other): return _np().add(self, other)
-    def __radd__(self, other): return _np().add(other, self)
-    def __sub__(self, other): return _np().subtract(self, other)
-    def __rsub__(self, other): return _np().subtract(other, self)
-    def __mul__(self, other): return _np().multiply(self, other)
-    def __rmul__(self, other): return _np().multiply(other, self)
-    def __truediv__(self, other): return _np().divide(self, other)
-    def __rtruediv__(self, other): return _np().divide(other, self)
-    def __matmul__(self, other): return _np().matmul(self, other)
-    def __rmatmul__(self, other): return _np().matmul(other, self)
-    def __pow__(self, other): return _np().power(self, other)
-    def __neg__(self): return _np().negative(self)
-    def __pos__(self): return self
-    def __rpow__(self, other): return _np().power(other, self)
-    def __floordiv__(self, other): return _np().floor_divide(self, other)
-    def __rfloordiv__(self, other): return _np().floor_divide(other, self)
-    def __mod__(self, other): return _np().remainder(self, other)
-    def __rmod__(self, other): return _np().remainder(other, self)
-    def __abs__(self): return _np().abs(self)
-    def __lt__(self, other): return _np().less(self, other)
-    def __le__(self, other): return _np().less_equal(self, other)
-    def __gt__(self, other): return _np().greater(self, other)
-    def __ge__(self, other): return _np().greater_equal(self, other)
-    def __eq__(self, other): return _np().equal(self, other)
-    def __ne__(self, other): return _np().not_equal(self, other)
-    __hash__ = object.__hash__  # identity, as before __eq__ became elementwise
-
-    def reshape(self, *shape):
-        return _np().reshape(self, shape[0] if len(shape) == 1 else shape)
-
-    def transpose(self, *axes):
-        return _np().transpose(self, axes[0] if len(axes) == 1 else (axes or None))
-
-    def astype(self, dtype):
-        return _np().astype(self, dtype)
-
-    # reductions as methods (``x.sum(axis=0)``): hlox.numpy's, same keywords.
-    def sum(self, *a, **k): return _np().sum(self, *a, **k)
-    def prod(self, *a, **k): return _np().prod(self, *a, **k)
-    def mean(self, *a, **k): return _np().mean(self, *a, **k)
-    def var(self, *a, **k): return _np().var(self, *a, **k)
-    def std(self, *a, **k): return _np().std(self, *a, **k)
-    def max(self, *a, **k): return _np().max(self, *a, **k)
-    def min(self, *a, **k): return _np().min(self, *a, **k)
-    def argmax(self, *a, **k): return _np().argmax(self, *a, **k)
-    def argmin(self, *a, **k): return _np().argmin(self, *a, **k)
-    def any(self, *a, **k): return _np().any(self, *a, **k)
-    def all(self, *a, **k): return _np().all(self, *a, **k)
-    def cumsum(self, *a, **k): return _np().cumsum(self, *a, **k)
-    def cumprod(self, *a, **k): return _np().cumprod(self, *a, **k)
-    def clip(self, *a, **k): return _np().clip(self, *a, **k)
-
-    T = property(lambda self: _np().transpose(self))
-
-    # indexing and shape methods (hlox.frontend.numpy.indexing / numpy_shape)
-    def __getitem__(self, index):
-        from hlox.frontend.numpy.indexing import getitem
-        return getitem(self, index)
-
-    @property
-    def at(self):
-        from hlox.frontend.numpy.indexing import AtIndexer
-        return AtIndexer(self)
-
-    def flatten(self):
-        return _np().reshape(self, (-1,))
-
-    ravel = flatten
-
-    def squeeze(self, axis=None):
-        from hlox.frontend.numpy.shape import squeeze
-        return squeeze(self, axis)
-
-    def swapaxes(self, axis1, axis2):
-        from hlox.frontend.numpy.shape import swapaxes
-        return swapaxes(self, axis1, axis2)
+    # Operators and methods (``x + y``, ``x.sum()``, ``x[i]``, ``x.at[i]``) are NumPy's, with
+    # JAX's promotion: the NumPy layer attaches them (hlox.frontend.numpy.array_methods).
+    __hash__ = object.__hash__  # identity, though __eq__ becomes elementwise
 
     def __iter__(self):
         if not self.shape:
@@ -511,10 +400,35 @@ class Tracer:
         return (self[i] for i in range(self.shape[0]))
 
 
-def _np():
-    import hlox.numpy  # numpy_api plus numpy_math
+def _no_eager_compiler(fun: Callable, name: str) -> Callable:
+    raise RuntimeError(f"{name}: eager evaluation compiles through hlox.frontend.staging, "
+                       f"which is not loaded (import hlox.frontend)")
 
-    return hlox.numpy
+
+# How eager code compiles a function of arrays (the staging layer's JitFunction, which
+# it installs: it sits above this layer; importing hlox.frontend loads it).
+compile_eagerly: Callable[[Callable, str], Callable] = _no_eager_compiler
+
+
+def set_eager_compiler(compile_function: Callable[[Callable, str], Callable]) -> None:
+    global compile_eagerly
+    compile_eagerly = compile_function
+
+
+_primitive_jits: dict = {}
+
+
+def apply_compiled(primitive: Primitive, args, params) -> list:
+    """Runs ``primitive`` on concrete arrays by compiling it alone (cached)."""
+    key = (primitive, tuple(sorted(params.items())))
+    fn = _primitive_jits.get(key)
+    if fn is None:
+        def prim_fun(*xs):
+            return primitive.bind(*xs, **params)
+
+        fn = _primitive_jits[key] = compile_eagerly(prim_fun, primitive.name)
+    out = fn(*args)
+    return list(out) if primitive.multiple_results else [out]
 
 
 class Trace:
@@ -536,9 +450,7 @@ class EvalTrace(Trace):
         if impl is not None:
             out = impl(*(concrete_array(a) for a in args), **params)
             return list(out) if primitive.multiple_results else [out]
-        from hlox.frontend.staging.jit import apply_primitive
-
-        return apply_primitive(primitive, args, params)
+        return apply_compiled(primitive, args, params)
 
 
 class GraphTracer(Tracer):

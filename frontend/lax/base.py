@@ -14,13 +14,14 @@ This file holds the primitives everything else is built from (arithmetic,
 comparisons, select, convert, broadcast/reshape/transpose, reduce_sum,
 dot_general) and the helpers the other primitive modules share
 (``_make_elementwise``, ``_elementwise_batching``, ``_bcast_front``, ...).
-The families live in their own modules and are re-exported at the end:
-lax_math (elementwise math), lax_reductions, lax_bits (bits, iota, erf_inv),
-lax_sort, lax_structural (slicing, gather/scatter), lax_conv (convolution,
-reduce_window) and control_flow. ``__all__`` is ``hlox.lax``'s public API.
+The families live in their own modules of this package, which re-exports them all:
+math (elementwise math), reductions, bits (bits, iota, erf_inv), sorting,
+structural (slicing, gather/scatter), convolution (convolution, reduce_window).
+Control flow and the generic ``reduce`` take functions, so they sit a layer up
+(hlox.frontend.transforms); ``hlox.lax`` adds them.
 
 Adding an elementwise op is one row in a table (``_ELEMENTWISE`` here or
-``_ELEMENTWISE_MATH`` in lax_math), plus a line in the StableHLO -> linalg
+``_ELEMENTWISE_MATH`` in lax/math.py), plus a line in the StableHLO -> linalg
 pass's table and a test.
 """
 
@@ -33,9 +34,12 @@ from typing import Sequence
 import numpy as np
 from mlir import ir
 
+from hlox._pytree import tree_flatten, tree_unflatten
 from hlox.frontend.core import dtypes
-from hlox.frontend.core.tracing import Primitive, ShapedArray, shape_error
-from hlox.frontend.core.emit import LoweringContext, i64_array_attr
+from hlox.frontend.core.emit import (LoweringContext, dense_attr, i64_array_attr, require_op,
+                                     tensor_type)
+from hlox.frontend.core.tracing import (Primitive, ShapedArray, get_aval, is_undefined_primal,
+                                        shape_error)
 
 # ---------------------------------------------------------------------------
 # Elementwise primitives: a table
@@ -356,10 +360,9 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     (lc, rc), (lb, rb) = dimension_numbers
     if preferred_element_type is not None:
         target = dtypes.canonicalize(preferred_element_type)
-        from hlox.frontend.core.tracing import get_aval as _get_aval
-        if _get_aval(lhs).dtype != target:
+        if get_aval(lhs).dtype != target:
             lhs = convert_element_type(lhs, target)
-        if _get_aval(rhs).dtype != target:
+        if get_aval(rhs).dtype != target:
             rhs = convert_element_type(rhs, target)
     canon = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
     return dot_general_p.bind(lhs, rhs, dimension_numbers=canon)
@@ -385,7 +388,6 @@ def select(pred, on_true, on_false):
 
 def stop_gradient(x):
     """``x`` with a zero derivative (``jax.lax.stop_gradient``); pytrees allowed."""
-    from hlox._pytree import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(x)
     return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])
 
@@ -413,7 +415,6 @@ def _reduce_sum_lower(ctx, x, *, axes):
     (aval,) = ctx.avals_in
     if not axes:
         return [x]
-    from hlox.frontend.core.emit import dense_attr, require_op, tensor_type
     require_op("stablehlo.reduce", "reduce_sum")
     scalar = tensor_type(ShapedArray((), aval.dtype))
     zero = ir.Operation.create(
@@ -504,8 +505,6 @@ stop_gradient_p.def_impl(lambda x: x)
 # UndefinedPrimal; they return one cotangent (or None) per arg. Batching rules
 # take (values, dims): a dim is 0 (batched along the leading axis) or None.
 # ===========================================================================
-
-from hlox.frontend.core.tracing import get_aval, is_undefined_primal  # noqa: E402
 
 
 def _aval(x) -> ShapedArray:
@@ -842,26 +841,7 @@ def _dot_general_batching(values, dims, *, dimension_numbers):
     return transpose(out, perm), 0
 
 
-# Primitive families that live in their own modules (same API: lax.sin, lax.sort, ...).
-from hlox.frontend.transforms import control_flow as _control_flow  # noqa: E402
-from hlox.frontend.lax import bits as _lax_bits  # noqa: E402
-from hlox.frontend.lax import conv as _lax_conv  # noqa: E402
-from hlox.frontend.lax import math as _lax_math  # noqa: E402
-from hlox.frontend.lax import reductions as _lax_reductions  # noqa: E402
-from hlox.frontend.lax import sort as _lax_sort  # noqa: E402
-from hlox.frontend.lax import structural as _lax_structural  # noqa: E402
-from hlox.frontend.lax.math import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.reductions import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.bits import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.sort import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.structural import *  # noqa: E402,F401,F403
-from hlox.frontend.lax.conv import *  # noqa: E402,F401,F403
-# hlox.lax.map is served by __getattr__
-# so that this module's own code keeps Python's builtin map.
-from hlox.frontend.transforms.control_flow import (  # noqa: E402,F401
-    cond, fori_loop, scan, switch, while_loop)
-
-# The public API (``hlox.lax``): JAX's names. This module's own helpers (zeros_like,
+# This module's part of the public API (``hlox.lax``): JAX's names. Its own helpers (zeros_like,
 # dot_dimension_numbers_attr, the rule helpers) are for hlox's other modules, not users;
 # select_p stays out too (JAX's primitive is select_n_p, with other semantics).
 __all__ = sorted(
@@ -871,13 +851,4 @@ __all__ = sorted(
     + [f"{name}_p" for name in ("add", "sub", "mul", "div", "max", "neg", "exp", "log", "eq",
                                 "ne", "lt", "le", "gt", "ge", "convert_element_type",
                                 "broadcast_in_dim", "reshape", "transpose", "reduce_sum",
-                                "dot_general", "stop_gradient")]
-    + [name for module in (_lax_math, _lax_reductions, _lax_bits, _lax_sort, _lax_structural,
-                           _lax_conv, _control_flow) for name in module.__all__])
-
-
-def __getattr__(name):
-    if name == "map":
-        from hlox.frontend.transforms.control_flow import map as lax_map
-        return lax_map
-    raise AttributeError(f"module 'hlox.lax' has no attribute {name!r}")
+                                "dot_general", "stop_gradient")])

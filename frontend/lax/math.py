@@ -16,6 +16,7 @@ import numpy as np
 from mlir import ir
 
 from hlox.frontend.core import dtypes
+from hlox.frontend.core.emit import dense_attr, tensor_type
 from hlox.frontend.core.tracing import Primitive, ShapedArray, get_aval, shape_error
 from hlox.frontend.lax.base import (_ANY, _FLOAT, _NUMERIC, _SIGNED, _add_tangents, _batch_size,
                                     _elementwise_batching, _full_like, _make_elementwise, add,
@@ -43,7 +44,6 @@ def _lower_sign(ctx, x):
     aval = ctx.avals_in[0]
     if np.dtype(aval.dtype).kind != "u":
         return ctx.op("stablehlo.sign", [x])
-    from hlox.frontend.core.emit import dense_attr, tensor_type
     zero, one = (ir.Operation.create("stablehlo.constant", results=[tensor_type(aval)], attributes={
         "value": dense_attr(np.full(aval.shape, v, aval.dtype), aval)}).result for v in (0, 1))
     pred = ctx.op("stablehlo.compare", [x, zero], {
@@ -126,7 +126,6 @@ def _integer_pow_lower(ctx, x, *, y):
         if n:
             base = ctx.op("stablehlo.multiply", [base, base])[0]
     if result is None or y < 0:
-        from hlox.frontend.core.emit import dense_attr, tensor_type
         one = ir.Operation.create("stablehlo.constant", results=[tensor_type(aval)], attributes={
             "value": dense_attr(np.ones(aval.shape, aval.dtype), aval)}).result
         result = one if result is None else ctx.op("stablehlo.divide", [one, result])[0]

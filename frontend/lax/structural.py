@@ -23,7 +23,7 @@ from hlox.frontend.core import dtypes
 from hlox.frontend.core.tracing import (Primitive, ShapedArray, get_aval, is_undefined_primal,
                                         shape_error)
 from hlox.frontend.core.emit import i64_array_attr, require_op, tensor_type
-# lax is imported first (hlox.frontend's __init__), so its shared rule helpers are defined here.
+from hlox.frontend.lax import base as lax
 from hlox.frontend.lax.base import _aval, _batch_size, _bcast_front, _linear_jvp
 
 __all__ = ["slice", "slice_in_dim", "index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
@@ -31,11 +31,6 @@ __all__ = ["slice", "slice_in_dim", "index_in_dim", "dynamic_slice", "dynamic_sl
            "concatenate", "pad", "rev", "squeeze", "expand_dims", "gather", "scatter",
            "scatter_add", "scatter_mul", "scatter_min", "scatter_max", "GatherDimensionNumbers",
            "ScatterDimensionNumbers", "GatherScatterMode"]
-
-
-def _lax():
-    from hlox.frontend.lax import base as lax
-    return lax
 
 
 def _zeros(aval: ShapedArray) -> np.ndarray:
@@ -208,7 +203,6 @@ def _pad_jvp(primals, tangents, *, padding_config):
 
 @pad_p.def_transpose
 def _pad_transpose(ct, x, v, *, padding_config):
-    lax = _lax()
     ct_x = ct_v = None
     aval = _aval(x)
     # Undo the edges (negating them: a negative pad crops), then drop the interior.
@@ -228,7 +222,6 @@ def _pad_transpose(ct, x, v, *, padding_config):
 
 @pad_p.def_batching
 def _pad_batching(values, dims, *, padding_config):
-    lax = _lax()
     x, v = values
     dx, dv = dims
     size = _batch_size(values, dims)
@@ -373,7 +366,7 @@ def squeeze(array, dimensions: Sequence[int]):
         if aval.shape[d] != 1:
             raise shape_error("squeeze", f"dimension {d} has size {aval.shape[d]}, not 1", aval)
     shape = tuple(s for i, s in enumerate(aval.shape) if i not in dims)
-    return array if shape == aval.shape else _lax().reshape(array, shape)
+    return array if shape == aval.shape else lax.reshape(array, shape)
 
 
 def expand_dims(array, dimensions: Sequence[int]):
@@ -386,7 +379,7 @@ def expand_dims(array, dimensions: Sequence[int]):
     shape = list(aval.shape)
     for d in dims:
         shape.insert(d, 1)
-    return _lax().reshape(array, shape)
+    return lax.reshape(array, shape)
 
 
 # ---------------------------------------------------------------------------
@@ -523,14 +516,12 @@ def _gather_lower(ctx, operand, indices, *, dimension_numbers, slice_sizes, mode
 
 
 def _clamp(x, lo, hi):
-    lax = _lax()
     x = lax.max(x, lo)
     return lax.select(lax.lt(x, hi), x, hi)
 
 
 def _in_bounds_mask(indices, dims_in_operand, operand_shape, window_sizes):
     """Per index vector: whether the whole window ``[i, i + size)`` is in bounds (bool)."""
-    lax = _lax()
     iaval = get_aval(indices)
     limits = np.array([operand_shape[d] - window_sizes[d] for d in dims_in_operand],
                       dtype=iaval.dtype)
@@ -565,7 +556,6 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes: Sequence[int]
     if mode != GatherScatterMode.FILL_OR_DROP:
         return gather_p.bind(operand, start_indices, dimension_numbers=dnums, slice_sizes=sizes,
                              mode=GatherScatterMode.CLIP, fill_value=None)
-    lax = _lax()
     aval = get_aval(operand)
     out = gather_p.bind(operand, start_indices, dimension_numbers=dnums, slice_sizes=sizes,
                         mode=GatherScatterMode.CLIP, fill_value=None)
@@ -601,7 +591,6 @@ def _gather_transpose(ct, operand, indices, *, dimension_numbers, slice_sizes, m
 
 def _iota_indices(indices, size: int):
     """``indices`` (batched in front) with the batch position prepended to each index vector."""
-    lax = _lax()
     iaval = get_aval(indices)
     iota = np.arange(size, dtype=iaval.dtype)
     coord = lax.broadcast_in_dim(iota, iaval.shape[:-1] + (1,), (0,))
@@ -780,8 +769,8 @@ def _scatter_add_transpose(ct, operand, indices, updates, *, dimension_numbers, 
                                get_aval(ct).shape, sizes)
         scatter_dims = tuple(k for k in range(uaval.ndim)
                              if k not in dimension_numbers.update_window_dims)
-        mask = _lax().broadcast_in_dim(mask, uaval.shape, scatter_dims)
-        ct_up = _lax().select(mask, ct_up, _zeros(uaval))
+        mask = lax.broadcast_in_dim(mask, uaval.shape, scatter_dims)
+        ct_up = lax.select(mask, ct_up, _zeros(uaval))
     return [ct_op, None, ct_up]
 
 
@@ -804,7 +793,6 @@ def _scatter_transpose(ct, operand, indices, updates, *, dimension_numbers, uniq
 
 @scatter_mul_p.def_jvp
 def _scatter_mul_jvp(primals, tangents, *, dimension_numbers, unique_indices):
-    lax = _lax()
     operand, indices, updates = primals
     to, _, tu = tangents
     kw = dict(dimension_numbers=dimension_numbers, unique_indices=unique_indices)
@@ -826,14 +814,13 @@ def _scatter_mul_transpose(ct, operand, indices, updates, *, dimension_numbers, 
     ones = np.ones(get_aval(ct).shape, get_aval(ct).dtype)
     factor = scatter_mul_p.bind(ones, indices, updates, dimension_numbers=dimension_numbers,
                                 unique_indices=unique_indices)
-    return [_lax().mul(ct, factor), None, None]
+    return [lax.mul(ct, factor), None, None]
 
 
 def _scatter_extremum_jvp(prim):
     def rule(primals, tangents, *, dimension_numbers, unique_indices):
         # Ties share the derivative equally (as JAX): each candidate equal to the
         # result contributes its tangent, divided by the number of candidates.
-        lax = _lax()
         operand, indices, updates = primals
         to, _, tu = tangents
         kw = dict(dimension_numbers=dimension_numbers, unique_indices=unique_indices)
@@ -922,7 +909,6 @@ def _dynamic_slice_transpose(ct, x, *idx, slice_sizes):
 
 def _stack_indices(idx, size):
     """Scalar start indices (each batched in front or not) as a ``[B, n]`` index array."""
-    lax = _lax()
     cols = []
     for i in idx:
         aval = get_aval(i)
@@ -1026,7 +1012,6 @@ def _index_dtype(indices):
 
 def _start_indices(operand, start_indices):
     """Scalar int start indices of one dtype; negative ones count from the end (as JAX)."""
-    lax = _lax()
     aval = get_aval(operand)
     start_indices = list(start_indices)
     if len(start_indices) != aval.ndim:

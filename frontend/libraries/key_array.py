@@ -34,41 +34,11 @@ from typing import Callable
 import numpy as np
 
 from hlox.frontend.core import dtypes
+from hlox.frontend.core.dtypes import KeyDType, key_dtype
 from hlox._pytree import register_pytree_node
+from hlox.frontend.numpy.base import reshape
 
-__all__ = ["extended", "prng_key", "KeyDType", "PRNGKeyArray", "key_dtype", "keys_as_leaves"]
-
-
-class extended(np.generic):  # noqa: N801  (jax.dtypes.extended)
-    """The scalar type of extended dtypes (``jnp.issubdtype(dt, hlox.dtypes.extended)``)."""
-
-
-class prng_key(extended):  # noqa: N801  (jax.dtypes.prng_key)
-    """The scalar type of PRNG key dtypes (``jnp.issubdtype(k.dtype, hlox.dtypes.prng_key)``)."""
-
-
-class KeyDType:
-    """``key<fry>``: the dtype of threefry2x32 key arrays, one key per element."""
-
-    type = prng_key
-    name = "key<fry>"
-    impl = "threefry2x32"
-    key_shape = (2,)
-    itemsize = 8  # two uint32 words
-
-    def __repr__(self) -> str:
-        return self.name
-
-    __str__ = __repr__
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, KeyDType)
-
-    def __hash__(self) -> int:
-        return hash(KeyDType)
-
-
-key_dtype = KeyDType()
+__all__ = ["PRNGKeyArray", "keys_as_leaves"]
 
 
 class PRNGKeyArray:
@@ -101,8 +71,6 @@ class PRNGKeyArray:
         return PRNGKeyArray(self._base[index])
 
     def reshape(self, *shape) -> "PRNGKeyArray":
-        from hlox.frontend.numpy.base import reshape
-
         shape = tuple(shape[0]) if len(shape) == 1 and not isinstance(shape[0], int) else shape
         return PRNGKeyArray(reshape(self._base, tuple(shape) + KeyDType.key_shape))
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
-import hlox.numpy as hnp
+from hlox.frontend import lax
+from hlox.frontend.lax.base import zeros_like
+from hlox.frontend import numpy as hnp
 from hlox.frontend.numpy import base as numpy_api
 from hlox.frontend.core.tracing import get_aval
 from hlox.frontend.transforms.custom_derivatives import custom_jvp
@@ -26,7 +27,7 @@ def relu(x):
 @relu.defjvp
 def _relu_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
-    return relu(x), hnp.where(hnp.greater(x, 0), t, lax.zeros_like(t))
+    return relu(x), hnp.where(hnp.greater(x, 0), t, zeros_like(t))
 
 
 @custom_jvp
@@ -40,7 +41,7 @@ def relu6(x):
 def _relu6_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
     inside = hnp.logical_and(hnp.greater(x, 0), hnp.less(x, 6))
-    return relu6(x), hnp.where(inside, t, lax.zeros_like(t))
+    return relu6(x), hnp.where(inside, t, zeros_like(t))
 
 
 def sigmoid(x):

@@ -23,9 +23,10 @@ import ml_dtypes
 import numpy as np
 
 from hlox.frontend.core import dtypes
+from hlox.frontend import lax
 from hlox.frontend.core.array import Array
-from hlox.frontend.lax import base as lax
 from hlox.frontend.numpy import base as hnp
+from hlox.frontend.numpy import shape_ops
 from hlox.frontend.core.tracing import Tracer, get_aval
 from hlox.frontend.staging.jit import jit
 from hlox.frontend.libraries.key_array import PRNGKeyArray, check_key_data
@@ -677,8 +678,7 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
                              "least one dimension")
         axis = axis % arr.ndim
         idx = choice(key, arr.shape[axis], shape, replace, p, axis, mode)
-        import hlox.numpy
-        return hlox.numpy.take(arr, idx, axis=axis)
+        return shape_ops.take(arr, idx, axis=axis)
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"hlox.random.choice: shape must be a sequence, got {shape!r}")
     if mode not in (None, "low"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from hlox.frontend.lax import base as lax
-import hlox.numpy as hnp
+from hlox.frontend import lax
+from hlox.frontend.lax.base import _full_like
+from hlox.frontend import numpy as hnp
 from hlox.frontend.numpy import base as numpy_api
 from hlox.frontend.core.tracing import get_aval
 from hlox.frontend.numpy.base import _elementwise
@@ -22,15 +23,15 @@ def expit(x): return _elementwise("expit", lax.logistic, x, inexact=True)
 
 def logit(x):
     """log(x / (1 - x)), the inverse of expit."""
-    return _elementwise("logit", lambda p: lax.log(lax.div(p, lax.sub(lax._full_like(p, 1), p))),
+    return _elementwise("logit", lambda p: lax.log(lax.div(p, lax.sub(_full_like(p, 1), p))),
                         x, inexact=True)
 
 
 def ndtr(x):
     """The standard normal CDF, erfc(-x / sqrt 2) / 2 (accurate in the lower tail)."""
     def fn(v):
-        return lax.mul(lax._full_like(v, 0.5),
-                       lax.erfc(lax.mul(v, lax._full_like(v, -1 / np.sqrt(2)))))
+        return lax.mul(_full_like(v, 0.5),
+                       lax.erfc(lax.mul(v, _full_like(v, -1 / np.sqrt(2)))))
     return _elementwise("ndtr", fn, x, inexact=True)
 
 

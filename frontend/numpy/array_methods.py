@@ -1,18 +1,21 @@
-"""The operators and NumPy-style methods of :class:`hlox.Array` (JAX's ``array_methods``).
+"""Operators and methods of hlox's arrays, from the NumPy layer (as JAX's array_methods).
 
-The Array class sits low (:mod:`hlox.frontend.core.array`); the numpy layer attaches
-what makes it an array to compute with. Eager operators and methods compute
-with NumPy on the host copy (zero-copy on the cpu backend), in the dtype JAX's
-promotion picks (``int32 + float32 -> float32``, ``int32.sum() -> int32``,
-Python scalars weak), and put the result on the operand's device (committed
-if it was): compiling a primitive for each new shape would cost far more.
-Indexing with concrete indices keeps NumPy's exact semantics; a traced index
-(inside jit/grad/vmap) indexes through hlox, and ``x.at[idx]`` is hlox's
-(JAX's out-of-bounds rules). NumPy functions (``np.add(x, y)``) convert with
-``__array__`` and give NumPy arrays, as they do for JAX arrays.
+``Tracer`` and ``Array`` live in the core layer, below the NumPy functions that give
+``x + y``, ``x.sum()``, ``x[i]`` and ``x.at[i].set(v)`` their meaning (broadcasting and
+JAX's type promotion); this module attaches those to the classes. hlox.frontend's
+``__init__`` imports the NumPy layer, so every array has them before any is made.
 
-:func:`results_as_arrays` makes an ``hlox.numpy`` function return Arrays where
-it computed a NumPy array (the ``hlox.numpy`` façade wraps every function).
+On a Tracer they are hlox.numpy's functions (traced). On an Array, eager operators and
+methods compute with NumPy on the host copy (zero-copy on the cpu backend), in the
+dtype JAX's promotion picks (``int32 + float32 -> float32``, ``int32.sum() -> int32``,
+Python scalars weak), and put the result on the operand's device (committed if it
+was): compiling a primitive for each new shape would cost far more. Indexing with
+concrete indices keeps NumPy's exact semantics; a traced index indexes through hlox,
+and ``x.at[idx]`` is hlox's (JAX's out-of-bounds rules). NumPy functions
+(``np.add(x, y)``) convert with ``__array__`` and give NumPy arrays, as for JAX arrays.
+
+:func:`results_as_arrays` makes an ``hlox.numpy`` function return Arrays where it
+computed a NumPy array (the ``hlox.numpy`` package wraps every function).
 """
 
 from __future__ import annotations
@@ -25,11 +28,54 @@ import numpy as np
 from hlox.frontend.core import dtypes
 from hlox.frontend.core.array import Array, default_device, from_host
 from hlox.frontend.core.tracing import Tracer
-from hlox.frontend.numpy.base import astype
+from hlox.frontend.numpy import base, math, shape_ops as shape
 from hlox.frontend.numpy.indexing import AtIndexer, getitem
-from hlox.frontend.numpy.shape import nonzero
 
 __all__ = ["results_as_arrays"]
+
+# Tracer operators: name -> the hlox.numpy function (the reflected form swaps operands).
+_TRACER_BINARY = {"add": base.add, "sub": base.subtract, "mul": base.multiply,
+                  "truediv": base.divide, "matmul": base.matmul, "pow": math.power,
+                  "floordiv": math.floor_divide, "mod": math.remainder}
+_TRACER_COMPARISONS = {"lt": math.less, "le": math.less_equal, "gt": math.greater,
+                       "ge": math.greater_equal, "eq": math.equal, "ne": math.not_equal}
+# ``x.sum(axis=0)`` and friends: hlox.numpy's, same keywords.
+_TRACER_REDUCTIONS = {name: getattr(math, name) for name in (
+    "sum", "prod", "mean", "var", "std", "max", "min", "argmax", "argmin", "any", "all",
+    "cumsum", "cumprod", "clip")}
+
+
+def _binary(fn, reflected: bool):
+    if reflected:
+        return lambda self, other: fn(other, self)
+    return lambda self, other: fn(self, other)
+
+
+def _method(fn):
+    return lambda self, *args, **kwargs: fn(self, *args, **kwargs)
+
+
+def _attach_to_tracer() -> None:
+    for name, fn in _TRACER_BINARY.items():
+        setattr(Tracer, f"__{name}__", _binary(fn, reflected=False))
+        setattr(Tracer, f"__r{name}__", _binary(fn, reflected=True))
+    for name, fn in _TRACER_COMPARISONS.items():
+        setattr(Tracer, f"__{name}__", _binary(fn, reflected=False))
+    for name, fn in _TRACER_REDUCTIONS.items():
+        setattr(Tracer, name, _method(fn))
+    Tracer.__neg__ = lambda self: base.negative(self)
+    Tracer.__pos__ = lambda self: self
+    Tracer.__abs__ = lambda self: math.abs(self)
+    Tracer.reshape = lambda self, *s: base.reshape(self, s[0] if len(s) == 1 else s)
+    Tracer.transpose = lambda self, *axes: base.transpose(
+        self, axes[0] if len(axes) == 1 else (axes or None))
+    Tracer.astype = lambda self, dtype: base.astype(self, dtype)
+    Tracer.T = property(lambda self: base.transpose(self))
+    Tracer.__getitem__ = getitem
+    Tracer.at = property(AtIndexer)
+    Tracer.flatten = Tracer.ravel = lambda self: base.reshape(self, (-1,))
+    Tracer.squeeze = lambda self, axis=None: shape.squeeze(self, axis)
+    Tracer.swapaxes = lambda self, axis1, axis2: shape.swapaxes(self, axis1, axis2)
 
 
 def _jax_type(value):
@@ -70,7 +116,7 @@ def _result(value, dtype, weak: bool, *operands) -> Array:
     return from_host(value, device, committed, weak)
 
 
-def _binary(op, reflected=False, inexact=False, boolean=False):
+def _array_binary(op, reflected=False, inexact=False, boolean=False):
     def method(self, other):
         other_type = _jax_type(other)
         if other_type is None:  # tracers, lists, ...: their own operator or NumPy's
@@ -93,7 +139,7 @@ def _binary(op, reflected=False, inexact=False, boolean=False):
     return method
 
 
-def _unary(op):
+def _array_unary(op):
     def method(self):
         with np.errstate(over="ignore", invalid="ignore"):
             out = op(np.asarray(self))
@@ -102,7 +148,7 @@ def _unary(op):
     return method
 
 
-def _reduction(np_function, kind):
+def _array_reduction(np_function, kind):
     """A reduction with JAX's result dtype (NumPy widens int32 sums to int64, int means
     to float64, arg-indices to int64), by the kind of dtype it gives."""
     def method(self, *args, out=None, **kwargs):
@@ -128,7 +174,7 @@ def _reduction(np_function, kind):
     return method
 
 
-def _structural(np_function):
+def _array_structural(np_function):
     """A method that only moves elements (reshape, transpose, ...): same dtype, weak type."""
     def method(self, *args, **kwargs):
         return _result(np_function(np.asarray(self), *args, **kwargs), self.dtype,
@@ -156,12 +202,12 @@ def _at(self):
 def _astype(self, dtype, copy: bool = True, device=None):
     """As ``jax.Array.astype``: ``dtype`` in the 64-bit mode (float64 -> float32 with x64
     off, with JAX's warning), float-to-integer casts saturating as under jit."""
-    out = astype(np.asarray(self), dtype)
+    out = base.astype(np.asarray(self), dtype)
     return _result(out, out.dtype, False, self)
 
 
 def _nonzero(self, *, size=None, fill_value=None):
-    return results_as_arrays(nonzero)(self, size=size, fill_value=fill_value)
+    return results_as_arrays(shape.nonzero)(self, size=size, fill_value=fill_value)
 
 
 def _dot(self, other):
@@ -218,20 +264,20 @@ _STRUCTURAL = ("reshape", "transpose", "squeeze", "flatten", "ravel", "swapaxes"
                "diagonal", "take", "round", "conj", "conjugate", "trace")
 
 
-def _attach() -> None:
+def _attach_to_array() -> None:
     for name, op in _BINARY.items():
         inexact = name == "truediv"
-        setattr(Array, f"__{name}__", _binary(op, inexact=inexact))
-        setattr(Array, f"__r{name}__", _binary(op, reflected=True, inexact=inexact))
+        setattr(Array, f"__{name}__", _array_binary(op, inexact=inexact))
+        setattr(Array, f"__r{name}__", _array_binary(op, reflected=True, inexact=inexact))
     for name, op in _COMPARISONS.items():
-        setattr(Array, f"__{name}__", _binary(op, boolean=True))
+        setattr(Array, f"__{name}__", _array_binary(op, boolean=True))
     for name, op in _UNARY.items():
-        setattr(Array, f"__{name}__", _unary(op))
+        setattr(Array, f"__{name}__", _array_unary(op))
     for kind, names in _REDUCTIONS.items():
         for name in names:
-            setattr(Array, name, _reduction(getattr(np, name), kind))
+            setattr(Array, name, _array_reduction(getattr(np, name), kind))
     for name in _STRUCTURAL:
-        setattr(Array, name, _structural(getattr(np.ndarray, name)))
+        setattr(Array, name, _array_structural(getattr(np.ndarray, name)))
     Array.__getitem__ = _getitem
     Array.at = property(_at)
     Array.astype = _astype
@@ -246,7 +292,8 @@ def _attach() -> None:
     Array.mT = property(lambda self: self.swapaxes(-1, -2))
 
 
-_attach()
+_attach_to_tracer()
+_attach_to_array()
 
 
 def _as_arrays(out, like):

@@ -14,8 +14,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from hlox.frontend.core import dtypes
+from hlox.frontend import lax
 from hlox.frontend.core.array import Array
-from hlox.frontend.lax import base as lax
 from hlox.frontend.core.tracing import ShapedArray, Tracer, current_trace, get_aval, shape_error
 
 # dtypes, usable as ``dtype=hlox.numpy.float32`` and ``hlox.numpy.float32(1.0)``
@@ -265,9 +265,3 @@ def _axes(name: str, axis, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     return tuple(_normalize_axis(name, a, ndim) for a in axes)
-
-
-# Bitwise functions, shifts, sort/argsort (and the & | ^ ~ << >> operators).
-from hlox.frontend.numpy.bits import *  # noqa: E402,F401,F403
-from hlox.frontend.numpy import bits as _numpy_bits  # noqa: E402
-__all__ += _numpy_bits.__all__

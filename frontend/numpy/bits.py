@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
 from hlox.frontend.core.tracing import Tracer, get_aval, shape_error
 from hlox.frontend.numpy.base import _axes, _check_arraylike, _elementwise, reshape
 

@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 
 from hlox.frontend.core import dtypes
+from hlox.frontend import lax
 from hlox.frontend.core.array import Array
-from hlox.frontend.lax import base as lax
 from hlox.frontend.core.tracing import Tracer, get_aval, shape_error
+from hlox.frontend.core.array import wrap
 from hlox.frontend.lax.structural import GatherDimensionNumbers, ScatterDimensionNumbers
+from hlox.frontend.numpy import base, shape_ops
 
 __all__ = ["getitem", "AtIndexer"]
 
@@ -155,8 +157,6 @@ def getitem(x, idx, mode: str | None = None, fill_value=None):
 
 def _broadcast_index_arrays(arrays: list, sizes: list[int]):
     """The index arrays, negatives wrapped, broadcast together and stacked on a last axis."""
-    from hlox.frontend.numpy import shape as hnp
-
     shapes = [np.shape(a) if not isinstance(a, Tracer) else a.shape for a in arrays]
     try:
         shape = np.broadcast_shapes(*shapes)
@@ -173,13 +173,12 @@ def _broadcast_index_arrays(arrays: list, sizes: list[int]):
         ashape = get_aval(a).shape
         wrapped = lax.add(a, np.full(ashape, n, np.int32))
         a = lax.select(lax.lt(a, np.zeros(ashape, np.int32)), wrapped, a)
-        cols.append(hnp.broadcast_to(a, shape))
-    return hnp.stack(cols, -1), shape
+        cols.append(shape_ops.broadcast_to(a, shape))
+    return shape_ops.stack(cols, -1), shape
 
 
 def _api_astype(x, dtype):
-    from hlox.frontend.numpy import base as numpy_api
-    return numpy_api.astype(x, dtype)
+    return base.astype(x, dtype)
 
 
 def _gather_advanced(y, advanced: dict, contiguous: bool, mode, fill_value):
@@ -224,22 +223,20 @@ def _flat_ids(shape, idx, mode=None):
 
 
 def _scatter_at(x, idx, values, prim_fn, name: str, mode=None):
-    from hlox.frontend.numpy import shape as hnp
-    from hlox.frontend.numpy import base as numpy_api
 
     aval = get_aval(x)
     ids = _flat_ids(aval.shape, idx, mode)
     ids_shape = get_aval(ids).shape
-    values = hnp.asarray(values) if not isinstance(values, Tracer) else values
+    values = shape_ops.asarray(values) if not isinstance(values, Tracer) else values
     vaval = get_aval(values)
     if vaval.dtype != aval.dtype:
-        values = numpy_api.astype(values, aval.dtype)
+        values = base.astype(values, aval.dtype)
     try:
         np.broadcast_shapes(vaval.shape, ids_shape)
     except ValueError:
         raise shape_error(f"at[].{name}", f"values of shape {vaval.shape} cannot be broadcast "
                           f"to the indexed shape {ids_shape}", aval, vaval) from None
-    values = hnp.broadcast_to(values, ids_shape)
+    values = shape_ops.broadcast_to(values, ids_shape)
     flat = lax.reshape(x, (aval.size,))
     dnums = ScatterDimensionNumbers((), (0,), (0,))
     if isinstance(ids, Tracer):
@@ -279,13 +276,11 @@ class _IndexUpdateRef:
     mul = multiply
 
     def subtract(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
-        import hlox.numpy as hnp
-        return self.add(hnp.negative(values), mode=mode)
+        return self.add(base.negative(values), mode=mode)
 
     def divide(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
         # As JAX: a multiplication by the reciprocal (repeated indices divide repeatedly).
-        import hlox.numpy as hnp
-        return self.multiply(hnp.divide(1, values), mode=mode)
+        return self.multiply(base.divide(1, values), mode=mode)
 
     def min(self, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
         return _wrap(_scatter_at(self.array, self.index, values, lax.scatter_min, "min", mode))
@@ -307,5 +302,4 @@ class AtIndexer:
 
 
 def _wrap(value: Any):
-    from hlox.frontend.core.array import wrap
     return wrap(value)

@@ -13,7 +13,8 @@ import builtins
 import numpy as np
 
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
+from hlox.frontend.lax.base import _full_like, zeros_like
 from hlox.frontend.core.tracing import get_aval
 from hlox.frontend.numpy.base import add, maximum, multiply
 from hlox.frontend.numpy.base import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
@@ -54,7 +55,7 @@ def _float_unary(name, fn):
 
 
 def _log_base(base):
-    return lambda x: lax.div(lax.log(x), lax.log(lax._full_like(x, base)))
+    return lambda x: lax.div(lax.log(x), lax.log(_full_like(x, base)))
 
 
 sin, cos, tan = (_float_unary(n, f) for n, f in
@@ -71,11 +72,11 @@ expm1 = _float_unary("expm1", lax.expm1)
 log1p = _float_unary("log1p", lax.log1p)
 log2 = _float_unary("log2", _log_base(2))
 log10 = _float_unary("log10", _log_base(10))
-exp2 = _float_unary("exp2", lambda x: lax.exp(lax.mul(x, lax._full_like(x, np.log(2)))))
+exp2 = _float_unary("exp2", lambda x: lax.exp(lax.mul(x, _full_like(x, np.log(2)))))
 rint = _float_unary("rint", lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN))
 reciprocal = _float_unary("reciprocal", lax.reciprocal)
-deg2rad = radians = _float_unary("deg2rad", lambda x: lax.mul(x, lax._full_like(x, np.pi / 180)))
-rad2deg = degrees = _float_unary("rad2deg", lambda x: lax.mul(x, lax._full_like(x, 180 / np.pi)))
+deg2rad = radians = _float_unary("deg2rad", lambda x: lax.mul(x, _full_like(x, np.pi / 180)))
+rad2deg = degrees = _float_unary("rad2deg", lambda x: lax.mul(x, _full_like(x, 180 / np.pi)))
 
 
 def arctan2(x1, x2):
@@ -87,11 +88,11 @@ def hypot(x1, x2):
     def fn(a, b):
         a, b = lax.abs(a), lax.abs(b)
         big, small = lax.max(a, b), lax.min(a, b)
-        zero = lax.zeros_like(big)
-        safe = lax.select(lax.eq(big, zero), lax._full_like(big, 1), big)
+        zero = zeros_like(big)
+        safe = lax.select(lax.eq(big, zero), _full_like(big, 1), big)
         ratio = lax.div(small, safe)
         return lax.select(lax.eq(big, zero), zero, lax.mul(big, lax.sqrt(
-            lax.add(lax._full_like(big, 1), lax.mul(ratio, ratio)))))
+            lax.add(_full_like(big, 1), lax.mul(ratio, ratio)))))
     return _elementwise("hypot", fn, x1, x2, inexact=True)
 
 
@@ -143,7 +144,7 @@ def round(a, decimals: int = 0):  # noqa: A001  (numpy's name)
     even = lax.RoundingMethod.TO_NEAREST_EVEN
     if decimals == 0:
         return lax.round(a, even)
-    factor = lax._full_like(a, 10.0 ** decimals)
+    factor = _full_like(a, 10.0 ** decimals)
     return lax.div(lax.round(lax.mul(a, factor), even), factor)
 
 
@@ -182,9 +183,9 @@ def fmod(x1, x2):
 def _floored_remainder(a, b):
     # Python's %: the result takes the divisor's sign.
     r = lax.rem(a, b)
-    zero = lax.zeros_like(r)
+    zero = zeros_like(r)
     signs_differ = lax.ne(lax.lt(r, zero), lax.lt(b, zero))
-    fix = lax.select(lax.ne(r, zero), signs_differ, lax.zeros_like(signs_differ))
+    fix = lax.select(lax.ne(r, zero), signs_differ, zeros_like(signs_differ))
     return lax.select(fix, lax.add(r, b), r)
 
 
@@ -206,11 +207,11 @@ def _floor_divide(a, b):
         return lax.div(a, b)
     # integer division truncates; step down where the signs differ and it was inexact
     q = lax.div(a, b)
-    zero = lax.zeros_like(a)
+    zero = zeros_like(a)
     inexact = lax.ne(lax.rem(a, b), zero)
     signs_differ = lax.ne(lax.lt(a, zero), lax.lt(b, zero))
-    step = lax.select(inexact, signs_differ, lax.zeros_like(inexact))
-    return lax.select(step, lax.sub(q, lax._full_like(q, 1)), q)
+    step = lax.select(inexact, signs_differ, zeros_like(inexact))
+    return lax.select(step, lax.sub(q, _full_like(q, 1)), q)
 
 
 def floor_divide(x1, x2):
@@ -278,14 +279,14 @@ def _predicate(name, float_fn, int_value):
 
 isfinite = _predicate("isfinite", lax.is_finite, True)
 isnan = _predicate("isnan", lambda x: lax.ne(x, x), False)
-isinf = _predicate("isinf", lambda x: lax.eq(lax.abs(x), lax._full_like(x, np.inf)), False)
+isinf = _predicate("isinf", lambda x: lax.eq(lax.abs(x), _full_like(x, np.inf)), False)
 
 
 def _to_bool(x):
     aval = get_aval(x)
     if aval.dtype == dtypes.bool_:
         return x
-    return lax.ne(x, lax.zeros_like(x))
+    return lax.ne(x, zeros_like(x))
 
 
 def _logical(name, fn):
@@ -365,7 +366,7 @@ def _masked(name, a, where, fill):
     if fill is None:
         raise ValueError(f"hlox.numpy.{name}: the reduction has no identity, so a where= "
                          f"mask needs initial= too")
-    from hlox.frontend.numpy.shape import where as select
+    from hlox.frontend.numpy.shape_ops import where as select
     return select(where, a, fill)
 
 
@@ -437,7 +438,7 @@ def mean(a, axis=None, dtype=None, keepdims=False):
     """Arithmetic mean over ``axis``; integers average in the default float."""
     def fn(x, axes):
         total = lax.reduce_sum(x, axes)
-        return lax.div(total, lax._full_like(total, _count(get_aval(x).shape, axes)))
+        return lax.div(total, _full_like(total, _count(get_aval(x).shape, axes)))
     return _reduction("mean", fn, a, axis, keepdims, dtype, _float_dtype)
 
 
@@ -448,10 +449,10 @@ def var(a, axis=None, dtype=None, ddof: int = 0, keepdims=False):
         count = _count(shape, axes)
         total = lax.reduce_sum(x, axes)
         centered = lax.sub(x, lax.broadcast_in_dim(
-            lax.div(total, lax._full_like(total, count)), shape,
+            lax.div(total, _full_like(total, count)), shape,
             tuple(d for d in range(len(shape)) if d not in axes)))
         squares = lax.reduce_sum(lax.mul(centered, centered), axes)
-        return lax.div(squares, lax._full_like(squares, builtins.max(count - ddof, 0)))
+        return lax.div(squares, _full_like(squares, builtins.max(count - ddof, 0)))
     return _reduction("var", fn, a, axis, keepdims, dtype, _float_dtype)
 
 

@@ -662,21 +662,6 @@ def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | No
     return JitFunction(fun, **options)
 
 
-# ---------------------------------------------------------------------------
-# Running one primitive on concrete arrays (EvalTrace)
-# ---------------------------------------------------------------------------
-
-_primitive_jits: dict = {}
-
-
-def apply_primitive(primitive: core.Primitive, args, params) -> list[np.ndarray]:
-    """Runs ``primitive`` on NumPy arrays by compiling it alone (cached)."""
-    key = (primitive, tuple(sorted(params.items())))
-    fn = _primitive_jits.get(key)
-    if fn is None:
-        def prim_fun(*xs):
-            return primitive.bind(*xs, **params)
-
-        fn = _primitive_jits[key] = JitFunction(prim_fun, name=primitive.name)
-    out = fn(*args)
-    return list(out) if primitive.multiple_results else [out]
+# Eager evaluation (EvalTrace, eager control flow) compiles through jit: this layer sits
+# above core, so it installs itself there.
+core.set_eager_compiler(lambda fun, name: JitFunction(fun, name=name))

@@ -24,13 +24,13 @@ import numpy as np
 
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
 from hlox.frontend.core.tracing import (Equation, ShapedArray, Trace, Tracer, UndefinedPrimal, Var,
                                         current_trace, get_aval, new_trace)
 from hlox._pytree import tree_flatten, tree_unflatten
+from hlox.frontend.transforms.custom_derivatives import custom_call, custom_lin_p
 
-__all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "jacfwd", "jacrev", "hessian",
-           "stop_gradient"]
+__all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "stop_gradient"]
 
 
 def _zeros(aval: ShapedArray) -> np.ndarray:
@@ -90,7 +90,6 @@ class JVPTrace(Trace):
         return [JVPTracer(self, out, tangent_out)]
 
     def process_custom_jvp(self, fun, jvp_rule, args):
-        from hlox.frontend.transforms.custom_derivatives import custom_call
         primals, tangents = zip(*(self.lift(a) for a in args)) if args else ((), ())
         if all(t is None for t in tangents):
             with new_trace(self.parent):
@@ -102,7 +101,6 @@ class JVPTrace(Trace):
         return [JVPTracer(self, o, t) for o, t in zip(out, t_out)]
 
     def process_custom_vjp(self, fun, fwd, bwd, args):
-        from hlox.frontend.transforms.custom_derivatives import custom_call, custom_lin_p
         primals, tangents = zip(*(self.lift(a) for a in args)) if args else ((), ())
         if all(t is None for t in tangents):
             with new_trace(self.parent):
@@ -223,7 +221,6 @@ class LinearTrace(Trace):
         return self._custom_call("process_custom_vjp", fun, (fwd, bwd), args)
 
     def _custom_call(self, method, fun, rules, args):
-        from hlox.frontend.transforms.custom_derivatives import custom_call
         if any(isinstance(a, LinearTracer) and a._trace is self for a in args):
             return fun(*args)
         with new_trace(self.parent):
@@ -420,6 +417,3 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
 
 stop_gradient = lax.stop_gradient  # pytrees allowed, as jax.stop_gradient
 
-
-# pytree-general Jacobians (their own module; imported last: they use jvp/vjp above)
-from hlox.frontend.transforms.jacobians import hessian, jacfwd, jacrev  # noqa: E402,F401

@@ -14,11 +14,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from hlox.frontend.core import dtypes
 from hlox.frontend.core import tracing as core
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
 from hlox.frontend.core.tracing import Trace, Tracer, current_trace, get_aval, new_trace
-from hlox.frontend.libraries.key_array import PRNGKeyArray
 from hlox._pytree import tree_flatten, tree_unflatten
+from hlox.frontend.transforms.custom_derivatives import custom_call
 
 __all__ = ["vmap"]
 
@@ -91,7 +92,6 @@ class BatchTrace(Trace):
         return tree_unflatten(tree, [BatchTracer(self, v) for v in leaves])
 
     def process_custom_jvp(self, fun, jvp_rule, args):
-        from hlox.frontend.transforms.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):
@@ -110,7 +110,6 @@ class BatchTrace(Trace):
         return self._wrap_out(out)
 
     def process_custom_vjp(self, fun, fwd, bwd, args):
-        from hlox.frontend.transforms.custom_derivatives import custom_call
         vals, dims = self._unwrap(args)
         if all(d is None for d in dims):
             with new_trace(self.parent):
@@ -154,13 +153,18 @@ def _moveaxis(x, src: int, dst: int):
     return lax.transpose(x, perm)
 
 
+def _is_key_array(x) -> bool:
+    """A typed key array (hlox.random.key), seen by its extended dtype."""
+    return isinstance(getattr(x, "dtype", None), dtypes.KeyDType)
+
+
 def _flat_axes(spec, tree, what: str) -> list:
     """One axis (int or None) per leaf of ``tree``: ``spec`` is a prefix of its structure."""
     if isinstance(spec, int) and spec < 0:
         # A key array's axes are its keys' (its words come last): count from their end;
         # an output gains the mapped axis. (A key array is one leaf of its words.)
-        leaves = tree_flatten(tree, lambda x: isinstance(x, PRNGKeyArray))[0]
-        return [spec % (x.ndim + (what == "out_axes")) if isinstance(x, PRNGKeyArray) else spec
+        leaves = tree_flatten(tree, _is_key_array)[0]
+        return [spec % (x.ndim + (what == "out_axes")) if _is_key_array(x) else spec
                 for x in leaves]
     if spec is None or isinstance(spec, int):
         return [spec] * len(tree_flatten(tree)[0])

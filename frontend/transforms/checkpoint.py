@@ -24,14 +24,14 @@ import types
 from typing import Callable, Sequence
 
 from hlox.frontend.core import tracing as core
-from hlox.frontend.lax import base as lax
+from hlox.frontend.lax.base import _batch_size
 from hlox.frontend.core.tracing import Graph, Primitive, get_aval
 from hlox.frontend.core.emit import emit_graph
 from hlox.frontend.lax.base import dot_general_p
-from hlox.frontend.lax.conv import conv_general_dilated_p
-from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, eval_graph, jvp_graph,
-                                                nonzero_tangent, prune_graph, split_primal,
-                                                trace_closed)
+from hlox.frontend.lax.convolution import conv_general_dilated_p
+from hlox.frontend.transforms.closed_graphs import eval_graph, nonzero_tangent, trace_closed
+from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, jvp_graph, prune_graph,
+                                                split_primal)
 from hlox._pytree import flatten_call, tree_map, tree_unflatten
 
 __all__ = ["checkpoint", "remat", "checkpoint_name", "checkpoint_policies"]
@@ -209,7 +209,7 @@ def _remat_transpose(cts, *args, graph, prevent_cse, policy):
 
 @remat_p.def_batching
 def _remat_batching(values, dims, *, graph, prevent_cse, policy):
-    size = lax._batch_size(values, dims)
+    size = _batch_size(values, dims)
     b_graph, out_dims = batch_graph(graph, dims, size)
     return remat_p.bind(*values, graph=b_graph, prevent_cse=prevent_cse,
                         policy=policy), out_dims

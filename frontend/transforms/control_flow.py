@@ -21,21 +21,25 @@ as in JAX; ``fori_loop`` with static bounds is a scan, so it has one.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from mlir import ir
 
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
+from hlox.frontend.lax.base import _batch_size
 from hlox.frontend.core.tracing import Graph, Primitive, ShapedArray, Tracer, get_aval, shape_error
 from hlox.frontend.core.emit import dense_attr, emit_graph, require_op, tensor_type
+from hlox.frontend.lax.structural import concatenate, slice_in_dim
+from hlox.frontend.transforms.batching import vmap
+from hlox.frontend.transforms.closed_graphs import (make_graph, nonzero_tangent, permute,
+                                                    trace_closed, with_inputs, zeros)
 from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, batched_call,
-                                                bcast_front, eval_graph, is_linearizing, jvp_graph,
-                                                linear_outputs, make_graph, nonzero_tangent,
-                                                permute, prune_graph, split_primal, trace_closed,
-                                                transpose_graph, with_inputs, zeros)
+                                                bcast_front, is_linearizing, jvp_graph,
+                                                linear_outputs, prune_graph, split_primal,
+                                                transpose_graph)
 from hlox._pytree import tree_flatten, tree_unflatten
 
 __all__ = ["cond", "switch", "while_loop", "fori_loop", "scan", "map"]
@@ -52,7 +56,7 @@ def _same_types(a: Sequence[ShapedArray], b: Sequence[ShapedArray]) -> bool:
                                     for x, y in zip(a, b))
 
 
-_eager_cache: dict = {}  # structural key -> JitFunction, for eager control flow
+_eager_cache: dict = {}  # structural key -> compiled function, for eager control flow
 _EAGER_CACHE_SIZE = 64
 
 
@@ -89,15 +93,13 @@ def _structural_key(primitive: Primitive, params: dict):
 def impl_by_jit(primitive: Primitive):
     """Eager evaluation: compile the primitive alone and run it (as JAX does)."""
     def impl(*args, **params):
-        from hlox.frontend.staging.jit import JitFunction
-
         key = _structural_key(primitive, params)
         fn = _eager_cache.get(key)
         if fn is None:
             if len(_eager_cache) >= _EAGER_CACHE_SIZE:
                 _eager_cache.pop(next(iter(_eager_cache)))
-            fn = _eager_cache[key] = JitFunction(lambda *xs: primitive.bind(*xs, **params),
-                                                 name=primitive.name)
+            fn = _eager_cache[key] = core.compile_eagerly(
+                lambda *xs: primitive.bind(*xs, **params), primitive.name)
         return list(fn(*args))
     core.impl_rules.register(primitive)(impl)
 
@@ -191,7 +193,7 @@ def _cond_transpose(cts, index, *args, branches):
 def _cond_batching(values, dims, *, branches):
     index, args = values[0], values[1:]
     arg_dims = dims[1:]
-    size = lax._batch_size(values, dims)
+    size = _batch_size(values, dims)
     if dims[0] is not None:
         # A batched index: every branch runs, and select picks each element's result.
         outs = [batched_call(b, args, arg_dims, size)[0] for b in branches]
@@ -426,7 +428,7 @@ def _carry_fixed_point(body: Graph, const_nz: list, carry_nz: list, n_ys: int = 
 
 @while_p.def_batching
 def _while_batching(values, dims, *, cond_graph, body_graph, cond_nconsts, body_nconsts):
-    size = lax._batch_size(values, dims)
+    size = _batch_size(values, dims)
     cconsts, bconsts, carry = _while_split(list(values), cond_nconsts, body_nconsts)
     cc_d, bc_d, carry_d = _while_split(list(dims), cond_nconsts, body_nconsts)
     carry_b = [d is not None for d in carry_d]
@@ -808,7 +810,7 @@ def _moveaxis01(x):
 
 @scan_p.def_batching
 def _scan_batching(values, dims, *, body, length, reverse, unroll, num_consts, num_carry):
-    size = lax._batch_size(values, dims)
+    size = _batch_size(values, dims)
     consts, carry, xs = _scan_split(list(values), num_consts, num_carry)
     c_d, k_d, x_d = _scan_split(list(dims), num_consts, num_carry)
     n_y = len(body.outvars) - num_carry
@@ -948,8 +950,6 @@ def map(f: Callable, xs, *, batch_size: int | None = None):  # noqa: A001  (jax.
     """
     if batch_size is None:
         return scan(lambda c, x: (c, f(x)), (), xs)[1]
-    from hlox.frontend.transforms.batching import vmap
-    from hlox.frontend.lax.structural import concatenate, slice_in_dim
 
     leaves, tree = tree_flatten(xs)
     if not leaves:

@@ -24,7 +24,8 @@ import numpy as np
 
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core.tracing import Primitive, current_trace, get_aval
-from hlox.frontend.transforms.subgraphs import eval_graph, trace_closed
+from hlox.frontend.core.emit import emit_graph
+from hlox.frontend.transforms.closed_graphs import eval_graph, trace_closed
 from hlox._pytree import tree_flatten, tree_unflatten
 
 __all__ = ["custom_jvp", "custom_vjp"]
@@ -210,7 +211,6 @@ def _custom_call_abstract_eval(*avals, call, num_consts, rules):
 
 
 def _custom_call_lower(ctx, *args, call, num_consts, rules):
-    from hlox.frontend.core.emit import emit_graph
 
     return emit_graph(call, list(args))
 

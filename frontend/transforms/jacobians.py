@@ -14,7 +14,9 @@ from typing import Callable
 import numpy as np
 
 from hlox.frontend.core import dtypes
+from hlox.frontend import lax
 from hlox.frontend.transforms.ad import jvp, vjp
+from hlox.frontend.transforms.batching import vmap
 from hlox.frontend.core.tracing import get_aval
 from hlox._pytree import tree_flatten, tree_unflatten
 
@@ -55,15 +57,18 @@ def _basis(avals, name: str, role: str):
     return out
 
 
+def _reshape(x, shape: tuple[int, ...]):
+    return x if get_aval(x).shape == shape else lax.reshape(x, shape)
+
+
 def _split_last(stacked, y_avals, x_avals, x_tree, y_tree):
     """Per output leaf arrays ``y_shape + (total input size,)`` -> ``y_tree`` of ``x_tree``
     blocks ``y_shape + x_shape``."""
-    from hlox.frontend.numpy import base as hnp
     rows = []
     for arr, ya in zip(stacked, y_avals):
         blocks, offset = [], 0
         for xa in x_avals:
-            blocks.append(hnp.reshape(arr[..., offset:offset + xa.size], ya.shape + xa.shape))
+            blocks.append(_reshape(arr[..., offset:offset + xa.size], ya.shape + xa.shape))
             offset += xa.size
         rows.append(tree_unflatten(x_tree, blocks))
     return tree_unflatten(y_tree, rows)
@@ -71,7 +76,6 @@ def _split_last(stacked, y_avals, x_avals, x_tree, y_tree):
 
 def jacfwd(fun: Callable, argnums=0, has_aux: bool = False):
     """The Jacobian by forward mode (``jax.jacfwd``); pytrees in and out."""
-    from hlox.frontend.transforms.batching import vmap
 
     def jac(*args):
         dyn, rebuild = _select_args("jacfwd", args, argnums)
@@ -103,7 +107,6 @@ def jacfwd(fun: Callable, argnums=0, has_aux: bool = False):
 
 def jacrev(fun: Callable, argnums=0, has_aux: bool = False):
     """The Jacobian by reverse mode (``jax.jacrev``); pytrees in and out."""
-    from hlox.frontend.transforms.batching import vmap
 
     def jac(*args):
         dyn, rebuild = _select_args("jacrev", args, argnums)
@@ -119,11 +122,10 @@ def jacrev(fun: Callable, argnums=0, has_aux: bool = False):
         pulled = vmap(lambda *cts: vjp_fn(tree_unflatten(y_tree, cts)))(
             *_basis(y_avals, "jacrev", "output"))
         # pulled[i]: (total output size,) + x_shape_i; output leaf j owns rows o_j..o_j+s_j.
-        from hlox.frontend.numpy import base as hnp
         rows, offset = [], 0
         for ya in y_avals:
             rows.append(tree_unflatten(x_tree, [
-                hnp.reshape(p[offset:offset + ya.size], ya.shape + xa.shape)
+                _reshape(p[offset:offset + ya.size], ya.shape + xa.shape)
                 for p, xa in zip(pulled, x_avals)]))
             offset += ya.size
         out = tree_unflatten(y_tree, rows)

@@ -1,10 +1,5 @@
-"""Sub-graphs for control flow: tracing closed graphs and transforming them.
-
-A control-flow primitive (cond, while, scan, checkpoint) carries the
-functions it runs as :class:`~hlox.frontend.core.tracing.Graph` parameters. They are
-*closed* the way JAX closes jaxprs: values the function uses from outside
-(tracers of enclosing traces) become explicit leading inputs, handed to the
-primitive as operands, so every transformation sees them.
+"""Transformations of closed graphs (:mod:`hlox.frontend.transforms.closed_graphs`),
+for the primitives that carry functions (control flow, checkpoint, reduce).
 
 The transformations of a graph are built by tracing the ordinary machinery
 over :func:`eval_graph`: :func:`jvp_graph` (forward mode), :func:`batch_graph`
@@ -15,91 +10,15 @@ transposes its linear part).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
-import numpy as np
-
-from hlox.frontend.core import tracing as core
-from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
-from hlox.frontend.core.tracing import (Graph, GraphTrace, ShapedArray, Tracer, UndefinedPrimal,
-                                        Var, current_trace, get_aval, is_undefined_primal,
-                                        new_trace)
-
-
-class _ClosingTrace(GraphTrace):
-    """A GraphTrace that turns tracers of other traces into extra graph inputs."""
-
-    def __init__(self):
-        super().__init__()
-        self.captured: list[tuple[Any, Var]] = []
-        self._captured_ids: dict[int, Var] = {}
-
-    def to_var(self, value):
-        if isinstance(value, Tracer) and not (isinstance(value, core.GraphTracer)
-                                              and value._trace is self):
-            var = self._captured_ids.get(id(value))
-            if var is None:
-                var = self._captured_ids[id(value)] = Var(value.aval)
-                self.captured.append((value, var))
-            return var
-        return super().to_var(value)
-
-
-def trace_closed(fun: Callable, in_avals: Sequence[ShapedArray]) -> tuple[Graph, list, list]:
-    """Traces ``fun(*tracers) -> flat outputs`` to a closed graph.
-
-    Returns ``(graph, captured, outs)``: the graph's inputs are the captured
-    outer values (``captured``, in order) followed by ``in_avals``'s.
-    """
-    with new_trace(_ClosingTrace()) as trace:
-        tracers = [trace.new_arg(aval) for aval in in_avals]
-        outs = list(fun(*tracers))
-        graph = trace.to_graph(tracers, outs)
-    graph.invars = [var for _, var in trace.captured] + graph.invars
-    return graph, [value for value, _ in trace.captured], outs
-
-
-def make_graph(fun: Callable, in_avals: Sequence[ShapedArray]) -> Graph:
-    """Traces ``fun`` (which may only use its inputs and constants) to a graph."""
-    graph, captured, _ = trace_closed(fun, in_avals)
-    assert not captured, "a derived graph captured an outer value"
-    return graph
-
-
-def eval_graph(graph: Graph, args: Sequence) -> list:
-    """Applies ``graph`` to ``args`` under the current trace."""
-    env: dict[Var, Any] = dict(graph.consts)
-    env.update(zip(graph.invars, args))
-    for eqn in graph.eqns:
-        outs = eqn.primitive.bind(*(env[v] for v in eqn.inputs), **eqn.params)
-        env.update(zip(eqn.outputs, outs if eqn.primitive.multiple_results else [outs]))
-    return [env[v] for v in graph.outvars]
-
-
-def with_inputs(graph: Graph, invars: list[Var] | None = None,
-                outvars: list[Var] | None = None) -> Graph:
-    """``graph`` with its inputs/outputs reordered or extended (same equations)."""
-    return Graph(list(graph.invars if invars is None else invars),
-                 list(graph.outvars if outvars is None else outvars), graph.eqns, graph.consts)
-
-
-def permute(graph: Graph, in_order: Sequence[int], out_order: Sequence[int] | None = None):
-    outs = graph.outvars if out_order is None else [graph.outvars[i] for i in out_order]
-    return with_inputs(graph, [graph.invars[i] for i in in_order], outs)
-
-
-def zeros(aval: ShapedArray) -> np.ndarray:
-    return np.zeros(aval.shape, aval.dtype)
-
-
-def differentiable(aval: ShapedArray) -> bool:
-    return dtypes.is_float(aval.dtype)
-
-
-def nonzero_tangent(t, aval: ShapedArray) -> bool:
-    """Whether ``t`` is a tangent to carry (ints and bools have none, like JAX's float0)."""
-    return t is not None and differentiable(aval)
+from hlox.frontend import lax
+from hlox.frontend.core.tracing import (Graph, ShapedArray, UndefinedPrimal, Var, current_trace,
+                                        get_aval, is_undefined_primal, new_trace)
+from hlox.frontend.transforms import ad
+from hlox.frontend.transforms.ad import LinearTrace, transpose_eqns
+from hlox.frontend.transforms.batching import BatchTrace, BatchTracer
+from hlox.frontend.transforms.closed_graphs import differentiable, eval_graph, make_graph, zeros
 
 
 # ---------------------------------------------------------------------------
@@ -114,8 +33,6 @@ def jvp_graph(graph: Graph, nonzero: Sequence[bool], instantiate: Sequence[bool]
     An output tangent is kept if it is not a symbolic zero or ``instantiate``
     asks for it (as zeros), and only for floating-point outputs.
     """
-    from hlox.frontend.transforms import ad
-
     n_out = len(graph.outvars)
     if isinstance(instantiate, bool):
         instantiate = [instantiate] * n_out
@@ -148,8 +65,6 @@ _jvp_graph_depth = [0]  # > 0 while jvp_graph traces a JVP graph
 
 def is_linearizing() -> bool:
     """Whether a JVP rule runs for ``linearize``/``grad`` (tangents are being recorded)."""
-    from hlox.frontend.transforms.ad import LinearTrace
-
     return isinstance(current_trace(), LinearTrace)
 
 
@@ -210,8 +125,6 @@ def backward_pass(graph: Graph, args: Sequence, cts: Sequence) -> list:
 
     for v, ct in zip(graph.outvars, cts):
         accumulate(v, ct)
-    from hlox.frontend.transforms.ad import transpose_eqns
-
     transpose_eqns(linear_eqns, linear, env, ct_env, accumulate)
     return [ct_env.get(v) for v, a in zip(graph.invars, args) if is_undefined_primal(a)]
 
@@ -261,8 +174,6 @@ def batched_call(graph: Graph, args: Sequence, dims: Sequence, size: int,
     Returns the outputs and their dims; an unbatched output is broadcast
     (dim 0) where ``force`` says so.
     """
-    from hlox.frontend.transforms.batching import BatchTrace, BatchTracer
-
     if isinstance(force, bool):
         force = [force] * len(graph.outvars)
     trace = BatchTrace(current_trace(), size)

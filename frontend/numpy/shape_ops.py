@@ -17,13 +17,14 @@ from typing import Sequence
 import numpy as np
 
 from hlox.frontend.core import dtypes
-from hlox.frontend.lax import base as lax
+from hlox.frontend import lax
 from hlox.frontend.core.array import wrap
 from hlox.frontend.core.tracing import Tracer, get_aval, shape_error
 from hlox.frontend.numpy.base import (_axes, _broadcast_shapes, _broadcast_to, _check_arraylike,
                                       _normalize_axis, _promote, reshape, transpose)
 from hlox.frontend.numpy import base as _api
 from hlox.frontend.numpy import math as _math
+from hlox.frontend.numpy import bits
 
 __all__ = [
     "array", "asarray", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
@@ -494,21 +495,20 @@ def nonzero(a, *, size=None, fill_value=None):
     if size is None:
         a = np.asarray(_concrete("nonzero", a))
         return tuple(wrap(i.astype(np.int32)) for i in np.nonzero(a))
-    import hlox.numpy as hnp
-    a = hnp.asarray(a)
+    a = asarray(a)
     shape = a.shape
-    flat = hnp.reshape(a != 0, (-1,))
+    flat = reshape(a != 0, (-1,))
     # A stable sort of "is zero" puts the non-zero positions first, in order.
-    first = hnp.argsort(~flat, stable=True)[:size]
-    first = hnp.pad(first, (0, size - first.shape[0]))
-    found = hnp.arange(size, dtype=np.int32) < hnp.sum(flat, dtype=np.int32)
+    first = bits.argsort(~flat, stable=True)[:size]
+    first = pad(first, (0, size - first.shape[0]))
+    found = arange(size, dtype=np.int32) < _math.sum(flat, dtype=np.int32)
     fills = fill_value if isinstance(fill_value, (tuple, list)) else \
         [0 if fill_value is None else fill_value] * len(shape)
     out = []
     for d in range(len(shape)):
         stride = int(np.prod(shape[d + 1:], dtype=np.int64))
         idx = (first // stride) % shape[d]
-        out.append(hnp.where(found, idx.astype(np.int32), np.int32(fills[d])))
+        out.append(where(found, idx.astype(np.int32), np.int32(fills[d])))
     return tuple(out)
 
 

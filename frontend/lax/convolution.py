@@ -20,17 +20,14 @@ from hlox.frontend.core import dtypes
 from hlox.frontend.core.tracing import (Primitive, ShapedArray, get_aval, is_undefined_primal,
                                         shape_error)
 from hlox.frontend.core.emit import dense_attr, i64_array_attr, require_op, tensor_type
-# lax is imported first (hlox.frontend's __init__), so its shared rule helpers are defined here.
+from hlox.frontend.lax import base as lax
 from hlox.frontend.lax.base import _batch_size, _bcast_front, _linear_jvp
+from hlox.frontend.lax.math import min as lax_min
+from hlox.frontend.lax.structural import pad, rev
 
 __all__ = ["conv_general_dilated", "conv", "conv_with_general_padding", "ConvDimensionNumbers",
            "conv_dimension_numbers", "conv_transpose", "padtype_to_pads", "reduce_window", "reduce_window_sum",
            "reduce_window_max", "reduce_window_min"]
-
-
-def _lax():
-    from hlox.frontend.lax import base as lax
-    return lax
 
 
 def _ints(v) -> tuple[int, ...]:
@@ -192,7 +189,7 @@ def _conv_jvp(primals, tangents, **params):
     t = None if tl is None else _conv_bind(tl, rhs, **params)
     if tr is not None:
         part = _conv_bind(lhs, tr, **params)
-        t = part if t is None else _lax().add(t, part)
+        t = part if t is None else lax.add(t, part)
     return out, t
 
 
@@ -200,12 +197,11 @@ def _split_axis(x, axis: int, size: int):
     """Splits ``axis`` into ``(size, n // size)`` (major, minor)."""
     shape = list(get_aval(x).shape)
     shape[axis:axis + 1] = [size, shape[axis] // size]
-    return _lax().reshape(x, shape)
+    return lax.reshape(x, shape)
 
 
 def _merge_axis(x, src: int, dst: int):
     """Moves axis ``src`` next to (major of) axis ``dst`` (numbered without src), merging them."""
-    lax = _lax()
     shape = get_aval(x).shape
     perm = [i for i in range(len(shape)) if i != src]
     perm.insert(dst, src)
@@ -243,7 +239,7 @@ def _conv_transpose_lhs(ct, rhs, lhs_aval, *, window_strides, padding, lhs_dilat
         before = _dilate(k, rd) - lo - 1
         after = _dilate(n, ld) + _dilate(k, rd) - 1 - _dilate(o, s) - before
         pads.append((before, after))
-    rhs = _lax().rev(rhs, rs[2:])
+    rhs = rev(rhs, rs[2:])
     out = _conv_bind(ct, rhs, window_strides=tuple(lhs_dilation), padding=tuple(pads),
                      lhs_dilation=tuple(window_strides), rhs_dilation=tuple(rhs_dilation),
                      dimension_numbers=ConvDimensionNumbers(os_, _spec_swap(rs), ls),
@@ -286,7 +282,7 @@ def _move_front(x, axis: int):
     nd = get_aval(x).ndim
     if axis == 0:
         return x
-    return _lax().transpose(x, (axis,) + tuple(i for i in range(nd) if i != axis))
+    return lax.transpose(x, (axis,) + tuple(i for i in range(nd) if i != axis))
 
 
 @conv_general_dilated_p.def_batching
@@ -311,7 +307,7 @@ def _conv_batching(values, dims, *, dimension_numbers, feature_group_count, batc
         r = _merge_axis(r, 0, rs[0] + 1)  # B joins O/G: (..., G, B*O/G, ...)
         shape = list(get_aval(r).shape)
         shape[rs[0]:rs[0] + 2] = [shape[rs[0]] * shape[rs[0] + 1]]
-        r = _lax().reshape(r, shape)
+        r = lax.reshape(r, shape)
         out = _conv_bind(lhs, r, dimension_numbers=dimension_numbers, **kw)
         out = _split_axis(out, os_[1], g)  # (G, B*O/G)
         out = _split_axis(out, os_[1] + 1, size)  # (G, B, O/G)
@@ -319,7 +315,7 @@ def _conv_batching(values, dims, *, dimension_numbers, feature_group_count, batc
         shape = list(get_aval(out).shape)
         f = os_[1] + 1
         shape[f:f + 2] = [shape[f] * shape[f + 1]]
-        return _lax().reshape(out, shape), 0
+        return lax.reshape(out, shape), 0
     # both: every vmapped element is one more feature group
     x = _merge_axis(lhs, 0, ls[1])
     r = _merge_axis(rhs, 0, rs[0])
@@ -338,7 +334,6 @@ def conv_general_dilated(lhs, rhs, window_strides: Sequence[int], padding,
     ``padding``: ``'SAME'``, ``'SAME_LOWER'``, ``'VALID'`` or ``(low, high)`` per
     spatial dimension; ``dimension_numbers``: e.g. ``('NCHW', 'OIHW', 'NCHW')``.
     """
-    lax = _lax()
     if preferred_element_type is not None:
         target = dtypes.canonicalize(preferred_element_type)
         lhs = lax.convert_element_type(lhs, target) if get_aval(lhs).dtype != target else lhs
@@ -408,8 +403,7 @@ def conv_transpose(lhs, rhs, strides: Sequence[int], padding, rhs_dilation=None,
         k = [_dilate(ra.shape[d], r) for d, r in zip(dnums.rhs_spec[2:], rhs_dilation)]
         padding = [_transpose_pads(kk, s, padding) for kk, s in zip(k, strides)]
     if transpose_kernel:
-        lax = _lax()
-        rhs = lax.rev(rhs, tuple(dnums.rhs_spec[2:]))
+        rhs = rev(rhs, tuple(dnums.rhs_spec[2:]))
         o, i = dnums.rhs_spec[:2]
         perm = list(range(ra.ndim))
         perm[o], perm[i] = i, o
@@ -529,7 +523,7 @@ def _rw_sum_transpose(ct, x, *, window_dimensions, window_strides, padding, base
         before = _dilate(k, wd) - lo - 1
         after = _dilate(n, bd) + _dilate(k, wd) - 1 - _dilate(o, s) - before
         config.append((before, after, s - 1))
-    padded = _lax().pad(ct, np.zeros((), get_aval(ct).dtype), config)
+    padded = pad(ct, np.zeros((), get_aval(ct).dtype), config)
     nd = len(in_shape)
     out = reduce_window_sum_p.bind(padded, window_dimensions=window_dimensions,
                                    window_strides=base_dilation, padding=((0, 0),) * nd,
@@ -719,10 +713,7 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
 
     A non-identity ``init_value`` is combined with every window's result.
     """
-    lax = _lax()
-    kinds = {lax.add: "sum", lax.max: "max"}
-    if hasattr(lax, "min"):
-        kinds[lax.min] = "min"
+    kinds = {lax.add: "sum", lax.max: "max", lax_min: "min"}
     kind = kinds.get(computation)
     if kind is None:
         raise NotImplementedError("hlox.lax.reduce_window: computation must be lax.add, lax.max "
