@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 from hlox.config import config, enable_x64
 from hlox import lax
 from hlox.frontend.array import Array
-from hlox.frontend.jit import Compiled, Lowered, jit
+from hlox.frontend.jit import Compiled, Lowered, compile_stablehlo, jit
 from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,
                               value_and_grad, vjp)
 from hlox.frontend.batching import vmap
@@ -17,7 +17,6 @@ from hlox.frontend.checkpoint import checkpoint, checkpoint_policies, remat
 from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
 from hlox.frontend.make_jaxpr import make_jaxpr
 from hlox import ad_checkpoint, backends, dtypes, errors, nn, numpy, random, scipy, tree, tree_util
-from hlox.backends import compile_stablehlo
 from hlox.backends.aot import ArtifactError, deserialize
 
 __all__ = ["jit", "Lowered", "Compiled", "Array", "config", "enable_x64", "lax", "numpy", "nn",
