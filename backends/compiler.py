@@ -10,7 +10,9 @@ or StableHLO text (parsed once, here). The driver
    once, from its function type;
 2. looks the program up in the compile cache (:mod:`hlox.backends.compile_cache`:
    in memory, and on disk for backends that serialize);
-3. runs the shared StableHLO stage (:data:`SHARED_PIPELINE`) once for every backend;
+3. runs the shared StableHLO stage (:data:`SHARED_PIPELINE`: Shardy annotations
+   dropped on one device, CHLO as StableHLO; later SPMD partitioning and fusion)
+   once for every backend;
 4. hands the module to ``backend.compile(module, options)``, which runs its own
    passes through ``options.runner`` (:class:`StageRunner`) and returns an
    executable over its own buffers.
@@ -49,8 +51,8 @@ SHARED_PIPELINE: list[str] = [
     "hlox-drop-sdy",
     # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
     "hlox-chlo-legalize-to-stablehlo",
-    # Identity ops, chains and small constants folded (exact rewrites only).
-    "hlox-stablehlo-canonicalize",
+    # (Not hlox-stablehlo-canonicalize yet: its rewrite driver moves constants out of
+    # sort/reduce bodies, which the linalg lowering needs self-contained.)
 ]
 
 
