@@ -55,6 +55,13 @@ def _parse(module_or_text, context=None):
     return context, module
 
 
+def _spec(t):
+    """``TensorSpec(shape, dtype)`` of a tensor type; ``((), None)`` for a token or tuple."""
+    from hlox.backends.base import TensorSpec
+
+    return TensorSpec(tuple(t.shape), t.dtype) if t.kind == "tensor" else TensorSpec((), None)
+
+
 class Executable:
     """A module ready to run: ``executable(*arrays) -> tuple of arrays``."""
 
@@ -65,9 +72,8 @@ class Executable:
             raise InterpreterError(f"the module has no function @{entry}")
         self.entry = entry
         self.function = self.evaluator.functions[entry]
-        from hlox.backends.base import main_signature
-
-        self.in_specs, self.out_specs = main_signature(self.module)
+        self.in_specs = [_spec(t) for t in self.function.input_types]
+        self.out_specs = [_spec(t) for t in self.function.result_types]
 
     def _check(self, args):
         types = self.function.input_types
