@@ -181,18 +181,23 @@ class StageRunner:
             try:
                 pm.run(module.operation)
             except ir.MLIRError as error:
-                path = self.dumps.write(self.index, name, self._last_text or "", failed=True)
-                kept = f"\n  its input IR is in {path}" if path else \
-                    "\n  (set HLOX_DUMP_DIR to keep the IR of every stage)"
-                raise CompilationError(
-                    f"{self._who()}: stage {self.index:03d} '{name}' failed on "
-                    f"'{self.function}':\n{format_diagnostics(error)}{kept}", name) from None
+                raise self._pass_failed(name, format_diagnostics(error)) from None
+            except Exception as error:  # noqa: BLE001  (a Python pass raised)
+                raise self._pass_failed(name, f"  {type(error).__name__}: {error}") from error
             key = name if name not in self._keys else f"{name}#{self.index}"
             self._keys.append(key)
             self._elements.append(element)
             if self.keep:
                 self._last_text = self._texts[key] = str(module)
                 self.dumps.write(self.index, name, self._last_text)
+
+    def _pass_failed(self, name: str, detail: str) -> CompilationError:
+        """The error for the pass now running; its input is kept as ``.FAILED``."""
+        path = self.dumps.write(self.index, name, self._last_text or "", failed=True)
+        kept = f"\n  its input IR is in {path}" if path else \
+            "\n  (set HLOX_DUMP_DIR to keep the IR of every stage)"
+        return CompilationError(f"{self._who()}: stage {self.index:03d} '{name}' failed on "
+                                f"'{self.function}':\n{detail}{kept}", name)
 
     def write(self, name: str, text: str, *, failed: bool = False,
               suffix: str = ".mlir") -> str | None:

@@ -230,3 +230,25 @@ def test_jit_path_neither_prints_for_parsing_nor_parses(monkeypatch):
         compiled = f.lower(x, w).compile()
         assert "linalg.generic" in compiled.as_text("linalg")  # stages replayed, not parsed
     assert parses == []
+
+
+def test_a_python_pass_that_raises_names_its_stage(dump_dir):
+    """A Python pass that raises (rather than signalling failure) is reported like
+    any failing stage, its input kept."""
+    from hlox.backends.cpu.backend import CpuBackend
+    from hlox.passes import python_passes
+
+    @python_passes.register("hlox-test-raising-pass", "raises (tests)")
+    def raising(op, pass_):
+        raise ValueError("the test pass refuses this module")
+
+    try:
+        backend = CpuBackend(pipeline=["hlox-test-raising-pass"], name="raising")
+        with pytest.raises(compiler.CompilationError) as info:
+            compiler.compile(ADD_MUL, backend, hlox.backends.CompileOptions(name="r"))
+        index = len(compiler.SHARED_PIPELINE) + 1
+        assert f"stage {index:03d} 'hlox-test-raising-pass' failed on 'r'" in str(info.value)
+        assert "ValueError: the test pass refuses this module" in str(info.value)
+        assert (dump_dir / "r" / f"{index:03d}_hlox-test-raising-pass.FAILED.mlir").exists()
+    finally:
+        python_passes.unregister("hlox-test-raising-pass")
