@@ -76,27 +76,11 @@ def format_diagnostics(error: ir.MLIRError) -> str:
                                           indent="  ") or f"  {error}"
 
 
-class LazyStages(Mapping):
-    """Stage name -> IR text, made all at once by ``make_texts()`` when first read.
+class _KeyedStages(Mapping):
+    """Stage names known up front, in order; each text looked up when read."""
 
-    Printing a large module after each of ~40 passes costs more than running
-    them, and most compilations never read a stage; the names are known up front.
-    """
-
-    def __init__(self, keys: list[str], make_texts):
+    def __init__(self, keys):
         self._keys = list(keys)
-        self._make_texts = make_texts
-        self._texts = None
-
-    def _all(self) -> Mapping:
-        if self._texts is None:
-            self._texts = self._make_texts()
-        return self._texts
-
-    def __getitem__(self, key: str) -> str:
-        if key not in self._keys:
-            raise KeyError(key)
-        return self._all()[key]
 
     def __iter__(self):
         return iter(self._keys)
@@ -109,6 +93,26 @@ class LazyStages(Mapping):
 
     def __reversed__(self):
         return reversed(self._keys)
+
+
+class LazyStages(_KeyedStages):
+    """Stage name -> IR text, made all at once by ``make_texts()`` when first read.
+
+    Printing a large module after each of ~40 passes costs more than running
+    them, and most compilations never read a stage; the names are known up front.
+    """
+
+    def __init__(self, keys: list[str], make_texts):
+        super().__init__(keys)
+        self._make_texts = make_texts
+        self._texts = None
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys:
+            raise KeyError(key)
+        if self._texts is None:
+            self._texts = self._make_texts()
+        return self._texts[key]
 
 
 class StageRunner:
@@ -233,33 +237,21 @@ def runner_for(options: CompileOptions, backend: str) -> StageRunner:
     return StageRunner(options.name, backend, config.dump_dir)
 
 
-class Stages(Mapping):
-    """The stages of a compilation: the passes it ran, then the executable's own."""
+class Stages(_KeyedStages):
+    """The stages of a compilation: the passes it ran (``passes``), then the
+    executable's own (its ``stages``, e.g. the cpu backend's ``asm``)."""
 
     def __init__(self, passes: Mapping, executable):
-        self.passes = self._passes = passes
-        own = getattr(executable, "stages", None) or {}
-        self._own = own
-        self._keys = list(passes) + [k for k in own if k not in passes]
+        self.passes = passes
+        self._own = getattr(executable, "stages", None) or {}
+        super().__init__(list(passes) + [k for k in self._own if k not in passes])
 
     def __getitem__(self, key):
-        if key in self._passes:
-            return self._passes[key]
+        if key in self.passes:
+            return self.passes[key]
         if key in self._own:
             return self._own[key]
         raise KeyError(key)
-
-    def __iter__(self):
-        return iter(self._keys)
-
-    def __len__(self):
-        return len(self._keys)
-
-    def __contains__(self, key):
-        return key in self._keys
-
-    def __reversed__(self):
-        return reversed(self._keys)
 
 
 def as_module(module) -> ir.Module:
