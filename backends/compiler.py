@@ -37,7 +37,9 @@ from collections.abc import Mapping
 from mlir import ir
 
 from hlox.backends import compile_cache
-from hlox.backends.base import BackendError, CompileOptions, main_signature, module_text
+from hlox.backends import get as backend_named
+from hlox.backends.base import (BackendError, CompileOptions, main_signature, module_text,
+                                parse_module)
 from hlox.backends.dumps import StageDumps
 from hlox.config import config
 from hlox.passes import diagnostics
@@ -257,8 +259,6 @@ class Stages(_KeyedStages):
 def as_module(module) -> ir.Module:
     """StableHLO text, our ``ir.Module``, or another MLIR binding's module (jaxlib's,
     read through its generic text) as a verified module in a new hlox context."""
-    from hlox.backends.base import parse_module
-
     if isinstance(module, ir.Module):
         return module
     return parse_module(module_text(module))
@@ -268,9 +268,8 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
     """``(executable, stages)`` for ``module`` on ``backend`` (a name, a backend
     object, or None for ``hlox.config.backend``). ``module`` is consumed: the
     passes rewrite it in place."""
-    from hlox import backends
-
-    backend = backends.get(backend) if backend is None or isinstance(backend, str) else backend
+    if backend is None or isinstance(backend, str):
+        backend = backend_named(backend)
     options = options or CompileOptions()
     module = as_module(module)
     runner = StageRunner(options.name, backend.name, config.dump_dir)

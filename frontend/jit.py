@@ -136,8 +136,6 @@ class Lowered:
         backend_obj = backends.get(backend)
         if self._module is not None:  # (from StableHLO) parsed once, compiled once
             module, self._module = self._module, None
-            if self._text is None:
-                self._text = str(module)
         else:
             module = self.compiler_ir()
         executable, stages = compiler.compile(
