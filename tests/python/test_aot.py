@@ -42,7 +42,7 @@ def layer_artifact():
 _LOADER = textwrap.dedent("""
     import sys, numpy as np
     import hlox
-    from hlox.frontend import core
+    from hlox.frontend.core import tracing as core
     from hlox.passes import pipeline
     from hlox.backends import compiler
     def forbidden(*a, **k):

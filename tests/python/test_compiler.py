@@ -111,7 +111,7 @@ def test_large_input_runs():
 def test_pass_error_points_at_the_users_line(dump_dir):
     # A primitive declared in one place (shape rule + emission), whose
     # StableHLO op the linalg lowering does not handle yet.
-    from hlox.frontend.core import Primitive
+    from hlox.frontend.core.tracing import Primitive
 
     sign_p = Primitive("test_sign")
     sign_p.def_abstract_eval(lambda x: x)
