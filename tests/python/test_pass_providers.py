@@ -10,7 +10,8 @@ import sys
 def test_hlox_opt_lists_the_cpu_backends_passes_without_importing_it_first():
     code = ("import sys\n"
             "import hlox.passes, hlox.passes.opt_main\n"
-            "assert 'hlox.backends.cpu' not in sys.modules, 'hlox.passes imported the cpu backend'\n"
+            "assert not [m for m in sys.modules if m.startswith('hlox.backends')], "
+            "'hlox.passes imported a backend'\n"
             "sys.exit(hlox.passes.opt_main.main(['--list-passes']))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
