@@ -17,7 +17,8 @@ __version__ = "0.1.0"
 _ATTRIBUTES = {
     **dict.fromkeys(["Array", "device_put", "device_get"], "hlox.frontend.core.array"),
     **dict.fromkeys(["Sharding", "SingleDeviceSharding"], "hlox.frontend.core.sharding"),
-    **dict.fromkeys(["jit", "Lowered", "Compiled"], "hlox.frontend.staging.jit"),
+    **dict.fromkeys(["jit", "Lowered", "Compiled", "compile_stablehlo"],
+                    "hlox.frontend.staging.jit"),
     **dict.fromkeys(["grad", "value_and_grad", "vjp", "jvp", "linearize", "stop_gradient"],
                     "hlox.frontend.transforms.ad"),
     **dict.fromkeys(["jacfwd", "jacrev", "hessian"], "hlox.frontend.transforms.jacobians"),
@@ -26,8 +27,8 @@ _ATTRIBUTES = {
                     "hlox.frontend.transforms.checkpoint"),
     **dict.fromkeys(["custom_jvp", "custom_vjp"], "hlox.frontend.transforms.custom_derivatives"),
     "make_jaxpr": "hlox.frontend.staging.make_jaxpr",
-    **dict.fromkeys(["compile_stablehlo", "devices", "local_devices", "device_count",
-                     "local_device_count", "process_index", "process_count"], "hlox.backends"),
+    **dict.fromkeys(["devices", "local_devices", "device_count", "local_device_count",
+                     "process_index", "process_count"], "hlox.backends"),
     "Device": "hlox.backends.base",
     **dict.fromkeys(["deserialize", "ArtifactError"], "hlox.backends.aot"),
 }

@@ -51,6 +51,16 @@ class ShapedArray:
     def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
 
+    @classmethod
+    def exact(cls, shape, dtype, weak_type: bool = False) -> "ShapedArray":
+        """The type as declared, not canonicalized for the 64-bit mode (a StableHLO
+        module's own types: what ``compile_stablehlo`` returns)."""
+        aval = object.__new__(cls)
+        object.__setattr__(aval, "shape", tuple(int(d) for d in shape))
+        object.__setattr__(aval, "dtype", np.dtype(dtype))
+        object.__setattr__(aval, "weak_type", weak_type)
+        return aval
+
     def update(self, **changes) -> "ShapedArray":
         values = {"shape": self.shape, "dtype": self.dtype, "weak_type": self.weak_type}
         values.update(changes)

@@ -13,7 +13,7 @@ import pytest
 
 import hlox
 import hlox.numpy as hnp
-from hlox.backends.cpu import adapter as cpu_adapter
+from hlox.backends.cpu.backend import CpuBackend
 
 
 def both(value):
@@ -45,7 +45,7 @@ def test_num_cpu_devices_from_the_environment():
 
 
 def test_num_cpu_devices_from_config_then_frozen():
-    backend = cpu_adapter.CpuAdapter()
+    backend = CpuBackend()
     config = hlox.config
     saved = (config._num_cpu_devices, config._num_cpu_devices_used)
     try:
@@ -301,8 +301,8 @@ def test_jit_results_fed_back_never_touch_the_host(monkeypatch):
     a, b = f(a, b)  # compile for Array arguments
     calls = []
     for name in ("from_device", "to_device"):
-        original = getattr(cpu_adapter.CpuAdapter, name)
-        monkeypatch.setattr(cpu_adapter.CpuAdapter, name,
+        original = getattr(CpuBackend, name)
+        monkeypatch.setattr(CpuBackend, name,
                             lambda self, *args, _o=original, _n=name: (calls.append(_n),
                                                                        _o(self, *args))[1])
     original_array = hlox.Array.__array__
