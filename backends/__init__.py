@@ -1,7 +1,8 @@
 """hlox's backends and their registry.
 
-A backend (see :mod:`hlox.backends.base` for the protocol) compiles a
-StableHLO module into an executable that runs ``@main`` on numpy arrays::
+A backend (see :mod:`hlox.backends.base` for the protocol) turns a StableHLO
+module, after the shared stage of the compile driver (:mod:`hlox.backends.compiler`),
+into an executable over its own buffers::
 
     hlox.backends.list()                 # ['cpu', 'interpreter', 'pjrt', ...]
     hlox.backends.get("pjrt")            # the backend object
@@ -35,8 +36,8 @@ ENTRY_POINT_GROUP = "hlox.backends"
 
 # Built-in backends: name -> (module:attribute of a factory, module that must exist).
 _BUILTIN = {
-    "cpu": ("hlox.backends.cpu.adapter:CpuAdapter", "mlir"),
-    "interpreter": ("hlox.backends.interpreter.backend:InterpreterAdapter",
+    "cpu": ("hlox.backends.cpu.backend:CpuBackend", "mlir"),
+    "interpreter": ("hlox.backends.interpreter.backend:InterpreterBackend",
                     "hlox.backends.interpreter"),
     "pjrt": ("hlox.backends.pjrt:PjrtBackend", "jaxlib"),
 }
@@ -169,6 +170,34 @@ def unregister(name: str) -> None:
     _lazy.pop(name, None)
 
 
+def devices(backend: str | None = None) -> builtins.list:
+    """The devices of ``backend`` (default: :func:`default_backend`), as ``jax.devices``."""
+    return builtins.list(get(backend).devices())
+
+
+def local_devices(process_index: int | None = None, backend: str | None = None
+                  ) -> builtins.list:
+    """The devices this process drives (all of them: hlox runs in one process)."""
+    return [d for d in devices(backend)
+            if d.process_index == (process_index if process_index is not None else 0)]
+
+
+def device_count(backend: str | None = None) -> int:
+    return len(devices(backend))
+
+
+def local_device_count(backend: str | None = None) -> int:
+    return len(local_devices(backend=backend))
+
+
+def process_index(backend: str | None = None) -> int:
+    return 0
+
+
+def process_count(backend: str | None = None) -> int:
+    return 1
+
+
 def default_backend() -> str:
     """``hlox.config.backend`` (default: ``$HLOX_BACKEND``, else ``cpu``)."""
     from hlox.config import config
@@ -183,16 +212,6 @@ def reset() -> None:
     _lazy.clear()
     _failed.clear()
     _discovered = False
-
-
-def compile_stablehlo(module, backend: str | None = None, *, name: str = "main", **extra):
-    """Compiles a StableHLO module on ``backend``; returns ``f(*arrays) -> tuple``.
-
-    ``module``: StableHLO text (generic or pretty, as JAX prints it) or an MLIR
-    module. The callable runs the public ``@main`` and returns its results as a
-    tuple of numpy arrays.
-    """
-    return get(backend).compile(module, CompileOptions(name=name, extra=dict(extra)))
 
 
 # Older names.

@@ -1,17 +1,22 @@
 """What a backend is: the :class:`Backend` and :class:`Executable` protocols.
 
-A backend turns a StableHLO module (our MLIR module after the shared passes,
-as an ``ir.Module`` or as text) into an :class:`Executable`, a callable that
-runs the module's public ``@main`` on numpy arrays and returns a tuple of numpy
-arrays. Everything past StableHLO (its own pass pipeline, code generation, a
-runtime) is the backend's business.
+A backend receives our StableHLO module (an ``ir.Module``) after the shared
+StableHLO stage of the compile driver (:mod:`hlox.backends.compiler`) and
+returns an :class:`Executable` for one of its :class:`Device`\\ s, over its own
+buffers: ``executable.execute(buffers)`` runs ``@main`` on buffers already on
+that device (``to_device``) and returns the results' buffers (``from_device``
+copies one to the host). Everything past StableHLO (its own pass pipeline, code
+generation, a runtime) is the backend's business; its MLIR passes run through
+``options.runner`` (verification, stage dumps and errors that name the stage and
+the user's line, as for the shared stage).
 
 Required: ``name``, ``platform``, ``devices()``, ``compile(module, options)``,
-``to_device(array, device=None)``, ``from_device(buffer)``.
-Optional hooks (looked up with ``getattr``): ``pipeline()`` (the pass list it
-runs), ``stages`` on the executable (stage name -> IR text, for
-``Compiled.as_text``), ``serialize(executable) -> bytes`` and
-``deserialize(data) -> Executable`` (ahead-of-time compilation).
+``to_device(array, device)``, ``from_device(buffer)``.
+Optional hooks (looked up with ``getattr``): ``pipeline()`` (the passes it
+runs, part of the compile cache's key), ``serialize(executable, name, extra)
+-> bytes`` and ``deserialize(header, payload) -> Executable`` (ahead-of-time
+artifacts, see :mod:`hlox.backends.aot`), ``cache_target() -> str`` (what
+else its on-disk cache entries depend on: compiler version, host CPU).
 
 Helpers shared by backends: :func:`module_text` (text of a module in the form
 a consumer wants) and :func:`main_signature` (the argument and result types of
@@ -21,7 +26,7 @@ a consumer wants) and :func:`main_signature` (the argument and result types of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, NamedTuple, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -30,25 +35,99 @@ class BackendError(RuntimeError):
     """A backend failed; the message names the backend and the stage."""
 
 
+class Device:
+    """One device of a backend (JAX's ``jax.Device``): immutable and hashable.
+
+    ``platform``: the kind of hardware (``'cpu'``); ``id``: its number, unique among
+    its backend's devices; ``process_index``: the process that drives it (0: hlox
+    runs in one process); ``backend``: the registry name of the backend that owns
+    it (``hlox.backends.get(device.backend)``); ``device_kind``: a description of
+    the hardware. Backends make their devices once and hand out the same objects.
+    """
+
+    __slots__ = ("platform", "id", "process_index", "backend", "device_kind", "_hash")
+
+    def __init__(self, platform: str, id: int, backend: str,  # noqa: A002 (JAX's name)
+                 process_index: int = 0, device_kind: str | None = None):
+        set_ = object.__setattr__
+        set_(self, "platform", str(platform))
+        set_(self, "id", int(id))
+        set_(self, "process_index", int(process_index))
+        set_(self, "backend", str(backend))
+        set_(self, "device_kind", device_kind or str(platform))
+        # Computed once: devices are hashed on every jit call that takes an Array.
+        set_(self, "_hash", hash((self.backend, self.id)))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{self!r} is immutable")
+
+    def __eq__(self, other):
+        return self is other or (isinstance(other, Device) and self.backend == other.backend
+                                 and self.id == other.id)
+
+    def __hash__(self):
+        return self._hash
+
+    def __reduce__(self):
+        return (Device, (self.platform, self.id, self.backend, self.process_index,
+                         self.device_kind))
+
+    def __repr__(self) -> str:
+        return f"{self.platform.capitalize()}Device(id={self.id})"
+
+    def describe(self) -> str:
+        """Repr plus the backend: how error messages name a device."""
+        return f"{self!r} of backend {self.backend!r}"
+
+
+def host_devices(backend: str, platform: str, count: int = 1) -> list[Device]:
+    """``count`` devices of a backend whose device memory is the host's."""
+    return [Device(platform, i, backend) for i in range(count)]
+
+
+class TensorSpec(NamedTuple):
+    """The shape and dtype of an argument or result (unpacks as ``shape, dtype``)."""
+
+    shape: tuple
+    dtype: np.dtype
+
+    def str_short(self) -> str:
+        """``f32[3,4]``, as the frontend's abstract values print."""
+        dtype = np.dtype(self.dtype)
+        short = {"bool": "bool", "bfloat16": "bf16"}.get(dtype.name,
+                                                         f"{dtype.kind}{dtype.itemsize * 8}")
+        return f"{short}[{','.join(map(str, self.shape))}]"
+
+
 @dataclass
 class CompileOptions:
-    """What the frontend tells a backend besides the module.
+    """What the compile driver tells a backend besides the module.
 
     ``name``: the user's function name (dump folders, messages).
-    ``device``: index into ``devices()`` to run on (default 0).
+    ``device``: the :class:`Device` to run on (None: the backend's first).
     ``extra``: backend-specific options, by name.
+    ``runner``: the driver's :class:`~hlox.backends.compiler.StageRunner` (None when
+    a backend is called directly: ``compiler.runner_for`` makes one).
+    ``signature``: ``(in_specs, out_specs)`` of ``@main`` (the driver derives it once).
     """
 
     name: str = "main"
-    device: int = 0
+    device: Device | None = None
     extra: dict = field(default_factory=dict)
+    runner: Any = None
+    signature: tuple | None = None
 
 
 @runtime_checkable
 class Executable(Protocol):
-    """``executable(*arrays) -> tuple[np.ndarray, ...]`` (the results of ``@main``)."""
+    """A compiled ``@main``: ``execute(buffers) -> list of buffers`` (buffers on its
+    device, of exactly ``in_specs``' shapes and dtypes: the caller checked).
+    Optional: ``stages`` (stage name -> IR text) and ``stage_text(name)``."""
 
-    def __call__(self, *arrays: np.ndarray) -> tuple: ...
+    in_specs: Sequence[TensorSpec]
+    out_specs: Sequence[TensorSpec]
+
+    def execute(self, buffers: list) -> list: ...
 
 
 @runtime_checkable
@@ -58,22 +137,30 @@ class Backend(Protocol):
 
     def devices(self) -> Sequence[Any]: ...
 
-    def compile(self, module, options: CompileOptions | None = None) -> Executable: ...
+    def compile(self, module, options: CompileOptions) -> Executable: ...
 
-    def to_device(self, array: np.ndarray, device: Any = None) -> Any: ...
+    def to_device(self, array: np.ndarray, device: Device) -> Any: ...
 
     def from_device(self, buffer: Any) -> np.ndarray: ...
 
 
 class HostBuffers:
-    """``to_device``/``from_device`` for backends whose device memory is host memory."""
+    """``to_device``/``from_device`` for backends whose device memory is host memory.
+
+    A buffer is a C-contiguous numpy array that nothing writes after ``to_device``
+    made it (executables never write their arguments): ``to_device`` copies (the
+    caller may go on changing its array), ``from_device`` gives a read-only view
+    (zero-copy, as ``np.asarray`` of a JAX CPU array).
+    """
 
     def to_device(self, array, device=None):
         # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
-        return np.asarray(array, order="C")
+        return np.array(array, order="C", copy=True)
 
     def from_device(self, buffer):
-        return np.asarray(buffer)
+        view = buffer.view()
+        view.flags.writeable = False
+        return view
 
 
 # ---------------------------------------------------------------------------
@@ -123,15 +210,6 @@ def parse_module(text: str, context=None):
         except ir.MLIRError as error:
             raise BackendError(f"the StableHLO module does not parse/verify: {error}") from None
     return module
-
-
-@dataclass(frozen=True)
-class TensorSpec:
-    shape: tuple
-    dtype: np.dtype
-
-    def str_short(self) -> str:
-        return f"{self.dtype.name}[{','.join(map(str, self.shape))}]"
 
 
 def main_signature(module) -> tuple[list[TensorSpec], list[TensorSpec]]:

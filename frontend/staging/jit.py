@@ -8,10 +8,16 @@ dtype, weak_type), the values of the static arguments and the 64-bit mode
 runs the cached executable. ``jit(f).lower(*args)`` stops after emission and
 returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
 
+Where it runs: on the device its committed Array arguments live on (they
+must agree), else on the first device of the backend (``jit(f, backend=...)``,
+else ``hlox.config.backend``). Results are :class:`hlox.Array`\\ s on that
+device, committed if an argument was.
+
 Repeated calls take a fast path (see :class:`JitFunction`): a cheap key of
 the argument types maps to a runner that converts only what needs converting
-and calls the executable's ``unchecked_call`` (on the CPU backend, prebuilt
-memref descriptors: :mod:`hlox.backends.cpu.invoke`).
+(an Array already on the device hands over its buffer; a numpy array goes as
+it is to a host-memory backend) and calls the executable's ``execute`` (on the
+CPU backend, prebuilt memref descriptors: :mod:`hlox.backends.cpu.invoke`).
 """
 
 from __future__ import annotations
@@ -24,39 +30,67 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 from mlir import ir
 
+from hlox.backends.base import TensorSpec
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core.tracing import EvalTrace, Graph, ShapedArray, Tracer, current_trace
-from hlox.frontend.core.array import wrap
+from hlox.frontend.core.array import Array, backend_of, spec_for
 from hlox.frontend.core.emit import emit_module
 from hlox.config import config
 from hlox._pytree import PyTreeDef, keystr, tree_flatten, tree_flatten_with_path, tree_unflatten
 
 
 class Lowered:
-    """A traced and emitted function: its graph and its StableHLO module."""
+    """A traced and emitted function: its graph and its StableHLO module (or, from
+    :func:`compile_stablehlo`, a StableHLO module given as it is: no graph)."""
 
-    def __init__(self, graph: Graph, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef,
-                 arg_names: Sequence[str] = (), donate_argnums: tuple[int, ...] = ()):
+    def __init__(self, graph: Graph | None, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef,
+                 arg_names: Sequence[str] = (), donate_argnums: tuple[int, ...] = (), *,
+                 in_avals=None, out_avals=None, module: ir.Module | None = None,
+                 source: str | None = None):
         self.graph = graph
         self.name = name
         self.in_tree = in_tree      # structure of (dynamic positional args, dynamic kwargs)
         self.out_tree = out_tree
         self.arg_names = list(arg_names)  # names of the dynamic positional arguments
         self.donate_argnums = donate_argnums  # among the dynamic positional arguments
+        self._in_avals = in_avals
+        self._out_avals = out_avals
+        self._module = module    # (from StableHLO) the parsed module, until compiled
+        self._source = source    # (from StableHLO) its text, with locations
         self._text: str | None = None
+
+    @classmethod
+    def from_stablehlo(cls, module, name: str = "main") -> "Lowered":
+        """A StableHLO module (text, or an MLIR module: ours or jaxlib's) as a Lowered
+        whose arguments are ``@main``'s, flat, and whose result is a tuple."""
+        from hlox.backends.base import main_signature, module_text, parse_module
+
+        source = module_text(module, debug_info=True)
+        parsed = parse_module(source)
+        ins, outs = main_signature(parsed)
+        in_tree = tree_flatten((tuple(range(len(ins))), {}))[1]
+        out_tree = tree_flatten(tuple(range(len(outs))))[1]
+        # (TensorSpecs, not ShapedArrays: the module's types are kept as declared,
+        # not canonicalized for the 64-bit mode.)
+        return cls(None, name, in_tree, out_tree, in_avals=ins, out_avals=outs,
+                   module=parsed, source=source)
 
     @property
     def in_avals(self) -> list[ShapedArray]:
-        return self.graph.in_avals
+        return self.graph.in_avals if self.graph is not None else self._in_avals
 
     @property
     def out_avals(self) -> list[ShapedArray]:
-        return self.graph.out_avals
+        return self.graph.out_avals if self.graph is not None else self._out_avals
 
     def compiler_ir(self, context: ir.Context | None = None) -> ir.Module:
         """A new StableHLO ``ir.Module`` (in ``context``, or a new hlox context)."""
         from hlox.dialects import make_context
 
+        if self.graph is None:
+            from hlox.backends.base import parse_module
+
+            return parse_module(self._source, context)
         module = emit_module(self.graph, self.name, context or make_context())
         try:
             module.operation.verify()
@@ -65,16 +99,17 @@ class Lowered:
                              f"(a bug in a lowering rule): {error}") from None
         return module
 
-    # The stages as_text can show: StableHLO, then what the backend makes of it.
-    stages = ("stablehlo", "linalg", "llvm", "llvm-ir", "asm")
-
     def as_text(self, stage: str = "stablehlo", *, debug_info: bool = False) -> str:
-        """The program as text at ``stage``: one of :attr:`stages` (``"linalg"``,
-        ``"llvm"`` (MLIR's LLVM dialect), ``"llvm-ir"`` and ``"asm"`` compile it on
-        the default backend), or ``"graph"`` (hlox's graph)."""
+        """The program as text at ``stage``: ``"stablehlo"``, ``"graph"`` (hlox's graph),
+        or a stage of the default backend (``Compiled.stages()``: a pass name, or one
+        the backend names, e.g. the cpu backend's ``"linalg"``, ``"llvm"``,
+        ``"llvm-ir"``, ``"asm"``), which compiles it."""
         if stage == "graph":
+            if self.graph is None:
+                raise ValueError(f"Lowered.as_text: {self.name} was given as StableHLO; it "
+                                 f"has no hlox graph")
             return self.graph.pretty()
-        if stage in self.stages[1:]:
+        if stage != "stablehlo":
             compiled = getattr(self, "_compiled", None)
             if compiled is None:
                 from hlox.backends import compile_cache
@@ -82,60 +117,90 @@ class Lowered:
                 with compile_cache.disabled():  # a cached artifact keeps no IR
                     compiled = self._compiled = self.compile()
             return compiled.as_text(stage)
-        if stage != "stablehlo":
-            raise ValueError(f"Lowered.as_text: unknown stage {stage!r}; stages: "
-                             f"{', '.join(self.stages)} (and 'graph')")
+        if self.graph is None:
+            if debug_info:
+                return self._source
+            if self._text is None:
+                self._text = str(self._module if self._module is not None
+                                 else self.compiler_ir())
+            return self._text
         if debug_info:
             return self.compiler_ir().operation.get_asm(enable_debug_info=True)
         if self._text is None:
             self._text = str(self.compiler_ir())
         return self._text
 
-    def compile(self, backend: str | None = None) -> "Compiled":
-        """Compiles on ``backend`` (a name from ``hlox.backends.list()``; default:
-        ``hlox.config.backend``, i.e. ``$HLOX_BACKEND`` or ``cpu``)."""
+    def compile(self, backend: str | None = None, device=None, *,
+                compiler_options: dict | None = None) -> "Compiled":
+        """Compiles for ``device`` (a :class:`~hlox.backends.base.Device`), else for the
+        first device of ``backend`` (a name from ``hlox.backends.list()``; default:
+        ``hlox.config.backend``, i.e. ``$HLOX_BACKEND`` or ``cpu``) through the compile
+        driver (:mod:`hlox.backends.compiler`). ``compiler_options``: the backend's own."""
         from hlox import backends
+        from hlox.backends import compiler
 
+        if device is not None:
+            if backend is not None and backend != device.backend:
+                raise ValueError(f"{self.name}: compile(backend={backend!r}) for "
+                                 f"{device.describe()}")
+            backend = device.backend
         backend_obj = backends.get(backend)
-        # With locations, so that backend errors name the user's lines.
-        executable = backend_obj.compile(self.as_text(debug_info=True),
-                                         backends.CompileOptions(name=self.name))
-        return Compiled(self, executable, backend_obj)
+        if self._module is not None:  # (from StableHLO) parsed once, compiled once
+            module, self._module = self._module, None
+        else:
+            module = self.compiler_ir()
+        device = device or backend_obj.devices()[0]
+        executable, stages = compiler.compile(
+            module, backend_obj,
+            backends.CompileOptions(name=self.name, device=device,
+                                    extra=dict(compiler_options or {})))
+        return Compiled(self, executable, backend_obj, stages, device)
+
+
+def compile_stablehlo(module, backend: str | None = None, *, name: str = "main",
+                      **compiler_options) -> "Compiled":
+    """Compiles a StableHLO module (text, as JAX prints it, or an MLIR module) on
+    ``backend``: the same :class:`Compiled` as ``hlox.jit(f).lower(...).compile()``,
+    called with ``@main``'s arguments (flat arrays of exactly its types) and
+    returning a tuple of its results."""
+    return Lowered.from_stablehlo(module, name).compile(backend,
+                                                        compiler_options=compiler_options)
 
 
 class Compiled:
     """A compiled function: call it with arguments like the ones it was lowered for."""
 
-    def __init__(self, lowered: Lowered, executable, backend=None):
+    def __init__(self, lowered: Lowered, executable, backend=None, stages=None, device=None):
         self.lowered = lowered
         self.executable = executable
         self.backend = backend
+        self.device = device if device is not None else backend.devices()[0]
+        self._stages = stages if stages is not None else \
+            (getattr(executable, "stages", None) or {})
         self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
 
     def stages(self) -> list[str]:
-        """The names of the stages whose IR :meth:`as_text` can return: the input, every
-        pass, then the named stages ``linalg``, ``llvm``, ``llvm-ir``, ``asm``."""
-        named = [s for s in Lowered.stages[1:] if hasattr(self.executable, "stage_text")]
-        return ["graph", "stablehlo"] + list(getattr(self.executable, "stages", {})) + named
+        """The names of the stages whose IR :meth:`as_text` can return: ``graph`` (for
+        traced functions), ``stablehlo``, every pass the compile driver ran (the shared
+        StableHLO stage's, then the backend's), then the stages the backend names."""
+        head = (["graph"] if self.lowered.graph is not None else []) + ["stablehlo"]
+        return head + [s for s in self._stages if s not in head]
 
     def as_text(self, stage: str | None = None) -> str:
-        """The IR after ``stage`` (a name from :meth:`stages`: ``"linalg"``, ``"llvm"``,
-        ``"llvm-ir"``, ``"asm"`` or a pass name; default: the last pass's)."""
+        """The IR after ``stage`` (a name from :meth:`stages`; default: the last pass's)."""
         if stage in ("graph", "stablehlo"):
             return self.lowered.as_text(stage)
-        if stage in Lowered.stages[1:]:
-            if not hasattr(self.executable, "stage_text"):
-                raise ValueError(f"Compiled.as_text: {self.lowered.name} was loaded from an "
-                                 f"artifact (the compilation cache), which keeps no "
-                                 f"{stage!r} IR; Lowered.as_text({stage!r}) compiles it")
-            return self.executable.stage_text(stage)
-        stages = getattr(self.executable, "stages", None) or {"stablehlo": self.lowered.as_text()}
         if stage is None:
-            return next(reversed(stages.values()))
-        if stage not in stages:
-            raise ValueError(f"Compiled.as_text: unknown stage {stage!r}; stages: "
-                             f"{', '.join(self.stages())}")
-        return stages[stage]
+            passes = getattr(self._stages, "passes", self._stages)
+            return passes[next(reversed(passes))] if passes else self.lowered.as_text()
+        if stage in self._stages:
+            return self._stages[stage]
+        if not self._stages:
+            raise ValueError(f"Compiled.as_text: {self.lowered.name} was loaded from an "
+                             f"artifact (the compilation cache), which keeps no "
+                             f"{stage!r} IR; Lowered.as_text({stage!r}) compiles it")
+        raise ValueError(f"Compiled.as_text: unknown stage {stage!r}; stages: "
+                         f"{', '.join(self.stages())}")
 
     def serialize(self) -> bytes:
         """An ahead-of-time artifact: ``hlox.deserialize(data)`` runs it in any process
@@ -152,32 +217,41 @@ class Compiled:
         return cost_analysis.analyze(self.lowered.as_text())
 
     def __call__(self, *args, **kwargs):
-        """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``)."""
-        key = None if kwargs else _fast_key(args, "")
+        """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``),
+        on the device it was compiled for."""
+        lowered = self.lowered
+        exact = lowered.graph is None  # StableHLO's types are the contract: no canonicalization
+        key = None if kwargs else _fast_key(args, "")  # (raw dtypes: also right when exact)
         if key is not None:
             runner = self._fast.get(key)
             if runner is not None:  # these argument types passed the checks below before
                 return runner(args)
         leaves, in_tree = tree_flatten((args, kwargs))
-        lowered = self.lowered
         if in_tree != lowered.in_tree:
             raise TypeError(f"{lowered.name}: {_structure_mismatch(lowered, args, kwargs)}")
-        arrays = []
         for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
             name = functools.partial(_leaf_name, lowered, args, kwargs, i)
-            got = _arg_aval(lowered.name, leaf, name)
+            got = _exact_aval(leaf, aval) if exact else _arg_aval(lowered.name, leaf, name)
             if got.shape != aval.shape or got.dtype != aval.dtype:
                 raise TypeError(f"{lowered.name}: argument {name()} is {got.str_short()}, "
                                 f"compiled for {aval.str_short()}")
-            arrays.append(np.asarray(leaf, dtype=aval.dtype, order="C"))
+        names = functools.partial(_leaf_name, lowered, args, kwargs)
+        _, committed = _choose_device(lowered.name, leaves, names, self.device, fixed=True)
+        runner = _make_runner(lowered, self.executable, self.device, leaves, committed)
         if key is not None:
-            self._fast[key] = _make_runner(lowered, self.executable)
-        return tree_unflatten(lowered.out_tree, _run(self.executable, arrays))
+            self._fast[key] = runner
+        return tree_unflatten(lowered.out_tree, runner.run_flat(leaves))
 
 
 def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
     """Which argument does not have the structure the function was compiled for."""
     expected_args, expected_kwargs = lowered.in_tree.child_defs
+    if lowered.graph is None and len(args) != len(expected_args.child_defs):
+        # JAX leaves arguments the program never reads out of @main.
+        hint = ("; JAX leaves arguments the program never reads out of @main: lower with "
+                "jax.jit(f, keep_unused=True) to keep one per pytree leaf"
+                if len(args) > len(expected_args.child_defs) else "")
+        return f"@main takes {len(expected_args.child_defs)} arguments, got {len(args)}{hint}"
     if len(args) != len(expected_args.child_defs):
         return (f"compiled for {len(expected_args.child_defs)} positional arguments "
                 f"({', '.join(lowered.arg_names)}), called with {len(args)} (static arguments "
@@ -189,13 +263,6 @@ def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
             return (f"argument '{name}' has structure {got!r}, compiled for {expected!r}")
     return (f"called with keyword arguments {tree_flatten(kwargs)[1]!r}, compiled for "
             f"{expected_kwargs!r}")
-
-
-def _run(executable, arrays: list) -> list:
-    """Runs an executable on checked arrays (its unchecked fast entry when it has one);
-    the results are :class:`hlox.Array` views, as every hlox result is."""
-    fast = getattr(executable, "unchecked_call", None)
-    return [wrap(o) for o in (fast(arrays) if fast is not None else executable(*arrays))]
 
 
 def _leaf_name(lowered: Lowered, args: tuple, kwargs: dict, index: int) -> str:
@@ -214,6 +281,18 @@ def _path_name(path, arg_names) -> str:
         i = path[1].idx
         head = arg_names[i] if i < len(arg_names) else f"args[{i}]"
     return f"'{head}{keystr(path[2:])}'"
+
+
+def _exact_aval(leaf: Any, expected) -> TensorSpec:
+    """A leaf's shape and own dtype, not canonicalized (StableHLO's types are the
+    contract); a Python scalar, weakly typed, takes the expected dtype."""
+    if type(leaf) in _PY_SCALARS:
+        return TensorSpec((), expected.dtype)
+    dtype = getattr(leaf, "dtype", None)
+    if dtype is None:
+        leaf = np.asarray(leaf)
+        dtype = leaf.dtype
+    return TensorSpec(tuple(np.shape(leaf)), np.dtype(dtype))
 
 
 def _arg_aval(name: str, leaf: Any, describe: Callable[[], str]) -> ShapedArray:
@@ -306,14 +385,28 @@ class JitFunction:
                     if runner is not None:
                         return runner(leaves)
         lowered, entry, leaves = self._lookup(args, kwargs)
-        compiled = entry.get(backend)
+        from hlox import backends
+
+        def names(i):
+            return _leaf_name(lowered, *self._split(args, kwargs)[1:3], i)
+
+        device, committed = _choose_device(self.name, leaves, names,
+                                           backends.get(backend).devices()[0],
+                                           backend=self.backend)
+        compiled = entry.get(device)  # one executable per device
         if compiled is None:
-            compiled = entry[backend] = lowered.compile(backend)
+            compiled = entry[device] = lowered.compile(device=device)
+        # Calls with static arguments come here every time: their runners are kept too.
+        leaf_key = _fast_key(leaves, backend)
+        runner_key = (id(entry), device, leaf_key)  # (entry: this trace's, alive in _cache)
+        runner = self._fast.get(runner_key) if leaf_key is not None else None
+        if runner is None:
+            runner = _make_runner(lowered, compiled.executable, device, leaves, committed)
+            if leaf_key is not None:
+                self._fast[runner_key] = runner
         if key is not None:
-            self._fast[key] = _make_runner(lowered, compiled.executable)
-        arrays = [np.asarray(leaf, dtype=aval.dtype, order="C")
-                  for leaf, aval in zip(leaves, lowered.in_avals)]
-        return tree_unflatten(lowered.out_tree, _run(compiled.executable, arrays))
+            self._fast[key] = runner
+        return tree_unflatten(lowered.out_tree, runner.run_flat(leaves))
 
     def lower(self, *args, **kwargs) -> Lowered:
         """Traces and emits ``fun`` for these arguments (cached like calls)."""
@@ -401,7 +494,8 @@ class JitFunction:
             outs = self.fun(*args, **kwargs, **static_kwargs)
             out_leaves, out_tree = tree_flatten(outs)
             for i, leaf in enumerate(out_leaves):
-                if not isinstance(leaf, (Tracer, np.ndarray, np.generic, bool, int, float)):
+                if not isinstance(leaf, (Tracer, Array, np.ndarray, np.generic, bool, int,
+                                         float)):
                     raise TypeError(f"{self.name}: output leaf {i} is a "
                                     f"{type(leaf).__name__}, not an array")
             out_tree_box.append(out_tree)
@@ -425,16 +519,19 @@ class JitFunction:
 
 
 def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
-    """A cheap cache key for calls whose leaves are all NumPy arrays/scalars or
-    Python scalars (None if there is anything else): their dtypes, shapes, types
-    (and the structure around them, unless the arguments are the leaves), and the
+    """A cheap cache key for calls whose leaves are all hlox Arrays, NumPy arrays/scalars
+    or Python scalars (None if there is anything else): an Array's interned spec
+    (abstract value, device, committed), an array's dtype and shape, a scalar's type (and
+    the structure around them, unless the arguments are the leaves), the backend and the
     64-bit mode (which decides what those dtypes become)."""
     key = [backend, config.jax_enable_x64]
     if in_tree is not None:
         key.append(in_tree)
     for a in leaves:
         t = type(a)
-        if t is np.ndarray or issubclass(t, np.ndarray):  # (subclasses: e.g. an eager Array)
+        if t is Array:
+            key.append(a._spec)
+        elif t is np.ndarray or issubclass(t, np.ndarray):
             key.append(a.dtype)
             key.append(a.shape)
         elif t in _PY_SCALARS or isinstance(a, np.generic):
@@ -444,21 +541,98 @@ def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
     return tuple(key)
 
 
-def _make_runner(lowered: Lowered, executable) -> Callable:
-    """``runner(leaves) -> results``: the work a cached call with these argument
-    types has left (convert each argument only if its dtype/layout needs it,
-    run, rebuild the output structure)."""
+def _choose_device(name: str, leaves, leaf_name: Callable[[int], str], default, *,
+                   fixed: bool = False, backend: str | None = None):
+    """``(device, committed)``: where a call runs. On the device the committed Array
+    arguments live on (they must agree; be ``default`` if the executable is ``fixed`` to
+    it; be on ``backend`` if the function names one), else on ``default``. The results
+    are committed if an argument was."""
+    first = None
+    for i, a in enumerate(leaves):
+        if type(a) is not Array or not a._spec.committed:
+            continue
+        device = a._spec.device
+        if device is None:
+            raise NotImplementedError(f"{name}: argument {leaf_name(i)} is sharded over "
+                                      f"{len(a.sharding.device_set)} devices; jit runs on "
+                                      f"one device for now")
+        if first is None:
+            first = (i, device)
+        elif device != first[1]:
+            raise ValueError(
+                f"{name}: incompatible devices for a jitted computation: argument "
+                f"{leaf_name(first[0])} is committed to {first[1].describe()}, argument "
+                f"{leaf_name(i)} to {device.describe()} (move them to one device with "
+                f"hlox.device_put)")
+    if first is None:
+        return default, False
+    i, device = first
+    if (fixed and device != default) or (backend is not None and device.backend != backend):
+        where = default.describe() if fixed else f"backend {backend!r}"
+        raise ValueError(f"{name}: argument {leaf_name(i)} is committed to "
+                         f"{device.describe()}, but the function was compiled for {where} "
+                         f"(move the argument with hlox.device_put)")
+    return device, True
+
+
+def _make_runner(lowered: Lowered, executable, device, leaves, committed: bool):
+    """``runner(leaves) -> results`` (and ``runner.run_flat``: the flat results): the
+    work a cached call with arguments like ``leaves`` has left. Each argument becomes a
+    buffer the cheapest way (an Array on ``device`` hands over its buffer, a numpy array
+    goes as it is to a host-memory backend, anything else is put on the device), the
+    executable runs, its result buffers become Arrays on ``device``."""
+    from hlox.backends.base import HostBuffers
+
+    backend = backend_of(device)
+    host = isinstance(backend, HostBuffers)  # its buffers are numpy arrays
+    to_device = backend.to_device
     dtypes = [aval.dtype for aval in lowered.in_avals]
-    run = functools.partial(_run, executable)
     asarray = np.asarray
+    # How each argument becomes a buffer, by the kind of the leaves of this call.
+    on_device = [type(a) is Array and a._spec.device == device and a.dtype == d
+                 for a, d in zip(leaves, dtypes)]
+    if all(on_device):
+        def buffers(leaves):
+            return [a._buffers[0] for a in leaves]
+    elif host and not any(type(a) is Array for a in leaves):
+        def buffers(leaves):
+            return [asarray(a, d, order="C") for a, d in zip(leaves, dtypes)]
+    else:
+        def convert(kind_on_device, d):
+            if kind_on_device:
+                return lambda a: a._buffers[0]
+            if host:
+                return lambda a: asarray(a, d, order="C")
+            return lambda a: to_device(asarray(a, d, order="C"), device)
+        converters = [convert(k, d) for k, d in zip(on_device, dtypes)]
+
+        def buffers(leaves):
+            return [c(a) for c, a in zip(converters, leaves)]
+
+    execute = getattr(executable, "execute", None)
+    if execute is None:  # a plugin's executable that only has __call__ (numpy in, out)
+        def execute(bufs):
+            return list(executable(*bufs))
+    out_specs = [spec_for(aval if isinstance(aval, ShapedArray) else
+                          ShapedArray.exact(aval.shape, aval.dtype), device, committed)
+                 for aval in lowered.out_avals]
     out_tree = lowered.out_tree
+    if len(out_specs) == 1:
+        spec = out_specs[0]
+
+        def run_flat(leaves):
+            return [Array(spec, [execute(buffers(leaves))[0]])]
+    else:
+        def run_flat(leaves):
+            return [Array(s, [o]) for s, o in zip(out_specs, execute(buffers(leaves)))]
+
     if out_tree.kind is None:  # one array out
         def runner(leaves):
-            return run([asarray(a, d, order="C") for a, d in zip(leaves, dtypes)])[0]
+            return Array(spec, [execute(buffers(leaves))[0]])
     else:
         def runner(leaves):
-            return tree_unflatten(out_tree, run([asarray(a, d, order="C")
-                                                 for a, d in zip(leaves, dtypes)]))
+            return tree_unflatten(out_tree, run_flat(leaves))
+    runner.run_flat = run_flat
     return runner
 
 

@@ -1,6 +1,6 @@
 """JAX/Flax NNX/Optax programs a new user would bring, run on hlox's CPU backend.
 
-The programs (new_user_programs.py, none of them in jax_programs.py) are
+The programs (user_models.py, none of them in jax_programs.py) are
 lowered by JAX exactly as a user would: ``jax.jit(f, keep_unused=True)
 .lower(*args)``, printed with ``.as_text()`` (pretty) or in generic form, and
 handed to ``hlox.compile_stablehlo(text, backend="cpu")``. Each program is
@@ -24,7 +24,6 @@ set, leaving every stage's IR (one file per pass, then ``.ll`` and ``.s``).
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 
@@ -35,14 +34,15 @@ jax = pytest.importorskip("jax")
 pytest.importorskip("optax")
 pytest.importorskip("flax.nnx")
 
-import new_user_programs  # noqa: E402
+import user_models  # noqa: E402
 from mlir import ir  # noqa: E402
 
 import hlox  # noqa: E402
-from hlox.backends.cpu import backend as cpu  # noqa: E402
 from hlox.dialects import make_context  # noqa: E402
 
-PROGRAMS = new_user_programs.programs()
+from conftest import cpu_dump_files  # noqa: E402
+
+PROGRAMS = user_models.programs()
 BY_NAME = {p.name: p for p in PROGRAMS}
 
 TOLERANCES = {
@@ -131,9 +131,7 @@ def test_cli_round_trip_with_dump_dir(tmp_path):
     assert result.returncode == 0, result.stderr
 
     # Every stage: the input, one numbered file per pass, then LLVM IR and assembly.
-    passes = [re.sub(r"\{.*\}$", "", p) for p in cpu.PIPELINE]
-    expected = (["000_stablehlo.mlir"] + [f"{i:03d}_{p}.mlir" for i, p in enumerate(passes, 1)]
-                + [f"{len(passes) + 1:03d}_llvm-ir.ll", f"{len(passes) + 2:03d}_asm.s"])
+    expected = cpu_dump_files()
     folder = dump / "step"  # the CLI names the function after the input file
     assert sorted(os.listdir(folder)) == expected
     assert "define " in (folder / expected[-2]).read_text()
