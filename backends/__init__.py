@@ -213,7 +213,3 @@ def reset() -> None:
     _failed.clear()
     _discovered = False
 
-
-# Older names.
-available_backends = list
-get_backend = get
