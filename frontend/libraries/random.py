@@ -706,7 +706,7 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
 
 
 def _lax_math(name: str, sampler: str):
-    """``lax.<name>`` (a math primitive from lax_math), or a clear error if absent."""
+    """``lax.<name>`` (a math primitive of ``lax/math.py``), or a clear error if absent."""
     fn = getattr(lax, name, None)
     if fn is None:
         raise NotImplementedError(f"hlox.random.{sampler} needs hlox.lax.{name}, which this "

@@ -188,7 +188,7 @@ def test_choice():
 
 
 @pytest.mark.skipif(not (hasattr(hlox.lax, "erf") and hasattr(hlox.lax, "log1p")),
-                    reason="needs hlox.lax.erf and log1p (the lax_math primitives)")
+                    reason="needs hlox.lax.erf and log1p (the `lax/math.py` primitives)")
 def test_truncated_normal_and_exponential():
     lower = np.array([-1.0, 0.0, 2.0], np.float32)
     for dtype in (np.float32, np.float16):

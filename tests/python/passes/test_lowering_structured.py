@@ -3,7 +3,7 @@ control flow, sort, gather, scatter, select_and_scatter) on the CPU backend.
 
 Each test lowers a JAX program with ``jax.jit(f).lower(*args).as_text()``,
 compiles that StableHLO text with hlox's CPU backend
-(:func:`hlox.backends.cpu.module.compile_module`) and compares with JAX's own
+(``hlox.compile_stablehlo(text, backend="cpu")``) and compares with JAX's own
 result on the same inputs.
 
 Tolerances (stated): integers and booleans exact; float32 rtol=atol=1e-5
