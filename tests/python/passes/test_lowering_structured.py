@@ -10,8 +10,8 @@ Tolerances (stated): integers and booleans exact; float32 rtol=atol=1e-5
 (reductions and convolutions sum in a different order than XLA). (JAX's
 x64 mode is process-global, so float64 is not exercised here.)
 
-A program that also uses an op lowered by another family which is not in
-this branch yet (the lowering names it: "no lowering for 'stablehlo.X'") is
+A program that also uses an op of another family that has no lowering yet
+(the lowering names it: "no lowering for 'stablehlo.X'") is
 skipped with that reason; a failure in one of this file's ops fails.
 """
 
