@@ -702,16 +702,7 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
     return _choice_jit(key, p, n, shape, bool(replace))
 
 
-# -- samplers that need math primitives from hlox.frontend.lax.math ---------
-
-
-def _lax_math(name: str, sampler: str):
-    """``lax.<name>`` (a math primitive of ``lax/math.py``), or a clear error if absent."""
-    fn = getattr(lax, name, None)
-    if fn is None:
-        raise NotImplementedError(f"hlox.random.{sampler} needs hlox.lax.{name}, which this "
-                                  f"build of hlox does not have")
-    return fn
+# -- samplers that need math primitives (erf, log1p) -------------------------
 
 
 def _next_toward(x, up: bool):
@@ -733,12 +724,11 @@ def _next_toward(x, up: bool):
 
 
 def _truncated_normal(key, lower, upper, shape, dtype):
-    erf = _lax_math("erf", "truncated_normal")
     root2 = np.full(shape, np.sqrt(2), dtype)
     lower = hnp.broadcast_to(hnp.asarray(lower, dtype), shape)
     upper = hnp.broadcast_to(hnp.asarray(upper, dtype), shape)
-    a = erf(lax.div(lower, root2))
-    b = erf(lax.div(upper, root2))
+    a = lax.erf(lax.div(lower, root2))
+    b = lax.erf(lax.div(upper, root2))
     u = _uniform(key, shape, dtype, a, b)
     out = lax.mul(root2, lax.erf_inv(u))
     # Keep rounding (or u == a) from landing on or outside the bounds (as JAX).
@@ -761,9 +751,8 @@ def truncated_normal(key, lower, upper, shape: Sequence[int] | None = None, dtyp
 
 
 def _exponential(key, shape, dtype):
-    log1p = _lax_math("log1p", "exponential")
     u = _uniform(key, shape, dtype, 0.0, 1.0)
-    return lax.neg(log1p(lax.neg(u)))  # log1p(-u): the domain (0, 1], never log(0)
+    return lax.neg(lax.log1p(lax.neg(u)))  # log1p(-u): the domain (0, 1], never log(0)
 
 
 _exponential_jit = jit(_exponential, static_argnums=(1, 2))

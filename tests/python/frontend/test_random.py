@@ -187,8 +187,6 @@ def test_choice():
         mod.choice(key, np.arange(6, dtype=np.float32), (4,), replace=False)), np.asarray(jr.PRNGKey(3)), p))
 
 
-@pytest.mark.skipif(not (hasattr(hlox.lax, "erf") and hasattr(hlox.lax, "log1p")),
-                    reason="needs hlox.lax.erf and log1p (the `lax/math.py` primitives)")
 def test_truncated_normal_and_exponential():
     lower = np.array([-1.0, 0.0, 2.0], np.float32)
     for dtype in (np.float32, np.float16):
