@@ -8,10 +8,9 @@ from hlox.frontend.core import dtypes
 from hlox.frontend import lax
 from hlox.frontend.lax.base import zeros_like
 from hlox.frontend import numpy as hnp
-from hlox.frontend.numpy import base as numpy_api
 from hlox.frontend.core.tracing import get_aval
 from hlox.frontend.transforms.custom_derivatives import custom_jvp
-from hlox.frontend.numpy.base import _elementwise
+from hlox.frontend.numpy.base import _check_arraylike, _elementwise, _promote
 from hlox.frontend.libraries.scipy_special import logsumexp
 
 __all__ = ["relu", "relu6", "sigmoid", "log_sigmoid", "softplus", "silu", "swish", "gelu",
@@ -69,7 +68,7 @@ swish = silu
 
 def gelu(x, approximate: bool = True):
     """Gaussian error linear unit: the tanh approximation or the exact erf form."""
-    (x,) = numpy_api._promote("gelu", x, inexact=True)
+    (x,) = _promote("gelu", x, inexact=True)
     if approximate:
         inner = hnp.multiply(float(np.sqrt(2 / np.pi)),
                              hnp.add(x, hnp.multiply(0.044715, x ** 3)))
@@ -79,7 +78,7 @@ def gelu(x, approximate: bool = True):
 
 
 def elu(x, alpha=1.0):
-    (x,) = numpy_api._promote("elu", x, inexact=True)
+    (x,) = _promote("elu", x, inexact=True)
     safe = hnp.where(hnp.greater(x, 0), 0.0, x)  # expm1 of positives may overflow
     return hnp.where(hnp.greater(x, 0), x, hnp.multiply(alpha, hnp.expm1(safe)))
 
@@ -90,7 +89,7 @@ def leaky_relu(x, negative_slope=1e-2):
 
 def _shifted(name, x, axis, where):
     """``x`` minus its (constant) max along ``axis`` over the elements ``where`` selects."""
-    (x,) = numpy_api._promote(name, x, inexact=True)
+    (x,) = _promote(name, x, inexact=True)
     initial = None if where is None else -np.inf
     top = hnp.max(x, axis=axis, keepdims=True, where=where, initial=initial)
     return hnp.subtract(x, lax.stop_gradient(top))
@@ -113,8 +112,8 @@ def log_softmax(x, axis=-1, where=None):
 
 def one_hot(x, num_classes: int, *, dtype=None, axis=-1):
     """``x[..., None] == arange(num_classes)`` as ``dtype``, the class axis at ``axis``."""
-    numpy_api._check_arraylike("one_hot", x)
-    (x,) = numpy_api._promote("one_hot", x)
+    _check_arraylike("one_hot", x)
+    (x,) = _promote("one_hot", x)
     aval = get_aval(x)
     out_ndim = aval.ndim + 1
     if not -out_ndim <= axis < out_ndim:

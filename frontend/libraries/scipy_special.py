@@ -7,9 +7,8 @@ import numpy as np
 from hlox.frontend import lax
 from hlox.frontend.lax.base import _full_like
 from hlox.frontend import numpy as hnp
-from hlox.frontend.numpy import base as numpy_api
 from hlox.frontend.core.tracing import get_aval
-from hlox.frontend.numpy.base import _elementwise
+from hlox.frontend.numpy.base import _broadcast_shapes, _broadcast_to, _elementwise, _promote
 
 __all__ = ["erf", "erfc", "gammaln", "digamma", "expit", "logit", "ndtr", "logsumexp"]
 
@@ -41,11 +40,11 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     The shift is a constant for differentiation (stop_gradient), as in JAX; an
     infinite max is replaced by 0 so that all -inf inputs give -inf, not NaN.
     """
-    (a,) = numpy_api._promote("logsumexp", a, inexact=True)
+    (a,) = _promote("logsumexp", a, inexact=True)
     if b is not None:
-        a, b = numpy_api._promote("logsumexp", a, b, inexact=True)
-        shape = numpy_api._broadcast_shapes("logsumexp", get_aval(a), get_aval(b))
-        a, b = numpy_api._broadcast_to(a, shape), numpy_api._broadcast_to(b, shape)
+        a, b = _promote("logsumexp", a, b, inexact=True)
+        shape = _broadcast_shapes("logsumexp", get_aval(a), get_aval(b))
+        a, b = _broadcast_to(a, shape), _broadcast_to(b, shape)
         # entries with b == 0 do not take part in the max (they contribute nothing)
         a_for_max = hnp.where(hnp.equal(b, 0), -np.inf, a)
     else:
