@@ -22,7 +22,7 @@ from hlox.frontend.core.array import wrap
 from hlox.frontend.core.tracing import Tracer, get_aval, shape_error
 from hlox.frontend.numpy.base import (_axes, _broadcast_shapes, _broadcast_to,
                                       _normalize_axis, _promote, reshape, transpose)
-from hlox.frontend.numpy import base as _api
+from hlox.frontend.numpy import base as _base
 from hlox.frontend.numpy import math as _math
 from hlox.frontend.numpy import bits
 
@@ -63,8 +63,8 @@ def asarray(a, dtype=None, order=None, *, copy=None):
     if isinstance(a, (list, tuple)) and any(isinstance(v, Tracer) for v in _leaves(a)):
         return stack([asarray(v, dtype) for v in a]) if a else asarray(np.asarray(a), dtype)
     if isinstance(a, (list, tuple)):
-        a = np.asarray(a)  # NumPy's 64-bit defaults, canonicalized to the mode by _api.asarray
-    return wrap(_api.asarray(a, dtype))
+        a = np.asarray(a)  # NumPy's 64-bit defaults, canonicalized to the mode by _base.asarray
+    return wrap(_base.asarray(a, dtype))
 
 
 def _leaves(seq):
@@ -98,7 +98,7 @@ empty = zeros
 def full(shape, fill_value, dtype=None):
     shape = _shape_tuple(shape)
     if isinstance(fill_value, Tracer):
-        value = fill_value if dtype is None else _api.astype(fill_value, dtype)
+        value = fill_value if dtype is None else _base.astype(fill_value, dtype)
         return broadcast_to(value, shape)
     dtype = _dtype_or("full", dtype, get_aval(fill_value).dtype if not isinstance(
         fill_value, (list, tuple)) else np.asarray(fill_value).dtype)
@@ -276,7 +276,7 @@ def concatenate(arrays: Sequence, axis: int | None = 0, dtype=None):
         arrays, axis = [ravel(a) for a in arrays], 0
     arrays = _promote("concatenate", *arrays)
     if dtype is not None:
-        arrays = [_api.astype(a, dtype) for a in arrays]
+        arrays = [_base.astype(a, dtype) for a in arrays]
     avals = [get_aval(a) for a in arrays]
     nd = avals[0].ndim
     if nd == 0:
@@ -415,7 +415,7 @@ def roll(a, shift, axis=None):
         if n == 0:
             continue
         if isinstance(s, Tracer):  # start = (-s) mod n, then a window of [a, a]
-            s = _api.astype(s, np.int32)
+            s = _base.astype(s, np.int32)
             neg = lax.neg(s)
             r = lax.sub(neg, lax.mul(lax.div(neg, np.int32(n)), np.int32(n)))
             start = lax.select(lax.lt(r, np.int32(0)), lax.add(r, np.int32(n)), r)
@@ -442,7 +442,7 @@ def pad(array, pad_width, mode="constant", constant_values=0, **kwargs):
             value = np.asarray(cv.flat[0]).astype(aval.dtype)
             return lax.pad(array, value, [(int(lo), int(hi), 0) for lo, hi in widths])
         if cv is None:
-            value = _api.astype(constant_values, aval.dtype)
+            value = _base.astype(constant_values, aval.dtype)
             return lax.pad(array, value, [(int(lo), int(hi), 0) for lo, hi in widths])
         # per-dimension values: pad one dimension at a time
         for d in range(aval.ndim):
@@ -472,7 +472,7 @@ def pad(array, pad_width, mode="constant", constant_values=0, **kwargs):
 
 
 def broadcast_to(array, shape):
-    return _api.broadcast_to(array, _shape_tuple(shape))
+    return _base.broadcast_to(array, _shape_tuple(shape))
 
 
 def broadcast_shapes(*shapes):
@@ -529,14 +529,14 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
         raise ValueError("hlox.numpy.where: either both or neither of x and y must be given")
-    return _api._select(condition, x, y)
+    return _base._select(condition, x, y)
 
 
 # ---------------------------------------------------------------------------
 # Linear algebra
 # ---------------------------------------------------------------------------
 
-matmul = _api.matmul
+matmul = _base.matmul
 
 
 def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
@@ -560,7 +560,7 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
 def dot(a, b, *, precision=None, preferred_element_type=None):
     av, bv = get_aval(a), get_aval(b)
     if av.ndim == 0 or bv.ndim == 0:
-        return _api.multiply(a, b)
+        return _base.multiply(a, b)
     if bv.ndim == 1:
         return tensordot(a, b, ((av.ndim - 1,), (0,)), preferred_element_type=preferred_element_type)
     return tensordot(a, b, ((av.ndim - 1,), (bv.ndim - 2,)),
@@ -574,7 +574,7 @@ def vdot(a, b):
 def inner(a, b):
     av, bv = get_aval(a), get_aval(b)
     if av.ndim == 0 or bv.ndim == 0:
-        return _api.multiply(a, b)
+        return _base.multiply(a, b)
     return tensordot(a, b, ((av.ndim - 1,), (bv.ndim - 1,)))
 
 
@@ -648,7 +648,7 @@ def _einsum_product(x, t, y, s, batch, preferred_element_type):
     xb = lax.broadcast_in_dim(xt, shape, tuple(range(nb + nx)))
     yb = lax.broadcast_in_dim(yt, shape, tuple(range(nb)) + tuple(range(nb + nx, len(shape))))
     if preferred_element_type is not None:
-        xb, yb = _api.astype(xb, preferred_element_type), _api.astype(yb, preferred_element_type)
+        xb, yb = _base.astype(xb, preferred_element_type), _base.astype(yb, preferred_element_type)
     return lax.mul(xb, yb)
 
 
@@ -710,9 +710,9 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
         raise NotImplementedError("hlox.numpy.take: mode='raise' is not supported (use "
                                   "'fill' or 'clip')")
     if mode == "wrap":
-        indices = _api.asarray(indices)
+        indices = _base.asarray(indices)
         n = np.int32(aval.shape[axis])
-        idx = _api.astype(indices, np.int32)
+        idx = _base.astype(indices, np.int32)
         r = lax.sub(idx, lax.mul(lax.div(idx, _bcast(n, idx)), _bcast(n, idx)))
         indices = where(lax.lt(r, _bcast(np.int32(0), idx)), lax.add(r, _bcast(n, idx)), r)
         mode = "clip"
