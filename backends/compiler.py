@@ -282,6 +282,9 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
         runner.begin(module)
         runner.run(module, SHARED_PIPELINE)
         executable = backend.compile(module, options)
+        if not callable(getattr(executable, "execute", None)):
+            raise BackendError(f"backend {backend.name!r} returned {type(executable).__name__}, "
+                               f"which has no execute(buffers) (see hlox.backends.base)")
         return executable, Stages(runner.stages(), executable)
 
     if compile_cache.bypassed():

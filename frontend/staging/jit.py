@@ -609,10 +609,7 @@ def _make_runner(lowered: Lowered, executable, device, leaves, committed: bool):
         def buffers(leaves):
             return [c(a) for c, a in zip(converters, leaves)]
 
-    execute = getattr(executable, "execute", None)
-    if execute is None:  # a plugin's executable that only has __call__ (numpy in, out)
-        def execute(bufs):
-            return list(executable(*bufs))
+    execute = executable.execute
     out_specs = [spec_for(aval if isinstance(aval, ShapedArray) else
                           ShapedArray.exact(aval.shape, aval.dtype), device, committed)
                  for aval in lowered.out_avals]

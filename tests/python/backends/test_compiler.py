@@ -252,3 +252,18 @@ def test_a_python_pass_that_raises_names_its_stage(dump_dir):
         assert (dump_dir / "r" / f"{index:03d}_hlox-test-raising-pass.FAILED.mlir").exists()
     finally:
         python_passes.unregister("hlox-test-raising-pass")
+
+
+def test_an_executable_without_execute_is_refused_naming_the_backend():
+    class NoExecute(hlox.backends.get("cpu").__class__):
+        name = "no-execute"
+
+        def compile(self, module, options=None):
+            return lambda *arrays: arrays  # numpy in, numpy out: not the protocol
+
+    hlox.backends.register(NoExecute())
+    try:
+        with pytest.raises(hlox.backends.BackendError, match="'no-execute'.*execute"):
+            hlox.jit(lambda x: x + 1, backend="no-execute")(np.ones(3, np.float32))
+    finally:
+        hlox.backends.unregister("no-execute")
