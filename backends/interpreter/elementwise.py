@@ -116,7 +116,41 @@ def int_remainder(x, y, dtype=None):
     return np.where(overflow, np.zeros_like(x), r)
 
 
-_binary_typed("divide", lambda x, y, d: int_divide(x, y, d) if is_int(x) else x / y)
+def complex_divide(x, y):
+    """x / y for complex arrays without numpy's overflow on tiny divisors
+    (0 / (1e-40+0j) is nan+nanj in numpy's complex64): Smith's algorithm on the
+    parts in float64 (exact inputs for complex64), and C99's x/0 = inf*x."""
+    dtype = np.result_type(x, y)
+    a, b = np.real(x).astype(np.float64), np.imag(x).astype(np.float64)
+    c, d = np.real(y).astype(np.float64), np.imag(y).astype(np.float64)
+    with np.errstate(all="ignore"):
+        real_big = np.abs(c) >= np.abs(d)
+        r = np.where(real_big, d / c, c / d)
+        den = np.where(real_big, c + d * r, c * r + d)
+        re = np.where(real_big, a + b * r, a * r + b) / den
+        im = np.where(real_big, b - a * r, b * r - a) / den
+        zero = (c == 0) & (d == 0) & ~(np.isnan(a) & np.isnan(b))
+        inf = np.copysign(np.inf, c)
+        re, im = np.where(zero, inf * a, re), np.where(zero, inf * b, im)
+    return _complex(re, im, dtype)
+
+
+def _complex(re, im, dtype):
+    """The complex array with these parts (re + 1j * im would turn inf parts into NaN)."""
+    out = np.empty(np.broadcast(re, im).shape, dtype)
+    out.real, out.imag = re, im
+    return out
+
+
+def divide(x, y, dtype):
+    if is_int(x):
+        return int_divide(x, y, dtype)
+    if x.dtype.kind == "c" or y.dtype.kind == "c":
+        return complex_divide(x, y)
+    return x / y
+
+
+_binary_typed("divide", divide)
 _binary_typed("remainder", lambda x, y, d: int_remainder(x, y, d) if is_int(x) else np.fmod(x, y))
 
 
@@ -193,10 +227,22 @@ _binary_typed("shift_right_arithmetic", _shift("arithmetic"))
 
 # ---- unary -----------------------------------------------------------------
 
+def _complex_sign(x):
+    """x / |x| with the parts first scaled by the larger one, so that tiny
+    (subnormal) and huge magnitudes neither underflow nor overflow."""
+    re, im = np.real(x).astype(np.float64), np.imag(x).astype(np.float64)
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.abs(re), np.abs(im))
+        safe = np.where(scale == 0, 1.0, scale)
+        re, im = re / safe, im / safe
+        magnitude = np.hypot(re, im)
+        out = _complex(re / magnitude, im / magnitude, x.dtype)
+    return np.where(scale == 0, np.zeros_like(x), out)
+
+
 def _sign(x):
     if x.dtype.kind == "c":
-        a = np.abs(x)
-        return np.where(a == 0, np.zeros_like(x), x / np.where(a == 0, 1, a))
+        return _complex_sign(x)
     if x.dtype.kind == "f":
         return np.where((x == 0) | np.isnan(x), x, np.sign(x))
     return np.sign(x)
