@@ -180,6 +180,10 @@ def _maximum(x, y):
     if x.dtype.kind == "c":  # lexicographic (real, imag)
         gt = (x.real > y.real) | ((x.real == y.real) & (x.imag > y.imag))
         return np.where(gt | np.isnan(x), x, y)
+    if is_float(x):  # max(+0, -0) = +0 whatever the order, as XLA
+        zeros = (x == 0) & (y == 0)
+        return np.where(zeros, np.where(np.signbit(x) & np.signbit(y), x, np.abs(x)),
+                        np.maximum(x, y))
     return np.maximum(x, y)
 
 
@@ -187,6 +191,10 @@ def _minimum(x, y):
     if x.dtype.kind == "c":
         lt = (x.real < y.real) | ((x.real == y.real) & (x.imag < y.imag))
         return np.where(lt | np.isnan(x), x, y)
+    if is_float(x):  # min(+0, -0) = -0 whatever the order, as XLA
+        zeros = (x == 0) & (y == 0)
+        return np.where(zeros, np.where(np.signbit(x) | np.signbit(y), -np.abs(x), x),
+                        np.minimum(x, y))
     return np.minimum(x, y)
 
 
@@ -402,7 +410,7 @@ def bitcast_convert(ev, step, env, args):
 def reduce_precision(ev, step, env, args):
     """XLA's algorithm on the bits: round the mantissa to nearest even, then
     overflow to +-Inf and underflow (incl. subnormals) to +-0; NaN stays NaN
-    when mantissa bits remain."""
+    when mantissa bits remain, else becomes +-Inf."""
     exp_bits = int(attributes.scalar(step.attr("exponent_bits")))
     mant_bits = int(attributes.scalar(step.attr("mantissa_bits")))
     x = np.asarray(args[0])
@@ -432,6 +440,8 @@ def reduce_precision(ev, step, env, args):
         bits = np.where(exponent > max_exp, signed_zero | exp_mask,
                         np.where(exponent <= min_exp, signed_zero, bits)).astype(uint)
     out = bits.view(src.dtype)
-    if mant_bits > 0:
-        out = np.where(np.isnan(src), src, out)
+    # NaN stays NaN while mantissa bits remain; without any it is the infinity
+    # of its sign (the spec's reference interpreter)
+    nan = src if mant_bits > 0 else np.copysign(np.inf, src).astype(src.dtype)
+    out = np.where(np.isnan(src), nan, out)
     return [out.astype(dtype)]
