@@ -29,7 +29,7 @@ from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
 from hlox.config import config
-from hlox.dialects import make_context
+from hlox.dialects import first_malformed, make_context
 from hlox.passes import diagnostics
 from hlox.passes import pipeline as pipeline_lib
 
@@ -79,9 +79,10 @@ PIPELINE: list[str] = [
     "convert-linalg-to-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
     "convert-vector-to-scf{full-unroll}",
-    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
-    # (On structured loops: scf ops carrying i1 memrefs are retyped whole.)
-    "hlox-widen-i1-memrefs",
+    # Bools and int4/int2 are bytes in memory (as in NumPy and ml_dtypes); LLVM
+    # lowering needs that too. (On structured loops: scf ops carrying such
+    # memrefs are retyped whole.)
+    "hlox-widen-sub-byte-memrefs",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
@@ -91,6 +92,10 @@ PIPELINE: list[str] = [
     # float32 exp as a polynomial in arith: unlike a libm call, LLVM's loop
     # vectorizer can vectorize it.
     "hlox-cpu-math-approximations",
+    # bfloat16 arithmetic in float32, rounded back on the bits: LLVM's own
+    # f32 -> bf16 (vcvtneps2bf16 where the CPU has it) flushes subnormals.
+    "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32}",
+    "hlox-bf16-truncation-on-bits",
     "convert-vector-to-llvm",
     "convert-math-to-llvm",
     "convert-math-to-libm",
@@ -316,6 +321,11 @@ class CpuBackend:
             dumper.write(0, "stablehlo", stablehlo, failed=True)
             raise CompilationError(f"hlox cpu backend: the StableHLO of '{function}' does "
                                    f"not verify:\n{format_diagnostics(error)}") from None
+        problem = first_malformed(module.operation)
+        if problem:
+            dumper.write(0, "stablehlo", stablehlo, failed=True)
+            raise CompilationError(f"hlox cpu backend: the StableHLO of '{function}' is "
+                                   f"malformed: {problem}")
         if dumper.dir:
             dumper.write(0, "stablehlo", str(module))
         self._main(module, function).attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()

@@ -371,20 +371,28 @@ def convert(x: np.ndarray, to: np.dtype) -> np.ndarray:
     if x.dtype.kind == "c" and to.kind != "c":
         x = x.real
     if is_int(np.empty(0, to)) and is_float(x):
-        info = np.iinfo(to) if to.kind in "iu" else None
-        lo, hi = (info.min, info.max) if info else (None, None)
+        info = ml_dtypes.iinfo(to)  # int2/int4 too
+        lo, hi = info.min, info.max
         w = wide(x).astype(np.float64)
         w = np.where(np.isnan(w), 0, np.trunc(w))
-        if info is not None:
-            out = np.zeros(w.shape, to)
-            big, small = w >= float(hi), w <= float(lo)
-            mid = ~(big | small)
-            out[mid] = w[mid].astype(to)
-            out[big] = hi
-            out[small] = lo
-            return out
-        return w.astype(to)
-    if x.dtype.type.__module__.startswith("ml_dtypes") and to.type.__module__.startswith("ml_dtypes"):
+        out = np.zeros(w.shape, to)
+        big, small = w >= float(hi), w <= float(lo)
+        mid = ~(big | small)
+        out[mid] = w[mid].astype(np.int64).astype(to) if to.kind not in "iu" else w[mid].astype(to)
+        out[big] = hi
+        out[small] = lo
+        return out
+    narrow = lambda d: d.type.__module__.startswith("ml_dtypes")  # noqa: E731
+    if is_int(x) and is_int(np.empty(0, to)) and x.dtype != np.bool_ and (narrow(x.dtype) or narrow(to)):
+        # int <-> int2/int4: two's complement wraparound (ml_dtypes' astype saturates)
+        if not narrow(to):
+            return wide(x).astype(to)
+        bits = bit_width(to)
+        v = wide(x).astype(np.int64) & ((1 << bits) - 1)
+        if ml_dtypes.iinfo(to).min < 0:
+            v = np.where(v >= 1 << (bits - 1), v - (1 << bits), v)
+        return v.astype(to)
+    if narrow(x.dtype) and narrow(to):
         return x.astype(np.float32).astype(to)
     return x.astype(to)
 
@@ -415,11 +423,14 @@ def reduce_precision(ev, step, env, args):
     mant_bits = int(attributes.scalar(step.attr("mantissa_bits")))
     x = np.asarray(args[0])
     dtype = x.dtype
-    src = x.astype(np.float64) if dtype.itemsize == 8 else x.astype(np.float32)
+    # On the type's own bits (as XLA: float16 subnormals are rounded, not
+    # flushed by float32's exponent range); float8 and narrower through float32.
+    native = dtype.itemsize >= 2
+    src = x if native else x.astype(np.float32)
     nbits = src.dtype.itemsize * 8
-    src_mant = 52 if nbits == 64 else 23
+    src_mant = int(ml_dtypes.finfo(src.dtype).nmant)
     src_exp = nbits - 1 - src_mant
-    uint = np.uint64 if nbits == 64 else np.uint32
+    uint = np.dtype(f"u{src.dtype.itemsize}").type
     one = uint(1)
     bits = src.view(uint).copy()
     if mant_bits < src_mant:
@@ -442,6 +453,7 @@ def reduce_precision(ev, step, env, args):
     out = bits.view(src.dtype)
     # NaN stays NaN while mantissa bits remain; without any it is the infinity
     # of its sign (the spec's reference interpreter)
-    nan = src if mant_bits > 0 else np.copysign(np.inf, src).astype(src.dtype)
-    out = np.where(np.isnan(src), nan, out)
+    wide_src = src.astype(np.float64)
+    nan = wide_src if mant_bits > 0 else np.copysign(np.inf, wide_src)
+    out = np.where(np.isnan(wide_src), nan.astype(src.dtype), out)
     return [out.astype(dtype)]
