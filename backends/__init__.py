@@ -192,6 +192,10 @@ def compile_stablehlo(module, backend: str | None = None, *, name: str = "main",
     module. The callable runs the public ``@main`` and returns its results as a
     tuple of numpy arrays.
     """
+    from hlox.dialects import malformed_text
+
+    if isinstance(module, str) and (literal := malformed_text(module)):
+        raise ValueError(f"compile_stablehlo: the module is malformed: {literal}")
     return get(backend).compile(module, CompileOptions(name=name, extra=dict(extra)))
 
 
