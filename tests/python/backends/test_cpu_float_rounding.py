@@ -36,7 +36,7 @@ def edge_values(dtype, n_random=2000):
 
 def run(text, x, backend="cpu"):
     [out] = hlox.compile_stablehlo(text, backend=backend)(x)
-    return out
+    return np.asarray(out)
 
 
 def same_bits(got, want):

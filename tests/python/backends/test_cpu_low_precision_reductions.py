@@ -61,7 +61,7 @@ def test_jax_lowered_reductions_accumulate_in_float32(name, dtype, backend):
     x = near_one(shape, dtype)
     text = jax.jit(fn).lower(x).as_text()
     [got] = hlox.compile_stablehlo(text, backend=backend)(x)
-    assert_one_rounding(got, reference(x.astype(np.float32)), dtype)
+    assert_one_rounding(np.asarray(got), reference(x.astype(np.float32)), dtype)
 
 
 FRONTEND = {

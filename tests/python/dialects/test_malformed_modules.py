@@ -52,7 +52,7 @@ BAD = {"complex_literal_for_f32": (COMPLEX_LITERAL_FOR_F32, "dense literal"),
 COMPILE = textwrap.dedent("""
     import sys
     import hlox
-    from hlox.backends.cpu import CompilationError
+    from hlox.backends.compiler import CompilationError
     try:
         hlox.compile_stablehlo(sys.stdin.read(), backend="cpu")
     except (CompilationError, ValueError) as error:
