@@ -197,11 +197,14 @@ def parse_module(text: str, context=None):
     """Parses and verifies StableHLO text in a new hlox context (errors are exceptions)."""
     from mlir import ir
 
-    from hlox.dialects import make_context
+    from hlox.dialects import make_context, malformed_text
 
     if text.lstrip().startswith("HloModule"):
         raise BackendError("this is XLA HLO text, not StableHLO: print the program with "
                            "jax.jit(f).lower(...).as_text() (its default dialect, 'stablehlo')")
+    problem = malformed_text(text)
+    if problem:  # MLIR's parser would abort the process on it
+        raise BackendError(f"the StableHLO module is malformed: {problem}")
     context = context or make_context()
     with context, ir.Location.unknown():
         try:

@@ -42,6 +42,7 @@ from hlox.backends.base import (BackendError, CompileOptions, main_signature, mo
                                 parse_module)
 from hlox.backends.dumps import StageDumps
 from hlox.config import config
+from hlox.dialects import first_malformed
 from hlox.passes import diagnostics
 from hlox.passes import pipeline as pipeline_lib
 
@@ -154,6 +155,11 @@ class StageRunner:
             self.dumps.write(0, "stablehlo", module_text(module), failed=True)
             raise CompilationError(f"{self._who()}: the StableHLO of '{self.function}' does not "
                                    f"verify:\n{format_diagnostics(error)}", "stablehlo") from None
+        problem = first_malformed(module.operation)
+        if problem:  # verifies, but a pass would abort the process on it
+            self.dumps.write(0, "stablehlo", module_text(module), failed=True)
+            raise CompilationError(f"{self._who()}: the StableHLO of '{self.function}' is "
+                                   f"malformed: {problem}", "stablehlo")
         self._verified = True
 
     def begin(self, module: ir.Module) -> None:

@@ -8,6 +8,8 @@ MLIR instance.
 
 from __future__ import annotations
 
+import re
+
 from mlir import ir
 
 from hlox import _native
@@ -23,6 +25,53 @@ def register_dialects(context: ir.Context) -> ir.Context:
     for name in ("stablehlo", "chlo", "hlox", "sdy"):
         context.dialects[name]
     return context
+
+
+_SHAPE = re.compile(r"\b(?:tensor|memref|vector)<((?:\d+x)+)")
+
+
+def malformed_text(text: str) -> str:
+    """What in MLIR text would abort the parser (it asserts), or "":
+    a complex element literal ``(re, im)`` in a dense attribute of a
+    non-complex type (``dense<(1.0, 2.0)> : tensor<f32>``; DenseElementsAttr::get
+    asserts), or a shape whose element count overflows int64
+    (ShapedType::getNumElements asserts). Returns "line L: what" for the first."""
+    for match in _SHAPE.finditer(text):
+        count = 1
+        for dim in match.group(1).split("x")[:-1]:
+            count *= int(dim)
+        if count * 16 >= 2 ** 63:  # bytes, for elements of up to 16 bytes
+            line = text.count("\n", 0, match.start()) + 1
+            return f"line {line}: the shape {match.group(0)}... has more bytes than fit in int64"
+    start = 0
+    while (start := text.find("dense<", start)) >= 0:
+        end, depth, quoted = start + len("dense<"), 0, False
+        while end < len(text) and (quoted or depth or text[end] != ">"):
+            char = text[end]
+            if char == '"':
+                quoted = not quoted
+            elif not quoted and char in "[(":
+                depth += 1
+            elif not quoted and char in "])":
+                depth -= 1
+            end += 1
+        literal = text[start + len("dense<"):end]
+        rest = text[end + 1:end + 400].lstrip()
+        if "(" in re.sub(r'"[^"]*"', "", literal) and rest.startswith(":") and \
+                "complex<" not in rest[1:].lstrip().split(">")[0]:
+            line = text.count("\n", 0, start) + 1
+            return (f"line {line}: the dense literal {text[start:end + 1][:80]} has complex "
+                    f"elements but its type is not complex")
+        start = end
+    return ""
+
+
+def first_malformed(operation: ir.Operation) -> str:
+    """What MLIR's verifiers accept but a pass would abort the process on, in
+    ``operation`` (a dense literal whose data does not match its type, a type
+    whose byte size overflows int64): "location: 'op': problem", or "" when
+    nothing. Run it after verifying, before any pass."""
+    return _native.first_malformed(operation._CAPIPtr)
 
 
 def make_context() -> ir.Context:

@@ -18,7 +18,7 @@ import sys
 
 from mlir import ir
 
-from hlox.dialects import make_context
+from hlox.dialects import first_malformed, make_context, malformed_text
 from hlox.passes import diagnostics, pipeline, python_passes
 
 SPLIT_MARKER = "// -----"
@@ -101,6 +101,9 @@ def _format_diagnostics(error: ir.MLIRError, source: str, line_offset: int) -> s
 def _process(text: str, source: str, line_offset: int, elements: list[str], options) -> str:
     context = make_context()
     context.allow_unregistered_dialects = options["unregistered"]
+    literal = malformed_text(text)
+    if literal:  # it would abort MLIR's parser
+        raise _Failure(f"{source}: error: {literal}")
     with context, ir.Location.unknown():
         try:
             module = ir.Module.parse(text)
@@ -111,6 +114,9 @@ def _process(text: str, source: str, line_offset: int, elements: list[str], opti
             module.operation.verify()
         except ir.MLIRError as error:
             raise _Failure(_format_diagnostics(error, source, line_offset)) from None
+        problem = first_malformed(module.operation)
+        if problem:
+            raise _Failure(f"{source}: error: {problem}")
         if elements:
             try:
                 pm = pipeline.build(elements, context)

@@ -71,9 +71,10 @@ PIPELINE: list[str] = [
     "convert-linalg-to-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
     "convert-vector-to-scf{full-unroll}",
-    # Bools are bytes in memory (as in NumPy); LLVM lowering needs that too.
-    # (On structured loops: scf ops carrying i1 memrefs are retyped whole.)
-    "hlox-widen-i1-memrefs",
+    # Bools and int4/int2 are bytes in memory (as in NumPy and ml_dtypes); LLVM
+    # lowering needs that too. (On structured loops: scf ops carrying such
+    # memrefs are retyped whole.)
+    "hlox-widen-sub-byte-memrefs",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
@@ -83,6 +84,10 @@ PIPELINE: list[str] = [
     # float32 exp as a polynomial in arith: unlike a libm call, LLVM's loop
     # vectorizer can vectorize it.
     "hlox-cpu-math-approximations",
+    # bfloat16 arithmetic in float32, rounded back on the bits: LLVM's own
+    # f32 -> bf16 (vcvtneps2bf16 where the CPU has it) flushes subnormals.
+    "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32}",
+    "hlox-bf16-truncation-on-bits",
     "convert-vector-to-llvm",
     "convert-math-to-llvm",
     "convert-math-to-libm",

@@ -116,7 +116,41 @@ def int_remainder(x, y, dtype=None):
     return np.where(overflow, np.zeros_like(x), r)
 
 
-_binary_typed("divide", lambda x, y, d: int_divide(x, y, d) if is_int(x) else x / y)
+def complex_divide(x, y):
+    """x / y for complex arrays without numpy's overflow on tiny divisors
+    (0 / (1e-40+0j) is nan+nanj in numpy's complex64): Smith's algorithm on the
+    parts in float64 (exact inputs for complex64), and C99's x/0 = inf*x."""
+    dtype = np.result_type(x, y)
+    a, b = np.real(x).astype(np.float64), np.imag(x).astype(np.float64)
+    c, d = np.real(y).astype(np.float64), np.imag(y).astype(np.float64)
+    with np.errstate(all="ignore"):
+        real_big = np.abs(c) >= np.abs(d)
+        r = np.where(real_big, d / c, c / d)
+        den = np.where(real_big, c + d * r, c * r + d)
+        re = np.where(real_big, a + b * r, a * r + b) / den
+        im = np.where(real_big, b - a * r, b * r - a) / den
+        zero = (c == 0) & (d == 0) & ~(np.isnan(a) & np.isnan(b))
+        inf = np.copysign(np.inf, c)
+        re, im = np.where(zero, inf * a, re), np.where(zero, inf * b, im)
+    return _complex(re, im, dtype)
+
+
+def _complex(re, im, dtype):
+    """The complex array with these parts (re + 1j * im would turn inf parts into NaN)."""
+    out = np.empty(np.broadcast(re, im).shape, dtype)
+    out.real, out.imag = re, im
+    return out
+
+
+def divide(x, y, dtype):
+    if is_int(x):
+        return int_divide(x, y, dtype)
+    if x.dtype.kind == "c" or y.dtype.kind == "c":
+        return complex_divide(x, y)
+    return x / y
+
+
+_binary_typed("divide", divide)
 _binary_typed("remainder", lambda x, y, d: int_remainder(x, y, d) if is_int(x) else np.fmod(x, y))
 
 
@@ -146,6 +180,10 @@ def _maximum(x, y):
     if x.dtype.kind == "c":  # lexicographic (real, imag)
         gt = (x.real > y.real) | ((x.real == y.real) & (x.imag > y.imag))
         return np.where(gt | np.isnan(x), x, y)
+    if is_float(x):  # max(+0, -0) = +0 whatever the order, as XLA
+        zeros = (x == 0) & (y == 0)
+        return np.where(zeros, np.where(np.signbit(x) & np.signbit(y), x, np.abs(x)),
+                        np.maximum(x, y))
     return np.maximum(x, y)
 
 
@@ -153,6 +191,10 @@ def _minimum(x, y):
     if x.dtype.kind == "c":
         lt = (x.real < y.real) | ((x.real == y.real) & (x.imag < y.imag))
         return np.where(lt | np.isnan(x), x, y)
+    if is_float(x):  # min(+0, -0) = -0 whatever the order, as XLA
+        zeros = (x == 0) & (y == 0)
+        return np.where(zeros, np.where(np.signbit(x) | np.signbit(y), -np.abs(x), x),
+                        np.minimum(x, y))
     return np.minimum(x, y)
 
 
@@ -193,10 +235,22 @@ _binary_typed("shift_right_arithmetic", _shift("arithmetic"))
 
 # ---- unary -----------------------------------------------------------------
 
+def _complex_sign(x):
+    """x / |x| with the parts first scaled by the larger one, so that tiny
+    (subnormal) and huge magnitudes neither underflow nor overflow."""
+    re, im = np.real(x).astype(np.float64), np.imag(x).astype(np.float64)
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.abs(re), np.abs(im))
+        safe = np.where(scale == 0, 1.0, scale)
+        re, im = re / safe, im / safe
+        magnitude = np.hypot(re, im)
+        out = _complex(re / magnitude, im / magnitude, x.dtype)
+    return np.where(scale == 0, np.zeros_like(x), out)
+
+
 def _sign(x):
     if x.dtype.kind == "c":
-        a = np.abs(x)
-        return np.where(a == 0, np.zeros_like(x), x / np.where(a == 0, 1, a))
+        return _complex_sign(x)
     if x.dtype.kind == "f":
         return np.where((x == 0) | np.isnan(x), x, np.sign(x))
     return np.sign(x)
@@ -317,20 +371,28 @@ def convert(x: np.ndarray, to: np.dtype) -> np.ndarray:
     if x.dtype.kind == "c" and to.kind != "c":
         x = x.real
     if is_int(np.empty(0, to)) and is_float(x):
-        info = np.iinfo(to) if to.kind in "iu" else None
-        lo, hi = (info.min, info.max) if info else (None, None)
+        info = ml_dtypes.iinfo(to)  # int2/int4 too
+        lo, hi = info.min, info.max
         w = wide(x).astype(np.float64)
         w = np.where(np.isnan(w), 0, np.trunc(w))
-        if info is not None:
-            out = np.zeros(w.shape, to)
-            big, small = w >= float(hi), w <= float(lo)
-            mid = ~(big | small)
-            out[mid] = w[mid].astype(to)
-            out[big] = hi
-            out[small] = lo
-            return out
-        return w.astype(to)
-    if x.dtype.type.__module__.startswith("ml_dtypes") and to.type.__module__.startswith("ml_dtypes"):
+        out = np.zeros(w.shape, to)
+        big, small = w >= float(hi), w <= float(lo)
+        mid = ~(big | small)
+        out[mid] = w[mid].astype(np.int64).astype(to) if to.kind not in "iu" else w[mid].astype(to)
+        out[big] = hi
+        out[small] = lo
+        return out
+    narrow = lambda d: d.type.__module__.startswith("ml_dtypes")  # noqa: E731
+    if is_int(x) and is_int(np.empty(0, to)) and x.dtype != np.bool_ and (narrow(x.dtype) or narrow(to)):
+        # int <-> int2/int4: two's complement wraparound (ml_dtypes' astype saturates)
+        if not narrow(to):
+            return wide(x).astype(to)
+        bits = bit_width(to)
+        v = wide(x).astype(np.int64) & ((1 << bits) - 1)
+        if ml_dtypes.iinfo(to).min < 0:
+            v = np.where(v >= 1 << (bits - 1), v - (1 << bits), v)
+        return v.astype(to)
+    if narrow(x.dtype) and narrow(to):
         return x.astype(np.float32).astype(to)
     return x.astype(to)
 
@@ -356,16 +418,19 @@ def bitcast_convert(ev, step, env, args):
 def reduce_precision(ev, step, env, args):
     """XLA's algorithm on the bits: round the mantissa to nearest even, then
     overflow to +-Inf and underflow (incl. subnormals) to +-0; NaN stays NaN
-    when mantissa bits remain."""
+    when mantissa bits remain, else becomes +-Inf."""
     exp_bits = int(attributes.scalar(step.attr("exponent_bits")))
     mant_bits = int(attributes.scalar(step.attr("mantissa_bits")))
     x = np.asarray(args[0])
     dtype = x.dtype
-    src = x.astype(np.float64) if dtype.itemsize == 8 else x.astype(np.float32)
+    # On the type's own bits (as XLA: float16 subnormals are rounded, not
+    # flushed by float32's exponent range); float8 and narrower through float32.
+    native = dtype.itemsize >= 2
+    src = x if native else x.astype(np.float32)
     nbits = src.dtype.itemsize * 8
-    src_mant = 52 if nbits == 64 else 23
+    src_mant = int(ml_dtypes.finfo(src.dtype).nmant)
     src_exp = nbits - 1 - src_mant
-    uint = np.uint64 if nbits == 64 else np.uint32
+    uint = np.dtype(f"u{src.dtype.itemsize}").type
     one = uint(1)
     bits = src.view(uint).copy()
     if mant_bits < src_mant:
@@ -386,6 +451,9 @@ def reduce_precision(ev, step, env, args):
         bits = np.where(exponent > max_exp, signed_zero | exp_mask,
                         np.where(exponent <= min_exp, signed_zero, bits)).astype(uint)
     out = bits.view(src.dtype)
-    if mant_bits > 0:
-        out = np.where(np.isnan(src), src, out)
+    # NaN stays NaN while mantissa bits remain; without any it is the infinity
+    # of its sign (the spec's reference interpreter)
+    wide_src = src.astype(np.float64)
+    nan = wide_src if mant_bits > 0 else np.copysign(np.inf, wide_src)
+    out = np.where(np.isnan(wide_src), nan.astype(src.dtype), out)
     return [out.astype(dtype)]

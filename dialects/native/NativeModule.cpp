@@ -9,6 +9,8 @@
 //                                    context created by `mlir.ir.Context()`
 //   register_passes()                add our passes to the global pass registry
 //                                    (once per process), for PassManager.parse
+//   first_malformed(op._CAPIPtr)     what the verifiers accept but passes abort
+//                                    on ("" when nothing), see WellFormed.h
 //
 //===----------------------------------------------------------------------===//
 #define PY_SSIZE_T_CLEAN
@@ -19,6 +21,7 @@
 #include "mlir/IR/MLIRContext.h"
 
 #include "dialects/native/Registration.h"
+#include "dialects/native/WellFormed.h"
 
 namespace {
 
@@ -43,12 +46,23 @@ PyObject *registerPasses(PyObject *, PyObject *) {
   Py_RETURN_NONE;
 }
 
+PyObject *firstMalformed(PyObject *, PyObject *capsule) {
+  void *ptr = PyCapsule_GetPointer(capsule, "mlir.ir.Operation._CAPIPtr");
+  if (!ptr)
+    return nullptr;
+  std::string problem = hlox::firstMalformed(unwrap(MlirOperation{ptr}));
+  return PyUnicode_FromStringAndSize(problem.data(), problem.size());
+}
+
 PyMethodDef methods[] = {
     {"register_dialects", registerDialects, METH_O,
      "Make the stablehlo, chlo and hlox dialects available in an MLIR "
      "context (pass ctx._CAPIPtr)."},
     {"register_passes", registerPasses, METH_NOARGS,
      "Register hlox's C++ passes with MLIR's global pass registry."},
+    {"first_malformed", firstMalformed, METH_O,
+     "What the verifiers accept but a pass would abort on, under an operation "
+     "(pass op._CAPIPtr): 'location: op: problem', or '' when nothing."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef moduleDef = {PyModuleDef_HEAD_INIT, "_native",

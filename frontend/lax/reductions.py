@@ -310,7 +310,12 @@ def _make_cumulative(monoid: str) -> Primitive:
         with a window as long as the axis, which is O(n^2) unless the backend
         recognizes it as a scan; ours lowers it literally.)
         """
-        aval = ctx.avals_in[0]
+        aval = out_aval = ctx.avals_in[0]
+        if monoid in ("sum", "prod") and aval.dtype in (dtypes.float16, dtypes.bfloat16):
+            # float16/bfloat16 accumulate in float32 and round once, as XLA CPU's
+            # window sums and our reductions do
+            aval = aval.update(dtype=dtypes.float32)
+            x = ctx.op("stablehlo.convert", [x], result_avals=[aval])[0]
         n, rank = aval.shape[axis], aval.ndim
         init = _scalar_constant(identity(aval.dtype), aval.dtype)
         y, k = x, 1
@@ -328,9 +333,11 @@ def _make_cumulative(monoid: str) -> Primitive:
             shifted = ctx.op("stablehlo.pad", [sliced, init], {
                 "edge_padding_low": ir.DenseI64ArrayAttr.get(low),
                 "edge_padding_high": ir.DenseI64ArrayAttr.get(high),
-                "interior_padding": ir.DenseI64ArrayAttr.get([0] * rank)})[0]
-            y = ctx.op(body_op, [y, shifted])[0]
+                "interior_padding": ir.DenseI64ArrayAttr.get([0] * rank)}, result_avals=[aval])[0]
+            y = ctx.op(body_op, [y, shifted], result_avals=[aval])[0]
             k *= 2
+        if aval is not out_aval:
+            y = ctx.op("stablehlo.convert", [y], result_avals=[out_aval])[0]
         return [y]
 
     @prim.def_batching

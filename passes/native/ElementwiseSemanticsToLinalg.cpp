@@ -17,7 +17,8 @@
 //   compare     FLOAT (ordered; NE unordered), TOTALORDER (-NaN < -inf < ...
 //               < -0 < +0 < ... < inf < NaN), SIGNED, UNSIGNED
 //   reduce_precision  XLA's bit algorithm (round to nearest even, overflow
-//               to inf, underflow to signed zero, NaN kept)
+//               to inf, underflow to signed zero, NaN kept; with no
+//               mantissa bits NaN becomes a signed inf, as the spec)
 // Transcendental functions of f16/bf16 are computed in f32 and rounded.
 // convert's scalar semantics are `convertScalar` (defined here, used by every
 // pattern that converts: dot_general, convolution, reduce bodies).
@@ -101,7 +102,8 @@ Value mathBinary(Ctx &c, ValueRange args) {
 //===----------------------------------------------------------------------===//
 
 Value expm1Body(Ctx &c, ValueRange args) {
-  // Kahan: u = exp(x); u == 1 ? x : u - 1 == -1 ? -1 : (u - 1) * x / log(u).
+  // Kahan: u = exp(x); u == 1 ? x : u - 1 == -1 ? -1 : (u - 1) * (x / log(u)).
+  // (The ratio first: (u - 1) * x overflows for x just below log(max).)
   return inF32(c.b, c.loc, args, [&](SmallVector<Value> a) -> Value {
     OpBuilder &b = c.b;
     Location loc = c.loc;
@@ -110,8 +112,8 @@ Value expm1Body(Ctx &c, ValueRange args) {
     Value one = floatConst(b, loc, t, 1.0);
     Value u = math::ExpOp::create(b, loc, x);
     Value um1 = arith::SubFOp::create(b, loc, u, one);
-    Value ratio = arith::DivFOp::create(
-        b, loc, arith::MulFOp::create(b, loc, um1, x), math::LogOp::create(b, loc, u));
+    Value ratio = arith::MulFOp::create(
+        b, loc, um1, arith::DivFOp::create(b, loc, x, math::LogOp::create(b, loc, u)));
     Value inf = floatConst(b, loc, t, APFloat::getInf(cast<FloatType>(t).getFloatSemantics()));
     Value r = sel(b, loc, cmpf(b, loc, arith::CmpFPredicate::OEQ, u, inf), u, ratio);
     Value minusOne = floatConst(b, loc, t, -1.0);
@@ -121,7 +123,8 @@ Value expm1Body(Ctx &c, ValueRange args) {
 }
 
 Value log1pBody(Ctx &c, ValueRange args) {
-  // Kahan: u = 1 + x; u == 1 ? x : log(u) * x / (u - 1); inf stays inf.
+  // Kahan: u = 1 + x; u == 1 ? x : log(u) * (x / (u - 1)); inf stays inf.
+  // (The ratio first: log(u) * x overflows for x near the type's max.)
   return inF32(c.b, c.loc, args, [&](SmallVector<Value> a) -> Value {
     OpBuilder &b = c.b;
     Location loc = c.loc;
@@ -130,8 +133,8 @@ Value log1pBody(Ctx &c, ValueRange args) {
     Value one = floatConst(b, loc, t, 1.0);
     Value u = arith::AddFOp::create(b, loc, x, one);
     Value logu = math::LogOp::create(b, loc, u);
-    Value r = arith::DivFOp::create(b, loc, arith::MulFOp::create(b, loc, logu, x),
-                                    arith::SubFOp::create(b, loc, u, one));
+    Value r = arith::MulFOp::create(
+        b, loc, logu, arith::DivFOp::create(b, loc, x, arith::SubFOp::create(b, loc, u, one)));
     Value inf = floatConst(b, loc, t, APFloat::getInf(cast<FloatType>(t).getFloatSemantics()));
     r = sel(b, loc, cmpf(b, loc, arith::CmpFPredicate::OEQ, u, inf), logu, r);
     // u == 0 (x == -1): log(0) = -inf; u < 0 or NaN: log gives NaN.
@@ -455,7 +458,18 @@ Value reducePrecision(Ctx &c, ValueRange args) {
     bits = sel(b, loc, overflows, signedInf, sel(b, loc, underflows, signedZero, bits));
   }
   Value result = arith::BitcastOp::create(b, loc, ft, bits);
-  return sel(b, loc, cmpf(b, loc, arith::CmpFPredicate::UNO, x, x), x, result);
+  // NaN stays NaN while mantissa bits remain; without any it becomes a signed
+  // infinity (the spec's reference interpreter), as the rounding above may
+  // carry it anywhere, even into the sign.
+  Value nan = x;
+  if (mantissaBits == 0) {
+    Value sign = arith::AndIOp::create(b, loc, arith::BitcastOp::create(b, loc, it, x),
+                                       k(APInt::getSignMask(nbits)));
+    Value inf = arith::OrIOp::create(
+        b, loc, sign, k(APInt::getLowBitsSet(nbits, srcExponent).shl(srcMantissa)));
+    nan = arith::BitcastOp::create(b, loc, ft, inf);
+  }
+  return sel(b, loc, cmpf(b, loc, arith::CmpFPredicate::UNO, x, x), nan, result);
 }
 
 //===----------------------------------------------------------------------===//

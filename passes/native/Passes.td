@@ -77,18 +77,36 @@ def LinalgContractionLoopOrder : Pass<"hlox-linalg-contraction-loop-order"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
-def WidenI1Memrefs : Pass<"hlox-widen-i1-memrefs"> {
-  let summary = "Store booleans as bytes: memref<...xi1> becomes memref<...xi8>";
+def WidenSubByteMemrefs : Pass<"hlox-widen-sub-byte-memrefs"> {
+  let summary = "Store sub-byte integers as bytes: memref<...xiN> (N < 8) becomes memref<...xi8>";
   let description = [{
-    LLVM lowering of memrefs does not support sub-byte element types, and
-    NumPy stores a bool in a byte. This pass (for loops on memrefs, after
-    bufferization and convert-linalg-to-loops) retypes every i1 memref to i8:
-    loads are followed by arith.trunci to i1, stores preceded by arith.extui,
-    i1 globals get i8 initial values (0/1), function signatures change with
-    them; other memref ops (alloc, copy, reinterpret_cast, ...) only change
-    types.
+    LLVM lowering of memrefs does not support sub-byte element types (it
+    asserts on i2), and NumPy stores a bool, and ml_dtypes an int4/uint4/
+    int2/uint2, in a byte (the value's low bits, the rest zero). This pass (for
+    loops on memrefs, after bufferization and convert-linalg-to-loops) retypes
+    every memref of i1/i2/i4 to i8: loads are followed by arith.trunci to the
+    narrow type, stores preceded by arith.extui (zero-extended, as ml_dtypes
+    stores them), narrow globals get i8 initial values, function signatures
+    change with them; other memref ops (alloc, copy, reinterpret_cast, ...)
+    only change types.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+}
+
+def Bf16TruncationOnBits : Pass<"hlox-bf16-truncation-on-bits"> {
+  let summary = "Round float32 to bfloat16 with integer ops, keeping subnormals";
+  let description = [{
+    LLVM lowers `fptrunc float to bfloat` (and the float32 arithmetic it
+    promotes bfloat16 arithmetic to) with vcvtneps2bf16 on CPUs that have it,
+    and that instruction flushes subnormal results to zero, where XLA and the
+    spec keep them. This pass rewrites every arith.truncf from f32 to bf16
+    (scalar or vector) as round-to-nearest-even on the bits: add 0x7fff plus
+    the lowest kept bit, keep the top 16 bits; NaN keeps its sign and top
+    payload bits, quieted. Run after arith-emulate-unsupported-floats (which
+    turns bfloat16 arithmetic into float32 arithmetic and truncf), before
+    convert-arith-to-llvm.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
 #endif // HLOX_PASSES_TD

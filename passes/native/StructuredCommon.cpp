@@ -29,7 +29,7 @@ Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
 namespace {
 
 /// The scalar of `op` from scalar operands, or null if `op` is not known.
-Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
+Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a, Type computeIn) {
   Type resultType;
   if (op->getNumResults() == 1) {
     auto tensor = dyn_cast<RankedTensorType>(op->getResult(0).getType());
@@ -38,6 +38,8 @@ Value scalarize(OpBuilder &b, Location loc, Operation *op, ArrayRef<Value> a) {
     resultType = tensor.getElementType();
     if (resultType.isUnsignedInteger())
       resultType = b.getIntegerType(resultType.getIntOrFloatBitWidth());
+    if (computeIn && isa<FloatType>(resultType))
+      resultType = computeIn;
   }
   if ((resultType && isa<ComplexType>(resultType)) ||
       llvm::any_of(a, [](Value v) { return isa<ComplexType>(v.getType()); }))
@@ -64,7 +66,7 @@ bool hasScalarizedBody(Operation *op) {
 }
 
 FailureOr<SmallVector<Value>> scalarizeRegion(OpBuilder &b, Location loc, Region &region,
-                                              ValueRange args) {
+                                              ValueRange args, Type computeIn) {
   Block &block = region.front();
   IRMapping map;
   for (auto [arg, scalar] : llvm::zip(block.getArguments(), args))
@@ -83,7 +85,7 @@ FailureOr<SmallVector<Value>> scalarizeRegion(OpBuilder &b, Location loc, Region
     }
     if (isa<hlo::ReturnOp>(op))
       return operands;
-    Value result = scalarize(b, op.getLoc(), &op, operands);
+    Value result = scalarize(b, op.getLoc(), &op, operands, computeIn);
     if (!result) {
       op.emitError() << "hlox-stablehlo-legalize-to-linalg: '" << op.getName()
                      << "' in the body of '" << region.getParentOp()->getName()

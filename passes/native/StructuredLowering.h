@@ -18,10 +18,13 @@ namespace hlox::linalg_lowering {
 /// and values are 0-d tensors, ending in stablehlo.return) at `b`'s insertion
 /// point as scalar arith/math ops, with `args` (signless scalars) for the
 /// block arguments. Returns the scalars the body returns, or failure after
-/// reporting the first op it cannot scalarize (an error at that op).
+/// reporting the first op it cannot scalarize (an error at that op). With
+/// `computeIn` (float32), float results are computed in that type instead of
+/// the body's own (bfloat16/float16 reductions accumulating in float32; the
+/// caller passes `args` of that type).
 mlir::FailureOr<llvm::SmallVector<mlir::Value>>
 scalarizeRegion(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &region,
-                mlir::ValueRange args);
+                mlir::ValueRange args, mlir::Type computeIn = {});
 
 /// Whether `op`'s bodies are inlined as scalar code by its pattern (reduce,
 /// reduce_window, map, sort, scatter, select_and_scatter): the ops inside

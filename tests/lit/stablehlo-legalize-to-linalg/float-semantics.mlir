@@ -49,7 +49,8 @@ func.func @tan_f16(%a: tensor<4xf16>) -> tensor<4xf16> {
 }
 
 // expm1 and log1p by Kahan's formulas (math.expm1/log1p would become the
-// imprecise exp(x) - 1 / log(1 + x) in convert-math-to-llvm); logistic is
+// imprecise exp(x) - 1 / log(1 + x) in convert-math-to-llvm), the ratio
+// x / log(u) (x / (u - 1)) first so that nothing overflows near max; logistic is
 // 1 / (1 + exp(-x)).
 // CHECK-LABEL: func.func @transcendental
 // CHECK: math.cbrt %{{.*}} : f32
@@ -57,14 +58,14 @@ func.func @tan_f16(%a: tensor<4xf16>) -> tensor<4xf16> {
 // CHECK: %[[U:.*]] = math.exp %[[X]] : f32
 // CHECK: %[[UM1:.*]] = arith.subf %[[U]], %{{.*}} : f32
 // CHECK: %[[LOGU:.*]] = math.log %[[U]] : f32
-// CHECK: %[[NUM:.*]] = arith.mulf %[[UM1]], %[[X]] : f32
-// CHECK: arith.divf %[[NUM]], %[[LOGU]] : f32
+// CHECK: %[[Q:.*]] = arith.divf %[[X]], %[[LOGU]] : f32
+// CHECK: arith.mulf %[[UM1]], %[[Q]] : f32
 // CHECK: ^bb0(%[[Y:.*]]: f32, %{{.*}}: f32):
 // CHECK: %[[V:.*]] = arith.addf %[[Y]], %{{.*}} : f32
 // CHECK: %[[LOGV:.*]] = math.log %[[V]] : f32
 // CHECK: %[[VM1:.*]] = arith.subf %[[V]], %{{.*}} : f32
-// CHECK: %[[NUM2:.*]] = arith.mulf %[[LOGV]], %[[Y]] : f32
-// CHECK: arith.divf %[[NUM2]], %[[VM1]] : f32
+// CHECK: %[[Q2:.*]] = arith.divf %[[Y]], %[[VM1]] : f32
+// CHECK: arith.mulf %[[LOGV]], %[[Q2]] : f32
 // CHECK: arith.negf
 // CHECK-NEXT: math.exp
 // CHECK-NEXT: arith.addf
@@ -106,4 +107,20 @@ func.func @power_f32(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
 func.func @reduce_precision(%a: tensor<4xf32>) -> tensor<4xf32> {
   %0 = stablehlo.reduce_precision %a, format = e5m2 : tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// With no mantissa bits left NaN cannot stay NaN: it becomes the infinity of
+// its sign (the spec's reference interpreter: 0x7FFFFFFFFFFFFFFF -> +inf).
+// CHECK-LABEL: func.func @reduce_precision_no_mantissa
+// CHECK: ^bb0(%[[X:.*]]: f64, %{{.*}}: f64):
+// CHECK: %[[F:.*]] = arith.bitcast %{{.*}} : i64 to f64
+// CHECK: %[[XBITS:.*]] = arith.bitcast %[[X]] : f64 to i64
+// CHECK: %[[SIGN:.*]] = arith.andi %[[XBITS]], %c-9223372036854775808_i64{{.*}} : i64
+// CHECK: %[[INFBITS:.*]] = arith.ori %[[SIGN]], %c9218868437227405312_i64{{.*}} : i64
+// CHECK: %[[INF:.*]] = arith.bitcast %[[INFBITS]] : i64 to f64
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f64
+// CHECK: arith.select %[[NAN]], %[[INF]], %[[F]] : f64
+func.func @reduce_precision_no_mantissa(%a: tensor<4xf64>) -> tensor<4xf64> {
+  %0 = stablehlo.reduce_precision %a, format = e5m0 : tensor<4xf64>
+  return %0 : tensor<4xf64>
 }

@@ -42,3 +42,20 @@ func.func @padded_dilated(%x: tensor<5xf32>) -> tensor<5xf32> {
   }) : (tensor<5xf32>, tensor<f32>) -> tensor<5xf32>
   return %0 : tensor<5xf32>
 }
+
+// A bfloat16 window sum (JAX's cumsum) accumulates in float32, truncated once.
+// CHECK-LABEL: func.func @bf16_cumsum
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<7xbf16>, tensor<4xbf16>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK:   arith.extf %{{.*}} : bf16 to f32
+// CHECK:   arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]] : tensor<4xf32>) outs(%{{.*}} : tensor<4xbf16>)
+// CHECK:   arith.truncf %{{.*}} : f32 to bf16
+func.func @bf16_cumsum(%x: tensor<4xbf16>) -> tensor<4xbf16> {
+  %c = stablehlo.constant dense<0.0> : tensor<bf16>
+  %r = "stablehlo.reduce_window"(%x, %c) <{padding = dense<[[3, 0]]> : tensor<1x2xi64>, window_dimensions = array<i64: 4>}> ({
+  ^bb0(%a: tensor<bf16>, %b: tensor<bf16>):
+    %s = stablehlo.add %a, %b : tensor<bf16>
+    stablehlo.return %s : tensor<bf16>
+  }) : (tensor<4xbf16>, tensor<bf16>) -> tensor<4xbf16>
+  return %r : tensor<4xbf16>
+}

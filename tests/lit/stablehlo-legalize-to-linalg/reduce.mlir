@@ -112,3 +112,50 @@ func.func @logaddexp_body(%x: tensor<4xf32>) -> tensor<f32> {
   }
   return %r : tensor<f32>
 }
+
+// bfloat16/float16 sums accumulate in float32 and are truncated once (as the
+// contractions; summing in bfloat16 stalls short of the sum).
+// CHECK-LABEL: func.func @bf16_sum
+// CHECK: %[[INIT:.*]] = tensor.extract %{{.*}}[] : tensor<bf16>
+// CHECK: %[[WIDE:.*]] = arith.extf %[[INIT]] : bf16 to f32
+// CHECK: %[[ACC:.*]] = linalg.fill ins(%[[WIDE]] : f32) outs(%{{.*}} : tensor<3xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<3x4xbf16>) outs(%[[ACC]] : tensor<3xf32>)
+// CHECK: ^bb0(%[[IN:.*]]: bf16, %[[OUT:.*]]: f32):
+// CHECK:   %[[X:.*]] = arith.extf %[[IN]] : bf16 to f32
+// CHECK:   %[[S:.*]] = arith.addf %[[OUT]], %[[X]] : f32
+// CHECK:   linalg.yield %[[S]] : f32
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]] : tensor<3xf32>) outs(%{{.*}} : tensor<3xbf16>)
+// CHECK:   arith.truncf %{{.*}} : f32 to bf16
+func.func @bf16_sum(%x: tensor<3x4xbf16>) -> tensor<3xbf16> {
+  %c = stablehlo.constant dense<0.0> : tensor<bf16>
+  %r = stablehlo.reduce(%x init: %c) applies stablehlo.add across dimensions = [1] : (tensor<3x4xbf16>, tensor<bf16>) -> tensor<3xbf16>
+  return %r : tensor<3xbf16>
+}
+
+// CHECK-LABEL: func.func @f16_product
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<3x4xf16>) outs(%{{.*}} : tensor<3xf32>)
+// CHECK:   arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+func.func @f16_product(%x: tensor<3x4xf16>) -> tensor<3xf16> {
+  %c = stablehlo.constant dense<1.0> : tensor<f16>
+  %r = stablehlo.reduce(%x init: %c) applies stablehlo.multiply across dimensions = [1] : (tensor<3x4xf16>, tensor<f16>) -> tensor<3xf16>
+  return %r : tensor<3xf16>
+}
+
+// A body with other ops (here a compare/select argmax) runs in its own type.
+// CHECK-LABEL: func.func @bf16_argmax_body_in_bf16
+// CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<3xbf16>, tensor<3xi32>)
+// CHECK-NOT: arith.extf
+// CHECK: return
+func.func @bf16_argmax_body_in_bf16(%x: tensor<3x5xbf16>, %i: tensor<3x5xi32>) -> tensor<3xi32> {
+  %c = stablehlo.constant dense<0xFF80> : tensor<bf16>
+  %z = stablehlo.constant dense<0> : tensor<i32>
+  %r:2 = stablehlo.reduce(%x init: %c), (%i init: %z) across dimensions = [1] : (tensor<3x5xbf16>, tensor<3x5xi32>, tensor<bf16>, tensor<i32>) -> (tensor<3xbf16>, tensor<3xi32>)
+    reducer(%a: tensor<bf16>, %b: tensor<bf16>) (%ai: tensor<i32>, %bi: tensor<i32>) {
+      %gt = stablehlo.compare GT, %a, %b : (tensor<bf16>, tensor<bf16>) -> tensor<i1>
+      %v = stablehlo.select %gt, %a, %b : tensor<i1>, tensor<bf16>
+      %w = stablehlo.select %gt, %ai, %bi : tensor<i1>, tensor<i32>
+      stablehlo.return %v, %w : tensor<bf16>, tensor<i32>
+    }
+  return %r#1 : tensor<3xi32>
+}

@@ -171,6 +171,19 @@ def test_bitcast_convert_widths(src, dst):
     check(lambda a: lax.bitcast_convert_type(a, dst), x)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, ml_dtypes.bfloat16])
+@pytest.mark.parametrize("fn", [lax.max, lax.min], ids=["max", "min"])
+def test_maximum_minimum_of_signed_zeros(fn, dtype):
+    """XLA: max(+0, -0) = +0 and min(+0, -0) = -0 in either order (numpy's
+    maximum/minimum return their first argument)."""
+    x = np.array([0.0, -0.0, 0.0, -0.0, 1.0], dtype)
+    y = np.array([-0.0, 0.0, 0.0, -0.0, np.nan], dtype)
+    [got], [want] = run_both(fn, x, y)
+    np.testing.assert_array_equal(np.signbit(got.astype(np.float32)),
+                                  np.signbit(want.astype(np.float32)))
+    compare([got], [want])
+
+
 @pytest.mark.parametrize("exponent,mantissa", [(5, 10), (8, 7), (4, 3), (5, 2), (11, 52)])
 def test_reduce_precision(exponent, mantissa):
     x = np.concatenate([FLOAT_SPECIALS, np.float32([65504, 65520, 1e5, 6e-5, 6e-8, 1.0009765625, 1.00048828125])])

@@ -125,7 +125,7 @@ def test_primitives_run_eagerly_outside_jit():
 
 @pytest.mark.parametrize("shape", [(), (3,), (2, 3)], ids=str)
 def test_bool_arrays(shape):
-    # Bools are bytes in memory (hlox-widen-i1-memrefs): inputs, outputs,
+    # Bools are bytes in memory (hlox-widen-sub-byte-memrefs): inputs, outputs,
     # constants and intermediates.
     a, b = rand(shape, np.bool_, seed=1), rand(shape, np.bool_, seed=2)
     const = np.ones(shape, bool)

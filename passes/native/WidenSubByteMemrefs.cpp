@@ -1,7 +1,8 @@
-//===- WidenI1Memrefs.cpp - bools stored as bytes -------------------------===//
+//===- WidenSubByteMemrefs.cpp - bools and int4/int2 stored as bytes ------===//
 //
-// hlox-widen-i1-memrefs: see Passes.td. A dialect conversion whose type
-// converter maps memref<...xi1> to memref<...xi8> and leaves everything else.
+// hlox-widen-sub-byte-memrefs: see Passes.td. A dialect conversion whose type
+// converter maps memref<...xiN> (N < 8: i1, i2, i4) to memref<...xi8> and
+// leaves everything else.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/Passes.h"
@@ -16,7 +17,7 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace hlox {
-#define GEN_PASS_DEF_WIDENI1MEMREFS
+#define GEN_PASS_DEF_WIDENSUBBYTEMEMREFS
 #include "passes/Passes.h.inc"
 } // namespace hlox
 
@@ -24,11 +25,16 @@ using namespace mlir;
 
 namespace {
 
-struct I1ToI8Memrefs : TypeConverter {
-  I1ToI8Memrefs() {
+bool isSubByteInteger(Type type) {
+  auto integer = dyn_cast<IntegerType>(type);
+  return integer && integer.getWidth() < 8;
+}
+
+struct SubByteToI8Memrefs : TypeConverter {
+  SubByteToI8Memrefs() {
     addConversion([](Type type) { return type; });
     addConversion([](MemRefType type) -> Type {
-      if (!type.getElementType().isInteger(1))
+      if (!isSubByteInteger(type.getElementType()))
         return type;
       return MemRefType::get(type.getShape(), IntegerType::get(type.getContext(), 8),
                              type.getLayout(), type.getMemorySpace());
@@ -104,10 +110,10 @@ struct Retype : ConversionPattern {
   }
 };
 
-struct WidenI1Memrefs : hlox::impl::WidenI1MemrefsBase<WidenI1Memrefs> {
+struct WidenSubByteMemrefs : hlox::impl::WidenSubByteMemrefsBase<WidenSubByteMemrefs> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
-    I1ToI8Memrefs converter;
+    SubByteToI8Memrefs converter;
     ConversionTarget target(*context);
     target.markUnknownOpDynamicallyLegal([&](Operation *op) {
       if (auto function = dyn_cast<FunctionOpInterface>(op))
@@ -124,7 +130,7 @@ struct WidenI1Memrefs : hlox::impl::WidenI1MemrefsBase<WidenI1Memrefs> {
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
     populateCallOpTypeConversionPattern(patterns, converter);
-    // Loops carrying an i1 memref (a stablehlo.while's boolean state, once
+    // Loops carrying a narrow memref (a stablehlo.while's boolean state, once
     // bufferized): scf.for/while/if and their terminators are retyped with
     // their regions. (Hence this pass runs before scf-to-cf, while loops
     // are still structured.)

@@ -1,4 +1,4 @@
-// RUN: hlox-opt %s --hlox-widen-i1-memrefs | FileCheck %s
+// RUN: hlox-opt %s --hlox-widen-sub-byte-memrefs | FileCheck %s
 
 // Booleans in memory are bytes: i1 memrefs become i8, loads truncate, stores
 // extend, globals get 0/1 bytes, signatures follow.
@@ -53,5 +53,31 @@ func.func @loop_carried(%f: memref<2xf32>, %stop: i1) {
     // CHECK: scf.yield %{{.*}} : memref<2xi8>
     scf.yield %b : memref<2xi1>
   }
+  return
+}
+
+// int4/uint4/int2/uint2 (ml_dtypes: one byte each, the value's low bits):
+// loads truncate, stores zero-extend, globals get their low bits.
+// CHECK: memref.global "private" constant @nibbles : memref<2xi8> = dense<[15, 7]>
+memref.global "private" constant @nibbles : memref<2xi4> = dense<[-1, 7]>
+
+// CHECK-LABEL: func.func @negate_i4(%{{.*}}: memref<2xi8>, %{{.*}}: memref<2xi8>, %{{.*}}: memref<2xi8>)
+func.func @negate_i4(%in: memref<2xi4>, %out: memref<2xi4>, %crumbs: memref<2xi2>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0 : i4
+  // CHECK: %[[BYTE:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<2xi8>
+  // CHECK: %[[X:.*]] = arith.trunci %[[BYTE]] : i8 to i4
+  %x = memref.load %in[%c0] : memref<2xi4>
+  // CHECK: %[[Y:.*]] = arith.subi %{{.*}}, %[[X]] : i4
+  %y = arith.subi %zero, %x : i4
+  // CHECK: %[[OUT:.*]] = arith.extui %[[Y]] : i4 to i8
+  // CHECK: memref.store %[[OUT]], %{{.*}}[%{{.*}}] : memref<2xi8>
+  memref.store %y, %out[%c0] : memref<2xi4>
+  // CHECK: %[[C:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<2xi8>
+  // CHECK: %[[T:.*]] = arith.trunci %[[C]] : i8 to i2
+  // CHECK: %[[W:.*]] = arith.extui %[[T]] : i2 to i8
+  // CHECK: memref.store %[[W]], %{{.*}}[%{{.*}}] : memref<2xi8>
+  %c = memref.load %crumbs[%c0] : memref<2xi2>
+  memref.store %c, %crumbs[%c0] : memref<2xi2>
   return
 }
