@@ -1,0 +1,36 @@
+// RUN: not hlox-opt %s --split-input-file --hlox-import-mhlo-sharding 2>&1 | FileCheck %s
+
+// A manual sharding has no Shardy tensor-sharding form (Shardy says it with
+// sdy.manual_computation); GSPMD's shard_map calls are not imported.
+
+// CHECK: error: 'func.func' op: cannot import its mhlo.sharding: argument #0: '{manual}': a manual sharding outside an sdy.manual_computation has no Shardy form
+module attributes {mhlo.num_partitions = 2 : i32} {
+  func.func @manual(%arg0: tensor<4xf32> {mhlo.sharding = "{manual}"}) {
+    return
+  }
+}
+
+// -----
+
+// CHECK: error: 'stablehlo.custom_call' op: cannot import its mhlo.sharding: @SPMDFullToShardShape (a shard_map lowered with Shardy off) is not imported: lower the program with Shardy on (the default)
+// CHECK: error: 'stablehlo.custom_call' op: cannot import its mhlo.sharding: '{manual}'
+// CHECK: error: 'stablehlo.custom_call' op: cannot import its mhlo.sharding: @SPMDShardToFullShape
+module attributes {mhlo.num_partitions = 2 : i32} {
+  func.func @shard_map(%arg0: tensor<8xf32> {mhlo.sharding = "{devices=[2]<=[2]}"}) -> (tensor<8xf32> {mhlo.sharding = "{devices=[2]<=[2]}"}) {
+    %0 = stablehlo.custom_call @Sharding(%arg0) {backend_config = "", mhlo.sharding = "{devices=[2]<=[2]}"} : (tensor<8xf32>) -> tensor<8xf32>
+    %1 = stablehlo.custom_call @SPMDFullToShardShape(%0) {backend_config = "", mhlo.sharding = "{manual}"} : (tensor<8xf32>) -> tensor<4xf32>
+    %2 = stablehlo.sine %1 : tensor<4xf32>
+    %3 = stablehlo.custom_call @Sharding(%2) {backend_config = "", mhlo.sharding = "{manual}"} : (tensor<4xf32>) -> tensor<4xf32>
+    %4 = stablehlo.custom_call @SPMDShardToFullShape(%3) {backend_config = "", mhlo.sharding = "{devices=[2]<=[2]}"} : (tensor<4xf32>) -> tensor<8xf32>
+    return %4 : tensor<8xf32>
+  }
+}
+
+// -----
+
+// CHECK: error: 'func.func' op: cannot import its mhlo.sharding: argument #0: '{devices=[2,2]<=[4] last_tile_dims={manual}}' is manual over a subgroup of devices
+module attributes {mhlo.num_partitions = 4 : i32} {
+  func.func @partly_manual(%arg0: tensor<4x4xf32> {mhlo.sharding = "{devices=[2,2]<=[4] last_tile_dims={manual}}"}) {
+    return
+  }
+}
