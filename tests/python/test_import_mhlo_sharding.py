@@ -240,3 +240,57 @@ def test_jax_gspmd_text_imports_as_jax_shardy_text(mesh, sizes):
                                       tile_of_device(w, _meshes(reference)), err_msg=f"{g} vs {w}")
     [(axes, _)] = [m for m in _meshes(imported).values()]
     assert [k for _, k in axes] == sizes  # the mesh JAX had
+
+
+_SHARD_MAP_SCRIPT = textwrap.dedent("""
+    import sys
+    import jax, jax.numpy as jnp
+    from jax.sharding import AxisType, PartitionSpec as P
+    jax.config.update("jax_use_shardy_partitioner", sys.argv[1] == "on")
+    mesh = jax.make_mesh((2, 4), ("x", "y"), axis_types=(AxisType.Auto,) * 2)
+    def body(a, b):
+        return jax.lax.psum(a, "y") * 2, b + 1
+    f = jax.shard_map(body, mesh=mesh, in_specs=(P("x", "y"), P()), out_specs=(P("x"), P()))
+    args = (jax.ShapeDtypeStruct((8, 16), jnp.float32), jax.ShapeDtypeStruct((4,), jnp.float32))
+    print(jax.jit(f).lower(*args).as_text())
+""")
+
+
+def _manual_computations(module: ir.Module) -> list[ir.Operation]:
+    found = []
+
+    def visit(op):
+        if op.name == "sdy.manual_computation":
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    return found
+
+
+def test_jax_gspmd_shard_map_imports_as_jax_manual_computation():
+    pytest.importorskip("jax")
+    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=8",
+           "JAX_PLATFORMS": "cpu"}
+    gspmd, shardy = (subprocess.run([sys.executable, "-c", _SHARD_MAP_SCRIPT, mode], env=env,
+                                    capture_output=True, text=True, check=True).stdout
+                     for mode in ("off", "on"))
+    assert "SPMDFullToShardShape" in gspmd
+    imported = _import(gspmd)
+    assert "custom_call" not in str(imported)
+    with make_context():
+        reference = ir.Module.parse(shardy)
+    [got], [want] = _manual_computations(imported), _manual_computations(reference)
+    local = lambda op: [str(a.type) for a in op.regions[0].blocks[0].arguments]  # noqa: E731
+    assert local(got) == local(want) == ["tensor<4x4xf32>", "tensor<4xf32>"]  # the shards' shapes
+    for key in ("in_shardings", "out_shardings"):
+        g = re.findall(r"<@\w+, \[[^\]]*\][^>]*>", str(got.attributes[key]))
+        w = re.findall(r"<@\w+, \[[^\]]*\][^>]*>", str(want.attributes[key]))
+        assert len(g) == len(w) == 2
+        for a, b in zip(g, w):
+            np.testing.assert_array_equal(tile_of_device(a, _meshes(imported)),
+                                          tile_of_device(b, _meshes(reference)), err_msg=key)
+    # Manual over every axis of the mesh, as JAX's shard_map without axis_names.
+    manual = lambda op: sorted(re.findall(r'"(\w+)"', str(op.attributes["manual_axes"])))  # noqa: E731
+    assert manual(got) == sorted(a for a, _ in _meshes(imported)["mesh"][0])
+    assert manual(want) == sorted(a for a, _ in _meshes(reference)["mesh"][0])
