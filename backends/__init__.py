@@ -35,8 +35,8 @@ ENTRY_POINT_GROUP = "hlox.backends"
 
 # Built-in backends: name -> (module:attribute of a factory, module that must exist).
 _BUILTIN = {
-    "cpu": ("hlox.backends.cpu_adapter:CpuAdapter", "mlir"),
-    "interpreter": ("hlox.backends.interpreter_adapter:InterpreterAdapter",
+    "cpu": ("hlox.backends.cpu.adapter:CpuAdapter", "mlir"),
+    "interpreter": ("hlox.backends.interpreter.backend:InterpreterAdapter",
                     "hlox.backends.interpreter"),
     "pjrt": ("hlox.backends.pjrt:PjrtBackend", "jaxlib"),
 }

@@ -37,7 +37,7 @@ class DeserializedFunction:
         return self.executable.out_specs
 
     def __call__(self, *args, **kwargs):
-        from hlox.frontend.tree_util import tree_flatten, tree_unflatten
+        from hlox._pytree import tree_flatten, tree_unflatten
 
         if self.in_tree is None:  # compiled from StableHLO: flat arrays in, tuple out
             if kwargs:

@@ -20,7 +20,9 @@ before all of them pass.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 import struct
 from dataclasses import dataclass
@@ -41,10 +43,10 @@ class Artifact:
     payload: bytes
 
 
+@functools.cache
 def hlox_version() -> str:
-    import hlox
-
-    return hlox.__version__
+    """The installed hlox's version (its distribution's: the façade sits above backends)."""
+    return importlib.metadata.version("hlox")
 
 
 def pack(header: dict, payload: bytes) -> bytes:
@@ -145,7 +147,7 @@ def treedef_to_json(treedef):
 
 
 def treedef_from_json(value):
-    from hlox.frontend.tree_util import PyTreeDef
+    from hlox._pytree import PyTreeDef
 
     if value == "leaf":
         return PyTreeDef.from_node_data(None)

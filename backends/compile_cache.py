@@ -28,7 +28,8 @@ import threading
 import warnings
 from collections import OrderedDict
 
-from hlox.backends import artifact, llvm_c
+from hlox.backends import artifact
+from hlox.backends.cpu import llvm_c
 
 MEMORY_ENTRIES = 256  # compiled executables kept in memory (least recently used dropped)
 

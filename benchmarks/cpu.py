@@ -260,7 +260,7 @@ def run(w: Workload, repeat: int, budget: float) -> dict:
 
 def use_pipeline_of(rev: str) -> None:
     """Makes the CPU backend run ``PIPELINE`` as backends/cpu.py has it at ``rev``."""
-    from hlox.backends import cpu
+    from hlox.backends.cpu import backend as cpu
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     source = subprocess.check_output(["git", "-C", root, "show", f"{rev}:backends/cpu.py"],

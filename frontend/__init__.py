@@ -1,30 +1,25 @@
 """hlox's frontend: tracing, primitives, emission to StableHLO, jit, the NumPy API.
 
-    core          abstract values, Primitive (+ rule registries), Graph, traces, errors
-    lax           the base primitives and the helpers the lax_* modules share;
-                  re-exports them all (hlox.lax's API is its __all__)
-    lax_math, lax_reductions, lax_bits, lax_sort, lax_structural, lax_conv
-                  primitive families, each primitive with all its rules
-    control_flow  cond, switch, while_loop, fori_loop, scan, map (subgraphs: closed graphs)
-    checkpoint    checkpoint/remat
-    emit          Graph -> func.func @main of StableHLO ops
-    jit           hlox.jit, Lowered, Compiled
-    make_jaxpr    make_jaxpr
-    ad            jvp, linearize, vjp, grad, value_and_grad, jacfwd, jacrev, hessian
-    batching      vmap
-    custom_derivatives  custom_jvp, custom_vjp
-    numpy_api, numpy_math, numpy_shape, numpy_bits, indexing, array
-                  hlox.numpy: promotion/broadcasting, ufuncs and reductions, shape ops and
-                  linear algebra, bitwise ops and sort, x[idx] and .at[...], hlox.Array
-    nn, scipy_special, random   hlox.nn, hlox.scipy.special, hlox.random
-    dtypes        dtypes, JAX's promotion lattice and 64-bit (x64) mode
-    test_util     check_grads (finite differences)
-    tree_util     pytrees
+Subpackages by layer, bottom to top; a module imports only from its layer or below
+(tests/python/test_import_layers.py checks it):
+
+    core        abstract values, Primitive (+ rule registries), Graph, traces, dtypes,
+                hlox.Array, emission of a Graph to StableHLO
+    lax         the primitives (hlox.lax), one module per family
+    transforms  ad, jacobians, batching (vmap), control flow, the generic reduce,
+                checkpoint, custom derivatives, closed subgraphs
+    staging     jit, Lowered/Compiled, make_jaxpr
+    numpy       hlox.numpy: promotion/broadcasting, ufuncs, shape ops, indexing, and the
+                operators and methods of arrays
+    libraries   hlox.nn, hlox.random (+ typed keys), hlox.scipy.special, test_util
+
+Two upper layers complete lower ones, so importing any part of the frontend loads them
+here first: staging installs eager evaluation (core compiles eager ops through jit) and
+numpy attaches the array operators and methods to core's Tracer and Array.
 """
 
-from hlox.frontend import lax, numpy_api, tree_util
-from hlox.frontend.core import Graph, Primitive, ShapedArray
-from hlox.frontend.jit import Compiled, JitFunction, Lowered, jit
+from hlox.frontend.staging.jit import Compiled, JitFunction, Lowered, jit
+from hlox.frontend import numpy as _numpy  # noqa: F401  (array methods, see above)
+from hlox.frontend.core.tracing import Graph, Primitive, ShapedArray
 
-__all__ = ["jit", "Lowered", "Compiled", "JitFunction", "Graph", "Primitive", "ShapedArray",
-           "lax", "numpy_api", "tree_util"]
+__all__ = ["jit", "Lowered", "Compiled", "JitFunction", "Graph", "Primitive", "ShapedArray"]

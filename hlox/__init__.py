@@ -1,24 +1,36 @@
 """hlox: an MLIR-based compiler for numerical Python.
 
 Trace NumPy-style functions to StableHLO, read the IR after every stage, and
-run it on a backend of your choice. This module only re-exports the public API.
+run it on a backend of your choice. This module only re-exports the public API,
+lazily (PEP 562): ``import hlox.passes.opt_main`` (what ``hlox-opt`` runs) loads
+the dialects and passes without the frontend; ``hlox.jit`` loads the frontend
+on first use.
 """
+
+import importlib
+
+from hlox.config import config, enable_x64
 
 __version__ = "0.1.0"
 
-from hlox.config import config, enable_x64
-from hlox import lax
-from hlox.frontend.array import Array
-from hlox.frontend.jit import Compiled, Lowered, jit
-from hlox.frontend.ad import (grad, hessian, jacfwd, jacrev, jvp, linearize, stop_gradient,
-                              value_and_grad, vjp)
-from hlox.frontend.batching import vmap
-from hlox.frontend.checkpoint import checkpoint, checkpoint_policies, remat
-from hlox.frontend.custom_derivatives import custom_jvp, custom_vjp
-from hlox.frontend.make_jaxpr import make_jaxpr
-from hlox import ad_checkpoint, backends, dtypes, errors, nn, numpy, random, scipy, tree, tree_util
-from hlox.backends import compile_stablehlo
-from hlox.backends.aot import ArtifactError, deserialize
+# public name -> the module that defines it
+_ATTRIBUTES = {
+    "Array": "hlox.frontend.core.array",
+    **dict.fromkeys(["jit", "Lowered", "Compiled"], "hlox.frontend.staging.jit"),
+    **dict.fromkeys(["grad", "value_and_grad", "vjp", "jvp", "linearize", "stop_gradient"],
+                    "hlox.frontend.transforms.ad"),
+    **dict.fromkeys(["jacfwd", "jacrev", "hessian"], "hlox.frontend.transforms.jacobians"),
+    "vmap": "hlox.frontend.transforms.batching",
+    **dict.fromkeys(["checkpoint", "checkpoint_policies", "remat"],
+                    "hlox.frontend.transforms.checkpoint"),
+    **dict.fromkeys(["custom_jvp", "custom_vjp"], "hlox.frontend.transforms.custom_derivatives"),
+    "make_jaxpr": "hlox.frontend.staging.make_jaxpr",
+    "compile_stablehlo": "hlox.backends",
+    **dict.fromkeys(["deserialize", "ArtifactError"], "hlox.backends.aot"),
+}
+# public submodules (``hlox.numpy``, ...), loaded on first access
+_SUBMODULES = ["lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors",
+               "backends", "ad_checkpoint", "dtypes"]
 
 __all__ = ["jit", "Lowered", "Compiled", "Array", "config", "enable_x64", "lax", "numpy", "nn",
            "scipy",
@@ -26,3 +38,18 @@ __all__ = ["jit", "Lowered", "Compiled", "Array", "config", "enable_x64", "lax",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
            "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr"]
+
+
+def __getattr__(name: str):
+    if name in _ATTRIBUTES:
+        value = getattr(importlib.import_module(_ATTRIBUTES[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"hlox.{name}")
+    else:
+        raise AttributeError(f"module 'hlox' has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

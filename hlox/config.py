@@ -14,7 +14,7 @@ environment variable ``HLOX_CACHE_DIR``; ``None`` (unset) keeps no cache on disk
 (``hlox.backends.list()`` names them). Defaults to the environment variable
 ``HLOX_BACKEND``, else ``"cpu"``.
 
-``config.jax_enable_x64``: JAX's 64-bit mode (see :mod:`hlox.frontend.dtypes`). Off by
+``config.jax_enable_x64``: JAX's 64-bit mode (see :mod:`hlox.frontend.core.dtypes`). Off by
 default, as in JAX: 64-bit values and dtypes become 32-bit where they enter hlox. Turned on
 by ``config.update("jax_enable_x64", True)``, the environment variable ``JAX_ENABLE_X64``
 (or ``HLOX_ENABLE_X64``) set to a true value, or, for a block of code in this thread,

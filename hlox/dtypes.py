@@ -4,7 +4,7 @@
 (``hlox.random.key``).
 """
 
-from hlox.frontend.key_array import extended, prng_key
-from hlox.frontend.numpy_extras import issubdtype
+from hlox.frontend.core.dtypes import extended, prng_key
+from hlox.frontend.numpy.extras import issubdtype
 
 __all__ = ["extended", "prng_key", "issubdtype"]

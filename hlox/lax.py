@@ -5,6 +5,9 @@ A module of its own (not an alias of hlox.frontend.lax) so that ``import hlox.la
 """
 
 from hlox.frontend.lax import *  # noqa: F401,F403
-from hlox.frontend.lax import __all__  # noqa: F401
-# jax.lax.map (frontend.lax serves it by __getattr__; here it may shadow the builtin).
-from hlox.frontend.control_flow import map  # noqa: F401,A004
+from hlox.frontend.transforms.control_flow import *  # noqa: F401,F403  (with map: jax.lax.map)
+from hlox.frontend.transforms.reduce import reduce  # noqa: F401
+from hlox.frontend import lax as _lax
+from hlox.frontend.transforms import control_flow as _control_flow
+
+__all__ = sorted(_lax.__all__ + _control_flow.__all__ + ["reduce"])

@@ -1,4 +1,4 @@
-"""``hlox.nn``: jax.nn's activations and helpers (see hlox.frontend.nn)."""
+"""``hlox.nn``: jax.nn's activations and helpers (see hlox.frontend.libraries.nn)."""
 
-from hlox.frontend.nn import *  # noqa: F401,F403
-from hlox.frontend.nn import __all__  # noqa: F401
+from hlox.frontend.libraries.nn import *  # noqa: F401,F403
+from hlox.frontend.libraries.nn import __all__  # noqa: F401

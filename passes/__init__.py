@@ -1,7 +1,3 @@
 from hlox.passes import import_mhlo_sharding  # noqa: F401  (registers hlox-import-mhlo-sharding)
 from hlox.passes import readonly_arguments  # noqa: F401  (registers hlox-readonly-arguments)
-from hlox.passes import vectorize_contractions  # noqa: F401  (registers hlox-cpu-vectorize-contractions)
-from hlox.passes import math_approximations  # noqa: F401  (registers hlox-cpu-math-approximations)
-from hlox.passes import reassociate_reductions  # noqa: F401  (registers hlox-cpu-reassociate-reductions)
-from hlox.passes import results_in_place  # noqa: F401  (registers hlox-cpu-results-in-place)
 from hlox.passes import sdy_passes  # noqa: F401  (registers hlox-drop-sdy)

@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         options, elements = _parse_args(argv)
         import hlox.passes  # noqa: F401  (registers hlox's Python passes)
 
+        python_passes.load_providers()  # and the backends' (entry points)
+
         if options["list"]:
             print(_list_passes())
             return 0

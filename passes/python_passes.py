@@ -4,6 +4,11 @@ MLIR's global pass registry only knows C++ passes. A Python pass is a callable
 ``run(op, pass_)`` added to a PassManager with ``PassManager.add(callable)``;
 this registry gives each one a pipeline name so that ``hlox-opt --NAME`` and
 hlox's own pipelines can use it like any other pass.
+
+Passes that belong to a backend live in its package (``hlox.backends.cpu.passes``)
+and register when it is imported; :func:`load_providers` imports every module
+named in the ``hlox.passes`` entry-point group, so that ``hlox-opt`` offers
+them without this package importing a backend.
 """
 
 from __future__ import annotations
@@ -41,3 +46,20 @@ def lookup(argument: str) -> PythonPass | None:
 
 def all_passes() -> dict[str, PythonPass]:
     return dict(_PASSES)
+
+
+PROVIDER_GROUP = "hlox.passes"
+
+
+def load_providers() -> None:
+    """Imports the modules of the ``hlox.passes`` entry points (each registers its
+    passes); one that fails to import gives a warning naming it."""
+    import warnings
+    from importlib import metadata
+
+    for ep in metadata.entry_points(group=PROVIDER_GROUP):
+        try:
+            ep.load()
+        except Exception as error:  # noqa: BLE001  (a broken provider must not break the rest)
+            warnings.warn(f"hlox: pass provider {ep.name!r} ({ep.value}) failed to load: "
+                          f"{type(error).__name__}: {error}", RuntimeWarning, stacklevel=2)

@@ -168,7 +168,7 @@ class PjrtBackend:
         return module_text(module, generic=True)
 
     def compile(self, module, options: CompileOptions | None = None) -> PjrtExecutable:
-        from hlox.backends.cpu import _Dumper
+        from hlox.backends.cpu.backend import _Dumper
         from hlox.config import config
 
         options = options or CompileOptions()

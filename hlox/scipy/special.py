@@ -1,4 +1,7 @@
-"""``hlox.scipy.special``: erf, gammaln, logsumexp, ... (see hlox.frontend.scipy_special)."""
+"""``hlox.scipy.special``: erf, gammaln, logsumexp, ...
 
-from hlox.frontend.scipy_special import *  # noqa: F401,F403
-from hlox.frontend.scipy_special import __all__  # noqa: F401
+(see hlox.frontend.libraries.scipy_special)
+"""
+
+from hlox.frontend.libraries.scipy_special import *  # noqa: F401,F403
+from hlox.frontend.libraries.scipy_special import __all__  # noqa: F401

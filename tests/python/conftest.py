@@ -72,7 +72,7 @@ def dump_dir(tmp_path):
 def cpu_stage(pass_name: str) -> str:
     """``NNN_<pass>`` of a CPU pipeline pass as its dump file and errors number it
     (000 is the input StableHLO), so tests follow the pipeline when passes are added."""
-    from hlox.backends import cpu
+    from hlox.backends.cpu import backend as cpu
 
     names = [p.split("{")[0] for p in cpu.PIPELINE]
     return f"{names.index(pass_name) + 1:03d}_{pass_name}"

@@ -44,7 +44,7 @@ _LOADER = textwrap.dedent("""
     import hlox
     from hlox.frontend import core
     from hlox.passes import pipeline
-    from hlox.backends import cpu
+    from hlox.backends.cpu import backend as cpu
     def forbidden(*a, **k):
         raise AssertionError("deserialize traced or compiled")
     core.trace_to_graph = pipeline.build = cpu.CpuBackend.compile = forbidden

@@ -1,6 +1,6 @@
 """hlox.jvp / vjp / grad / value_and_grad / jacfwd / jacrev / hessian.
 
-References: central finite differences (hlox.frontend.test_util.check_grads,
+References: central finite differences (hlox.frontend.libraries.test_util.check_grads,
 float64, tolerances in test_util.DEFAULT_TOLS: atol=rtol=1e-5 for float64) and
 JAX (the same function written against jax.lax / jax.numpy, float32; tolerance
 FLOAT32_TOL below). Eager hlox runs each primitive through the CPU backend.
@@ -14,7 +14,7 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 from hlox import lax as hlax
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
@@ -126,7 +126,7 @@ def test_polynomial_derivatives_up_to_fourth():
 
 def test_grad_fails_loudly_on_wrong_derivative():
     """The harness can fail: a deliberately wrong JVP is caught by check_grads."""
-    from hlox.frontend import core
+    from hlox.frontend.core import tracing as core
     rule = core.jvp_rules[hlax.exp_p]
     core.jvp_rules[hlax.exp_p] = lambda p, t: (hlax.exp(p[0]), hlax.mul(t[0], p[0]))
     try:
@@ -321,8 +321,8 @@ def test_jit_of_fourth_derivative():
 
 
 def test_linearized_graph_holds_only_linear_primitives():
-    from hlox.frontend import core
-    from hlox.frontend.ad import _linearize_flat
+    from hlox.frontend.core import tracing as core
+    from hlox.frontend.transforms.ad import _linearize_flat
     x = rand(4, dtype=np.float32)
     _, lin = _linearize_flat(lambda x: [hnp.exp(hnp.log(x * x + 1.0)) * x], [x])
     prims = {e.primitive for e in lin.trace.eqns}
@@ -331,7 +331,7 @@ def test_linearized_graph_holds_only_linear_primitives():
 
 
 def test_missing_rule_errors_name_the_primitive():
-    from hlox.frontend.core import Primitive
+    from hlox.frontend.core.tracing import Primitive
     p = Primitive("my_op")
     p.def_abstract_eval(lambda x: x)
     p.def_impl(lambda x: x)

@@ -7,8 +7,8 @@ import pytest
 
 import hlox
 import hlox.numpy as hnp
-from hlox.backends import cpu
-from hlox.frontend.core import ShapedArray
+from hlox.backends.cpu import backend as cpu
+from hlox.frontend.core.tracing import ShapedArray
 
 from conftest import assert_close, cpu_stage, rand
 
@@ -95,7 +95,7 @@ def test_large_input_runs():
 def test_pass_error_points_at_the_users_line(dump_dir):
     # A primitive declared in one place (shape rule + emission), whose
     # StableHLO op the linalg lowering does not handle yet.
-    from hlox.frontend.core import Primitive
+    from hlox.frontend.core.tracing import Primitive
 
     sign_p = Primitive("test_sign")
     sign_p.def_abstract_eval(lambda x: x)

@@ -16,8 +16,8 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 from hlox import backends
-from hlox.backends import cpu
-from hlox.backends.cpu_adapter import CpuAdapter
+from hlox.backends.cpu import backend as cpu
+from hlox.backends.cpu.adapter import CpuAdapter
 
 from conftest import assert_close, cpu_stage, rand
 

@@ -13,7 +13,7 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 from hlox import lax
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 from conftest import TOLERANCES, assert_close
 

@@ -10,7 +10,7 @@ import pytest
 import hlox
 import hlox.ad_checkpoint
 import hlox.numpy as hnp
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 rng = np.random.default_rng(0)
 W1, W2 = (rng.standard_normal((4, 4)).astype(np.float32) * 0.5 for _ in range(2))

@@ -16,8 +16,8 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 from hlox import lax as hlax
-from hlox.frontend.core import TracerBoolConversionError, TracerError
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.core.tracing import TracerBoolConversionError, TracerError
+from hlox.frontend.libraries.test_util import check_grads
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
@@ -221,7 +221,7 @@ def test_map_values(shape):
 
 def test_eager_control_flow():
     # outside jit, each control-flow primitive compiles and runs on its own
-    from hlox.frontend import control_flow
+    from hlox.frontend.transforms import control_flow
     x = np.float32(1.5)
     assert_tree_close(cond_prog(hlax, True, x), cond_prog(jlax, True, x))
     assert_tree_close(fori_prog(hlax, x), fori_prog(jlax, x))

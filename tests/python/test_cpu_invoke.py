@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import hlox
-from hlox.backends import cpu_invoke
+from hlox.backends.cpu import invoke as cpu_invoke
 
 from conftest import assert_close, rand
 

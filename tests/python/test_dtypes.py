@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import hlox
-from hlox.frontend import dtypes
+from hlox.frontend.core import dtypes
 
 STRONG = [dtypes.bool_, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8,
           dtypes.uint16, dtypes.uint32, dtypes.uint64, dtypes.bfloat16, dtypes.float16,

@@ -38,7 +38,7 @@ pytest.importorskip("flax.nnx")
 import training_programs  # noqa: E402
 
 import hlox  # noqa: E402
-from hlox.backends import cpu  # noqa: E402
+from hlox.backends.cpu import backend as cpu  # noqa: E402
 
 PROGRAMS = training_programs.programs()
 BY_NAME = {p.name: p for p in PROGRAMS}

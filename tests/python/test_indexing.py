@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import hlox
 import hlox.numpy as hnp
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 GRAD_TOL = dict(rtol=1e-5, atol=1e-5)
 

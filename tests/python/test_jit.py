@@ -115,7 +115,7 @@ def test_compiled_object_and_stages():
     compiled = hlox.jit(lambda a: hnp.exp(a) + a).lower(x).compile()
     assert_close(compiled(x), np.exp(x) + x)
     stages = compiled.stages()
-    from hlox.backends import cpu
+    from hlox.backends.cpu import backend as cpu
 
     # Then the CPU pipeline's passes, in order (from the Shardy and CHLO passes
     # to the StableHLO -> linalg lowering).

@@ -13,7 +13,7 @@ import pytest
 
 import hlox
 from hlox import lax as hlax
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 CONV_TOL = dict(rtol=2e-5, atol=2e-5)
 rng = np.random.default_rng(0)

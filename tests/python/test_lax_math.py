@@ -15,7 +15,7 @@ import pytest
 
 import hlox
 from hlox import lax
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 
 

@@ -10,7 +10,7 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 from hlox import lax
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 from test_lax_math import TOL, compare, inputs
 

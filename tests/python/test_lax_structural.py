@@ -18,7 +18,7 @@ import pytest
 
 import hlox
 from hlox import lax as hlax
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 GRAD_TOL = dict(rtol=1e-5, atol=1e-5)
 DOT_TOL = dict(rtol=1e-5, atol=1e-5)

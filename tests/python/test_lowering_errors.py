@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import hlox
-from hlox.backends.cpu import CompilationError
+from hlox.backends.cpu.backend import CompilationError
 
 from conftest import cpu_stage
 

@@ -1,5 +1,5 @@
 """hlox-stablehlo-legalize-to-linalg, simple ops: JAX's StableHLO through hlox's
-CPU backend (backends/cpu_module.py) against JAX (XLA CPU) on the same inputs.
+CPU backend (backends/cpu/module.py) against JAX (XLA CPU) on the same inputs.
 
 Every elementwise op, compare/select/clamp, convert, bitcast_convert,
 reduce_precision and the data-movement ops (iota, broadcast, slice, dynamic
@@ -24,7 +24,7 @@ import jax.numpy as jnp  # noqa: E402
 import ml_dtypes  # noqa: E402
 from jax import lax  # noqa: E402
 
-from hlox.backends.cpu_module import compile_module  # noqa: E402
+from hlox.backends.cpu.module import compile_module  # noqa: E402
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 FLOATS = [np.dtype(np.float16), BF16, np.dtype(np.float32), np.dtype(np.float64)]
@@ -374,7 +374,7 @@ def test_dynamic_update_slice_leaves_its_operand_alone():
 
 
 def test_get_dimension_size():
-    from hlox.backends.cpu_module import compile_module as compile_
+    from hlox.backends.cpu.module import compile_module as compile_
     text = """
     func.func @main(%x: tensor<3x7xf32>) -> tensor<i32> {
       %0 = stablehlo.get_dimension_size %x, dim = 1 : (tensor<3x7xf32>) -> tensor<i32>

@@ -3,7 +3,7 @@ control flow, sort, gather, scatter, select_and_scatter) on the CPU backend.
 
 Each test lowers a JAX program with ``jax.jit(f).lower(*args).as_text()``,
 compiles that StableHLO text with hlox's CPU backend
-(:func:`hlox.backends.cpu_module.compile_module`) and compares with JAX's own
+(:func:`hlox.backends.cpu.module.compile_module`) and compares with JAX's own
 result on the same inputs.
 
 Tolerances (stated): integers and booleans exact; float32 rtol=atol=1e-5
@@ -26,8 +26,8 @@ jax = pytest.importorskip("jax")
 jnp = jax.numpy
 lax = jax.lax
 
-from hlox.backends.cpu import CompilationError  # noqa: E402
-from hlox.backends.cpu_module import compile_module  # noqa: E402
+from hlox.backends.cpu.backend import CompilationError  # noqa: E402
+from hlox.backends.cpu.module import compile_module  # noqa: E402
 
 # The ops this file's lowerings are responsible for.
 OURS = {"reduce", "reduce_window", "convolution", "while", "if", "case", "sort",

@@ -39,7 +39,7 @@ import new_user_programs  # noqa: E402
 from mlir import ir  # noqa: E402
 
 import hlox  # noqa: E402
-from hlox.backends import cpu  # noqa: E402
+from hlox.backends.cpu import backend as cpu  # noqa: E402
 from hlox.dialects import make_context  # noqa: E402
 
 PROGRAMS = new_user_programs.programs()

@@ -11,7 +11,7 @@ import hlox
 import hlox.nn
 import hlox.numpy as hnp
 import hlox.scipy.special as hsp
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 from test_lax_math import compare, inputs
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import hlox
 import hlox.numpy as hnp
-from hlox.frontend.test_util import check_grads
+from hlox.frontend.libraries.test_util import check_grads
 
 LINALG_TOL = dict(rtol=2e-5, atol=2e-5)
 rng = np.random.default_rng(0)

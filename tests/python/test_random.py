@@ -206,7 +206,7 @@ def test_truncated_normal_and_exponential():
 
 
 def test_nextafter_from_bits():
-    from hlox.frontend.random import _next_toward
+    from hlox.frontend.libraries.random import _next_toward
     x = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 3.4e38],
                  np.float32)
     up, down = hlox.jit(lambda x: (_next_toward(x, True), _next_toward(x, False)))(x)

@@ -9,7 +9,7 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 import hlox.random as hr
-from hlox.frontend.key_array import PRNGKeyArray
+from hlox.frontend.libraries.key_array import PRNGKeyArray
 
 from test_random import TRANSCENDENTAL_TOLS
 

@@ -9,7 +9,7 @@ import pytest
 
 import hlox
 import hlox.numpy as jnp
-from hlox.backends import cpu
+from hlox.backends.cpu import backend as cpu
 
 from conftest import rand
 

@@ -4,7 +4,7 @@ It is hlox's CPU backend with a different pass pipeline: linalg is lowered to
 affine loops instead of scf loops, and loop-invariant code is hoisted out of
 them before ``lower-affine`` turns them into scf (ahead of ``convert-scf-to-cf``). Everything else (stage dumps,
 the failing-stage errors, LLVM, the ExecutionEngine, host buffers) comes from
-the CPU backend through :class:`hlox.backends.cpu_adapter.CpuAdapter`.
+the CPU backend through :class:`hlox.backends.cpu.adapter.CpuAdapter`.
 
 A backend for new hardware implements the same protocol
 (:mod:`hlox.backends.base`): ``name``, ``platform``, ``devices()``,
@@ -14,8 +14,8 @@ optionally ``pipeline()``, ``stages`` on executables, ``serialize``/``deserializ
 
 from __future__ import annotations
 
-from hlox.backends import cpu
-from hlox.backends.cpu_adapter import CpuAdapter
+from hlox.backends.cpu import backend as cpu
+from hlox.backends.cpu.adapter import CpuAdapter
 
 __all__ = ["CpuVariantBackend", "variant_pipeline"]
 

@@ -1,0 +1,7 @@
+"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
+
+``backend`` (the registered backend and its pipeline), ``executable`` (a
+compiled ``@main`` and its stages), ``invoke`` (memref descriptors: the call
+path), ``aot`` (object-code artifacts), ``llvm_c`` (LLVM's C API: code
+generation, ORC), ``passes`` (the Python passes only this backend runs).
+"""

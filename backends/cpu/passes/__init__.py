@@ -1,0 +1,11 @@
+"""The Python passes only the cpu backend runs (``hlox-cpu-*``).
+
+Importing this package registers them with :mod:`hlox.passes.python_passes`;
+``hlox-opt`` finds it through the ``hlox.passes`` entry-point group
+(pyproject.toml), so that ``hlox.passes`` itself imports no backend.
+"""
+
+from hlox.backends.cpu.passes import math_approximations  # noqa: F401  (hlox-cpu-math-approximations)
+from hlox.backends.cpu.passes import reassociate_reductions  # noqa: F401  (hlox-cpu-reassociate-reductions)
+from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (hlox-cpu-results-in-place)
+from hlox.backends.cpu.passes import vectorize_contractions  # noqa: F401  (hlox-cpu-vectorize-contractions)

@@ -1,0 +1,1 @@
+"""Staging: ``jit`` (Lowered, Compiled) and ``make_jaxpr``."""

@@ -1,0 +1,565 @@
+"""``hlox.jit``: trace once per input signature, compile, run.
+
+``jit(f)(*args)`` flattens the arguments (pytrees), and looks up a compiled
+executable keyed on the input structure, each leaf's abstract value (shape,
+dtype, weak_type), the values of the static arguments and the 64-bit mode
+(``hlox.config.jax_enable_x64``). On a miss it traces
+``f`` to a Graph, emits StableHLO and compiles it on the backend; otherwise it
+runs the cached executable. ``jit(f).lower(*args)`` stops after emission and
+returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
+
+Repeated calls take a fast path (see :class:`JitFunction`): a cheap key of
+the argument types maps to a runner that converts only what needs converting
+and calls the executable's ``unchecked_call`` (on the CPU backend, prebuilt
+memref descriptors: :mod:`hlox.backends.cpu.invoke`).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+from mlir import ir
+
+from hlox.frontend.core import tracing as core
+from hlox.frontend.core.tracing import EvalTrace, Graph, ShapedArray, Tracer, current_trace
+from hlox.frontend.core.array import wrap
+from hlox.frontend.core.emit import emit_module
+from hlox.config import config
+from hlox._pytree import PyTreeDef, keystr, tree_flatten, tree_flatten_with_path, tree_unflatten
+
+
+class Lowered:
+    """A traced and emitted function: its graph and its StableHLO module."""
+
+    def __init__(self, graph: Graph, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef,
+                 arg_names: Sequence[str] = (), donate_argnums: tuple[int, ...] = ()):
+        self.graph = graph
+        self.name = name
+        self.in_tree = in_tree      # structure of (dynamic positional args, dynamic kwargs)
+        self.out_tree = out_tree
+        self.arg_names = list(arg_names)  # names of the dynamic positional arguments
+        self.donate_argnums = donate_argnums  # among the dynamic positional arguments
+        self._text: str | None = None
+
+    @property
+    def in_avals(self) -> list[ShapedArray]:
+        return self.graph.in_avals
+
+    @property
+    def out_avals(self) -> list[ShapedArray]:
+        return self.graph.out_avals
+
+    def compiler_ir(self, context: ir.Context | None = None) -> ir.Module:
+        """A new StableHLO ``ir.Module`` (in ``context``, or a new hlox context)."""
+        from hlox.dialects import make_context
+
+        module = emit_module(self.graph, self.name, context or make_context())
+        try:
+            module.operation.verify()
+        except ir.MLIRError as error:
+            raise RuntimeError(f"hlox.jit({self.name}): emitted StableHLO does not verify "
+                             f"(a bug in a lowering rule): {error}") from None
+        return module
+
+    # The stages as_text can show: StableHLO, then what the backend makes of it.
+    stages = ("stablehlo", "linalg", "llvm", "llvm-ir", "asm")
+
+    def as_text(self, stage: str = "stablehlo", *, debug_info: bool = False) -> str:
+        """The program as text at ``stage``: one of :attr:`stages` (``"linalg"``,
+        ``"llvm"`` (MLIR's LLVM dialect), ``"llvm-ir"`` and ``"asm"`` compile it on
+        the default backend), or ``"graph"`` (hlox's graph)."""
+        if stage == "graph":
+            return self.graph.pretty()
+        if stage in self.stages[1:]:
+            compiled = getattr(self, "_compiled", None)
+            if compiled is None:
+                from hlox.backends import compile_cache
+
+                with compile_cache.disabled():  # a cached artifact keeps no IR
+                    compiled = self._compiled = self.compile()
+            return compiled.as_text(stage)
+        if stage != "stablehlo":
+            raise ValueError(f"Lowered.as_text: unknown stage {stage!r}; stages: "
+                             f"{', '.join(self.stages)} (and 'graph')")
+        if debug_info:
+            return self.compiler_ir().operation.get_asm(enable_debug_info=True)
+        if self._text is None:
+            self._text = str(self.compiler_ir())
+        return self._text
+
+    def compile(self, backend: str | None = None) -> "Compiled":
+        """Compiles on ``backend`` (a name from ``hlox.backends.list()``; default:
+        ``hlox.config.backend``, i.e. ``$HLOX_BACKEND`` or ``cpu``)."""
+        from hlox import backends
+
+        backend_obj = backends.get(backend)
+        # With locations, so that backend errors name the user's lines.
+        executable = backend_obj.compile(self.as_text(debug_info=True),
+                                         backends.CompileOptions(name=self.name))
+        return Compiled(self, executable, backend_obj)
+
+
+class Compiled:
+    """A compiled function: call it with arguments like the ones it was lowered for."""
+
+    def __init__(self, lowered: Lowered, executable, backend=None):
+        self.lowered = lowered
+        self.executable = executable
+        self.backend = backend
+        self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
+
+    def stages(self) -> list[str]:
+        """The names of the stages whose IR :meth:`as_text` can return: the input, every
+        pass, then the named stages ``linalg``, ``llvm``, ``llvm-ir``, ``asm``."""
+        named = [s for s in Lowered.stages[1:] if hasattr(self.executable, "stage_text")]
+        return ["graph", "stablehlo"] + list(getattr(self.executable, "stages", {})) + named
+
+    def as_text(self, stage: str | None = None) -> str:
+        """The IR after ``stage`` (a name from :meth:`stages`: ``"linalg"``, ``"llvm"``,
+        ``"llvm-ir"``, ``"asm"`` or a pass name; default: the last pass's)."""
+        if stage in ("graph", "stablehlo"):
+            return self.lowered.as_text(stage)
+        if stage in Lowered.stages[1:]:
+            if not hasattr(self.executable, "stage_text"):
+                raise ValueError(f"Compiled.as_text: {self.lowered.name} was loaded from an "
+                                 f"artifact (the compilation cache), which keeps no "
+                                 f"{stage!r} IR; Lowered.as_text({stage!r}) compiles it")
+            return self.executable.stage_text(stage)
+        stages = getattr(self.executable, "stages", None) or {"stablehlo": self.lowered.as_text()}
+        if stage is None:
+            return next(reversed(stages.values()))
+        if stage not in stages:
+            raise ValueError(f"Compiled.as_text: unknown stage {stage!r}; stages: "
+                             f"{', '.join(self.stages())}")
+        return stages[stage]
+
+    def serialize(self) -> bytes:
+        """An ahead-of-time artifact: ``hlox.deserialize(data)`` runs it in any process
+        with the same hlox and LLVM, without tracing or compiling."""
+        from hlox.backends import aot
+
+        return aot.serialize(self)
+
+    def cost_analysis(self) -> dict:
+        """``{'flops', 'transcendentals', 'bytes accessed'}`` estimated from the StableHLO
+        (JAX's definitions: see :mod:`hlox.backends.cost_analysis`)."""
+        from hlox.backends import cost_analysis
+
+        return cost_analysis.analyze(self.lowered.as_text())
+
+    def __call__(self, *args, **kwargs):
+        """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``)."""
+        key = None if kwargs else _fast_key(args, "")
+        if key is not None:
+            runner = self._fast.get(key)
+            if runner is not None:  # these argument types passed the checks below before
+                return runner(args)
+        leaves, in_tree = tree_flatten((args, kwargs))
+        lowered = self.lowered
+        if in_tree != lowered.in_tree:
+            raise TypeError(f"{lowered.name}: {_structure_mismatch(lowered, args, kwargs)}")
+        arrays = []
+        for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
+            name = functools.partial(_leaf_name, lowered, args, kwargs, i)
+            got = _arg_aval(lowered.name, leaf, name)
+            if got.shape != aval.shape or got.dtype != aval.dtype:
+                raise TypeError(f"{lowered.name}: argument {name()} is {got.str_short()}, "
+                                f"compiled for {aval.str_short()}")
+            arrays.append(np.asarray(leaf, dtype=aval.dtype, order="C"))
+        if key is not None:
+            self._fast[key] = _make_runner(lowered, self.executable)
+        return tree_unflatten(lowered.out_tree, _run(self.executable, arrays))
+
+
+def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
+    """Which argument does not have the structure the function was compiled for."""
+    expected_args, expected_kwargs = lowered.in_tree.child_defs
+    if len(args) != len(expected_args.child_defs):
+        return (f"compiled for {len(expected_args.child_defs)} positional arguments "
+                f"({', '.join(lowered.arg_names)}), called with {len(args)} (static arguments "
+                f"are fixed by lower() and not passed again)")
+    for i, (arg, expected) in enumerate(zip(args, expected_args.child_defs)):
+        got = tree_flatten(arg)[1]
+        if got != expected:
+            name = lowered.arg_names[i] if i < len(lowered.arg_names) else f"args[{i}]"
+            return (f"argument '{name}' has structure {got!r}, compiled for {expected!r}")
+    return (f"called with keyword arguments {tree_flatten(kwargs)[1]!r}, compiled for "
+            f"{expected_kwargs!r}")
+
+
+def _run(executable, arrays: list) -> list:
+    """Runs an executable on checked arrays (its unchecked fast entry when it has one);
+    the results are :class:`hlox.Array` views, as every hlox result is."""
+    fast = getattr(executable, "unchecked_call", None)
+    return [wrap(o) for o in (fast(arrays) if fast is not None else executable(*arrays))]
+
+
+def _leaf_name(lowered: Lowered, args: tuple, kwargs: dict, index: int) -> str:
+    """How the user would name flat argument ``index``: ``x``, ``params['w']``, ``args[2]``."""
+    path = tree_flatten_with_path((args, kwargs))[0][index][0]
+    return _path_name(path, lowered.arg_names)
+
+
+def _path_name(path, arg_names) -> str:
+    # path[0] picks positional (0) or keyword (1) arguments; path[1] the argument.
+    if len(path) < 2:
+        return keystr(path)
+    if path[0].idx == 1:
+        head = str(path[1].key)
+    else:
+        i = path[1].idx
+        head = arg_names[i] if i < len(arg_names) else f"args[{i}]"
+    return f"'{head}{keystr(path[2:])}'"
+
+
+def _arg_aval(name: str, leaf: Any, describe: Callable[[], str]) -> ShapedArray:
+    if isinstance(leaf, Tracer):
+        raise TypeError(f"{name}: argument {describe()} is a traced value from another trace")
+    try:
+        return core.get_aval(leaf)
+    except TypeError as error:
+        raise TypeError(f"{name}: argument {describe()} of type {type(leaf).__name__} is not "
+                        f"an array ({error}); mark it static with static_argnums/"
+                        f"static_argnames if it is a Python value") from None
+
+
+# ---------------------------------------------------------------------------
+# jit
+# ---------------------------------------------------------------------------
+
+# Python scalar types whose abstract value depends only on the type.
+_PY_SCALARS = (bool, int, float)
+
+
+class JitFunction:
+    """The callable ``hlox.jit(f)`` returns.
+
+    Two caches: ``_cache`` is keyed on everything that makes a trace differ
+    (argument structure, each leaf's shape/dtype/weak type, static argument
+    values) and holds the Lowered and its executable per backend. ``_fast``
+    serves repeated calls without static arguments: a cheap key (the backend,
+    the structure unless all arguments are positional leaves, each array's
+    dtype and shape, each scalar's type) maps straight to a prepared runner,
+    so that a cached call builds no abstract values (and, for positional
+    arrays, does not even flatten).
+    """
+
+    def __init__(self, fun: Callable, static_argnums=None, static_argnames=None,
+                 donate_argnums=None, donate_argnames=None, name: str | None = None,
+                 backend: str | None = None):
+        if not callable(fun):
+            raise TypeError(f"hlox.jit: expected a function, got {type(fun).__name__}")
+        self.fun = fun
+        self.backend = backend  # None: hlox.config.backend at call time
+        self.name = name or getattr(fun, "__name__", "fn")
+        self._params = _positional_params(fun)
+        self.static_argnums, self.static_argnames = _argnums_and_argnames(
+            self, fun, static_argnums, static_argnames, "static")
+        self.donate_argnums, self.donate_argnames = _argnums_and_argnames(
+            self, fun, donate_argnums, donate_argnames, "donate")
+        both = set(self.static_argnums) & set(self.donate_argnums)
+        if both:
+            raise ValueError(f"hlox.jit({self.name}): static_argnums and donate_argnums cannot "
+                             f"intersect (both name {sorted(both)})")
+        both = set(self.static_argnames) & set(self.donate_argnames)
+        if both:
+            raise ValueError(f"hlox.jit({self.name}): static_argnames and donate_argnames "
+                             f"cannot intersect (both name {sorted(both)})")
+        self._cache: dict = {}
+        self._fast: dict = {}
+        self.trace_count = 0  # how many times fun was traced (cache misses)
+        functools.update_wrapper(self, fun)
+
+    # Methods: ``@hlox.jit`` on a method binds ``self`` as the first argument.
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return types.MethodType(self, obj)
+
+    def __repr__(self) -> str:
+        return f"<hlox.jit of {self.name}>"
+
+    # -- the call path ----------------------------------------------------
+
+    def __call__(self, *args, **kwargs):
+        if not isinstance(current_trace(), EvalTrace):
+            # Under an enclosing trace (jit inside jit, grad, vmap): trace inline.
+            return self.fun(*args, **kwargs)
+        backend = self.backend or config.backend
+        key = None
+        if not self.static_argnums and not self.static_argnames:
+            if not kwargs:  # positional arrays/scalars: the arguments are the leaves
+                key = _fast_key(args, backend)
+                if key is not None:
+                    runner = self._fast.get(key)
+                    if runner is not None:
+                        return runner(args)
+            if key is None:  # pytrees: flatten, then the same kind of key
+                leaves, in_tree = tree_flatten((args, kwargs))
+                key = _fast_key(leaves, backend, in_tree)
+                if key is not None:
+                    runner = self._fast.get(key)
+                    if runner is not None:
+                        return runner(leaves)
+        lowered, entry, leaves = self._lookup(args, kwargs)
+        compiled = entry.get(backend)
+        if compiled is None:
+            compiled = entry[backend] = lowered.compile(backend)
+        if key is not None:
+            self._fast[key] = _make_runner(lowered, compiled.executable)
+        arrays = [np.asarray(leaf, dtype=aval.dtype, order="C")
+                  for leaf, aval in zip(leaves, lowered.in_avals)]
+        return tree_unflatten(lowered.out_tree, _run(compiled.executable, arrays))
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        """Traces and emits ``fun`` for these arguments (cached like calls)."""
+        return self._lookup(args, kwargs)[0]
+
+    def eval_shape(self, *args, **kwargs):
+        """The output's structure of ``ShapedArray``\\ s, without compiling."""
+        lowered = self.lower(*args, **kwargs)
+        return tree_unflatten(lowered.out_tree, lowered.out_avals)
+
+    def _split(self, args: tuple, kwargs: dict):
+        """``(static_key, dynamic_args, dynamic_kwargs, static positions)``."""
+        nargs = len(args)
+        static_pos = []
+        for i in self.static_argnums:
+            j = i if i >= 0 else nargs + i
+            if 0 <= j < nargs:
+                static_pos.append(j)
+            elif i >= 0 and self._params is not None and i < len(self._params):
+                continue  # passed by keyword (static through static_argnames) or defaulted
+            else:
+                raise TypeError(f"{self.name}: static_argnums={self.static_argnums} but only "
+                                f"{nargs} positional arguments were given")
+        static_pos = sorted(set(static_pos))
+        static_kw = sorted(k for k in kwargs if k in self.static_argnames)
+        static_key = (tuple((j, args[j]) for j in static_pos),
+                      tuple((k, kwargs[k]) for k in static_kw))
+        try:
+            hash(static_key)
+        except TypeError:
+            for j, v in list(static_key[0]) + list(static_key[1]):
+                try:
+                    hash(v)
+                except TypeError:
+                    raise TypeError(
+                        f"{self.name}: static argument {self._arg_name(j)} = {v!r} of type "
+                        f"{type(v).__name__} is not hashable (static arguments are part of "
+                        f"the cache key; pass arrays as dynamic arguments)") from None
+            raise
+        dynamic = tuple(a for j, a in enumerate(args) if j not in static_pos)
+        dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self.static_argnames}
+        return static_key, dynamic, dyn_kwargs, static_pos
+
+    def _param_name(self, j) -> str:
+        """The name of positional argument ``j`` (or keyword ``j``) in ``fun``'s signature."""
+        if isinstance(j, str):
+            return j
+        if self._params is not None and j < len(self._params):
+            return self._params[j]
+        return f"args[{j}]"
+
+    def _arg_name(self, j) -> str:
+        return f"'{self._param_name(j)}'"
+
+    def _lookup(self, args, kwargs):
+        static_key, dynamic, dyn_kwargs, static_pos = self._split(args, kwargs)
+        leaves, in_tree = tree_flatten((dynamic, dyn_kwargs))
+        try:
+            avals = tuple(core.get_aval(leaf) for leaf in leaves)
+        except TypeError:
+            avals = None
+        if avals is None or any(isinstance(x, Tracer) for x in leaves):
+            names = [self._param_name(j) for j in range(len(args)) if j not in static_pos]
+            for path, leaf in tree_flatten_with_path((dynamic, dyn_kwargs))[0]:
+                _arg_aval(self.name, leaf, lambda path=path: _path_name(path, names))
+        # The 64-bit mode is in the key: it decides the arguments' dtypes and every default
+        # dtype inside ``fun`` (a trace made with x64 off is redone with it on).
+        key = (in_tree, avals, static_key, config.jax_enable_x64)
+        entry = self._cache.get(key)
+        if entry is None:
+            lowered = self._trace(static_key, static_pos, in_tree, list(avals), len(args))
+            entry = self._cache[key] = (lowered, {})
+        return entry[0], entry[1], leaves
+
+    def _trace(self, static_key, static_pos, in_tree, avals, nargs) -> Lowered:
+        self.trace_count += 1
+        out_tree_box = []
+        statics = dict(static_key[0])
+        static_kwargs = dict(static_key[1])
+
+        def flat_fun(*tracers):
+            dynamic, kwargs = tree_unflatten(in_tree, tracers)
+            it = iter(dynamic)
+            args = [statics[j] if j in statics else next(it) for j in range(nargs)]
+            outs = self.fun(*args, **kwargs, **static_kwargs)
+            out_leaves, out_tree = tree_flatten(outs)
+            for i, leaf in enumerate(out_leaves):
+                if not isinstance(leaf, (Tracer, np.ndarray, np.generic, bool, int, float)):
+                    raise TypeError(f"{self.name}: output leaf {i} is a "
+                                    f"{type(leaf).__name__}, not an array")
+            out_tree_box.append(out_tree)
+            return out_leaves
+
+        graph, _ = core.trace_to_graph(flat_fun, avals)
+        names = [self._param_name(j) for j in range(nargs) if j not in static_pos]
+        donated = tuple(i for i, j in enumerate(j for j in range(nargs) if j not in static_pos)
+                        if j in self.donate_argnums)
+        return Lowered(graph, self.name, in_tree, out_tree_box[0], arg_names=names,
+                       donate_argnums=donated)
+
+    def cache_size(self) -> int:
+        return len(self._cache)
+
+    _cache_size = cache_size  # JAX's spelling
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self._fast.clear()
+
+
+def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
+    """A cheap cache key for calls whose leaves are all NumPy arrays/scalars or
+    Python scalars (None if there is anything else): their dtypes, shapes, types
+    (and the structure around them, unless the arguments are the leaves), and the
+    64-bit mode (which decides what those dtypes become)."""
+    key = [backend, config.jax_enable_x64]
+    if in_tree is not None:
+        key.append(in_tree)
+    for a in leaves:
+        t = type(a)
+        if t is np.ndarray or issubclass(t, np.ndarray):  # (subclasses: e.g. an eager Array)
+            key.append(a.dtype)
+            key.append(a.shape)
+        elif t in _PY_SCALARS or isinstance(a, np.generic):
+            key.append(t)
+        else:
+            return None
+    return tuple(key)
+
+
+def _make_runner(lowered: Lowered, executable) -> Callable:
+    """``runner(leaves) -> results``: the work a cached call with these argument
+    types has left (convert each argument only if its dtype/layout needs it,
+    run, rebuild the output structure)."""
+    dtypes = [aval.dtype for aval in lowered.in_avals]
+    run = functools.partial(_run, executable)
+    asarray = np.asarray
+    out_tree = lowered.out_tree
+    if out_tree.kind is None:  # one array out
+        def runner(leaves):
+            return run([asarray(a, d, order="C") for a, d in zip(leaves, dtypes)])[0]
+    else:
+        def runner(leaves):
+            return tree_unflatten(out_tree, run([asarray(a, d, order="C")
+                                                 for a, d in zip(leaves, dtypes)]))
+    return runner
+
+
+def _positional_params(fun) -> list[str] | None:
+    """Names of ``fun``'s positional parameters (None if they cannot be known)."""
+    try:
+        sig = inspect.signature(fun)
+    except (TypeError, ValueError):
+        return None
+    names = []
+    for p in sig.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind == p.VAR_POSITIONAL:
+            break  # *args: no names past here
+    return names
+
+
+def _argnums_and_argnames(jf: JitFunction, fun, argnums, argnames, what: str):
+    """Validated ``(argnums, argnames)`` as JAX infers them: each also implies the
+    other through the signature (a static positional parameter passed by keyword
+    is still static)."""
+    label = f"{what}_argnums"
+    if argnums is None:
+        argnums = ()
+    elif isinstance(argnums, int):
+        argnums = (argnums,)
+    argnums = tuple(argnums)
+    for i in argnums:
+        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+            raise TypeError(f"hlox.jit({jf.name}): {label} must be ints, got {i!r}")
+    argnums = tuple(sorted(set(int(i) for i in argnums)))
+    if argnames is None:
+        argnames = ()
+    elif isinstance(argnames, str):
+        argnames = (argnames,)
+    argnames = tuple(argnames)
+    for n in argnames:
+        if not isinstance(n, str):
+            raise TypeError(f"hlox.jit({jf.name}): {what}_argnames must be strings, got {n!r}")
+    try:
+        sig = inspect.signature(fun)
+    except (TypeError, ValueError):
+        return argnums, argnames
+    params = sig.parameters
+    positional = [n for n, p in params.items()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    has_varargs = any(p.kind == p.VAR_POSITIONAL for p in params.values())
+    has_varkw = any(p.kind == p.VAR_KEYWORD for p in params.values())
+    if not has_varargs:
+        for i in argnums:
+            if i >= len(positional) or i < -len(positional):
+                raise ValueError(f"hlox.jit({jf.name}): {label}={argnums}, but the function "
+                                 f"only accepts {len(positional)} positional arguments")
+    if not has_varkw:
+        unknown = sorted(set(argnames) - set(params))
+        if unknown:
+            raise ValueError(f"hlox.jit({jf.name}): {what}_argnames names {unknown}, which "
+                             f"the function does not take")
+    # Infer the counterpart from the signature.
+    named = set(argnames)
+    for i in argnums:
+        if 0 <= i < len(positional) and \
+                params[positional[i]].kind == inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            named.add(positional[i])
+    nums = set(argnums)
+    for n in argnames:
+        if n in positional:
+            nums.add(positional.index(n))
+    return tuple(sorted(nums)), tuple(sorted(named))
+
+
+def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | None = None,
+        static_argnames: str | Iterable[str] | None = None,
+        donate_argnums: int | Sequence[int] | None = None,
+        donate_argnames: str | Iterable[str] | None = None,
+        backend: str | None = None, keep_unused: bool = False, inline: bool = False):
+    """Compiles ``fun`` on first call per input signature (JAX's ``jax.jit``).
+
+    ``static_argnums``/``static_argnames``: arguments that are Python values
+    baked into the trace (hashable; a new value retraces). Either implies the
+    other through ``fun``'s signature, as in JAX.
+    ``donate_argnums``/``donate_argnames``: validated as JAX does, recorded on
+    ``Lowered.donate_argnums``. On the CPU backend donation is a no-op: results
+    always get new buffers and a donated array stays valid and unchanged.
+    ``backend``: a name from ``hlox.backends.list()``; default
+    ``hlox.config.backend`` (``$HLOX_BACKEND``, else ``cpu``) when called.
+    ``keep_unused``, ``inline``: accepted for compatibility (unused arguments
+    are always kept; a jit inside a trace is always inlined).
+
+    Usable as ``@jit``, ``@jit(static_argnums=...)`` and
+    ``functools.partial(jit, static_argnums=...)``.
+    """
+    options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
+                   donate_argnums=donate_argnums, donate_argnames=donate_argnames,
+                   backend=backend)
+    if fun is None:
+        return lambda f: JitFunction(f, **options)
+    return JitFunction(fun, **options)
+
+
+# Eager evaluation (EvalTrace, eager control flow) compiles through jit: this layer sits
+# above core, so it installs itself there.
+core.set_eager_compiler(lambda fun, name: JitFunction(fun, name=name))
