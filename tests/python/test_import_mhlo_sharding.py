@@ -294,3 +294,41 @@ def test_jax_gspmd_shard_map_imports_as_jax_manual_computation():
     manual = lambda op: sorted(re.findall(r'"(\w+)"', str(op.attributes["manual_axes"])))  # noqa: E731
     assert manual(got) == sorted(a for a, _ in _meshes(imported)["mesh"][0])
     assert manual(want) == sorted(a for a, _ in _meshes(reference)["mesh"][0])
+
+
+_ONE_DEVICE_SCRIPT = textwrap.dedent("""
+    import jax, jax.numpy as jnp
+    from jax.sharding import AxisType, NamedSharding, PartitionSpec as P
+    jax.config.update("jax_use_shardy_partitioner", False)
+    mesh = jax.make_mesh((1,), ("x",), axis_types=(AxisType.Auto,), devices=jax.devices()[:1])
+    body = jax.shard_map(lambda a: jnp.sin(a) * 3, mesh=mesh, in_specs=P("x"), out_specs=P("x"))
+    def f(a):
+        return body(jax.lax.with_sharding_constraint(a + 1, NamedSharding(mesh, P(None, "x"))))
+    jitted = jax.jit(f, in_shardings=NamedSharding(mesh, P("x")))
+    print(jitted.lower(jax.ShapeDtypeStruct((4, 2), jnp.float32)).as_text())
+""")
+
+
+def test_one_device_gspmd_program_runs_after_import_and_drop():
+    # A one-device program JAX lowered with Shardy off (shardings, a constraint):
+    # imported, then its annotations dropped, it computes what JAX computes.
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    import hlox
+
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    text = subprocess.run([sys.executable, "-c", _ONE_DEVICE_SCRIPT], env=env,
+                          capture_output=True, text=True, check=True).stdout
+    # (On one device JAX leaves out shard_map's SPMDFullToShardShape/ShardToFullShape.)
+    assert "custom_call @Sharding" in text and "mhlo.sharding" in text
+    context = make_context()
+    with context, ir.Location.unknown():
+        module = ir.Module.parse(text)
+        pipeline.build(["hlox-import-mhlo-sharding", "hlox-drop-sdy"], context).run(module.operation)
+        lowered = str(module)
+    assert "sdy" not in lowered and "mhlo.sharding" not in lowered and "custom_call" not in lowered
+    x = np.arange(8, dtype=np.float32).reshape(4, 2)
+    [got] = hlox.compile_stablehlo(lowered, backend="cpu")(x)
+    want = jax.jit(lambda a: jnp.sin(a + 1) * 3)(x)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)
