@@ -1,7 +1,8 @@
 """hlox's backends and their registry.
 
-A backend (see :mod:`hlox.backends.base` for the protocol) compiles a
-StableHLO module into an executable that runs ``@main`` on numpy arrays::
+A backend (see :mod:`hlox.backends.base` for the protocol) turns a StableHLO
+module, after the shared stage of the compile driver (:mod:`hlox.backends.compiler`),
+into an executable over its own buffers::
 
     hlox.backends.list()                 # ['cpu', 'interpreter', 'pjrt', ...]
     hlox.backends.get("pjrt")            # the backend object
@@ -35,8 +36,8 @@ ENTRY_POINT_GROUP = "hlox.backends"
 
 # Built-in backends: name -> (module:attribute of a factory, module that must exist).
 _BUILTIN = {
-    "cpu": ("hlox.backends.cpu.adapter:CpuAdapter", "mlir"),
-    "interpreter": ("hlox.backends.interpreter.backend:InterpreterAdapter",
+    "cpu": ("hlox.backends.cpu.backend:CpuBackend", "mlir"),
+    "interpreter": ("hlox.backends.interpreter.backend:InterpreterBackend",
                     "hlox.backends.interpreter"),
     "pjrt": ("hlox.backends.pjrt:PjrtBackend", "jaxlib"),
 }
@@ -183,16 +184,6 @@ def reset() -> None:
     _lazy.clear()
     _failed.clear()
     _discovered = False
-
-
-def compile_stablehlo(module, backend: str | None = None, *, name: str = "main", **extra):
-    """Compiles a StableHLO module on ``backend``; returns ``f(*arrays) -> tuple``.
-
-    ``module``: StableHLO text (generic or pretty, as JAX prints it) or an MLIR
-    module. The callable runs the public ``@main`` and returns its results as a
-    tuple of numpy arrays.
-    """
-    return get(backend).compile(module, CompileOptions(name=name, extra=dict(extra)))
 
 
 # Older names.

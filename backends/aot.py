@@ -13,6 +13,8 @@ artifacts hold object code that ORC links as is.
 
 from __future__ import annotations
 
+import numpy as np
+
 from hlox.backends import artifact
 from hlox.backends.artifact import ArtifactError  # noqa: F401  (re-exported)
 
@@ -42,17 +44,31 @@ class DeserializedFunction:
         if self.in_tree is None:  # compiled from StableHLO: flat arrays in, tuple out
             if kwargs:
                 raise TypeError(f"{self.name}: takes positional arrays only")
-            return self.executable(*args)
+            return tuple(self.call_flat(args))
         leaves, in_tree = tree_flatten((args, kwargs))
         if in_tree != self.in_tree:
             raise TypeError(f"{self.name}: called with argument structure {in_tree!r}, "
                             f"compiled for {self.in_tree!r}")
-        for i, (leaf, (_, dtype)) in enumerate(zip(leaves, self.in_specs)):
-            got = getattr(leaf, "dtype", None)  # Python scalars take the compiled dtype
+        return tree_unflatten(self.out_tree, self.call_flat(leaves))
+
+    def call_flat(self, arrays) -> list:
+        """Runs on flat arrays of the artifact's shapes and dtypes (Python scalars take
+        the compiled dtype); anything else is a TypeError naming the argument."""
+        if len(arrays) != len(self.in_specs):
+            raise TypeError(f"{self.name}: takes {len(self.in_specs)} arrays, got {len(arrays)}")
+        buffers = []
+        for i, (leaf, (shape, dtype)) in enumerate(zip(arrays, self.in_specs)):
+            got = getattr(leaf, "dtype", None)
             if got is not None and got != dtype:
                 raise TypeError(f"{self.name}: argument {i} has dtype {got}, the artifact "
                                 f"was compiled for {dtype}")
-        return tree_unflatten(self.out_tree, list(self.executable(*leaves)))
+            # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
+            array = np.asarray(leaf, dtype=dtype, order="C")
+            if array.shape != tuple(shape):
+                raise TypeError(f"{self.name}: argument {i} has shape {array.shape}, the "
+                                f"artifact was compiled for {tuple(shape)}")
+            buffers.append(array)
+        return self.executable.execute(buffers)
 
     def __repr__(self):
         sig = ", ".join(f"{d.name}{list(s)}" for s, d in self.in_specs)

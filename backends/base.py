@@ -1,17 +1,19 @@
 """What a backend is: the :class:`Backend` and :class:`Executable` protocols.
 
-A backend turns a StableHLO module (our MLIR module after the shared passes,
-as an ``ir.Module`` or as text) into an :class:`Executable`, a callable that
-runs the module's public ``@main`` on numpy arrays and returns a tuple of numpy
-arrays. Everything past StableHLO (its own pass pipeline, code generation, a
-runtime) is the backend's business.
+A backend receives our StableHLO module (an ``ir.Module``) after the shared
+StableHLO stage of the compile driver (:mod:`hlox.backends.compiler`) and
+returns an :class:`Executable` over its own buffers. Everything past StableHLO
+(its own pass pipeline, code generation, a runtime) is the backend's business;
+its MLIR passes run through ``options.runner`` (verification, stage dumps and
+errors that name the stage and the user's line, as for the shared stage).
 
 Required: ``name``, ``platform``, ``devices()``, ``compile(module, options)``,
 ``to_device(array, device=None)``, ``from_device(buffer)``.
-Optional hooks (looked up with ``getattr``): ``pipeline()`` (the pass list it
-runs), ``stages`` on the executable (stage name -> IR text, for
-``Compiled.as_text``), ``serialize(executable) -> bytes`` and
-``deserialize(data) -> Executable`` (ahead-of-time compilation).
+Optional hooks (looked up with ``getattr``): ``pipeline()`` (the passes it
+runs, part of the compile cache's key), ``serialize(executable, name, extra)
+-> bytes`` and ``deserialize(header, payload) -> Executable`` (ahead-of-time
+artifacts, see :mod:`hlox.backends.aot`), ``cache_target() -> str`` (what
+else its on-disk cache entries depend on: compiler version, host CPU).
 
 Helpers shared by backends: :func:`module_text` (text of a module in the form
 a consumer wants) and :func:`main_signature` (the argument and result types of
@@ -21,7 +23,7 @@ a consumer wants) and :func:`main_signature` (the argument and result types of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, NamedTuple, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -30,25 +32,49 @@ class BackendError(RuntimeError):
     """A backend failed; the message names the backend and the stage."""
 
 
+class TensorSpec(NamedTuple):
+    """The shape and dtype of an argument or result (unpacks as ``shape, dtype``)."""
+
+    shape: tuple
+    dtype: np.dtype
+
+    def str_short(self) -> str:
+        """``f32[3,4]``, as the frontend's abstract values print."""
+        dtype = np.dtype(self.dtype)
+        short = {"bool": "bool", "bfloat16": "bf16"}.get(dtype.name,
+                                                         f"{dtype.kind}{dtype.itemsize * 8}")
+        return f"{short}[{','.join(map(str, self.shape))}]"
+
+
 @dataclass
 class CompileOptions:
-    """What the frontend tells a backend besides the module.
+    """What the compile driver tells a backend besides the module.
 
     ``name``: the user's function name (dump folders, messages).
     ``device``: index into ``devices()`` to run on (default 0).
     ``extra``: backend-specific options, by name.
+    ``runner``: the driver's :class:`~hlox.backends.compiler.StageRunner` (None when
+    a backend is called directly: ``compiler.runner_for`` makes one).
+    ``signature``: ``(in_specs, out_specs)`` of ``@main`` (the driver derives it once).
     """
 
     name: str = "main"
     device: int = 0
     extra: dict = field(default_factory=dict)
+    runner: Any = None
+    signature: tuple | None = None
 
 
 @runtime_checkable
 class Executable(Protocol):
-    """``executable(*arrays) -> tuple[np.ndarray, ...]`` (the results of ``@main``)."""
+    """A compiled ``@main``: ``execute(buffers) -> list of buffers`` (buffers on its
+    device, of exactly ``in_specs``' shapes and dtypes: the caller checked).
+    Optional: ``stages`` (stage name -> IR text) and ``stage_text(name)``."""
 
-    def __call__(self, *arrays: np.ndarray) -> tuple: ...
+    in_specs: Sequence[TensorSpec]
+    out_specs: Sequence[TensorSpec]
+
+    def execute(self, buffers: list) -> list: ...
 
 
 @runtime_checkable
@@ -58,7 +84,7 @@ class Backend(Protocol):
 
     def devices(self) -> Sequence[Any]: ...
 
-    def compile(self, module, options: CompileOptions | None = None) -> Executable: ...
+    def compile(self, module, options: CompileOptions) -> Executable: ...
 
     def to_device(self, array: np.ndarray, device: Any = None) -> Any: ...
 
@@ -123,15 +149,6 @@ def parse_module(text: str, context=None):
         except ir.MLIRError as error:
             raise BackendError(f"the StableHLO module does not parse/verify: {error}") from None
     return module
-
-
-@dataclass(frozen=True)
-class TensorSpec:
-    shape: tuple
-    dtype: np.dtype
-
-    def str_short(self) -> str:
-        return f"{self.dtype.name}[{','.join(map(str, self.shape))}]"
 
 
 def main_signature(module) -> tuple[list[TensorSpec], list[TensorSpec]]:

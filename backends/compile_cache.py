@@ -1,12 +1,14 @@
-"""Compilation caches for the ``cpu`` backend: in memory, and opt-in on disk.
+"""Compilation caches for every backend: in memory, and opt-in on disk.
 
-The key is a SHA-256 of the module text, the pass pipeline and the backend
-options (the *fingerprint*). In memory, a fingerprint maps to the executable
-compiled for it. On disk (``HLOX_CACHE_DIR`` or
-``hlox.config.update("cache_dir", D)``), an entry is an AOT artifact named by
-the fingerprint hashed together with the hlox version, the LLVM version and the
-host target, so another hlox or LLVM never finds this one's entries; the
-artifact's own header is checked again when it is read.
+The key is a SHA-256 of the module text, the backend, its pass pipeline and the
+compile options (the *fingerprint*; :mod:`hlox.backends.compiler` makes it).
+In memory, a fingerprint maps to what was compiled for it. On disk
+(``HLOX_CACHE_DIR`` or ``hlox.config.update("cache_dir", D)``), for backends
+that serialize executables and name their target (``cache_target()``: for
+``cpu``, the LLVM version and the host CPU), an entry is an AOT artifact named
+by the fingerprint hashed together with the hlox version and that target, so
+another hlox, LLVM or host never finds this one's entries; the artifact's own
+header is checked again when it is read.
 
 Entries are written to a temporary file in the same folder and renamed into
 place (``os.replace`` is atomic): concurrent writers each publish a complete
@@ -29,11 +31,13 @@ import warnings
 from collections import OrderedDict
 
 from hlox.backends import artifact
-from hlox.backends.cpu import llvm_c
 
 MEMORY_ENTRIES = 256  # compiled executables kept in memory (least recently used dropped)
 
-_memory: "OrderedDict[str, object]" = OrderedDict()
+# (fingerprint, id(backend)) -> (what was compiled, the backend): an executable belongs
+# to the backend object that made it (its client, its devices), which the entry keeps
+# alive so that its id is not reused.
+_memory: "OrderedDict[tuple, tuple]" = OrderedDict()
 _lock = threading.Lock()
 stats = {"memory_hits": 0, "disk_hits": 0, "misses": 0, "disk_errors": 0}
 
@@ -47,11 +51,9 @@ def fingerprint(text: str, pipeline: list[str], options: dict) -> str:
     return h.hexdigest()
 
 
-def disk_key(fp: str) -> str:
-    """The file name of ``fp``'s entry for this hlox, LLVM and host."""
-    target = llvm_c.host()
-    parts = [fp, artifact.hlox_version(), llvm_c.llvm_version(), target["triple"],
-             target["cpu"], target["features"], str(artifact.FORMAT_VERSION)]
+def disk_key(fp: str, target: str) -> str:
+    """The file name of ``fp``'s entry for this hlox and ``target``."""
+    parts = [fp, artifact.hlox_version(), target, str(artifact.FORMAT_VERSION)]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -75,26 +77,37 @@ def clear_memory() -> None:
         _memory.clear()
 
 
-def lookup_or_compile(fp: str, name: str, compile_fn, serialize_fn, load_fn):
-    """The executable for fingerprint ``fp``: from memory, from disk, or ``compile_fn()``.
+def bypassed() -> bool:
+    """Whether compilations skip both caches now (a dump folder, or :func:`disabled`)."""
+    from hlox.config import config
 
-    ``serialize_fn(executable) -> bytes`` writes a new disk entry;
-    ``load_fn(bytes) -> executable`` reads one (raising ``ArtifactError`` when bad).
+    return bool(config.dump_dir) or getattr(_local, "disabled", False)
+
+
+def lookup_or_compile(fp: str, name: str, compile_fn, serialize_fn, load_fn,
+                      target: str | None = None, owner=None):
+    """What was compiled for fingerprint ``fp``: from memory, from disk, or ``compile_fn()``.
+
+    ``serialize_fn(result) -> bytes`` writes a new disk entry;
+    ``load_fn(bytes) -> result`` reads one (raising ``ArtifactError`` when bad).
+    ``target``: what else the disk entry is keyed on (None: memory only).
+    ``owner``: the backend object; in memory, each one has its own entries.
     """
     from hlox.config import config
 
-    if config.dump_dir or getattr(_local, "disabled", False):
+    if bypassed():
         return compile_fn()
     with _lock:
-        executable = _memory.get(fp)
-        if executable is not None:
-            _memory.move_to_end(fp)
+        key = (fp, id(owner))
+        entry = _memory.get(key)
+        if entry is not None:
+            _memory.move_to_end(key)
             stats["memory_hits"] += 1
-            return executable
+            return entry[0]
     executable = None
     path = None
-    if config.cache_dir:
-        path = os.path.join(config.cache_dir, disk_key(fp) + ".hlox")
+    if config.cache_dir and target is not None:
+        path = os.path.join(config.cache_dir, disk_key(fp, target) + ".hlox")
         executable = _read(path, name, load_fn)
     if executable is None:
         stats["misses"] += 1
@@ -102,7 +115,7 @@ def lookup_or_compile(fp: str, name: str, compile_fn, serialize_fn, load_fn):
         if path is not None:
             _write(path, name, executable, serialize_fn)
     with _lock:
-        _memory[fp] = executable
+        _memory[key] = (executable, owner)
         while len(_memory) > MEMORY_ENTRIES:
             _memory.popitem(last=False)
     return executable

@@ -259,12 +259,18 @@ def run(w: Workload, repeat: int, budget: float) -> dict:
 
 
 def use_pipeline_of(rev: str) -> None:
-    """Makes the CPU backend run ``PIPELINE`` as backends/cpu.py has it at ``rev``."""
+    """Makes the CPU backend run ``PIPELINE`` as backends/cpu/backend.py has it at ``rev``
+    (as backends/cpu.py has it for revisions before the cpu package)."""
     from hlox.backends.cpu import backend as cpu
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    source = subprocess.check_output(["git", "-C", root, "show", f"{rev}:backends/cpu.py"],
-                                     text=True)
+    try:
+        source = subprocess.check_output(
+            ["git", "-C", root, "show", f"{rev}:backends/cpu/backend.py"], text=True,
+            stderr=subprocess.DEVNULL)
+    except subprocess.CalledProcessError:
+        source = subprocess.check_output(["git", "-C", root, "show", f"{rev}:backends/cpu.py"],
+                                         text=True)
     start = source.index("= [", source.index("PIPELINE: list[str]")) + 2
     end = source.index("\n]\n", start) + 2
     cpu.PIPELINE[:] = ast.literal_eval(source[start:end])

@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 # public name -> the module that defines it
 _ATTRIBUTES = {
     "Array": "hlox.frontend.core.array",
-    **dict.fromkeys(["jit", "Lowered", "Compiled"], "hlox.frontend.staging.jit"),
+    **dict.fromkeys(["jit", "Lowered", "Compiled", "compile_stablehlo"],
+                    "hlox.frontend.staging.jit"),
     **dict.fromkeys(["grad", "value_and_grad", "vjp", "jvp", "linearize", "stop_gradient"],
                     "hlox.frontend.transforms.ad"),
     **dict.fromkeys(["jacfwd", "jacrev", "hessian"], "hlox.frontend.transforms.jacobians"),
@@ -25,7 +26,6 @@ _ATTRIBUTES = {
                     "hlox.frontend.transforms.checkpoint"),
     **dict.fromkeys(["custom_jvp", "custom_vjp"], "hlox.frontend.transforms.custom_derivatives"),
     "make_jaxpr": "hlox.frontend.staging.make_jaxpr",
-    "compile_stablehlo": "hlox.backends",
     **dict.fromkeys(["deserialize", "ArtifactError"], "hlox.backends.aot"),
 }
 # public submodules (``hlox.numpy``, ...), loaded on first access

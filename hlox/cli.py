@@ -45,7 +45,7 @@ def _write_atomic(path: str, write) -> None:
 
 def _compile(args) -> int:
     from hlox import backends
-    from hlox.backends import aot
+    from hlox.backends import aot, compiler
     from hlox.backends.base import CompileOptions
     from hlox.config import config
 
@@ -62,7 +62,7 @@ def _compile(args) -> int:
         raise CliError(str(error), EXIT_USAGE) from None
     name = os.path.splitext(os.path.basename(args.input))[0] or "main"
     try:
-        executable = backend.compile(text, CompileOptions(name=name))
+        executable, _ = compiler.compile(text, backend, CompileOptions(name=name))
         data = aot.serialize_executable(backend, executable, name)
     except NotImplementedError as error:
         raise CliError(str(error)) from None
@@ -123,7 +123,7 @@ def _run(args) -> int:
         if not np.can_cast(array.dtype, dtype, casting="same_kind"):
             raise CliError(f"input {i} has dtype {array.dtype}, the artifact takes "
                            f"{dtype.name}", EXIT_USAGE)
-    outs = fn.executable(*arrays)
+    outs = fn.call_flat([np.asarray(a, dtype=dtype) for a, (_, dtype) in zip(arrays, fn.in_specs)])
     if args.output:
         def write(f):
             np.savez(f, **{f"out_{i}": out for i, out in enumerate(outs)})

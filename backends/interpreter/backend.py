@@ -1,7 +1,8 @@
-"""The ``interpreter`` backend behind the :class:`~hlox.backends.base.Backend` protocol.
+"""The registered ``interpreter`` backend: the numpy reference interpreter
+(:mod:`hlox.backends.interpreter`) behind the backend protocol.
 
-An adapter over :class:`hlox.backends.interpreter.InterpreterBackend` (the
-numpy reference interpreter): it runs ``@main`` op by op on the host.
+It runs ``@main`` op by op on the host, on the module after the compile
+driver's shared StableHLO stage (CHLO decomposed, Shardy annotations dropped).
 """
 
 from __future__ import annotations
@@ -9,23 +10,14 @@ from __future__ import annotations
 from hlox.backends.base import CompileOptions, HostBuffers
 
 
-class InterpreterAdapter(HostBuffers):
+class InterpreterBackend(HostBuffers):
     name = "interpreter"
     platform = "interpreter"
-
-    def __init__(self):
-        from hlox.backends.interpreter import InterpreterBackend
-
-        self.inner = InterpreterBackend()
 
     def devices(self) -> list[str]:
         return ["interpreter:0"]
 
-    def pipeline(self) -> list[str]:
-        return ["hlox-chlo-legalize-to-stablehlo"]
-
     def compile(self, module, options: CompileOptions | None = None):
-        executable = self.inner.compile(module, "main")
-        if not hasattr(executable, "stages"):
-            executable.stages = {"stablehlo": executable.as_text()}
-        return executable
+        from hlox.backends import interpreter
+
+        return interpreter.compile(module, "main")

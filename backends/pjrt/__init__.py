@@ -6,12 +6,14 @@ Any PJRT plugin library (libtpu, the CUDA plugin, a vendor's) is loaded with
 :func:`load_plugin`, or from ``PJRT_NAMES_AND_LIBRARY_PATHS=name:path,name2:path2``
 as JAX does; each becomes a backend named ``pjrt-<name>``.
 
-Compilation: the module is printed in MLIR's generic form (which XLA's
-StableHLO parser reads whatever our dialect's custom assembly looks like) and
-handed to ``client.compile_and_load(text, DeviceList, CompileOptions())``.
-Stages: ``serialize`` (our module to text XLA reads) and ``xla-compile``; a
-failure raises :class:`PjrtCompilationError` naming the stage, with XLA's
-message, and keeps the text XLA got in the dump folder (``HLOX_DUMP_DIR``).
+Compilation: the module, after the compile driver's shared StableHLO stage,
+is printed in MLIR's generic form (which XLA's StableHLO parser reads whatever
+our dialect's custom assembly looks like) and handed to
+``client.compile_and_load(text, DeviceList, CompileOptions())``. Stages:
+``serialize`` (our module to text XLA reads) and ``xla-compile``; a failure
+raises a :class:`~hlox.backends.compiler.CompilationError` naming the stage,
+with XLA's message, and keeps the text XLA got in the dump folder
+(``HLOX_DUMP_DIR``).
 
 Requires the ``pjrt`` extra (``pip install hlox[pjrt]``: jax, jaxlib); jaxlib
 is imported on first use only.
@@ -23,17 +25,10 @@ import os
 
 import numpy as np
 
-from hlox.backends.base import BackendError, CompileOptions, main_signature
+from hlox.backends import compiler
+from hlox.backends.base import BackendError, CompileOptions, main_signature, module_text
 
 ENV_VAR = "PJRT_NAMES_AND_LIBRARY_PATHS"
-
-
-class PjrtCompilationError(BackendError):
-    """A stage of the pjrt backend failed (``stage`` names it)."""
-
-    def __init__(self, message: str, stage: str):
-        super().__init__(message)
-        self.stage = stage
 
 
 def parse_names_and_library_paths(value: str | None) -> dict[str, str]:
@@ -74,7 +69,7 @@ def _compile_options(xla_client, device):
 
 
 class PjrtExecutable:
-    """A loaded XLA executable: ``executable(*arrays) -> tuple`` on one device."""
+    """A loaded XLA executable on one device: ``execute(buffers) -> list``."""
 
     def __init__(self, backend: "PjrtBackend", loaded, device, in_specs, out_specs, stages, name):
         self.backend = backend
@@ -85,17 +80,12 @@ class PjrtExecutable:
         self.stages = stages
         self.name = name
 
-    def __call__(self, *arrays) -> tuple:
-        if self.in_specs is None:
-            arrays = [np.asarray(a) for a in arrays]
-        else:
-            if len(arrays) != len(self.in_specs):
-                raise TypeError(f"{self.name}: @main takes {len(self.in_specs)} arguments, "
-                                f"got {len(arrays)}")
-            arrays = [np.asarray(a, dtype=s.dtype) for a, s in zip(arrays, self.in_specs)]
-        buffers = [self.backend.to_device(a, self.device) for a in arrays]
-        outs = self.loaded.execute(buffers)
-        return tuple(self.backend.from_device(o) for o in outs)
+    def execute(self, buffers) -> list:
+        """``@main`` on checked buffers. Host arrays are put on the device first, and
+        results come back as host arrays, until the frontend keeps arrays on devices."""
+        buffers = [self.backend.to_device(b, self.device) if isinstance(b, np.ndarray) else b
+                   for b in buffers]
+        return [self.backend.from_device(o) for o in self.loaded.execute(buffers)]
 
 
 class PjrtBackend:
@@ -151,34 +141,14 @@ class PjrtBackend:
     def pipeline(self) -> list[str]:
         return ["serialize", "xla-compile"]
 
-    def _serialize(self, module, options) -> str:
-        """Text XLA's parser reads: MLIR's generic form of our module.
-
-        Text that our context does not parse (XLA has ops we do not) is
-        handed to XLA as it is: XLA reports what it does not accept.
-        """
-        from hlox.backends.base import module_text, parse_module
-
-        if isinstance(module, (str, bytes)):
-            text = module.decode() if isinstance(module, bytes) else module
-            try:
-                module = parse_module(text)
-            except BackendError:
-                return text
-        return module_text(module, generic=True)
-
     def compile(self, module, options: CompileOptions | None = None) -> PjrtExecutable:
-        from hlox.backends.cpu.backend import _Dumper
-        from hlox.config import config
-
         options = options or CompileOptions()
+        runner = compiler.runner_for(options, self.name)
         xla_client = _xla()
-        dumper = _Dumper(config.dump_dir, options.name)
         try:
-            text = self._serialize(module, options)
+            text = module_text(module, generic=True)  # (what XLA's parser reads)
         except Exception as error:  # noqa: BLE001
-            raise PjrtCompilationError(f"hlox pjrt backend: stage 'serialize' failed on "
-                                       f"'{options.name}': {error}", "serialize") from None
+            raise runner.failure("serialize", str(error)) from None
         devices = self.devices()
         if not 0 <= options.device < len(devices):
             raise BackendError(f"hlox pjrt backend: device {options.device} out of range "
@@ -188,17 +158,12 @@ class PjrtBackend:
             loaded = self.client.compile_and_load(text, xla_client.DeviceList((device,)),
                                                   _compile_options(xla_client, device))
         except Exception as error:  # noqa: BLE001  (XlaRuntimeError/JaxRuntimeError)
-            path = dumper.write(1, "xla-compile", text, failed=True)
+            path = runner.write("xla-compile", text, failed=True)
             kept = f"\n  the module XLA got is in {path}" if path else \
                 "\n  (set HLOX_DUMP_DIR to keep the module XLA got)"
-            raise PjrtCompilationError(
-                f"hlox pjrt backend ({self.platform}): stage 'xla-compile' failed on "
-                f"'{options.name}':\n  {error}{kept}", "xla-compile") from None
-        dumper.write(0, "stablehlo", text)
-        try:
-            ins, outs = main_signature(text)
-        except Exception:  # noqa: BLE001  (text only XLA reads: arguments go as they are)
-            ins = outs = None
+            raise runner.failure("xla-compile", f"({self.platform}) {error}{kept}") from None
+        runner.write("serialize", text)
+        ins, outs = options.signature or main_signature(module)
         stages = {"serialize": text}
         return PjrtExecutable(self, loaded, device, ins, outs, stages, options.name)
 

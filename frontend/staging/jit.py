@@ -10,8 +10,8 @@ returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
 
 Repeated calls take a fast path (see :class:`JitFunction`): a cheap key of
 the argument types maps to a runner that converts only what needs converting
-and calls the executable's ``unchecked_call`` (on the CPU backend, prebuilt
-memref descriptors: :mod:`hlox.backends.cpu.invoke`).
+and calls the executable's ``execute`` (on the CPU backend, prebuilt memref
+descriptors: :mod:`hlox.backends.cpu.invoke`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 from mlir import ir
 
+from hlox.backends.base import TensorSpec
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core.tracing import EvalTrace, Graph, ShapedArray, Tracer, current_trace
 from hlox.frontend.core.array import wrap
@@ -33,30 +34,57 @@ from hlox._pytree import PyTreeDef, keystr, tree_flatten, tree_flatten_with_path
 
 
 class Lowered:
-    """A traced and emitted function: its graph and its StableHLO module."""
+    """A traced and emitted function: its graph and its StableHLO module (or, from
+    :func:`compile_stablehlo`, a StableHLO module given as it is: no graph)."""
 
-    def __init__(self, graph: Graph, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef,
-                 arg_names: Sequence[str] = (), donate_argnums: tuple[int, ...] = ()):
+    def __init__(self, graph: Graph | None, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef,
+                 arg_names: Sequence[str] = (), donate_argnums: tuple[int, ...] = (), *,
+                 in_avals=None, out_avals=None, module: ir.Module | None = None,
+                 source: str | None = None):
         self.graph = graph
         self.name = name
         self.in_tree = in_tree      # structure of (dynamic positional args, dynamic kwargs)
         self.out_tree = out_tree
         self.arg_names = list(arg_names)  # names of the dynamic positional arguments
         self.donate_argnums = donate_argnums  # among the dynamic positional arguments
+        self._in_avals = in_avals
+        self._out_avals = out_avals
+        self._module = module    # (from StableHLO) the parsed module, until compiled
+        self._source = source    # (from StableHLO) its text, with locations
         self._text: str | None = None
+
+    @classmethod
+    def from_stablehlo(cls, module, name: str = "main") -> "Lowered":
+        """A StableHLO module (text, or an MLIR module: ours or jaxlib's) as a Lowered
+        whose arguments are ``@main``'s, flat, and whose result is a tuple."""
+        from hlox.backends.base import main_signature, module_text, parse_module
+
+        source = module_text(module, debug_info=True)
+        parsed = parse_module(source)
+        ins, outs = main_signature(parsed)
+        in_tree = tree_flatten((tuple(range(len(ins))), {}))[1]
+        out_tree = tree_flatten(tuple(range(len(outs))))[1]
+        # (TensorSpecs, not ShapedArrays: the module's types are kept as declared,
+        # not canonicalized for the 64-bit mode.)
+        return cls(None, name, in_tree, out_tree, in_avals=ins, out_avals=outs,
+                   module=parsed, source=source)
 
     @property
     def in_avals(self) -> list[ShapedArray]:
-        return self.graph.in_avals
+        return self.graph.in_avals if self.graph is not None else self._in_avals
 
     @property
     def out_avals(self) -> list[ShapedArray]:
-        return self.graph.out_avals
+        return self.graph.out_avals if self.graph is not None else self._out_avals
 
     def compiler_ir(self, context: ir.Context | None = None) -> ir.Module:
         """A new StableHLO ``ir.Module`` (in ``context``, or a new hlox context)."""
         from hlox.dialects import make_context
 
+        if self.graph is None:
+            from hlox.backends.base import parse_module
+
+            return parse_module(self._source, context)
         module = emit_module(self.graph, self.name, context or make_context())
         try:
             module.operation.verify()
@@ -65,16 +93,17 @@ class Lowered:
                              f"(a bug in a lowering rule): {error}") from None
         return module
 
-    # The stages as_text can show: StableHLO, then what the backend makes of it.
-    stages = ("stablehlo", "linalg", "llvm", "llvm-ir", "asm")
-
     def as_text(self, stage: str = "stablehlo", *, debug_info: bool = False) -> str:
-        """The program as text at ``stage``: one of :attr:`stages` (``"linalg"``,
-        ``"llvm"`` (MLIR's LLVM dialect), ``"llvm-ir"`` and ``"asm"`` compile it on
-        the default backend), or ``"graph"`` (hlox's graph)."""
+        """The program as text at ``stage``: ``"stablehlo"``, ``"graph"`` (hlox's graph),
+        or a stage of the default backend (``Compiled.stages()``: a pass name, or one
+        the backend names, e.g. the cpu backend's ``"linalg"``, ``"llvm"``,
+        ``"llvm-ir"``, ``"asm"``), which compiles it."""
         if stage == "graph":
+            if self.graph is None:
+                raise ValueError(f"Lowered.as_text: {self.name} was given as StableHLO; it "
+                                 f"has no hlox graph")
             return self.graph.pretty()
-        if stage in self.stages[1:]:
+        if stage != "stablehlo":
             compiled = getattr(self, "_compiled", None)
             if compiled is None:
                 from hlox.backends import compile_cache
@@ -82,60 +111,81 @@ class Lowered:
                 with compile_cache.disabled():  # a cached artifact keeps no IR
                     compiled = self._compiled = self.compile()
             return compiled.as_text(stage)
-        if stage != "stablehlo":
-            raise ValueError(f"Lowered.as_text: unknown stage {stage!r}; stages: "
-                             f"{', '.join(self.stages)} (and 'graph')")
+        if self.graph is None:
+            if debug_info:
+                return self._source
+            if self._text is None:
+                self._text = str(self._module if self._module is not None
+                                 else self.compiler_ir())
+            return self._text
         if debug_info:
             return self.compiler_ir().operation.get_asm(enable_debug_info=True)
         if self._text is None:
             self._text = str(self.compiler_ir())
         return self._text
 
-    def compile(self, backend: str | None = None) -> "Compiled":
+    def compile(self, backend: str | None = None, *,
+                compiler_options: dict | None = None) -> "Compiled":
         """Compiles on ``backend`` (a name from ``hlox.backends.list()``; default:
-        ``hlox.config.backend``, i.e. ``$HLOX_BACKEND`` or ``cpu``)."""
+        ``hlox.config.backend``, i.e. ``$HLOX_BACKEND`` or ``cpu``) through the compile
+        driver (:mod:`hlox.backends.compiler`). ``compiler_options``: the backend's own."""
         from hlox import backends
+        from hlox.backends import compiler
 
         backend_obj = backends.get(backend)
-        # With locations, so that backend errors name the user's lines.
-        executable = backend_obj.compile(self.as_text(debug_info=True),
-                                         backends.CompileOptions(name=self.name))
-        return Compiled(self, executable, backend_obj)
+        if self._module is not None:  # (from StableHLO) parsed once, compiled once
+            module, self._module = self._module, None
+        else:
+            module = self.compiler_ir()
+        executable, stages = compiler.compile(
+            module, backend_obj,
+            backends.CompileOptions(name=self.name, extra=dict(compiler_options or {})))
+        return Compiled(self, executable, backend_obj, stages)
+
+
+def compile_stablehlo(module, backend: str | None = None, *, name: str = "main",
+                      **compiler_options) -> "Compiled":
+    """Compiles a StableHLO module (text, as JAX prints it, or an MLIR module) on
+    ``backend``: the same :class:`Compiled` as ``hlox.jit(f).lower(...).compile()``,
+    called with ``@main``'s arguments (flat arrays of exactly its types) and
+    returning a tuple of its results."""
+    return Lowered.from_stablehlo(module, name).compile(backend,
+                                                        compiler_options=compiler_options)
 
 
 class Compiled:
     """A compiled function: call it with arguments like the ones it was lowered for."""
 
-    def __init__(self, lowered: Lowered, executable, backend=None):
+    def __init__(self, lowered: Lowered, executable, backend=None, stages=None):
         self.lowered = lowered
         self.executable = executable
         self.backend = backend
+        self._stages = stages if stages is not None else \
+            (getattr(executable, "stages", None) or {})
         self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
 
     def stages(self) -> list[str]:
-        """The names of the stages whose IR :meth:`as_text` can return: the input, every
-        pass, then the named stages ``linalg``, ``llvm``, ``llvm-ir``, ``asm``."""
-        named = [s for s in Lowered.stages[1:] if hasattr(self.executable, "stage_text")]
-        return ["graph", "stablehlo"] + list(getattr(self.executable, "stages", {})) + named
+        """The names of the stages whose IR :meth:`as_text` can return: ``graph`` (for
+        traced functions), ``stablehlo``, every pass the compile driver ran (the shared
+        StableHLO stage's, then the backend's), then the stages the backend names."""
+        head = (["graph"] if self.lowered.graph is not None else []) + ["stablehlo"]
+        return head + [s for s in self._stages if s not in head]
 
     def as_text(self, stage: str | None = None) -> str:
-        """The IR after ``stage`` (a name from :meth:`stages`: ``"linalg"``, ``"llvm"``,
-        ``"llvm-ir"``, ``"asm"`` or a pass name; default: the last pass's)."""
+        """The IR after ``stage`` (a name from :meth:`stages`; default: the last pass's)."""
         if stage in ("graph", "stablehlo"):
             return self.lowered.as_text(stage)
-        if stage in Lowered.stages[1:]:
-            if not hasattr(self.executable, "stage_text"):
-                raise ValueError(f"Compiled.as_text: {self.lowered.name} was loaded from an "
-                                 f"artifact (the compilation cache), which keeps no "
-                                 f"{stage!r} IR; Lowered.as_text({stage!r}) compiles it")
-            return self.executable.stage_text(stage)
-        stages = getattr(self.executable, "stages", None) or {"stablehlo": self.lowered.as_text()}
         if stage is None:
-            return next(reversed(stages.values()))
-        if stage not in stages:
-            raise ValueError(f"Compiled.as_text: unknown stage {stage!r}; stages: "
-                             f"{', '.join(self.stages())}")
-        return stages[stage]
+            passes = getattr(self._stages, "passes", self._stages)
+            return passes[next(reversed(passes))] if passes else self.lowered.as_text()
+        if stage in self._stages:
+            return self._stages[stage]
+        if not self._stages:
+            raise ValueError(f"Compiled.as_text: {self.lowered.name} was loaded from an "
+                             f"artifact (the compilation cache), which keeps no "
+                             f"{stage!r} IR; Lowered.as_text({stage!r}) compiles it")
+        raise ValueError(f"Compiled.as_text: unknown stage {stage!r}; stages: "
+                         f"{', '.join(self.stages())}")
 
     def serialize(self) -> bytes:
         """An ahead-of-time artifact: ``hlox.deserialize(data)`` runs it in any process
@@ -153,19 +203,20 @@ class Compiled:
 
     def __call__(self, *args, **kwargs):
         """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``)."""
-        key = None if kwargs else _fast_key(args, "")
+        lowered = self.lowered
+        exact = lowered.graph is None  # StableHLO's types are the contract: no canonicalization
+        key = None if kwargs else _fast_key(args, "")  # (raw dtypes: also right when exact)
         if key is not None:
             runner = self._fast.get(key)
             if runner is not None:  # these argument types passed the checks below before
                 return runner(args)
         leaves, in_tree = tree_flatten((args, kwargs))
-        lowered = self.lowered
         if in_tree != lowered.in_tree:
             raise TypeError(f"{lowered.name}: {_structure_mismatch(lowered, args, kwargs)}")
         arrays = []
         for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
             name = functools.partial(_leaf_name, lowered, args, kwargs, i)
-            got = _arg_aval(lowered.name, leaf, name)
+            got = _exact_aval(leaf, aval) if exact else _arg_aval(lowered.name, leaf, name)
             if got.shape != aval.shape or got.dtype != aval.dtype:
                 raise TypeError(f"{lowered.name}: argument {name()} is {got.str_short()}, "
                                 f"compiled for {aval.str_short()}")
@@ -178,6 +229,12 @@ class Compiled:
 def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
     """Which argument does not have the structure the function was compiled for."""
     expected_args, expected_kwargs = lowered.in_tree.child_defs
+    if lowered.graph is None and len(args) != len(expected_args.child_defs):
+        # JAX leaves arguments the program never reads out of @main.
+        hint = ("; JAX leaves arguments the program never reads out of @main: lower with "
+                "jax.jit(f, keep_unused=True) to keep one per pytree leaf"
+                if len(args) > len(expected_args.child_defs) else "")
+        return f"@main takes {len(expected_args.child_defs)} arguments, got {len(args)}{hint}"
     if len(args) != len(expected_args.child_defs):
         return (f"compiled for {len(expected_args.child_defs)} positional arguments "
                 f"({', '.join(lowered.arg_names)}), called with {len(args)} (static arguments "
@@ -192,10 +249,9 @@ def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
 
 
 def _run(executable, arrays: list) -> list:
-    """Runs an executable on checked arrays (its unchecked fast entry when it has one);
-    the results are :class:`hlox.Array` views, as every hlox result is."""
-    fast = getattr(executable, "unchecked_call", None)
-    return [wrap(o) for o in (fast(arrays) if fast is not None else executable(*arrays))]
+    """Runs an executable on checked arrays; the results are :class:`hlox.Array` views,
+    as every hlox result is."""
+    return [wrap(o) for o in executable.execute(arrays)]
 
 
 def _leaf_name(lowered: Lowered, args: tuple, kwargs: dict, index: int) -> str:
@@ -214,6 +270,18 @@ def _path_name(path, arg_names) -> str:
         i = path[1].idx
         head = arg_names[i] if i < len(arg_names) else f"args[{i}]"
     return f"'{head}{keystr(path[2:])}'"
+
+
+def _exact_aval(leaf: Any, expected) -> TensorSpec:
+    """A leaf's shape and own dtype, not canonicalized (StableHLO's types are the
+    contract); a Python scalar, weakly typed, takes the expected dtype."""
+    if type(leaf) in _PY_SCALARS:
+        return TensorSpec((), expected.dtype)
+    dtype = getattr(leaf, "dtype", None)
+    if dtype is None:
+        leaf = np.asarray(leaf)
+        dtype = leaf.dtype
+    return TensorSpec(tuple(np.shape(leaf)), np.dtype(dtype))
 
 
 def _arg_aval(name: str, leaf: Any, describe: Callable[[], str]) -> ShapedArray:

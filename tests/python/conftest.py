@@ -69,10 +69,24 @@ def dump_dir(tmp_path):
     hlox.config.reset()
 
 
-def cpu_stage(pass_name: str) -> str:
-    """``NNN_<pass>`` of a CPU pipeline pass as its dump file and errors number it
-    (000 is the input StableHLO), so tests follow the pipeline when passes are added."""
+def cpu_passes() -> list[str]:
+    """Every pass a cpu compilation runs, in order: the compile driver's shared
+    StableHLO stage, then the cpu backend's pipeline."""
+    from hlox.backends import compiler
     from hlox.backends.cpu import backend as cpu
 
-    names = [p.split("{")[0] for p in cpu.PIPELINE]
-    return f"{names.index(pass_name) + 1:03d}_{pass_name}"
+    return [compiler.pass_name(p) for p in compiler.SHARED_PIPELINE + cpu.PIPELINE]
+
+
+def cpu_stage(pass_name: str) -> str:
+    """``NNN_<pass>`` of a pass of a cpu compilation as its dump file and errors number
+    it (000 is the input StableHLO), so tests follow the pipeline when passes are added."""
+    return f"{cpu_passes().index(pass_name) + 1:03d}_{pass_name}"
+
+
+def cpu_dump_files() -> list[str]:
+    """The files a cpu compilation writes into its dump folder, sorted: the input, one
+    per pass, then LLVM IR and assembly."""
+    names = cpu_passes()
+    return (["000_stablehlo.mlir"] + [f"{i:03d}_{p}.mlir" for i, p in enumerate(names, 1)]
+            + [f"{len(names) + 1:03d}_llvm-ir.ll", f"{len(names) + 2:03d}_asm.s"])

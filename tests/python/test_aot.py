@@ -42,12 +42,12 @@ def layer_artifact():
 _LOADER = textwrap.dedent("""
     import sys, numpy as np
     import hlox
-    from hlox.frontend import core
+    from hlox.frontend.core import tracing as core
     from hlox.passes import pipeline
-    from hlox.backends.cpu import backend as cpu
+    from hlox.backends import compiler
     def forbidden(*a, **k):
         raise AssertionError("deserialize traced or compiled")
-    core.trace_to_graph = pipeline.build = cpu.CpuBackend.compile = forbidden
+    core.trace_to_graph = pipeline.build = compiler.compile = forbidden
     fn = hlox.deserialize(open(sys.argv[1], "rb").read())
     inputs = np.load(sys.argv[2])
     params = {"w": inputs["w"], "b": inputs["b"]}

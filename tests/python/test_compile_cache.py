@@ -47,9 +47,23 @@ def test_memory_cache_reuses_the_executable():
     first = hlox.compile_stablehlo(TEXT)
     hits = compile_cache.stats["memory_hits"]
     second = hlox.compile_stablehlo(TEXT)
-    assert second is first and compile_cache.stats["memory_hits"] == hits + 1
+    assert second.executable is first.executable
+    assert compile_cache.stats["memory_hits"] == hits + 1
     other = hlox.compile_stablehlo(TEXT, name="other", unroll=2)  # other options: a miss
-    assert other is not first
+    assert other.executable is not first.executable
+
+
+def test_every_backend_shares_the_memory_cache():
+    """The cache is the compile driver's: a second compilation of the same program on
+    the interpreter (which has no cache of its own) is a hit too."""
+    compile_cache.clear_memory()
+    first = hlox.compile_stablehlo(TEXT, backend="interpreter")
+    hits = compile_cache.stats["memory_hits"]
+    second = hlox.compile_stablehlo(TEXT, backend="interpreter")
+    assert second.executable is first.executable
+    assert compile_cache.stats["memory_hits"] == hits + 1
+    assert hlox.compile_stablehlo(TEXT).executable is not first.executable  # (another backend)
+    assert_close(second(X, Y)[0], expected())
     assert_close(second(X, Y)[0], expected())
 
 
@@ -96,7 +110,7 @@ def test_entry_of_another_version_is_never_served(cache_dir):
 def test_another_version_uses_another_key(cache_dir, monkeypatch):
     hlox.compile_stablehlo(TEXT)
     compile_cache.clear_memory()
-    monkeypatch.setattr(hlox, "__version__", "99.0")
+    monkeypatch.setattr(artifact, "hlox_version", lambda: "99.0")  # (read from the metadata)
     misses = compile_cache.stats["misses"]
     hlox.compile_stablehlo(TEXT)
     assert compile_cache.stats["misses"] == misses + 1

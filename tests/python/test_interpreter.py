@@ -602,10 +602,15 @@ def test_errors_name_the_op_and_the_inputs():
 
 
 def test_backend_object():
-    backend = interpreter.InterpreterBackend()
+    import hlox
+
+    backend = hlox.backends.get("interpreter")
     assert backend.name == "interpreter"
-    run = backend.compile(jax.jit(lambda a: a * 2).lower(np.float32(3)).as_text())
+    run = hlox.compile_stablehlo(jax.jit(lambda a: a * 2).lower(np.float32(3)).as_text(),
+                                 backend="interpreter")
+    assert run.backend is backend
     assert run(np.float32(3)) == (np.float32(6),)
+    assert run.executable.execute([np.float32(3)]) == [np.float32(6)]
 
 
 # ---- ops JAX does not emit: StableHLO text against XLA -----------------------------------

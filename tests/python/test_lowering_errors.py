@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import hlox
-from hlox.backends.cpu.backend import CompilationError
+from hlox.backends.compiler import CompilationError
 
 from conftest import cpu_stage
 

@@ -1,5 +1,5 @@
 """hlox-stablehlo-legalize-to-linalg, simple ops: JAX's StableHLO through hlox's
-CPU backend (backends/cpu/module.py) against JAX (XLA CPU) on the same inputs.
+CPU backend (``hlox.compile_stablehlo``) against JAX (XLA CPU) on the same inputs.
 
 Every elementwise op, compare/select/clamp, convert, bitcast_convert,
 reduce_precision and the data-movement ops (iota, broadcast, slice, dynamic
@@ -24,7 +24,11 @@ import jax.numpy as jnp  # noqa: E402
 import ml_dtypes  # noqa: E402
 from jax import lax  # noqa: E402
 
-from hlox.backends.cpu.module import compile_module  # noqa: E402
+import hlox  # noqa: E402
+
+
+def compile_cpu(text):
+    return hlox.compile_stablehlo(text, backend="cpu")
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 FLOATS = [np.dtype(np.float16), BF16, np.dtype(np.float32), np.dtype(np.float64)]
@@ -109,7 +113,7 @@ def run_both(fn, args, tolerances_for):
 
     lowered = jax.jit(flat).lower(*args)
     theirs = lowered.compile()(*args)
-    ours = compile_module(lowered.as_text())(*args)
+    ours = compile_cpu(lowered.as_text())(*args)
     assert len(ours) == len(names)
     for name, o, t in zip(names, ours, theirs):
         check(name, o, np.asarray(t), tolerances_for(name))
@@ -300,7 +304,7 @@ def test_bitcast_convert(source):
 
     lowered = jax.jit(flat).lower(x)
     theirs = lowered.compile()(x)
-    ours = compile_module(lowered.as_text())(x)
+    ours = compile_cpu(lowered.as_text())(x)
     for name, o, t in zip(names, ours, theirs):
         t = np.asarray(t)
         assert o.shape == t.shape and o.dtype == t.dtype, name
@@ -368,19 +372,18 @@ def test_dynamic_update_slice_leaves_its_operand_alone():
     x = np.arange(6, dtype=np.float32)
     text = jax.jit(lambda x: lax.dynamic_update_slice(x, jnp.zeros(2, x.dtype), (1,))) \
         .lower(x).as_text()
-    (out,) = compile_module(text)(x)
+    (out,) = compile_cpu(text)(x)
     np.testing.assert_array_equal(x, np.arange(6, dtype=np.float32))
     np.testing.assert_array_equal(out, [0, 0, 0, 3, 4, 5])
 
 
 def test_get_dimension_size():
-    from hlox.backends.cpu.module import compile_module as compile_
     text = """
     func.func @main(%x: tensor<3x7xf32>) -> tensor<i32> {
       %0 = stablehlo.get_dimension_size %x, dim = 1 : (tensor<3x7xf32>) -> tensor<i32>
       return %0 : tensor<i32>
     }"""
-    (out,) = compile_(text)(np.zeros((3, 7), np.float32))
+    (out,) = compile_cpu(text)(np.zeros((3, 7), np.float32))
     assert out == 7
 
 
@@ -412,6 +415,6 @@ def test_integer_power(dtype):
       %0 = stablehlo.power %x, %y : tensor<24x{t}>
       return %0 : tensor<24x{t}>
     }}"""
-    (ours,) = compile_module(text)(base, exp)
+    (ours,) = compile_cpu(text)(base, exp)
     (theirs,) = _run_on_xla(text, [base, exp])
     np.testing.assert_array_equal(ours, theirs)

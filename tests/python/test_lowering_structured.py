@@ -26,8 +26,12 @@ jax = pytest.importorskip("jax")
 jnp = jax.numpy
 lax = jax.lax
 
-from hlox.backends.cpu.backend import CompilationError  # noqa: E402
-from hlox.backends.cpu.module import compile_module  # noqa: E402
+import hlox  # noqa: E402
+from hlox.backends.compiler import CompilationError  # noqa: E402
+
+
+def compile_cpu(text):
+    return hlox.compile_stablehlo(text, backend="cpu")
 
 # The ops this file's lowerings are responsible for.
 OURS = {"reduce", "reduce_window", "convolution", "while", "if", "case", "sort",
@@ -49,7 +53,7 @@ def check(f, *args):
     """Runs f through JAX and through hlox; compares every result."""
     text = jax.jit(f).lower(*args).as_text()
     try:
-        exe = compile_module(text)
+        exe = compile_cpu(text)
     except CompilationError as error:
         missing = set(re.findall(r"no lowering for 'stablehlo\.(\w+)'", str(error)))
         if missing and not (missing & OURS):
@@ -279,7 +283,7 @@ func.func @main(%x: tensor<1x1x6xf32>, %w: tensor<1x1x3xf32>) -> tensor<1x1x4xf3
 }
 """
     x, w = randn(1, 1, 6), randn(1, 1, 3)
-    (got,) = compile_module(text)(x, w)
+    (got,) = compile_cpu(text)(x, w)
     want = np.correlate(x[0, 0], w[0, 0, ::-1], mode="valid")[None, None]
     np.testing.assert_allclose(got, want, **TOL[np.dtype(np.float32)])
 
@@ -301,7 +305,7 @@ func.func @main(%x: tensor<4xf32>) -> tensor<f32> {
 """
     # Every elementwise op has a scalar form in a body; a shape op has none.
     with pytest.raises(CompilationError, match="stablehlo.broadcast_in_dim"):
-        compile_module(text)
+        compile_cpu(text)
 
 
 # --------------------------------------------------------------------------- more programs

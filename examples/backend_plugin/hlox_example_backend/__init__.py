@@ -2,20 +2,23 @@
 
 It is hlox's CPU backend with a different pass pipeline: linalg is lowered to
 affine loops instead of scf loops, and loop-invariant code is hoisted out of
-them before ``lower-affine`` turns them into scf (ahead of ``convert-scf-to-cf``). Everything else (stage dumps,
-the failing-stage errors, LLVM, the ExecutionEngine, host buffers) comes from
-the CPU backend through :class:`hlox.backends.cpu.adapter.CpuAdapter`.
+them before ``lower-affine`` turns them into scf (ahead of ``convert-scf-to-cf``).
+It receives the module after the compile driver's shared StableHLO stage, as
+every backend does; everything else (running the passes through the driver's
+runner: stage dumps, failing-stage errors; LLVM, the ExecutionEngine, host
+buffers) comes from :class:`hlox.backends.cpu.backend.CpuBackend`.
 
 A backend for new hardware implements the same protocol
 (:mod:`hlox.backends.base`): ``name``, ``platform``, ``devices()``,
-``compile(module, options) -> executable``, ``to_device``/``from_device``, and
-optionally ``pipeline()``, ``stages`` on executables, ``serialize``/``deserialize``.
+``compile(module, options) -> executable`` (``execute(buffers)``, ``in_specs``,
+``out_specs``), ``to_device``/``from_device``, and optionally ``pipeline()``,
+``stages`` on executables, ``serialize``/``deserialize``.
 """
 
 from __future__ import annotations
 
-from hlox.backends.cpu import backend as cpu
-from hlox.backends.cpu.adapter import CpuAdapter
+from hlox.backends.compiler import pass_name
+from hlox.backends.cpu.backend import PIPELINE, CpuBackend
 
 __all__ = ["CpuVariantBackend", "variant_pipeline"]
 
@@ -23,8 +26,8 @@ __all__ = ["CpuVariantBackend", "variant_pipeline"]
 def variant_pipeline(base: list[str] | None = None) -> list[str]:
     """The CPU pipeline with one pass replaced and one added."""
     out = []
-    for element in list(cpu.PIPELINE if base is None else base):
-        if cpu.pass_name(element) == "convert-linalg-to-loops":
+    for element in list(PIPELINE if base is None else base):
+        if pass_name(element) == "convert-linalg-to-loops":
             out += ["convert-linalg-to-affine-loops",     # replaces convert-linalg-to-loops
                     "affine-loop-invariant-code-motion",  # added
                     # affine -> scf now, before the pipeline's convert-scf-to-cf.
@@ -34,7 +37,7 @@ def variant_pipeline(base: list[str] | None = None) -> list[str]:
     return out
 
 
-class CpuVariantBackend(CpuAdapter):
+class CpuVariantBackend(CpuBackend):
     """``hlox.jit(f, backend="cpu-variant")``: runs on the host with :func:`variant_pipeline`."""
 
     name = "cpu-variant"

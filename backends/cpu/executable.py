@@ -1,0 +1,91 @@
+"""A compiled ``@main`` of the ``cpu`` backend: ``execute(buffers)`` and its stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from mlir import ir
+
+from hlox.backends.cpu import invoke
+
+# The stages named after what they hold (the passes' own stages come first).
+NAMED_STAGES = ("linalg", "llvm", "llvm-ir", "asm")
+
+
+class CpuExecutable:
+    """Runs ``@main`` in an ExecutionEngine on C-contiguous arrays of its argument types.
+
+    ``stages``: the named stages (:data:`NAMED_STAGES`) of this compilation:
+    ``linalg`` (the last stage before bufferization), ``llvm`` (MLIR's LLVM
+    dialect after the whole pipeline), ``llvm-ir`` (the optimized LLVM IR) and
+    ``asm`` (the host assembly: the code an artifact holds), each made when
+    first read.
+    """
+
+    def __init__(self, engine, module: ir.Module, in_specs, out_specs,
+                 pass_stages: Mapping, codegen=None):
+        self._engine = engine
+        self._module = module  # the engine's module (its context stays alive with it)
+        self.in_specs = list(in_specs)
+        self.out_specs = list(out_specs)
+        self.pass_stages = pass_stages
+        self._codegen = codegen
+        self.stages = _NamedStages(self)
+        self._invoker = None
+
+    def execute(self, buffers: list[np.ndarray]) -> list[np.ndarray]:
+        """``@main`` on checked buffers (exact shapes and dtypes, C-contiguous): new arrays."""
+        if self._invoker is None:  # prebuilt memref descriptors (the per-call fast path)
+            self._invoker = invoke.Invoker(invoke.packed_entry_point(self._engine), self._engine,
+                                           [s.shape for s in self.in_specs], self.out_specs)
+        return self._invoker(buffers)
+
+    def object_code(self):
+        """The machine code (``llvm_c.CodeGen``) of the final module, made once."""
+        if self._codegen is None:
+            from hlox.backends.cpu import llvm_c
+
+            with self._module.context:
+                self._codegen = llvm_c.codegen(self._module)
+        return self._codegen
+
+    def stage_text(self, stage: str) -> str:
+        """The IR of a named stage (:data:`NAMED_STAGES`) or of a pass."""
+        if stage in ("llvm-ir", "asm"):
+            code = self.object_code()
+            return code.llvm_ir if stage == "llvm-ir" else code.asm
+        names = list(self.pass_stages)
+        if stage in ("llvm", "linalg") and not names:
+            raise ValueError("the executable kept no stages")
+        if stage == "llvm":
+            return self.pass_stages[names[-1]]
+        if stage == "linalg":
+            before = names[0]
+            for name in names:
+                if "bufferize" in name:
+                    return self.pass_stages[before]
+                before = name
+            raise ValueError("the cpu pipeline has no bufferization pass to stop before")
+        if stage in self.pass_stages:
+            return self.pass_stages[stage]
+        raise ValueError(f"unknown stage {stage!r}; stages: "
+                         f"{', '.join(list(self.pass_stages) + list(NAMED_STAGES))}")
+
+
+class _NamedStages(Mapping):
+    """``stage name -> text`` for :data:`NAMED_STAGES`, printed when read."""
+
+    def __init__(self, executable: CpuExecutable):
+        self._executable = executable
+
+    def __getitem__(self, key: str) -> str:
+        if key not in NAMED_STAGES:
+            raise KeyError(key)
+        return self._executable.stage_text(key)
+
+    def __iter__(self):
+        return iter(NAMED_STAGES)
+
+    def __len__(self) -> int:
+        return len(NAMED_STAGES)

@@ -1,0 +1,41 @@
+"""The per-stage dump folder: ``<dump_dir>/<function>/NNN_<stage>.mlir``.
+
+With ``HLOX_DUMP_DIR=D`` (or ``hlox.config.dump_dir``) the compile driver
+writes the module before the first pass as ``000_stablehlo.mlir`` and after
+every pass; a backend adds its own stages (``.ll``, ``.s``, the text XLA got).
+The input of a failing stage is kept as ``NNN_<stage>.FAILED.mlir``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+_folders: dict[tuple[str, str], int] = {}  # (root, function) -> compilations so far
+
+
+class StageDumps:
+    """Numbered stage files of one compilation (a no-op without a root folder)."""
+
+    def __init__(self, root: str | None, function: str):
+        self.dir = None
+        if root:
+            # One folder per compilation: f, f_1, f_2, ... within a process.
+            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", function) or "fn"
+            n = _folders.get((root, safe), 0)
+            _folders[(root, safe)] = n + 1
+            self.dir = os.path.join(root, safe if n == 0 else f"{safe}_{n}")
+            os.makedirs(self.dir, exist_ok=True)
+            for old in os.listdir(self.dir):  # a previous run's files
+                if old.endswith((".mlir", ".ll", ".s")):
+                    os.unlink(os.path.join(self.dir, old))
+
+    def write(self, index: int, name: str, text: str, failed: bool = False,
+              suffix: str = ".mlir") -> str | None:
+        """Writes ``NNN_<name>[.FAILED]<suffix>``; its path (None without a folder)."""
+        if self.dir is None:
+            return None
+        path = os.path.join(self.dir, f"{index:03d}_{name}{'.FAILED' if failed else ''}{suffix}")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
