@@ -2,7 +2,7 @@
 
 Each entry is a small jax function plus example arguments; lowering it with
 ``jax.jit(f).lower(*args)`` gives the StableHLO (and CHLO) that JAX really
-emits. tests/python/test_jax_roundtrip.py runs every program through hlox-opt;
+emits. tests/python/dialects/test_jax_roundtrip.py runs every program through hlox-opt;
 ``python tests/python/jax_programs.py --dump DIR`` writes each program's
 ``NAME.mlir`` (pretty, ``.as_text()``) and ``NAME.generic.mlir`` (generic op
 form) so that anyone can run ``hlox-opt`` over them.

@@ -239,7 +239,7 @@ def test_pytree_grad():
 def _load_example(name):
     import importlib.util
     import pathlib
-    path = pathlib.Path(__file__).resolve().parents[2] / "examples" / f"{name}.py"
+    path = pathlib.Path(__file__).resolve().parents[3] / "examples" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"example_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,4 +1,4 @@
-"""The second set of new-user JAX programs (new_user_programs_2.py), each run unchanged under
+"""The second set of new-user JAX programs (user_programs_more.py), each run unchanged under
 jax and under hlox and compared leaf by leaf (same_source.py; issue 3's "done when")."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("jax")
 
-from new_user_programs_2 import KNOWN_GAPS, PROGRAMS  # noqa: E402
+from user_programs_more import KNOWN_GAPS, PROGRAMS  # noqa: E402
 from same_source import compare, run_both  # noqa: E402
 
 

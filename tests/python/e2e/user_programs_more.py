@@ -1,8 +1,8 @@
 """A second set of JAX programs written as a new user would, none of them in the project's
-other tests (issue 3's "done when"; the first set is in test_new_user_programs.py).
+other tests (issue 3's "done when"; the first set is in test_user_programs.py).
 
 Each entry is the source of a module whose ``main()`` returns a pytree of results; the test
-(test_new_user_programs_2.py) runs the same text under ``jax`` and under ``hlox`` through
+(test_user_programs_more.py) runs the same text under ``jax`` and under ``hlox`` through
 same_source.py. Data are float32 (plus the small dtypes where a program is about them).
 ``KNOWN_GAPS`` names the programs that show a known difference from JAX, with its cause.
 """

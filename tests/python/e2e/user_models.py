@@ -4,7 +4,7 @@ None of them is in jax_programs.py: these are whole training steps and
 kernels written the way Flax/Optax tutorials write them (NNX modules merged
 from their state inside a jitted step, optimizer chains with schedules,
 random numbers drawn inside the step, mixed dtypes). Each entry is
-``(name, fn, make_args)``; test_new_user_backend.py lowers each one with
+``(name, fn, make_args)``; test_user_models_cpu.py lowers each one with
 ``jax.jit(fn).lower(*args)`` and runs the printed StableHLO (pretty and generic
 form) through ``hlox.compile_stablehlo(text, backend="cpu")``.
 """

@@ -1,9 +1,9 @@
 """Training loops a new user would bring to hlox's CPU backend: Flax NNX + Optax
 models and plain JAX steps, each trained for several steps.
 
-Unlike new_user_programs.py (one call each), every program here is a *step*
+Unlike user_models.py (one call each), every program here is a *step*
 ``step(carry, batch) -> (metrics, carry)`` run for ``len(batches)`` steps:
-test_flax_optax_cpu.py lowers it once with JAX, compiles the printed StableHLO
+test_flax_optax.py lowers it once with JAX, compiles the printed StableHLO
 with ``hlox.compile_stablehlo``, then feeds hlox's own outputs back in as the
 next step's carry while JAX runs its own trajectory, and compares metrics and
 carry after every step. (A program with no carry is a plain kernel: one call

@@ -21,7 +21,7 @@ from hlox.backends.cpu import backend as cpu
 
 from conftest import assert_close, cpu_stage, rand
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PLUGIN_DIR = ROOT / "examples" / "backend_plugin"
 
 HAVE_JAX = True

@@ -1,6 +1,6 @@
 """JAX/Flax NNX/Optax programs a new user would bring, run on hlox's CPU backend.
 
-The programs (new_user_programs.py, none of them in jax_programs.py) are
+The programs (user_models.py, none of them in jax_programs.py) are
 lowered by JAX exactly as a user would: ``jax.jit(f, keep_unused=True)
 .lower(*args)``, printed with ``.as_text()`` (pretty) or in generic form, and
 handed to ``hlox.compile_stablehlo(text, backend="cpu")``. Each program is
@@ -34,7 +34,7 @@ jax = pytest.importorskip("jax")
 pytest.importorskip("optax")
 pytest.importorskip("flax.nnx")
 
-import new_user_programs  # noqa: E402
+import user_models  # noqa: E402
 from mlir import ir  # noqa: E402
 
 import hlox  # noqa: E402
@@ -42,7 +42,7 @@ from hlox.dialects import make_context  # noqa: E402
 
 from conftest import cpu_dump_files  # noqa: E402
 
-PROGRAMS = new_user_programs.programs()
+PROGRAMS = user_models.programs()
 BY_NAME = {p.name: p for p in PROGRAMS}
 
 TOLERANCES = {
