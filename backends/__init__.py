@@ -170,6 +170,34 @@ def unregister(name: str) -> None:
     _lazy.pop(name, None)
 
 
+def devices(backend: str | None = None) -> builtins.list:
+    """The devices of ``backend`` (default: :func:`default_backend`), as ``jax.devices``."""
+    return builtins.list(get(backend).devices())
+
+
+def local_devices(process_index: int | None = None, backend: str | None = None
+                  ) -> builtins.list:
+    """The devices this process drives (all of them: hlox runs in one process)."""
+    return [d for d in devices(backend)
+            if d.process_index == (process_index if process_index is not None else 0)]
+
+
+def device_count(backend: str | None = None) -> int:
+    return len(devices(backend))
+
+
+def local_device_count(backend: str | None = None) -> int:
+    return len(local_devices(backend=backend))
+
+
+def process_index(backend: str | None = None) -> int:
+    return 0
+
+
+def process_count(backend: str | None = None) -> int:
+    return 1
+
+
 def default_backend() -> str:
     """``hlox.config.backend`` (default: ``$HLOX_BACKEND``, else ``cpu``)."""
     from hlox.config import config

@@ -2,13 +2,16 @@
 
 A backend receives our StableHLO module (an ``ir.Module``) after the shared
 StableHLO stage of the compile driver (:mod:`hlox.backends.compiler`) and
-returns an :class:`Executable` over its own buffers. Everything past StableHLO
-(its own pass pipeline, code generation, a runtime) is the backend's business;
-its MLIR passes run through ``options.runner`` (verification, stage dumps and
-errors that name the stage and the user's line, as for the shared stage).
+returns an :class:`Executable` for one of its :class:`Device`\\ s, over its own
+buffers: ``executable.execute(buffers)`` runs ``@main`` on buffers already on
+that device (``to_device``) and returns the results' buffers (``from_device``
+copies one to the host). Everything past StableHLO (its own pass pipeline, code
+generation, a runtime) is the backend's business; its MLIR passes run through
+``options.runner`` (verification, stage dumps and errors that name the stage and
+the user's line, as for the shared stage).
 
 Required: ``name``, ``platform``, ``devices()``, ``compile(module, options)``,
-``to_device(array, device=None)``, ``from_device(buffer)``.
+``to_device(array, device)``, ``from_device(buffer)``.
 Optional hooks (looked up with ``getattr``): ``pipeline()`` (the passes it
 runs, part of the compile cache's key), ``serialize(executable, name, extra)
 -> bytes`` and ``deserialize(header, payload) -> Executable`` (ahead-of-time
@@ -32,6 +35,56 @@ class BackendError(RuntimeError):
     """A backend failed; the message names the backend and the stage."""
 
 
+class Device:
+    """One device of a backend (JAX's ``jax.Device``): immutable and hashable.
+
+    ``platform``: the kind of hardware (``'cpu'``); ``id``: its number, unique among
+    its backend's devices; ``process_index``: the process that drives it (0: hlox
+    runs in one process); ``backend``: the registry name of the backend that owns
+    it (``hlox.backends.get(device.backend)``); ``device_kind``: a description of
+    the hardware. Backends make their devices once and hand out the same objects.
+    """
+
+    __slots__ = ("platform", "id", "process_index", "backend", "device_kind", "_hash")
+
+    def __init__(self, platform: str, id: int, backend: str,  # noqa: A002 (JAX's name)
+                 process_index: int = 0, device_kind: str | None = None):
+        set_ = object.__setattr__
+        set_(self, "platform", str(platform))
+        set_(self, "id", int(id))
+        set_(self, "process_index", int(process_index))
+        set_(self, "backend", str(backend))
+        set_(self, "device_kind", device_kind or str(platform))
+        # Computed once: devices are hashed on every jit call that takes an Array.
+        set_(self, "_hash", hash((self.backend, self.id)))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{self!r} is immutable")
+
+    def __eq__(self, other):
+        return self is other or (isinstance(other, Device) and self.backend == other.backend
+                                 and self.id == other.id)
+
+    def __hash__(self):
+        return self._hash
+
+    def __reduce__(self):
+        return (Device, (self.platform, self.id, self.backend, self.process_index,
+                         self.device_kind))
+
+    def __repr__(self) -> str:
+        return f"{self.platform.capitalize()}Device(id={self.id})"
+
+    def describe(self) -> str:
+        """Repr plus the backend: how error messages name a device."""
+        return f"{self!r} of backend {self.backend!r}"
+
+
+def host_devices(backend: str, platform: str, count: int = 1) -> list[Device]:
+    """``count`` devices of a backend whose device memory is the host's."""
+    return [Device(platform, i, backend) for i in range(count)]
+
+
 class TensorSpec(NamedTuple):
     """The shape and dtype of an argument or result (unpacks as ``shape, dtype``)."""
 
@@ -51,7 +104,7 @@ class CompileOptions:
     """What the compile driver tells a backend besides the module.
 
     ``name``: the user's function name (dump folders, messages).
-    ``device``: index into ``devices()`` to run on (default 0).
+    ``device``: the :class:`Device` to run on (None: the backend's first).
     ``extra``: backend-specific options, by name.
     ``runner``: the driver's :class:`~hlox.backends.compiler.StageRunner` (None when
     a backend is called directly: ``compiler.runner_for`` makes one).
@@ -59,7 +112,7 @@ class CompileOptions:
     """
 
     name: str = "main"
-    device: int = 0
+    device: Device | None = None
     extra: dict = field(default_factory=dict)
     runner: Any = None
     signature: tuple | None = None
@@ -86,20 +139,28 @@ class Backend(Protocol):
 
     def compile(self, module, options: CompileOptions) -> Executable: ...
 
-    def to_device(self, array: np.ndarray, device: Any = None) -> Any: ...
+    def to_device(self, array: np.ndarray, device: Device) -> Any: ...
 
     def from_device(self, buffer: Any) -> np.ndarray: ...
 
 
 class HostBuffers:
-    """``to_device``/``from_device`` for backends whose device memory is host memory."""
+    """``to_device``/``from_device`` for backends whose device memory is host memory.
+
+    A buffer is a C-contiguous numpy array that nothing writes after ``to_device``
+    made it (executables never write their arguments): ``to_device`` copies (the
+    caller may go on changing its array), ``from_device`` gives a read-only view
+    (zero-copy, as ``np.asarray`` of a JAX CPU array).
+    """
 
     def to_device(self, array, device=None):
         # (Not np.ascontiguousarray: it turns a 0-d array into shape (1,).)
-        return np.asarray(array, order="C")
+        return np.array(array, order="C", copy=True)
 
     def from_device(self, buffer):
-        return np.asarray(buffer)
+        view = buffer.view()
+        view.flags.writeable = False
+        return view
 
 
 # ---------------------------------------------------------------------------

@@ -287,7 +287,8 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
     if compile_cache.bypassed():
         return compile_fn()
     fp = compile_cache.fingerprint(str(module), [backend.name] + shared_and_own,
-                                   {"device": options.device, "extra": options.extra})
+                                   {"device": getattr(options.device, "id", options.device),
+                                    "extra": options.extra})
     return compile_cache.lookup_or_compile(
         fp, options.name, compile_fn,
         serialize_fn=lambda result: _serialize(backend, result[0], options.name),

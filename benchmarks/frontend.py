@@ -11,7 +11,8 @@
    that no cache helps; the best of ``--repeat``.
 2. Per-call overhead of a cached ``jit`` call on small arrays: the time of one
    call of an already-compiled function (best mean over ``--calls`` calls), for
-   one and three array arguments and for the MLP step (pytree arguments).
+   one and three NumPy array arguments, three arguments that are the library's own
+   arrays (results of a previous jitted call) and the MLP step (pytree arguments).
 
 Prints a table with ratios (hlox / JAX; < 1 means hlox is faster). Not a test:
 nothing here asserts a time (see DESIGN.md, "Benchmarks, not timed tests").
@@ -147,6 +148,15 @@ def main() -> None:
         t_h = per_call(h, fargs, args.calls, args.repeat)
         t_j = per_call(lambda *a: j(*a).block_until_ready(), fargs, args.calls, args.repeat)
         rows.append((name, t_h * 1e6, t_j * 1e6, "us"))
+    # Arguments that are each library's own arrays, results of a previous call (on the
+    # device: the call hands their buffers over, nothing goes through the host).
+    fn = lambda a, b, c: a * b + c  # noqa: E731
+    h, j = hlox.jit(fn), jax.jit(fn)
+    h_args = tuple(hlox.jit(lambda a: a + 0)(small) for _ in range(3))
+    j_args = tuple(jax.jit(lambda a: a + 0)(small) for _ in range(3))
+    t_h = per_call(h, h_args, args.calls, args.repeat)
+    t_j = per_call(lambda *a: j(*a).block_until_ready(), j_args, args.calls, args.repeat)
+    rows.append(("call: a * b + c, 3 x Array args", t_h * 1e6, t_j * 1e6, "us"))
     calls = max(args.calls // 10, 100)
     t_h = per_call(h_step, (params, x, y), calls, args.repeat)
     t_j = per_call(lambda *a: jax.block_until_ready(j_step(*a)), (params, x, y), calls,

@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _ATTRIBUTES = {
-    "Array": "hlox.frontend.core.array",
+    **dict.fromkeys(["Array", "device_put", "device_get"], "hlox.frontend.core.array"),
+    **dict.fromkeys(["Sharding", "SingleDeviceSharding"], "hlox.frontend.core.sharding"),
     **dict.fromkeys(["jit", "Lowered", "Compiled", "compile_stablehlo"],
                     "hlox.frontend.staging.jit"),
     **dict.fromkeys(["grad", "value_and_grad", "vjp", "jvp", "linearize", "stop_gradient"],
@@ -26,15 +27,19 @@ _ATTRIBUTES = {
                     "hlox.frontend.transforms.checkpoint"),
     **dict.fromkeys(["custom_jvp", "custom_vjp"], "hlox.frontend.transforms.custom_derivatives"),
     "make_jaxpr": "hlox.frontend.staging.make_jaxpr",
+    **dict.fromkeys(["devices", "local_devices", "device_count", "local_device_count",
+                     "process_index", "process_count"], "hlox.backends"),
+    "Device": "hlox.backends.base",
     **dict.fromkeys(["deserialize", "ArtifactError"], "hlox.backends.aot"),
 }
 # public submodules (``hlox.numpy``, ...), loaded on first access
 _SUBMODULES = ["lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors",
                "backends", "ad_checkpoint", "dtypes"]
 
-__all__ = ["jit", "Lowered", "Compiled", "Array", "config", "enable_x64", "lax", "numpy", "nn",
-           "scipy",
-           "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
+__all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleDeviceSharding",
+           "device_put", "device_get", "devices", "local_devices", "device_count",
+           "local_device_count", "process_index", "process_count", "config", "enable_x64",
+           "lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
            "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr"]

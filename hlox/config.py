@@ -10,6 +10,10 @@ environment variable ``HLOX_CACHE_DIR``; ``None`` (unset) keeps no cache on disk
 
 ``config.update(name, value)`` sets any of them, as ``jax.config.update`` does.
 
+``config.jax_num_cpu_devices``: how many devices the ``cpu`` backend offers (default 1,
+or the environment variable ``JAX_NUM_CPU_DEVICES``). As in JAX it can only be set before
+the backend makes its devices (its first use); changing it later raises.
+
 ``config.backend``: the backend ``hlox.jit`` compiles for when none is given
 (``hlox.backends.list()`` names them). Defaults to the environment variable
 ``HLOX_BACKEND``, else ``"cpu"``.
@@ -40,9 +44,11 @@ class Config:
         self._backend = _UNSET
         self._cache_dir = _UNSET
         self._enable_x64 = _UNSET
+        self._num_cpu_devices = _UNSET
+        self._num_cpu_devices_used = False
         self._local = _ThreadState()
 
-    _NAMES = ("backend", "dump_dir", "cache_dir", "enable_x64")
+    _NAMES = ("backend", "dump_dir", "cache_dir", "enable_x64", "num_cpu_devices")
 
     def update(self, name: str, value) -> None:
         """Sets option ``name`` (``"dump_dir"``, ``"cache_dir"``, ``"backend"``,
@@ -55,7 +61,40 @@ class Config:
         if key not in self._NAMES:
             raise AttributeError(f"hlox.config has no option {name!r}; options: "
                                  f"{', '.join(self._NAMES)}")
-        setattr(self, "jax_enable_x64" if key == "enable_x64" else key, value)
+        setattr(self, {"enable_x64": "jax_enable_x64",
+                       "num_cpu_devices": "jax_num_cpu_devices"}.get(key, key), value)
+
+    @property
+    def jax_num_cpu_devices(self) -> int:
+        if self._num_cpu_devices is _UNSET:
+            value = os.environ.get("JAX_NUM_CPU_DEVICES") or os.environ.get(
+                "HLOX_NUM_CPU_DEVICES") or "1"
+            try:
+                count = int(value)
+            except ValueError:
+                raise ValueError(f"JAX_NUM_CPU_DEVICES={value!r} is not an integer") from None
+            if count < 1:
+                raise ValueError(f"JAX_NUM_CPU_DEVICES={value!r}: need at least one device")
+            return count
+        return self._num_cpu_devices
+
+    @jax_num_cpu_devices.setter
+    def jax_num_cpu_devices(self, value) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 1):
+            raise ValueError(f"hlox.config: jax_num_cpu_devices must be an int >= 1, "
+                             f"got {value!r}")
+        if self._num_cpu_devices_used and value != self.jax_num_cpu_devices:
+            raise RuntimeError("jax_num_cpu_devices config should be updated before backends "
+                               "are initialized (the cpu backend has already made its devices)")
+        self._num_cpu_devices = _UNSET if value is None else value
+
+    def use_num_cpu_devices(self) -> int:
+        """``jax_num_cpu_devices``, read by the cpu backend when it makes its devices;
+        from then on it cannot change."""
+        count = self.jax_num_cpu_devices
+        self._num_cpu_devices_used = True
+        return count
 
     @property
     def jax_enable_x64(self) -> bool:

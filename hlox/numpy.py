@@ -2,3 +2,10 @@
 
 from hlox.frontend.numpy import *  # noqa: F401,F403
 from hlox.frontend.numpy import __all__  # noqa: F401
+from hlox.frontend.numpy.array_methods import results_as_arrays as _results_as_arrays
+
+# Every function returns hlox Arrays where it computed NumPy arrays, as jax.numpy does.
+for _name in __all__:
+    if type(globals()[_name]) is type(_results_as_arrays):
+        globals()[_name] = _results_as_arrays(globals()[_name])
+del _name

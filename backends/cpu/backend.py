@@ -24,7 +24,7 @@ import os
 from mlir.execution_engine import ExecutionEngine
 
 from hlox.backends import compiler
-from hlox.backends.base import CompileOptions, HostBuffers, main_signature
+from hlox.backends.base import CompileOptions, Device, HostBuffers, host_devices, main_signature
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
 from hlox.backends.cpu.executable import CpuExecutable
 
@@ -126,8 +126,16 @@ class CpuBackend(HostBuffers):
         """The passes run after the shared StableHLO stage, in order (default: PIPELINE)."""
         return list(PIPELINE if self._pipeline is None else self._pipeline)
 
-    def devices(self) -> list[str]:
-        return ["cpu:0"]
+    def devices(self) -> list[Device]:
+        """``jax_num_cpu_devices`` devices (``JAX_NUM_CPU_DEVICES``, default 1), made
+        once: from then on the count cannot change, as in JAX."""
+        devices = self.__dict__.get("_devices")
+        if devices is None:
+            from hlox.config import config
+
+            devices = self._devices = host_devices(self.name, self.platform,
+                                                   config.use_num_cpu_devices())
+        return devices
 
     def cache_target(self) -> str:
         """What compiled code depends on besides the program: LLVM and the host CPU."""

@@ -26,7 +26,7 @@ import os
 import numpy as np
 
 from hlox.backends import compiler
-from hlox.backends.base import BackendError, CompileOptions, main_signature, module_text
+from hlox.backends.base import BackendError, CompileOptions, Device, main_signature, module_text
 
 ENV_VAR = "PJRT_NAMES_AND_LIBRARY_PATHS"
 
@@ -61,11 +61,19 @@ def _xla():
 
 
 def _compile_options(xla_client, device):
-    """One replica, one partition, on ``device`` (XLA's default is device 0)."""
+    """One replica, one partition, on ``device`` (an XLA device; XLA's default is 0)."""
     options = xla_client.CompileOptions()
     options.executable_build_options.device_assignment = \
         xla_client.DeviceAssignment.create(np.array([[device.id]]))
     return options
+
+
+def _put(array, xla_device):
+    """A numpy array as a buffer (a jax array) on ``xla_device``."""
+    import jax
+
+    with jax.enable_x64(True):  # keep 64-bit arrays 64-bit
+        return jax.device_put(np.asarray(array), xla_device)
 
 
 class PjrtExecutable:
@@ -81,11 +89,10 @@ class PjrtExecutable:
         self.name = name
 
     def execute(self, buffers) -> list:
-        """``@main`` on checked buffers. Host arrays are put on the device first, and
-        results come back as host arrays, until the frontend keeps arrays on devices."""
-        buffers = [self.backend.to_device(b, self.device) if isinstance(b, np.ndarray) else b
-                   for b in buffers]
-        return [self.backend.from_device(o) for o in self.loaded.execute(buffers)]
+        """``@main`` on buffers on this executable's device (numpy arrays are put there
+        first); the results stay there (``from_device`` copies one to the host)."""
+        return list(self.loaded.execute([_put(b, self.device) if isinstance(b, np.ndarray)
+                                         else b for b in buffers]))
 
 
 class PjrtBackend:
@@ -123,16 +130,30 @@ class PjrtBackend:
                 self.platform = self._client.platform
         return self._client
 
-    def devices(self) -> list:
-        return list(self.client.local_devices())
+    def devices(self) -> list[Device]:
+        """The client's local devices, as hlox :class:`Device`\\ s (made once)."""
+        devices = self.__dict__.get("_devices")
+        if devices is None:
+            xla_devices = list(self.client.local_devices())
+            self._xla_devices = {d.id: d for d in xla_devices}
+            devices = self._devices = [
+                Device(self.platform, d.id, self.name, d.process_index,
+                       getattr(d, "device_kind", self.platform)) for d in xla_devices]
+        return devices
+
+    def xla_device(self, device: Device | None):
+        """The client's device behind one of :meth:`devices` (default: the first)."""
+        devices = self.devices()
+        if device is None:
+            device = devices[0]
+        if device not in devices:
+            raise BackendError(f"hlox pjrt backend {self.name!r}: {device.describe()} is not "
+                               f"one of its devices {devices}")
+        return self._xla_devices[device.id]
 
     # -- buffers ------------------------------------------------------------
     def to_device(self, array, device=None):
-        import jax
-
-        device = device if device is not None else self.devices()[0]
-        with jax.enable_x64(True):  # keep 64-bit arrays 64-bit
-            return jax.device_put(np.asarray(array), device)
+        return _put(array, self.xla_device(device))
 
     def from_device(self, buffer) -> np.ndarray:
         return np.asarray(buffer)
@@ -149,11 +170,7 @@ class PjrtBackend:
             text = module_text(module, generic=True)  # (what XLA's parser reads)
         except Exception as error:  # noqa: BLE001
             raise runner.failure("serialize", str(error)) from None
-        devices = self.devices()
-        if not 0 <= options.device < len(devices):
-            raise BackendError(f"hlox pjrt backend: device {options.device} out of range "
-                               f"({len(devices)} devices)")
-        device = devices[options.device]
+        device = self.xla_device(options.device)
         try:
             loaded = self.client.compile_and_load(text, xla_client.DeviceList((device,)),
                                                   _compile_options(xla_client, device))
@@ -177,13 +194,13 @@ class PjrtBackend:
                              "outs": executable.out_specs, "name": executable.name,
                              "stages": executable.stages})
 
-    def deserialize(self, data: bytes, device: int = 0) -> PjrtExecutable:
+    def deserialize(self, data: bytes, device: Device | None = None) -> PjrtExecutable:
         """An executable from :meth:`serialize`'s bytes (trusted input only: it runs code)."""
         import pickle
 
         xla_client = _xla()
         record = pickle.loads(data)
-        dev = self.devices()[device]
+        dev = self.xla_device(device)
         loaded = self.client.deserialize_executable(record["xla"], xla_client.DeviceList((dev,)),
                                                     _compile_options(xla_client, dev))
         return PjrtExecutable(self, loaded, dev, record["ins"], record["outs"],

@@ -1,117 +1,389 @@
-"""``hlox.Array``: the eager array type (a zero-copy ``numpy.ndarray`` subclass).
+"""``hlox.Array``: an array that lives on devices (JAX's ``jax.Array``).
 
-Results of ``hlox.jit`` functions, of eager primitives and of ``hlox.numpy``
-are NumPy arrays viewed as :class:`Array`: every NumPy function accepts them
-unchanged (no copy, ``isinstance(x, np.ndarray)`` holds), and they add what
-JAX arrays have and NumPy's lack: ``x.at[idx].set(v)`` (functional updates,
-JAX's out-of-bounds rules) and ``block_until_ready()``. Indexing an Array
-keeps NumPy's own (eager, exact) semantics. Arithmetic operators and the
-reduction methods give JAX's dtypes (``int32 + float32 -> float32``,
-``int32.sum() -> int32``, Python scalars weakly typed): NumPy computes them, in the
-dtype JAX's promotion picks. NumPy functions (``np.add(x, y)``) keep NumPy's
-rules, as they do for JAX arrays.
+An Array is its :class:`ArraySpec` (abstract value, sharding, committed) and
+one buffer per device of its sharding (a backend's ``to_device`` made them;
+on the cpu backend a buffer is a read-only C-contiguous numpy array). jit
+results are Arrays on the executable's device; passed back to a jitted
+function their buffers go to the executable as they are, never through the
+host. ``np.asarray(x)`` (``__array__``) copies the data to the host (on the
+cpu backend a zero-copy read-only view, as JAX's).
+
+This module holds what an Array is; its operators and NumPy-style methods
+(``x + y``, ``x.sum()``, ``x[i]``, ``x.at[i].set(v)``) are attached by the numpy
+layer (:mod:`hlox.frontend.numpy.array_methods`), as JAX's ``array_methods`` does.
+
+``committed``: an Array put on a device explicitly (``device_put(x, device)``)
+is committed to it, and jit runs where its committed inputs live (they must
+agree); an uncommitted one (``device_put(x)``, results computed from
+uncommitted inputs) goes wherever the computation runs.
 """
 
 from __future__ import annotations
 
-import operator
-from typing import Any
-
 import numpy as np
 
-from hlox.frontend.core import dtypes
+from hlox._pytree import tree_map
+from hlox.frontend.core import dtypes, tracing
+from hlox.frontend.core.sharding import SingleDeviceSharding
+from hlox.frontend.core.tracing import ShapedArray, Tracer
 
-__all__ = ["Array", "wrap"]
-
-
-def _jax_type(value):
-    """``(dtype, weak)`` of an operand as JAX types it, or None if it is not array-like."""
-    if isinstance(value, np.ndarray) or isinstance(value, (bool, int, float, np.generic)):
-        try:
-            return dtypes.scalar_type(value)
-        except TypeError:
-            return None
-    return None
+__all__ = ["Array", "ArraySpec", "Shard", "device_put", "device_get", "wrap", "spec_for",
+           "default_device"]
 
 
-def _binary(op, reflected=False, inexact=False):
-    def method(self, other):
-        other_type = _jax_type(other)
-        if other_type is None:  # tracers, lists, ...: their own operator or NumPy's
-            return NotImplemented
-        dtype, _ = dtypes.result_type(_jax_type(self), other_type)
-        if inexact:
-            dtype = dtypes.to_inexact(dtype)
-        a = np.asarray(self).astype(dtype, copy=False)
-        b = np.asarray(other, dtype=dtype)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = op(b, a) if reflected else op(a, b)
-        return wrap(np.asarray(out, dtype=dtype))
-    method.__name__ = f"__{'r' if reflected else ''}{op.__name__.strip('_')}__"
-    return method
+class ArraySpec:
+    """What an Array is apart from its data: abstract value, sharding, committed.
 
-
-def _reduction(np_method, kind):
-    def method(self, *args, **kwargs):
-        out = np_method(np.asarray(self), *args, **kwargs)
-        if kwargs.get("dtype") is not None or kwargs.get("out") is not None:
-            return wrap(out)
-        dt = dtypes.canonicalize(self.dtype)
-        if kind == "index":
-            dt = dtypes.default_int()
-        elif kind == "float":
-            dt = dtypes.to_inexact(dt)
-        elif kind == "same" and dt.kind == "u":  # JAX sums small ints at default width
-            dt = np.promote_types(dt, dtypes.default_uint())
-        elif kind == "same" and dt.kind in "bi":
-            dt = np.promote_types(dt, dtypes.default_int())
-        return wrap(np.asarray(out, dtype=dt))
-    method.__name__ = np_method.__name__
-    return method
-
-
-class Array(np.ndarray):
-    """A concrete hlox array: a NumPy array with JAX's ``.at`` and friends.
-
-    ``.at``, traced indexing, ``astype`` and ``nonzero`` need the NumPy layer, which
-    attaches them (hlox.frontend.numpy.array_methods).
+    Interned (:func:`spec_for`): jit's call cache keys on an argument's spec,
+    hashed by identity, and a jit result's spec is made once per executable.
     """
 
+    __slots__ = ("aval", "sharding", "committed", "device", "__weakref__")
+
+    def __init__(self, aval: ShapedArray, sharding, committed: bool):
+        self.aval = aval
+        self.sharding = sharding
+        self.committed = committed
+        assignment = sharding._device_assignment
+        self.device = assignment[0] if len(assignment) == 1 else None  # single-device fast
+
+    def __repr__(self) -> str:
+        return (f"ArraySpec({self.aval.str_short()}, {self.sharding!r}, "
+                f"committed={self.committed})")
+
+
+_specs: dict = {}
+
+
+def spec_for(aval: ShapedArray, device_or_sharding, committed: bool) -> ArraySpec:
+    """The interned :class:`ArraySpec` (a device means a :class:`SingleDeviceSharding`)."""
+    key = (aval, device_or_sharding, committed)
+    spec = _specs.get(key)
+    if spec is None:
+        sharding = device_or_sharding
+        if not hasattr(sharding, "_device_assignment"):
+            sharding = SingleDeviceSharding(device_or_sharding)
+        spec = _specs[key] = ArraySpec(aval, sharding, committed)
+    return spec
+
+
+def backend_of(device):
+    """The backend object that owns ``device``."""
+    from hlox import backends  # (the registry; a lower layer)
+
+    return backends.get(device.backend)
+
+
+def default_device():
+    """Where uncommitted values go: the first device of ``hlox.config.backend``."""
+    from hlox import backends
+    from hlox.config import config
+
+    return backends.get(config.backend).devices()[0]
+
+
+class Shard:
+    """One device's piece of an Array (``jax.Shard``): ``device``, ``index`` (the
+    slices of the global array it holds), ``data`` (an Array of the piece)."""
+
+    __slots__ = ("device", "index", "data", "replica_id")
+
+    def __init__(self, device, index, data, replica_id: int = 0):
+        self.device = device
+        self.index = index
+        self.data = data
+        self.replica_id = replica_id
+
+    def __repr__(self) -> str:
+        return (f"Shard(device={self.device!r}, index={self.index}, "
+                f"replica_id={self.replica_id}, data={self.data})")
+
+
+class Array:
+    """A concrete hlox array on one or more devices (``jax.Array``)."""
+
+    __slots__ = ("_spec", "_buffers", "__weakref__")
+    # Higher than NumPy's: ``ndarray + Array`` defers to Array's reflected operators.
+    __array_priority__ = 100
+    __hash__ = None  # as jax.Array: unhashable (== is elementwise)
+
+    def __init__(self, spec: ArraySpec, buffers: list):
+        self._spec = spec
+        self._buffers = buffers
+
+    # -- what it is -----------------------------------------------------------------------
+    aval = property(lambda self: self._spec.aval)
+    shape = property(lambda self: self._spec.aval.shape)
+    dtype = property(lambda self: self._spec.aval.dtype)
+    ndim = property(lambda self: len(self._spec.aval.shape))
+    size = property(lambda self: self._spec.aval.size)
+    weak_type = property(lambda self: self._spec.aval.weak_type)
+    sharding = property(lambda self: self._spec.sharding)
+    committed = property(lambda self: self._spec.committed)
+    is_fully_replicated = property(lambda self: self._spec.sharding.is_fully_replicated)
+    is_fully_addressable = property(lambda self: self._spec.sharding.is_fully_addressable)
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+    @property
+    def device(self):
+        """The device (single-device Arrays), else the sharding, as ``jax.Array.device``."""
+        return self._spec.device or self._spec.sharding
+
+    def devices(self) -> set:
+        return self._spec.sharding.device_set
+
+    @property
+    def addressable_shards(self) -> list[Shard]:
+        sharding = self._spec.sharding
+        indices = sharding.devices_indices_map(self.shape)
+        shard_aval = self.aval.update(shape=sharding.shard_shape(self.shape))
+        return [Shard(d, indices[d], Array(spec_for(shard_aval, d, True), [buffer]))
+                for d, buffer in zip(sharding._device_assignment, self._buffers)]
+
+    global_shards = addressable_shards  # one process: every shard is addressable
+
     def block_until_ready(self) -> "Array":
-        return self  # computation is synchronous on the CPU backend
+        for buffer in self._buffers:  # (cpu buffers are ready when execute returns)
+            ready = getattr(buffer, "block_until_ready", None)
+            if ready is not None:
+                ready()
+        return self
 
-    def __array_wrap__(self, obj, context=None, return_scalar=False):
-        # NumPy reductions to 0-d give scalars, as for plain ndarrays.
-        if obj.shape == () and return_scalar:
-            return obj[()]
-        return np.ndarray.__array_wrap__(self, obj, context, return_scalar)
+    def copy_to_host_async(self) -> None:
+        pass  # __array__ copies when asked
+
+    def on_device_size_in_bytes(self) -> int:
+        return sum(np.asarray(self._host_buffer(i)).nbytes for i in range(len(self._buffers)))
+
+    def is_deleted(self) -> bool:
+        return self._buffers is None
+
+    def delete(self) -> None:
+        self._buffers = None
+
+    def unsafe_buffer_pointer(self) -> int:
+        buffer = self._buffers[0]
+        if isinstance(buffer, np.ndarray):
+            return buffer.ctypes.data
+        return buffer.unsafe_buffer_pointer()
+
+    # -- to the host ------------------------------------------------------------------------
+    def _host_buffer(self, i: int) -> np.ndarray:
+        if self._buffers is None:
+            raise RuntimeError("Array has been deleted")
+        return backend_of(self._spec.sharding._device_assignment[i]).from_device(
+            self._buffers[i])
+
+    @property
+    def _value(self) -> np.ndarray:
+        """The whole array on the host (read-only; zero-copy on host-memory backends)."""
+        if self._spec.device is not None:
+            return self._host_buffer(0)
+        out = np.empty(self.shape, self.dtype)
+        for i, index in enumerate(self._spec.sharding.devices_indices_map(self.shape).values()):
+            out[index] = self._host_buffer(i)
+        out.flags.writeable = False
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        value = self._value
+        if dtype is not None and np.dtype(dtype) != value.dtype:
+            if copy is False:
+                raise ValueError(f"converting an hlox Array of {value.dtype} to {dtype} "
+                                 f"needs a copy, but copy=False")
+            return value.astype(dtype)
+        return value.copy() if copy else value
+
+    def item(self, *args):
+        return self._value.item(*args)
+
+    def tolist(self):
+        return self._value.tolist()
+
+    def __dlpack__(self, **kwargs):
+        # A copy: the buffer itself is read-only, which DLPack cannot signal.
+        return np.array(self._value).__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return (1, 0)  # kDLCPU: the host copy's
+
+    # -- Python protocols -------------------------------------------------------------------
+    def __setitem__(self, index, value):
+        raise TypeError(f"hlox.Array does not support item assignment: hlox arrays are "
+                        f"immutable, as JAX's. Instead of x[idx] = y, use "
+                        f"x = x.at[idx].set(y)")
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        value, spec = self._value, self._spec
+        row_aval = spec.aval.update(shape=spec.aval.shape[1:])
+        row_spec = spec_for(row_aval, spec.device or default_device(), spec.committed)
+        to_device = backend_of(row_spec.device).to_device
+        return (Array(row_spec, [to_device(row, row_spec.device)]) for row in value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __complex__(self) -> complex:
+        return complex(self._value)
+
+    def __index__(self) -> int:
+        return self._value.__index__()
+
+    def __repr__(self) -> str:  # as jax.Array's, character for character
+        prefix = "Array("
+        extra = f"dtype={self.dtype.name}" + (", weak_type=True" if self.weak_type else "")
+        width = np.get_printoptions()["linewidth"]
+        if self.size == 0:
+            body = f"[], shape={self.shape}"
+        else:
+            body = np.array2string(self._value, prefix=prefix, suffix=",", separator=", ",
+                                   max_line_width=width)
+        last_line = len(body) - body.rfind("\n") + 1
+        sep = " " * len(prefix) if last_line + len(extra) + 2 > width else " "
+        return f"{prefix}{body},{sep}{extra})"
+
+    def __str__(self) -> str:
+        return str(self._value)
+
+    def __format__(self, spec: str) -> str:
+        value = self._value
+        return format(value[()] if value.ndim == 0 else value, spec)
+
+    def __reduce__(self):
+        # As host data + dtype + weak type: it unpickles onto the default device.
+        return (_unpickle, (np.array(self._value), self.weak_type))
+
+    def copy(self) -> "Array":
+        spec = self._spec
+        return Array(spec, [backend_of(d).to_device(self._host_buffer(i), d)
+                            for i, d in enumerate(spec.sharding._device_assignment)])
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
 
 
-# Arithmetic with JAX's promotion, computed by NumPy in the promoted dtype: each operator
-# and its reflected form (``x + 1`` and ``1 + x``); true division always gives floats.
-_BINARY_OPERATORS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
-                     "truediv": operator.truediv, "floordiv": operator.floordiv,
-                     "mod": operator.mod, "pow": operator.pow, "matmul": operator.matmul,
-                     "and": operator.and_, "or": operator.or_, "xor": operator.xor}
-for _name, _op in _BINARY_OPERATORS.items():
-    _inexact = _name == "truediv"
-    setattr(Array, f"__{_name}__", _binary(_op, inexact=_inexact))
-    setattr(Array, f"__r{_name}__", _binary(_op, reflected=True, inexact=_inexact))
-
-# Reductions with JAX's result dtypes (NumPy widens int32 sums to int64, int means to
-# float64, arg-indices to int64), by the kind of dtype each one gives.
-_REDUCTIONS = {"same": ("sum", "prod", "cumsum", "cumprod"), "float": ("mean", "var", "std"),
-               "index": ("argmax", "argmin", "argsort")}
-for _kind, _names in _REDUCTIONS.items():
-    for _name in _names:
-        setattr(Array, _name, _reduction(getattr(np.ndarray, _name), _kind))
-del _name, _op, _inexact, _kind, _names
+def _unpickle(value: np.ndarray, weak_type: bool) -> Array:
+    return from_host(value, default_device(), committed=False, weak_type=weak_type)
 
 
-def wrap(value: Any) -> Any:
-    """``value`` as an :class:`Array` if it is a concrete NumPy array (a view, no copy)."""
-    if isinstance(value, np.ndarray) and not isinstance(value, Array):
-        return value.view(Array)
-    if isinstance(value, np.generic):
-        return np.asarray(value).view(Array)
+def _aval_of(array: Array) -> ShapedArray:
+    aval = array._spec.aval
+    if aval.dtype.itemsize == 8 and not dtypes.x64_enabled():
+        return aval.update()  # a 64-bit Array made with x64 on: canonical in this mode
+    return aval
+
+
+tracing.concrete_avals[Array] = _aval_of
+
+
+def from_host(value, device, committed: bool, weak_type: bool = False) -> Array:
+    """``value`` (a numpy array of its hlox dtype) as an Array on ``device`` (a copy)."""
+    aval = ShapedArray(np.shape(value), value.dtype, weak_type)
+    return Array(spec_for(aval, device, committed), [backend_of(device).to_device(value, device)])
+
+
+def wrap(value, like: Array | None = None):
+    """A concrete numpy result as an Array (other values unchanged): on ``like``'s device
+    (committed as it is), else uncommitted on the default device."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        value = np.asarray(value, dtype=dtypes.canonicalize(value.dtype))
+        if like is not None and like._spec.device is not None:
+            return from_host(value, like._spec.device, like._spec.committed)
+        return from_host(value, default_device(), committed=False)
     return value
+
+
+# ---------------------------------------------------------------------------
+# device_put / device_get
+# ---------------------------------------------------------------------------
+
+
+def _check_device(device, what: str = "hlox.device_put"):
+    """``device`` (a Device of a registered backend, or a sharding) or a clear error."""
+    from hlox.backends import UnknownBackendError
+    from hlox.backends.base import Device
+
+    if hasattr(device, "_device_assignment"):
+        for d in device._device_assignment:
+            _check_device(d, what)
+        if len(device._device_assignment) != 1:
+            raise NotImplementedError(f"{what}: {device!r} spans "
+                                      f"{len(device._device_assignment)} devices; hlox "
+                                      f"Arrays live on one device for now")
+        return device._device_assignment[0]
+    if not isinstance(device, Device):
+        raise TypeError(f"{what}: expected a device (from hlox.devices()) or a sharding, "
+                        f"got {type(device).__name__} {device!r}")
+    try:
+        backend = backend_of(device)
+    except UnknownBackendError as error:
+        raise ValueError(f"{what}: {device!r} belongs to backend {device.backend!r}, which "
+                         f"is not available ({error})") from None
+    known = backend.devices()
+    if device not in known:
+        raise ValueError(f"{what}: backend {device.backend!r} has no {device!r}; its devices "
+                         f"are {list(known)}")
+    return device
+
+
+def device_put(x, device=None, *, may_alias=None, donate=None):
+    """``x`` (a pytree of arrays and scalars) as Arrays on ``device`` (a Device or a
+    sharding; default: uncommitted on the default device). An Array already there is
+    returned as it is; one on another backend's device moves through the host."""
+    target = None if device is None else _check_device(device)
+
+    def put(leaf):
+        if isinstance(leaf, Tracer):
+            return leaf  # under a trace the value stays where the computation is
+        if isinstance(leaf, Array):
+            spec = leaf._spec
+            if target is None or (spec.device == target and spec.committed):
+                return leaf
+            if spec.device == target:  # committing an uncommitted Array: same buffers
+                return Array(spec_for(spec.aval, target, True), leaf._buffers)
+            return from_host(leaf._value, target, True, leaf.weak_type)
+        try:
+            aval = tracing.get_aval(leaf)
+        except TypeError:
+            raise TypeError(f"hlox.device_put: {type(leaf).__name__} {leaf!r} is not an "
+                            f"array or a scalar") from None
+        value = np.asarray(leaf, dtype=aval.dtype)
+        return from_host(value, target or default_device(), target is not None,
+                         aval.weak_type)
+
+    return tree_map(put, x)
+
+
+def device_get(x):
+    """``x`` with every Array as a numpy array on the host (other leaves unchanged)."""
+    def get(leaf):
+        if isinstance(leaf, Array):
+            return leaf._value
+        if isinstance(leaf, Tracer):
+            return np.asarray(leaf)  # raises: a traced value has no data
+        return leaf
+
+    return tree_map(get, x)

@@ -51,6 +51,16 @@ class ShapedArray:
     def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
 
+    @classmethod
+    def exact(cls, shape, dtype, weak_type: bool = False) -> "ShapedArray":
+        """The type as declared, not canonicalized for the 64-bit mode (a StableHLO
+        module's own types: what ``compile_stablehlo`` returns)."""
+        aval = object.__new__(cls)
+        object.__setattr__(aval, "shape", tuple(int(d) for d in shape))
+        object.__setattr__(aval, "dtype", np.dtype(dtype))
+        object.__setattr__(aval, "weak_type", weak_type)
+        return aval
+
     def update(self, **changes) -> "ShapedArray":
         values = {"shape": self.shape, "dtype": self.dtype, "weak_type": self.weak_type}
         values.update(changes)
@@ -72,12 +82,19 @@ def _short_dtype(dtype: np.dtype) -> str:
     return f"{dtype.kind}{dtype.itemsize * 8}"
 
 
+# Concrete array types (``hlox.Array``, registered by its module) -> their abstract value.
+concrete_avals: dict[type, Callable[[Any], "ShapedArray"]] = {}
+
+
 def get_aval(value: Any) -> ShapedArray:
-    """The abstract value of a tracer, NumPy array or Python scalar."""
+    """The abstract value of a tracer, hlox Array, NumPy array or Python scalar."""
     if isinstance(value, Tracer):
         return value.aval
     if type(value) is np.ndarray:  # the common case, memoized (eager ops ask often)
         return _array_aval(value.shape, value.dtype, dtypes.x64_enabled())
+    aval_of = concrete_avals.get(type(value))
+    if aval_of is not None:
+        return aval_of(value)
     dtype, weak = dtypes.scalar_type(value)
     return ShapedArray(np.shape(value), dtype, weak)
 
@@ -473,12 +490,13 @@ class GraphTrace(Trace):
         if isinstance(value, Tracer):
             raise TracerError(f"{value!r} belongs to another trace (a tracer from an outer "
                               f"or finished jit was used inside this one)")
-        if isinstance(value, np.ndarray) and id(value) in self._const_ids:
+        is_array = isinstance(value, np.ndarray) or type(value) in concrete_avals
+        if is_array and id(value) in self._const_ids:
             return self._const_ids[id(value)]
         aval = get_aval(value)
         var = Var(aval)
         self.consts[var] = concrete_array(value, aval)
-        if isinstance(value, np.ndarray):
+        if is_array:
             self._const_ids[id(value)] = var
             self._keep_alive.append(value)
         return var

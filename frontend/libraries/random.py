@@ -24,6 +24,7 @@ import numpy as np
 
 from hlox.frontend.core import dtypes
 from hlox.frontend import lax
+from hlox.frontend.core.array import Array
 from hlox.frontend.numpy import base as hnp
 from hlox.frontend.numpy import shape_ops
 from hlox.frontend.core.tracing import Tracer, get_aval
@@ -92,7 +93,7 @@ def _check_key(name: str, key):
             raise ValueError(f"hlox.random.{name} accepts a single key, but was given a key "
                              f"array of shape {key.shape} != (). Use hlox.vmap for batching.")
         return key._base
-    if not isinstance(key, (Tracer, np.ndarray)):  # lists, or another library's arrays
+    if not isinstance(key, (Tracer, np.ndarray, Array)):  # lists, or another library's arrays
         try:
             key = np.asarray(key)
         except Exception:
@@ -151,6 +152,8 @@ def PRNGKey(seed) -> np.ndarray:
             raise TypeError(f"hlox.random.PRNGKey: the seed must be an integer scalar, got "
                             f"{aval.str_short()}")
         return _seed_to_key_jit(seed)
+    if type(seed) is Array:
+        seed = np.asarray(seed)
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer, np.ndarray)):
         raise TypeError(f"hlox.random.PRNGKey: the seed must be an integer, got {seed!r}")
     if isinstance(seed, np.ndarray) and (seed.shape or not dtypes.is_int(seed.dtype)):

@@ -15,6 +15,7 @@ import numpy as np
 
 from hlox.frontend.core import dtypes
 from hlox.frontend import lax
+from hlox.frontend.core.array import Array
 from hlox.frontend.core.tracing import ShapedArray, Tracer, current_trace, get_aval, shape_error
 
 # dtypes, usable as ``dtype=hlox.numpy.float32`` and ``hlox.numpy.float32(1.0)``
@@ -26,7 +27,7 @@ bfloat16 = dtypes.bfloat16.type
 # JAX's 64-bit names: as dtype= arguments they give float32/int32/uint32 with x64 off.
 float_, int_, uint = np.float64, np.int64, np.uint64
 
-ndarray = np.ndarray
+ndarray = Array  # as jax.numpy.ndarray is jax.Array: isinstance(x, hnp.ndarray)
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "negative", "exp", "maximum",
@@ -42,7 +43,7 @@ __all__ = [
 
 
 def _is_array(x: Any) -> bool:
-    return isinstance(x, (Tracer, np.ndarray, np.generic))
+    return isinstance(x, (Tracer, Array, np.ndarray, np.generic))
 
 
 def _check_arraylike(name: str, x: Any) -> None:
@@ -190,6 +191,9 @@ def asarray(x, dtype=None):
     if isinstance(x, Tracer):
         return x if dtype is None else astype(x, dtype)
     aval = get_aval(x)
+    if type(x) is Array and (dtype is None or
+                             dtypes.user_dtype(dtype, "asarray") == aval.dtype):
+        return x  # already an array of its hlox dtype, on its device
     if dtype is None:
         return np.asarray(x, dtype=aval.dtype)
     return _cast(np.asarray(x, dtype=aval.dtype), dtypes.user_dtype(dtype, "asarray"))

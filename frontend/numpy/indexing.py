@@ -19,6 +19,7 @@ import numpy as np
 
 from hlox.frontend.core import dtypes
 from hlox.frontend import lax
+from hlox.frontend.core.array import Array
 from hlox.frontend.core.tracing import Tracer, get_aval, shape_error
 from hlox.frontend.core.array import wrap
 from hlox.frontend.lax.structural import GatherDimensionNumbers, ScatterDimensionNumbers
@@ -34,7 +35,7 @@ def _is_int_scalar(i) -> bool:
 def _is_array_index(i) -> bool:
     if isinstance(i, Tracer):
         return True
-    if isinstance(i, (list, np.ndarray)):
+    if isinstance(i, (list, np.ndarray, Array)):
         return True
     return False
 
@@ -53,7 +54,7 @@ def _expand_index(idx, ndim: int) -> tuple[list, bool]:
     idx = list(idx) if isinstance(idx, tuple) else [idx]
     out = []
     for i in idx:  # concrete boolean masks become one integer array per masked dimension
-        if isinstance(i, (list, np.ndarray)) and np.asarray(i).dtype == np.bool_ and \
+        if isinstance(i, (list, np.ndarray, Array)) and np.asarray(i).dtype == np.bool_ and \
                 np.ndim(i) > 0:
             out.extend(np.nonzero(np.asarray(i)))
         elif isinstance(i, Tracer) and i.dtype == np.bool_:

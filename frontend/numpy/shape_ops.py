@@ -77,7 +77,7 @@ def _leaves(seq):
 
 def array(object, dtype=None, copy=True, order=None, ndmin=0):  # noqa: A002
     out = asarray(object, dtype)
-    if copy and isinstance(out, np.ndarray) and out is object:
+    if copy and out is object:
         out = out.copy()
     if ndmin and get_aval(out).ndim < ndmin:
         out = reshape(out, (1,) * (ndmin - get_aval(out).ndim) + get_aval(out).shape)
@@ -100,7 +100,7 @@ def full(shape, fill_value, dtype=None):
     if isinstance(fill_value, Tracer):
         value = fill_value if dtype is None else _api.astype(fill_value, dtype)
         return broadcast_to(value, shape)
-    dtype = _dtype_or("full", dtype, dtypes.scalar_type(fill_value)[0] if not isinstance(
+    dtype = _dtype_or("full", dtype, get_aval(fill_value).dtype if not isinstance(
         fill_value, (list, tuple)) else np.asarray(fill_value).dtype)
     return wrap(np.broadcast_to(np.asarray(fill_value, dtype), shape).copy())
 

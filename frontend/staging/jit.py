@@ -8,10 +8,16 @@ dtype, weak_type), the values of the static arguments and the 64-bit mode
 runs the cached executable. ``jit(f).lower(*args)`` stops after emission and
 returns a :class:`Lowered`; ``.compile()`` on that gives a :class:`Compiled`.
 
+Where it runs: on the device its committed Array arguments live on (they
+must agree), else on the first device of the backend (``jit(f, backend=...)``,
+else ``hlox.config.backend``). Results are :class:`hlox.Array`\\ s on that
+device, committed if an argument was.
+
 Repeated calls take a fast path (see :class:`JitFunction`): a cheap key of
 the argument types maps to a runner that converts only what needs converting
-and calls the executable's ``execute`` (on the CPU backend, prebuilt memref
-descriptors: :mod:`hlox.backends.cpu.invoke`).
+(an Array already on the device hands over its buffer; a numpy array goes as
+it is to a host-memory backend) and calls the executable's ``execute`` (on the
+CPU backend, prebuilt memref descriptors: :mod:`hlox.backends.cpu.invoke`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from mlir import ir
 from hlox.backends.base import TensorSpec
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core.tracing import EvalTrace, Graph, ShapedArray, Tracer, current_trace
-from hlox.frontend.core.array import wrap
+from hlox.frontend.core.array import Array, backend_of, spec_for
 from hlox.frontend.core.emit import emit_module
 from hlox.config import config
 from hlox._pytree import PyTreeDef, keystr, tree_flatten, tree_flatten_with_path, tree_unflatten
@@ -124,23 +130,31 @@ class Lowered:
             self._text = str(self.compiler_ir())
         return self._text
 
-    def compile(self, backend: str | None = None, *,
+    def compile(self, backend: str | None = None, device=None, *,
                 compiler_options: dict | None = None) -> "Compiled":
-        """Compiles on ``backend`` (a name from ``hlox.backends.list()``; default:
+        """Compiles for ``device`` (a :class:`~hlox.backends.base.Device`), else for the
+        first device of ``backend`` (a name from ``hlox.backends.list()``; default:
         ``hlox.config.backend``, i.e. ``$HLOX_BACKEND`` or ``cpu``) through the compile
         driver (:mod:`hlox.backends.compiler`). ``compiler_options``: the backend's own."""
         from hlox import backends
         from hlox.backends import compiler
 
+        if device is not None:
+            if backend is not None and backend != device.backend:
+                raise ValueError(f"{self.name}: compile(backend={backend!r}) for "
+                                 f"{device.describe()}")
+            backend = device.backend
         backend_obj = backends.get(backend)
         if self._module is not None:  # (from StableHLO) parsed once, compiled once
             module, self._module = self._module, None
         else:
             module = self.compiler_ir()
+        device = device or backend_obj.devices()[0]
         executable, stages = compiler.compile(
             module, backend_obj,
-            backends.CompileOptions(name=self.name, extra=dict(compiler_options or {})))
-        return Compiled(self, executable, backend_obj, stages)
+            backends.CompileOptions(name=self.name, device=device,
+                                    extra=dict(compiler_options or {})))
+        return Compiled(self, executable, backend_obj, stages, device)
 
 
 def compile_stablehlo(module, backend: str | None = None, *, name: str = "main",
@@ -156,10 +170,11 @@ def compile_stablehlo(module, backend: str | None = None, *, name: str = "main",
 class Compiled:
     """A compiled function: call it with arguments like the ones it was lowered for."""
 
-    def __init__(self, lowered: Lowered, executable, backend=None, stages=None):
+    def __init__(self, lowered: Lowered, executable, backend=None, stages=None, device=None):
         self.lowered = lowered
         self.executable = executable
         self.backend = backend
+        self.device = device if device is not None else backend.devices()[0]
         self._stages = stages if stages is not None else \
             (getattr(executable, "stages", None) or {})
         self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
@@ -202,7 +217,8 @@ class Compiled:
         return cost_analysis.analyze(self.lowered.as_text())
 
     def __call__(self, *args, **kwargs):
-        """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``)."""
+        """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``),
+        on the device it was compiled for."""
         lowered = self.lowered
         exact = lowered.graph is None  # StableHLO's types are the contract: no canonicalization
         key = None if kwargs else _fast_key(args, "")  # (raw dtypes: also right when exact)
@@ -213,17 +229,18 @@ class Compiled:
         leaves, in_tree = tree_flatten((args, kwargs))
         if in_tree != lowered.in_tree:
             raise TypeError(f"{lowered.name}: {_structure_mismatch(lowered, args, kwargs)}")
-        arrays = []
         for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
             name = functools.partial(_leaf_name, lowered, args, kwargs, i)
             got = _exact_aval(leaf, aval) if exact else _arg_aval(lowered.name, leaf, name)
             if got.shape != aval.shape or got.dtype != aval.dtype:
                 raise TypeError(f"{lowered.name}: argument {name()} is {got.str_short()}, "
                                 f"compiled for {aval.str_short()}")
-            arrays.append(np.asarray(leaf, dtype=aval.dtype, order="C"))
+        names = functools.partial(_leaf_name, lowered, args, kwargs)
+        _, committed = _choose_device(lowered.name, leaves, names, self.device, fixed=True)
+        runner = _make_runner(lowered, self.executable, self.device, leaves, committed)
         if key is not None:
-            self._fast[key] = _make_runner(lowered, self.executable)
-        return tree_unflatten(lowered.out_tree, _run(self.executable, arrays))
+            self._fast[key] = runner
+        return tree_unflatten(lowered.out_tree, runner.run_flat(leaves))
 
 
 def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
@@ -246,12 +263,6 @@ def _structure_mismatch(lowered: Lowered, args: tuple, kwargs: dict) -> str:
             return (f"argument '{name}' has structure {got!r}, compiled for {expected!r}")
     return (f"called with keyword arguments {tree_flatten(kwargs)[1]!r}, compiled for "
             f"{expected_kwargs!r}")
-
-
-def _run(executable, arrays: list) -> list:
-    """Runs an executable on checked arrays; the results are :class:`hlox.Array` views,
-    as every hlox result is."""
-    return [wrap(o) for o in executable.execute(arrays)]
 
 
 def _leaf_name(lowered: Lowered, args: tuple, kwargs: dict, index: int) -> str:
@@ -374,14 +385,28 @@ class JitFunction:
                     if runner is not None:
                         return runner(leaves)
         lowered, entry, leaves = self._lookup(args, kwargs)
-        compiled = entry.get(backend)
+        from hlox import backends
+
+        def names(i):
+            return _leaf_name(lowered, *self._split(args, kwargs)[1:3], i)
+
+        device, committed = _choose_device(self.name, leaves, names,
+                                           backends.get(backend).devices()[0],
+                                           backend=self.backend)
+        compiled = entry.get(device)  # one executable per device
         if compiled is None:
-            compiled = entry[backend] = lowered.compile(backend)
+            compiled = entry[device] = lowered.compile(device=device)
+        # Calls with static arguments come here every time: their runners are kept too.
+        leaf_key = _fast_key(leaves, backend)
+        runner_key = (id(entry), device, leaf_key)  # (entry: this trace's, alive in _cache)
+        runner = self._fast.get(runner_key) if leaf_key is not None else None
+        if runner is None:
+            runner = _make_runner(lowered, compiled.executable, device, leaves, committed)
+            if leaf_key is not None:
+                self._fast[runner_key] = runner
         if key is not None:
-            self._fast[key] = _make_runner(lowered, compiled.executable)
-        arrays = [np.asarray(leaf, dtype=aval.dtype, order="C")
-                  for leaf, aval in zip(leaves, lowered.in_avals)]
-        return tree_unflatten(lowered.out_tree, _run(compiled.executable, arrays))
+            self._fast[key] = runner
+        return tree_unflatten(lowered.out_tree, runner.run_flat(leaves))
 
     def lower(self, *args, **kwargs) -> Lowered:
         """Traces and emits ``fun`` for these arguments (cached like calls)."""
@@ -469,7 +494,8 @@ class JitFunction:
             outs = self.fun(*args, **kwargs, **static_kwargs)
             out_leaves, out_tree = tree_flatten(outs)
             for i, leaf in enumerate(out_leaves):
-                if not isinstance(leaf, (Tracer, np.ndarray, np.generic, bool, int, float)):
+                if not isinstance(leaf, (Tracer, Array, np.ndarray, np.generic, bool, int,
+                                         float)):
                     raise TypeError(f"{self.name}: output leaf {i} is a "
                                     f"{type(leaf).__name__}, not an array")
             out_tree_box.append(out_tree)
@@ -493,16 +519,19 @@ class JitFunction:
 
 
 def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
-    """A cheap cache key for calls whose leaves are all NumPy arrays/scalars or
-    Python scalars (None if there is anything else): their dtypes, shapes, types
-    (and the structure around them, unless the arguments are the leaves), and the
+    """A cheap cache key for calls whose leaves are all hlox Arrays, NumPy arrays/scalars
+    or Python scalars (None if there is anything else): an Array's interned spec
+    (abstract value, device, committed), an array's dtype and shape, a scalar's type (and
+    the structure around them, unless the arguments are the leaves), the backend and the
     64-bit mode (which decides what those dtypes become)."""
     key = [backend, config.jax_enable_x64]
     if in_tree is not None:
         key.append(in_tree)
     for a in leaves:
         t = type(a)
-        if t is np.ndarray or issubclass(t, np.ndarray):  # (subclasses: e.g. an eager Array)
+        if t is Array:
+            key.append(a._spec)
+        elif t is np.ndarray or issubclass(t, np.ndarray):
             key.append(a.dtype)
             key.append(a.shape)
         elif t in _PY_SCALARS or isinstance(a, np.generic):
@@ -512,21 +541,98 @@ def _fast_key(leaves, backend: str, in_tree: PyTreeDef | None = None):
     return tuple(key)
 
 
-def _make_runner(lowered: Lowered, executable) -> Callable:
-    """``runner(leaves) -> results``: the work a cached call with these argument
-    types has left (convert each argument only if its dtype/layout needs it,
-    run, rebuild the output structure)."""
+def _choose_device(name: str, leaves, leaf_name: Callable[[int], str], default, *,
+                   fixed: bool = False, backend: str | None = None):
+    """``(device, committed)``: where a call runs. On the device the committed Array
+    arguments live on (they must agree; be ``default`` if the executable is ``fixed`` to
+    it; be on ``backend`` if the function names one), else on ``default``. The results
+    are committed if an argument was."""
+    first = None
+    for i, a in enumerate(leaves):
+        if type(a) is not Array or not a._spec.committed:
+            continue
+        device = a._spec.device
+        if device is None:
+            raise NotImplementedError(f"{name}: argument {leaf_name(i)} is sharded over "
+                                      f"{len(a.sharding.device_set)} devices; jit runs on "
+                                      f"one device for now")
+        if first is None:
+            first = (i, device)
+        elif device != first[1]:
+            raise ValueError(
+                f"{name}: incompatible devices for a jitted computation: argument "
+                f"{leaf_name(first[0])} is committed to {first[1].describe()}, argument "
+                f"{leaf_name(i)} to {device.describe()} (move them to one device with "
+                f"hlox.device_put)")
+    if first is None:
+        return default, False
+    i, device = first
+    if (fixed and device != default) or (backend is not None and device.backend != backend):
+        where = default.describe() if fixed else f"backend {backend!r}"
+        raise ValueError(f"{name}: argument {leaf_name(i)} is committed to "
+                         f"{device.describe()}, but the function was compiled for {where} "
+                         f"(move the argument with hlox.device_put)")
+    return device, True
+
+
+def _make_runner(lowered: Lowered, executable, device, leaves, committed: bool):
+    """``runner(leaves) -> results`` (and ``runner.run_flat``: the flat results): the
+    work a cached call with arguments like ``leaves`` has left. Each argument becomes a
+    buffer the cheapest way (an Array on ``device`` hands over its buffer, a numpy array
+    goes as it is to a host-memory backend, anything else is put on the device), the
+    executable runs, its result buffers become Arrays on ``device``."""
+    from hlox.backends.base import HostBuffers
+
+    backend = backend_of(device)
+    host = isinstance(backend, HostBuffers)  # its buffers are numpy arrays
+    to_device = backend.to_device
     dtypes = [aval.dtype for aval in lowered.in_avals]
-    run = functools.partial(_run, executable)
     asarray = np.asarray
+    # How each argument becomes a buffer, by the kind of the leaves of this call.
+    on_device = [type(a) is Array and a._spec.device == device and a.dtype == d
+                 for a, d in zip(leaves, dtypes)]
+    if all(on_device):
+        def buffers(leaves):
+            return [a._buffers[0] for a in leaves]
+    elif host and not any(type(a) is Array for a in leaves):
+        def buffers(leaves):
+            return [asarray(a, d, order="C") for a, d in zip(leaves, dtypes)]
+    else:
+        def convert(kind_on_device, d):
+            if kind_on_device:
+                return lambda a: a._buffers[0]
+            if host:
+                return lambda a: asarray(a, d, order="C")
+            return lambda a: to_device(asarray(a, d, order="C"), device)
+        converters = [convert(k, d) for k, d in zip(on_device, dtypes)]
+
+        def buffers(leaves):
+            return [c(a) for c, a in zip(converters, leaves)]
+
+    execute = getattr(executable, "execute", None)
+    if execute is None:  # a plugin's executable that only has __call__ (numpy in, out)
+        def execute(bufs):
+            return list(executable(*bufs))
+    out_specs = [spec_for(aval if isinstance(aval, ShapedArray) else
+                          ShapedArray.exact(aval.shape, aval.dtype), device, committed)
+                 for aval in lowered.out_avals]
     out_tree = lowered.out_tree
+    if len(out_specs) == 1:
+        spec = out_specs[0]
+
+        def run_flat(leaves):
+            return [Array(spec, [execute(buffers(leaves))[0]])]
+    else:
+        def run_flat(leaves):
+            return [Array(s, [o]) for s, o in zip(out_specs, execute(buffers(leaves)))]
+
     if out_tree.kind is None:  # one array out
         def runner(leaves):
-            return run([asarray(a, d, order="C") for a, d in zip(leaves, dtypes)])[0]
+            return Array(spec, [execute(buffers(leaves))[0]])
     else:
         def runner(leaves):
-            return tree_unflatten(out_tree, run([asarray(a, d, order="C")
-                                                 for a, d in zip(leaves, dtypes)]))
+            return tree_unflatten(out_tree, run_flat(leaves))
+    runner.run_flat = run_flat
     return runner
 
 

@@ -337,7 +337,7 @@ def test_pjrt_host_device_count():
             "from hlox.backends import CompileOptions, compiler\n"
             "b = hlox.backends.get('pjrt')\n"
             "print(len(b.devices()))\n"
-            "run, _ = compiler.compile(" + repr(TEXT) + ", b, CompileOptions(device=3))\n"
+            "run, _ = compiler.compile(" + repr(TEXT) + ", b, CompileOptions(device=b.devices()[3]))\n"
             "a = np.arange(4, dtype=np.float32)\n"
             "print(run.execute([a, a])[1].tolist())\n")
     env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=4",

@@ -161,4 +161,4 @@ def test_same_value_returned_twice():
     assert_close(a, x * np.float32(2))
     assert_close(b, x * np.float32(2))
     assert_close(c, x)
-    assert a is not b and a.ctypes.data != b.ctypes.data
+    assert a is not b and a.unsafe_buffer_pointer() != b.unsafe_buffer_pointer()
