@@ -19,7 +19,7 @@ from typing import Callable
 
 @dataclass(frozen=True)
 class PythonPass:
-    argument: str  # the pipeline name, e.g. "hlox-import-sharding"
+    argument: str  # the pipeline name, e.g. "hlox-import-mhlo-sharding"
     run: Callable  # run(op: ir.Operation, pass_: ExternalPass) -> None
     description: str
     op_name: str = ""  # anchor op ("" = any operation)

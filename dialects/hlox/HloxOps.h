@@ -13,14 +13,6 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-namespace mlir::hlox {
-/// What a #hlox.sharding says: split over a mesh, or one of the special forms.
-enum class ShardingKind : uint8_t { Mesh, Replicated, Maximal, Manual };
-} // namespace mlir::hlox
-
-#define GET_ATTRDEF_CLASSES
-#include "hlox/HloxAttrs.h.inc"
-
 #include "hlox/HloxDialect.h.inc"
 
 #define GET_OP_CLASSES

@@ -3,9 +3,9 @@
 // The part of Shardy's `sdy` dialect that JAX prints into StableHLO: device
 // meshes, tensor shardings, the per-op factor sharding rules it attaches to
 // custom calls, and the ops that carry them. Written from the public Shardy
-// spec so that hlox parses and prints JAX's text unchanged; hlox itself only
-// reads the shardings (hlox-import-sharding) or drops them on one device
-// (hlox-drop-sdy).
+// spec so that hlox parses and prints JAX's text unchanged. This is hlox's one
+// sharding model: hlox-import-mhlo-sharding writes JAX's GSPMD
+// `mhlo.sharding` strings in it; hlox-drop-sdy drops it on one device.
 //
 //===----------------------------------------------------------------------===//
 #ifndef HLOX_SDY_OP_BASE

@@ -25,19 +25,3 @@ func.func @no_inputs() -> tensor<f32> {
   }
   return %r : tensor<f32>
 }
-
-// CHECK-LABEL: func.func @sharded
-// CHECK-SAME: hlox.sharding = #hlox.sharding<mesh = ["x"=2, "y"=4], dims = {{\[\[}}"x"], [], ["y"]]>
-// CHECK-SAME: hlox.sharding = #hlox.sharding<mesh = ["x"=2, "y"=2], device_ids = [0, 2, 1, 3], dims = {{\[\[}}"x", "y"]]>
-// CHECK-SAME: hlox.sharding = #hlox.sharding<mesh = ["a"=4, "r"=2], dims = {{\[\[}}"a"], []], replicated = ["r"]>
-// CHECK-SAME: hlox.sharding = #hlox.sharding<replicated>
-// CHECK-SAME: hlox.sharding = #hlox.sharding<maximal device = 3>
-// CHECK-SAME: hlox.sharding = #hlox.sharding<manual>
-func.func @sharded(%a: tensor<2x3x4xf32> {hlox.sharding = #hlox.sharding<mesh = ["x"=2, "y"=4], dims = [["x"], [], ["y"]]>},
-                   %b: tensor<8xf32> {hlox.sharding = #hlox.sharding<mesh = ["x"=2, "y"=2], device_ids = [0, 2, 1, 3], dims = [["x", "y"]]>},
-                   %c: tensor<4x4xf32> {hlox.sharding = #hlox.sharding<mesh = ["a"=4, "r"=2], dims = [["a"], []], replicated = ["r"]>},
-                   %d: tensor<f32> {hlox.sharding = #hlox.sharding<replicated>},
-                   %e: tensor<f32> {hlox.sharding = #hlox.sharding<maximal device = 3>},
-                   %f: tensor<f32> {hlox.sharding = #hlox.sharding<manual>}) {
-  return
-}

@@ -31,31 +31,3 @@ func.func @captures(%a: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %r : tensor<4xf32>
 }
-
-// -----
-
-// CHECK: error: axis "z" is not in the mesh
-func.func @unknown_axis(%a: tensor<4xf32> {hlox.sharding = #hlox.sharding<mesh = ["x"=2], dims = [["z"]]>}) {
-  return
-}
-
-// -----
-
-// CHECK: error: axis "x" is used twice
-func.func @axis_twice(%a: tensor<4x4xf32> {hlox.sharding = #hlox.sharding<mesh = ["x"=2], dims = [["x"], ["x"]]>}) {
-  return
-}
-
-// -----
-
-// CHECK: error: device_ids must be a permutation of 0..3
-func.func @bad_devices(%a: tensor<4xf32> {hlox.sharding = #hlox.sharding<mesh = ["x"=4], device_ids = [0, 1, 1, 3], dims = [["x"]]>}) {
-  return
-}
-
-// -----
-
-// CHECK: error: mesh axis "x" appears twice
-func.func @dup_axis(%a: tensor<4xf32> {hlox.sharding = #hlox.sharding<mesh = ["x"=2, "x"=2], dims = [["x"]]>}) {
-  return
-}
