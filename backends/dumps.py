@@ -12,6 +12,8 @@ import os
 import re
 
 _folders: dict[tuple[str, str], int] = {}  # (root, function) -> compilations so far
+# What write() names its files: NNN_<stage>[.FAILED].<mlir|ll|s|...>.
+_STAGE_FILE = re.compile(r"\d{3}_[^/]+\.[A-Za-z]+")
 
 
 class StageDumps:
@@ -21,13 +23,15 @@ class StageDumps:
         self.dir = None
         if root:
             # One folder per compilation: f, f_1, f_2, ... within a process.
-            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", function) or "fn"
+            # No separators, and no leading dot: a function named ".." must not make
+            # the folder the dump root's parent (whose stage files would be replaced).
+            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", function).lstrip(".") or "fn"
             n = _folders.get((root, safe), 0)
             _folders[(root, safe)] = n + 1
             self.dir = os.path.join(root, safe if n == 0 else f"{safe}_{n}")
             os.makedirs(self.dir, exist_ok=True)
-            for old in os.listdir(self.dir):  # a previous run's files
-                if old.endswith((".mlir", ".ll", ".s")):
+            for old in os.listdir(self.dir):  # a previous run's stage files, only those
+                if _STAGE_FILE.fullmatch(old):
                     os.unlink(os.path.join(self.dir, old))
 
     def write(self, index: int, name: str, text: str, failed: bool = False,

@@ -52,6 +52,43 @@ def test_env_var_sets_dump_dir(tmp_path, monkeypatch):
     assert hlox.config.dump_dir == str(tmp_path)
 
 
+@pytest.mark.parametrize("name", ["..", ".", "../..", "a/../../b", ".hidden"])
+def test_a_function_name_never_leaves_the_dump_folder(dump_dir, name):
+    # Files the dumper must not touch: beside the dump folder, and a user's file inside it.
+    dump_dir.mkdir(parents=True)
+    outside = dump_dir.parent / "000_mine.mlir"
+    outside.write_text("keep")
+    mine = dump_dir / "notes.mlir"
+    mine.write_text("keep")
+
+    def f(x):
+        return x + 1
+
+    f.__name__ = name
+    hlox.jit(f)(rand((2,)))
+    hlox.jit(f)(rand((3,)))  # a second compilation of the same name
+    assert outside.read_text() == "keep" and mine.read_text() == "keep"
+    folders = [p for p in dump_dir.iterdir() if p.is_dir()]
+    assert folders and all(p.parent == dump_dir and not p.name.startswith(".")
+                           for p in folders), folders
+    assert all((p / "000_stablehlo.mlir").exists() for p in folders)
+
+
+def test_a_new_compilation_replaces_only_stage_files(dump_dir):
+    folder = dump_dir / "g"
+    folder.mkdir(parents=True)
+    (folder / "999_stale.mlir").write_text("old")
+    (folder / "readme.mlir").write_text("keep")
+
+    def g(x):
+        return x * 2
+
+    hlox.jit(g)(rand((2,)))
+    assert not (folder / "999_stale.mlir").exists()
+    assert (folder / "readme.mlir").read_text() == "keep"
+    assert (folder / "000_stablehlo.mlir").exists()
+
+
 UNSUPPORTED = """
 func.func public @main(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
   %0 = stablehlo.cholesky %a : tensor<2x2xf32>
