@@ -11,8 +11,10 @@ or StableHLO text (parsed once, here). The driver
 2. looks the program up in the compile cache (:mod:`hlox.backends.compile_cache`:
    in memory, and on disk for backends that serialize);
 3. runs the shared StableHLO stage (:data:`SHARED_PIPELINE`: Shardy annotations
-   dropped on one device, CHLO as StableHLO; later SPMD partitioning and fusion)
-   once for every backend;
+   dropped on one device, CHLO as StableHLO; for a program over N > 1 devices
+   :data:`hlox.backends.spmd.SPMD_PIPELINE`: propagation and partitioning into the
+   per-device program, whose layout :func:`hlox.backends.spmd.read_signature`
+   reads for the frontend) once for every backend;
 4. hands the module to ``backend.compile(module, options)``, which runs its own
    passes through ``options.runner`` (:class:`StageRunner`) and returns an
    executable over its own buffers.
@@ -36,7 +38,7 @@ from collections.abc import Mapping
 
 from mlir import ir
 
-from hlox.backends import compile_cache
+from hlox.backends import compile_cache, spmd
 from hlox.backends import get as backend_named
 from hlox.backends.base import (BackendError, CompileOptions, main_signature, module_text,
                                 parse_module)
@@ -50,7 +52,8 @@ from hlox.passes import pipeline as pipeline_lib
 SHARED_PIPELINE: list[str] = [
     # Shardy annotations (JAX prints them for any sharding, even on one
     # device): identities and attributes on one device, so they go first.
-    # (SPMD partitioning will take their place here.)
+    # (A program over several devices takes spmd.SPMD_PIPELINE instead:
+    # propagation and partitioning.)
     "hlox-drop-sdy",
     # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
     "hlox-chlo-legalize-to-stablehlo",
@@ -281,14 +284,30 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
     runner = StageRunner(options.name, backend.name, config.dump_dir)
     runner.verify(module)  # before anything reads it
     signature = main_signature(module)
+    partitions = spmd.num_partitions(module)
+    shared = SHARED_PIPELINE if partitions <= 1 else spmd.SPMD_PIPELINE
+    if partitions > 1:
+        devices = _spmd_devices(backend, options, partitions)
+        options = dataclasses.replace(options, devices=devices, device=devices[0])
     options = dataclasses.replace(options, runner=runner, signature=signature)
-    shared_and_own = list(SHARED_PIPELINE) + list(_backend_pipeline(backend))
+    shared_and_own = list(shared) + list(_backend_pipeline(backend))
 
     def compile_fn():
+        nonlocal options
         runner.begin(module)
-        runner.run(module, SHARED_PIPELINE)
+        runner.run(module, shared)
+        layout = None
+        if partitions > 1:
+            layout = spmd.read_signature(module, signature)
+            options = dataclasses.replace(options, signature=main_signature(module))
         executable = backend.compile(module, options)
-        if not callable(getattr(executable, "execute", None)):
+        if layout is not None:
+            if not callable(getattr(executable, "execute_sharded", None)):
+                raise BackendError(f"backend {backend.name!r} cannot run a program over "
+                                   f"{partitions} devices: its executable has no "
+                                   f"execute_sharded(per-device buffers)")
+            executable = spmd.SpmdExecutable(executable, layout, options.devices)
+        elif not callable(getattr(executable, "execute", None)):
             raise BackendError(f"backend {backend.name!r} returned {type(executable).__name__}, "
                                f"which has no execute(buffers) (see hlox.backends.base)")
         return executable, Stages(runner.stages(), executable)
@@ -297,12 +316,33 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
         return compile_fn()
     fp = compile_cache.fingerprint(str(module), [backend.name] + shared_and_own,
                                    {"device": getattr(options.device, "id", options.device),
+                                    "devices": [d.id for d in options.devices],
                                     "extra": options.extra})
     return compile_cache.lookup_or_compile(
         fp, options.name, compile_fn,
         serialize_fn=lambda result: _serialize(backend, result[0], options.name),
         load_fn=lambda data: (_load(data), {}),
-        target=_target(backend), owner=backend)
+        # (SPMD programs stay in the memory cache: artifacts hold one device's program)
+        target=_target(backend) if partitions <= 1 else None, owner=backend)
+
+
+def _spmd_devices(backend, options: CompileOptions, partitions: int) -> tuple:
+    """The device assignment of a program over ``partitions`` devices: the given one
+    (which must have that many devices of ``backend``), else the backend's first."""
+    devices = tuple(options.devices)
+    if not devices:
+        available = list(backend.devices())
+        if len(available) < partitions:
+            hint = (" (hlox.config.update('jax_num_cpu_devices', N) before first use, or "
+                    "JAX_NUM_CPU_DEVICES=N, gives the cpu backend N devices)"
+                    if backend.name == "cpu" else "")
+            raise BackendError(f"the program runs on {partitions} devices (its mesh), but "
+                               f"backend {backend.name!r} has {len(available)}{hint}")
+        devices = tuple(available[:partitions])
+    if len(devices) != partitions:
+        raise BackendError(f"the program runs on {partitions} devices (its mesh), but "
+                           f"{len(devices)} devices were assigned to it")
+    return devices
 
 
 def _backend_pipeline(backend) -> list[str]:

@@ -15,8 +15,10 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _ATTRIBUTES = {
-    **dict.fromkeys(["Array", "device_put", "device_get"], "hlox.frontend.core.array"),
-    **dict.fromkeys(["Sharding", "SingleDeviceSharding"], "hlox.frontend.core.sharding"),
+    **dict.fromkeys(["Array", "device_put", "device_get", "make_array_from_callback",
+                     "make_array_from_process_local_data"], "hlox.frontend.core.array"),
+    **dict.fromkeys(["Sharding", "SingleDeviceSharding", "NamedSharding", "P", "make_mesh"],
+                    "hlox.frontend.core.sharding"),
     **dict.fromkeys(["jit", "Lowered", "Compiled", "compile_stablehlo"],
                     "hlox.frontend.staging.jit"),
     **dict.fromkeys(["grad", "value_and_grad", "vjp", "jvp", "linearize", "stop_gradient"],
@@ -27,6 +29,7 @@ _ATTRIBUTES = {
                     "hlox.frontend.transforms.checkpoint"),
     **dict.fromkeys(["custom_jvp", "custom_vjp"], "hlox.frontend.transforms.custom_derivatives"),
     "make_jaxpr": "hlox.frontend.staging.make_jaxpr",
+    "shard_map": "hlox.frontend.transforms.shard_map",
     **dict.fromkeys(["devices", "local_devices", "device_count", "local_device_count",
                      "process_index", "process_count"], "hlox.backends"),
     "Device": "hlox.backends.base",
@@ -34,7 +37,7 @@ _ATTRIBUTES = {
 }
 # public submodules (``hlox.numpy``, ...), loaded on first access
 _SUBMODULES = ["lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors",
-               "backends", "ad_checkpoint", "dtypes"]
+               "backends", "ad_checkpoint", "dtypes", "sharding", "debug"]
 
 __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleDeviceSharding",
            "device_put", "device_get", "devices", "local_devices", "device_count",
@@ -42,7 +45,9 @@ __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleD
            "lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
-           "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr"]
+           "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr",
+           "NamedSharding", "P", "make_mesh", "make_array_from_callback",
+           "make_array_from_process_local_data", "sharding", "debug", "shard_map"]
 
 
 def __getattr__(name: str):

@@ -25,7 +25,7 @@ __all__ = [
     "register_pytree_node", "register_pytree_node_class", "register_dataclass",
     "register_static", "Partial", "tree_flatten_with_path", "tree_leaves_with_path",
     "tree_map_with_path", "keystr", "SequenceKey", "DictKey", "GetAttrKey",
-    "FlattenedIndexKey",
+    "FlattenedIndexKey", "broadcast_prefix",
 ]
 
 
@@ -229,6 +229,19 @@ def _flatten_up_to(treedef: PyTreeDef, tree: Any, out: list, path: tuple) -> Non
     keys = _child_keys(kind, tree, aux, len(children))
     for sub, child, key in zip(treedef.child_defs, children, keys):
         _flatten_up_to(sub, child, out, path + (key,))
+
+
+def broadcast_prefix(prefix: Any, tree: Any, is_leaf: Callable[[Any], bool] | None = None
+                     ) -> list:
+    """Per leaf of ``tree``, the leaf of ``prefix`` (a tree whose structure is a prefix of
+    ``tree``'s) above it, as JAX's ``in_shardings=`` and ``in_specs=`` are matched to
+    arguments. ``is_leaf`` says which of ``prefix``'s nodes are leaves (e.g. None)."""
+    leaves, prefix_def = tree_flatten(prefix, is_leaf)
+    subtrees = prefix_def.flatten_up_to(tree)
+    out = []
+    for leaf, subtree in zip(leaves, subtrees):
+        out.extend([leaf] * tree_structure(subtree).num_leaves)
+    return out
 
 
 def flatten_call(fun: Callable, args: tuple, kwargs: dict, static: set):

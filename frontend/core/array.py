@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from hlox._pytree import tree_map
+from hlox._pytree import broadcast_prefix, tree_flatten, tree_map, tree_unflatten
 from hlox.frontend.core import dtypes, tracing
 from hlox.frontend.core.sharding import SingleDeviceSharding
 from hlox.frontend.core.tracing import ShapedArray, Tracer
 
 __all__ = ["Array", "ArraySpec", "Shard", "device_put", "device_get", "wrap", "spec_for",
+           "make_array_from_callback", "make_array_from_process_local_data", "from_shards",
            "default_device"]
 
 
@@ -143,9 +144,10 @@ class Array:
     def addressable_shards(self) -> list[Shard]:
         sharding = self._spec.sharding
         indices = sharding.devices_indices_map(self.shape)
+        replicas = sharding.replica_ids(self.shape)
         shard_aval = self.aval.update(shape=sharding.shard_shape(self.shape))
-        return [Shard(d, indices[d], Array(spec_for(shard_aval, d, True), [buffer]))
-                for d, buffer in zip(sharding._device_assignment, self._buffers)]
+        return [Shard(d, indices[d], Array(spec_for(shard_aval, d, True), [buffer]), r)
+                for d, buffer, r in zip(sharding._device_assignment, self._buffers, replicas)]
 
     global_shards = addressable_shards  # one process: every shard is addressable
 
@@ -300,9 +302,33 @@ tracing.concrete_avals[Array] = _aval_of
 
 
 def from_host(value, device, committed: bool, weak_type: bool = False) -> Array:
-    """``value`` (a numpy array of its hlox dtype) as an Array on ``device`` (a copy)."""
+    """``value`` (a numpy array of its hlox dtype) as an Array on ``device`` (a device
+    or a sharding: each device gets its piece; a copy)."""
     aval = ShapedArray(np.shape(value), value.dtype, weak_type)
-    return Array(spec_for(aval, device, committed), [backend_of(device).to_device(value, device)])
+    spec = spec_for(aval, device, committed)
+    if spec.device is not None:
+        return Array(spec, [backend_of(spec.device).to_device(value, spec.device)])
+    sharding = spec.sharding
+    indices = sharding.devices_indices_map(aval.shape)
+    return Array(spec, [backend_of(d).to_device(np.ascontiguousarray(value[indices[d]]), d)
+                        for d in sharding._device_assignment])
+
+
+def from_shards(aval: ShapedArray, sharding, pieces, committed: bool = True) -> Array:
+    """An Array of ``aval`` whose device ``d`` (of ``sharding``, in its order) holds
+    ``pieces[i]`` (host arrays of the shard shape; copied to the devices)."""
+    spec = spec_for(aval, sharding, committed)
+    devices = sharding._device_assignment
+    expected = sharding.shard_shape(aval.shape)
+    buffers = []
+    for d, piece in zip(devices, pieces):
+        piece = np.asarray(piece, dtype=aval.dtype)
+        if piece.shape != tuple(expected):
+            raise ValueError(f"the piece for {d!r} has shape {piece.shape}, but {sharding!r} "
+                             f"gives the shards of a {aval.shape} array the shape "
+                             f"{tuple(expected)}")
+        buffers.append(backend_of(d).to_device(piece, d))
+    return Array(spec, buffers)
 
 
 def wrap(value, like: Array | None = None):
@@ -327,13 +353,12 @@ def _check_device(device, what: str = "hlox.device_put"):
     from hlox.backends.base import Device
 
     if hasattr(device, "_device_assignment"):
-        for d in device._device_assignment:
+        assignment = device._device_assignment
+        for d in assignment:
             _check_device(d, what)
-        if len(device._device_assignment) != 1:
-            raise NotImplementedError(f"{what}: {device!r} spans "
-                                      f"{len(device._device_assignment)} devices; hlox "
-                                      f"Arrays live on one device for now")
-        return device._device_assignment[0]
+        if len({d.backend for d in assignment}) > 1:
+            raise ValueError(f"{what}: {device!r} spans devices of several backends")
+        return assignment[0] if len(assignment) == 1 else device
     if not isinstance(device, Device):
         raise TypeError(f"{what}: expected a device (from hlox.devices()) or a sharding, "
                         f"got {type(device).__name__} {device!r}")
@@ -350,31 +375,70 @@ def _check_device(device, what: str = "hlox.device_put"):
 
 
 def device_put(x, device=None, *, may_alias=None, donate=None):
-    """``x`` (a pytree of arrays and scalars) as Arrays on ``device`` (a Device or a
-    sharding; default: uncommitted on the default device). An Array already there is
-    returned as it is; one on another backend's device moves through the host."""
+    """``x`` (a pytree of arrays and scalars) as Arrays on ``device`` (a Device, a
+    sharding, or a pytree of them matching ``x``; default: uncommitted on the default
+    device). An Array already there is returned as it is; one on another device or
+    sharding moves through the host. With a :class:`NamedSharding` each device gets its
+    piece (sharded dimensions must divide evenly, as in JAX)."""
+    if isinstance(device, (list, tuple, dict)):
+        leaves, tree = tree_flatten(x)
+        try:
+            targets = broadcast_prefix(device, x, is_leaf=_is_place)
+        except ValueError as error:
+            raise ValueError(f"hlox.device_put: the devices/shardings do not match the "
+                             f"arrays' structure: {error}") from None
+        return tree_unflatten(tree, [device_put(a, t) for a, t in zip(leaves, targets)])
     target = None if device is None else _check_device(device)
 
     def put(leaf):
         if isinstance(leaf, Tracer):
+            if target is not None and getattr(target, "mesh", None) is not None and \
+                    traced_put is not None:
+                return traced_put(leaf, target)  # as JAX: a sharding constraint
             return leaf  # under a trace the value stays where the computation is
         if isinstance(leaf, Array):
             spec = leaf._spec
-            if target is None or (spec.device == target and spec.committed):
+            if target is None or (spec.committed and _same_place(spec, target)):
                 return leaf
-            if spec.device == target:  # committing an uncommitted Array: same buffers
+            if _same_place(spec, target):  # committing an uncommitted Array: same buffers
                 return Array(spec_for(spec.aval, target, True), leaf._buffers)
-            return from_host(leaf._value, target, True, leaf.weak_type)
+            return _put_value(leaf._value, target, leaf.weak_type)
         try:
             aval = tracing.get_aval(leaf)
         except TypeError:
             raise TypeError(f"hlox.device_put: {type(leaf).__name__} {leaf!r} is not an "
                             f"array or a scalar") from None
         value = np.asarray(leaf, dtype=aval.dtype)
-        return from_host(value, target or default_device(), target is not None,
-                         aval.weak_type)
+        if target is None:
+            return from_host(value, default_device(), False, aval.weak_type)
+        return _put_value(value, target, aval.weak_type)
 
     return tree_map(put, x)
+
+
+# Installed by hlox.frontend.lax.sharding_constraint (a layer above): device_put of a
+# traced value onto a NamedSharding constrains its sharding, as in JAX.
+traced_put = None
+
+
+def _is_place(x) -> bool:
+    """A leaf of a tree of devices/shardings."""
+    return x is None or hasattr(x, "platform") or hasattr(x, "_device_assignment")
+
+
+def _same_place(spec: ArraySpec, target) -> bool:
+    if spec.device is not None:
+        return spec.device == target or spec.sharding == target
+    return spec.sharding == target
+
+
+def _put_value(value: np.ndarray, target, weak_type: bool) -> Array:
+    if hasattr(target, "_device_assignment") and len(target.spec) > np.ndim(value):
+        raise ValueError(f"One of device_put args is incompatible with its sharding annotation "
+                         f"{target!r}: Sharding {target!r} is only valid for values of rank at "
+                         f"least {len(target.spec)}, but was applied to a value of rank "
+                         f"{np.ndim(value)}.")
+    return from_host(value, target, True, weak_type)
 
 
 def device_get(x):
@@ -387,3 +451,34 @@ def device_get(x):
         return leaf
 
     return tree_map(get, x)
+
+
+def make_array_from_callback(shape, sharding, data_callback, dtype=None) -> Array:
+    """An Array of global ``shape`` over ``sharding`` whose device pieces come from
+    ``data_callback(index)`` (``index``: the tuple of slices of the global array the
+    device holds), as JAX's ``jax.make_array_from_callback``."""
+    shape = tuple(int(s) for s in shape)
+    device_or_sharding = _check_device(sharding, "hlox.make_array_from_callback")
+    if not hasattr(device_or_sharding, "_device_assignment"):
+        device_or_sharding = SingleDeviceSharding(device_or_sharding)
+    indices = device_or_sharding.devices_indices_map(shape)
+    pieces = [data_callback(indices[d]) for d in device_or_sharding._device_assignment]
+    first = pieces[0] if pieces else np.zeros((), np.float32)
+    if dtype is None:
+        dtype = first.dtype if hasattr(first, "dtype") else tracing.get_aval(first).dtype
+    aval = ShapedArray(shape, dtypes.canonicalize(np.dtype(dtype)))
+    return from_shards(aval, device_or_sharding, [np.asarray(p) for p in pieces])
+
+
+def make_array_from_process_local_data(sharding, local_data, global_shape=None) -> Array:
+    """An Array over ``sharding`` from this process's data (JAX's
+    ``jax.make_array_from_process_local_data``). hlox runs one process, which holds every
+    device: ``local_data`` is the whole global array (``global_shape``, if given, must
+    be its shape)."""
+    value = np.asarray(local_data)
+    value = value.astype(dtypes.canonicalize(value.dtype), copy=False)
+    if global_shape is not None and tuple(global_shape) != value.shape:
+        raise ValueError(f"hlox.make_array_from_process_local_data: global_shape "
+                         f"{tuple(global_shape)} is not the local data's shape {value.shape} "
+                         f"(one process holds the whole array)")
+    return device_put(value, sharding)

@@ -117,22 +117,92 @@ def module_name(function_name: str) -> str:
     return "jit_" + (re.sub(r"[^A-Za-z0-9_]", "_", function_name) or "fn")
 
 
-def emit_module(graph: Graph, name: str, context: ir.Context) -> ir.Module:
-    """``graph`` as ``module @jit_<name> { func.func public @main ... }``."""
-    with context, ir.Location.unknown():
-        context.load_all_available_dialects()  # ops can only be created in loaded dialects
-        require_op("stablehlo.constant")
-        module = ir.Module.create()
-        module.operation.attributes["sym_name"] = ir.StringAttr.get(module_name(name))
-        in_types = [tensor_type(a) for a in graph.in_avals]
-        out_types = [tensor_type(a) for a in graph.out_avals]
-        with ir.InsertionPoint(module.body):
-            fn = func_d.FuncOp("main", ir.FunctionType.get(in_types, out_types))
-            fn.attributes["sym_visibility"] = ir.StringAttr.get("public")
-            entry = fn.add_entry_block()
-        with ir.InsertionPoint(entry):
-            func_d.ReturnOp(emit_graph(graph, list(entry.arguments)))
+class _ModuleMeshes:
+    """The meshes a module's shardings refer to (one ``sdy.mesh @mesh`` per program, as
+    JAX emits): lowering rules ask :func:`mesh_symbol` while the module is emitted."""
+
+    def __init__(self):
+        self.mesh = None
+
+    def symbol(self, mesh) -> str:
+        if self.mesh is None:
+            self.mesh = mesh
+        elif mesh != self.mesh:
+            raise EmissionError(f"a program uses one mesh, but its shardings name two: "
+                                f"{self.mesh} and {mesh} (use the same Mesh everywhere)")
+        return "mesh"
+
+
+_module_meshes: list[_ModuleMeshes] = []
+
+
+def mesh_symbol(mesh) -> str:
+    """The symbol (``mesh``) of ``mesh``'s ``sdy.mesh`` op in the module being emitted."""
+    if not _module_meshes:
+        raise EmissionError("a sharding was emitted outside of a module")
+    return _module_meshes[-1].symbol(mesh)
+
+
+def sharding_attr(sharding, ndim: int) -> ir.Attribute:
+    """``#sdy.sharding<@mesh, [...]>`` for a NamedSharding on a value of rank ``ndim``."""
+    return ir.Attribute.parse(sharding.sdy_text(ndim, mesh_symbol(sharding.mesh)))
+
+
+def emit_module(graph: Graph, name: str, context: ir.Context, *, in_shardings=None,
+                out_shardings=None) -> ir.Module:
+    """``graph`` as ``module @jit_<name> { func.func public @main ... }``.
+
+    ``in_shardings``/``out_shardings``: per input/output, a NamedSharding or None; a
+    program with shardings (there, or inside: constraints, ``shard_map``) gets JAX's
+    form: ``sdy.mesh @mesh``, ``sdy.sharding`` on ``@main``'s arguments and results,
+    ``mhlo.num_partitions``/``mhlo.num_replicas`` on the module."""
+    meshes = _ModuleMeshes()
+    _module_meshes.append(meshes)
+    try:
+        with context, ir.Location.unknown():
+            context.load_all_available_dialects()  # ops can only be created in loaded dialects
+            require_op("stablehlo.constant")
+            module = ir.Module.create()
+            module.operation.attributes["sym_name"] = ir.StringAttr.get(module_name(name))
+            in_types = [tensor_type(a) for a in graph.in_avals]
+            out_types = [tensor_type(a) for a in graph.out_avals]
+            with ir.InsertionPoint(module.body):
+                fn = func_d.FuncOp("main", ir.FunctionType.get(in_types, out_types))
+                fn.attributes["sym_visibility"] = ir.StringAttr.get("public")
+                entry = fn.add_entry_block()
+            with ir.InsertionPoint(entry):
+                func_d.ReturnOp(emit_graph(graph, list(entry.arguments)))
+            _annotate(fn, "arg_attrs", in_shardings, graph.in_avals)
+            _annotate(fn, "res_attrs", out_shardings, graph.out_avals)
+            if meshes.mesh is not None:
+                _add_mesh(module, meshes.mesh)
+    finally:
+        _module_meshes.pop()
     return module
+
+
+def _annotate(fn, attr_name: str, shardings, avals) -> None:
+    if not shardings or all(s is None for s in shardings):
+        return
+    dicts = []
+    for sharding, aval in zip(shardings, avals):
+        entries = {} if sharding is None else {"sdy.sharding": sharding_attr(sharding,
+                                                                             len(aval.shape))}
+        dicts.append(ir.DictAttr.get(entries))
+    fn.attributes[attr_name] = ir.ArrayAttr.get(dicts)
+
+
+def _add_mesh(module: ir.Module, mesh) -> None:
+    """``sdy.mesh @mesh = <[...]>`` first in the module, and the partition count."""
+    require_op("sdy.mesh")
+    body = module.body
+    with ir.InsertionPoint.at_block_begin(body):
+        ir.Operation.create("sdy.mesh", attributes={
+            "sym_name": ir.StringAttr.get("mesh"),
+            "mesh": ir.Attribute.parse(f"#sdy.mesh{mesh.sdy_text()}")})
+    i32 = ir.IntegerType.get_signless(32)
+    module.operation.attributes["mhlo.num_partitions"] = ir.IntegerAttr.get(i32, mesh.size)
+    module.operation.attributes["mhlo.num_replicas"] = ir.IntegerAttr.get(i32, 1)
 
 
 def emit_graph(graph: Graph, args: list[ir.Value]) -> list[ir.Value]:

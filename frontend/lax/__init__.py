@@ -11,7 +11,11 @@ from hlox.frontend.lax.bits import *  # noqa: F401,F403
 from hlox.frontend.lax.sorting import *  # noqa: F401,F403
 from hlox.frontend.lax.structural import *  # noqa: F401,F403
 from hlox.frontend.lax.convolution import *  # noqa: F401,F403
-from hlox.frontend.lax import base, bits, convolution, math, reductions, sorting, structural
+from hlox.frontend.lax.sharding_constraint import *  # noqa: F401,F403
+from hlox.frontend.lax.collectives import *  # noqa: F401,F403
+from hlox.frontend.lax import (base, bits, collectives, convolution, math, reductions,
+                               sharding_constraint, sorting, structural)
 
 __all__ = sorted(name for module in (base, math, reductions, bits, sorting, structural,
-                                     convolution) for name in module.__all__)
+                                     convolution, sharding_constraint, collectives)
+                 for name in module.__all__)

@@ -35,6 +35,7 @@ from hlox.frontend.core import tracing as core
 from hlox.frontend.core.tracing import EvalTrace, Graph, ShapedArray, Tracer, current_trace
 from hlox.frontend.core.array import Array, backend_of, spec_for
 from hlox.frontend.core.emit import emit_module
+from hlox.frontend.staging import spmd
 from hlox.config import config
 from hlox._pytree import PyTreeDef, keystr, tree_flatten, tree_flatten_with_path, tree_unflatten
 
@@ -46,7 +47,7 @@ class Lowered:
     def __init__(self, graph: Graph | None, name: str, in_tree: PyTreeDef, out_tree: PyTreeDef,
                  arg_names: Sequence[str] = (), donate_argnums: tuple[int, ...] = (), *,
                  in_avals=None, out_avals=None, module: ir.Module | None = None,
-                 source: str | None = None):
+                 source: str | None = None, in_shardings=None, out_shardings=None):
         self.graph = graph
         self.name = name
         self.in_tree = in_tree      # structure of (dynamic positional args, dynamic kwargs)
@@ -58,6 +59,11 @@ class Lowered:
         self._module = module    # (from StableHLO) the parsed module, until compiled
         self._source = source    # (from StableHLO) its text, with locations
         self._text: str | None = None
+        # Per flat argument/result: a NamedSharding or None (propagation decides).
+        self.in_shardings = tuple(in_shardings) if in_shardings else ()
+        self.out_shardings = tuple(out_shardings) if out_shardings else ()
+        self.mesh = spmd.graph_mesh(graph, self.in_shardings + self.out_shardings) \
+            if graph is not None else None
 
     @classmethod
     def from_stablehlo(cls, module, name: str = "main") -> "Lowered":
@@ -91,7 +97,8 @@ class Lowered:
             from hlox.backends.base import parse_module
 
             return parse_module(self._source, context)
-        module = emit_module(self.graph, self.name, context or make_context())
+        module = emit_module(self.graph, self.name, context or make_context(),
+                             in_shardings=self.in_shardings, out_shardings=self.out_shardings)
         try:
             module.operation.verify()
         except ir.MLIRError as error:
@@ -144,15 +151,18 @@ class Lowered:
                 raise ValueError(f"{self.name}: compile(backend={backend!r}) for "
                                  f"{device.describe()}")
             backend = device.backend
+        elif backend is None and self.mesh is not None and self.mesh.size > 1:
+            backend = self.mesh._flat_devices[0].backend  # where its mesh is
         backend_obj = backends.get(backend)
         if self._module is not None:  # (from StableHLO) parsed once, compiled once
             module, self._module = self._module, None
         else:
             module = self.compiler_ir()
-        device = device or backend_obj.devices()[0]
+        devices = spmd.program_devices(self, backend_obj, device)
+        device = device or (devices[0] if devices else backend_obj.devices()[0])
         executable, stages = compiler.compile(
             module, backend_obj,
-            backends.CompileOptions(name=self.name, device=device,
+            backends.CompileOptions(name=self.name, device=device, devices=devices,
                                     extra=dict(compiler_options or {})))
         return Compiled(self, executable, backend_obj, stages, device)
 
@@ -178,6 +188,35 @@ class Compiled:
         self._stages = stages if stages is not None else \
             (getattr(executable, "stages", None) or {})
         self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
+        self._layout = None
+
+    @property
+    def is_spmd(self) -> bool:
+        """Whether it runs over several devices (one program per partition)."""
+        return hasattr(self.executable, "execute_sharded") and \
+            hasattr(self.executable, "signature")
+
+    def _shardings(self):
+        if self._layout is None:
+            if self.is_spmd:
+                self._layout = spmd.layout(self.lowered, self.executable)
+            else:
+                from hlox.frontend.core.sharding import SingleDeviceSharding
+
+                one = SingleDeviceSharding(self.device)
+                self._layout = (None, [one] * len(self.lowered.in_avals),
+                                [one] * len(self.lowered.out_avals))
+        return self._layout
+
+    @property
+    def input_shardings(self):
+        """``(args, kwargs)`` of the shardings the arguments are laid out with (JAX's)."""
+        return tree_unflatten(self.lowered.in_tree, self._shardings()[1])
+
+    @property
+    def output_shardings(self):
+        """The shardings of the results, in the results' structure."""
+        return tree_unflatten(self.lowered.out_tree, self._shardings()[2])
 
     def stages(self) -> list[str]:
         """The names of the stages whose IR :meth:`as_text` can return: ``graph`` (for
@@ -236,8 +275,13 @@ class Compiled:
                 raise TypeError(f"{lowered.name}: argument {name()} is {got.str_short()}, "
                                 f"compiled for {aval.str_short()}")
         names = functools.partial(_leaf_name, lowered, args, kwargs)
-        _, committed = _choose_device(lowered.name, leaves, names, self.device, fixed=True)
-        runner = _make_runner(lowered, self.executable, self.device, leaves, committed)
+        if self.is_spmd:
+            mesh = self._shardings()[0]
+            spmd.check_arguments(lowered.name, mesh, leaves, names)
+            runner = spmd.make_runner(lowered, self.executable, leaves)
+        else:
+            _, committed = _choose_device(lowered.name, leaves, names, self.device, fixed=True)
+            runner = _make_runner(lowered, self.executable, self.device, leaves, committed)
         if key is not None:
             self._fast[key] = runner
         return tree_unflatten(lowered.out_tree, runner.run_flat(leaves))
@@ -329,11 +373,14 @@ class JitFunction:
 
     def __init__(self, fun: Callable, static_argnums=None, static_argnames=None,
                  donate_argnums=None, donate_argnames=None, name: str | None = None,
-                 backend: str | None = None):
+                 backend: str | None = None, in_shardings=None, out_shardings=None):
         if not callable(fun):
             raise TypeError(f"hlox.jit: expected a function, got {type(fun).__name__}")
         self.fun = fun
         self.backend = backend  # None: hlox.config.backend at call time
+        # Pytree prefixes of the positional arguments / the results (None: propagation).
+        self.in_shardings = in_shardings
+        self.out_shardings = out_shardings
         self.name = name or getattr(fun, "__name__", "fn")
         self._params = _positional_params(fun)
         self.static_argnums, self.static_argnames = _argnums_and_argnames(
@@ -390,6 +437,8 @@ class JitFunction:
         def names(i):
             return _leaf_name(lowered, *self._split(args, kwargs)[1:3], i)
 
+        if lowered.mesh is not None and lowered.mesh.size > 1:
+            return self._call_spmd(lowered, entry, leaves, names, key)
         device, committed = _choose_device(self.name, leaves, names,
                                            backends.get(backend).devices()[0],
                                            backend=self.backend)
@@ -407,6 +456,19 @@ class JitFunction:
         if key is not None:
             self._fast[key] = runner
         return tree_unflatten(lowered.out_tree, runner.run_flat(leaves))
+
+    def _call_spmd(self, lowered, entry, leaves, names, key):
+        """A call of a program over a mesh of several devices."""
+        mesh = lowered.mesh
+        spmd.check_arguments(self.name, mesh, leaves, names)
+        compiled = entry.get(mesh)
+        if compiled is None:
+            backend = self.backend
+            compiled = entry[mesh] = lowered.compile(backend)
+        runner = spmd.make_runner(lowered, compiled.executable, leaves)
+        if key is not None:
+            self._fast[key] = runner
+        return runner(leaves)
 
     def lower(self, *args, **kwargs) -> Lowered:
         """Traces and emits ``fun`` for these arguments (cached like calls)."""
@@ -474,14 +536,19 @@ class JitFunction:
                 _arg_aval(self.name, leaf, lambda path=path: _path_name(path, names))
         # The 64-bit mode is in the key: it decides the arguments' dtypes and every default
         # dtype inside ``fun`` (a trace made with x64 off is redone with it on).
-        key = (in_tree, avals, static_key, config.jax_enable_x64)
+        names = [self._param_name(j) for j in range(len(args)) if j not in static_pos]
+        shardings = spmd.arg_shardings(
+            self.name, self.in_shardings, dynamic, leaves,
+            lambda i: _path_name(tree_flatten_with_path((dynamic, dyn_kwargs))[0][i][0], names))
+        key = (in_tree, avals, static_key, config.jax_enable_x64, shardings)
         entry = self._cache.get(key)
         if entry is None:
-            lowered = self._trace(static_key, static_pos, in_tree, list(avals), len(args))
+            lowered = self._trace(static_key, static_pos, in_tree, list(avals), len(args),
+                                  shardings)
             entry = self._cache[key] = (lowered, {})
         return entry[0], entry[1], leaves
 
-    def _trace(self, static_key, static_pos, in_tree, avals, nargs) -> Lowered:
+    def _trace(self, static_key, static_pos, in_tree, avals, nargs, in_shardings=()) -> Lowered:
         self.trace_count += 1
         out_tree_box = []
         statics = dict(static_key[0])
@@ -505,8 +572,16 @@ class JitFunction:
         names = [self._param_name(j) for j in range(nargs) if j not in static_pos]
         donated = tuple(i for i, j in enumerate(j for j in range(nargs) if j not in static_pos)
                         if j in self.donate_argnums)
-        return Lowered(graph, self.name, in_tree, out_tree_box[0], arg_names=names,
-                       donate_argnums=donated)
+        out_tree = out_tree_box[0]
+        out_shardings = spmd.per_leaf(self.out_shardings,
+                                      tree_unflatten(out_tree, [0] * out_tree.num_leaves),
+                                      out_tree.num_leaves, f"{self.name}: out_shardings")
+        for i, (s, aval) in enumerate(zip(out_shardings, graph.out_avals)):
+            if s is not None:
+                spmd.check_rank(s, aval, f"{self.name}: out_shardings of output {i}")
+        return Lowered(graph, self.name, in_tree, out_tree, arg_names=names,
+                       donate_argnums=donated, in_shardings=in_shardings,
+                       out_shardings=[s if hasattr(s, "mesh") else None for s in out_shardings])
 
     def cache_size(self) -> int:
         return len(self._cache)
@@ -706,7 +781,8 @@ def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | No
         static_argnames: str | Iterable[str] | None = None,
         donate_argnums: int | Sequence[int] | None = None,
         donate_argnames: str | Iterable[str] | None = None,
-        backend: str | None = None, keep_unused: bool = False, inline: bool = False):
+        backend: str | None = None, keep_unused: bool = False, inline: bool = False,
+        in_shardings=None, out_shardings=None):
     """Compiles ``fun`` on first call per input signature (JAX's ``jax.jit``).
 
     ``static_argnums``/``static_argnames``: arguments that are Python values
@@ -717,6 +793,11 @@ def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | No
     always get new buffers and a donated array stays valid and unchanged.
     ``backend``: a name from ``hlox.backends.list()``; default
     ``hlox.config.backend`` (``$HLOX_BACKEND``, else ``cpu``) when called.
+    ``in_shardings``/``out_shardings``: how the arguments/results are split over a mesh:
+    a sharding (``NamedSharding``; a ``PartitionSpec`` inside ``with mesh:``) for all, or
+    a pytree prefix of the positional arguments/the results with ``None`` where
+    propagation decides. Sharded Array arguments bring their own (they must agree).
+    A program over a mesh of N > 1 devices is partitioned and runs on all of them.
     ``keep_unused``, ``inline``: accepted for compatibility (unused arguments
     are always kept; a jit inside a trace is always inlined).
 
@@ -725,7 +806,7 @@ def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | No
     """
     options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
                    donate_argnums=donate_argnums, donate_argnames=donate_argnames,
-                   backend=backend)
+                   backend=backend, in_shardings=in_shardings, out_shardings=out_shardings)
     if fun is None:
         return lambda f: JitFunction(f, **options)
     return JitFunction(fun, **options)
