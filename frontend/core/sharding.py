@@ -323,8 +323,9 @@ class PartitionSpec:
             if not ok:
                 raise TypeError(f"PartitionSpec entries must be None, an axis name or a tuple "
                                 f"of axis names, got {p!r}")
-        self._partitions = tuple(partitions)
-        # ('x',) and 'x' mean the same; () and None too.
+        # ('x',) is 'x' (as JAX's); () and None mean the same.
+        self._partitions = tuple(p[0] if isinstance(p, tuple) and len(p) == 1 else p
+                                 for p in partitions)
         self._normalized = tuple(
             p if p is UNCONSTRAINED else (() if p is None else (p,) if isinstance(p, str) else p)
             for p in partitions)

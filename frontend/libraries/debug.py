@@ -29,7 +29,7 @@ def visualize_sharding(shape, sharding, *, use_color: bool = False, scale: float
     shape = tuple(shape)
     if not 1 <= len(shape) <= 2:
         raise ValueError("`visualize_sharding` only works for shapes with 1 and 2 dimensions.")
-    print(_layout(shape, sharding, scale, min_width, max_width), end="\n\n",
+    print(_layout(shape, sharding, scale, min_width, max_width),
           file=file or sys.stdout)
 
 

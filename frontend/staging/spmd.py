@@ -73,10 +73,10 @@ def arg_shardings(name: str, in_shardings, dynamic: tuple, leaves: list, leaf_na
                 leaf._spec.committed:
             own = leaf._spec.sharding
         if given is not None and own is not None and given != own:
-            raise ValueError(f"{name}: sharding passed to jit does not match the sharding on "
-                             f"the respective arg. Got jit sharding: {given!r},\narg sharding: "
-                             f"{own!r} for argument {leaf_name(i)} "
-                             f"({get_aval(leaf).str_short()})")
+            raise ValueError(f"{name}: argument {leaf_name(i)} ({get_aval(leaf).str_short()}): "
+                             f"sharding passed to jit does not match the sharding on the "
+                             f"respective arg. Got jit sharding: {given!r},\narg sharding: "
+                             f"{own!r}")
         sharding = given if given is not None else own
         if isinstance(sharding, NamedSharding):
             check_rank(sharding, get_aval(leaf), f"{name}: the sharding of argument "

@@ -19,19 +19,22 @@ way. hlox does not check that an output said to be replicated is.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from typing import Callable
 
 import numpy as np
 from mlir import ir
 
-from hlox._pytree import broadcast_prefix, tree_flatten, tree_unflatten
+from hlox._pytree import (broadcast_prefix, keystr, tree_flatten, tree_flatten_with_path,
+                          tree_unflatten)
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core.emit import emit_graph, mesh_symbol, require_op, tensor_type
 from hlox.frontend.core.sharding import Mesh, PartitionSpec, UNCONSTRAINED, current_mesh
 from hlox.frontend.core.tracing import Primitive, get_aval
 from hlox.frontend.lax import base as lax
 from hlox.frontend.lax.collectives import AxisEnv, axis_env, psum_p
+from hlox.frontend.transforms.control_flow import impl_by_jit
 from hlox.frontend.transforms.closed_graphs import (make_graph, nonzero_tangent, trace_closed,
                                                     zeros)
 from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, jvp_graph,
@@ -40,6 +43,7 @@ from hlox.frontend.transforms.subgraphs import (backward_pass, batch_graph, jvp_
 __all__ = ["shard_map"]
 
 shard_map_p = Primitive("shard_map", multiple_results=True)
+impl_by_jit(shard_map_p)  # eagerly: compiled alone, over its mesh
 
 
 def shard_map(f: Callable | None = None, /, *, out_specs, in_specs=None, mesh: Mesh | None = None,
@@ -80,10 +84,15 @@ def shard_map(f: Callable | None = None, /, *, out_specs, in_specs=None, mesh: M
             raise ValueError(f"shard_map applied to the function '{name}': in_specs do not "
                              f"match the arguments' structure: {error}") from None
         in_dims = []
-        for i, (leaf, spec) in enumerate(zip(leaves, specs)):
+        params = _parameter_names(f)
+        for (path, leaf), spec in zip(tree_flatten_with_path(args)[0], specs):
             aval = get_aval(leaf)
-            in_dims.append(_spec_dims(spec, aval, the_mesh, manual, name, "in_specs",
-                                      f"args[{i}]"))
+            where = f"args{keystr(path)}"
+            i = path[0].idx
+            if i < len(params):
+                where = f"the passed {where}, where args[{i}] is bound to {name}'s parameter " \
+                        f"'{params[i]}',"
+            in_dims.append(_spec_dims(spec, aval, the_mesh, manual, name, "in_specs", where))
         local_avals = [_local_aval(get_aval(x), d, the_mesh) for x, d in zip(leaves, in_dims)]
         out_tree_box = []
 
@@ -116,6 +125,19 @@ def shard_map(f: Callable | None = None, /, *, out_specs, in_specs=None, mesh: M
     return mapped
 
 
+def _parameter_names(f) -> list[str]:
+    try:
+        return [p.name for p in inspect.signature(f).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return []
+
+
+def _jax_type(aval) -> str:
+    """``float32[8,4]``, as JAX's shard_map errors write a type."""
+    return f"{aval.dtype.name}[{','.join(map(str, aval.shape))}]"
+
+
 def _is_spec(x) -> bool:
     return x is None or isinstance(x, PartitionSpec)
 
@@ -134,7 +156,7 @@ def _spec_dims(spec, aval, mesh, manual, name, what, value_name, local=False) ->
             f"shard_map applied to the function '{name}' was given an {what} entry which is "
             f"too long to be compatible with the corresponding {kind} value from the "
             f"function:\n\n{what} is {spec!r} which has length {len(spec)}, but {value_name} "
-            f"has shape {aval.str_short()}, which has rank {ndim} (and {ndim} < {len(spec)})")
+            f"has shape {_jax_type(aval)}, which has rank {ndim} (and {ndim} < {len(spec)})")
     dims = spec.axes(ndim)
     for d in dims:
         if d is UNCONSTRAINED:
