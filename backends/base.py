@@ -105,8 +105,9 @@ class CompileOptions:
 
     ``name``: the user's function name (dump folders, messages).
     ``device``: the :class:`Device` to run on (None: the backend's first).
-    ``devices``: for an SPMD program (a mesh of N > 1 devices), its device assignment:
-    partition ``p`` runs on ``devices[p]`` (``device`` is then ``devices[0]``).
+    ``devices``: for a program of N > 1 partitions (an SPMD per-device program),
+    the device assignment: partition p runs on ``devices[p]`` (``device`` is then
+    ``devices[0]``; ``()``: one device).
     ``extra``: backend-specific options, by name.
     ``runner``: the driver's :class:`~hlox.backends.compiler.StageRunner` (None when
     a backend is called directly: ``compiler.runner_for`` makes one).

@@ -329,7 +329,7 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
 def _spmd_devices(backend, options: CompileOptions, partitions: int) -> tuple:
     """The device assignment of a program over ``partitions`` devices: the given one
     (which must have that many devices of ``backend``), else the backend's first."""
-    devices = tuple(options.devices)
+    devices = tuple(options.devices or ())
     if not devices:
         available = list(backend.devices())
         if len(available) < partitions:
