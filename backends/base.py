@@ -105,6 +105,8 @@ class CompileOptions:
 
     ``name``: the user's function name (dump folders, messages).
     ``device``: the :class:`Device` to run on (None: the backend's first).
+    ``devices``: for a program of N > 1 partitions (an SPMD per-device program),
+    the device assignment: partition p runs on ``devices[p]`` (None: one device).
     ``extra``: backend-specific options, by name.
     ``runner``: the driver's :class:`~hlox.backends.compiler.StageRunner` (None when
     a backend is called directly: ``compiler.runner_for`` makes one).
@@ -113,6 +115,7 @@ class CompileOptions:
 
     name: str = "main"
     device: Device | None = None
+    devices: tuple | None = None
     extra: dict = field(default_factory=dict)
     runner: Any = None
     signature: tuple | None = None

@@ -10,7 +10,7 @@ environment variable ``HLOX_CACHE_DIR``; ``None`` (unset) keeps no cache on disk
 
 ``config.update(name, value)`` sets any of them, as ``jax.config.update`` does.
 
-``config.jax_num_cpu_devices``: how many devices the ``cpu`` backend offers (default 1,
+``config.jax_num_cpu_devices``: how many devices the ``cpu`` and ``interpreter`` backends offer (default 1,
 or the environment variable ``JAX_NUM_CPU_DEVICES``). As in JAX it can only be set before
 the backend makes its devices (its first use); changing it later raises.
 

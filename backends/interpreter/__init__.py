@@ -3,7 +3,10 @@
 ``compile(module)`` returns an :class:`Executable` that runs the module's
 public ``main`` on numpy arrays (``executable(*arrays)`` -> tuple, or
 ``execute(buffers)`` -> list: the backend protocol; the registered
-``interpreter`` backend is :mod:`.backend`). It follows the
+``interpreter`` backend is :mod:`.backend`). A program of several processes
+(``mhlo.num_partitions``/``mhlo.num_replicas`` on the module: a per-device SPMD
+program) runs with ``execute_sharded(per_device)``, one thread per process, its
+collectives meeting in :mod:`.collectives`. It follows the
 StableHLO spec (https://openxla.org/stablehlo/spec) op by op, and XLA where
 the spec leaves a choice to the implementation (integer division by zero,
 float -> int saturation, rng_bit_generator's DEFAULT algorithm). CHLO ops
@@ -14,7 +17,7 @@ has removed them).
 Layout: ``evaluator`` walks functions and regions; ``registry`` maps op names
 to rules; one module per op family registers them (``elementwise``,
 ``shape_ops``, ``linalg_ops``, ``reductions``, ``sorting``, ``indexing``,
-``control_flow``, ``rng``, ``misc``); ``attributes`` reads types and
+``control_flow``, ``rng``, ``collectives``, ``misc``); ``attributes`` reads types and
 attributes.
 """
 
@@ -23,11 +26,16 @@ from __future__ import annotations
 import numpy as np
 from mlir import ir
 
-from . import control_flow, elementwise, indexing, linalg_ops, misc, reductions, rng, shape_ops, sorting  # noqa: F401  (register rules)
+from . import attributes
+
+import threading
+
+from . import collectives, control_flow, elementwise, indexing, linalg_ops, misc, reductions, rng, shape_ops, sorting  # noqa: F401  (register rules)
+from .collectives import CollectiveError
 from .evaluator import Evaluator, InterpreterError, coerce
 from .registry import RULES
 
-__all__ = ["compile", "Executable", "InterpreterError", "RULES"]
+__all__ = ["compile", "CollectiveError", "Executable", "InterpreterError", "RULES"]
 
 
 def _parse(module_or_text, context=None):
@@ -74,6 +82,13 @@ class Executable:
         self.function = self.evaluator.functions[entry]
         self.in_specs = [_spec(t) for t in self.function.input_types]
         self.out_specs = [_spec(t) for t in self.function.result_types]
+        attrs = self.module.operation.attributes
+        self.num_replicas, self.num_partitions = (
+            int(attributes.scalar(attrs[name])) if name in attrs else 1
+            for name in ("mhlo.num_replicas", "mhlo.num_partitions"))
+        if self.num_replicas < 1 or self.num_partitions < 1:
+            raise InterpreterError(f"the module runs on mhlo.num_replicas={self.num_replicas} x "
+                                   f"mhlo.num_partitions={self.num_partitions} processes")
 
     def _check(self, args):
         types = self.function.input_types
@@ -105,6 +120,53 @@ class Executable:
     def execute(self, buffers) -> list:
         """``@main`` on checked buffers (the backend protocol's entry point)."""
         return list(self(*buffers))
+
+    def execute_sharded(self, per_device) -> list[list]:
+        """Runs every process of the program at once: ``per_device[i]`` are the
+        arguments of process i (replica ``i // P``, partition ``i % P``; with one
+        replica, partition i); returns each process's results.
+
+        One thread per process; a process that fails makes the others stop at
+        their next collective, and the first failure is raised, naming its process.
+        """
+        per_device = list(per_device)
+        size = self.num_replicas * self.num_partitions
+        if len(per_device) != size:
+            raise ValueError(f"@{self.entry} runs on {self.num_replicas} replica(s) x "
+                             f"{self.num_partitions} partition(s) = {size} devices, "
+                             f"got arguments for {len(per_device)}")
+        communicator = collectives.Communicator(size)
+        results: list = [None] * size
+        errors: list = [None] * size
+
+        def run(index):
+            me = collectives.Process(index // self.num_partitions, index % self.num_partitions,
+                                     self.num_replicas, self.num_partitions, communicator)
+            try:
+                with collectives.running_as(me):
+                    results[index] = self.execute(per_device[index])
+            except BaseException as error:  # noqa: BLE001  (re-raised below, in the caller)
+                errors[index] = error
+                communicator.abort(index, error)
+            else:
+                communicator.finish(index)
+
+        threads = [threading.Thread(target=run, args=(i,), name=f"hlox-interpreter-{i}")
+                   for i in range(size)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        failed = [i for i, e in enumerate(errors) if e is not None]
+        if failed:
+            # The first process that failed in its own right, not one it released.
+            first = next((i for i in failed if not isinstance(errors[i], collectives.PeerFailure)),
+                         failed[0])
+            error = errors[first]
+            if isinstance(error, (InterpreterError, NotImplementedError)):
+                raise type(error)(f"partition {first}: {error}") from error
+            raise error
+        return results
 
     def as_text(self) -> str:
         """The StableHLO the interpreter runs (after CHLO decomposition)."""

@@ -24,6 +24,9 @@ class InterpreterError(RuntimeError):
     """An op failed while being interpreted (names the op and its location)."""
 
 
+_MISSING = object()
+
+
 class Step:
     """One op of a plan."""
 
@@ -43,22 +46,26 @@ class Step:
     def attr(self, name: str):
         """The raw MLIR attribute ``name`` (None if absent)."""
         if self._attrs is None:
-            self._attrs = {}
+            # Filled, then published: the partitions of a sharded run share steps.
+            found = {}
             attrs = self.op.attributes
             for i in range(len(attrs)):
                 named = attrs[i]
                 try:  # (named.attr would abort the process on the failure below)
-                    self._attrs[named.name] = attrs[named.name]
+                    found[named.name] = attrs[named.name]
                 except TypeError:  # the bindings cannot downcast it (e.g. complex dense)
                     text = str(named)[len("NamedAttribute(") + len(named.name) + 1:-1]
-                    self._attrs[named.name] = attributes.TextAttr(text)
+                    found[named.name] = attributes.TextAttr(text)
+            self._attrs = found
         return self._attrs.get(name)
 
     def cached(self, key, make):
-        """Memoizes a value derived from the attributes (parsed once per op)."""
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
+        """Memoizes a value derived from the attributes (parsed once per op; two
+        threads may both compute it, and get equal values)."""
+        value = self._cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._cache[key] = make()
+        return value
 
     @property
     def location(self) -> str:

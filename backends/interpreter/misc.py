@@ -1,18 +1,11 @@
-"""custom_call, collectives on one device, ids, rng, infeed/outfeed.
-
-One process is one replica and one partition: partition_id and replica_id
-are 0, and every collective over replica groups of size 1 returns its
-operands (all_gather/reduce_scatter/all_to_all of one participant are the
-identity; collective_permute keeps the operand if 0 -> 0 is a pair, else
-gives zeros, as the spec does for a process that receives nothing).
-"""
+"""custom_call, rng, infeed/outfeed (collectives and process ids: ``collectives``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from . import attributes
-from .registry import TOKEN, register
+from .registry import register
 
 # custom_call targets the interpreter knows: name -> rule(args, step).
 # JAX's sharding annotations are identities on one device.
@@ -71,37 +64,6 @@ def custom_call(ev, step, env, args):
     if rule is None:
         raise NotImplementedError(f"interpreter: custom_call target '{target}' is not supported")
     return rule(step, args)
-
-
-@register("stablehlo.partition_id", "stablehlo.replica_id")
-def ids(ev, step, env, args):
-    return [np.uint32(0)]
-
-
-def _one_device(step, what):
-    groups = attributes.i64s(step.attr("replica_groups"))
-    if len(groups) > 1:
-        raise NotImplementedError(f"interpreter: {what} over replica groups {groups} (one device only)")
-
-
-@register("stablehlo.all_reduce")
-def all_reduce(ev, step, env, args):
-    _one_device(step, "all_reduce")
-    return list(args)
-
-
-@register("stablehlo.all_gather", "stablehlo.reduce_scatter", "stablehlo.all_to_all",
-          "stablehlo.collective_broadcast")
-def identity_collective(ev, step, env, args):
-    _one_device(step, step.name)
-    return [a for a in args if a is not TOKEN][:len(step.results)]
-
-
-@register("stablehlo.collective_permute")
-def collective_permute(ev, step, env, args):
-    pairs = attributes.i64s(step.attr("source_target_pairs"))
-    receives = any(pairs[i] == 0 and pairs[i + 1] == 0 for i in range(0, len(pairs), 2))
-    return [args[0] if receives else np.zeros_like(args[0])]
 
 
 @register("stablehlo.rng")
