@@ -109,4 +109,37 @@ def Bf16TruncationOnBits : Pass<"hlox-bf16-truncation-on-bits"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def SpmdPartition : Pass<"hlox-spmd-partition", "mlir::ModuleOp"> {
+  let summary = "Partition a fully-annotated sharded program into the per-device program";
+  let description = [{
+    Input: Shardy's fully-annotated form (every op result in @main, and in
+    the regions of while/case/if, carries `sdy.sharding`; @main's arguments
+    and results carry `sdy.sharding`; `sdy.sharding_constraint`,
+    `sdy.reshard` and `sdy.manual_computation` kept). Output: the program
+    every partition runs, on local (per-device) types, with explicit
+    `all_reduce`/`all_gather`/`reduce_scatter`/`all_to_all`/
+    `collective_permute` (channel handles, partition-id groups) and
+    `partition_id`; `sdy.mesh` and @main's argument/result shardings stay,
+    every other sdy op and attribute goes; `mhlo.num_partitions` and
+    `mhlo.num_replicas` are set. Partition p is the row-major position in
+    the mesh.
+
+    Rules (passes/native/spmd/, one file per op family), as XLA's SPMD
+    partitioner: elementwise ops, broadcast_in_dim, transpose, reshape (a
+    split on a group's major dimension), iota (plus the chunk offset),
+    constants (sliced per partition); slice/pad/concatenate/dynamic slices/
+    reverse/sort/reduce_window keep splits along the dimensions they leave
+    alone; convolution along batch and output features; dot_general (batch,
+    free and contracting splits, all_reduce or reduce_scatter); reduce
+    (local reduce + all_reduce with the same op); while/case/if (regions
+    partitioned recursively); sharding constraints and reshards (all_to_all,
+    collective_permute, or all_gather + local dynamic_slice). Any other op
+    runs replicated (operands gathered, results sliced). A dimension that
+    does not divide its axes is padded to a multiple and masked where the
+    padding could leak (reductions, contractions); @main's arguments and
+    results must divide. What cannot be partitioned is an error naming the
+    op.
+  }];
+}
+
 #endif // HLOX_PASSES_TD
