@@ -333,11 +333,14 @@ def from_shards(aval: ShapedArray, sharding, pieces, committed: bool = True) -> 
 
 def wrap(value, like: Array | None = None):
     """A concrete numpy result as an Array (other values unchanged): on ``like``'s device
-    (committed as it is), else uncommitted on the default device."""
+    (committed as it is; a sharded ``like``'s sharding if the shape is the same), else
+    uncommitted on the default device."""
     if isinstance(value, (np.ndarray, np.generic)):
         value = np.asarray(value, dtype=dtypes.canonicalize(value.dtype))
         if like is not None and like._spec.device is not None:
             return from_host(value, like._spec.device, like._spec.committed)
+        if like is not None and value.shape == like.shape:  # sharded: laid out alike
+            return from_host(value, like._spec.sharding, like._spec.committed)
         return from_host(value, default_device(), committed=False)
     return value
 

@@ -98,22 +98,43 @@ def _placement(*operands):
         if type(a) is not Array:
             continue
         spec = a._spec
+        place = spec.device if spec.device is not None else spec.sharding  # (sharded)
         if spec.committed:
-            if committed and spec.device != device:
+            if committed and place != device and _devices_of(place) == _devices_of(device):
+                continue  # one set of devices, two layouts: the first operand's
+            if committed and place != device:
                 raise ValueError(f"hlox: an operation on Arrays committed to different "
-                                 f"devices: {device.describe()} and "
-                                 f"{spec.device.describe()} (move them to one device with "
-                                 f"hlox.device_put)")
-            device, committed = spec.device, True
+                                 f"devices: {_describe(device)} and {_describe(place)} (move "
+                                 f"them to one device with hlox.device_put)")
+            device, committed = place, True
         elif device is None:
-            device = spec.device
+            device = place
     return device or default_device(), committed
+
+
+def _devices_of(place) -> set:
+    return place.device_set if hasattr(place, "device_set") else {place}
+
+
+def _describe(place) -> str:
+    return place.describe() if hasattr(place, "describe") else repr(place)
+
+
+def _put(value, place, committed: bool, weak: bool = False) -> Array:
+    """``value`` where an eager result goes: a device, or the operands' sharding when it
+    fits the result (else that sharding's first device: a reduction's result)."""
+    if hasattr(place, "_device_assignment"):
+        try:
+            return from_host(value, place, committed, weak)
+        except ValueError:
+            place = place._device_assignment[0]
+    return from_host(value, place, committed, weak)
 
 
 def _result(value, dtype, weak: bool, *operands) -> Array:
     device, committed = _placement(*operands)
     value = np.asarray(value, dtype=dtype)
-    return from_host(value, device, committed, weak)
+    return _put(value, device, committed, weak)
 
 
 def _array_binary(op, reflected=False, inexact=False, boolean=False):
@@ -300,7 +321,7 @@ def _as_arrays(out, like):
     if type(out) is np.ndarray or isinstance(out, np.generic):
         out = np.asarray(out, dtype=dtypes.canonicalize(out.dtype))
         device, committed = _placement(*like) if like else (default_device(), False)
-        return from_host(out, device, committed)
+        return _put(out, device, committed)
     if type(out) in (tuple, list):
         return type(out)(_as_arrays(o, like) for o in out)
     return out

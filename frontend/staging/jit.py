@@ -246,6 +246,10 @@ class Compiled:
         with the same hlox and LLVM, without tracing or compiling."""
         from hlox.backends import aot
 
+        if self.is_spmd:
+            raise NotImplementedError(f"{self.lowered.name}: ahead-of-time artifacts hold one "
+                                      f"device's program; this one runs over "
+                                      f"{len(self.executable.devices)} devices")
         return aot.serialize(self)
 
     def cost_analysis(self) -> dict:

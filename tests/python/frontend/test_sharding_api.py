@@ -163,3 +163,20 @@ else:
         with pytest.raises(ValueError) as ours:
             Mesh(np.array(hlox.devices(), dtype=object).reshape(4, 2), ("data",))
         assert str(ours.value) == str(theirs.value)
+
+    def test_eager_operations_on_sharded_arrays():
+        mesh, _ = meshes((4, 2), ("data", "model"))
+        sharding = NamedSharding(mesh, P("data", "model"))
+        value = np.arange(64, dtype=np.float32).reshape(8, 8)
+        x = hlox.device_put(value, sharding)
+        y = x * 2 + 1  # same shape: laid out like its operand
+        assert y.sharding == sharding and y.committed
+        np.testing.assert_array_equal(np.asarray(y), value * 2 + 1)
+        total = x.sum(0)  # another shape: on the mesh's first device, committed
+        assert total.sharding.device_set == {mesh.devices.flat[0]} and total.committed
+        np.testing.assert_array_equal(np.asarray(total), value.sum(0))
+        other = hlox.device_put(value, NamedSharding(mesh, P("model")))
+        assert (x + other).sharding == sharding  # same devices: the first operand's layout
+        elsewhere = hlox.device_put(value, hlox.devices()[0])
+        with pytest.raises(ValueError, match="committed to different devices"):
+            x + elsewhere
