@@ -8,12 +8,14 @@ on the LOCAL shapes with the mesh's axes in scope for the collectives
 it is emitted as Shardy's ``sdy.manual_computation`` (what JAX emits), whose body the
 partitioner keeps as it is.
 
-Values the body closes over enter replicated (spec ``P()``). ``axis_names`` (the
-manual axes; default all of the mesh's) and ``check_vma`` are accepted as JAX's;
-differentiation follows JAX's ``check_vma=False`` rules: the cotangent of an output
-replicated over some manual axes is divided by their size, and that of an input
-replicated over some is summed over them (``psum``), so gradients equal JAX's either
-way. hlox does not check that an output said to be replicated is.
+Values the body closes over enter replicated (spec ``P()``). ``axis_names``: the
+manual axes (default all of the mesh's). ``check_vma`` (default True) checks, as
+JAX does, that an output whose spec leaves out a manual axis is shown to be the same
+along it (it went through a ``psum``/``pmax``/``pmin`` over that axis, or does not
+depend on values split over it). Differentiation follows JAX's ``check_vma=False``
+rules: the cotangent of an output replicated over some manual axes is divided by
+their size, and that of an input replicated over some is summed over them
+(``psum``), so gradients equal JAX's either way.
 """
 
 from __future__ import annotations
@@ -117,6 +119,9 @@ def shard_map(f: Callable | None = None, /, *, out_specs, in_specs=None, mesh: M
                                     f"{name}(*args)", local=True)
                          for spec, aval in zip(out_spec_leaves, graph.out_avals))
         captured_dims = tuple(((),) * len(get_aval(c).shape) for c in captured)
+        if check_vma:
+            _check_replication(graph, captured_dims + tuple(in_dims), out_dims, out_spec_leaves,
+                               manual, the_mesh, name)
         outs = shard_map_p.bind(*captured, *leaves, graph=graph, mesh=the_mesh,
                                 in_specs=captured_dims + tuple(in_dims), out_specs=out_dims,
                                 manual_axes=manual, check_vma=bool(check_vma))
@@ -179,6 +184,54 @@ def _spec_dims(spec, aval, mesh, manual, name, what, value_name, local=False) ->
                     f"axis sizes: {value_name} of shape {aval.str_short()} has dimension {i} "
                     f"of size {size}, split by {what} {spec!r} over {d} of total size {k}")
     return tuple(tuple(d) for d in dims)
+
+
+# How each collective changes the manual axes a value varies over (JAX's "vma"; as in
+# JAX, all_gather's result is still taken to vary).
+_VARYING_RULES = {
+    "psum": lambda v, axes: v - set(axes), "pmax": lambda v, axes: v - set(axes),
+    "pmin": lambda v, axes: v - set(axes), "all_gather": lambda v, axes: v | set(axes),
+    "reduce_scatter": lambda v, axes: v | set(axes), "ppermute": lambda v, axes: v | set(axes),
+    "all_to_all": lambda v, axes: v | set(axes), "axis_index": lambda v, axes: set(axes),
+}
+
+
+def _check_replication(graph, in_dims, out_dims, out_specs, manual, mesh, name) -> None:
+    """JAX's ``check_vma``: an output whose spec leaves out a manual axis must be the same
+    on every device along it, which the body must show (a ``psum``/``pmax``/``pmin`` over
+    it, or no dependence on values split over it)."""
+    varying = {v: {a for d in dims for a in d} for v, dims in zip(graph.invars, in_dims)}
+
+    def of(v):
+        return varying.get(v, set())
+
+    for eqn in graph.eqns:
+        rule = _VARYING_RULES.get(eqn.primitive.name)
+        union = set().union(*(of(v) for v in eqn.inputs)) if eqn.inputs else set()
+        out = rule(union, eqn.params["axes"]) if rule is not None and "axes" in eqn.params \
+            else union
+        for v in eqn.outputs:
+            varying[v] = out
+    problems = []
+    for i, (v, dims, spec) in enumerate(zip(graph.outvars, out_dims, out_specs)):
+        replicated = [a for a in manual if a not in {x for d in dims for x in d}]
+        wrong = [a for a in replicated if a in of(v)]
+        if wrong:
+            known = [a for a in replicated if a not in of(v)]
+            inferred = (f"could only infer replication over {', '.join(map(repr, known))}"
+                        if known else "could not infer replication over any axes")
+            problems.append(f"* out_specs[{i}] is {spec or PartitionSpec()!r} which implies that "
+                            f"the corresponding output value is replicated across mesh axis "
+                            f"{', '.join(map(repr, replicated))}, but {inferred}")
+    if problems:
+        raise ValueError(
+            f"shard_map applied to the function '{name}' was given out_specs which require "
+            f"replication which can't be statically inferred given the mesh:\n\nThe mesh "
+            f"given has shape {mesh.axis_sizes} with corresponding axis names "
+            f"{mesh.axis_names}.\n\n" + "\n\n".join(problems) + "\n\nCheck if these "
+            f"output values are meant to be replicated over those mesh axes. If not, consider "
+            f"revising the corresponding out_specs entries. If so, consider disabling the check "
+            f"by passing the check_vma=False argument to `hlox.shard_map`.")
 
 
 def _factor(mesh, dims) -> list[int]:

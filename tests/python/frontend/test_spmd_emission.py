@@ -251,3 +251,24 @@ else:
             '"model"=2', '"model"=4')
         with pytest.raises(hlox.backends.BackendError, match="16 devices.*has 8"):
             hlox.compile_stablehlo(sixteen)
+
+    def test_shard_map_replication_check_as_jax():
+        mesh, jmesh = meshes()
+
+        def make(lax):
+            def body(a, b):
+                return lax.psum(a, "data"), lax.all_gather(b, "data", tiled=True), a * 2, \
+                    lax.psum(lax.psum(a, "model"), "data")
+            return body
+        specs = [("data", "model"), (None, "model"), (None, "model"), ()]
+        with pytest.raises(ValueError) as theirs:
+            jax.jit(jax.shard_map(make(jax.lax), mesh=jmesh, in_specs=JP("data", "model"),
+                                  out_specs=tuple(JP(*s) for s in specs))).lower(X, X)
+        with pytest.raises(ValueError) as ours:
+            hlox.jit(hlox.shard_map(make(hlox.lax), mesh=mesh, in_specs=P("data", "model"),
+                                    out_specs=tuple(P(*s) for s in specs))).lower(X, X)
+        assert str(ours.value).replace("hlox.shard_map", "jax.shard_map") == str(theirs.value)
+        # Outputs shown replicated pass the check.
+        fine = [("data", "model"), ("data", "model"), ("data", "model"), ()]
+        hlox.jit(hlox.shard_map(make(hlox.lax), mesh=mesh, in_specs=P("data", "model"),
+                                out_specs=tuple(P(*s) for s in fine))).lower(X, X)
