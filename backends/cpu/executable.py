@@ -24,7 +24,7 @@ class CpuExecutable:
     """
 
     def __init__(self, engine, module: ir.Module, in_specs, out_specs,
-                 pass_stages: Mapping, codegen=None):
+                 pass_stages: Mapping, codegen=None, num_partitions: int = 1):
         self._engine = engine
         self._module = module  # the engine's module (its context stays alive with it)
         self.in_specs = list(in_specs)
@@ -32,6 +32,7 @@ class CpuExecutable:
         self.pass_stages = pass_stages
         self._codegen = codegen
         self.stages = _NamedStages(self)
+        self.num_partitions = num_partitions
         self._invoker = None
 
     def execute(self, buffers: list[np.ndarray]) -> list[np.ndarray]:
@@ -40,6 +41,25 @@ class CpuExecutable:
             self._invoker = invoke.Invoker(invoke.packed_entry_point(self._engine), self._engine,
                                            [s.shape for s in self.in_specs], self.out_specs)
         return self._invoker(buffers)
+
+    def execute_sharded(self, per_device) -> list[list[np.ndarray]]:
+        """Runs the per-device program once per partition, all at once:
+        ``per_device[p]`` are partition p's (checked) buffers; returns each
+        partition's results. One thread per partition (ctypes releases the GIL);
+        collectives meet in libhlox_cpu_runtime.so; a failure in any partition
+        is raised here (:class:`~hlox.backends.cpu.native_runtime.CollectiveError`)."""
+        from hlox.backends.cpu import native_runtime
+
+        per_device = list(per_device)
+        if len(per_device) != self.num_partitions:
+            raise ValueError(f"this program runs on {self.num_partitions} partition(s), "
+                             f"got arguments for {len(per_device)}")
+        if self._invoker is None:
+            self._invoker = invoke.Invoker(invoke.packed_entry_point(self._engine), self._engine,
+                                           [s.shape for s in self.in_specs], self.out_specs)
+        calls = [self._invoker.prepared(buffers) for buffers in per_device]
+        native_runtime.run_partitions([(entry, argument) for entry, argument, _, _ in calls])
+        return [outs for _, _, outs, _ in calls]
 
     def object_code(self):
         """The machine code (``llvm_c.CodeGen``) of the final module, made once."""

@@ -109,6 +109,7 @@ class Invoker:
         self._out = [(tuple(shape), np.dtype(dtype)) for shape, dtype in out_specs]
         self._shapes = [tuple(s) for s in in_shapes] + [s for s, _ in self._out]
         self._packed = packed
+        self._address = address
         self._function = (_PACKED(address) if packed else
                           ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * len(self._shapes))(address))
         self._buffers = _Buffers(self._shapes)
@@ -126,7 +127,18 @@ class Invoker:
             self._run(_Buffers(self._shapes), arrays, outs)
         return outs
 
-    def _run(self, buffers: _Buffers, arrays, outs) -> None:
+    def prepared(self, arrays):
+        """One call to be made elsewhere (a partition's thread, through
+        ``hlox_rt_run``): ``(entry, argument, results, buffers)`` where
+        ``entry(argument)`` computes ``results``; keep ``buffers`` alive until then."""
+        if not self._packed:
+            raise TypeError("only an ExecutionEngine's packed entry point runs partitions")
+        buffers = _Buffers(self._shapes)
+        outs = [np.empty(shape, dtype) for shape, dtype in self._out]
+        self._fill(buffers, arrays, outs)
+        return self._address, buffers.packed_address, outs, buffers
+
+    def _fill(self, buffers: _Buffers, arrays, outs) -> None:
         descriptors, slots = buffers.descriptors, buffers.data_slots
         i = 0
         for array in arrays:
@@ -137,6 +149,9 @@ class Invoker:
         for array in outs:
             descriptors[slots[i]] = descriptors[slots[i] + 1] = data_pointer(array)
             i += 1
+
+    def _run(self, buffers: _Buffers, arrays, outs) -> None:
+        self._fill(buffers, arrays, outs)
         # The arrays stay referenced by the caller's frame for the call's duration.
         if self._packed:
             self._function(buffers.packed_address)

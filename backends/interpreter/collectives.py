@@ -240,13 +240,37 @@ def _members(step, me: Process, group: list[int], value) -> list:
     return [everyone[i] for i in group]
 
 
+def _complex_product(a, b):
+    """The schoolbook product, each operation rounded (as the native runtime;
+    NumPy's complex multiply may fuse them)."""
+    out = np.empty(np.broadcast(a, b).shape, a.dtype)
+    out.real = a.real * b.real - a.imag * b.imag
+    out.imag = a.real * b.imag + a.imag * b.real
+    return out
+
+
+def _is_complex_product(plan, dtype) -> bool:
+    if np.dtype(dtype).kind != "c" or len(plan.steps) != 1:
+        return False
+    step = plan.steps[0]
+    return (step.name == "stablehlo.multiply" and sorted(step.operands) == sorted(plan.arguments)
+            and plan.terminator.operands == step.results)
+
+
 def _fold(ev, env, plan, values: list, dtype) -> np.ndarray:
-    """values[0] op values[1] op ... (left to right), each step in ``dtype``."""
+    """values[0] op values[1] op ... (left to right), each step in ``dtype``.
+    Maximum and minimum run the interpreter's own rules (StableHLO's zeros and
+    NaN), not NumPy's."""
     ufunc = body_ufunc(plan, dtype)
+    if ufunc in (np.maximum, np.minimum):
+        ufunc = None
+    product = _is_complex_product(plan, dtype)
     acc = np.asarray(values[0]).astype(dtype)
     for v in values[1:]:
         v = np.asarray(v).astype(dtype)
-        if ufunc is not None:
+        if product:
+            acc = _complex_product(acc, v)
+        elif ufunc is not None:
             acc = np.asarray(ufunc(wide(acc), wide(v))).astype(dtype)
         elif plan.elementwise:
             acc = np.asarray(ev.run_region(plan, env, [acc, v], batched=True)[0]).astype(dtype)

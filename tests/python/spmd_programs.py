@@ -96,11 +96,22 @@ def halves(n: int) -> list[list[int]]:
     return [list(range(0, n, 2)), list(range(1, n, 2))] if n > 1 else [[0]]
 
 
+def schoolbook_product(a, b):
+    """a * b, complex as (ar br - ai bi, ar bi + ai br), every operation rounded
+    (NumPy's own complex multiply may fuse them)."""
+    if a.dtype.kind != "c":
+        return np.logical_and(a, b) if a.dtype == np.bool_ else a * b
+    re = a.real * b.real - a.imag * b.imag
+    im = a.real * b.imag + a.imag * b.real
+    out = np.empty(np.broadcast(a, b).shape, a.dtype)
+    out.real, out.imag = re, im
+    return out
+
+
 # Reduction bodies: name -> (StableHLO op, numpy op on the widened values).
 REDUCTIONS = {
     "add": ("stablehlo.add", lambda a, b: np.logical_or(a, b) if a.dtype == np.bool_ else a + b),
-    "multiply": ("stablehlo.multiply",
-                 lambda a, b: np.logical_and(a, b) if a.dtype == np.bool_ else a * b),
+    "multiply": ("stablehlo.multiply", schoolbook_product),
     "maximum": ("stablehlo.maximum", np.maximum),
     "minimum": ("stablehlo.minimum", np.minimum),
     "and": ("stablehlo.and", np.bitwise_and),
