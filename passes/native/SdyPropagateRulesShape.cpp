@@ -1,6 +1,7 @@
 //===- SdyPropagateRulesShape.cpp - elementwise and data-movement rules ---===//
 //
-//   elementwise            every dimension is one factor shared by all
+//   elementwise (also select, clamp with scalar operands, map, bitcast_convert
+//   of one width)          every dimension is one factor shared by all
 //   broadcast_in_dim       an operand dimension shares its result dimension's
 //                          factor unless it is expanded (size 1 -> n)
 //   transpose              permuted factors
@@ -217,8 +218,11 @@ Rule hlox::sdy_propagation::elementwiseRule(PropagationState &state, ArrayRef<Va
 
 bool hlox::sdy_propagation::buildShapeRules(Operation *op, PropagationState &state,
                                             SmallVectorImpl<Rule> &rules) {
-  if (op->hasTrait<OpTrait::Elementwise>() && op->getDialect() &&
-      op->getDialect()->getNamespace() == "stablehlo") {
+  bool elementwise = (op->hasTrait<OpTrait::Elementwise>() && op->getDialect() &&
+                      op->getDialect()->getNamespace() == "stablehlo") ||
+                     isa<stablehlo::SelectOp, stablehlo::ClampOp, stablehlo::BitcastConvertOp,
+                         stablehlo::MapOp>(op);
+  if (elementwise) {
     SmallVector<Value> values(op->getOperands());
     llvm::append_range(values, op->getResults());
     rules.push_back(elementwiseRule(state, values));
