@@ -169,6 +169,23 @@ Rule reverseRule(stablehlo::ReverseOp op, PropagationState &state) {
                               [&](unsigned d) { return !llvm::is_contained(reversed, d); }));
 }
 
+Rule concatenateRule(stablehlo::ConcatenateOp op, PropagationState &state) {
+  Rule rule;
+  SmallVector<int> members;
+  for (Value v : op.getInputs())
+    members.push_back(addValue(rule, state, v));
+  members.push_back(addValue(rule, state, op.getResult()));
+  for (auto [d, size] : llvm::enumerate(shapeOf(op.getResult()))) {
+    if (size == 1 || d == op.getDimension())
+      continue;
+    unsigned f = rule.addFactor(size);
+    for (int t : members)
+      if (t >= 0)
+        rule.map(t, d, f);
+  }
+  return rule;
+}
+
 Rule dynamicUpdateSliceRule(stablehlo::DynamicUpdateSliceOp op, PropagationState &state) {
   Rule rule = elementwiseRule(state, {op.getOperand(), op.getResult()});
   int update = addValue(rule, state, op.getUpdate());
@@ -239,12 +256,7 @@ bool hlox::sdy_propagation::buildShapeRules(Operation *op, PropagationState &sta
       .Case([&](stablehlo::DynamicUpdateSliceOp o) {
         return rules.push_back(dynamicUpdateSliceRule(o, state)), true;
       })
-      .Case([&](stablehlo::ConcatenateOp o) {
-        SmallVector<Value> values(o.getInputs());
-        values.push_back(o.getResult());
-        rules.push_back(elementwiseRule(state, values, {int64_t(o.getDimension())}));
-        return true;
-      })
+      .Case([&](stablehlo::ConcatenateOp o) { return rules.push_back(concatenateRule(o, state)), true; })
       .Case<stablehlo::IotaOp, stablehlo::ConstantOp>([](Operation *) { return true; })
       .Default([](Operation *) { return false; });
 }
