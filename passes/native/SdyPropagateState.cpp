@@ -101,9 +101,28 @@ void hlox::sdy_propagation::applyAnnotation(const Annotation &annotation, int64_
                                             TensorState &tensor) {
   tensor.explicitlyGiven = true;
   tensor.reserved = annotation.reserved;
-  for (auto [d, dim] : llvm::enumerate(annotation.dims))
-    if (annotation.priorities[d] == round)
-      tensor.dims[d] = dim;
+  for (auto [d, dim] : llvm::enumerate(annotation.dims)) {
+    if (annotation.priorities[d] != round)
+      continue;
+    DimState &current = tensor.dims[d];
+    if (round == 0) {
+      current = dim;
+      continue;
+    }
+    // A later round's annotation only extends what higher priorities
+    // propagated, and never with an axis another dimension already uses.
+    current.closed = dim.closed;
+    if (!isPrefix(current.axes, dim.axes))
+      continue;
+    for (const Axis &a : ArrayRef<Axis>(dim.axes).drop_front(current.axes.size())) {
+      bool used = false;
+      for (auto [e, other] : llvm::enumerate(tensor.dims))
+        used |= e != d && llvm::any_of(other.axes, [&](const Axis &b) { return b.overlaps(a); });
+      if (used)
+        break;
+      current.axes.push_back(a);
+    }
+  }
 }
 
 sdy::TensorShardingAttr hlox::sdy_propagation::writeSharding(MLIRContext *ctx, Attribute meshRef,

@@ -22,7 +22,8 @@ mlir::FailureOr<Annotation> readAnnotation(sdy::TensorShardingAttr attr, mlir::T
                                            Operation *scope,
                                            llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
-/// Sets the dimensions of `tensor` whose priority is `round` from `annotation`.
+/// Sets the dimensions of `tensor` whose priority is `round` from `annotation`
+/// (after round 0: only where they extend what earlier rounds propagated).
 void applyAnnotation(const Annotation &annotation, int64_t round, TensorState &tensor);
 
 /// The final (closed) sharding of `tensor`, keeping the `replicated`/
