@@ -84,10 +84,19 @@ RuleResult passThroughRule(Partitioner &P, Operation *op, ArrayRef<bool> pass) {
   Operation *copy = P.cloneWith(op, operands, types);
   auto local = cast<RankedTensorType>(types.front());
   // Sizes written in attributes follow the local shape.
+  // (pass-through dimensions start at 0: their size is the local size).
   if (auto s = dyn_cast<hlo::SliceOp>(copy)) {
-    s.setLimitIndices(local.getShape());
+    SmallVector<int64_t> limit(s.getLimitIndices());
+    for (auto [d, p] : llvm::enumerate(pass))
+      if (p)
+        limit[d] = local.getDimSize(d);
+    s.setLimitIndices(limit);
   } else if (auto ds = dyn_cast<hlo::DynamicSliceOp>(copy)) {
-    ds.setSliceSizes(local.getShape());
+    SmallVector<int64_t> sizes(ds.getSliceSizes());
+    for (auto [d, p] : llvm::enumerate(pass))
+      if (p)
+        sizes[d] = local.getDimSize(d);
+    ds.setSliceSizes(sizes);
   }
   P.setResults(op, copy->getResults(), SmallVector<Sharding>(op->getNumResults(), computed));
   return RuleResult::Done;

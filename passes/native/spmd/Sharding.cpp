@@ -158,17 +158,18 @@ Sharding fromAttr(const Mesh &mesh, sdy::TensorShardingAttr attr, int64_t rank,
             " dimensions, the value " + std::to_string(rank);
     return s;
   }
-  for (auto [name, size] : llvm::zip(m.getAxisNames(), m.getAxisSizes()))
-    if (mesh.axisSize(name.getValue()) != size) {
-      error = "the sharding's mesh differs from the module's mesh (axis '" +
-              name.getValue().str() + "')";
-      return s;
-    }
   for (auto [i, dim] : llvm::enumerate(attr.getDims()))
     for (sdy::AxisRefAttr axis : dim.getAxes()) {
-      int64_t full = mesh.axisSize(axis.getName());
+      int64_t full = m.getAxisSize(axis.getName());
       if (full == 0) {
         error = "unknown mesh axis '" + axis.getName().str() + "'";
+        return s;
+      }
+      if (full == 1)
+        continue; // splits nothing
+      if (mesh.axisSize(axis.getName()) != full) {
+        error = "the sharding's mesh differs from the module's mesh (axis '" +
+                axis.getName().str() + "')";
         return s;
       }
       AxisPart part{axis.getName().str(), 1, full};
