@@ -301,3 +301,19 @@ def mean_of_shards(n: int) -> Case:
     gathered = np.stack([xs[p][p] for p in range(n)])
     return Case(_module(n, f"%x: {t}", f"{_type((4,), 'f32')}, {t}", body), [[x] for x in xs],
                 [[fold(sums, np.add), gathered] for _ in range(n)])
+
+
+def collective_broadcast(n: int, element: str, groups=None) -> Case:
+    """Each group's first partition's operand to the whole group (others: zeros)."""
+    dtype = DTYPES[element]
+    groups = groups or [list(range(n))[::-1]]
+    t = _type((2, 3), element)
+    body = (f'    %r = "stablehlo.collective_broadcast"(%x) <{{{CHANNEL}, '
+            f"replica_groups = {_groups(groups)}}}> : ({t}) -> {t}\n"
+            f"    return %r : {t}")
+    xs = _inputs(n, (2, 3), dtype, seed=10)
+    expected = [[np.zeros((2, 3), dtype)] for _ in range(n)]
+    for g in groups:
+        for p in g:
+            expected[p] = [xs[g[0]]]
+    return Case(_module(n, f"%x: {t}", t, body), [[x] for x in xs], expected)

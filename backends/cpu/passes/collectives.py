@@ -12,9 +12,14 @@ groups (as the StableHLO spec defines them, partition ids) in a constant
 0 outside a sharded launch).
 Unsigned and bool elements travel as signless integers and bytes. One-device
 modules are left to ``hlox-stablehlo-legalize-to-linalg`` (collectives there are
-identities). Reductions the runtime does not compute (a body other than one
-add/multiply/maximum/minimum/and/or/xor of its arguments, or an element type
-outside :data:`hlox.backends.cpu.native_runtime.DTYPES`) are refused, naming the op.
+identities). A collective of several operands becomes one call per operand. An
+all_reduce whose body the runtime does not compute (other than one
+add/multiply/maximum/minimum/and/or/xor of its arguments on a type of
+:data:`hlox.backends.cpu.native_runtime.DTYPES`) gathers the group's operands and
+folds them in generated code, left in the group's order (``stablehlo.map`` of the
+body); collective_broadcast is a collective_permute from each group's first
+partition. What cannot run (replica_id, replicas, reduce_scatter with such a body)
+is refused, naming the op.
 """
 
 from __future__ import annotations
@@ -115,28 +120,28 @@ class _Builder:
                          f"dense<{array.tolist()}>")
         return name, f"memref<{shape}xi64>", array.shape
 
-    def helper(self, op, kind: str, operand, result, call: str, needs_table=None) -> str:
-        """A helper function `(operand) -> result` around one runtime call. ``call``
-        uses %send, %recv (pointers), %table (pointer) and %op_id."""
+    def helper(self, kind: str, in_shape, out_shape, element: str, call: str,
+               needs_table=None) -> str:
+        """A helper function ``(tensor<in_shape x element>) -> tensor<out_shape x element>``
+        around one runtime call. ``call`` uses %send, %recv (pointers), %table
+        (pointer) and %op_id."""
         self.count += 1
         name = f"__hlox_rt_{kind}_{self.count}"
-        in_t, out_t = _tensor(operand), _tensor(result)
-        element = str(in_t.element_type)
         wire = _signless(element)
-        lines = [f"func.func private @{name}(%x: {_ttype(in_t.shape, element)}) -> "
-                 f"{_ttype(out_t.shape, element)} {{"]
+        lines = [f"func.func private @{name}(%x: {_ttype(in_shape, element)}) -> "
+                 f"{_ttype(out_shape, element)} {{"]
         x = "%x"
         if wire != element:
             conv = "stablehlo.convert" if element == "i1" else "stablehlo.bitcast_convert"
-            lines.append(f"  %xw = {conv} %x : ({_ttype(in_t.shape, element)}) -> "
-                         f"{_ttype(in_t.shape, wire)}")
+            lines.append(f"  %xw = {conv} %x : ({_ttype(in_shape, element)}) -> "
+                         f"{_ttype(in_shape, wire)}")
             x = "%xw"
         lines += [
-            f"  %in = bufferization.to_buffer {x} read_only : {_ttype(in_t.shape, wire)} to "
-            f"{_mtype(in_t.shape, wire)}",
-            f"  %out = memref.alloc() {{alignment = 64 : i64}} : {_mtype(out_t.shape, wire)}",
-            f"  %send = memref.extract_aligned_pointer_as_index %in : {_mtype(in_t.shape, wire)} -> index",
-            f"  %recv = memref.extract_aligned_pointer_as_index %out : {_mtype(out_t.shape, wire)} -> index",
+            f"  %in = bufferization.to_buffer {x} read_only : {_ttype(in_shape, wire)} to "
+            f"{_mtype(in_shape, wire)}",
+            f"  %out = memref.alloc() {{alignment = 64 : i64}} : {_mtype(out_shape, wire)}",
+            f"  %send = memref.extract_aligned_pointer_as_index %in : {_mtype(in_shape, wire)} -> index",
+            f"  %recv = memref.extract_aligned_pointer_as_index %out : {_mtype(out_shape, wire)} -> index",
             f"  %op_id = arith.constant {self.count} : i64",
         ]
         if needs_table is not None:
@@ -145,18 +150,18 @@ class _Builder:
                       f"  %table = memref.extract_aligned_pointer_as_index %t : {table_type} -> index"]
         lines += [call,
                   f"  %r = bufferization.to_tensor %out restrict writable : "
-                  f"{_mtype(out_t.shape, wire)} to {_ttype(out_t.shape, wire)}"]
+                  f"{_mtype(out_shape, wire)} to {_ttype(out_shape, wire)}"]
         r = "%r"
         if wire != element:
             if element == "i1":
-                lines += [f"  %zero = stablehlo.constant dense<0> : {_ttype(out_t.shape, wire)}",
-                          f"  %rb = stablehlo.compare NE, %r, %zero : ({_ttype(out_t.shape, wire)}, "
-                          f"{_ttype(out_t.shape, wire)}) -> {_ttype(out_t.shape, element)}"]
+                lines += [f"  %zero = stablehlo.constant dense<0> : {_ttype(out_shape, wire)}",
+                          f"  %rb = stablehlo.compare NE, %r, %zero : ({_ttype(out_shape, wire)}, "
+                          f"{_ttype(out_shape, wire)}) -> {_ttype(out_shape, element)}"]
             else:
-                lines.append(f"  %rb = stablehlo.bitcast_convert %r : ({_ttype(out_t.shape, wire)}) "
-                             f"-> {_ttype(out_t.shape, element)}")
+                lines.append(f"  %rb = stablehlo.bitcast_convert %r : ({_ttype(out_shape, wire)}) "
+                             f"-> {_ttype(out_shape, element)}")
             r = "%rb"
-        lines += [f"  return {r} : {_ttype(out_t.shape, element)}", "}"]
+        lines += [f"  return {r} : {_ttype(out_shape, element)}", "}"]
         self.text.append("\n".join(lines))
         return name
 
@@ -166,25 +171,21 @@ def _constants(**values) -> str:
                      for k, v in values.items())
 
 
-def _reduction(op, element: str) -> tuple[int, int]:
-    """(hlox_rt_dtype, hlox_rt_reduction) of a reducing op's body."""
+def _reduction(op, element: str) -> tuple[int, int] | None:
+    """(hlox_rt_dtype, hlox_rt_reduction) of a reducing op's body, or None when the
+    runtime does not compute it (then the body runs in generated code)."""
     block = op.regions[0].blocks[0]
     body = [o.operation for o in block.operations]
     args = list(block.arguments)
     if len(body) != 2 or body[0].name not in _BODIES or \
             sorted(map(_arg_index(args), body[0].operands)) != [0, 1] or \
             body[1].operands[0] != body[0].results[0]:
-        raise Refused("its body is not one add/multiply/maximum/minimum/and/or/xor of its "
-                      "two arguments (other bodies run on the interpreter backend)")
+        return None
     dtype = np.dtype(dtype_of(element))
     code = native_runtime.DTYPES.get(dtype)
     kind = _BODIES[body[0].name]
-    if code is None:
-        raise Refused(f"element type {element} is not reduced by the runtime")
-    if dtype.kind == "c" and kind not in ("add", "multiply"):
-        raise Refused(f"{kind} of complex numbers is not reduced by the runtime")
-    if dtype.kind in "fc" and kind in ("and", "or", "xor"):
-        raise Refused(f"{kind} of {element}")
+    if code is None or (dtype.kind == "c" and kind not in ("add", "multiply")):
+        return None
     return code, native_runtime.REDUCTIONS[kind]
 
 
@@ -197,97 +198,158 @@ def _arg_index(args):
     return index
 
 
-def _lower(op, n: int, builder: _Builder) -> str | None:
-    """The helper replacing ``op`` (None: not a collective)."""
+def _width(element: str) -> int:
+    try:
+        return np.dtype(dtype_of(_signless(element))).itemsize
+    except NotImplementedError:
+        raise Refused(f"element type {element} cannot travel between partitions yet") from None
+
+
+def _region_text(op) -> str:
+    """The op's (first) region, as generic-form text."""
+    text = op.get_asm(print_generic_op_form=True)
+    start = text.index("({")
+    end = text.rindex("})") + 2
+    return text[start:end]
+
+
+def _gather(builder, operand_shape, element, rows, dim: int = 0, stacked: bool = False) -> str:
+    """all_gather along ``dim`` (``stacked``: along a new leading dimension)."""
+    shape = list(operand_shape)
+    k = len(rows[0])
+    out = [k] + shape if stacked else shape[:dim] + [shape[dim] * k] + shape[dim + 1:]
+    outer = 1 if stacked else int(np.prod(shape[:dim], dtype=np.int64))
+    chunk = int(np.prod(shape if stacked else shape[dim:], dtype=np.int64)) * _width(element)
+    groups = builder.table(rows)
+    _, _, (ng, gs) = groups
+    call = (_constants(outer=outer, chunk=chunk, ng=ng, gs=gs) +
+            "\n  %s = func.call @hlox_rt_all_gather(%op_id, %send, %recv, %outer, %chunk, "
+            "%table, %ng, %gs) : " + _DECLARATIONS["hlox_rt_all_gather"])
+    return builder.helper("all_gather", shape, out, element, call, groups)
+
+
+def _fold_in_code(builder, op, shape, element, rows) -> str:
+    """all_reduce with a body the runtime does not compute: gather the group's
+    operands, then fold them left in the group's order with the body (stablehlo.map)."""
+    gather = _gather(builder, shape, element, rows, stacked=True)
+    k = len(rows[0])
+    t = _ttype(shape, element)
+    builder.count += 1
+    name = f"__hlox_rt_all_reduce_fold_{builder.count}"
+    region = _region_text(op)
+    dims = ", ".join(map(str, range(len(shape))))
+    lines = [f"func.func private @{name}(%hlox_x: {t}) -> {t} {{",
+             f"  %hlox_g = func.call @{gather}(%hlox_x) : ({t}) -> {_ttype([k] + list(shape), element)}"]
+    acc = None
+    for j in range(k):
+        start = ", ".join(["%d" % j] + ["0"] * len(shape))
+        limit = ", ".join(["%d" % (j + 1)] + [str(d) for d in shape])
+        strides = ", ".join(["1"] * (len(shape) + 1))
+        lines += [f'  %hlox_s{j} = "stablehlo.slice"(%hlox_g) <{{start_indices = array<i64: {start}>, '
+                  f"limit_indices = array<i64: {limit}>, strides = array<i64: {strides}>}}> : "
+                  f"({_ttype([k] + list(shape), element)}) -> {_ttype([1] + list(shape), element)}",
+                  f"  %hlox_v{j} = stablehlo.reshape %hlox_s{j} : ({_ttype([1] + list(shape), element)}) -> {t}"]
+        if acc is None:
+            acc = f"%hlox_v{j}"
+            continue
+        lines.append(f'  %hlox_a{j} = "stablehlo.map"({acc}, %hlox_v{j}) <{{dimensions = array<i64: {dims}>}}> '
+                     f"{region} : ({t}, {t}) -> {t}")
+        acc = f"%hlox_a{j}"
+    lines += [f"  return {acc} : {t}", "}"]
+    builder.text.append("\n".join(lines))
+    return name
+
+
+def _lower(op, n: int, builder: _Builder) -> list[str] | None:
+    """One helper per result of ``op`` (operand i -> result i; None: not a collective)."""
     name = op.name
+    shapes = [list(_tensor(v).shape) for v in op.operands]
+    elements = [str(_tensor(v).element_type) for v in op.operands]
     if name == "stablehlo.all_reduce":
-        if len(op.operands) != 1:
-            raise Refused("all_reduce of several operands (split it into one per operand)")
-        operand, result = op.operands[0], op.results[0]
-        element = str(_tensor(operand).element_type)
-        dtype, kind = _reduction(op, element)
-        count = int(np.prod(_tensor(operand).shape, dtype=np.int64))
-        groups = builder.table(_groups(op, n, False))
-        _, _, (ng, gs) = groups
-        call = (_constants(dtype=dtype, kind=kind, count=count, ng=ng, gs=gs) +
-                "\n  %s = func.call @hlox_rt_all_reduce(%op_id, %dtype, %kind, %send, %recv, "
-                "%count, %table, %ng, %gs) : " + _DECLARATIONS["hlox_rt_all_reduce"])
-        return builder.helper(op, "all_reduce", operand, result, call, groups)
+        rows = _groups(op, n, False)
+        helpers = []
+        for shape, element in zip(shapes, elements):
+            reduction = _reduction(op, element)
+            if reduction is None:
+                helpers.append(_fold_in_code(builder, op, shape, element, rows))
+                continue
+            dtype, kind = reduction
+            count = int(np.prod(shape, dtype=np.int64))
+            groups = builder.table(rows)
+            _, _, (ng, gs) = groups
+            call = (_constants(dtype=dtype, kind=kind, count=count, ng=ng, gs=gs) +
+                    "\n  %s = func.call @hlox_rt_all_reduce(%op_id, %dtype, %kind, %send, %recv, "
+                    "%count, %table, %ng, %gs) : " + _DECLARATIONS["hlox_rt_all_reduce"])
+            helpers.append(builder.helper("all_reduce", shape, shape, element, call, groups))
+        return helpers
     if name == "stablehlo.reduce_scatter":
-        operand, result = op.operands[0], op.results[0]
-        shape = list(_tensor(operand).shape)
-        element = str(_tensor(operand).element_type)
-        dtype, kind = _reduction(op, element)
+        shape, element = shapes[0], elements[0]
+        reduction = _reduction(op, element)
+        if reduction is None:
+            raise Refused("its body is not one add/multiply/maximum/minimum/and/or/xor of its "
+                          f"two arguments on a type the runtime reduces ({element})")
+        dtype, kind = reduction
         dim = ir.IntegerAttr(op.attributes["scatter_dimension"]).value
         rows = _groups(op, n, False)
         k = len(rows[0])
         outer = int(np.prod(shape[:dim], dtype=np.int64))
         inner = int(np.prod(shape[dim + 1:], dtype=np.int64)) * (shape[dim] // k)
+        out = list(shape)
+        out[dim] //= k
         groups = builder.table(rows)
         _, _, (ng, gs) = groups
         call = (_constants(dtype=dtype, kind=kind, outer=outer, inner=inner, ng=ng, gs=gs) +
                 "\n  %s = func.call @hlox_rt_reduce_scatter(%op_id, %dtype, %kind, %send, %recv, "
                 "%outer, %inner, %table, %ng, %gs) : " + _DECLARATIONS["hlox_rt_reduce_scatter"])
-        return builder.helper(op, "reduce_scatter", operand, result, call, groups)
+        return [builder.helper("reduce_scatter", shape, out, element, call, groups)]
     if name == "stablehlo.all_gather":
-        if len(op.operands) != 1:
-            raise Refused("all_gather of several operands (split it into one per operand)")
-        operand, result = op.operands[0], op.results[0]
-        t = _tensor(operand)
-        shape = list(t.shape)
         dim = ir.IntegerAttr(op.attributes["all_gather_dim"]).value
-        width = np.dtype(dtype_of(_signless(str(t.element_type)))).itemsize
-        outer = int(np.prod(shape[:dim], dtype=np.int64))
-        chunk = int(np.prod(shape[dim:], dtype=np.int64)) * width
-        groups = builder.table(_groups(op, n, False))
-        _, _, (ng, gs) = groups
-        call = (_constants(outer=outer, chunk=chunk, ng=ng, gs=gs) +
-                "\n  %s = func.call @hlox_rt_all_gather(%op_id, %send, %recv, %outer, %chunk, "
-                "%table, %ng, %gs) : " + _DECLARATIONS["hlox_rt_all_gather"])
-        return builder.helper(op, "all_gather", operand, result, call, groups)
+        rows = _groups(op, n, False)
+        return [_gather(builder, shape, element, rows, dim) for shape, element in zip(shapes, elements)]
     if name == "stablehlo.all_to_all":
-        if len(op.operands) != 1:
-            raise Refused("all_to_all of several operands (split it into one per operand)")
-        operand, result = op.operands[0], op.results[0]
-        t = _tensor(operand)
-        width = np.dtype(dtype_of(_signless(str(t.element_type)))).itemsize
         split = ir.IntegerAttr(op.attributes["split_dimension"]).value
         concat = ir.IntegerAttr(op.attributes["concat_dimension"]).value
-        groups = _groups(op, n, True)
-        # One table: the groups, then the operand's shape (a row of its own width).
-        rows = [list(g) for g in groups]
-        shape_table = builder.table([list(t.shape)])
-        table = builder.table(rows)
-        _, _, (ng, gs) = table
-        shape_name, shape_type, _ = shape_table
-        call = (_constants(rank=len(t.shape), split=split, concat=concat, width=width, ng=ng,
-                           gs=gs) +
-                f"\n  %st = memref.get_global @{shape_name} : {shape_type}"
-                f"\n  %shape = memref.extract_aligned_pointer_as_index %st : {shape_type} -> index"
-                "\n  %s = func.call @hlox_rt_all_to_all(%op_id, %send, %recv, %rank, %shape, "
-                "%split, %concat, %width, %table, %ng, %gs) : " + _DECLARATIONS["hlox_rt_all_to_all"])
-        return builder.helper(op, "all_to_all", operand, result, call, table)
-    if name == "stablehlo.collective_permute":
-        operand, result = op.operands[0], op.results[0]
-        t = _tensor(operand)
-        raw = dense_to_numpy(op.attributes["source_target_pairs"]).reshape(-1, 2).tolist()
-        if _channel(op) > 0:
-            pairs = raw
-        elif all(s == d == 0 for s, d in raw):  # cross_replica, one replica: to itself
-            pairs = [[p, p] for p in range(n)] if raw else []
+        rows = _groups(op, n, True)
+        k = len(rows[0])
+        helpers = []
+        for shape, element in zip(shapes, elements):
+            out = list(shape)
+            out[split] //= k
+            out[concat] *= k
+            shape_name, shape_type, _ = builder.table([list(shape)])
+            table = builder.table(rows)
+            _, _, (ng, gs) = table
+            call = (_constants(rank=len(shape), split=split, concat=concat,
+                               width=_width(element), ng=ng, gs=gs) +
+                    f"\n  %st = memref.get_global @{shape_name} : {shape_type}"
+                    f"\n  %shape = memref.extract_aligned_pointer_as_index %st : {shape_type} -> index"
+                    "\n  %s = func.call @hlox_rt_all_to_all(%op_id, %send, %recv, %rank, %shape, "
+                    "%split, %concat, %width, %table, %ng, %gs) : " + _DECLARATIONS["hlox_rt_all_to_all"])
+            helpers.append(builder.helper("all_to_all", shape, out, element, call, table))
+        return helpers
+    if name in ("stablehlo.collective_permute", "stablehlo.collective_broadcast"):
+        shape, element = shapes[0], elements[0]
+        if name == "stablehlo.collective_broadcast":
+            # Each group's first partition sends to every member (itself included).
+            pairs = [[g[0], p] for g in _groups(op, n, True) for p in g]
         else:
-            raise Refused(f"source_target_pairs {raw} name replicas, but the program has one")
-        if any(not (0 <= i < n) for pair in pairs for i in pair):
-            raise Refused(f"source_target_pairs {raw} name a partition outside 0..{n - 1}")
-        width = np.dtype(dtype_of(_signless(str(t.element_type)))).itemsize
-        size = int(np.prod(t.shape, dtype=np.int64)) * width
+            raw = dense_to_numpy(op.attributes["source_target_pairs"]).reshape(-1, 2).tolist()
+            if _channel(op) > 0:
+                pairs = raw
+            elif all(src == dst == 0 for src, dst in raw):  # cross_replica, one replica
+                pairs = [[p, p] for p in range(n)] if raw else []
+            else:
+                raise Refused(f"source_target_pairs {raw} name replicas, but the program has one")
+            if any(not (0 <= i < n) for pair in pairs for i in pair):
+                raise Refused(f"source_target_pairs {raw} name a partition outside 0..{n - 1}")
+        size = int(np.prod(shape, dtype=np.int64)) * _width(element)
         table = builder.table(pairs or [[-1, -1]])
         call = (_constants(bytes=size, np=len(pairs)) +
                 "\n  %s = func.call @hlox_rt_collective_permute(%op_id, %send, %recv, %bytes, "
                 "%table, %np) : " + _DECLARATIONS["hlox_rt_collective_permute"])
-        return builder.helper(op, "collective_permute", operand, result, call, table)
-    if name in ("stablehlo.collective_broadcast", "stablehlo.replica_id"):
-        raise Refused("not supported on N devices by the cpu backend yet")
+        return [builder.helper("collective_permute", shape, shape, element, call, table)]
+    if name == "stablehlo.replica_id":
+        raise Refused("replica_id: the cpu backend runs partitions of one replica")
     return None
 
 
@@ -334,14 +396,14 @@ def collectives_to_runtime(module: ir.Operation, pass_) -> None:
     replacements = []
     for op in targets:
         try:
-            helper = _partition_id(builder) if op.name == "stablehlo.partition_id" \
+            helpers = [_partition_id(builder)] if op.name == "stablehlo.partition_id" \
                 else _lower(op, n, builder)
         except Refused as why:
             op.location.emit_error(f"hlox-cpu-collectives-to-runtime: '{op.name}' on {n} "
                                    f"partitions: {why}")
             pass_.signal_pass_failure()
             return
-        replacements.append((op, helper))
+        replacements.append((op, helpers))
     declarations = [f"func.func private @{name}{signature}"
                     for name, signature in _DECLARATIONS.items()]
     parsed = ir.Module.parse("\n".join(declarations + builder.text), module.context)
@@ -353,12 +415,12 @@ def collectives_to_runtime(module: ir.Operation, pass_) -> None:
             continue
         new.operation.detach_from_parent()
         body.append(new.operation)
-    for op, helper in replacements:
-        with ir.InsertionPoint(op), op.location:
-            call = ir.Operation.create(
-                "func.call", results=[r.type for r in op.results],
-                operands=list(op.operands),
-                attributes={"callee": ir.FlatSymbolRefAttr.get(helper)})
-        for old, new in zip(op.results, call.results):
-            old.replace_all_uses_with(new)
+    for op, helpers in replacements:
+        operands = list(op.operands) or [None]
+        for helper, operand, old in zip(helpers, operands, op.results):
+            with ir.InsertionPoint(op), op.location:
+                call = ir.Operation.create(
+                    "func.call", results=[old.type], operands=[operand] if operand else [],
+                    attributes={"callee": ir.FlatSymbolRefAttr.get(helper)})
+            old.replace_all_uses_with(call.results[0])
         op.erase()

@@ -64,6 +64,8 @@ def test_gather_scatter_exchange_permute(n):
     check(sp.reduce_scatter(n, "f64", dim=0, groups=sp.halves(n)))
     check(sp.all_to_all(n, "f16", split=0, concat=0, groups=sp.halves(n)))
     check(sp.collective_permute(n, "i8", pairs=[[0, n - 1]]))
+    check(sp.collective_broadcast(n, "f32"))
+    check(sp.collective_broadcast(n, "i1", groups=sp.halves(n)))
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -107,10 +109,23 @@ def test_a_partition_that_skips_a_collective_raises():
         run.execute_sharded([[np.full(3, p, np.float32)] for p in range(4)])
 
 
+@pytest.mark.parametrize("n", SIZES)
+def test_any_body_and_several_operands(n):
+    """A body the runtime does not compute folds in generated code, in the group's order."""
+    check(sp.all_reduce_any_body(n))
+    check(sp.all_reduce_variadic(n))
+    reversed_groups = sp.all_reduce_any_body(4)
+    text = reversed_groups.text.replace("dense<[[0, 1, 2, 3]]>", "dense<[[3, 2, 1, 0]]>")
+    if n == 4:
+        got = compile_cpu(text).execute_sharded(reversed_groups.inputs)
+        want = interpreter.compile(text).execute_sharded(reversed_groups.inputs)
+        assert all(g[0].tobytes() == w[0].tobytes() for g, w in zip(got, want))
+
+
 def test_refusals_name_the_op():
-    body = sp.all_reduce_any_body(2)  # a body the runtime does not compute
-    with pytest.raises(CompilationError, match="all_reduce.*body is not one add"):
-        compile_cpu(body.text)
+    scatter = sp.reduce_scatter(2, "f32").text.replace("stablehlo.add %a", "stablehlo.subtract %a")
+    with pytest.raises(CompilationError, match="reduce_scatter.*body is not one add"):
+        compile_cpu(scatter)
     case = sp.all_reduce(2, "f32")
     devices = tuple(Device("cpu", i, "cpu") for i in range(3))
     with pytest.raises(BackendError, match="2 partition"):

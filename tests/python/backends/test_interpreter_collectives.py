@@ -64,6 +64,8 @@ def test_gather_scatter_exchange(n, element):
     check(sp.all_to_all(n, element, groups=sp.halves(n)))
     check(sp.collective_permute(n, element))
     check(sp.collective_permute(n, element, pairs=[[0, n - 1]]))
+    check(sp.collective_broadcast(n, element))
+    check(sp.collective_broadcast(n, element, groups=sp.halves(n)))
 
 
 @pytest.mark.parametrize("n", SIZES)
