@@ -286,11 +286,12 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
     signature = main_signature(module)
     partitions = spmd.num_partitions(module)
     shared = SHARED_PIPELINE if partitions <= 1 else spmd.SPMD_PIPELINE
+    after_layout = [] if partitions <= 1 else spmd.SPMD_AFTER_LAYOUT
     if partitions > 1:
         devices = _spmd_devices(backend, options, partitions)
         options = dataclasses.replace(options, devices=devices, device=devices[0])
     options = dataclasses.replace(options, runner=runner, signature=signature)
-    shared_and_own = list(shared) + list(_backend_pipeline(backend))
+    shared_and_own = list(shared) + after_layout + list(_backend_pipeline(backend))
 
     def compile_fn():
         nonlocal options
@@ -299,6 +300,7 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
         layout = None
         if partitions > 1:
             layout = spmd.read_signature(module, signature)
+            runner.run(module, spmd.SPMD_AFTER_LAYOUT)
             options = dataclasses.replace(options, signature=main_signature(module))
         executable = backend.compile(module, options)
         if layout is not None:

@@ -7,7 +7,8 @@ partitioning into the one per-device program every partition runs. The partition
 ``@main`` keeps its arguments'/results' ``sdy.sharding`` (how each GLOBAL value is
 split) and the ``sdy.mesh``; :func:`read_signature` turns them, with the global
 signature read before partitioning, into a :class:`SpmdSignature` for the frontend,
-which slices global values into per-device buffers and assembles the results.
+which slices global values into per-device buffers and assembles the results; then
+:data:`SPMD_AFTER_LAYOUT` leaves the backend a plain per-device StableHLO program.
 
 Partition ``p`` is the row-major position ``p`` in the mesh and runs on
 ``options.devices[p]``; the backend's executable has
@@ -24,13 +25,15 @@ from mlir import ir
 
 from hlox.backends.base import BackendError, TensorSpec
 
-# The shared StableHLO stage of an SPMD program (in place of hlox-drop-sdy).
+# The shared StableHLO stage of an SPMD program (in place of hlox-drop-sdy) ...
 SPMD_PIPELINE: list[str] = [
     "hlox-import-mhlo-sharding",   # GSPMD strings (Shardy off in JAX) -> sdy
     "hlox-sdy-propagate",          # every value gets a sharding
     "hlox-spmd-partition",         # the per-device program, with collectives
-    "hlox-chlo-legalize-to-stablehlo",
 ]
+# ... and once the driver has read the layout from the partitioned program, what the
+# backend gets: no sdy left (the mesh and the boundary shardings), CHLO as StableHLO.
+SPMD_AFTER_LAYOUT: list[str] = ["hlox-drop-sdy", "hlox-chlo-legalize-to-stablehlo"]
 
 
 @dataclass(frozen=True)
