@@ -2,8 +2,11 @@
 
 Each program runs through hlox's API (``jit`` with shardings, sharded Arrays,
 ``with_sharding_constraint``, ``shard_map`` with each collective, ``grad`` through
-``psum``) and, for some, through ``compile_stablehlo`` on JAX's own sharded text
-(Shardy and GSPMD forms): the global values equal JAX's (float32 tolerance), every
+``psum``; data and tensor (Megatron) parallel MLPs, FSDP-style parameters, layernorm
+and softmax, attention split by heads, a sharded embedding table, a batch-split
+convolution, ``scan`` over sharded state) and, for some, through ``compile_stablehlo``
+on JAX's own sharded text (Shardy and GSPMD forms), on the interpreter and the cpu
+backend: the global values equal JAX's (float32 tolerance), every
 input's per-device shard has JAX's shape, and so does every output's where the
 program fixes its sharding.
 """
@@ -201,3 +204,126 @@ else:
         assert [s.data.shape for s in out.addressable_shards] == \
             [s.data.shape for s in jitted(x, w1, w2).addressable_shards]
         assert len(out.sharding.device_set) == n
+
+    # -- the model pieces issue 11 lists ------------------------------------------------------
+
+    def _layernorm_softmax(np_, x):
+        mean = x.mean(-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(-1, keepdims=True)
+        y = (x - mean) / np_.sqrt(var + 1e-5)
+        e = np_.exp(y - y.max(-1, keepdims=True))
+        return e / e.sum(-1, keepdims=True)
+
+    def _attention(np_, q, k, v):
+        scores = np_.einsum("bhqd,bhkd->bhqk", q, k) / 2.0
+        weights = np_.exp(scores - scores.max(-1, keepdims=True))
+        weights = weights / weights.sum(-1, keepdims=True)
+        return np_.einsum("bhqk,bhkd->bhqd", weights, v)
+
+    def _fsdp_step(np_, params, x):
+        h = np_.tanh(x @ params["w1"])
+        return ((h @ params["w2"]) ** 2).mean()
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    @pytest.mark.parametrize("n", [2, 4, 8])
+    def test_layernorm_softmax_rows_sharded(n, backend):
+        mesh, jmesh = meshes(n, backend)
+        x, jx = put_both(rand((8, 16)), mesh, jmesh, "data", "model")
+        out = hlox.jit(functools.partial(_layernorm_softmax, hnp),
+                       out_shardings=ns(mesh, "data", None))(x)
+        ref = jax.jit(functools.partial(_layernorm_softmax, jnp),
+                      out_shardings=jns(jmesh, "data", None))(jx)
+        assert_like_jax(out, ref)
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    @pytest.mark.parametrize("n", [2, 4, 8])
+    def test_attention_heads_sharded(n, backend):
+        mesh, jmesh = meshes(n, backend)
+        qkv = [put_both(rand((4, 4, 8, 4), s), mesh, jmesh, "data", "model") for s in range(3)]
+        out = hlox.jit(functools.partial(_attention, hnp),
+                       out_shardings=ns(mesh, "data", "model"))(*[a for a, _ in qkv])
+        ref = jax.jit(functools.partial(_attention, jnp),
+                      out_shardings=jns(jmesh, "data", "model"))(*[b for _, b in qkv])
+        assert_like_jax(out, ref)
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    @pytest.mark.parametrize("n", [2, 4, 8])
+    def test_fsdp_sharded_parameters_grad(n, backend):
+        mesh, jmesh = meshes(n, backend)
+        w1, jw1 = put_both(rand((16, 32), 1), mesh, jmesh, ("data", "model"), None)
+        w2, jw2 = put_both(rand((32, 8), 2), mesh, jmesh, ("data", "model"), None)
+        x, jx = put_both(rand((8, 16)), mesh, jmesh, "data", None)
+        ours = hlox.jit(hlox.value_and_grad(functools.partial(_fsdp_step, hnp)))(
+            {"w1": w1, "w2": w2}, x)
+        theirs = jax.jit(jax.value_and_grad(functools.partial(_fsdp_step, jnp)))(
+            {"w1": jw1, "w2": jw2}, jx)
+        assert_like_jax(ours, theirs, check_shards=False)
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    @pytest.mark.parametrize("n", [2, 4, 8])
+    def test_embedding_lookup_sharded_table(n, backend):
+        mesh, jmesh = meshes(n, backend)
+        table, jtable = put_both(rand((16, 8)), mesh, jmesh, None, "model")
+        ids = np.array([[0, 3, 15, 7], [1, 1, 9, 2]], np.int32)
+        out = hlox.jit(lambda t, i: t[i].sum(1))(table, ids)
+        ref = jax.jit(lambda t, i: t[i].sum(1))(jtable, ids)
+        assert_like_jax(out, ref, check_shards=False)
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    @pytest.mark.parametrize("n", [2, 4, 8])
+    def test_conv_batch_sharded(n, backend):
+        mesh, jmesh = meshes(n, backend)
+        x, jx = put_both(rand((8, 3, 8, 8)), mesh, jmesh, "data")
+        w = rand((4, 3, 3, 3), 1)
+
+        def conv(lax, a, k):
+            return lax.conv_general_dilated(a, k, (1, 1), "SAME")
+        out = hlox.jit(functools.partial(conv, hlox.lax))(x, w)
+        ref = jax.jit(functools.partial(conv, jax.lax))(jx, w)
+        assert_like_jax(out, ref, check_shards=False)
+
+    JAX_TEXT_PROGRAMS = {
+        "layernorm_softmax": (functools.partial(_layernorm_softmax, jnp),
+                              [((8, 16), ("data", "model"))], ("data", None)),
+        "attention": (functools.partial(_attention, jnp),
+                      [((4, 4, 8, 4), ("data", "model"))] * 3, ("data", "model")),
+        "fsdp_grad": (jax.grad(lambda w1, w2, x: _fsdp_step(jnp, {"w1": w1, "w2": w2}, x),
+                               (0, 1)),
+                      [((16, 32), (("data", "model"), None)), ((32, 8), (("data", "model"),)),
+                       ((8, 16), ("data",))], None),
+    }
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    @pytest.mark.parametrize("shardy", [True, False], ids=["shardy", "gspmd"])
+    @pytest.mark.parametrize("program", sorted(JAX_TEXT_PROGRAMS))
+    def test_compile_stablehlo_programs(program, shardy, backend):
+        _, jmesh = meshes(8, backend)
+        fun, args, out_spec = JAX_TEXT_PROGRAMS[program]
+        values = [rand(shape, i) for i, (shape, _) in enumerate(args)]
+        jitted = jax.jit(fun, in_shardings=tuple(jns(jmesh, *spec) for _, spec in args),
+                         out_shardings=None if out_spec is None else jns(jmesh, *out_spec))
+        previous = jax.config.jax_use_shardy_partitioner
+        jax.config.update("jax_use_shardy_partitioner", shardy)
+        try:
+            text = jitted.lower(*values).as_text()
+        finally:
+            jax.config.update("jax_use_shardy_partitioner", previous)
+        outs = hlox.compile_stablehlo(text, backend=backend)(*values)
+        assert_like_jax(list(outs), jax.tree_util.tree_leaves(jitted(*values)),
+                        check_shards=out_spec is not None)
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    @pytest.mark.parametrize("n", [2, 4, 8])
+    def test_scan_over_sharded_state(n, backend):
+        mesh, jmesh = meshes(n, backend)
+        x, jx = put_both(rand((8, 4)), mesh, jmesh, "data")
+        w = rand((4, 4), 1) / 2
+
+        def run(lax, np_, s, w):
+            def step(c, _):
+                c = np_.tanh(c @ w)
+                return c, c.sum()
+            return lax.scan(step, s, None, length=3)
+        out = hlox.jit(functools.partial(run, hlox.lax, hnp))(x, w)
+        ref = jax.jit(functools.partial(run, jax.lax, jnp))(jx, w)
+        assert_like_jax(out, ref, check_shards=False)
