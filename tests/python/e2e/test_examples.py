@@ -16,6 +16,7 @@ CASES = {
     "derivatives.py": [],
     "vmap_distance.py": [],
     "linear_regression.py": [],
+    "sharded_training.py": ["--devices", "4", "--steps", "3"],
 }
 
 
