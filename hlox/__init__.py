@@ -34,7 +34,7 @@ _ATTRIBUTES = {
 }
 # public submodules (``hlox.numpy``, ...), loaded on first access
 _SUBMODULES = ["lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors",
-               "backends", "ad_checkpoint", "dtypes"]
+               "backends", "ad_checkpoint", "dtypes", "distributed"]
 
 __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleDeviceSharding",
            "device_put", "device_get", "devices", "local_devices", "device_count",
@@ -42,7 +42,8 @@ __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleD
            "lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
-           "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr"]
+           "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr",
+           "distributed"]
 
 
 def __getattr__(name: str):

@@ -203,6 +203,8 @@ bool fold(int32_t dtype, int32_t reduction, void *acc, const void *x, int64_t n)
 // ---- meetings ---------------------------------------------------------------
 
 // One collective on this thread: its communicator (or none: partition 0 of 1).
+// Partition ids are global; in world mode every send buffer is read from the
+// gathered copy (worldSend), and only this partition's result is written.
 class Meeting {
 public:
   Meeting(int64_t opId, const char *what, const void *send, void *recv)
@@ -213,15 +215,30 @@ public:
     mine_.recv = recv;
   }
   int me() const { return me_; }
-  int size() const { return comm_ ? comm_->size() : 1; }
-  bool begin() { return comm_ ? comm_->meet(me_, mine_) : true; }
-  bool end() { return comm_ ? comm_->leave(me_) : true; }
-  const void *send(int p) const { return comm_ ? comm_->slot(p).send : mine_.send; }
-  void *recv(int p) const { return comm_ ? comm_->slot(p).recv : mine_.recv; }
+  int size() const { return comm_ ? comm_->globalSize() : 1; }
+  bool world() const { return comm_ && comm_->world(); }
+  // Meets the others; `bytes`: the size of every partition's send buffer.
+  bool begin(int64_t bytes) {
+    if (!comm_)
+      return true;
+    if (!comm_->meet(local(), mine_))
+      return false;
+    return !comm_->world() || comm_->gatherWorld(local(), bytes);
+  }
+  bool end() { return comm_ ? comm_->leave(local()) : true; }
+  const void *send(int p) const {
+    if (!comm_)
+      return mine_.send;
+    return comm_->world() ? comm_->worldSend(p) : comm_->slot(p - comm_->first()).send;
+  }
+  void *recv(int p) const {  // (in one process only)
+    return comm_ ? comm_->slot(p - comm_->first()).recv : mine_.recv;
+  }
   // Breaks the communicator with a message naming this op; returns false.
   bool fail(const std::string &why) {
     if (comm_)
-      comm_->abort(me_, std::string(mine_.what) + " #" + std::to_string(mine_.opId) + ": " + why);
+      comm_->abort(local(), std::string(mine_.what) + " #" + std::to_string(mine_.opId) + ": " +
+                                why);
     return false;
   }
   // This partition's group (a row of `groups`) and its place in it.
@@ -242,6 +259,8 @@ public:
   }
 
 private:
+  int local() const { return me_ - comm_->first(); }
+
   Communicator *comm_;
   int me_;
   Slot mine_;
@@ -258,14 +277,18 @@ bool allReduce(int64_t opId, int32_t dtype, int32_t reduction, const void *send,
   if (!bytes || !fold(dtype, reduction, recv, send, 0))
     return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
                   std::to_string(reduction));
-  if (!m.begin())
+  if (!m.begin(count * bytes))
     return false;
-  int64_t lo = count * index / groupSize, hi = count * (index + 1) / groupSize;
+  // One process: member i folds slice i for the whole group. Across
+  // processes: each partition folds its whole result (same order, same bits).
+  bool shared = !m.world();
+  int64_t lo = shared ? count * index / groupSize : 0;
+  int64_t hi = shared ? count * (index + 1) / groupSize : count;
   char *acc = static_cast<char *>(recv) + lo * bytes;
   std::memcpy(acc, static_cast<const char *>(m.send(group[0])) + lo * bytes, (hi - lo) * bytes);
   for (int64_t j = 1; j < groupSize; ++j)
     fold(dtype, reduction, acc, static_cast<const char *>(m.send(group[j])) + lo * bytes, hi - lo);
-  for (int64_t j = 0; j < groupSize; ++j)
+  for (int64_t j = 0; shared && j < groupSize; ++j)
     if (group[j] != m.me())
       std::memcpy(static_cast<char *>(m.recv(group[j])) + lo * bytes, acc, (hi - lo) * bytes);
   return m.end();
@@ -276,7 +299,7 @@ bool allGather(int64_t opId, const void *send, void *recv, int64_t outer, int64_
   Meeting m(opId, "all_gather", send, recv);
   const int64_t *group;
   int64_t index;
-  if (!m.findGroup(groups, numGroups, groupSize, group, index) || !m.begin())
+  if (!m.findGroup(groups, numGroups, groupSize, group, index) || !m.begin(outer * chunk))
     return false;
   char *out = static_cast<char *>(recv);
   for (int64_t o = 0; o < outer; ++o)
@@ -298,7 +321,7 @@ bool reduceScatter(int64_t opId, int32_t dtype, int32_t reduction, const void *s
   if (!bytes || !fold(dtype, reduction, recv, send, 0))
     return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
                   std::to_string(reduction));
-  if (!m.begin())
+  if (!m.begin(outer * groupSize * inner * bytes))
     return false;
   int64_t part = inner * bytes;
   for (int64_t o = 0; o < outer; ++o) {
@@ -335,7 +358,10 @@ bool allToAll(int64_t opId, const void *send, void *recv, int64_t rank, const in
   if (rank < 0 || rank > 16 || split < 0 || split >= rank || concat < 0 || concat >= rank ||
       shape[split] % groupSize != 0)
     return m.fail("bad shape or dimensions");
-  if (!m.begin())
+  int64_t total = elemBytes;
+  for (int64_t d = 0; d < rank; ++d)
+    total *= shape[d];
+  if (!m.begin(total))
     return false;
   // Everything in bytes, with one extra innermost dimension of elemBytes.
   int64_t block[17], src[17], dst[17], out[17];
@@ -371,7 +397,7 @@ bool collectivePermute(int64_t opId, const void *send, void *recv, int64_t bytes
     if (pairs[2 * i + 1] == m.me())
       source = pairs[2 * i];
   }
-  if (!m.begin())
+  if (!m.begin(bytes))
     return false;
   if (source >= 0)
     std::memcpy(recv, m.send(int(source)), bytes);
