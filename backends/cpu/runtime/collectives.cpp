@@ -266,18 +266,31 @@ private:
   Slot mine_;
 };
 
+// The runtime reduces this element type with this body (else: an error).
+bool reducible(Meeting &m, int32_t dtype, int32_t reduction, void *recv, const void *send) {
+  if (elementBytes(dtype) && fold(dtype, reduction, recv, send, 0))
+    return true;
+  return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
+                std::to_string(reduction));
+}
+
+// acc[0..n) = the left fold, in group order, of every member's n elements at
+// byte `offset` of its send buffer.
+void foldGroup(const Meeting &m, const int64_t *group, int64_t groupSize, int32_t dtype,
+               int32_t reduction, char *acc, int64_t offset, int64_t n) {
+  std::memcpy(acc, static_cast<const char *>(m.send(group[0])) + offset, n * elementBytes(dtype));
+  for (int64_t j = 1; j < groupSize; ++j)
+    fold(dtype, reduction, acc, static_cast<const char *>(m.send(group[j])) + offset, n);
+}
+
 bool allReduce(int64_t opId, int32_t dtype, int32_t reduction, const void *send, void *recv,
                int64_t count, const int64_t *groups, int64_t numGroups, int64_t groupSize) {
   Meeting m(opId, "all_reduce", send, recv);
   const int64_t *group;
   int64_t index;
   int64_t bytes = elementBytes(dtype);
-  if (!m.findGroup(groups, numGroups, groupSize, group, index))
-    return false;
-  if (!bytes || !fold(dtype, reduction, recv, send, 0))
-    return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
-                  std::to_string(reduction));
-  if (!m.begin(count * bytes))
+  if (!m.findGroup(groups, numGroups, groupSize, group, index) ||
+      !reducible(m, dtype, reduction, recv, send) || !m.begin(count * bytes))
     return false;
   // One process: member i folds slice i for the whole group. Across
   // processes: each partition folds its whole result (same order, same bits).
@@ -285,9 +298,7 @@ bool allReduce(int64_t opId, int32_t dtype, int32_t reduction, const void *send,
   int64_t lo = shared ? count * index / groupSize : 0;
   int64_t hi = shared ? count * (index + 1) / groupSize : count;
   char *acc = static_cast<char *>(recv) + lo * bytes;
-  std::memcpy(acc, static_cast<const char *>(m.send(group[0])) + lo * bytes, (hi - lo) * bytes);
-  for (int64_t j = 1; j < groupSize; ++j)
-    fold(dtype, reduction, acc, static_cast<const char *>(m.send(group[j])) + lo * bytes, hi - lo);
+  foldGroup(m, group, groupSize, dtype, reduction, acc, lo * bytes, hi - lo);
   for (int64_t j = 0; shared && j < groupSize; ++j)
     if (group[j] != m.me())
       std::memcpy(static_cast<char *>(m.recv(group[j])) + lo * bytes, acc, (hi - lo) * bytes);
@@ -316,21 +327,14 @@ bool reduceScatter(int64_t opId, int32_t dtype, int32_t reduction, const void *s
   const int64_t *group;
   int64_t index;
   int64_t bytes = elementBytes(dtype);
-  if (!m.findGroup(groups, numGroups, groupSize, group, index))
-    return false;
-  if (!bytes || !fold(dtype, reduction, recv, send, 0))
-    return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
-                  std::to_string(reduction));
-  if (!m.begin(outer * groupSize * inner * bytes))
+  if (!m.findGroup(groups, numGroups, groupSize, group, index) ||
+      !reducible(m, dtype, reduction, recv, send) ||
+      !m.begin(outer * groupSize * inner * bytes))
     return false;
   int64_t part = inner * bytes;
-  for (int64_t o = 0; o < outer; ++o) {
-    char *acc = static_cast<char *>(recv) + o * part;
-    int64_t at = (o * groupSize + index) * part;
-    std::memcpy(acc, static_cast<const char *>(m.send(group[0])) + at, part);
-    for (int64_t j = 1; j < groupSize; ++j)
-      fold(dtype, reduction, acc, static_cast<const char *>(m.send(group[j])) + at, inner);
-  }
+  for (int64_t o = 0; o < outer; ++o)
+    foldGroup(m, group, groupSize, dtype, reduction, static_cast<char *>(recv) + o * part,
+              (o * groupSize + index) * part, inner);
   return m.end();
 }
 
