@@ -177,9 +177,9 @@ def devices(backend: str | None = None) -> builtins.list:
 
 def local_devices(process_index: int | None = None, backend: str | None = None
                   ) -> builtins.list:
-    """The devices this process drives (all of them: hlox runs in one process)."""
-    return [d for d in devices(backend)
-            if d.process_index == (process_index if process_index is not None else 0)]
+    """The devices process ``process_index`` drives (default: this process's)."""
+    index = process_index if process_index is not None else globals()["process_index"]()
+    return [d for d in devices(backend) if d.process_index == index]
 
 
 def device_count(backend: str | None = None) -> int:
@@ -191,11 +191,16 @@ def local_device_count(backend: str | None = None) -> int:
 
 
 def process_index(backend: str | None = None) -> int:
-    return 0
+    """This process's index among an ``mpiexec`` launch's (see :mod:`.distributed`)."""
+    from hlox.backends import distributed
+
+    return distributed.process_index()
 
 
 def process_count(backend: str | None = None) -> int:
-    return 1
+    from hlox.backends import distributed
+
+    return distributed.process_count()
 
 
 def default_backend() -> str:

@@ -37,7 +37,7 @@ _ATTRIBUTES = {
 }
 # public submodules (``hlox.numpy``, ...), loaded on first access
 _SUBMODULES = ["lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors",
-               "backends", "ad_checkpoint", "dtypes", "sharding", "debug"]
+               "backends", "ad_checkpoint", "dtypes", "sharding", "debug", "distributed"]
 
 __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleDeviceSharding",
            "device_put", "device_get", "devices", "local_devices", "device_count",
@@ -47,7 +47,7 @@ __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleD
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
            "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr",
            "NamedSharding", "P", "make_mesh", "make_array_from_callback",
-           "make_array_from_process_local_data", "sharding", "debug", "shard_map"]
+           "make_array_from_process_local_data", "sharding", "debug", "shard_map", "distributed"]
 
 
 def __getattr__(name: str):

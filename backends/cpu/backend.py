@@ -25,8 +25,7 @@ from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
 from hlox.backends import compiler
-from hlox.backends.base import (BackendError, CompileOptions, Device, HostBuffers, host_devices,
-                                main_signature)
+from hlox.backends.base import BackendError, CompileOptions, Device, HostBuffers, main_signature
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
 from hlox.backends.cpu.executable import CpuExecutable
 
@@ -141,13 +140,18 @@ class CpuBackend(HostBuffers):
 
     def devices(self) -> list[Device]:
         """``jax_num_cpu_devices`` devices (``JAX_NUM_CPU_DEVICES``, default 1), made
-        once: from then on the count cannot change, as in JAX."""
+        once: from then on the count cannot change, as in JAX. After
+        ``hlox.distributed.initialize()``, every process's (ids ``process *
+        count + i``, ``process_index`` set)."""
         devices = self.__dict__.get("_devices")
         if devices is None:
+            from hlox.backends import distributed
             from hlox.config import config
 
-            devices = self._devices = host_devices(self.name, self.platform,
-                                                   config.use_num_cpu_devices())
+            count = config.use_num_cpu_devices()
+            devices = self._devices = [
+                Device(self.platform, process * count + i, self.name, process_index=process)
+                for process in range(distributed.process_count()) for i in range(count)]
         return devices
 
     def cache_target(self) -> str:

@@ -45,20 +45,40 @@ class CpuExecutable:
     def execute_sharded(self, per_device) -> list[list[np.ndarray]]:
         """Runs the per-device program once per partition, all at once:
         ``per_device[p]`` are partition p's (checked) buffers; returns each
-        partition's results. One thread per partition (ctypes releases the GIL);
+        partition's results. After ``hlox.distributed.initialize()``: this
+        process's partitions only (``first = process_index * local_count``). One thread per partition (ctypes releases the GIL);
         collectives meet in libhlox_cpu_runtime.so; a failure in any partition
         is raised here (:class:`~hlox.backends.cpu.native_runtime.CollectiveError`)."""
+        from hlox.backends import distributed
         from hlox.backends.cpu import native_runtime
 
         per_device = list(per_device)
-        if len(per_device) != self.num_partitions:
-            raise ValueError(f"this program runs on {self.num_partitions} partition(s), "
+        world = None
+        local = self.num_partitions
+        if distributed.is_initialized():  # this process's partitions only
+            processes = distributed.process_count()
+            if self.num_partitions % processes:
+                raise ValueError(f"this program's {self.num_partitions} partitions do not "
+                                 f"split evenly over {processes} processes")
+            local = self.num_partitions // processes
+            world = (self.num_partitions, distributed.process_index() * local,
+                     distributed.make_transport(native_runtime.timeout()))
+        if len(per_device) != local:
+            raise ValueError(f"this program runs on {self.num_partitions} partition(s)"
+                             f"{f', {local} in this process' if world else ''}, "
                              f"got arguments for {len(per_device)}")
         if self._invoker is None:
             self._invoker = invoke.Invoker(invoke.packed_entry_point(self._engine), self._engine,
                                            [s.shape for s in self.in_specs], self.out_specs)
         calls = [self._invoker.prepared(buffers) for buffers in per_device]
-        native_runtime.run_partitions([(entry, argument) for entry, argument, _, _ in calls])
+        try:
+            native_runtime.run_partitions([(entry, argument) for entry, argument, _, _ in calls],
+                                          world)
+        except native_runtime.CollectiveError as error:
+            cause = distributed.last_failure()
+            if cause:
+                raise native_runtime.CollectiveError(f"{error} ({cause})") from None
+            raise
         return [outs for _, _, outs, _ in calls]
 
     def object_code(self):

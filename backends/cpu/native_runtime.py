@@ -62,6 +62,7 @@ def library() -> ctypes.CDLL:
     i32, i64, ptr, dbl = ctypes.c_int32, ctypes.c_int64, ctypes.c_void_p, ctypes.c_double
     signatures = {
         "hlox_rt_comm_create": (ptr, [i32, dbl]),
+        "hlox_rt_comm_create_world": (ptr, [i32, i32, i32, ptr, ptr, dbl]),
         "hlox_rt_comm_destroy": (None, [ptr]),
         "hlox_rt_run": (i32, [ptr, i32, ptr, ptr]),
         "hlox_rt_bind": (None, [ptr, i32]),
@@ -93,15 +94,25 @@ def timeout() -> float:
 
 
 class Communicator:
-    """One launch's communicator (``with Communicator(n) as comm:``)."""
+    """One launch's communicator (``with Communicator(n) as comm:``): ``size``
+    partitions in this process; with ``world=(global_size, first, transport)``
+    they are ``first..first+size-1`` of ``global_size`` in several processes."""
 
-    def __init__(self, size: int, timeout_seconds: float | None = None):
+    def __init__(self, size: int, timeout_seconds: float | None = None, world=None):
         self.size = size
+        self.first = 0
         self._lib = library()
-        self.handle = self._lib.hlox_rt_comm_create(
-            size, timeout() if timeout_seconds is None else timeout_seconds)
+        seconds = timeout() if timeout_seconds is None else timeout_seconds
+        if world is None:
+            self.handle = self._lib.hlox_rt_comm_create(size, seconds)
+        else:
+            global_size, self.first, self._transport = world
+            self.handle = self._lib.hlox_rt_comm_create_world(
+                size, global_size, self.first, ctypes.cast(self._transport, ctypes.c_void_p),
+                None, seconds)
         if not self.handle:
-            raise ValueError(f"a communicator needs at least one partition, got {size}")
+            raise ValueError(f"cannot make a communicator of {size} partition(s) "
+                             f"(world: {world!r})")
 
     def error(self) -> str:
         buffer = ctypes.create_string_buffer(4096)
@@ -123,8 +134,9 @@ class Communicator:
         self.close()
 
 
-def run_partitions(calls) -> None:
-    """Runs ``calls[p]`` on its own thread as partition p of one communicator.
+def run_partitions(calls, world=None) -> None:
+    """Runs ``calls[p]`` on its own thread as partition p of one communicator
+    (with ``world=(global_size, first, transport)``: as partition first + p).
 
     ``calls[p]`` is ``(entry, argument)``: the address of a ``void entry(void *)``
     (a packed MLIR entry point) and its argument's address; or a Python callable
@@ -135,19 +147,20 @@ def run_partitions(calls) -> None:
     calls = list(calls)
     lib = library()
     errors: list = [None] * len(calls)
-    with Communicator(len(calls)) as comm:
+    with Communicator(len(calls), world=world) as comm:
         def run(p):
+            partition = comm.first + p
             try:
                 call = calls[p]
                 if callable(call):
-                    call(comm, p)
+                    call(comm, partition)
                 else:
                     entry, argument = call
-                    if lib.hlox_rt_run(comm.handle, p, entry, argument) != 0:
+                    if lib.hlox_rt_run(comm.handle, partition, entry, argument) != 0:
                         errors[p] = CollectiveError(comm.error())
             except BaseException as error:  # noqa: BLE001  (re-raised by the caller)
                 errors[p] = error
-                comm.abort(p, f"{type(error).__name__}: {error}")
+                comm.abort(partition, f"{type(error).__name__}: {error}")
 
         threads = [threading.Thread(target=run, args=(p,), name=f"hlox-partition-{p}")
                    for p in range(len(calls))]

@@ -203,6 +203,8 @@ bool fold(int32_t dtype, int32_t reduction, void *acc, const void *x, int64_t n)
 // ---- meetings ---------------------------------------------------------------
 
 // One collective on this thread: its communicator (or none: partition 0 of 1).
+// Partition ids are global; in world mode every send buffer is read from the
+// gathered copy (worldSend), and only this partition's result is written.
 class Meeting {
 public:
   Meeting(int64_t opId, const char *what, const void *send, void *recv)
@@ -213,15 +215,30 @@ public:
     mine_.recv = recv;
   }
   int me() const { return me_; }
-  int size() const { return comm_ ? comm_->size() : 1; }
-  bool begin() { return comm_ ? comm_->meet(me_, mine_) : true; }
-  bool end() { return comm_ ? comm_->leave(me_) : true; }
-  const void *send(int p) const { return comm_ ? comm_->slot(p).send : mine_.send; }
-  void *recv(int p) const { return comm_ ? comm_->slot(p).recv : mine_.recv; }
+  int size() const { return comm_ ? comm_->globalSize() : 1; }
+  bool world() const { return comm_ && comm_->world(); }
+  // Meets the others; `bytes`: the size of every partition's send buffer.
+  bool begin(int64_t bytes) {
+    if (!comm_)
+      return true;
+    if (!comm_->meet(local(), mine_))
+      return false;
+    return !comm_->world() || comm_->gatherWorld(local(), bytes);
+  }
+  bool end() { return comm_ ? comm_->leave(local()) : true; }
+  const void *send(int p) const {
+    if (!comm_)
+      return mine_.send;
+    return comm_->world() ? comm_->worldSend(p) : comm_->slot(p - comm_->first()).send;
+  }
+  void *recv(int p) const {  // (in one process only)
+    return comm_ ? comm_->slot(p - comm_->first()).recv : mine_.recv;
+  }
   // Breaks the communicator with a message naming this op; returns false.
   bool fail(const std::string &why) {
     if (comm_)
-      comm_->abort(me_, std::string(mine_.what) + " #" + std::to_string(mine_.opId) + ": " + why);
+      comm_->abort(local(), std::string(mine_.what) + " #" + std::to_string(mine_.opId) + ": " +
+                                why);
     return false;
   }
   // This partition's group (a row of `groups`) and its place in it.
@@ -242,10 +259,29 @@ public:
   }
 
 private:
+  int local() const { return me_ - comm_->first(); }
+
   Communicator *comm_;
   int me_;
   Slot mine_;
 };
+
+// The runtime reduces this element type with this body (else: an error).
+bool reducible(Meeting &m, int32_t dtype, int32_t reduction, void *recv, const void *send) {
+  if (elementBytes(dtype) && fold(dtype, reduction, recv, send, 0))
+    return true;
+  return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
+                std::to_string(reduction));
+}
+
+// acc[0..n) = the left fold, in group order, of every member's n elements at
+// byte `offset` of its send buffer.
+void foldGroup(const Meeting &m, const int64_t *group, int64_t groupSize, int32_t dtype,
+               int32_t reduction, char *acc, int64_t offset, int64_t n) {
+  std::memcpy(acc, static_cast<const char *>(m.send(group[0])) + offset, n * elementBytes(dtype));
+  for (int64_t j = 1; j < groupSize; ++j)
+    fold(dtype, reduction, acc, static_cast<const char *>(m.send(group[j])) + offset, n);
+}
 
 bool allReduce(int64_t opId, int32_t dtype, int32_t reduction, const void *send, void *recv,
                int64_t count, const int64_t *groups, int64_t numGroups, int64_t groupSize) {
@@ -253,19 +289,17 @@ bool allReduce(int64_t opId, int32_t dtype, int32_t reduction, const void *send,
   const int64_t *group;
   int64_t index;
   int64_t bytes = elementBytes(dtype);
-  if (!m.findGroup(groups, numGroups, groupSize, group, index))
+  if (!m.findGroup(groups, numGroups, groupSize, group, index) ||
+      !reducible(m, dtype, reduction, recv, send) || !m.begin(count * bytes))
     return false;
-  if (!bytes || !fold(dtype, reduction, recv, send, 0))
-    return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
-                  std::to_string(reduction));
-  if (!m.begin())
-    return false;
-  int64_t lo = count * index / groupSize, hi = count * (index + 1) / groupSize;
+  // One process: member i folds slice i for the whole group. Across
+  // processes: each partition folds its whole result (same order, same bits).
+  bool shared = !m.world();
+  int64_t lo = shared ? count * index / groupSize : 0;
+  int64_t hi = shared ? count * (index + 1) / groupSize : count;
   char *acc = static_cast<char *>(recv) + lo * bytes;
-  std::memcpy(acc, static_cast<const char *>(m.send(group[0])) + lo * bytes, (hi - lo) * bytes);
-  for (int64_t j = 1; j < groupSize; ++j)
-    fold(dtype, reduction, acc, static_cast<const char *>(m.send(group[j])) + lo * bytes, hi - lo);
-  for (int64_t j = 0; j < groupSize; ++j)
+  foldGroup(m, group, groupSize, dtype, reduction, acc, lo * bytes, hi - lo);
+  for (int64_t j = 0; shared && j < groupSize; ++j)
     if (group[j] != m.me())
       std::memcpy(static_cast<char *>(m.recv(group[j])) + lo * bytes, acc, (hi - lo) * bytes);
   return m.end();
@@ -276,7 +310,7 @@ bool allGather(int64_t opId, const void *send, void *recv, int64_t outer, int64_
   Meeting m(opId, "all_gather", send, recv);
   const int64_t *group;
   int64_t index;
-  if (!m.findGroup(groups, numGroups, groupSize, group, index) || !m.begin())
+  if (!m.findGroup(groups, numGroups, groupSize, group, index) || !m.begin(outer * chunk))
     return false;
   char *out = static_cast<char *>(recv);
   for (int64_t o = 0; o < outer; ++o)
@@ -293,21 +327,14 @@ bool reduceScatter(int64_t opId, int32_t dtype, int32_t reduction, const void *s
   const int64_t *group;
   int64_t index;
   int64_t bytes = elementBytes(dtype);
-  if (!m.findGroup(groups, numGroups, groupSize, group, index))
-    return false;
-  if (!bytes || !fold(dtype, reduction, recv, send, 0))
-    return m.fail("unsupported element type " + std::to_string(dtype) + " / reduction " +
-                  std::to_string(reduction));
-  if (!m.begin())
+  if (!m.findGroup(groups, numGroups, groupSize, group, index) ||
+      !reducible(m, dtype, reduction, recv, send) ||
+      !m.begin(outer * groupSize * inner * bytes))
     return false;
   int64_t part = inner * bytes;
-  for (int64_t o = 0; o < outer; ++o) {
-    char *acc = static_cast<char *>(recv) + o * part;
-    int64_t at = (o * groupSize + index) * part;
-    std::memcpy(acc, static_cast<const char *>(m.send(group[0])) + at, part);
-    for (int64_t j = 1; j < groupSize; ++j)
-      fold(dtype, reduction, acc, static_cast<const char *>(m.send(group[j])) + at, inner);
-  }
+  for (int64_t o = 0; o < outer; ++o)
+    foldGroup(m, group, groupSize, dtype, reduction, static_cast<char *>(recv) + o * part,
+              (o * groupSize + index) * part, inner);
   return m.end();
 }
 
@@ -335,7 +362,10 @@ bool allToAll(int64_t opId, const void *send, void *recv, int64_t rank, const in
   if (rank < 0 || rank > 16 || split < 0 || split >= rank || concat < 0 || concat >= rank ||
       shape[split] % groupSize != 0)
     return m.fail("bad shape or dimensions");
-  if (!m.begin())
+  int64_t total = elemBytes;
+  for (int64_t d = 0; d < rank; ++d)
+    total *= shape[d];
+  if (!m.begin(total))
     return false;
   // Everything in bytes, with one extra innermost dimension of elemBytes.
   int64_t block[17], src[17], dst[17], out[17];
@@ -371,7 +401,7 @@ bool collectivePermute(int64_t opId, const void *send, void *recv, int64_t bytes
     if (pairs[2 * i + 1] == m.me())
       source = pairs[2 * i];
   }
-  if (!m.begin())
+  if (!m.begin(bytes))
     return false;
   if (source >= 0)
     std::memcpy(recv, m.send(int(source)), bytes);

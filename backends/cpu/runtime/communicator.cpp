@@ -9,14 +9,50 @@
 namespace hlox_rt {
 
 Communicator::Communicator(int size, double timeoutSeconds)
-    : size_(size), timeout_(timeoutSeconds), slots_(size), waitingAt_(size),
-      finished_(size, false) {}
+    : size_(size), global_(size), first_(0), timeout_(timeoutSeconds), slots_(size),
+      waitingAt_(size), finished_(size, false) {}
+
+Communicator::Communicator(int size, int globalSize, int first, Transport transport,
+                           void *context, double timeoutSeconds)
+    : size_(size), global_(globalSize), first_(first), transport_(transport), context_(context),
+      timeout_(timeoutSeconds), slots_(size), waitingAt_(size), finished_(size, false) {}
+
+bool Communicator::gatherWorld(int me, int64_t bytes) {
+  if (me == 0) {  // the leader exchanges for its process; the others wait below
+    int64_t stride = bytes + 8;
+    packed_.assign(size_ * stride, 0);
+    world_.assign(global_ * stride, 0);
+    worldBytes_ = bytes;
+    for (int p = 0; p < size_; ++p) {
+      std::memcpy(packed_.data() + p * stride, &slots_[p].opId, 8);
+      std::memcpy(packed_.data() + p * stride + 8, slots_[p].send, bytes);
+    }
+    std::string where = std::string(slots_[0].what) + " #" + std::to_string(slots_[0].opId);
+    if (transport_(context_, packed_.data(), size_ * stride, world_.data()) != 0) {
+      abort(me, "the exchange between processes failed at " + where);
+    } else {
+      for (int p = 0; p < global_; ++p) {
+        int64_t opId;
+        std::memcpy(&opId, world_.data() + p * stride, 8);
+        if (opId != slots_[0].opId) {
+          abort(me, "the partitions reached different collectives: partition " +
+                        std::to_string(first_) + " " + where + ", partition " +
+                        std::to_string(p) + " #" + std::to_string(opId));
+          break;
+        }
+      }
+    }
+  }
+  // Untimed: the leader always comes back (the transport has its own timeout).
+  std::unique_lock<std::mutex> lock(mutex_);
+  return barrier(me, lock, "the exchange between processes", /*timed=*/false);
+}
 
 std::string Communicator::pendingLocked() const {
   std::string out;
   for (int p = 0; p < size_; ++p)
     if (waitingAt_[p].empty() && !finished_[p])
-      out += (out.empty() ? "" : ", ") + std::to_string(p);
+      out += (out.empty() ? "" : ", ") + std::to_string(first_ + p);
   return out;
 }
 
@@ -29,13 +65,13 @@ void Communicator::breakLocked(const std::string &why) {
 }
 
 bool Communicator::barrier(int me, std::unique_lock<std::mutex> &lock,
-                           const std::string &where) {
+                           const std::string &where, bool timed) {
   if (broken_)
     return false;
   for (int p = 0; p < size_; ++p)
     if (finished_[p]) {
-      breakLocked("partition " + std::to_string(p) + " returned without reaching " + where +
-                  " (which partition " + std::to_string(me) + " reached)");
+      breakLocked("partition " + std::to_string(first_ + p) + " returned without reaching " +
+                  where + " (which partition " + std::to_string(first_ + me) + " reached)");
       return false;
     }
   waitingAt_[me] = where;
@@ -49,7 +85,7 @@ bool Communicator::barrier(int me, std::unique_lock<std::mutex> &lock,
     return true;
   }
   auto done = [&] { return generation_ != generation || broken_; };
-  if (timeout_ > 0) {
+  if (timed && timeout_ > 0) {
     auto limit = std::chrono::duration<double>(timeout_);
     if (!changed_.wait_for(lock, limit, done)) {
       breakLocked("timed out after " + std::to_string(timeout_) + " s at " + where +
@@ -71,7 +107,8 @@ bool Communicator::meet(int me, const Slot &mine) {
   for (int p = 0; p < size_; ++p)
     if (slots_[p].opId != mine.opId) {
       breakLocked("the partitions reached different collectives: partition " +
-                  std::to_string(me) + " " + where + ", partition " + std::to_string(p) + " " +
+                  std::to_string(first_ + me) + " " + where + ", partition " +
+                  std::to_string(first_ + p) + " " +
                   slots_[p].what + " #" + std::to_string(slots_[p].opId));
       return false;
     }
@@ -90,15 +127,15 @@ void Communicator::finish(int me) {
   if (arrived_ > 0)
     for (int p = 0; p < size_; ++p)
       if (!waitingAt_[p].empty()) {
-        breakLocked("partition " + std::to_string(me) + " returned while partition " +
-                    std::to_string(p) + " waits at " + waitingAt_[p]);
+        breakLocked("partition " + std::to_string(first_ + me) + " returned while partition " +
+                    std::to_string(first_ + p) + " waits at " + waitingAt_[p]);
         return;
       }
 }
 
 void Communicator::abort(int me, const std::string &why) {
   std::lock_guard<std::mutex> lock(mutex_);
-  breakLocked("partition " + std::to_string(me) + " failed: " + why);
+  breakLocked("partition " + std::to_string(first_ + me) + " failed: " + why);
 }
 
 std::string Communicator::error() {
@@ -153,22 +190,34 @@ static int32_t runEscapable(void (*entry)(void *), void *args) {
 
 int32_t hlox_rt_run(hlox_rt_comm *comm, int32_t partition, void (*entry)(void *), void *args) {
   auto *c = reinterpret_cast<Communicator *>(comm);
-  if (!c || partition < 0 || partition >= c->size())
+  if (!c || partition < c->first() || partition >= c->first() + c->size())
     return 1;
   binding() = Binding{c, partition, nullptr};
   int32_t status = runEscapable(entry, args);
   if (status == 0)
-    c->finish(partition);
+    c->finish(partition - c->first());
   binding() = Binding{};
   return status;
 }
 
 void hlox_rt_finish(hlox_rt_comm *comm, int32_t partition) {
-  reinterpret_cast<Communicator *>(comm)->finish(partition);
+  auto *c = reinterpret_cast<Communicator *>(comm);
+  c->finish(partition - c->first());
 }
 
 void hlox_rt_abort(hlox_rt_comm *comm, int32_t partition, const char *why) {
-  reinterpret_cast<Communicator *>(comm)->abort(partition, why ? why : "(no reason given)");
+  auto *c = reinterpret_cast<Communicator *>(comm);
+  c->abort(partition - c->first(), why ? why : "(no reason given)");
+}
+
+hlox_rt_comm *hlox_rt_comm_create_world(int32_t local_size, int32_t global_size,
+                                        int32_t first_partition, hlox_rt_transport transport,
+                                        void *context, double timeout_seconds) {
+  if (local_size < 1 || global_size < local_size || first_partition < 0 ||
+      first_partition + local_size > global_size || !transport)
+    return nullptr;
+  return reinterpret_cast<hlox_rt_comm *>(new Communicator(
+      local_size, global_size, first_partition, transport, context, timeout_seconds));
 }
 
 size_t hlox_rt_comm_error(hlox_rt_comm *comm, char *buf, size_t size) {

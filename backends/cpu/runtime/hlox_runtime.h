@@ -57,12 +57,20 @@ typedef struct hlox_rt_comm hlox_rt_comm;
 /* The launcher's side. */
 HLOX_RT_EXPORT hlox_rt_comm *hlox_rt_comm_create(int32_t size, double timeout_seconds);
 HLOX_RT_EXPORT void hlox_rt_comm_destroy(hlox_rt_comm *comm);
-/* Runs entry(args) on this thread as `partition` of `comm`; 0 on success,
+/* Across processes: this process runs partitions first..first+local_size-1
+ * of global_size; `transport(context, send, bytes, recv)` gathers `bytes`
+ * from every process into recv in process order (an MPI allgather; 0 = ok). */
+typedef int32_t (*hlox_rt_transport)(void *context, const void *send, int64_t bytes, void *recv);
+HLOX_RT_EXPORT hlox_rt_comm *hlox_rt_comm_create_world(int32_t local_size, int32_t global_size,
+                                                       int32_t first_partition,
+                                                       hlox_rt_transport transport, void *context,
+                                                       double timeout_seconds);
+/* Runs entry(args) on this thread as (global) `partition` of `comm`; 0 on success,
  * nonzero when the communicator broke (the entry stopped at a collective).
  * Marks the participant finished (or failed) when it returns. */
 HLOX_RT_EXPORT int32_t hlox_rt_run(hlox_rt_comm *comm, int32_t partition, void (*entry)(void *),
                     void *args);
-/* This thread is `partition` of `comm` (NULL: none) for direct calls (tests). */
+/* This thread is (global) `partition` of `comm` (NULL: none), for direct calls (tests). */
 HLOX_RT_EXPORT void hlox_rt_bind(hlox_rt_comm *comm, int32_t partition);
 HLOX_RT_EXPORT void hlox_rt_finish(hlox_rt_comm *comm, int32_t partition);
 HLOX_RT_EXPORT void hlox_rt_abort(hlox_rt_comm *comm, int32_t partition, const char *why);
