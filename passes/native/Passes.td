@@ -121,6 +121,10 @@ def SdyPropagate : Pass<"hlox-sdy-propagate", "mlir::ModuleOp"> {
     reduce/sort/...). Written shardings are closed and carry no priority;
     sdy.sharding_constraint and sdy.manual_computation are kept.
 
+    Calls are inlined first (JAX calls private functions for nested jits
+    and scan bodies), as XLA does before partitioning: the partitioner sees
+    one function; private functions left unused are erased.
+
     Model (Shardy's): each op has sharding rules that map the dimensions of
     its operands and results to shared factors (SdyPropagation.h; one file
     of rules per op family). Propagation projects the tensors' shardings onto

@@ -123,6 +123,10 @@ bool buildMiscRules(Operation *op, PropagationState &state, llvm::SmallVectorImp
 Rule elementwiseRule(PropagationState &state, llvm::ArrayRef<Value> values,
                      llvm::ArrayRef<int64_t> unrelated = {});
 
+/// Replaces every func.call in `module` by the callee's body and erases the
+/// private functions left unused (SdyPropagateInline.cpp).
+mlir::LogicalResult inlineCalls(mlir::ModuleOp module);
+
 /// Propagates through one rule; true when some tensor gained axes.
 bool propagate(const Rule &rule, PropagationState &state);
 
