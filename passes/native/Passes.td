@@ -142,8 +142,9 @@ def SdyPropagate : Pass<"hlox-sdy-propagate", "mlir::ModuleOp"> {
     by the user (annotation or constraint) wins over an inferred one; then
     the one splitting into more shards; then the first in operand order
     (operands before results). A projection that extends the winner replaces
-    it. An axis can split only one factor of an op (the factor served first
-    in that same order keeps it) and one dimension of a tensor. Priorities:
+    it. A tensor is split over an axis once: where two of its dimensions'
+    factors want the same axis, the factor that ranks first in that same
+    order gets it. Priorities:
     dimensions with priority pN take part from round N on (no priority = p0);
     each round runs to its fixpoint before the next adds its dimensions.
 
