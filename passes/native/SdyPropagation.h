@@ -105,6 +105,13 @@ private:
   std::vector<TensorState> tensors;
 };
 
+/// The shape of a ranked-tensor value.
+llvm::ArrayRef<int64_t> shapeOf(Value value);
+
+/// Adds `value` to `rule` if it carries a sharding: its index in the rule, or
+/// -1 (tokens, tuples).
+int addValue(Rule &rule, PropagationState &state, Value value);
+
 /// Adds `op`'s rules (none when no family knows the op: then shardings do not
 /// flow through it, its results take what their users ask for).
 void buildRules(Operation *op, PropagationState &state, llvm::SmallVectorImpl<Rule> &rules);
