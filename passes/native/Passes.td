@@ -154,6 +154,10 @@ def SdyPropagate : Pass<"hlox-sdy-propagate", "mlir::ModuleOp"> {
     reduce/sort/...). Written shardings are closed and carry no priority;
     sdy.sharding_constraint and sdy.manual_computation are kept.
 
+    Calls are inlined first (JAX calls private functions for nested jits
+    and scan bodies), as XLA does before partitioning: the partitioner sees
+    one function; private functions left unused are erased.
+
     Model (Shardy's): each op has sharding rules that map the dimensions of
     its operands and results to shared factors (SdyPropagation.h; one file
     of rules per op family). Propagation projects the tensors' shardings onto
@@ -171,8 +175,9 @@ def SdyPropagate : Pass<"hlox-sdy-propagate", "mlir::ModuleOp"> {
     by the user (annotation or constraint) wins over an inferred one; then
     the one splitting into more shards; then the first in operand order
     (operands before results). A projection that extends the winner replaces
-    it. An axis can split only one factor of an op (the factor served first
-    in that same order keeps it) and one dimension of a tensor. Priorities:
+    it. A tensor is split over an axis once: where two of its dimensions'
+    factors want the same axis, the factor that ranks first in that same
+    order gets it. Priorities:
     dimensions with priority pN take part from round N on (no priority = p0);
     each round runs to its fixpoint before the next adds its dimensions.
 

@@ -3,8 +3,9 @@
 // 1. Project: each tensor's dimension axes are assigned to the dimension's
 //    factors major-most first. A dimension made of one factor takes all its
 //    axes (a size that does not divide is padded by the partitioner). In a
-//    dimension made of several factors (or of a factor smaller than itself) an axis goes to a factor only while the
-//    axes' product divides the factor's size, and the next factor gets axes
+//    dimension made of several factors (or of a factor smaller than itself)
+//    an axis goes to a factor only while the axes' product divides the
+//    factor's size, and the next factor gets axes
 //    only once the previous one is split exactly (fully): otherwise the split
 //    would not be expressible on the other side, and those axes stay
 //    unprojected (the values stay replicated there).
@@ -14,14 +15,13 @@
 //    splitting into more shards; then the first in the rule's order (operands
 //    before results). Any other projection that extends the winner (the
 //    winner is its prefix) replaces it, so compatible shardings merge.
-//    Factors are served in the same order (explicit, larger, first); an axis
-//    already taken by a factor served earlier ends the later factor's list,
-//    since one axis cannot split two dimensions of a tensor.
 // 3. Write back: every open dimension whose current axes are a prefix of the
 //    factors' axes (projected back, with the same divisibility rule) grows to
-//    them, without an axis that another dimension of that tensor already uses.
-//    Closed dimensions never change, and nothing ever loses axes, so
-//    propagation reaches a fixpoint.
+//    them, without an axis that another dimension of that tensor already
+//    uses (a tensor is split over an axis once). Dimensions are served in
+//    their factors' order of step 2 (explicit, more shards, first), so the
+//    winning factor gets a contested axis. Closed dimensions never change,
+//    and nothing ever loses axes, so propagation reaches a fixpoint.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/SdyPropagation.h"
@@ -148,22 +148,33 @@ bool hlox::sdy_propagation::propagate(const Rule &rule, PropagationState &state)
   std::stable_sort(order.begin(), order.end(),
                    [&](unsigned a, unsigned b) { return ranksBefore(best[a], best[b]); });
   SmallVector<AxisList> chosen(numFactors);
-  AxisList taken;
-  for (unsigned f : order) {
-    for (const Axis &a : best[f].axes) {
-      if (llvm::any_of(taken, [&](const Axis &t) { return t.overlaps(a); }))
-        break;
-      chosen[f].push_back(a);
-    }
-    taken.append(chosen[f].begin(), chosen[f].end());
-  }
+  for (unsigned f : order)
+    chosen[f] = best[f].axes;
+  SmallVector<unsigned> served(numFactors, numFactors);
+  for (auto [position, f] : llvm::enumerate(order))
+    served[f] = position;
 
   // 3. Write back into open dimensions.
   bool changed = false;
   for (auto [t, id] : llvm::enumerate(rule.tensors)) {
     TensorState &tensor = state.tensor(id);
-    for (auto [d, factors] : llvm::enumerate(rule.dimFactors[t])) {
-      if (factors.empty() || d >= tensor.dims.size() || tensor.dims[d].closed)
+    // Dimensions in the order their factors are served, so that the winning
+    // factor gets a contested axis in this tensor.
+    SmallVector<unsigned> dimOrder;
+    for (auto [d, factors] : llvm::enumerate(rule.dimFactors[t]))
+      if (!factors.empty() && d < tensor.dims.size())
+        dimOrder.push_back(d);
+    auto firstServed = [&](unsigned d) {
+      unsigned best = numFactors;
+      for (unsigned f : rule.dimFactors[t][d])
+        best = std::min(best, served[f]);
+      return best;
+    };
+    std::stable_sort(dimOrder.begin(), dimOrder.end(),
+                     [&](unsigned a, unsigned b) { return firstServed(a) < firstServed(b); });
+    for (unsigned d : dimOrder) {
+      ArrayRef<unsigned> factors = rule.dimFactors[t][d];
+      if (tensor.dims[d].closed)
         continue;
       AxisList wanted = unprojectDim(tensor.shape[d], factors, rule.factorSizes, chosen);
       DimState &dim = tensor.dims[d];

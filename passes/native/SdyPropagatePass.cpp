@@ -1,6 +1,6 @@
 //===- SdyPropagatePass.cpp - hlox-sdy-propagate's driver -----------------===//
 //
-// Per function: read and check every sharding the input gives (arguments,
+// Calls are inlined first (SdyPropagateInline.cpp). Per function: read and check every sharding the input gives (arguments,
 // results, op results, sharding constraints, manual_computation boundaries),
 // build every op's rules once, then propagate through all rules forward and
 // backward until nothing changes, once per priority round, and write the
@@ -276,6 +276,8 @@ void FunctionPropagation::write() {
 
 struct SdyPropagate : hlox::impl::SdyPropagateBase<SdyPropagate> {
   void runOnOperation() override {
+    if (failed(inlineCalls(getOperation())))
+      return signalPassFailure();
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;

@@ -31,17 +31,6 @@ using llvm::SmallVectorImpl;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value v) {
-  return llvm::cast<RankedTensorType>(v.getType()).getShape();
-}
-
-int addValue(Rule &rule, PropagationState &state, Value value) {
-  std::optional<TensorId> id = state.idOf(value);
-  if (!id)
-    return -1;
-  return rule.addTensor(*id, shapeOf(value).size());
-}
-
 /// Maps `dims[k]` of each (tensor, dims) pair to one new factor of the size
 /// of the first tensor's dimension; pairs with a negative tensor are skipped.
 void shareFactor(Rule &rule, int64_t size,

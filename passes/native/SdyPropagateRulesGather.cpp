@@ -26,17 +26,6 @@ using llvm::SmallVectorImpl;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value v) {
-  return llvm::cast<RankedTensorType>(v.getType()).getShape();
-}
-
-int addValue(Rule &rule, PropagationState &state, Value value) {
-  std::optional<TensorId> id = state.idOf(value);
-  if (!id)
-    return -1;
-  return rule.addTensor(*id, shapeOf(value).size());
-}
-
 void mapIf(Rule &rule, int tensor, int64_t dim, unsigned factor) {
   if (tensor >= 0 && dim >= 0)
     rule.map(tensor, dim, factor);

@@ -66,10 +66,11 @@ void customCallRule(Operation *op, sdy::OpShardingRuleAttr attr, PropagationStat
       return;
     unsigned t = rule.addTensor(*id, dims.size());
     for (auto [d, factors] : llvm::enumerate(dims))
-      for (int64_t f : llvm::cast<DenseI64ArrayAttr>(factors).asArrayRef())
-        if (!llvm::is_contained(attr.getNeedReplicationFactors(), f) &&
-            !llvm::is_contained(attr.getBlockedPropagationFactors(), f))
-          rule.map(t, d, f);
+      if (auto list = llvm::dyn_cast<DenseI64ArrayAttr>(factors))
+        for (int64_t f : list.asArrayRef())
+          if (!llvm::is_contained(attr.getNeedReplicationFactors(), f) &&
+              !llvm::is_contained(attr.getBlockedPropagationFactors(), f))
+            rule.map(t, d, f);
   };
   for (auto [v, m] : llvm::zip(op->getOperands(), attr.getOperandMappings()))
     addMapped(v, m);

@@ -35,18 +35,6 @@ using llvm::SmallVectorImpl;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value v) {
-  return llvm::cast<RankedTensorType>(v.getType()).getShape();
-}
-
-/// Adds `value` to `rule` (if it carries a sharding); its rule index or -1.
-int addValue(Rule &rule, PropagationState &state, Value value) {
-  std::optional<TensorId> id = state.idOf(value);
-  if (!id)
-    return -1;
-  return rule.addTensor(*id, shapeOf(value).size());
-}
-
 /// A rule over `operand` and `result` where operand dim i and result dim
 /// `toResult[i]` share a factor (-1: unrelated).
 Rule pairRule(PropagationState &state, Value operand, Value result,

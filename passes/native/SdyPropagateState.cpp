@@ -22,6 +22,17 @@ TensorId PropagationState::addVirtual(ArrayRef<int64_t> shape) {
   return tensors.size() - 1;
 }
 
+ArrayRef<int64_t> hlox::sdy_propagation::shapeOf(Value value) {
+  return llvm::cast<RankedTensorType>(value.getType()).getShape();
+}
+
+int hlox::sdy_propagation::addValue(Rule &rule, PropagationState &state, Value value) {
+  std::optional<TensorId> id = state.idOf(value);
+  if (!id)
+    return -1;
+  return rule.addTensor(*id, shapeOf(value).size());
+}
+
 namespace {
 
 FailureOr<Axis> toAxis(sdy::AxisRefAttr ref, sdy::MeshAttr mesh, Attribute meshRef,

@@ -105,6 +105,13 @@ private:
   std::vector<TensorState> tensors;
 };
 
+/// The shape of a ranked-tensor value.
+llvm::ArrayRef<int64_t> shapeOf(Value value);
+
+/// Adds `value` to `rule` if it carries a sharding: its index in the rule, or
+/// -1 (tokens, tuples).
+int addValue(Rule &rule, PropagationState &state, Value value);
+
 /// Adds `op`'s rules (none when no family knows the op: then shardings do not
 /// flow through it, its results take what their users ask for).
 void buildRules(Operation *op, PropagationState &state, llvm::SmallVectorImpl<Rule> &rules);
@@ -122,6 +129,10 @@ bool buildMiscRules(Operation *op, PropagationState &state, llvm::SmallVectorImp
 /// first's, e.g. scalar operands of select/clamp).
 Rule elementwiseRule(PropagationState &state, llvm::ArrayRef<Value> values,
                      llvm::ArrayRef<int64_t> unrelated = {});
+
+/// Replaces every func.call in `module` by the callee's body and erases the
+/// private functions left unused (SdyPropagateInline.cpp).
+mlir::LogicalResult inlineCalls(mlir::ModuleOp module);
 
 /// Propagates through one rule; true when some tensor gained axes.
 bool propagate(const Rule &rule, PropagationState &state);
