@@ -12,7 +12,6 @@ choice.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import numpy as np
@@ -101,6 +100,9 @@ def _main_shardings(text: str):
 def run_global(text: str, args, result_shapes):
     """Partitions ``text``, runs it on every partition, returns the global results."""
     partitioned = partition(text)
+    # Contract: only the meshes and @main's argument/result shardings stay.
+    for line in partitioned.splitlines():
+        assert "sdy." not in line or line.lstrip().startswith(("sdy.mesh", "func.func public @main")), line
     mesh = mesh_of(partitioned)
     n = int(np.prod([k for _, k in mesh] or [1]))
     arg_sh, res_sh = _main_shardings(partitioned)
@@ -171,6 +173,3 @@ def annotate(text: str, seed: int, follow: float = 0.0) -> str:
                     f"#sdy.sharding_per_value<[{', '.join(per_value)}]>")
         return str(module)
 
-
-def all_meshes_of(n: int):
-    return [shape for shape in itertools.product(*[[1, 2, 4, 8]] * 2) if np.prod(shape) == n]

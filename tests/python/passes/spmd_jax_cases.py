@@ -100,6 +100,20 @@ def build():
         (P("x", "y"), P("y")), (P("x"), P(), P("x", "y"), P("x", "y"), P("x", "y"), P("x", "y"),
                                  P("y")))
 
+    def partial_shard_map(a, b):
+        # Manual over "x" only; "y" stays automatic inside.
+        mesh = make_mesh((2, 4), ("x", "y"))
+
+        def body(a, b):
+            return jax.lax.psum(a * b, "x"), jnp.tanh(a) @ b.T
+
+        f = jax.shard_map(body, mesh=mesh, axis_names={"x"}, in_specs=(P("x"), P("x")),
+                          out_specs=(P(), P("x")))
+        return f(a, b)
+
+    add("shard_map_partial_2x4", partial_shard_map, (r(8, 8), r(8, 8)), (2, 4), ("x", "y"),
+        (P("x", "y"), P("x")), (P(), P("x", "y")))
+
     def scan_state(h, xs):
         def step(c, x):
             c = jnp.tanh(c * 0.5 + x)
