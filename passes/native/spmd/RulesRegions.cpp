@@ -32,12 +32,16 @@ RuleResult manualComputation(Partitioner &P, sdy::ManualComputationOp op) {
         P.error(op) << message;
         return false;
       }
-      for (const AxisPart &a : s.allAxes())
-        if (!manual.contains(a.name)) {
-          P.error(op) << "a shard_map sharded over the free (non-manual) axis '" << a.name
-                      << "' is not supported";
+      // The body's types follow the manual axes only (Shardy puts them
+      // first in every dimension); over the free axes it runs replicated.
+      for (DimAxes &d : s.dims) {
+        auto firstFree = llvm::find_if(d, [&](const AxisPart &a) { return !manual.contains(a.name); });
+        if (std::any_of(firstFree, d.end(), [&](const AxisPart &a) { return manual.contains(a.name); })) {
+          P.error(op) << "a free axis precedes a manual axis in " << s.str();
           return false;
         }
+        d.erase(firstFree, d.end());
+      }
       out.push_back(s);
     }
     return true;

@@ -10,6 +10,9 @@
 #include "passes/native/spmd/Partitioner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
 
 namespace hlox {
 #define GEN_PASS_DEF_SPMDPARTITION
@@ -77,16 +80,42 @@ LogicalResult boundarySharding(Partitioner &P, func::FuncOp func, Type type, Dic
   return success();
 }
 
+// Annotations go and constraints become identities: in functions other
+// than @main (they run replicated where they are called) and in the regions
+// of ops the partitioner copied whole (reduction bodies, shard_map bodies).
+void stripAnnotations(Operation *root) {
+  root->walk([&](Operation *op) {
+    op->removeAttr(kSharding);
+    op->removeAttr("sdy.sharding_rule");
+  });
+  root->walk([&](Operation *op) {
+    if (isa<sdy::ShardingConstraintOp, sdy::ReshardOp>(op)) {
+      op->getResult(0).replaceAllUsesWith(op->getOperand(0));
+      op->erase();
+    }
+  });
+}
+
 LogicalResult partitionMain(Partitioner &P, func::FuncOp func) {
   Block &old = func.getBody().front();
+  Operation *ret = old.getTerminator();
+  // Boundary shardings first: a bad one fails before the IR changes.
+  SmallVector<Sharding> argShardings, resultShardings;
+  for (auto [i, arg] : llvm::enumerate(old.getArguments()))
+    if (failed(boundarySharding(P, func, arg.getType(), func.getArgAttrDict(i),
+                                "argument " + std::to_string(i),
+                                argShardings.emplace_back())))
+      return failure();
+  for (auto [i, v] : llvm::enumerate(ret->getOperands()))
+    if (failed(boundarySharding(P, func, v.getType(), func.getResultAttrDict(i),
+                                "result " + std::to_string(i),
+                                resultShardings.emplace_back())))
+      return failure();
+
   auto *entry = new Block();
   func.getBody().push_back(entry);
   SmallVector<Type> argTypes, resultTypes;
-  for (auto [i, arg] : llvm::enumerate(old.getArguments())) {
-    Sharding s;
-    if (failed(boundarySharding(P, func, arg.getType(), func.getArgAttrDict(i),
-                                "argument " + std::to_string(i), s)))
-      return failure();
+  for (auto [arg, s] : llvm::zip(old.getArguments(), argShardings)) {
     Type t = arg.getType();
     if (auto tensor = dyn_cast<RankedTensorType>(t))
       t = P.local(tensor, s);
@@ -95,49 +124,41 @@ LogicalResult partitionMain(Partitioner &P, func::FuncOp func) {
   }
   P.builder.setInsertionPointToEnd(entry);
   P.partitionBlock(old);
-  if (P.failed)
-    return failure();
-  Operation *ret = old.getTerminator();
   SmallVector<Value> results;
-  for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
-    Sharding s;
-    if (failed(boundarySharding(P, func, v.getType(), func.getResultAttrDict(i),
-                                "result " + std::to_string(i), s)))
-      return failure();
-    results.push_back(P.get(v, s));
-    resultTypes.push_back(results.back().getType());
-  }
-  if (P.failed)
+  if (!P.failed)
+    for (auto [v, s] : llvm::zip(ret->getOperands(), resultShardings)) {
+      results.push_back(P.get(v, s));
+      resultTypes.push_back(results.back().getType());
+    }
+  if (P.failed) {
+    // Leave the function as it was (the new ops use only new values).
+    entry->dropAllReferences();
+    entry->erase();
     return failure();
+  }
   func::ReturnOp::create(P.builder, ret->getLoc(), results);
   old.dropAllDefinedValueUses();
   old.dropAllReferences();
   old.erase();
   func.setFunctionType(FunctionType::get(func.getContext(), argTypes, resultTypes));
+  stripAnnotations(func);
+  // Rules look up the partition's chunk offsets wherever they need them:
+  // one partition_id and one table lookup per offset is enough.
+  IRRewriter rewriter(func.getContext());
+  DominanceInfo dominance(func);
+  eliminateCommonSubExpressions(rewriter, dominance, func);
   return success();
 }
 
-// A function other than @main runs replicated where it is called: its
-// annotations go, its constraints become identities.
 LogicalResult stripFunction(func::FuncOp func) {
-  WalkResult r = func.walk([&](Operation *op) {
-    if (isa<sdy::ManualComputationOp>(op)) {
-      op->emitError() << "hlox-spmd-partition: a shard_map (sdy.manual_computation) outside "
-                         "@main is not supported; inline the function first";
-      return WalkResult::interrupt();
-    }
-    op->removeAttr(kSharding);
-    op->removeAttr("sdy.sharding_rule");
-    return WalkResult::advance();
+  WalkResult r = func.walk([&](sdy::ManualComputationOp op) {
+    op->emitError() << "hlox-spmd-partition: a shard_map (sdy.manual_computation) outside "
+                       "@main is not supported; inline the function first";
+    return WalkResult::interrupt();
   });
   if (r.wasInterrupted())
     return failure();
-  func.walk([&](Operation *op) {
-    if (isa<sdy::ShardingConstraintOp, sdy::ReshardOp>(op)) {
-      op->getResult(0).replaceAllUsesWith(op->getOperand(0));
-      op->erase();
-    }
-  });
+  stripAnnotations(func);
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
     func.removeArgAttr(i, kSharding);
   for (unsigned i = 0; i < func.getNumResults(); ++i)

@@ -12,7 +12,6 @@ choice.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import numpy as np
@@ -101,13 +100,16 @@ def _main_shardings(text: str):
 def run_global(text: str, args, result_shapes):
     """Partitions ``text``, runs it on every partition, returns the global results."""
     partitioned = partition(text)
+    # Contract: only the meshes and @main's argument/result shardings stay.
+    for line in partitioned.splitlines():
+        assert "sdy." not in line or line.lstrip().startswith(("sdy.mesh", "func.func public @main")), line
     mesh = mesh_of(partitioned)
     n = int(np.prod([k for _, k in mesh] or [1]))
     arg_sh, res_sh = _main_shardings(partitioned)
     arg_sh = arg_sh or [None] * len(args)
     per_device = []
     for p in range(n):
-        per_device.append([np.ascontiguousarray(a[tile_slices(a.shape, dim_axes(s, a.ndim), mesh, p)])
+        per_device.append([np.array(a[tile_slices(a.shape, dim_axes(s, a.ndim), mesh, p)])
                            for a, s in zip(args, arg_sh)])
     outs = interpreter.compile(partitioned).execute_sharded(per_device)
     res_sh = res_sh or [None] * len(result_shapes)
@@ -130,9 +132,15 @@ def run_global(text: str, args, result_shapes):
     return results, partitioned
 
 
-def annotate(text: str, seed: int) -> str:
-    """Writes a random sharding on every op result of @main's body (top level)."""
+def annotate(text: str, seed: int, follow: float = 0.0) -> str:
+    """Writes a random sharding on every op result of @main's body (top level).
+
+    With probability ``follow`` a result takes its first operand's sharding
+    when their ranks match (as propagation would), so that reductions and
+    contractions meet operands split along the dimensions they reduce.
+    """
     rng = np.random.default_rng(seed)
+    chosen: dict = {}
     mesh = mesh_of(text)
     names = [a for a, k in mesh if k > 1]
     with make_context():
@@ -150,17 +158,18 @@ def annotate(text: str, seed: int) -> str:
                 for r in inner.results:
                     rank = r.type.rank if isinstance(r.type, ir.RankedTensorType) else 0
                     dims = [[] for _ in range(rank)]
-                    if rank:
+                    source = chosen.get(inner.operands[0]) if len(inner.operands) else None
+                    if rank and source is not None and len(source) == rank and rng.random() < follow:
+                        dims = source
+                    elif rank:
                         for axis in names:
                             choice = rng.integers(-1, rank)
                             if choice >= 0:
                                 dims[choice].append(axis)
                     body = ", ".join("{" + ", ".join(f'"{a}"' for a in d) + "}" for d in dims)
                     per_value.append(f"<@{mesh_name}, [{body}]>")
+                    chosen[r] = dims
                 inner.attributes["sdy.sharding"] = ir.Attribute.parse(
                     f"#sdy.sharding_per_value<[{', '.join(per_value)}]>")
         return str(module)
 
-
-def all_meshes_of(n: int):
-    return [shape for shape in itertools.product(*[[1, 2, 4, 8]] * 2) if np.prod(shape) == n]

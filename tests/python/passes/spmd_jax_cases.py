@@ -100,6 +100,20 @@ def build():
         (P("x", "y"), P("y")), (P("x"), P(), P("x", "y"), P("x", "y"), P("x", "y"), P("x", "y"),
                                  P("y")))
 
+    def partial_shard_map(a, b):
+        # Manual over "x" only; "y" stays automatic inside.
+        mesh = make_mesh((2, 4), ("x", "y"))
+
+        def body(a, b):
+            return jax.lax.psum(a * b, "x"), jnp.tanh(a) @ b.T
+
+        f = jax.shard_map(body, mesh=mesh, axis_names={"x"}, in_specs=(P("x"), P("x")),
+                          out_specs=(P(), P("x")))
+        return f(a, b)
+
+    add("shard_map_partial_2x4", partial_shard_map, (r(8, 8), r(8, 8)), (2, 4), ("x", "y"),
+        (P("x", "y"), P("x")), (P(), P("x", "y")))
+
     def scan_state(h, xs):
         def step(c, x):
             c = jnp.tanh(c * 0.5 + x)
@@ -121,6 +135,28 @@ def build():
 
     add("embedding_4", embed, (r(16, 8), rng.integers(0, 16, (4, 6)).astype(np.int32)), (4,),
         ("d",), (P("d", None), P()), (P(),))
+
+    def uneven(x, y, ids):
+        # Odd sizes (7, 10, 11, ...) inside: split over 2, 4 or 8 they pad.
+        a = x[:, 1:8]
+        b = jnp.concatenate([a, x[:, :3]], axis=1)
+        c = jnp.pad(b, ((1, 2), (0, 1)), constant_values=0.5)
+        d = jnp.sort(c, axis=0)
+        e = jnp.cumsum(d, axis=1)
+        f = e @ jnp.pad(y, ((0, 0), (0, 3)))[:11, :11]
+        g = jnp.argmax(f, axis=1)
+        h = jax.lax.dynamic_slice(f, (2, 3), (5, 7))
+        i = jnp.arange(11.0)[None, :] * f
+        n = (x > 0).astype(jnp.int32).sum(axis=0)
+        r = x.reshape(4, 2, 12).transpose(1, 0, 2).reshape(2, 48)
+        u = jax.lax.dynamic_update_slice(x, h[:3, :5] * 0.0, (1, 2))
+        return (f, g, h.sum(), i.max(axis=0), jnp.take(x, ids, axis=1), jnp.flip(x, axis=1), n,
+                r, u, jnp.min(e, axis=0), jnp.prod(c[:3, :4] * 0.5 + 1.0, axis=1))
+
+    for shape in [(2, 1), (2, 2), (2, 4)]:
+        add(f"uneven_{shape[0]}x{shape[1]}", uneven,
+            (r(8, 12), r(12, 8), rng.integers(0, 12, (6,)).astype(np.int32)), shape, ("x", "y"),
+            (P("x"), P(None, "y"), P()), (P(),) * 11)
     return cases
 
 
