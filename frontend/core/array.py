@@ -29,7 +29,7 @@ from hlox.frontend.core.tracing import ShapedArray, Tracer
 
 __all__ = ["Array", "ArraySpec", "Shard", "device_put", "device_get", "wrap", "spec_for",
            "make_array_from_callback", "make_array_from_process_local_data", "from_shards",
-           "default_device"]
+           "default_device", "first_local_device"]
 
 
 class ArraySpec:
@@ -76,11 +76,21 @@ def backend_of(device):
 
 
 def default_device():
-    """Where uncommitted values go: the first device of ``hlox.config.backend``."""
+    """Where uncommitted values go: the first device of ``hlox.config.backend`` (of
+    this process)."""
     from hlox import backends
     from hlox.config import config
 
-    return backends.get(config.backend).devices()[0]
+    return first_local_device(backends.get(config.backend))
+
+
+def first_local_device(backend):
+    """``backend``'s first device of this process (JAX's default device)."""
+    from hlox.frontend.core.sharding import current_process
+
+    here = current_process()
+    devices = backend.devices()
+    return next((d for d in devices if d.process_index == here), devices[0])
 
 
 class Shard:
@@ -144,12 +154,17 @@ class Array:
     def addressable_shards(self) -> list[Shard]:
         sharding = self._spec.sharding
         indices = sharding.devices_indices_map(self.shape)
-        replicas = sharding.replica_ids(self.shape)
+        replicas = dict(zip(sharding._device_assignment, sharding.replica_ids(self.shape)))
         shard_aval = self.aval.update(shape=sharding.shard_shape(self.shape))
-        return [Shard(d, indices[d], Array(spec_for(shard_aval, d, True), [buffer]), r)
-                for d, buffer, r in zip(sharding._device_assignment, self._buffers, replicas)]
+        return [Shard(d, indices[d], Array(spec_for(shard_aval, d, True), [buffer]), replicas[d])
+                for d, buffer in zip(sharding._addressable_assignment, self._buffers)]
 
-    global_shards = addressable_shards  # one process: every shard is addressable
+    @property
+    def global_shards(self) -> list[Shard]:
+        if not self.is_fully_addressable:
+            raise RuntimeError("global_shards of an Array that spans other processes' devices: "
+                               "their data is not here; use addressable_shards")
+        return self.addressable_shards
 
     def block_until_ready(self) -> "Array":
         for buffer in self._buffers:  # (cpu buffers are ready when execute returns)
@@ -180,17 +195,28 @@ class Array:
     def _host_buffer(self, i: int) -> np.ndarray:
         if self._buffers is None:
             raise RuntimeError("Array has been deleted")
-        return backend_of(self._spec.sharding._device_assignment[i]).from_device(
-            self._buffers[i])
+        spec = self._spec
+        device = spec.device if spec.device is not None else \
+            spec.sharding._addressable_assignment[i]
+        return backend_of(device).from_device(self._buffers[i])
 
     @property
     def _value(self) -> np.ndarray:
         """The whole array on the host (read-only; zero-copy on host-memory backends)."""
         if self._spec.device is not None:
             return self._host_buffer(0)
+        sharding = self._spec.sharding
+        if not sharding.is_fully_addressable and sharding.is_fully_replicated:
+            return self._host_buffer(0)  # every process holds the whole value
+        if not sharding.is_fully_addressable:
+            raise RuntimeError(
+                "Fetching value for `hlox.Array` that spans non-addressable (non process "
+                "local) devices is not possible: each process holds only its own devices' "
+                "shards. Use `.addressable_shards` to read this process's pieces.")
         out = np.empty(self.shape, self.dtype)
-        for i, index in enumerate(self._spec.sharding.devices_indices_map(self.shape).values()):
-            out[index] = self._host_buffer(i)
+        indices = sharding.devices_indices_map(self.shape)
+        for i, d in enumerate(sharding._addressable_assignment):
+            out[indices[d]] = self._host_buffer(i)
         out.flags.writeable = False
         return out
 
@@ -278,7 +304,7 @@ class Array:
     def copy(self) -> "Array":
         spec = self._spec
         return Array(spec, [backend_of(d).to_device(self._host_buffer(i), d)
-                            for i, d in enumerate(spec.sharding._device_assignment)])
+                            for i, d in enumerate(spec.sharding._addressable_assignment)])
 
     def __copy__(self):
         return self.copy()
@@ -311,14 +337,14 @@ def from_host(value, device, committed: bool, weak_type: bool = False) -> Array:
     sharding = spec.sharding
     indices = sharding.devices_indices_map(aval.shape)
     return Array(spec, [backend_of(d).to_device(np.ascontiguousarray(value[indices[d]]), d)
-                        for d in sharding._device_assignment])
+                        for d in sharding._addressable_assignment])
 
 
 def from_shards(aval: ShapedArray, sharding, pieces, committed: bool = True) -> Array:
-    """An Array of ``aval`` whose device ``d`` (of ``sharding``, in its order) holds
-    ``pieces[i]`` (host arrays of the shard shape; copied to the devices)."""
+    """An Array of ``aval`` whose ``i``-th device of this process (of ``sharding``, in
+    its order) holds ``pieces[i]`` (host arrays of the shard shape; copied there)."""
     spec = spec_for(aval, sharding, committed)
-    devices = sharding._device_assignment
+    devices = sharding._addressable_assignment
     expected = sharding.shard_shape(aval.shape)
     buffers = []
     for d, piece in zip(devices, pieces):
@@ -465,7 +491,7 @@ def make_array_from_callback(shape, sharding, data_callback, dtype=None) -> Arra
     if not hasattr(device_or_sharding, "_device_assignment"):
         device_or_sharding = SingleDeviceSharding(device_or_sharding)
     indices = device_or_sharding.devices_indices_map(shape)
-    pieces = [data_callback(indices[d]) for d in device_or_sharding._device_assignment]
+    pieces = [data_callback(indices[d]) for d in device_or_sharding._addressable_assignment]
     first = pieces[0] if pieces else np.zeros((), np.float32)
     if dtype is None:
         dtype = first.dtype if hasattr(first, "dtype") else tracing.get_aval(first).dtype
@@ -475,13 +501,46 @@ def make_array_from_callback(shape, sharding, data_callback, dtype=None) -> Arra
 
 def make_array_from_process_local_data(sharding, local_data, global_shape=None) -> Array:
     """An Array over ``sharding`` from this process's data (JAX's
-    ``jax.make_array_from_process_local_data``). hlox runs one process, which holds every
-    device: ``local_data`` is the whole global array (``global_shape``, if given, must
-    be its shape)."""
+    ``jax.make_array_from_process_local_data``): ``local_data`` is the block of the
+    global array that this process's devices hold (all of it in one process), and
+    ``global_shape`` the whole array's shape (default: the local shape scaled by how
+    many such blocks each dimension has)."""
     value = np.asarray(local_data)
     value = value.astype(dtypes.canonicalize(value.dtype), copy=False)
-    if global_shape is not None and tuple(global_shape) != value.shape:
-        raise ValueError(f"hlox.make_array_from_process_local_data: global_shape "
-                         f"{tuple(global_shape)} is not the local data's shape {value.shape} "
-                         f"(one process holds the whole array)")
-    return device_put(value, sharding)
+    sharding = _check_device(sharding, "hlox.make_array_from_process_local_data")
+    if not hasattr(sharding, "_device_assignment"):
+        sharding = SingleDeviceSharding(sharding)
+    if sharding.is_fully_addressable:
+        if global_shape is not None and tuple(global_shape) != value.shape:
+            raise ValueError(f"hlox.make_array_from_process_local_data: global_shape "
+                             f"{tuple(global_shape)} differs from the data's shape {value.shape}, "
+                             f"but this process holds every device of {sharding!r}")
+        return device_put(value, sharding)
+    if global_shape is None:
+        global_shape = _global_shape(sharding, value.shape)
+    global_shape = tuple(int(s) for s in global_shape)
+    indices = sharding.devices_indices_map(global_shape)
+    local = [indices[d] for d in sharding._addressable_assignment]
+    # The block this process holds starts where its devices' pieces start.
+    start = [min(index[k].start or 0 for index in local) for k in range(len(global_shape))]
+
+    def piece(index):
+        return value[tuple(slice((s.start or 0) - o, (size if s.stop is None else s.stop) - o)
+                           for s, o, size in zip(index, start, global_shape))]
+
+    aval = ShapedArray(global_shape, value.dtype)
+    return from_shards(aval, sharding, [piece(index) for index in local])
+
+
+def _global_shape(sharding, local_shape) -> tuple:
+    """The global shape whose process-local block has ``local_shape``: along each
+    dimension, the local size times the number of distinct blocks of this process's
+    devices over the number of the whole sharding's."""
+    probe = tuple(max(s, 1) * sharding.num_devices for s in local_shape)
+    indices = sharding.devices_indices_map(probe)
+    shape = []
+    for k, size in enumerate(local_shape):
+        every = {(i[k].start, i[k].stop) for i in indices.values()}
+        mine = {(indices[d][k].start, indices[d][k].stop) for d in sharding._addressable_assignment}
+        shape.append(size * len(every) // len(mine))
+    return tuple(shape)

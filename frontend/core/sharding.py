@@ -26,6 +26,13 @@ __all__ = ["Sharding", "SingleDeviceSharding", "NamedSharding", "PartitionSpec",
            "AxisType", "make_mesh", "DuplicateSpecError", "IndivisibleError"]
 
 
+def current_process() -> int:
+    """This process's index (0 unless ``hlox.distributed.initialize()`` joined several)."""
+    from hlox.backends import distributed  # (a lower layer)
+
+    return distributed.process_index()
+
+
 class DuplicateSpecError(ValueError):
     """A PartitionSpec names a mesh axis twice (JAX's error of that name)."""
 
@@ -45,12 +52,19 @@ class Sharding:
         raise NotImplementedError
 
     @property
+    def _addressable_assignment(self) -> tuple:
+        """The devices of this process (under ``hlox.distributed``, each process drives
+        its own), in ``_device_assignment``'s order: an Array holds one buffer for each."""
+        here = current_process()
+        return tuple(d for d in self._device_assignment if d.process_index == here)
+
+    @property
     def device_set(self) -> set:
         return set(self._device_assignment)
 
     @property
     def addressable_devices(self) -> set:
-        return self.device_set  # one process: every device is addressable
+        return set(self._addressable_assignment)
 
     @property
     def num_devices(self) -> int:
@@ -58,7 +72,7 @@ class Sharding:
 
     @property
     def is_fully_addressable(self) -> bool:
-        return True
+        return len(self._addressable_assignment) == self.num_devices
 
     @property
     def is_fully_replicated(self) -> bool:

@@ -33,7 +33,7 @@ from mlir import ir
 from hlox.backends.base import TensorSpec
 from hlox.frontend.core import tracing as core
 from hlox.frontend.core.tracing import EvalTrace, Graph, ShapedArray, Tracer, current_trace
-from hlox.frontend.core.array import Array, backend_of, spec_for
+from hlox.frontend.core.array import Array, backend_of, first_local_device, spec_for
 from hlox.frontend.core.emit import emit_module
 from hlox.frontend.staging import spmd
 from hlox.config import config
@@ -159,7 +159,7 @@ class Lowered:
         else:
             module = self.compiler_ir()
         devices = spmd.program_devices(self, backend_obj, device)
-        device = device or (devices[0] if devices else backend_obj.devices()[0])
+        device = device or (devices[0] if devices else first_local_device(backend_obj))
         executable, stages = compiler.compile(
             module, backend_obj,
             backends.CompileOptions(name=self.name, device=device, devices=devices,
@@ -184,7 +184,7 @@ class Compiled:
         self.lowered = lowered
         self.executable = executable
         self.backend = backend
-        self.device = device if device is not None else backend.devices()[0]
+        self.device = device if device is not None else first_local_device(backend)
         self._stages = stages if stages is not None else \
             (getattr(executable, "stages", None) or {})
         self._fast: dict = {}  # as JitFunction._fast, for positional array arguments
@@ -444,7 +444,7 @@ class JitFunction:
         if lowered.mesh is not None and lowered.mesh.size > 1:
             return self._call_spmd(lowered, entry, leaves, names, key)
         device, committed = _choose_device(self.name, leaves, names,
-                                           backends.get(backend).devices()[0],
+                                           first_local_device(backends.get(backend)),
                                            backend=self.backend)
         compiled = entry.get(device)  # one executable per device
         if compiled is None:

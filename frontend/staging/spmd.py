@@ -8,7 +8,8 @@ driver partitions it, :mod:`hlox.backends.spmd`) and runs through
 :func:`make_runner`: each global argument sliced into per-device buffers as the
 partitioned program's signature says (a sharded Array already laid out that way hands
 over its buffers), ``execute_sharded``, and the per-device results assembled into
-sharded Arrays.
+sharded Arrays. Under ``hlox.distributed`` (several processes) each process hands over
+and gets back its own devices' buffers only.
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def check_arguments(name: str, mesh: Mesh, leaves, leaf_name) -> None:
 def make_runner(lowered, executable, leaves):
     """``runner(leaves) -> results`` (and ``runner.run_flat``) for an SPMD executable."""
     mesh, in_shardings, out_shardings = layout(lowered, executable)
-    devices = list(executable.devices)
+    # This process's partitions (all of them unless hlox.distributed joined several).
+    devices = list(NamedSharding(mesh, PartitionSpec())._addressable_assignment)
     dtypes = [np.dtype(a.dtype) for a in executable.in_specs]
     to_device = [backend_of(d).to_device for d in devices]
     index_maps = [s.devices_indices_map(tuple(a.shape))
