@@ -2,6 +2,8 @@
 #ifndef HLOX_PASSES_NATIVE_PASSES_H
 #define HLOX_PASSES_NATIVE_PASSES_H
 
+#include "dialects/sdy/SdyOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -142,4 +142,56 @@ def SpmdPartition : Pass<"hlox-spmd-partition", "mlir::ModuleOp"> {
   }];
 }
 
+def SdyPropagate : Pass<"hlox-sdy-propagate", "mlir::ModuleOp"> {
+  let summary = "Propagate Shardy shardings to every value (Shardy's fully annotated form)";
+  let description = [{
+    Input: StableHLO with Shardy annotations as JAX prints them (GSPMD
+    strings are first converted by hlox-import-mhlo-sharding). Output, for
+    every function with a body: `sdy.sharding` on every argument and result,
+    and `sdy.sharding = #sdy.sharding_per_value<[...]>` on every op result,
+    inside while/case/if bodies too (not inside sdy.manual_computation bodies,
+    whose values are per-device locals, nor in the scalar bodies of
+    reduce/sort/...). Written shardings are closed and carry no priority;
+    sdy.sharding_constraint and sdy.manual_computation are kept.
+
+    Calls are inlined first (JAX calls private functions for nested jits
+    and scan bodies), as XLA does before partitioning: the partitioner sees
+    one function; private functions left unused are erased.
+
+    Model (Shardy's): each op has sharding rules that map the dimensions of
+    its operands and results to shared factors (SdyPropagation.h; one file
+    of rules per op family). Propagation projects the tensors' shardings onto
+    the factors, chooses one axis list per factor, and grows every open
+    dimension that it extends; it sweeps all rules forward then backward
+    until nothing changes (a fixpoint: dimensions only ever gain axes).
+
+    Fixed: a closed dimension (`{"x"}`, `{}`) never changes: explicit
+    argument/result shardings, sdy.sharding_constraint results, existing op
+    shardings, manual_computation in/out shardings (always fixed), custom
+    calls without an sdy.sharding_rule (results replicated). Open
+    dimensions (`{"x", ?}`) and unannotated values may gain axes.
+
+    Conflicts (two tensors of one op disagree on a factor): a sharding given
+    by the user (annotation or constraint) wins over an inferred one; then
+    the one splitting into more shards; then the first in operand order
+    (operands before results). A projection that extends the winner replaces
+    it. A tensor is split over an axis once: where two of its dimensions'
+    factors want the same axis, the factor that ranks first in that same
+    order gets it. Priorities:
+    dimensions with priority pN take part from round N on (no priority = p0);
+    each round runs to its fixpoint before the next adds its dimensions.
+
+    Divisibility: a dimension made of one factor may take axes whose size
+    does not divide it (the partitioner pads). Within a split or merged
+    dimension (reshape) a factor takes only axes whose product divides it,
+    and a minor factor only once the major ones are split exactly; otherwise
+    the value stays replicated there.
+
+    Errors (diagnostics, the pass fails): a sharding naming an unknown mesh,
+    an axis the mesh lacks, an axis used twice, a rank that differs from the
+    value's.
+  }];
+  let dependentDialects = ["mlir::sdy::SdyDialect"];
+}
+
 #endif // HLOX_PASSES_TD
