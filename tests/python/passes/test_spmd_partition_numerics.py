@@ -2,8 +2,9 @@
 (one thread each, collectives in the interpreter) give the global program's values.
 
 JAX programs (lowered with their shardings on 8 forced host devices, in a
-subprocess) are partitioned as JAX annotates them, and again with random
-fully-annotated shardings on every op (what propagation could choose: the
+subprocess) are partitioned as JAX annotates them, after hlox-sdy-propagate
+(the shared stage's order), and again with random fully-annotated shardings
+on every op (what propagation could choose: the
 partitioner must be right whatever it is given, uneven splits included);
 the assembled global results must equal JAX's. Hand-written fully-annotated
 programs check each rule's collectives and padding masks against NumPy.
@@ -28,7 +29,7 @@ import spmd_harness as H  # noqa: E402
 TOL = dict(rtol=2e-5, atol=2e-5)  # float32, different summation orders
 
 FAMILIES = ["megatron_mlp", "data_parallel", "fsdp", "attention_heads", "constraints",
-            "shard_map", "scan", "conv", "embedding", "uneven"]
+            "shard_map", "scan", "conv", "embedding", "uneven"]  # "shard_map" has "_partial" too
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,20 @@ def test_jax_programs_under_random_full_annotations(jax_cases, family):
             # (a shard_map program's @main holds only the manual computation)
             assert "sdy.sharding_per_value" in annotated or family == "shard_map"
             check(annotated, args, want)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_jax_programs_propagated_then_partitioned(jax_cases, family):
+    """The shared stage's order: hlox-sdy-propagate, then hlox-spmd-partition."""
+    for name in [n for n in jax_cases if n.startswith(family)]:
+        text, args, want = jax_cases[name]
+        partitioned = check(H.partition(text, "hlox-sdy-propagate"), args, want)
+        if family == "data_parallel":  # gradients summed, nothing gathered
+            assert '"stablehlo.all_reduce"' in partitioned
+            assert '"stablehlo.all_gather"' not in partitioned
+        if family == "fsdp":  # parameters gathered, gradients reduce-scattered
+            assert '"stablehlo.all_gather"' in partitioned
+            assert '"stablehlo.reduce_scatter"' in partitioned
 
 
 def test_jax_shardings_give_jax_shard_shapes(jax_cases):
