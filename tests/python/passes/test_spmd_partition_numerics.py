@@ -269,6 +269,30 @@ func.func public @main(%a: tensor<8x8xf32> {{sdy.sharding = {sh('{"y"}, {}')}}})
     assert handles[-1] == "1" and sorted(set(handles)) == sorted(handles) and len(handles) > 1
 
 
+@pytest.mark.parametrize("implicit", [False, True])
+def test_gather_from_an_uneven_split_table_clamps_like_gather(implicit):
+    # 10 rows over the 4 devices of "y" (chunks of 3, two padding rows);
+    # indices out of range clamp to the table, as gather does.
+    ids = "tensor<6xi32>" if implicit else "tensor<6x1xi32>"
+    ivd = 1
+    text = f"""{MESH}
+func.func public @main(%t: tensor<12x3xf32> {{sdy.sharding = {sh('{"y"}, {}')}}},
+                       %i: {ids} {{sdy.sharding = {sh('{}' if implicit else '{}, {}')}}})
+    -> (tensor<6x3xf32> {{sdy.sharding = {sh('{}, {}')}}}) {{
+  %s = stablehlo.slice %t [1:11, 0:3] {pv('{"y"}, {}')} : (tensor<12x3xf32>) -> tensor<10x3xf32>
+  %c = sdy.sharding_constraint %s <@mesh, [{{"y"}}, {{}}]> : tensor<10x3xf32>
+  %g = "stablehlo.gather"(%c, %i) <{{dimension_numbers = #stablehlo.gather<offset_dims = [1], collapsed_slice_dims = [0], start_index_map = [0], index_vector_dim = {ivd}>, indices_are_sorted = false, slice_sizes = array<i64: 1, 3>}}> {pv('{}, {}')} : (tensor<10x3xf32>, {ids}) -> tensor<6x3xf32>
+  return %g : tensor<6x3xf32>
+}}"""
+    table = rand(12, 3)
+    index = np.array([0, 9, 4, -3, 15, 7], np.int32)
+    want = table[1:11][np.clip(index, 0, 9)]
+    partitioned = check(text, [table, index if implicit else index[:, None]], [want])
+    assert partitioned.count('"stablehlo.all_reduce"') == 1
+    [gather] = [line for line in partitioned.splitlines() if '"stablehlo.gather"' in line]
+    assert ": (tensor<3x3xf32>" in gather  # from this partition's rows only
+
+
 # --- what cannot be partitioned is an error naming it ------------------------
 
 def _error(text: str) -> str:
