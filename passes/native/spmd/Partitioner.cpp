@@ -77,7 +77,7 @@ void Partitioner::partitionBlock(Block &block) {
 void Partitioner::partitionOp(Operation *op) {
   using Rule = RuleResult (*)(Partitioner &, Operation *);
   for (Rule rule : {partitionSdyOp, partitionControlFlow, partitionElementwise, partitionShapeOp,
-                    partitionDataMovement, partitionDot, partitionReduce}) {
+                    partitionDataMovement, partitionDot, partitionReduce, partitionGather}) {
     RuleResult r = rule(*this, op);
     if (r == RuleResult::Failed) {
       failed = true;

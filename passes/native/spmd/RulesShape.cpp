@@ -156,6 +156,13 @@ RuleResult partitionElementwise(Partitioner &P, Operation *op) {
   if (!op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() == 0 ||
       !Partitioner::globalType(op->getResult(0)))
     return RuleResult::NoRule;
+  // Same shape everywhere (scalars aside), or the local types would differ.
+  ArrayRef<int64_t> shape = Partitioner::globalType(op->getResult(0)).getShape();
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+    auto t = Partitioner::globalType(v);
+    if (!t || (t.getRank() != 0 && t.getShape() != shape))
+      return RuleResult::NoRule;
+  }
   return elementwise(P, op);
 }
 

@@ -2,8 +2,9 @@
 (one thread each, collectives in the interpreter) give the global program's values.
 
 JAX programs (lowered with their shardings on 8 forced host devices, in a
-subprocess) are partitioned as JAX annotates them, and again with random
-fully-annotated shardings on every op (what propagation could choose: the
+subprocess) are partitioned as JAX annotates them, after hlox-sdy-propagate
+(the shared stage's order), and again with random fully-annotated shardings
+on every op (what propagation could choose: the
 partitioner must be right whatever it is given, uneven splits included);
 the assembled global results must equal JAX's. Hand-written fully-annotated
 programs check each rule's collectives and padding masks against NumPy.
@@ -28,7 +29,7 @@ import spmd_harness as H  # noqa: E402
 TOL = dict(rtol=2e-5, atol=2e-5)  # float32, different summation orders
 
 FAMILIES = ["megatron_mlp", "data_parallel", "fsdp", "attention_heads", "constraints",
-            "shard_map", "scan", "conv", "embedding", "uneven"]
+            "shard_map", "scan", "conv", "embedding", "uneven"]  # "shard_map" has "_partial" too
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,20 @@ def test_jax_programs_under_random_full_annotations(jax_cases, family):
             # (a shard_map program's @main holds only the manual computation)
             assert "sdy.sharding_per_value" in annotated or family == "shard_map"
             check(annotated, args, want)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_jax_programs_propagated_then_partitioned(jax_cases, family):
+    """The shared stage's order: hlox-sdy-propagate, then hlox-spmd-partition."""
+    for name in [n for n in jax_cases if n.startswith(family)]:
+        text, args, want = jax_cases[name]
+        partitioned = check(H.partition(text, "hlox-sdy-propagate"), args, want)
+        if family == "data_parallel":  # gradients summed, nothing gathered
+            assert '"stablehlo.all_reduce"' in partitioned
+            assert '"stablehlo.all_gather"' not in partitioned
+        if family == "fsdp":  # parameters gathered, gradients reduce-scattered
+            assert '"stablehlo.all_gather"' in partitioned
+            assert '"stablehlo.reduce_scatter"' in partitioned
 
 
 def test_jax_shardings_give_jax_shard_shapes(jax_cases):
@@ -252,6 +267,30 @@ func.func public @main(%a: tensor<8x8xf32> {{sdy.sharding = {sh('{"y"}, {}')}}})
     # New collectives take channels after those the module already has.
     handles = re.findall(r"handle = (\d+),", partitioned)
     assert handles[-1] == "1" and sorted(set(handles)) == sorted(handles) and len(handles) > 1
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+def test_gather_from_an_uneven_split_table_clamps_like_gather(implicit):
+    # 10 rows over the 4 devices of "y" (chunks of 3, two padding rows);
+    # indices out of range clamp to the table, as gather does.
+    ids = "tensor<6xi32>" if implicit else "tensor<6x1xi32>"
+    ivd = 1
+    text = f"""{MESH}
+func.func public @main(%t: tensor<12x3xf32> {{sdy.sharding = {sh('{"y"}, {}')}}},
+                       %i: {ids} {{sdy.sharding = {sh('{}' if implicit else '{}, {}')}}})
+    -> (tensor<6x3xf32> {{sdy.sharding = {sh('{}, {}')}}}) {{
+  %s = stablehlo.slice %t [1:11, 0:3] {pv('{"y"}, {}')} : (tensor<12x3xf32>) -> tensor<10x3xf32>
+  %c = sdy.sharding_constraint %s <@mesh, [{{"y"}}, {{}}]> : tensor<10x3xf32>
+  %g = "stablehlo.gather"(%c, %i) <{{dimension_numbers = #stablehlo.gather<offset_dims = [1], collapsed_slice_dims = [0], start_index_map = [0], index_vector_dim = {ivd}>, indices_are_sorted = false, slice_sizes = array<i64: 1, 3>}}> {pv('{}, {}')} : (tensor<10x3xf32>, {ids}) -> tensor<6x3xf32>
+  return %g : tensor<6x3xf32>
+}}"""
+    table = rand(12, 3)
+    index = np.array([0, 9, 4, -3, 15, 7], np.int32)
+    want = table[1:11][np.clip(index, 0, 9)]
+    partitioned = check(text, [table, index if implicit else index[:, None]], [want])
+    assert partitioned.count('"stablehlo.all_reduce"') == 1
+    [gather] = [line for line in partitioned.splitlines() if '"stablehlo.gather"' in line]
+    assert ": (tensor<3x3xf32>" in gather  # from this partition's rows only
 
 
 # --- what cannot be partitioned is an error naming it ------------------------
