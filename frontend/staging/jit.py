@@ -254,10 +254,15 @@ class Compiled:
 
     def cost_analysis(self) -> dict:
         """``{'flops', 'transcendentals', 'bytes accessed'}`` estimated from the StableHLO
-        (JAX's definitions: see :mod:`hlox.backends.cost_analysis`)."""
-        from hlox.backends import cost_analysis
+        (JAX's definitions: see :mod:`hlox.backends.cost_analysis`). A program over several
+        devices: per device, from its partitioned program, plus the bytes its collectives
+        move (``'collective bytes'``, per kind too; :mod:`hlox.backends.collective_cost`)."""
+        from hlox.backends import collective_cost, cost_analysis
 
-        return cost_analysis.analyze(self.lowered.as_text())
+        if not self.is_spmd:
+            return cost_analysis.analyze(self.lowered.as_text())
+        per_device = self.as_text("hlox-spmd-partition")
+        return {**cost_analysis.analyze(per_device), **collective_cost.analyze(per_device)}
 
     def __call__(self, *args, **kwargs):
         """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``),

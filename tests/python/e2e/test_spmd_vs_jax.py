@@ -327,3 +327,16 @@ else:
         out = hlox.jit(functools.partial(run, hlox.lax, hnp))(x, w)
         ref = jax.jit(functools.partial(run, jax.lax, jnp))(jx, w)
         assert_like_jax(out, ref, check_shards=False)
+
+    @pytest.mark.parametrize("n", [2, 4, 8])
+    def test_cost_analysis_counts_the_gradient_all_reduce(n):
+        # Data parallel: each device all-reduces the whole gradient (and the loss), which a
+        # ring moves as 2 (n-1)/n of their bytes per device.
+        mesh = hlox.make_mesh((n,), ("data",))
+        x = hlox.device_put(rand((16, 32)), NamedSharding(mesh, P("data")))
+        w = rand((32, 8), 1)
+        step = hlox.jit(hlox.value_and_grad(lambda w, x: hnp.tanh(x @ w).sum()))
+        cost = step.lower(w, x).compile().cost_analysis()
+        loss_bytes = 4
+        assert cost["collective bytes all_reduce"] == 2 * (n - 1) / n * (w.nbytes + loss_bytes)
+        assert cost["collectives"] == 2
