@@ -87,6 +87,8 @@ def unpack(data: bytes) -> Artifact:
         header = json.loads(body[_FIXED.size:_FIXED.size + head_size].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ArtifactError(f"hlox artifact header is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ArtifactError("hlox artifact header nests too deeply to read") from None
     if not isinstance(header, dict):
         raise ArtifactError("hlox artifact header is not a JSON object")
     return Artifact(header, body[_FIXED.size + head_size:])
@@ -147,6 +149,15 @@ def treedef_to_json(treedef):
 
 
 def treedef_from_json(value):
+    """The ``PyTreeDef`` a header's JSON describes; anything else is an :class:`ArtifactError`
+    (a header nested deeper than Python can recurse included)."""
+    try:
+        return _treedef_from_json(value)
+    except RecursionError:
+        raise ArtifactError("hlox artifact has a pytree nested too deeply to read") from None
+
+
+def _treedef_from_json(value):
     from hlox._pytree import PyTreeDef
 
     if value == "leaf":
@@ -155,10 +166,16 @@ def treedef_from_json(value):
         return PyTreeDef.from_node_data((type(None), None))
     if isinstance(value, dict) and len(value) == 1:
         (name, children), = value.items()
-        if name in ("tuple", "list"):
+        if name in ("tuple", "list") and isinstance(children, list):
             return PyTreeDef.from_node_data((_JSON_NODE_TYPES[name], None),
-                                            [treedef_from_json(c) for c in children])
-        if name == "dict":
+                                            [_treedef_from_json(c) for c in children])
+        if name == "dict" and isinstance(children, list) and all(
+                isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) for c in children):
             return PyTreeDef.from_node_data((dict, tuple(k for k, _ in children)),
-                                            [treedef_from_json(c) for _, c in children])
-    raise ArtifactError(f"hlox artifact has a malformed pytree {value!r}")
+                                            [_treedef_from_json(c) for _, c in children])
+    raise ArtifactError(f"hlox artifact has a malformed pytree {_abbreviated(value)}")
+
+
+def _abbreviated(value, limit: int = 200) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -173,3 +173,30 @@ def test_imports_are_the_objects_undefined_symbols(layer_artifact):
     header["imports"] = 5
     with pytest.raises(hlox.ArtifactError, match="malformed imports"):
         hlox.deserialize(artifact.pack(header, payload))
+
+
+def _pack_raw(head: bytes, payload: bytes) -> bytes:
+    """Artifact bytes around a header given as raw JSON (the layout artifact.py documents)."""
+    import hashlib
+    import struct
+
+    body = struct.pack("<8sIIQ", artifact.MAGIC, artifact.FORMAT_VERSION, len(head),
+                       len(payload)) + head + payload
+    return body + hashlib.sha256(body).digest()
+
+
+def test_deeply_nested_pytree_in_header_raises(layer_artifact):
+    header, payload = _header(layer_artifact)
+    header["in_tree"] = "DEEP"
+    depth = 50_000
+    head = json.dumps(header).replace('"DEEP"', '{"tuple": [' * depth + '"leaf"' + "]}" * depth)
+    with pytest.raises(hlox.ArtifactError, match="too deeply"):
+        hlox.deserialize(_pack_raw(head.encode(), payload))
+
+
+@pytest.mark.parametrize("tree", [{"dict": [1, 2]}, {"tuple": "leaf"}, {"set": []}, 7])
+def test_malformed_pytree_in_header_raises(layer_artifact, tree):
+    header, payload = _header(layer_artifact)
+    header["in_tree"] = tree
+    with pytest.raises(hlox.ArtifactError, match="malformed pytree"):
+        hlox.deserialize(artifact.pack(header, payload))
