@@ -200,3 +200,45 @@ def test_malformed_pytree_in_header_raises(layer_artifact, tree):
     header["in_tree"] = tree
     with pytest.raises(hlox.ArtifactError, match="malformed pytree"):
         hlox.deserialize(artifact.pack(header, payload))
+
+
+@pytest.fixture
+def signing_key():
+    hlox.config.update("artifact_key", "hlox-test-key")
+    yield
+    hlox.config.update("artifact_key", None)
+
+
+def test_signed_artifact_round_trip(signing_key):
+    params, x = _inputs()
+    compiled = hlox.jit(layer).lower(params, x).compile()
+    fn = hlox.deserialize(compiled.serialize())
+    expected = compiled(params, x)
+    got = fn(params, x)
+    np.testing.assert_array_equal(got["out"], expected["out"])
+
+
+def test_unsigned_artifact_refused_with_a_key(layer_artifact, signing_key):
+    with pytest.raises(hlox.ArtifactError, match="not signed"):
+        hlox.deserialize(layer_artifact)
+
+
+def test_signature_checks(signing_key):
+    params, x = _inputs()
+    signed = hlox.jit(layer).lower(params, x).compile().serialize()
+    hlox.config.update("artifact_key", "another-key")
+    with pytest.raises(hlox.ArtifactError, match="signed with another key"):
+        hlox.deserialize(signed)
+    hlox.config.update("artifact_key", None)
+    with pytest.raises(hlox.ArtifactError, match="set HLOX_ARTIFACT_KEY"):
+        hlox.deserialize(signed)
+    hlox.config.update("artifact_key", "hlox-test-key")
+    header, payload = _header(signed)
+    # A header rewritten (a result's shape that lies) by someone without the key: its
+    # checksum recomputed is not a signature.
+    header["outputs"][0]["shape"] = [10_000]
+    hlox.config.update("artifact_key", None)
+    forged = artifact.pack(header, payload)
+    hlox.config.update("artifact_key", "hlox-test-key")
+    with pytest.raises(hlox.ArtifactError, match="not signed"):
+        hlox.deserialize(forged)
