@@ -242,3 +242,18 @@ def test_signature_checks(signing_key):
     hlox.config.update("artifact_key", "hlox-test-key")
     with pytest.raises(hlox.ArtifactError, match="not signed"):
         hlox.deserialize(forged)
+
+
+@pytest.mark.parametrize("lie", [
+    ("outputs", 0, "shape", [10_000]),
+    ("outputs", 0, "dtype", "float64"),
+    ("inputs", 0, "shape", [4]),
+])
+def test_header_that_lies_about_the_signature_raises(layer_artifact, lie):
+    """A header rewritten and re-checksummed (anyone can) to claim other shapes or dtypes
+    than the code was compiled for is refused: the object carries its own signature."""
+    header, payload = _header(layer_artifact)
+    where, index, field, value = lie
+    header[where][index][field] = value
+    with pytest.raises(hlox.ArtifactError, match="does not match its code"):
+        hlox.deserialize(artifact.pack(header, payload))
