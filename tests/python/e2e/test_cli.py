@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import MATMUL_TOLERANCES, assert_close, rand
+from conftest import MATMUL_TOLERANCES, assert_close, rand, stage_files
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
@@ -62,7 +62,7 @@ def test_run_prints_results_without_output(compiled):
 def test_dump_dir_has_every_stage(compiled):
     folder, _ = compiled
     (stage_dir,) = os.listdir(folder / "dump")
-    files = sorted(os.listdir(folder / "dump" / stage_dir))
+    files = stage_files(folder / "dump" / stage_dir)
     assert files[0] == "000_stablehlo.mlir"
     assert files[-2].endswith("_llvm-ir.ll") and files[-1].endswith("_asm.s")
     assert "define" in (folder / "dump" / stage_dir / files[-2]).read_text()
