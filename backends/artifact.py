@@ -146,6 +146,17 @@ def spec_to_json(shape, dtype) -> dict:
     return {"shape": [int(d) for d in shape], "dtype": np.dtype(dtype).name}
 
 
+def specs_from_json(values, what: str) -> list:
+    """``TensorSpec`` s from a header's ``inputs``/``outputs`` (``what`` names which)."""
+    from hlox.backends.base import TensorSpec
+
+    try:
+        return [TensorSpec(tuple(int(d) for d in v["shape"]), dtype_from_name(v["dtype"]))
+                for v in values]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ArtifactError(f"hlox artifact has a malformed {what} signature: {error}") from None
+
+
 def dtype_from_name(name: str):
     import numpy as np
 

@@ -17,7 +17,6 @@ import struct
 
 from hlox.backends import artifact
 from hlox.backends.artifact import ArtifactError
-from hlox.backends.base import TensorSpec
 from hlox.backends.cpu import invoke, llvm_c
 from hlox.backends.cpu.executable import SIGNATURE_SYMBOL, CpuExecutable, signature_bytes
 
@@ -72,21 +71,13 @@ def _ensure_symbols(imports) -> None:
         _load_runtime()
 
 
-def _specs(values, what: str):
-    try:
-        return [TensorSpec(tuple(int(d) for d in v["shape"]), artifact.dtype_from_name(v["dtype"]))
-                for v in values]
-    except (KeyError, TypeError, ValueError) as error:
-        raise ArtifactError(f"hlox artifact has a malformed {what} signature: {error}") from None
-
-
 class ObjectExecutable:
     """A loaded artifact's ``@main``: ``execute(buffers) -> list`` (it keeps no stages)."""
 
     def __init__(self, header: dict, object_code: bytes):
         self.header = header
-        self.in_specs = _specs(header.get("inputs", []), "input")
-        self.out_specs = _specs(header.get("outputs", []), "output")
+        self.in_specs = artifact.specs_from_json(header.get("inputs", []), "input")
+        self.out_specs = artifact.specs_from_json(header.get("outputs", []), "output")
         self.object_file = object_code
         _ensure_symbols(header.get("imports"))
         try:

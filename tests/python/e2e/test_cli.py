@@ -9,6 +9,8 @@ import sys
 import numpy as np
 import pytest
 
+from hlox.backends import artifact
+
 from conftest import MATMUL_TOLERANCES, assert_close, rand, stage_files
 
 jax = pytest.importorskip("jax")
@@ -87,5 +89,16 @@ def test_errors_have_messages_and_exit_codes(compiled, tmp_path):
              np.zeros((2, 2), np.float32))
     shape = hlox_cli("run", folder / "mlp.hlox", "--inputs", tmp_path / "shapes.npz")
     assert shape.returncode == 2 and "input 2 has shape (2, 2)" in shape.stderr
+    # A dtype that differs is refused, never cast (int32 into float32 "worked" before).
+    inputs = np.load(folder / "in.npz")
+    np.savez(tmp_path / "ints.npz", *[inputs[n].astype(np.int32) for n in inputs.files])
+    ints = hlox_cli("run", folder / "mlp.hlox", "--inputs", tmp_path / "ints.npz")
+    assert ints.returncode == 2 and "input 0 has dtype int32" in ints.stderr
+    # An artifact whose header names another backend is a message, not a traceback.
+    art = artifact.unpack(data)
+    (tmp_path / "pjrt.hlox").write_bytes(artifact.pack(dict(art.header, backend="pjrt"),
+                                                       art.payload))
+    relabelled = hlox_cli("run", tmp_path / "pjrt.hlox", "--inputs", folder / "in.npz")
+    assert relabelled.returncode == 1 and "Traceback" not in relabelled.stderr
     usage = hlox_cli("compile")
     assert usage.returncode == 2
