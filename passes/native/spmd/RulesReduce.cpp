@@ -4,8 +4,10 @@
 // stays split when the body is one associative op (add, multiply, max, min,
 // and, or, xor) and the init value is a constant identity of it: the padding
 // is masked with the init value, each partition reduces its chunk, and an
-// all_reduce with the same op combines them. Otherwise (several operands, an
-// unknown body or init) the reduced dimensions are gathered first.
+// all_reduce with the same op combines them. A reduce of several operands
+// (argmax) masks with its init values, reduces locally, gathers the partials
+// and reduces them again with its body. Otherwise (an unknown body or init)
+// the reduced dimensions are gathered first.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/spmd/Partitioner.h"
@@ -74,14 +76,19 @@ bool isIdentity(Operation *combine, Value init) {
 RuleResult reduce(Partitioner &P, hlo::ReduceOp op) {
   auto inType = cast<RankedTensorType>(op.getInputs().front().getType());
   ArrayRef<int64_t> dims = op.getDimensions();
+  size_t n = op.getInputs().size();
   Sharding r = P.annotated(op, 0);
   Sharding want = Sharding::replicated(inType.getRank());
   int64_t j = 0;
   for (int64_t d = 0; d < inType.getRank(); ++d)
     if (!llvm::is_contained(dims, d))
       want.dims[d] = r.dims[j++];
-  Operation *combine = op.getInputs().size() == 1 ? combiner(op) : nullptr;
-  bool keepSplit = combine && isIdentity(combine, op.getInitValues().front());
+  // One operand: its op and identity are checked, partials meet in an
+  // all_reduce. Several (argmax: values and indices): the body combines the
+  // gathered partials in a second reduce; the spec lets a reduction apply
+  // its init values any number of times, and JAX's are identities.
+  Operation *combine = n == 1 ? combiner(op) : nullptr;
+  bool keepSplit = n > 1 || (combine && isIdentity(combine, op.getInitValues().front()));
   DimAxes reduced;
   if (keepSplit) {
     const Sharding &cur = P.lookup(op.getInputs().front()).sharding;
@@ -100,16 +107,30 @@ RuleResult reduce(Partitioner &P, hlo::ReduceOp op) {
   for (Value v : op.getInitValues())
     operands.push_back(P.get(v, Sharding::replicated(0)));
   if (!reduced.empty())
-    operands[0] = P.maskPadding(loc, operands[0], inType, want, dims, operands[1]);
+    for (size_t i = 0; i < n; ++i)
+      operands[i] = P.maskPadding(loc, operands[i], inType, want, dims, operands[n + i]);
   SmallVector<Type> types;
   for (Value res : op.getResults())
     types.push_back(P.local(Partitioner::globalType(res), r));
   Operation *copy = P.cloneWith(op, operands, types);
-  Value v = copy->getResult(0);
-  if (!reduced.empty())
-    v = P.allReduce(loc, v, reduced, combine->getName().getStringRef());
   SmallVector<Value> results(copy->getResults());
-  results[0] = v;
+  if (!reduced.empty() && n == 1) {
+    results[0] = P.allReduce(loc, results[0], reduced, combine->getName().getStringRef());
+  } else if (!reduced.empty()) {
+    SmallVector<Value> partials;
+    for (Value v : results) {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape{1};
+      shape.append(t.getShape().begin(), t.getShape().end());
+      Value one = hlo::ReshapeOp::create(P.builder, loc,
+                                         RankedTensorType::get(shape, t.getElementType()), v);
+      partials.push_back(P.allGather(loc, one, 0, reduced));
+    }
+    partials.append(operands.begin() + n, operands.end());
+    auto second = cast<hlo::ReduceOp>(P.cloneWith(op, partials, types));
+    second.setDimensions(ArrayRef<int64_t>{0});
+    results.assign(second->getResults().begin(), second->getResults().end());
+  }
   P.setResults(op, results, SmallVector<Sharding>(op->getNumResults(), r));
   return RuleResult::Done;
 }

@@ -153,29 +153,25 @@ RuleResult regionOp(Partitioner &P, Operation *op) {
 
 } // namespace
 
+// sharding_constraint and reshard: the value, moved to the op's sharding.
+template <typename OpTy>
+RuleResult reshardOp(Partitioner &P, OpTy op) {
+  std::string message;
+  auto type = Partitioner::globalType(op.getInput());
+  Sharding s = fromAttr(P.mesh, op.getSharding(), type ? type.getRank() : 0, op, message);
+  if (!message.empty()) {
+    P.error(op) << message;
+    return RuleResult::Failed;
+  }
+  P.set(op.getResult(), P.get(op.getInput(), s), s);
+  return RuleResult::Done;
+}
+
 RuleResult partitionSdyOp(Partitioner &P, Operation *op) {
-  if (auto c = dyn_cast<sdy::ShardingConstraintOp>(op)) {
-    std::string message;
-    auto type = Partitioner::globalType(c.getInput());
-    Sharding s = fromAttr(P.mesh, c.getSharding(), type ? type.getRank() : 0, op, message);
-    if (!message.empty()) {
-      P.error(op) << message;
-      return RuleResult::Failed;
-    }
-    P.set(c.getResult(), P.get(c.getInput(), s), s);
-    return RuleResult::Done;
-  }
-  if (auto r = dyn_cast<sdy::ReshardOp>(op)) {
-    std::string message;
-    auto type = Partitioner::globalType(r.getInput());
-    Sharding s = fromAttr(P.mesh, r.getSharding(), type ? type.getRank() : 0, op, message);
-    if (!message.empty()) {
-      P.error(op) << message;
-      return RuleResult::Failed;
-    }
-    P.set(r.getResult(), P.get(r.getInput(), s), s);
-    return RuleResult::Done;
-  }
+  if (auto c = dyn_cast<sdy::ShardingConstraintOp>(op))
+    return reshardOp(P, c);
+  if (auto r = dyn_cast<sdy::ReshardOp>(op))
+    return reshardOp(P, r);
   if (auto m = dyn_cast<sdy::ManualComputationOp>(op))
     return manualComputation(P, m);
   return RuleResult::NoRule;

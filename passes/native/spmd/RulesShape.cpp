@@ -22,6 +22,16 @@ Sharding replicatedLike(Value v) {
   return Sharding::replicated(t ? t.getRank() : 0);
 }
 
+// One operand, resharded to `operandWant`; the result computed in `computed`.
+RuleResult oneOperand(Partitioner &P, Operation *op, const Sharding &operandWant,
+                      const Sharding &computed) {
+  Value operand = P.get(op->getOperand(0), operandWant);
+  auto type = Partitioner::globalType(op->getResult(0));
+  Operation *copy = P.cloneWith(op, {operand}, {P.local(type, computed)});
+  P.set(op->getResult(0), copy->getResult(0), computed);
+  return RuleResult::Done;
+}
+
 RuleResult elementwise(Partitioner &P, Operation *op) {
   Sharding r = P.annotated(op, 0);
   SmallVector<Value> operands;
@@ -45,10 +55,7 @@ RuleResult broadcastInDim(Partitioner &P, hlo::BroadcastInDimOp op) {
   for (auto [i, d] : llvm::enumerate(op.getBroadcastDimensions()))
     if (in.getDimSize(i) == out.getDimSize(d))
       o.dims[i] = r.dims[d];
-  Value operand = P.get(op.getOperand(), o);
-  Operation *copy = P.cloneWith(op, {operand}, {P.local(out, r)});
-  P.set(op.getResult(), copy->getResult(0), r);
-  return RuleResult::Done;
+  return oneOperand(P, op, o, r);
 }
 
 RuleResult transpose(Partitioner &P, hlo::TransposeOp op) {
@@ -56,10 +63,7 @@ RuleResult transpose(Partitioner &P, hlo::TransposeOp op) {
   Sharding o = Sharding::replicated(r.dims.size());
   for (auto [i, p] : llvm::enumerate(op.getPermutation()))
     o.dims[p] = r.dims[i];
-  Value operand = P.get(op.getOperand(), o);
-  Operation *copy = P.cloneWith(op, {operand}, {P.local(op.getType(), r)});
-  P.set(op.getResult(), copy->getResult(0), r);
-  return RuleResult::Done;
+  return oneOperand(P, op, o, r);
 }
 
 RuleResult reshape(Partitioner &P, hlo::ReshapeOp op) {
@@ -107,10 +111,7 @@ RuleResult reshape(Partitioner &P, hlo::ReshapeOp op) {
       computed.dims[jm] = axes;
     }
   }
-  Value operand = P.get(op.getOperand(), o);
-  Operation *copy = P.cloneWith(op, {operand}, {P.local(op.getType(), computed)});
-  P.set(op.getResult(), copy->getResult(0), computed);
-  return RuleResult::Done;
+  return oneOperand(P, op, o, computed);
 }
 
 RuleResult iota(Partitioner &P, hlo::IotaOp op) {

@@ -136,6 +136,35 @@ func.func public @main(%a: tensor<8x8xf32> {{sdy.sharding = {sh('{"x"}, {"y"}')}
     assert "stablehlo.compare LT" in partitioned  # the padding mask
 
 
+def test_argmax_over_an_uneven_split_gathers_partials():
+    # 6 columns over 4 devices; ties go to the first index, as JAX's argmax.
+    text = f"""{MESH}
+func.func public @main(%a: tensor<8x8xf32> {{sdy.sharding = {sh('{"x"}, {}')}}})
+    -> (tensor<8xi32> {{sdy.sharding = {sh('{"x"}')}}}) {{
+  %t = stablehlo.slice %a [0:8, 2:8] {pv('{"x"}, {}')} : (tensor<8x8xf32>) -> tensor<8x6xf32>
+  %s = sdy.sharding_constraint %t <@mesh, [{{"x"}}, {{"y"}}]> : tensor<8x6xf32>
+  %i = stablehlo.iota dim = 1 {pv('{"x"}, {"y"}')} : tensor<8x6xi32>
+  %ninf = stablehlo.constant {pv('')} dense<0xFF800000> : tensor<f32>
+  %zero = stablehlo.constant {pv('')} dense<0> : tensor<i32>
+  %r:2 = stablehlo.reduce(%s init: %ninf), (%i init: %zero) across dimensions = [1] {pv('{"x"}', '{"x"}')} : (tensor<8x6xf32>, tensor<8x6xi32>, tensor<f32>, tensor<i32>) -> (tensor<8xf32>, tensor<8xi32>)
+    reducer(%v0: tensor<f32>, %v1: tensor<f32>) (%i0: tensor<i32>, %i1: tensor<i32>) {{
+    %gt = stablehlo.compare GT, %v0, %v1 : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    %eq = stablehlo.compare EQ, %v0, %v1 : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    %lt = stablehlo.compare LT, %i0, %i1 : (tensor<i32>, tensor<i32>) -> tensor<i1>
+    %tie = stablehlo.and %eq, %lt : tensor<i1>
+    %pick = stablehlo.or %gt, %tie : tensor<i1>
+    %v = stablehlo.select %pick, %v0, %v1 : tensor<i1>, tensor<f32>
+    %j = stablehlo.select %pick, %i0, %i1 : tensor<i1>, tensor<i32>
+    stablehlo.return %v, %j : tensor<f32>, tensor<i32>
+  }}
+  return %r#1 : tensor<8xi32>
+}}"""
+    a = -np.abs(rand(8, 8)) - 1.0  # negative: an unmasked padding zero would win
+    a[3, 2:8] = -1.5                # a tie everywhere: the first index wins
+    partitioned = check(text, [a], [np.argmax(a[:, 2:8], axis=1).astype(np.int32)])
+    assert partitioned.count('"stablehlo.all_gather"') == 2  # the partials, not the operand
+
+
 def test_dot_contracting_split_all_reduces_and_reduce_scatters():
     # Contracting dim split over "y" on both sides: local dot + all_reduce;
     # the result split over "y" too: reduce_scatter.
