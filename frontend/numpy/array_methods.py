@@ -82,7 +82,7 @@ def _jax_type(value):
     """``(dtype, weak)`` of an operand as JAX types it, or None if it is not array-like."""
     if type(value) is Array:
         return value.dtype, value.weak_type
-    if isinstance(value, (np.ndarray, np.generic, bool, int, float)):
+    if isinstance(value, (np.ndarray, np.generic, bool, int, float, complex)):
         try:
             return dtypes.scalar_type(value)
         except TypeError:
