@@ -11,21 +11,9 @@ for _name in __all__:
 del _name
 
 
-def _namespace(name: str, module):
-    """``module``'s public functions returning Arrays, as the module ``name`` (importable:
-    ``import hlox.numpy.fft`` finds it in sys.modules)."""
-    import sys
-    import types
-
-    namespace = types.ModuleType(name, module.__doc__)
-    for attr in module.__all__:
-        value = getattr(module, attr)
-        setattr(namespace, attr, _results_as_arrays(value) if callable(value) else value)
-    namespace.__all__ = list(module.__all__)
-    sys.modules[name] = namespace
-    return namespace
-
-
+from hlox._namespace import namespace as _namespace  # noqa: E402
 from hlox.frontend.numpy import fft as _fft  # noqa: E402
+from hlox.frontend.libraries import numpy_linalg as _numpy_linalg  # noqa: E402
 
 fft = _namespace("hlox.numpy.fft", _fft)
+linalg = _namespace("hlox.numpy.linalg", _numpy_linalg)

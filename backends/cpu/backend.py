@@ -53,6 +53,8 @@ PIPELINE: list[str] = [
     # The caller's input arrays are read-only: bufferization copies instead
     # of updating an argument in place.
     "hlox-readonly-arguments",
+    # Runtime-library calls (FFT, LAPACK) on buffers, right before bufferization.
+    "hlox-cpu-runtime-calls-on-buffers",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
     # A private function returning its (updated) argument, as JAX's

@@ -11,4 +11,5 @@ from hlox.backends.cpu.passes import lapack_to_runtime  # noqa: F401  (hlox-cpu-
 from hlox.backends.cpu.passes import math_approximations  # noqa: F401  (hlox-cpu-math-approximations)
 from hlox.backends.cpu.passes import reassociate_reductions  # noqa: F401  (hlox-cpu-reassociate-reductions)
 from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (hlox-cpu-results-in-place)
+from hlox.backends.cpu.passes import runtime_calls  # noqa: F401  (hlox-cpu-runtime-calls-on-buffers)
 from hlox.backends.cpu.passes import vectorize_contractions  # noqa: F401  (hlox-cpu-vectorize-contractions)

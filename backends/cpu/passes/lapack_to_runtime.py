@@ -4,8 +4,9 @@
 getrf, geqrf, orgqr/ungqr, syevd/heevd, gesdd: what ``jax.numpy.linalg`` and
 ``hlox.lax.linalg`` emit on CPU) becomes a call of ``hlox_rt_lapack_<op>_<p>`` in
 ``libhlox_cpu_runtime.so`` (``backends/cpu/runtime/lapack.cpp``), which runs
-scipy's LAPACK, as jaxlib does. Operands are read-only buffers, results fresh
-allocations (the calls' output-operand aliases are an optimization, not
+scipy's LAPACK, as jaxlib does: a placeholder call on tensors, made a call on
+buffers by ``hlox-cpu-runtime-calls-on-buffers`` (:mod:`.runtime_calls`; results
+are fresh buffers: the calls' output-operand aliases are an optimization, not
 semantics); ``mhlo.backend_config``'s characters (uplo, side, trans_x, diag,
 mode) become i64 arguments. The layouts must be JAX's (matrices column-major,
 batch dimensions major): others are refused, as is a wrong operand count or
@@ -17,10 +18,10 @@ from __future__ import annotations
 import re
 
 from mlir import ir
-from mlir.dialects import bufferization, func, memref
 from mlir.dialects import arith
 
 from hlox.backends.cpu import runtime_library
+from hlox.backends.cpu.passes.runtime_calls import call_on_tensors
 from hlox.passes.python_passes import register
 
 _TARGET = re.compile(r"lapack_([sdcz])(potrf|trsm|getrf|geqrf|orgqr|ungqr|syevd|heevd|gesdd)_ffi")
@@ -98,35 +99,19 @@ def _check(op: ir.Operation, kind: str, prefix: str) -> None:
                                f"{'none given' if layouts is None else 'got ' + str(layouts)}")
 
 
-def _rewrite(op: ir.Operation, module: ir.Operation, declared: set) -> None:
+def _rewrite(op: ir.Operation, module: ir.Operation, counter: list) -> None:
     target = ir.StringAttr(op.attributes["call_target_name"]).value
     prefix, kind = _TARGET.fullmatch(target).groups()
     kind = {"ungqr": "orgqr", "heevd": "syevd"}.get(kind, kind)
     _check(op, kind, prefix)
     config = _config(op)
-    name = f"hlox_rt_lapack_{kind}_{prefix}"
     i64 = ir.IntegerType.get_signless(64)
     with ir.InsertionPoint(op), op.location:
-        args, outputs = [], []
-        for value in op.operands:
-            t = ir.RankedTensorType(value.type)
-            buffer = bufferization.to_buffer(ir.MemRefType.get(t.shape, t.element_type), value,
-                                             read_only=True)
-            args.append(memref.cast(ir.UnrankedMemRefType.get(t.element_type, None), buffer))
-        for value in op.results:
-            t = ir.RankedTensorType(value.type)
-            buffer = memref.alloc(ir.MemRefType.get(t.shape, t.element_type), [], [])
-            outputs.append((buffer, t))
-            args.append(memref.cast(ir.UnrankedMemRefType.get(t.element_type, None), buffer))
-        for key in _SIGNATURES[kind][2]:
-            args.append(arith.constant(i64, config.get(key, ord(_DEFAULTS[key]))))
-        if name not in declared:
-            declared.add(name)
-            with ir.InsertionPoint.at_block_begin(module.regions[0].blocks[0]):
-                func.FuncOp(name, ir.FunctionType.get([a.type for a in args], []),
-                            visibility="private")
-        func.call([], ir.FlatSymbolRefAttr.get(name), args)
-        results = [bufferization.to_tensor(t, b, restrict=True, writable=True) for b, t in outputs]
+        scalars = [arith.constant(i64, config.get(key, ord(_DEFAULTS[key])))
+                   for key in _SIGNATURES[kind][2]]
+        results = call_on_tensors(module, f"hlox_rt_lapack_{kind}_{prefix}",
+                                  list(op.operands) + scalars, [r.type for r in op.results],
+                                  counter)
     for old, new in zip(op.results, results):
         old.replace_all_uses_with(new)
     op.erase()
@@ -143,11 +128,11 @@ def lapack_to_runtime(module: ir.Operation, pass_) -> None:
     if not calls:
         return
     runtime_library.register_lapack()
-    declared: set = set()
+    counter = [0]
     failed = False
     for op in calls:
         try:
-            _rewrite(op, module, declared)
+            _rewrite(op, module, counter)
         except _Refused as refusal:
             target = ir.StringAttr(op.attributes["call_target_name"]).value
             op.location.emit_error(f"hlox-cpu-lapack-to-runtime: custom_call @{target} {refusal}")

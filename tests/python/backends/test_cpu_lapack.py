@@ -69,6 +69,10 @@ def programs(dtype):
         "lu": (lambda r: jax.lax.linalg.lu(r)[0], (R,)), "lu_pivots": (lambda r: jax.lax.linalg.lu(r)[1:], (R1,)),
         "lu_solve": (lambda a, g: jsl.lu_solve(jsl.lu_factor(a), g), (A1, G[0, :4])),
         "expm": (lambda a: jsl.expm(a / 10), (A1,)),
+        # Two solves with one matrix and work in between: the matrix's buffer must
+        # not be reused before the second solve reads it.
+        "solve_triangular_grad": (jax.grad(lambda b, a: jnp.real(jsl.solve_triangular(
+            a[0] + b[0, 0], b, lower=True) * b).sum()), (G[0, :, :].real.copy(), A.real.copy())),
     }
 
 
