@@ -26,7 +26,7 @@ from mlir.execution_engine import ExecutionEngine
 from hlox.backends import compiler
 from hlox.backends.base import CompileOptions, Device, HostBuffers, host_devices, main_signature
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
-from hlox.backends.cpu.executable import CpuExecutable
+from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
@@ -170,7 +170,8 @@ class CpuBackend(HostBuffers):
         in_specs, out_specs = options.signature or main_signature(module)
         with module.context:
             runner.run(module, self.pipeline())
-            codegen = self._dump_machine_code(module, runner) if runner.keep else None
+            codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
+                       if runner.keep else None)
             try:
                 engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
                                          shared_libs=runtime_libraries())
@@ -180,12 +181,12 @@ class CpuBackend(HostBuffers):
         return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen)
 
     @staticmethod
-    def _dump_machine_code(module, runner: compiler.StageRunner):
+    def _dump_machine_code(module, runner: compiler.StageRunner, in_specs, out_specs):
         """``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes (with a dump folder)."""
         from hlox.backends.cpu import llvm_c
 
         try:
-            code = llvm_c.codegen(module)
+            code = machine_code(module, in_specs, out_specs)
         except llvm_c.LLVMError as error:
             path = runner.write("llvm-ir", str(module), failed=True)
             raise runner.failure("llvm-ir", f"LLVM code generation failed: {error}\n"
