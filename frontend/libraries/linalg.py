@@ -19,7 +19,6 @@ from hlox.frontend import numpy as hnp
 from hlox.frontend.core import dtypes
 from hlox.frontend.core.tracing import get_aval
 from hlox.frontend.lax import lapack_calls as calls
-from hlox.frontend.lax.base import stop_gradient
 from hlox.frontend.lax.lapack_calls import triangular_solve
 from hlox.frontend.transforms.control_flow import fori_loop
 from hlox.frontend.transforms.custom_derivatives import custom_jvp
@@ -124,15 +123,15 @@ def _lu_raw(a):
 
 
 @custom_jvp
-def _lu_factors(a):
-    return _lu_raw(a)[0]
+def _lu(a):
+    return _lu_raw(a)
 
 
-@_lu_factors.defjvp
+@_lu.defjvp
 def _lu_jvp(primals, tangents):
     # JAX's rule ("Differentiation of matrix functionals using triangular factorization").
     (a,), (da,) = primals, tangents
-    factors, _, permutation = _lu_raw(a)
+    factors, pivots, permutation = _lu_raw(a)
     m, n = a.shape[-2:]
     k = min(m, n)
     dtype = a.dtype
@@ -143,15 +142,15 @@ def _lu_jvp(primals, tangents):
     u = u + hnp.pad(hnp.eye(n - k, dtype=dtype), [(k, 0), (k, 0)])
     la = triangular_solve(l, x, left_side=True, lower=True, unit_diagonal=True)
     lau = triangular_solve(u, la, left_side=False, lower=False)
-    return factors, l @ hnp.tril(lau, -1) + hnp.triu(lau) @ u
+    factors_dot = l @ hnp.tril(lau, -1) + hnp.triu(lau) @ u
+    # (integer outputs: zero tangents)
+    return (factors, pivots, permutation), (factors_dot, hnp.zeros_like(pivots),
+                                            hnp.zeros_like(permutation))
 
 
 def lu(x):
     """LU with partial pivoting: ``(lu, pivots, permutation)`` (``jax.lax.linalg.lu``)."""
-    x = _inexact(x, "lu")
-    # The pivots do not depend differentiably on x (the same getrf: CSE merges the calls).
-    _, pivots, permutation = _lu_raw(stop_gradient(x))
-    return LuResult(_lu_factors(x), pivots, permutation)
+    return LuResult(*_lu(_inexact(x, "lu")))
 
 
 # -- qr ----------------------------------------------------------------------------

@@ -75,8 +75,14 @@ def _permutation_matrix(permutation, dtype):
     return (permutation[..., :, None] == hnp.arange(m)).astype(dtype)
 
 
+def _permute_rows(permutation, b):
+    """``b[..., permutation, :]`` per batch element (a gather, not a one-hot matmul)."""
+    index = hnp.broadcast_to(permutation[..., :, None], b.shape)
+    return hnp.take_along_axis(b, index, axis=-2)
+
+
 def _lu_solve(factors, permutation, b):
-    pb = _permutation_matrix(permutation, b.dtype) @ b
+    pb = _permute_rows(permutation, b)
     y = lax_linalg.triangular_solve(factors, pb, left_side=True, lower=True, unit_diagonal=True)
     return lax_linalg.triangular_solve(factors, y, left_side=True, lower=False)
 
