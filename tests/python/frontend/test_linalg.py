@@ -8,6 +8,9 @@ Eigen- and singular vectors are compared through quantities that do not depend o
 their phase (|v|, u diag(s) vh).
 """
 
+import subprocess
+import sys
+
 import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
@@ -206,3 +209,17 @@ def test_bad_operands_raise_clearly():
     # Integers are computed in floating point, as JAX does.
     close(hnp.linalg.det(np.eye(3, dtype=np.int32) * 2), jnp.linalg.det(np.eye(3, dtype=np.int32) * 2),
           np.float32, "det of ints")
+
+
+def test_pjrt_runs_the_calls_in_a_fresh_process():
+    # A process where JAX never lowered a linear-algebra op: the pjrt backend must
+    # initialize jaxlib's LAPACK kernels itself (they crashed the process otherwise).
+    script = (
+        "import numpy as np, hlox, hlox.numpy as hnp\n"
+        "a = np.random.default_rng(0).standard_normal((3, 3)).astype(np.float32)\n"
+        "s = a @ a.T + 3 * np.eye(3, dtype=np.float32)\n"
+        "got = hlox.jit(lambda s: (hnp.linalg.cholesky(s), hnp.linalg.svd(s, compute_uv=False)),"
+        " backend='pjrt')(s)\n"
+        "np.testing.assert_allclose(got[0], np.linalg.cholesky(s), rtol=1e-5, atol=1e-5)\n"
+        "np.testing.assert_allclose(got[1], np.linalg.svd(s, compute_uv=False), rtol=1e-5)\n")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=300)
