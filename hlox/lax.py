@@ -10,4 +10,9 @@ from hlox.frontend.transforms.reduce import reduce  # noqa: F401
 from hlox.frontend import lax as _lax
 from hlox.frontend.transforms import control_flow as _control_flow
 
-__all__ = sorted(_lax.__all__ + _control_flow.__all__ + ["reduce"])
+from hlox._namespace import namespace as _namespace
+from hlox.frontend.libraries import linalg as _linalg
+
+linalg = _namespace("hlox.lax.linalg", _linalg)
+
+__all__ = sorted(_lax.__all__ + _control_flow.__all__ + ["reduce", "linalg"])

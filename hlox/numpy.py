@@ -9,3 +9,11 @@ for _name in __all__:
     if type(globals()[_name]) is type(_results_as_arrays):
         globals()[_name] = _results_as_arrays(globals()[_name])
 del _name
+
+
+from hlox._namespace import namespace as _namespace  # noqa: E402
+from hlox.frontend.numpy import fft as _fft  # noqa: E402
+from hlox.frontend.libraries import numpy_linalg as _numpy_linalg  # noqa: E402
+
+fft = _namespace("hlox.numpy.fft", _fft)
+linalg = _namespace("hlox.numpy.linalg", _numpy_linalg)

@@ -69,6 +69,14 @@ def _ensure_symbols(imports) -> None:
     process = ctypes.CDLL(None)
     if imports is None or not all(hasattr(process, name) for name in imports):
         _load_runtime()
+    if imports is None or any(name.startswith("hlox_rt_lapack_") for name in imports):
+        from hlox.backends.cpu import runtime_library
+
+        try:  # the LAPACK routines are handed over at run time, not linked
+            runtime_library.register_lapack()
+        except runtime_library.RuntimeLibraryError as error:
+            if imports is not None:
+                raise ArtifactError(str(error)) from None
 
 
 class ObjectExecutable:

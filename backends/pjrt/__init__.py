@@ -50,6 +50,18 @@ def env_plugins() -> dict[str, str]:
     return parse_names_and_library_paths(os.environ.get(ENV_VAR))
 
 
+def _initialize_lapack() -> None:
+    """jaxlib's CPU LAPACK kernels (``lapack_*_ffi``) find scipy's routines only once
+    initialized, which JAX does when it lowers a linear-algebra op; a module from
+    hlox's frontend (or from a file) may reach XLA before that: without it the kernel
+    calls a null pointer."""
+    try:
+        from jaxlib import lapack
+    except ImportError:
+        return
+    lapack._lapack.initialize()
+
+
 def _xla():
     try:
         import jax  # noqa: F401
@@ -177,6 +189,8 @@ class PjrtBackend:
         except Exception as error:  # noqa: BLE001
             raise runner.failure("serialize", str(error)) from None
         device = self.xla_device(options.device)
+        if "lapack_" in text:
+            _initialize_lapack()
         try:
             loaded = self.client.compile_and_load(text, xla_client.DeviceList((device,)),
                                                   _compile_options(xla_client, device))
@@ -220,6 +234,7 @@ class PjrtBackend:
         xla_client = _xla()
         dev = self.xla_device(device)
         try:
+            _initialize_lapack()  # (cheap; the executable may call LAPACK)
             loaded = self.client.deserialize_executable(
                 payload, xla_client.DeviceList((dev,)), _compile_options(xla_client, dev))
         except Exception as error:  # noqa: BLE001  (jaxlib raises its own types)

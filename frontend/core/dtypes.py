@@ -5,7 +5,8 @@ weakly typed, so they take the dtype of the array they meet instead of
 widening it: ``float32_array * 2.0`` stays float32, where NumPy's value-based
 rules of old (and ``np.float64``) would not. Promotion is the least upper
 bound in JAX's lattice; e.g. int8 + uint8 -> int16, int32 + float16 -> float16,
-float16 + bfloat16 -> float32.
+float16 + bfloat16 -> float32, float32 + complex64 -> complex64, float64 + complex64 ->
+complex128.
 
 JAX's 64-bit mode (``hlox.config.jax_enable_x64``, off by default) decides which
 dtypes exist. Off, every value and dtype entering hlox is canonicalized to 32 bits
@@ -32,12 +33,13 @@ int8, int16, int32, int64 = (np.dtype(t) for t in (np.int8, np.int16, np.int32, 
 uint8, uint16, uint32, uint64 = (np.dtype(t) for t in (np.uint8, np.uint16, np.uint32, np.uint64))
 float16, float32, float64 = (np.dtype(t) for t in (np.float16, np.float32, np.float64))
 bfloat16 = np.dtype(ml_dtypes.bfloat16)
+complex64, complex128 = np.dtype(np.complex64), np.dtype(np.complex128)
 
 SUPPORTED = (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
-             bfloat16, float16, float32, float64)
+             bfloat16, float16, float32, float64, complex64, complex128)
 
 # What 64-bit dtypes become with x64 off.
-_TO_32BIT = {int64: int32, uint64: uint32, float64: float32}
+_TO_32BIT = {int64: int32, uint64: uint32, float64: float32, complex128: complex64}
 
 
 def x64_enabled() -> bool:
@@ -57,16 +59,22 @@ def default_float() -> np.dtype:
     """The dtype of Python floats and float defaults (``jnp.zeros(3)``)."""
     return float64 if config.jax_enable_x64 else float32
 
-# Lattice nodes: numpy dtypes, plus the weak Python kinds "i*" and "f*".
-_WEAK_INT, _WEAK_FLOAT = "i*", "f*"
+
+def default_complex() -> np.dtype:
+    """The dtype of Python complex numbers."""
+    return complex128 if config.jax_enable_x64 else complex64
+
+# Lattice nodes: numpy dtypes, plus the weak Python kinds "i*", "f*" and "c*".
+_WEAK_INT, _WEAK_FLOAT, _WEAK_COMPLEX = "i*", "f*", "c*"
 _LATTICE = {
     bool_: [_WEAK_INT],
     _WEAK_INT: [uint8, int8],
     uint8: [int16, uint16], uint16: [int32, uint32], uint32: [int64, uint64],
     uint64: [_WEAK_FLOAT],
     int8: [int16], int16: [int32], int32: [int64], int64: [_WEAK_FLOAT],
-    _WEAK_FLOAT: [bfloat16, float16],
-    bfloat16: [float32], float16: [float32], float32: [float64], float64: [],
+    _WEAK_FLOAT: [bfloat16, float16, _WEAK_COMPLEX],
+    bfloat16: [float32], float16: [float32], float32: [float64, complex64],
+    float64: [complex128], _WEAK_COMPLEX: [complex64], complex64: [complex128], complex128: [],
 }
 # With x64 off no 64-bit type is formed from narrower ones: uint32 with int32 is int32.
 _LATTICE_X32 = {**_LATTICE, uint32: [int32, uint64]}
@@ -141,13 +149,37 @@ def to_inexact(dtype) -> np.dtype:
     """The float dtype an int/bool operand of a float-valued op takes (JAX's rule: 64-bit
     ints to float64, narrower ones to float32; then the mode's canonical form)."""
     dt = np.dtype(dtype)
-    if is_float(dt):
+    if is_inexact(dt):
         return dt
     return canonicalize(float64 if dt.itemsize == 8 else float32)
 
 
+def to_complex(dtype) -> np.dtype:
+    """The complex dtype holding ``dtype``'s values (float64 -> complex128, others ->
+    complex64; then the mode's canonical form), as JAX's ``to_complex_dtype``."""
+    dt = to_inexact(dtype)
+    if is_complex(dt):
+        return dt
+    return canonicalize(complex128 if dt == float64 else complex64)
+
+
+def real_dtype(dtype) -> np.dtype:
+    """The dtype of a complex dtype's parts (complex64 -> float32); others unchanged."""
+    dt = np.dtype(dtype)
+    return {complex64: float32, complex128: float64}.get(dt, dt)
+
+
 def is_float(dtype) -> bool:
     return np.dtype(dtype) in (bfloat16, float16, float32, float64)
+
+
+def is_complex(dtype) -> bool:
+    return np.dtype(dtype) in (complex64, complex128)
+
+
+def is_inexact(dtype) -> bool:
+    """Floating point or complex: the dtypes that have derivatives."""
+    return is_float(dtype) or is_complex(dtype)
 
 
 def is_int(dtype) -> bool:
@@ -159,6 +191,8 @@ def is_int_or_bool(dtype) -> bool:
 
 
 def _node(dtype: np.dtype, weak: bool):
+    if weak and is_complex(dtype):
+        return _WEAK_COMPLEX
     if weak and is_float(dtype):
         return _WEAK_FLOAT
     if weak and is_int(dtype):
@@ -171,7 +205,7 @@ def _join(nodes):
     upper = _UPPER[config.jax_enable_x64]
     common = frozenset.intersection(*(upper[n] for n in nodes))
     lub = [n for n in common if upper[n] == common]
-    if not lub:  # unreachable with this lattice (float64 bounds all)
+    if not lub:  # unreachable with this lattice (complex128 bounds all)
         raise TypeError(f"no common dtype for {nodes}")
     return lub[0]
 
@@ -191,6 +225,8 @@ def result_type(*typed: tuple[np.dtype, bool]) -> tuple[np.dtype, bool]:
     node = _join({_node(np.dtype(dt), weak) for dt, weak in typed})
     # As in JAX: the result is weak exactly when it is a Python kind
     # (e.g. int32 array + 1.0 -> weak float32; float32 array + 1.0 -> float32).
+    if node == _WEAK_COMPLEX:
+        return default_complex(), True
     if node == _WEAK_FLOAT:
         return default_float(), True
     if node == _WEAK_INT:
@@ -210,7 +246,7 @@ def scalar_type(value) -> tuple[np.dtype, bool]:
     if isinstance(value, float):
         return default_float(), True
     if isinstance(value, complex):
-        raise TypeError("hlox: complex numbers are not supported yet")
+        return default_complex(), True
     raise TypeError(f"hlox: {type(value).__name__} is not an array or a Python scalar")
 
 

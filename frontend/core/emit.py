@@ -37,6 +37,10 @@ def element_type(dtype: np.dtype) -> ir.Type:
         return ir.F16Type.get()
     if dtype == dtypes.bfloat16:
         return ir.BF16Type.get()
+    if dtype == dtypes.complex64:
+        return ir.ComplexType.get(ir.F32Type.get())
+    if dtype == dtypes.complex128:
+        return ir.ComplexType.get(ir.F64Type.get())
     if dtype.kind == "i":
         return ir.IntegerType.get_signless(dtype.itemsize * 8)
     if dtype.kind == "u":
@@ -56,6 +60,8 @@ def dense_attr(value: np.ndarray, aval: ShapedArray) -> ir.DenseElementsAttr:
     flat = value.reshape(-1)
     if flat.size > 0 and np.all(flat == flat[0]):
         scalar = flat[0]
+        if dtypes.is_complex(aval.dtype):  # one element of the tensor type: a splat
+            return ir.DenseElementsAttr.get(flat[:1], type=ttype)
         if dtypes.is_float(aval.dtype):
             attr = ir.FloatAttr.get(elem, float(scalar))
         elif aval.dtype == dtypes.uint64:  # the bindings take int64: the same 64 bits

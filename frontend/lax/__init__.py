@@ -1,6 +1,6 @@
 """The primitives of ``hlox.lax``: ``base`` (arithmetic, comparisons, select, convert,
 broadcast/reshape/transpose, reduce_sum, dot_general, and the helpers the others share)
-and one module per family. This package re-exports their public API; ``hlox.lax`` adds
+and one module per family (complex parts and fft included). This package re-exports their public API; ``hlox.lax`` adds
 control flow and the generic ``reduce`` (hlox.frontend.transforms), which take functions.
 """
 
@@ -13,9 +13,12 @@ from hlox.frontend.lax.structural import *  # noqa: F401,F403
 from hlox.frontend.lax.convolution import *  # noqa: F401,F403
 from hlox.frontend.lax.sharding_constraint import *  # noqa: F401,F403
 from hlox.frontend.lax.collectives import *  # noqa: F401,F403
-from hlox.frontend.lax import (base, bits, collectives, convolution, math, reductions,
-                               sharding_constraint, sorting, structural)
+from hlox.frontend.lax.complex_parts import *  # noqa: F401,F403
+from hlox.frontend.lax.fourier import *  # noqa: F401,F403
+from hlox.frontend.lax import (base, bits, collectives, complex_parts, convolution, fourier,
+                               math, reductions, sharding_constraint, sorting, structural)
 
 __all__ = sorted(name for module in (base, math, reductions, bits, sorting, structural,
-                                     convolution, sharding_constraint, collectives)
+                                     convolution, sharding_constraint, collectives,
+                                     complex_parts, fourier)
                  for name in module.__all__)

@@ -110,11 +110,13 @@ def _alike_operands(args):
 
 def _typed_scalar(x, dtype: np.dtype):
     """A Python scalar as an array of ``dtype`` when its kind fits (bool to bool, int to
-    any number, float to floats) and its value does too; anything else unchanged."""
+    any number, float to floats and complex, complex to complex) and its value does too;
+    anything else unchanged."""
     is_int = dtypes.is_int(dtype)
     fits = (dtype == np.bool_ if isinstance(x, bool) else
-            is_int or dtypes.is_float(dtype) if isinstance(x, int) else
-            dtypes.is_float(dtype) if isinstance(x, float) else False)
+            is_int or dtypes.is_inexact(dtype) if isinstance(x, int) else
+            dtypes.is_inexact(dtype) if isinstance(x, float) else
+            dtypes.is_complex(dtype) if isinstance(x, complex) else False)
     if not fits or (is_int and not np.iinfo(dtype).min <= x <= np.iinfo(dtype).max):
         return x
     return np.asarray(x, dtype)
@@ -331,6 +333,10 @@ def log(x): return log_p.bind(x)
 
 def convert_element_type(x, new_dtype, weak_type: bool = False):
     new_dtype = dtypes.user_dtype(new_dtype, "convert_element_type")
+    if dtypes.is_complex(get_aval(x).dtype) and not dtypes.is_complex(new_dtype):
+        from hlox.frontend.lax import complex_parts  # complex -> real: the real part, as JAX
+
+        x = complex_parts.real(x)
     return convert_element_type_p.bind(x, new_dtype=new_dtype, weak_type=bool(weak_type))
 
 
@@ -438,7 +444,7 @@ def _reduce_sum_lower(ctx, x, *, axes):
 
 def _compare_type(dtype) -> str:
     """StableHLO's compare_type for a dtype: FLOAT (IEEE, NaN unordered) or integer order."""
-    if dtypes.is_float(dtype):
+    if dtypes.is_inexact(dtype):  # complex: EQ/NE compare both parts as floats
         return "FLOAT"
     return "UNSIGNED" if np.dtype(dtype).kind in "ub" else "SIGNED"
 
@@ -694,13 +700,18 @@ for _p in (add_p, sub_p, mul_p, div_p, max_p, neg_p, exp_p, log_p, select_p,
 def _convert_jvp(primals, tangents, *, new_dtype, weak_type=False):
     out = convert_element_type_p.bind(primals[0], new_dtype=new_dtype, weak_type=weak_type)
     t = tangents[0]
-    if t is None or not dtypes.is_float(new_dtype) or not dtypes.is_float(get_aval(t).dtype):
+    if t is None or not dtypes.is_inexact(new_dtype) or not dtypes.is_inexact(get_aval(t).dtype):
         return out, None
     return out, convert_element_type_p.bind(t, new_dtype=new_dtype, weak_type=weak_type)
 
 
 @convert_element_type_p.def_transpose
 def _convert_transpose(ct, x, *, new_dtype, weak_type=False):
+    if dtypes.is_complex(get_aval(ct).dtype) and not dtypes.is_complex(x.aval.dtype):
+        # real -> complex: the cotangent's real part (JAX's rule)
+        from hlox.frontend.lax import complex_parts
+
+        ct = complex_parts.real(ct)
     return [convert_element_type_p.bind(ct, new_dtype=x.aval.dtype, weak_type=x.aval.weak_type)]
 
 

@@ -18,6 +18,7 @@ from mlir import ir
 from hlox.frontend.core import dtypes
 from hlox.frontend.core.emit import dense_attr, tensor_type
 from hlox.frontend.core.tracing import Primitive, ShapedArray, get_aval, shape_error
+from hlox.frontend.lax import complex_parts
 from hlox.frontend.lax.base import (_ANY, _FLOAT, _NUMERIC, _SIGNED, _add_tangents, _batch_size,
                                     _elementwise_batching, _full_like, _make_elementwise, add,
                                     broadcast_in_dim, div, exp, gt, lt, eq, log, mul, neg, select,
@@ -180,7 +181,10 @@ def atanh(x): return atanh_p.bind(x)
 def sqrt(x): return sqrt_p.bind(x)
 def rsqrt(x): return rsqrt_p.bind(x)
 def cbrt(x): return cbrt_p.bind(x)
-def abs(x): return abs_p.bind(x)  # noqa: A001  (lax.abs)
+def abs(x):  # noqa: A001  (lax.abs)
+    if dtypes.is_complex(get_aval(x).dtype):
+        return complex_parts.complex_abs(x)
+    return abs_p.bind(x)
 def sign(x): return sign_p.bind(x)
 def floor(x): return floor_p.bind(x)
 def ceil(x): return ceil_p.bind(x)

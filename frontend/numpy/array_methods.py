@@ -28,7 +28,7 @@ import numpy as np
 from hlox.frontend.core import dtypes
 from hlox.frontend.core.array import Array, default_device, from_host
 from hlox.frontend.core.tracing import Tracer
-from hlox.frontend.numpy import base, math, shape_ops as shape
+from hlox.frontend.numpy import base, complex_ops, math, shape_ops as shape
 from hlox.frontend.numpy.indexing import AtIndexer, getitem
 
 __all__ = ["results_as_arrays"]
@@ -66,6 +66,9 @@ def _attach_to_tracer() -> None:
     Tracer.__neg__ = lambda self: base.negative(self)
     Tracer.__pos__ = lambda self: self
     Tracer.__abs__ = lambda self: math.abs(self)
+    Tracer.real = property(lambda self: complex_ops.real(self))
+    Tracer.imag = property(lambda self: complex_ops.imag(self))
+    Tracer.conj = Tracer.conjugate = lambda self: complex_ops.conj(self)
     Tracer.reshape = lambda self, *s: base.reshape(self, s[0] if len(s) == 1 else s)
     Tracer.transpose = lambda self, *axes: base.transpose(
         self, axes[0] if len(axes) == 1 else (axes or None))
@@ -82,7 +85,7 @@ def _jax_type(value):
     """``(dtype, weak)`` of an operand as JAX types it, or None if it is not array-like."""
     if type(value) is Array:
         return value.dtype, value.weak_type
-    if isinstance(value, (np.ndarray, np.generic, bool, int, float)):
+    if isinstance(value, (np.ndarray, np.generic, bool, int, float, complex)):
         try:
             return dtypes.scalar_type(value)
         except TypeError:
@@ -164,7 +167,8 @@ def _array_unary(op):
     def method(self):
         with np.errstate(over="ignore", invalid="ignore"):
             out = op(np.asarray(self))
-        return _result(out, self.dtype, self.weak_type, self)
+        dtype = dtypes.real_dtype(self.dtype) if op is operator.abs else self.dtype
+        return _result(out, dtype, self.weak_type, self)
     method.__name__ = f"__{op.__name__.strip('_')}__"
     return method
 
@@ -260,11 +264,11 @@ def _round(self, ndigits=None):
 
 
 def _real(self):
-    return _result(np.real(np.asarray(self)), self.dtype, self.weak_type, self)
+    return _result(np.real(np.asarray(self)), dtypes.real_dtype(self.dtype), self.weak_type, self)
 
 
 def _imag(self):
-    return _result(np.imag(np.asarray(self)), self.dtype, self.weak_type, self)
+    return _result(np.imag(np.asarray(self)), dtypes.real_dtype(self.dtype), self.weak_type, self)
 
 
 # Arithmetic with JAX's promotion, computed by NumPy in the promoted dtype: each operator

@@ -47,7 +47,7 @@ def _is_array(x: Any) -> bool:
 
 
 def _check_arraylike(name: str, x: Any) -> None:
-    if not (_is_array(x) or isinstance(x, (bool, int, float))):
+    if not (_is_array(x) or isinstance(x, (bool, int, float, complex))):
         raise TypeError(f"hlox.numpy.{name}: expected an array or a Python scalar, "
                         f"got {type(x).__name__}")
 

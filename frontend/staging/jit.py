@@ -364,7 +364,7 @@ def _arg_aval(name: str, leaf: Any, describe: Callable[[], str]) -> ShapedArray:
 # ---------------------------------------------------------------------------
 
 # Python scalar types whose abstract value depends only on the type.
-_PY_SCALARS = (bool, int, float)
+_PY_SCALARS = (bool, int, float, complex)
 
 
 class JitFunction:
@@ -571,7 +571,7 @@ class JitFunction:
             out_leaves, out_tree = tree_flatten(outs)
             for i, leaf in enumerate(out_leaves):
                 if not isinstance(leaf, (Tracer, Array, np.ndarray, np.generic, bool, int,
-                                         float)):
+                                         float, complex)):
                     raise TypeError(f"{self.name}: output leaf {i} is a "
                                     f"{type(leaf).__name__}, not an array")
             out_tree_box.append(out_tree)

@@ -134,9 +134,9 @@ def _jvp_flat(fun: Callable, primals: list, tangents: list, tangent_trace_factor
 
 def _check_float(name: str, values) -> None:
     for i, v in enumerate(values):
-        if not dtypes.is_float(get_aval(v).dtype):
+        if not dtypes.is_inexact(get_aval(v).dtype):
             raise TypeError(f"hlox.{name}: input {i} has dtype {get_aval(v).dtype}; "
-                            f"differentiation needs floating-point inputs")
+                            f"differentiation needs floating-point or complex inputs")
 
 
 def jvp(fun: Callable, primals: Sequence, tangents: Sequence):

@@ -86,7 +86,7 @@ def zeros(aval: ShapedArray) -> np.ndarray:
 
 
 def differentiable(aval: ShapedArray) -> bool:
-    return dtypes.is_float(aval.dtype)
+    return dtypes.is_inexact(aval.dtype)
 
 
 def nonzero_tangent(t, aval: ShapedArray) -> bool:

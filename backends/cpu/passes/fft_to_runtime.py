@@ -2,11 +2,9 @@
 
 Each ``stablehlo.fft`` becomes a call of ``hlox_rt_fft_{c2c,r2c,c2r}_{f32,f64}``
 in ``libhlox_cpu_runtime.so`` (``backends/cpu/runtime/fft.cpp``: O(n log n)
-for every length), on buffers: the operand as a read-only buffer
-(``bufferization.to_buffer``), the result a fresh ``memref.alloc`` returned
-as a tensor (``to_tensor restrict writable``); both are passed as unranked
-memrefs (rank + descriptor pointer in the C ABI), with the number of
-transformed axes (and for FFT/IFFT the direction) as i64 arguments. Runs
+for every length), with the number of transformed axes (and for FFT/IFFT the
+direction) as i64 arguments: a placeholder call on tensors, made a call on
+buffers by ``hlox-cpu-runtime-calls-on-buffers`` (see :mod:`.runtime_calls`). Runs
 before ``hlox-stablehlo-legalize-to-linalg``, whose O(n^2) DFT
 (FftToLinalg.cpp) stays for element types the runtime does not take.
 """
@@ -14,8 +12,9 @@ before ``hlox-stablehlo-legalize-to-linalg``, whose O(n^2) DFT
 from __future__ import annotations
 
 from mlir import ir
-from mlir.dialects import arith, bufferization, func, memref
+from mlir.dialects import arith
 
+from hlox.backends.cpu.passes.runtime_calls import call_on_tensors
 from hlox.passes.python_passes import register
 
 _PRECISION = {"f32": "f32", "f64": "f64"}
@@ -44,15 +43,7 @@ def _callee(fft_type: str, precision: str) -> str:
     return f"hlox_rt_fft_{kind}_{precision}"
 
 
-def _declare(module: ir.Operation, declared: dict, name: str, operand_types: list) -> None:
-    if name in declared:
-        return
-    with ir.InsertionPoint.at_block_begin(module.regions[0].blocks[0]):
-        decl = func.FuncOp(name, ir.FunctionType.get(operand_types, []), visibility="private")
-    declared[name] = decl
-
-
-def _rewrite(op: ir.Operation, module: ir.Operation, declared: dict) -> bool:
+def _rewrite(op: ir.Operation, module: ir.Operation, counter: list) -> bool:
     fft_type = str(op.attributes["fft_type"]).split()[-1].rstrip(">")
     fft_rank = len(ir.DenseI64ArrayAttr(op.attributes["fft_length"]))
     operand, result = op.operands[0], op.results[0]
@@ -64,17 +55,10 @@ def _rewrite(op: ir.Operation, module: ir.Operation, declared: dict) -> bool:
     name = _callee(fft_type, precision)
     i64 = ir.IntegerType.get_signless(64)
     with ir.InsertionPoint(op), op.location:
-        in_buffer = bufferization.to_buffer(
-            ir.MemRefType.get(in_type.shape, in_type.element_type), operand, read_only=True)
-        out_buffer = memref.alloc(ir.MemRefType.get(out_type.shape, out_type.element_type), [], [])
-        args = [memref.cast(ir.UnrankedMemRefType.get(t.element_type, None), b)
-                for t, b in ((in_type, in_buffer), (out_type, out_buffer))]
-        args.append(arith.constant(i64, fft_rank))
+        scalars = [arith.constant(i64, fft_rank)]
         if name.startswith("hlox_rt_fft_c2c"):
-            args.append(arith.constant(i64, int(fft_type == "IFFT")))
-        _declare(module, declared, name, [a.type for a in args])
-        func.call([], ir.FlatSymbolRefAttr.get(name), args)
-        value = bufferization.to_tensor(out_type, out_buffer, restrict=True, writable=True)
+            scalars.append(arith.constant(i64, int(fft_type == "IFFT")))
+        (value,) = call_on_tensors(module, name, [operand] + scalars, [out_type], counter)
     result.replace_all_uses_with(value)
     op.erase()
     return True
@@ -86,6 +70,6 @@ def _rewrite(op: ir.Operation, module: ir.Operation, declared: dict) -> bool:
 def fft_to_runtime(module: ir.Operation, pass_) -> None:
     found: list = []
     _fft_ops(module, found)
-    declared: dict = {}
+    counter = [0]
     for op in found:
-        _rewrite(op, module, declared)
+        _rewrite(op, module, counter)

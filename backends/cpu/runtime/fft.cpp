@@ -16,6 +16,8 @@
 // or on the order of calls.
 //
 //===----------------------------------------------------------------------===//
+#include "memref.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -26,6 +28,8 @@
 #include <vector>
 
 namespace {
+
+using hlox_rt::readMemref;
 
 constexpr double kPi = 3.14159265358979323846264338327950288;
 
@@ -283,34 +287,6 @@ template <typename T> Cx<T> *scratch(int64_t elements) {
   return buffer.data();
 }
 
-/// An unranked memref's ranked descriptor: {allocated, aligned, offset,
-/// sizes[rank], strides[rank]}, read into a contiguous view. Bufferization
-/// gives the generated code identity layouts; other strides are refused by
-/// the caller's copy (see contiguous()).
-template <typename E> struct Array {
-  E *data;
-  std::vector<int64_t> shape;
-  bool contiguous;
-};
-template <typename E> Array<E> readDescriptor(int64_t rank, void *descriptor) {
-  struct Header {
-    void *allocated;
-    void *aligned;
-    int64_t offset;
-  };
-  auto *header = static_cast<Header *>(descriptor);
-  auto *sizes = reinterpret_cast<int64_t *>(header + 1);
-  int64_t *strides = sizes + rank;
-  Array<E> a{static_cast<E *>(header->aligned) + header->offset, {sizes, sizes + rank}, true};
-  int64_t expected = 1;
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    if (sizes[d] != 1 && strides[d] != expected)
-      a.contiguous = false;
-    expected *= sizes[d];
-  }
-  return a;
-}
-
 int64_t product(const std::vector<int64_t> &shape, size_t from, size_t to) {
   int64_t p = 1;
   for (size_t d = from; d < to; ++d)
@@ -353,8 +329,8 @@ template <typename T> void scaleAll(Cx<T> *data, int64_t count, double factor) {
 
 template <typename T> void c2c(int64_t inRank, void *in, int64_t outRank, void *out, int64_t fftRank,
                                int64_t inverse) {
-  auto src = readDescriptor<Cx<T>>(inRank, in);
-  auto dst = readDescriptor<Cx<T>>(outRank, out);
+  auto src = readMemref<Cx<T>>(inRank, in);
+  auto dst = readMemref<Cx<T>>(outRank, out);
   if (!src.contiguous || !dst.contiguous || fftRank < 1 || fftRank > inRank)
     return;
   int64_t count = product(src.shape, 0, src.shape.size());
@@ -431,8 +407,8 @@ void realInverseLine(const RealPlan<T> &plan, const Cx<T> *X, int64_t available,
 }
 
 template <typename T> void r2c(int64_t inRank, void *in, int64_t outRank, void *out, int64_t fftRank) {
-  auto src = readDescriptor<T>(inRank, in);
-  auto dst = readDescriptor<Cx<T>>(outRank, out);
+  auto src = readMemref<T>(inRank, in);
+  auto dst = readMemref<Cx<T>>(outRank, out);
   if (!src.contiguous || !dst.contiguous || fftRank < 1 || fftRank > inRank)
     return;
   int64_t n = src.shape.back(), bins = dst.shape.back();
@@ -453,8 +429,8 @@ template <typename T> void r2c(int64_t inRank, void *in, int64_t outRank, void *
 }
 
 template <typename T> void c2r(int64_t inRank, void *in, int64_t outRank, void *out, int64_t fftRank) {
-  auto src = readDescriptor<Cx<T>>(inRank, in);
-  auto dst = readDescriptor<T>(outRank, out);
+  auto src = readMemref<Cx<T>>(inRank, in);
+  auto dst = readMemref<T>(outRank, out);
   if (!src.contiguous || !dst.contiguous || fftRank < 1 || fftRank > inRank)
     return;
   int64_t n = dst.shape.back(), bins = src.shape.back();

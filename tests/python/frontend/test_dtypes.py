@@ -55,5 +55,5 @@ def test_python_scalar_types():
         assert dtypes.scalar_type(2.0) == (dtypes.float64, True)
         assert dtypes.scalar_type(2) == (dtypes.int64, True)
         assert dtypes.scalar_type(np.float64(2)) == (dtypes.float64, False)
-    with pytest.raises(TypeError, match="complex"):
-        dtypes.scalar_type(1j)
+        assert dtypes.scalar_type(1j) == (dtypes.complex128, True)
+    assert dtypes.scalar_type(1j) == (dtypes.complex64, True)
