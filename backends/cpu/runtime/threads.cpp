@@ -1,0 +1,167 @@
+//===- threads.cpp - the CPU backend's thread pool (hlox_rt_parallel_for) -===//
+//
+// Generated code runs a parallel loop nest by calling
+//
+//   hlox_rt_parallel_for(body, context, n, min_chunk)
+//
+// which runs body(context, begin, end) over [0, n) split into fixed chunks:
+// chunk c of k covers [c*n/k, (c+1)*n/k), k = min(threads, max(1, n/min_chunk)).
+// The split depends only on n, min_chunk and the thread count, and the
+// compiler hands only loops whose iterations write disjoint outputs here (no
+// cross-chunk reduction), so results are identical run to run and equal to
+// the serial loop's.
+//
+// One pool per process, shared by every executable (and by SPMD device
+// threads): HLOX_CPU_THREADS threads in all (default: the cores this process
+// may run on), the calling thread being one of them. A call made while the
+// pool is busy (another thread's kernel, or a kernel nested in a worker) runs
+// serially on its caller instead of queueing or adding threads, so the
+// process never runs more than the configured threads on kernels.
+//
+//===----------------------------------------------------------------------===//
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <mutex>
+#include <sched.h>
+#include <thread>
+#include <vector>
+
+#include <pthread.h>
+
+namespace {
+
+using Body = void (*)(void *context, int64_t begin, int64_t end);
+
+int configuredThreads() {
+  if (const char *text = std::getenv("HLOX_CPU_THREADS")) {
+    char *end = nullptr;
+    long value = std::strtol(text, &end, 10);
+    if (end != text && *end == '\0' && value >= 1 && value <= 1024)
+      return static_cast<int>(value);
+  }
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
+  unsigned hardware = std::thread::hardware_concurrency();
+  return hardware ? static_cast<int>(hardware) : 1;
+}
+
+thread_local bool insideKernel = false;
+
+class Pool {
+public:
+  explicit Pool(int threads) : threads(threads) {
+    for (int worker = 1; worker < threads; ++worker)
+      std::thread([this, worker] { work(worker); }).detach();
+  }
+
+  void parallelFor(Body body, void *context, int64_t n, int64_t minChunk) {
+    if (n <= 0)
+      return;
+    int64_t chunks = std::min<int64_t>(threads, std::max<int64_t>(1, n / minChunk));
+    std::unique_lock<std::mutex> busy(launch, std::try_to_lock);
+    if (chunks <= 1 || insideKernel || !busy.owns_lock()) {
+      body(context, 0, n);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      job = {body, context, n, chunks};
+      pending.store(static_cast<int>(chunks) - 1, std::memory_order_relaxed);
+      generation.fetch_add(1, std::memory_order_release);
+    }
+    wake.notify_all();
+    insideKernel = true;
+    body(context, 0, n / chunks);  // chunk 0 on the caller
+    insideKernel = false;
+    // The workers' chunks are as long as the caller's: spin briefly, then sleep.
+    for (int spin = 0; pending.load(std::memory_order_acquire) != 0; ++spin) {
+      if (spin < 4096) {
+        __builtin_ia32_pause();
+        continue;
+      }
+      std::unique_lock<std::mutex> lock(mutex);
+      done.wait(lock, [&] { return pending.load(std::memory_order_acquire) == 0; });
+    }
+  }
+
+  const int threads;
+
+private:
+  struct Job {
+    Body body;
+    void *context;
+    int64_t n, chunks;
+  };
+
+  void work(int worker) {
+    insideKernel = true;  // a kernel calling the pool from here runs serially
+    uint64_t seen = 0;
+    for (;;) {
+      Job current;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return generation.load(std::memory_order_acquire) != seen; });
+        seen = generation.load(std::memory_order_acquire);
+        current = job;
+      }
+      if (worker >= current.chunks)
+        continue;
+      int64_t begin = current.n * worker / current.chunks;
+      int64_t end = current.n * (worker + 1) / current.chunks;
+      current.body(current.context, begin, end);
+      if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mutex);
+        done.notify_one();
+      }
+    }
+  }
+
+  std::mutex launch;  // one parallel loop at a time
+  std::mutex mutex;   // guards job and the condition variables
+  std::condition_variable wake, done;
+  Job job{};
+  std::atomic<uint64_t> generation{0};
+  std::atomic<int> pending{0};
+};
+
+// Made on first use and never destroyed (workers may still be parked at
+// exit); a forked child, which has none of the parent's threads, makes its own.
+std::atomic<Pool *> pool{nullptr};
+std::once_flag atforkRegistered;
+
+Pool &thePool() {
+  Pool *current = pool.load(std::memory_order_acquire);
+  if (current)
+    return *current;
+  static std::mutex creating;
+  std::lock_guard<std::mutex> lock(creating);
+  current = pool.load(std::memory_order_acquire);
+  if (!current) {
+    std::call_once(atforkRegistered, [] {
+      pthread_atfork(nullptr, nullptr, [] { pool.store(nullptr, std::memory_order_release); });
+    });
+    current = new Pool(configuredThreads());
+    pool.store(current, std::memory_order_release);
+  }
+  return *current;
+}
+
+} // namespace
+
+extern "C" {
+
+/// Runs body(context, begin, end) over [0, n) in chunks of at least
+/// `min_chunk` iterations (fixed boundaries; see the file comment).
+__attribute__((visibility("default"))) void
+hlox_rt_parallel_for(Body body, void *context, int64_t n, int64_t min_chunk) {
+  thePool().parallelFor(body, context, n, min_chunk < 1 ? 1 : min_chunk);
+}
+
+/// The pool's thread count (HLOX_CPU_THREADS, default the usable cores).
+__attribute__((visibility("default"))) int64_t hlox_rt_num_threads(void) {
+  return thePool().threads;
+}
+}
