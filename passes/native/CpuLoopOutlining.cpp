@@ -9,10 +9,14 @@
 //    counting its lanes) reaches `min-parallel-work`, becomes a private
 //    function @__hlox_parallel_N(%begin, %end, captured values...) running
 //    the iterations [begin, end) of its first dimension; the loop is replaced
-//    by a call over all of them. Its attribute hlox.parallel_min_chunk says
-//    how many iterations are worth a thread (`min-chunk-work` of work).
+//    by a call over all of them. (The first dimension that runs more than
+//    once, in fact: a leading batch of one would leave nothing to share.)
+//    Its attribute hlox.parallel_min_chunk says how many iterations are
+//    worth a thread (`min-chunk-work` of work).
 // 2. Every remaining outermost loop nest (scf.for, scf.parallel, scf.while
-//    without results) of at least `min-outline-ops` operations becomes a
+//    without results) of at least `min-outline-ops` operations (default 1:
+//    all; LLVM's loop passes, IndVarSimplify first, grow super-linearly with
+//    the loops of one function, and a call costs less than a loop) becomes a
 //    private function @__hlox_loop_N(captured values...) called in its place,
 //    marked hlox.outlined: LLVM optimizes each function on its own, so its
 //    cost grows with the program instead of super-linearly in one huge @main.
@@ -220,7 +224,7 @@ struct OutlineLoops : PassWrapper<OutlineLoops, OperationPass<ModuleOp>> {
   Option<int64_t> minOutlineOps{*this, "min-outline-ops",
                                 llvm::cl::desc("operations from which a serial loop nest "
                                                "becomes a function (0: none)"),
-                                llvm::cl::init(16)};
+                                llvm::cl::init(1)};
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -259,22 +263,29 @@ struct OutlineLoops : PassWrapper<OutlineLoops, OperationPass<ModuleOp>> {
       std::optional<Captures> captures = capturesOf(loop);
       if (!captures)
         continue;
-      int64_t outerTrips = tripCount(loop.getLowerBound()[0], loop.getUpperBound()[0],
-                                     loop.getStep()[0]);
-      int64_t perIteration = std::max<int64_t>(1, work / std::max<int64_t>(1, outerTrips));
+      // Split the first dimension that runs more than once (leading unit
+      // dimensions, as in a batch of one, would leave nothing to share).
+      unsigned split = 0;
+      while (split + 1 < loop.getNumLoops() &&
+             tripCount(loop.getLowerBound()[split], loop.getUpperBound()[split],
+                       loop.getStep()[split]) == 1)
+        ++split;
+      int64_t splitTrips = tripCount(loop.getLowerBound()[split], loop.getUpperBound()[split],
+                                     loop.getStep()[split]);
+      int64_t perIteration = std::max<int64_t>(1, work / std::max<int64_t>(1, splitTrips));
       int64_t minChunk = std::max<int64_t>(1, (minChunkWork + perIteration - 1) / perIteration);
 
       auto [kernel, clone] = outline(loop, *captures, parent, freshName("__hlox_parallel_"), 2);
       kernel->setAttr(kMinChunkAttr, IntegerAttr::get(IntegerType::get(&getContext(), 64),
                                                        minChunk));
-      // The kernel runs outer iterations [begin, end): lb + begin*step up to
-      // min(lb + end*step, ub).
+      // The kernel runs iterations [begin, end) of that dimension:
+      // lb + begin*step up to min(lb + end*step, ub).
       auto inner = cast<scf::ParallelOp>(clone);
       Location loc = inner.getLoc();
       OpBuilder builder(inner);
       Block &entry = kernel.getBody().front();
-      Value lb = inner.getLowerBound()[0], ub = inner.getUpperBound()[0],
-            step = inner.getStep()[0];
+      Value lb = inner.getLowerBound()[split], ub = inner.getUpperBound()[split],
+            step = inner.getStep()[split];
       Value begin = arith::AddIOp::create(
           builder, loc, lb, arith::MulIOp::create(builder, loc, entry.getArgument(0), step));
       Value end = arith::MinSIOp::create(
@@ -283,18 +294,18 @@ struct OutlineLoops : PassWrapper<OutlineLoops, OperationPass<ModuleOp>> {
                                 arith::MulIOp::create(builder, loc, entry.getArgument(1), step)),
           ub);
       unsigned dims = inner.getNumLoops();
-      inner->setOperand(0, begin);
-      inner->setOperand(dims, end);
+      inner->setOperand(split, begin);
+      inner->setOperand(dims + split, end);
 
-      // The call site: all outer iterations, ceil((ub - lb) / step).
+      // The call site: all its iterations, ceil((ub - lb) / step).
       OpBuilder call(loop);
       Location callLoc = loop.getLoc();
       Value zero = arith::ConstantIndexOp::create(call, callLoc, 0);
       Value trips = call.createOrFold<arith::CeilDivSIOp>(
           callLoc,
-          call.createOrFold<arith::SubIOp>(callLoc, loop.getUpperBound()[0],
-                                           loop.getLowerBound()[0]),
-          loop.getStep()[0]);
+          call.createOrFold<arith::SubIOp>(callLoc, loop.getUpperBound()[split],
+                                           loop.getLowerBound()[split]),
+          loop.getStep()[split]);
       trips = call.createOrFold<arith::MaxSIOp>(callLoc, trips, zero);
       SmallVector<Value> arguments{zero, trips};
       arguments.append(captures->arguments.begin(), captures->arguments.end());

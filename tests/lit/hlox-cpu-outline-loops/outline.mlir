@@ -31,11 +31,16 @@ func.func @large_parallel(%x: memref<1024x1024xf32>, %y: memref<1024x1024xf32>, 
 // CHECK: %[[HI:.*]] = arith.minsi %[[HI_UNCLAMPED]], %[[C1024]]
 // CHECK: scf.parallel (%{{.*}}, %{{.*}}) = (%[[LO]], %{{.*}}) to (%[[HI]], %[[C1024]])
 
+// A small parallel loop is an ordinary (serial) function; one computing a
+// value stays in place.
 // CHECK-LABEL: func.func @small_and_reducing
-// CHECK: scf.parallel
-// CHECK: scf.parallel
+// CHECK-NOT: call @__hlox_parallel
+// CHECK: call @__hlox_loop_{{[0-9]+}}(%arg0)
+// CHECK-NOT: call @__hlox_parallel
+// CHECK: scf.parallel {{.*}} init
 // CHECK: scf.reduce(
 // CHECK-NOT: call @__hlox_parallel
+// CHECK: return
 func.func @small_and_reducing(%x: memref<64xf32>, %big: memref<1048576xf32>) -> f32 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -55,6 +60,25 @@ func.func @small_and_reducing(%x: memref<64xf32>, %big: memref<1048576xf32>) -> 
     }
   }
   return %sum : f32
+}
+
+// A leading dimension that runs once is not the one split.
+// CHECK-LABEL: func.func @unit_batch
+// CHECK: call @[[UNIT:__hlox_parallel_[0-9]+]](%c0_{{[0-9]+}}, %c512_{{[0-9]+}}, %arg0)
+// CHECK: func.func private @[[UNIT]](%[[B:.*]]: index, %[[E:.*]]: index, %{{.*}}: memref<1x512x512xf32>)
+// CHECK: %[[LO:.*]] = arith.addi
+// CHECK: %[[HI:.*]] = arith.minsi
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %[[LO]], %c0) to (%c1, %[[HI]], %c512)
+func.func @unit_batch(%x: memref<1x512x512xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c512 = arith.constant 512 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%b, %i, %j) = (%c0, %c0, %c0) to (%c1, %c512, %c512) step (%c1, %c1, %c1) {
+    memref.store %zero, %x[%b, %i, %j] : memref<1x512x512xf32>
+    scf.reduce
+  }
+  return
 }
 
 // CHECK-LABEL: func.func @serial_nest
