@@ -5,11 +5,13 @@
 //   hlox_rt_parallel_for(body, context, n, min_chunk)
 //
 // which runs body(context, begin, end) over [0, n) split into fixed chunks:
-// chunk c of k covers [c*n/k, (c+1)*n/k), k = min(threads, max(1, n/min_chunk)).
-// The split depends only on n, min_chunk and the thread count, and the
-// compiler hands only loops whose iterations write disjoint outputs here (no
-// cross-chunk reduction), so results are identical run to run and equal to
-// the serial loop's.
+// chunk c of k covers [c*n/k, (c+1)*n/k), k = min(4 x threads,
+// max(1, n/min_chunk)); each thread, the caller included, claims the next
+// unclaimed chunk until none is left (on a busy machine a thread the OS does
+// not run soon leaves its share to the others). The compiler hands only loops
+// whose iterations write disjoint outputs here (no cross-chunk reduction), so
+// results are identical run to run, for any thread count, and equal to the
+// serial loop's.
 //
 // One pool per process, shared by every executable (and by SPMD device
 // threads): HLOX_CPU_THREADS threads in all (default: the cores this process
@@ -50,40 +52,47 @@ int configuredThreads() {
 
 thread_local bool insideKernel = false;
 
+// Chunks per thread: more chunks than threads let a thread that finishes
+// early (or one the OS runs sooner on a busy machine) take the next chunk.
+constexpr int64_t kChunksPerThread = 4;
+
 class Pool {
 public:
   explicit Pool(int threads) : threads(threads) {
     for (int worker = 1; worker < threads; ++worker)
-      std::thread([this, worker] { work(worker); }).detach();
+      std::thread([this] { work(); }).detach();
   }
 
   void parallelFor(Body body, void *context, int64_t n, int64_t minChunk) {
     if (n <= 0)
       return;
-    int64_t chunks = std::min<int64_t>(threads, std::max<int64_t>(1, n / minChunk));
+    int64_t chunks = std::min<int64_t>(threads * kChunksPerThread,
+                                       std::max<int64_t>(1, n / minChunk));
     std::unique_lock<std::mutex> busy(launch, std::try_to_lock);
-    if (chunks <= 1 || insideKernel || !busy.owns_lock()) {
+    if (chunks <= 1 || threads <= 1 || insideKernel || !busy.owns_lock()) {
       body(context, 0, n);
       return;
     }
+    uint64_t generation;
     {
       std::lock_guard<std::mutex> lock(mutex);
+      generation = (ticket.load(std::memory_order_relaxed) >> 32) + 1;
       job = {body, context, n, chunks};
-      pending.store(static_cast<int>(chunks) - 1, std::memory_order_relaxed);
-      generation.fetch_add(1, std::memory_order_release);
+      finished.store(0, std::memory_order_relaxed);
+      ticket.store(generation << 32, std::memory_order_release);
     }
     wake.notify_all();
     insideKernel = true;
-    body(context, 0, n / chunks);  // chunk 0 on the caller
+    runChunks(job, generation);  // the caller works too
     insideKernel = false;
-    // The workers' chunks are as long as the caller's: spin briefly, then sleep.
-    for (int spin = 0; pending.load(std::memory_order_acquire) != 0; ++spin) {
+    // Wait for chunks other threads have claimed: spin briefly, then sleep.
+    for (int spin = 0; finished.load(std::memory_order_acquire) != chunks; ++spin) {
       if (spin < 4096) {
         __builtin_ia32_pause();
         continue;
       }
       std::unique_lock<std::mutex> lock(mutex);
-      done.wait(lock, [&] { return pending.load(std::memory_order_acquire) == 0; });
+      done.wait(lock, [&] { return finished.load(std::memory_order_acquire) == chunks; });
     }
   }
 
@@ -96,26 +105,40 @@ private:
     int64_t n, chunks;
   };
 
-  void work(int worker) {
+  /// Claims and runs chunks of job `generation` until none is left. A claim is
+  /// a compare-exchange on (generation << 32 | next chunk), so a thread that
+  /// slept through a whole job cannot claim a chunk of the next one.
+  void runChunks(const Job &current, uint64_t generation) {
+    for (;;) {
+      uint64_t seen = ticket.load(std::memory_order_acquire);
+      int64_t chunk = static_cast<int64_t>(seen & 0xffffffffu);
+      if ((seen >> 32) != generation || chunk >= current.chunks)
+        return;
+      if (!ticket.compare_exchange_weak(seen, seen + 1, std::memory_order_acq_rel))
+        continue;
+      int64_t begin = current.n * chunk / current.chunks;
+      int64_t end = current.n * (chunk + 1) / current.chunks;
+      current.body(current.context, begin, end);
+      if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == current.chunks) {
+        std::lock_guard<std::mutex> lock(mutex);
+        done.notify_one();
+      }
+    }
+  }
+
+  void work() {
     insideKernel = true;  // a kernel calling the pool from here runs serially
     uint64_t seen = 0;
     for (;;) {
       Job current;
+      uint64_t generation;
       {
         std::unique_lock<std::mutex> lock(mutex);
-        wake.wait(lock, [&] { return generation.load(std::memory_order_acquire) != seen; });
-        seen = generation.load(std::memory_order_acquire);
+        wake.wait(lock, [&] { return (ticket.load(std::memory_order_acquire) >> 32) != seen; });
+        generation = seen = ticket.load(std::memory_order_acquire) >> 32;
         current = job;
       }
-      if (worker >= current.chunks)
-        continue;
-      int64_t begin = current.n * worker / current.chunks;
-      int64_t end = current.n * (worker + 1) / current.chunks;
-      current.body(current.context, begin, end);
-      if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> lock(mutex);
-        done.notify_one();
-      }
+      runChunks(current, generation);
     }
   }
 
@@ -123,8 +146,8 @@ private:
   std::mutex mutex;   // guards job and the condition variables
   std::condition_variable wake, done;
   Job job{};
-  std::atomic<uint64_t> generation{0};
-  std::atomic<int> pending{0};
+  std::atomic<uint64_t> ticket{0};    // generation << 32 | next unclaimed chunk
+  std::atomic<int64_t> finished{0};   // chunks of the current job done
 };
 
 // Made on first use and never destroyed (workers may still be parked at
