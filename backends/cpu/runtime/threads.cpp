@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <sched.h>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -58,10 +59,8 @@ constexpr int64_t kChunksPerThread = 4;
 
 class Pool {
 public:
-  explicit Pool(int threads) : threads(threads) {
-    for (int worker = 1; worker < threads; ++worker)
-      std::thread([this] { work(); }).detach();
-  }
+  // Workers start once every member exists (they use the mutex at once).
+  explicit Pool(int wanted) { threads = startWorkers(wanted) + 1; }
 
   void parallelFor(Body body, void *context, int64_t n, int64_t minChunk) {
     if (n <= 0)
@@ -96,9 +95,23 @@ public:
     }
   }
 
-  const int threads;
+  int threads = 1;  // the workers started + the caller; set once, in the constructor
 
 private:
+  /// Starts up to wanted - 1 workers; returns how many started (a process out
+  /// of threads runs its kernels on fewer, or on the caller alone).
+  int startWorkers(int wanted) {
+    int started = 0;
+    for (; started + 1 < wanted; ++started) {
+      try {
+        std::thread([this] { work(); }).detach();
+      } catch (const std::system_error &) {
+        break;
+      }
+    }
+    return started;
+  }
+
   struct Job {
     Body body;
     void *context;
