@@ -1,20 +1,28 @@
 """hlox's CPU backend vs JAX (XLA CPU) vs numpy, side by side in one process.
 
     python benchmarks/cpu.py [--only selu matmul ...] [--repeat 20] [--quick]
-                             [--pipeline-of GIT_REV]
+                             [--pipeline-of GIT_REV] [--peak GFLOPS] [--bandwidth GBS]
 
-Workloads (issue 4, "Performance"): selu on 1M float32, a vmap'd squared
-distance over 10000x2 points, an MLP training step (value_and_grad + SGD),
-matmul 256..2048, softmax and layernorm on 4096x1024, and the first path's
-layer exp(x @ w) * 2 + x. Each is written once with hlox's frontend
+Workloads (issues 4 and 12): selu on 1M float32, a vmap'd squared distance
+over 10000x2 points, an MLP training step (value_and_grad + SGD), matmul
+256..2048 (float32; bfloat16 accumulating in float32), softmax and layernorm
+on 4096x1024, the first path's layer exp(x @ w) * 2 + x, a GELU MLP, causal
+attention, a ResNet-style conv block, row sums and maxima, a 512-step RNN
+``scan`` and a 1M sort. Each is written once with hlox's frontend
 (``hlox.jit``, ``hlox.vmap``, ``hlox.value_and_grad``) where the frontend has
 the ops, and otherwise as JAX's own StableHLO run through hlox's passes with
-``hlox.compile_stablehlo`` (marked "(jax hlo)").
+``hlox.compile_stablehlo`` ("jax hlo"). Whole training steps of Flax models
+(compile time first) are in benchmarks/compile_time.py.
 
-Prints the median time per call, the compile times, and the ratios
-hlox/jax and hlox/numpy (below 1: hlox is faster). Every hlox result is
-checked against numpy before it is timed. ``--pipeline-of REV`` runs hlox
-with the CPU pass pipeline of another git revision (before/after tables:
+Every hlox result is checked (against numpy, or XLA's result) before it is
+timed; hlox, XLA (on device-resident arrays) and numpy are then called in
+turn in one loop, and the median time per call of each is printed with the
+ratios hlox/jax and hlox/numpy (below 1: hlox is faster), GFLOP/s and the
+fraction of the FMA peak for contractions, GB/s and the fraction of the
+streaming bandwidth for memory-bound kernels (both measured by
+benchmarks/peak.py), the compile times and their ratio, and the load average
+(other processes on the machine skew everything). ``--pipeline-of REV`` runs
+hlox with the CPU pass pipeline of another git revision (before/after tables:
 the passes it names must still exist). Not a test: nothing here asserts a
 time (DESIGN.md, "Benchmarks, not timed tests").
 """
@@ -32,6 +40,8 @@ from typing import Callable
 
 import numpy as np
 
+import ml_dtypes
+
 import hlox
 import hlox.numpy as hnp
 from hlox import lax
@@ -41,6 +51,8 @@ try:
     import jax.numpy as jnp
 except ImportError:  # the JAX column is then empty
     jax = jnp = None
+
+BF16 = ml_dtypes.bfloat16
 
 
 @dataclass
@@ -52,6 +64,8 @@ class Workload:
     hlox_fn: Callable | None = None  # hlox frontend version; None: JAX's StableHLO
     rtol: float = 1e-4
     atol: float = 1e-4
+    flops: float = 0.0  # per call, for contractions (GFLOP/s and fraction of peak)
+    traffic: float = 0.0  # bytes read + written per call, for memory-bound kernels
 
 
 # --------------------------------------------------------------------------
@@ -154,7 +168,8 @@ def workloads(quick: bool) -> list[Workload]:
 
     out = []
     x = normal(1_000_000)
-    out.append(Workload("selu 1M", (x,), selu_numpy, selu_jax, selu_hlox))
+    out.append(Workload("selu 1M", (x,), selu_numpy, selu_jax, selu_hlox,
+                        traffic=2 * x.nbytes))
 
     points, centre = normal(10000, 2), np.array([0.5, -0.25], np.float32)
     out.append(Workload(
@@ -174,26 +189,106 @@ def workloads(quick: bool) -> list[Workload]:
                          lambda p, x, y: mlp_loss(p, x, y, jnp, jax.nn.relu)),
         sgd_step(hlox.value_and_grad,
                  lambda p, x, y: mlp_loss(p, x, y, hnp, lambda h: hnp.maximum(h, 0.0))),
-        rtol=1e-3, atol=1e-4))
+        rtol=1e-3, atol=1e-4,
+        flops=3 * 2 * batch * sum(m * n for m, n in zip(sizes[:-1], sizes[1:]))))
 
     for n in ([256, 512] if quick else [256, 512, 1024, 2048]):
         a, b = normal(n, n), normal(n, n)
         out.append(Workload(f"matmul {n}", (a, b), np.matmul, jax and jnp.matmul,
-                            hnp.matmul, rtol=1e-3, atol=1e-3 * np.sqrt(n)))
+                            hnp.matmul, rtol=1e-3, atol=1e-3 * np.sqrt(n), flops=2 * n ** 3))
 
     rows = 1024 if quick else 4096
     x = normal(rows, 1024)
     out.append(Workload(f"softmax {rows}x1024", (x,), softmax_numpy,
-                        jax and (lambda x: jax.nn.softmax(x, axis=-1)), None, atol=1e-6))
+                        jax and (lambda x: jax.nn.softmax(x, axis=-1)), None, atol=1e-6,
+                        traffic=2 * x.nbytes))
     g, b = normal(1024), normal(1024)
     out.append(Workload(f"layernorm {rows}x1024", (x, g, b), layernorm_numpy,
-                        jax and layernorm_jax, None, rtol=1e-3, atol=1e-4))
+                        jax and layernorm_jax, None, rtol=1e-3, atol=1e-4,
+                        traffic=2 * x.nbytes))
 
     n = 512
     x, w = rng.uniform(-1, 1, (n, n)).astype(np.float32), normal(n, n, scale=1 / n)
     out.append(Workload(f"first path {n}", (x, w),
                         lambda x, w: np.exp(x @ w) * np.float32(2) + x,
                         jax and (lambda x, w: jnp.exp(x @ w) * 2.0 + x), layer_hlox))
+    out.extend(issue12_workloads(rng, normal, quick))
+    return out
+
+
+def gelu_mlp_jax(x, w1, b1, w2, b2):
+    return jax.nn.gelu(x @ w1 + b1) @ w2 + b2
+
+
+def causal_attention_jax(x, wq, wk, wv, wo, heads):
+    batch, seq, width = x.shape
+    split = lambda t: t.reshape(batch, seq, heads, width // heads)  # noqa: E731
+    q, k, v = split(x @ wq), split(x @ wk), split(x @ wv)
+    scores = jnp.einsum("bqhd,bkhd->bhqk", q, k) / np.sqrt(width // heads)
+    causal = jnp.tril(jnp.ones((seq, seq), bool))
+    scores = jnp.where(causal, scores, -1e30)
+    out = jnp.einsum("bhqk,bkhd->bqhd", jax.nn.softmax(scores, axis=-1), v)
+    return out.reshape(batch, seq, width) @ wo
+
+
+def conv_block_jax(x, w1, b1, w2, b2):
+    conv = lambda h, w: jax.lax.conv_general_dilated(  # noqa: E731
+        h, w, (1, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    h = jax.nn.relu(conv(x, w1) + b1)
+    return jax.nn.relu(conv(h, w2) + b2 + x)
+
+
+def rnn_scan_jax(h0, xs, w, u):
+    def cell(h, x):
+        h = jnp.tanh(h @ w + x @ u)
+        return h, h.sum()
+    return jax.lax.scan(cell, h0, xs)
+
+
+def issue12_workloads(rng, normal, quick: bool) -> list[Workload]:
+    """Issue 12's workloads, through JAX's StableHLO (checked against XLA's results)."""
+    out = []
+    rows, width, hidden = (64, 256, 1024) if quick else (256, 1024, 4096)
+    args = (normal(rows, width), normal(width, hidden, scale=width ** -0.5), normal(hidden),
+            normal(hidden, width, scale=hidden ** -0.5), normal(width))
+    out.append(Workload(f"gelu mlp {rows}x{width}x{hidden}", args, None,
+                        jax and gelu_mlp_jax, rtol=1e-3, atol=1e-3,
+                        flops=2 * 2 * rows * width * hidden))
+    for n in ([512] if quick else [1024, 2048]):
+        a, b = normal(n, n).astype(BF16), normal(n, n).astype(BF16)
+        out.append(Workload(f"matmul {n} bf16", (a, b), None,
+                            jax and (lambda a, b: jnp.matmul(
+                                a, b, preferred_element_type=jnp.float32)),
+                            rtol=1e-2, atol=1e-2 * np.sqrt(n), flops=2 * n ** 3))
+    batch, seq, width, heads = (2, 128, 256, 8) if quick else (4, 256, 512, 8)
+    ws = [normal(width, width, scale=width ** -0.5) for _ in range(4)]
+    out.append(Workload(f"causal attention {batch}x{seq}x{width} h{heads}",
+                        (normal(batch, seq, width), *ws), None,
+                        jax and (lambda x, *w: causal_attention_jax(x, *w, heads)),
+                        rtol=1e-3, atol=1e-3,
+                        flops=2 * batch * seq * width * width * 4
+                        + 2 * 2 * batch * seq * seq * width))
+    n, hw, c = (2, 16, 32) if quick else (8, 32, 64)
+    args = (normal(n, hw, hw, c), normal(3, 3, c, c, scale=(9 * c) ** -0.5), normal(c),
+            normal(3, 3, c, c, scale=(9 * c) ** -0.5), normal(c))
+    out.append(Workload(f"conv block {n}x{hw}x{hw}x{c}", args, None, jax and conv_block_jax,
+                        rtol=1e-3, atol=1e-3, flops=2 * 2 * n * hw * hw * c * c * 9))
+    rows = 1024 if quick else 4096
+    x = normal(rows, 1024)
+    out.append(Workload(f"row sums {rows}x1024", (x,), lambda x: x.sum(axis=1),
+                        jax and (lambda x: x.sum(axis=1)), rtol=1e-4, atol=1e-3,
+                        traffic=x.nbytes + 4 * rows))
+    out.append(Workload(f"row max {rows}x1024", (x,), lambda x: x.max(axis=1),
+                        jax and (lambda x: x.max(axis=1)), traffic=x.nbytes + 4 * rows))
+    steps, batch, width = (64, 8, 64) if quick else (512, 8, 256)
+    args = (normal(batch, width), normal(steps, batch, width),
+            normal(width, width, scale=width ** -0.5), normal(width, width, scale=width ** -0.5))
+    out.append(Workload(f"rnn scan {steps} steps b{batch} w{width}", args, None,
+                        jax and rnn_scan_jax, rtol=1e-3, atol=1e-3,
+                        flops=steps * 2 * 2 * batch * width * width))
+    n = 1 << (16 if quick else 20)
+    x = normal(n)
+    out.append(Workload(f"sort {n}", (x,), np.sort, jax and jnp.sort, traffic=2 * x.nbytes))
     return out
 
 
@@ -202,18 +297,22 @@ def workloads(quick: bool) -> list[Workload]:
 # --------------------------------------------------------------------------
 
 
-def median_time(fn, repeat: int, budget: float) -> float:
-    """Median seconds per call of ``fn`` (at most ``repeat`` calls, about ``budget`` s)."""
-    fn()  # warm up
-    times = []
-    deadline = time.perf_counter() + budget
+def interleaved_times(fns: dict, repeat: int, budget: float) -> dict:
+    """Median seconds per call of each of ``fns`` (name -> callable), called in turn
+    (one call each per round, at most ``repeat`` rounds, about ``budget`` s per
+    callable): a change in the machine's load affects every column alike."""
+    for fn in fns.values():
+        fn()  # warm up
+    times = {name: [] for name in fns}
+    deadline = time.perf_counter() + budget * len(fns)
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        if len(times) >= 3 and time.perf_counter() > deadline:
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+        if len(times[name]) >= 3 and time.perf_counter() > deadline:
             break
-    return statistics.median(times)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def timed(fn):
@@ -241,21 +340,38 @@ def compile_hlox(w: Workload):
 
 
 def run(w: Workload, repeat: int, budget: float) -> dict:
+    """Compiles ``w`` on hlox and XLA, checks hlox's result (against numpy, or XLA's
+    where the workload has no numpy version), then times hlox, XLA (on
+    device-resident arrays) and numpy interleaved."""
     row = {"name": w.name}
-    expected = flat(w.numpy_fn(*w.args))
     hlox_fn, row["hlox compile"], row["how"] = compile_hlox(w)
+    fns = {"hlox": lambda: hlox_fn(*w.args)}
+    row["jax"] = row["jax compile"] = row["numpy"] = float("nan")
+    if jax is not None:
+        jitted, row["jax compile"] = timed(lambda: jax.jit(w.jax_fn).lower(*w.args).compile())
+        device_args = jax.device_put(w.args)
+        fns["jax"] = lambda: jax.block_until_ready(jitted(*device_args))
+    if w.numpy_fn is not None:
+        fns["numpy"] = lambda: w.numpy_fn(*w.args)
+    expected = flat(w.numpy_fn(*w.args) if w.numpy_fn is not None else fns["jax"]())
     got = flat(hlox_fn(*w.args))
     assert len(got) == len(expected), (w.name, len(got), len(expected))
     for g, e in zip(got, expected):
-        np.testing.assert_allclose(g, e, rtol=w.rtol, atol=w.atol, err_msg=w.name)
-    row["hlox"] = median_time(lambda: hlox_fn(*w.args), repeat, budget)
-    row["numpy"] = median_time(lambda: w.numpy_fn(*w.args), repeat, budget)
-    row["jax"] = row["jax compile"] = float("nan")
-    if jax is not None:
-        jitted, row["jax compile"] = timed(lambda: jax.jit(w.jax_fn).lower(*w.args).compile())
-        args = jax.device_put(w.args)
-        row["jax"] = median_time(lambda: jax.block_until_ready(jitted(*args)), repeat, budget)
+        np.testing.assert_allclose(g.astype(np.float64), np.asarray(e).astype(np.float64),
+                                   rtol=w.rtol, atol=w.atol, err_msg=w.name)
+    row.update(interleaved_times(fns, repeat, budget))
     return row
+
+
+def rate(w: Workload, seconds: float, peak: float, bandwidth: float) -> str:
+    """GFLOP/s and fraction of peak (contractions), or GB/s and fraction of bandwidth."""
+    if w.flops:
+        gflops = w.flops / seconds / 1e9
+        return f"{gflops:7.1f} GF/s {gflops / peak:4.0%}"
+    if w.traffic:
+        gbs = w.traffic / seconds / 1e9
+        return f"{gbs:7.1f} GB/s {gbs / bandwidth:4.0%}"
+    return ""
 
 
 def use_pipeline_of(rev: str) -> None:
@@ -282,24 +398,44 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="calls timed per workload (max)")
     parser.add_argument("--budget", type=float, default=2.0, help="seconds of timing per column")
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument("--peak", type=float,
+                        help="FMA peak in GFLOP/s (default: measured by benchmarks/peak.py)")
+    parser.add_argument("--bandwidth", type=float,
+                        help="read bandwidth in GB/s (default: measured by benchmarks/peak.py)")
     parser.add_argument("--pipeline-of", metavar="REV",
                         help="run hlox with the CPU pipeline of this git revision")
     args = parser.parse_args()
     if args.pipeline_of:
         use_pipeline_of(args.pipeline_of)
         print(f"hlox CPU pipeline of {args.pipeline_of}")
-    header = (f"{'workload':<24} {'via':<8} {'hlox ms':>9} {'jax ms':>9} {'numpy ms':>9} "
-              f"{'hlox/jax':>9} {'hlox/np':>8} {'compile s':>10} {'jax cmp s':>10}")
+    if args.peak is None or args.bandwidth is None:
+        import peak  # benchmarks/peak.py, next to this file
+
+        ceilings = peak.measure(len(os.sched_getaffinity(0)), seconds=0.5)
+        args.peak = args.peak or ceilings["fma"]
+        args.bandwidth = args.bandwidth or ceilings["read"]
+    print(f"load average {os.getloadavg()[0]:.2f}; HLOX_CPU_THREADS="
+          f"{os.environ.get('HLOX_CPU_THREADS', '(unset)')}; peak {args.peak} GFLOP/s, "
+          f"bandwidth {args.bandwidth} GB/s")
+    header = (f"{'workload':<34} {'via':<8} {'hlox ms':>9} {'jax ms':>9} {'numpy ms':>9} "
+              f"{'hlox/jax':>9} {'hlox/np':>8} {'compile s':>10} {'jax cmp s':>10} "
+              f"{'cmp ratio':>9}  hlox rate")
     print(header)
     print("-" * len(header))
+    ratios = []
     for w in workloads(args.quick):
         if args.only and not any(s in w.name for s in args.only):
             continue
         r = run(w, args.repeat, args.budget)
-        print(f"{r['name']:<24} {r['how']:<8} {r['hlox'] * 1e3:>9.3f} {r['jax'] * 1e3:>9.3f} "
+        ratios.append(r["hlox"] / r["jax"])
+        print(f"{r['name']:<34} {r['how']:<8} {r['hlox'] * 1e3:>9.3f} {r['jax'] * 1e3:>9.3f} "
               f"{r['numpy'] * 1e3:>9.3f} {r['hlox'] / r['jax']:>9.2f} "
               f"{r['hlox'] / r['numpy']:>8.2f} {r['hlox compile']:>10.2f} "
-              f"{r['jax compile']:>10.2f}", flush=True)
+              f"{r['jax compile']:>10.2f} {r['hlox compile'] / r['jax compile']:>9.2f}  "
+              f"{rate(w, r['hlox'], args.peak, args.bandwidth)}", flush=True)
+    if ratios:
+        print(f"geometric mean hlox/jax: {statistics.geometric_mean(ratios):.2f} "
+              f"(load average {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

@@ -78,13 +78,19 @@ PIPELINE: list[str] = [
     "canonicalize",
     "hlox-cpu-results-in-place",
     "buffer-deallocation-pipeline",
-    "convert-linalg-to-loops",
+    # The matmuls' cache tiles (scf.forall) as scf.parallel, for hlox-cpu-outline-loops.
+    "scf-forall-to-parallel",
+    # Parallel dimensions as scf.parallel (hlox-cpu-outline-loops runs them on threads).
+    "convert-linalg-to-parallel-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
     "convert-vector-to-scf{full-unroll}",
     # Bools and int4/int2 are bytes in memory (as in NumPy and ml_dtypes); LLVM
     # lowering needs that too. (On structured loops: scf ops carrying such
     # memrefs are retyped whole.)
     "hlox-widen-sub-byte-memrefs",
+    # Large parallel loops become thread-pool kernels, other loop nests functions
+    # of their own (LLVM's cost then grows linearly with the program).
+    "hlox-cpu-outline-loops",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
@@ -109,6 +115,8 @@ PIPELINE: list[str] = [
     "convert-index-to-llvm",
     "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
+    # Calls of the outlined parallel loops through hlox_rt_parallel_for.
+    "hlox-cpu-parallel-launch",
 ]
 
 OPT_LEVEL = 3

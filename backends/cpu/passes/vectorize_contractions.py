@@ -6,6 +6,9 @@ matmul-shaped ``linalg.generic`` (on tensors, before bufferization) the way
 BLAS kernels are written:
 
 1. cache tiles (``CACHE_TILE`` for M, N, K) keep the working set in L1/L2;
+   the M x N tiles form an ``scf.forall`` (independent outputs: after
+   bufferization ``scf-forall-to-parallel`` makes it an scf.parallel, which
+   hlox-cpu-outline-loops runs on the thread pool), K a loop inside;
 2. register tiles of ``REG_M x REG_N`` outputs (8 rows x 32 floats: sixteen
    AVX-512 or thirty-two AVX2 accumulators) with K stepped one at a time;
 3. each register tile is vectorized into a ``vector.contract`` and lowered to
@@ -123,14 +126,15 @@ module attributes {{transform.with_named_sequence}} {{
   transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
     %op = transform.structured.match attributes{{{tag}}} in %root
         : (!transform.any_op) -> !transform.any_op
-    %cache, %l1:3 = transform.structured.tile_using_for %op tile_sizes {cache}
-        interchange = {order}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {cache_mn}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %cache, %l1 = transform.structured.tile_using_for %tiles tile_sizes {cache_k}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
     %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
         interchange = {order}
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     transform.structured.vectorize %regs : !transform.any_op
-    %func = transform.get_parent_op %l1#0 {{op_name = "func.func"}}
+    %func = transform.get_parent_op %forall {{op_name = "func.func"}}
         : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %func {{
       transform.apply_patterns.vector.reduction_to_contract
@@ -152,7 +156,11 @@ def _apply(module_op, tag: str, tiles) -> None:
     cache, reg, order = tiles
     # The K loop (last in `order`) is innermost, so its accumulator hoists.
     hoist = _HOIST if cache[order[2]] > 1 else ""
-    script = _SCRIPT.format(tag=tag, cache=cache, reg=reg, order=order, hoist=hoist)
+    k = order[2]
+    cache_mn = [0 if d == k else size for d, size in enumerate(cache)]
+    cache_k = [size if d == k else 0 for d, size in enumerate(cache)]
+    script = _SCRIPT.format(tag=tag, cache_mn=cache_mn, cache_k=cache_k, reg=reg, order=order,
+                            hoist=hoist)
     transform_module = ir.Module.parse(script)
     entry = transform_module.body.operations[0]
     try:

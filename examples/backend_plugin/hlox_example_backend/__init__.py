@@ -27,8 +27,8 @@ def variant_pipeline(base: list[str] | None = None) -> list[str]:
     """The CPU pipeline with one pass replaced and one added."""
     out = []
     for element in list(PIPELINE if base is None else base):
-        if pass_name(element) == "convert-linalg-to-loops":
-            out += ["convert-linalg-to-affine-loops",     # replaces convert-linalg-to-loops
+        if pass_name(element) == "convert-linalg-to-parallel-loops":
+            out += ["convert-linalg-to-affine-loops",     # replaces convert-linalg-to-parallel-loops
                     "affine-loop-invariant-code-motion",  # added
                     # affine -> scf now, before the pipeline's convert-scf-to-cf.
                     "lower-affine"]

@@ -413,7 +413,7 @@ def test_example_plugin_registered_directly(monkeypatch):
     assert backend.name == "cpu-variant" and "cpu-variant" in backends.list()
     pipeline = backend.pipeline()
     assert "convert-linalg-to-affine-loops" in pipeline
-    assert "convert-linalg-to-loops" not in pipeline
+    assert "convert-linalg-to-parallel-loops" not in pipeline
     x, w = rand((2, 3)), rand((3, 3), seed=1)
     f = hlox.jit(layer, backend="cpu-variant")
     assert_close(f(x, w), layer_np(x, w))

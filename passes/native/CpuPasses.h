@@ -1,0 +1,15 @@
+//===- CpuPasses.h - the CPU backend's C++ passes ---------------*- C++ -*-===//
+//
+// Registered by hand (PassRegistration), not through Passes.td, so that
+// adding one rebuilds this file and RegisterPasses.cpp only.
+//
+//===----------------------------------------------------------------------===//
+#ifndef HLOX_PASSES_NATIVE_CPUPASSES_H
+#define HLOX_PASSES_NATIVE_CPUPASSES_H
+
+namespace hlox {
+/// hlox-cpu-outline-loops and hlox-cpu-parallel-launch (CpuLoopOutlining.cpp).
+void registerCpuLoopOutliningPasses();
+} // namespace hlox
+
+#endif
