@@ -27,6 +27,9 @@ _ATTRIBUTES = {
                     "hlox.frontend.transforms.checkpoint"),
     **dict.fromkeys(["custom_jvp", "custom_vjp"], "hlox.frontend.transforms.custom_derivatives"),
     "make_jaxpr": "hlox.frontend.staging.make_jaxpr",
+    "eval_shape": "hlox.frontend.staging.eval_shape",
+    "ShapeDtypeStruct": "hlox.frontend.core.shape_dtype_struct",
+    "block_until_ready": "hlox.frontend.core.debug",
     **dict.fromkeys(["devices", "local_devices", "device_count", "local_device_count",
                      "process_index", "process_count"], "hlox.backends"),
     "Device": "hlox.backends.base",
@@ -34,7 +37,7 @@ _ATTRIBUTES = {
 }
 # public submodules (``hlox.numpy``, ...), loaded on first access
 _SUBMODULES = ["lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors",
-               "backends", "ad_checkpoint", "dtypes"]
+               "backends", "ad_checkpoint", "dtypes", "debug", "ops"]
 
 __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleDeviceSharding",
            "device_put", "device_get", "devices", "local_devices", "device_count",
@@ -42,7 +45,8 @@ __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleD
            "lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors", "backends", "compile_stablehlo",
            "deserialize", "ArtifactError", "grad", "value_and_grad", "vjp", "jvp", "linearize",
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
-           "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr"]
+           "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr",
+           "eval_shape", "ShapeDtypeStruct", "block_until_ready", "debug", "ops"]
 
 
 def __getattr__(name: str):

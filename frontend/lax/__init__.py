@@ -1,6 +1,7 @@
 """The primitives of ``hlox.lax``: ``base`` (arithmetic, comparisons, select, convert,
 broadcast/reshape/transpose, reduce_sum, dot_general, and the helpers the others share)
-and one module per family. This package re-exports their public API; ``hlox.lax`` adds
+and one module per family (prefix_scan: associative_scan and cumlogsumexp; optimization_barrier and
+reduce_precision in ``barrier``). This package re-exports their public API; ``hlox.lax`` adds
 control flow and the generic ``reduce`` (hlox.frontend.transforms), which take functions.
 """
 
@@ -11,7 +12,11 @@ from hlox.frontend.lax.bits import *  # noqa: F401,F403
 from hlox.frontend.lax.sorting import *  # noqa: F401,F403
 from hlox.frontend.lax.structural import *  # noqa: F401,F403
 from hlox.frontend.lax.convolution import *  # noqa: F401,F403
-from hlox.frontend.lax import base, bits, convolution, math, reductions, sorting, structural
+from hlox.frontend.lax.prefix_scan import *  # noqa: F401,F403
+from hlox.frontend.lax.barrier import *  # noqa: F401,F403
+from hlox.frontend.lax import (barrier, base, bits, convolution, math, prefix_scan,
+                               reductions, sorting, structural)
 
 __all__ = sorted(name for module in (base, math, reductions, bits, sorting, structural,
-                                     convolution) for name in module.__all__)
+                                     convolution, prefix_scan, barrier)
+                  for name in module.__all__)
