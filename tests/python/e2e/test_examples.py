@@ -16,12 +16,17 @@ CASES = {
     "derivatives.py": [],
     "vmap_distance.py": [],
     "linear_regression.py": [],
+    "flax_on_hlox.py": ["--steps", "20", "--checkpoint-dir", "{tmp}/checkpoints"],
 }
+# modules a script needs beyond hlox (the test extra has them)
+REQUIRES = {"flax_on_hlox.py": ["flax.nnx", "optax", "orbax.checkpoint"]}
 
 
 @pytest.mark.examples
 @pytest.mark.parametrize("script", sorted(CASES))
 def test_example_runs(script, tmp_path):
+    for module in REQUIRES.get(script, []):
+        pytest.importorskip(module)
     args = [a.format(tmp=tmp_path) for a in CASES[script]]
     # Run from an empty folder, as a user would: hlox comes from the installed package.
     result = subprocess.run([sys.executable, os.path.join(EXAMPLES, script), *args],
