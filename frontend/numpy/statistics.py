@@ -26,6 +26,7 @@ _METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 @functools.partial(jit, static_argnames=("axis", "method", "keepdims", "squash_nans"))
 def _quantile(a, q, axis, method, keepdims, squash_nans):
     (a,) = _promote("quantile", a, inexact=True)
+    q = astype(q, get_aval(a).dtype)  # (as JAX: the result has a's inexact dtype)
     shape = get_aval(a).shape
     axes = _axes("quantile", axis, len(shape))
     kept = tuple(d for d in range(len(shape)) if d not in axes)
