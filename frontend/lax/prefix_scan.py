@@ -16,7 +16,7 @@ import numpy as np
 from hlox._pytree import tree_flatten, tree_unflatten
 from hlox.frontend.core.tracing import get_aval
 from hlox.frontend.lax import base as lax
-from hlox.frontend.lax.math import abs as _abs, log1p
+from hlox.frontend.lax.math import is_finite, log1p
 from hlox.frontend.lax.structural import concatenate, pad, rev, slice_in_dim
 
 __all__ = ["associative_scan", "cumlogsumexp"]
@@ -91,10 +91,15 @@ def associative_scan(fn: Callable, elems, reverse: bool = False, axis: int = 0):
 
 
 def _logaddexp(x, y):
-    """``log(exp(x) + exp(y))``; equal infinities give themselves (``x + y``)."""
-    delta = lax.sub(x, y)
-    out = lax.add(lax.max(x, y), log1p(lax.exp(lax.neg(_abs(delta)))))
-    return lax.select(lax.ne(delta, delta), lax.add(x, y), out)
+    """``log(exp(x) + exp(y))`` as ``m + log1p(exp(x - m) + exp(y - m) - 1)``, ``m`` the
+    larger (a constant for differentiation): its derivative is the softmax weight
+    ``exp(x - out)`` on both sides, ties included, where ``max``'s would pick a side.
+    (One of the two exponentials is exactly 1, so the ``- 1`` is exact.)"""
+    m = lax.stop_gradient(lax.max(x, y))
+    zeros = np.zeros(get_aval(m).shape, get_aval(m).dtype)
+    m = lax.select(is_finite(m), m, zeros)  # infinities come out of the exponentials
+    total = lax.add(lax.exp(lax.sub(x, m)), lax.exp(lax.sub(y, m)))
+    return lax.add(m, log1p(lax.sub(total, np.ones_like(zeros))))
 
 
 def cumlogsumexp(operand, axis: int = 0, reverse: bool = False):
