@@ -26,6 +26,7 @@ from hlox.frontend.libraries.random import (_check_key, _float_dtype, _shape, _s
                                             _normal, _exponential)
 from hlox.frontend.staging.jit import jit
 from hlox.frontend.transforms import control_flow
+from hlox.frontend.transforms.custom_derivatives import custom_jvp
 
 __all__ = ["gamma", "loggamma", "beta", "dirichlet", "poisson", "laplace",
            "multivariate_normal", "orthogonal"]
@@ -80,12 +81,24 @@ def _gamma_one(key, alpha, log_space):
     return lax.mul(lax.mul(d, v), boost)
 
 
-def _gamma_samples(key, a, log_space):
+def _gamma_samples_impl(key, a, log_space):
     shape = get_aval(a).shape
     keys = _keys(key, math.prod(shape))
     alphas = hnp.reshape(a, (-1,))
     samples = control_flow.map(lambda ka: _gamma_one(ka[0], ka[1], log_space), (keys, alphas))
     return hnp.reshape(samples, shape)
+
+
+# Differentiating the rejection loop would give a wrong derivative in ``a`` (JAX's is the
+# implicit reparameterization one, not implemented here): refuse instead.
+_gamma_samples = custom_jvp(_gamma_samples_impl, nondiff_argnums=(2,))
+
+
+@_gamma_samples.defjvp
+def _gamma_samples_jvp(log_space, primals, tangents):
+    raise NotImplementedError("hlox.random.gamma/loggamma/beta/dirichlet: the derivative "
+                              "of the samples with respect to the shape parameters is not "
+                              "implemented yet (JAX's implicit reparameterization gradient)")
 
 
 @functools.partial(jit, static_argnums=(2, 3, 4))

@@ -92,6 +92,13 @@ def test_errors():
         hr.dirichlet(hr.PRNGKey(0), 1.0)
     with pytest.raises(ValueError, match="cov"):
         hr.multivariate_normal(hr.PRNGKey(0), np.zeros(3), np.eye(2))
+    # no silent wrong derivative through the rejection loop
+    for sample in (lambda a: hr.gamma(hr.PRNGKey(0), a, (3,)),
+                   lambda a: hr.beta(hr.PRNGKey(0), a, 2.0, (3,))):
+        with pytest.raises(NotImplementedError, match="derivative"):
+            hlox.grad(lambda a: sample(a).sum())(np.float32(2.0))
+        with pytest.raises(NotImplementedError, match="derivative"):
+            hlox.jvp(sample, (np.float32(2.0),), (np.float32(1.0),))
 
 
 needs_linalg = pytest.mark.skipif(
