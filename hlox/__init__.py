@@ -30,6 +30,9 @@ _ATTRIBUTES = {
     **dict.fromkeys(["custom_jvp", "custom_vjp"], "hlox.frontend.transforms.custom_derivatives"),
     "make_jaxpr": "hlox.frontend.staging.make_jaxpr",
     "shard_map": "hlox.frontend.transforms.shard_map",
+    "eval_shape": "hlox.frontend.staging.eval_shape",
+    "ShapeDtypeStruct": "hlox.frontend.core.shape_dtype_struct",
+    "block_until_ready": "hlox.frontend.core.debug",
     **dict.fromkeys(["devices", "local_devices", "device_count", "local_device_count",
                      "process_index", "process_count"], "hlox.backends"),
     "Device": "hlox.backends.base",
@@ -37,7 +40,7 @@ _ATTRIBUTES = {
 }
 # public submodules (``hlox.numpy``, ...), loaded on first access
 _SUBMODULES = ["lax", "numpy", "nn", "scipy", "random", "tree", "tree_util", "errors",
-               "backends", "ad_checkpoint", "dtypes", "sharding", "debug", "distributed"]
+               "backends", "ad_checkpoint", "dtypes", "sharding", "debug", "distributed", "ops"]
 
 __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleDeviceSharding",
            "device_put", "device_get", "devices", "local_devices", "device_count",
@@ -47,7 +50,8 @@ __all__ = ["jit", "Lowered", "Compiled", "Array", "Device", "Sharding", "SingleD
            "jacfwd", "jacrev", "hessian", "vmap", "stop_gradient", "custom_jvp", "custom_vjp",
            "checkpoint", "checkpoint_policies", "remat", "ad_checkpoint", "dtypes", "make_jaxpr",
            "NamedSharding", "P", "make_mesh", "make_array_from_callback",
-           "make_array_from_process_local_data", "sharding", "debug", "shard_map", "distributed"]
+           "make_array_from_process_local_data", "sharding", "debug", "shard_map", "distributed",
+           "eval_shape", "ShapeDtypeStruct", "block_until_ready", "ops"]
 
 
 def __getattr__(name: str):

@@ -37,6 +37,7 @@ from hlox.frontend.core import dtypes
 from hlox.frontend.core.dtypes import KeyDType, key_dtype
 from hlox._pytree import register_pytree_node
 from hlox.frontend.numpy.base import reshape
+from hlox.frontend.staging import jax_interop
 
 __all__ = ["PRNGKeyArray", "keys_as_leaves"]
 
@@ -110,3 +111,7 @@ def check_key_data(name: str, data) -> None:
         raise TypeError(f"hlox.random.{name}: invalid PRNG key data: expected uint32 key "
                         f"data whose shape ends with (2,) (threefry2x32), got "
                         f"{dtype}{list(shape)}")
+
+
+# jit turns JAX's typed keys into these (the staging layer cannot name this class)
+jax_interop.wrap_key_data = PRNGKeyArray

@@ -14,7 +14,7 @@ from hlox.frontend.numpy.base import _check_arraylike, _elementwise, _promote
 from hlox.frontend.libraries.scipy_special import logsumexp
 
 __all__ = ["relu", "relu6", "sigmoid", "log_sigmoid", "softplus", "silu", "swish", "gelu",
-           "elu", "leaky_relu", "softmax", "log_softmax", "logsumexp", "one_hot", "standardize"]
+           "elu", "leaky_relu", "selu", "celu", "glu", "mish", "softmax", "log_softmax", "logsumexp", "one_hot", "standardize"]
 
 
 @custom_jvp
@@ -81,6 +81,36 @@ def elu(x, alpha=1.0):
     (x,) = _promote("elu", x, inexact=True)
     safe = hnp.where(hnp.greater(x, 0), 0.0, x)  # expm1 of positives may overflow
     return hnp.where(hnp.greater(x, 0), x, hnp.multiply(alpha, hnp.expm1(safe)))
+
+
+def selu(x):
+    """Scaled ELU with the self-normalizing constants (``jax.nn.selu``)."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    return hnp.multiply(scale, elu(x, alpha))
+
+
+def celu(x, alpha=1.0):
+    """``max(x, 0) + alpha * expm1(min(x, 0) / alpha)`` (``jax.nn.celu``'s form, so the
+    derivative at 0 is JAX's)."""
+    (x,) = _promote("celu", x, inexact=True)
+    return hnp.add(hnp.maximum(x, 0.0),
+                   hnp.multiply(alpha, hnp.expm1(hnp.divide(hnp.minimum(x, 0.0), alpha))))
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: the first half of ``axis`` times the sigmoid of the second."""
+    x = hnp.asarray(x)
+    size = x.shape[axis]
+    if size % 2:
+        raise ValueError(f"hlox.nn.glu: axis {axis} has odd size {size}; it must split in "
+                         f"two halves")
+    first, second = hnp.split(x, 2, axis=axis)
+    return hnp.multiply(first, sigmoid(second))
+
+
+def mish(x):
+    """``x * tanh(softplus(x))`` (``jax.nn.mish``)."""
+    return hnp.multiply(x, hnp.tanh(softplus(x)))
 
 
 def leaky_relu(x, negative_slope=1e-2):

@@ -35,7 +35,9 @@ from hlox.frontend.core import tracing as core
 from hlox.frontend.core.tracing import EvalTrace, Graph, ShapedArray, Tracer, current_trace
 from hlox.frontend.core.array import Array, backend_of, first_local_device, spec_for
 from hlox.frontend.core.emit import emit_module
+from hlox.frontend.core.shape_dtype_struct import ShapeDtypeStruct
 from hlox.frontend.staging import spmd
+from hlox.frontend.staging.jax_interop import JaxLoweredCompiled, import_jax_values, is_jax_lowered
 from hlox.config import config
 from hlox._pytree import PyTreeDef, keystr, tree_flatten, tree_flatten_with_path, tree_unflatten
 
@@ -172,7 +174,15 @@ def compile_stablehlo(module, backend: str | None = None, *, name: str = "main",
     """Compiles a StableHLO module (text, as JAX prints it, or an MLIR module) on
     ``backend``: the same :class:`Compiled` as ``hlox.jit(f).lower(...).compile()``,
     called with ``@main``'s arguments (flat arrays of exactly its types) and
-    returning a tuple of its results."""
+    returning a tuple of its results.
+
+    Given a JAX ``Lowered`` (``jax.jit(f).lower(*args)``), the result takes and returns
+    ``f``'s pytrees instead (typed PRNG keys included: see
+    :mod:`hlox.frontend.staging.jax_interop`)."""
+    if is_jax_lowered(module):
+        compiled = Lowered.from_stablehlo(module.as_text(), name).compile(
+            backend, compiler_options=compiler_options)
+        return JaxLoweredCompiled(compiled, module)
     return Lowered.from_stablehlo(module, name).compile(backend,
                                                         compiler_options=compiler_options)
 
@@ -274,9 +284,11 @@ class Compiled:
             runner = self._fast.get(key)
             if runner is not None:  # these argument types passed the checks below before
                 return runner(args)
+        args, kwargs = import_jax_values((args, kwargs))
         leaves, in_tree = tree_flatten((args, kwargs))
         if in_tree != lowered.in_tree:
             raise TypeError(f"{lowered.name}: {_structure_mismatch(lowered, args, kwargs)}")
+        _refuse_shape_only(lowered.name, leaves)
         for i, (leaf, aval) in enumerate(zip(leaves, lowered.in_avals)):
             name = functools.partial(_leaf_name, lowered, args, kwargs, i)
             got = _exact_aval(leaf, aval) if exact else _arg_aval(lowered.name, leaf, name)
@@ -346,6 +358,13 @@ def _exact_aval(leaf: Any, expected) -> TensorSpec:
         leaf = np.asarray(leaf)
         dtype = leaf.dtype
     return TensorSpec(tuple(np.shape(leaf)), np.dtype(dtype))
+
+
+def _refuse_shape_only(name: str, leaves) -> None:
+    for leaf in leaves:
+        if type(leaf) is ShapeDtypeStruct:
+            raise TypeError(f"{name}: a ShapeDtypeStruct has no data to run on; pass it to "
+                            f".lower(...) or hlox.eval_shape, and call with arrays")
 
 
 def _arg_aval(name: str, leaf: Any, describe: Callable[[], str]) -> ShapedArray:
@@ -441,6 +460,7 @@ class JitFunction:
                     if runner is not None:
                         return runner(leaves)
         lowered, entry, leaves = self._lookup(args, kwargs)
+        _refuse_shape_only(self.name, leaves)
         from hlox import backends
 
         def names(i):
@@ -534,6 +554,7 @@ class JitFunction:
 
     def _lookup(self, args, kwargs):
         static_key, dynamic, dyn_kwargs, static_pos = self._split(args, kwargs)
+        dynamic, dyn_kwargs = import_jax_values((dynamic, dyn_kwargs))
         leaves, in_tree = tree_flatten((dynamic, dyn_kwargs))
         try:
             avals = tuple(core.get_aval(leaf) for leaf in leaves)

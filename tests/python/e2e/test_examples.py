@@ -17,12 +17,17 @@ CASES = {
     "vmap_distance.py": [],
     "linear_regression.py": [],
     "sharded_training.py": ["--devices", "4", "--steps", "3"],
+    "flax_on_hlox.py": ["--steps", "20", "--checkpoint-dir", "{tmp}/checkpoints"],
 }
+# modules a script needs beyond hlox (the test extra has them)
+REQUIRES = {"flax_on_hlox.py": ["flax.nnx", "optax", "orbax.checkpoint"]}
 
 
 @pytest.mark.examples
 @pytest.mark.parametrize("script", sorted(CASES))
 def test_example_runs(script, tmp_path):
+    for module in REQUIRES.get(script, []):
+        pytest.importorskip(module)
     args = [a.format(tmp=tmp_path) for a in CASES[script]]
     # Run from an empty folder, as a user would: hlox comes from the installed package.
     result = subprocess.run([sys.executable, os.path.join(EXAMPLES, script), *args],

@@ -114,6 +114,30 @@ def test_training_matches_jax(name):
     check_trajectories(program, lowered, carry, batches, hlox_step)
 
 
+def test_lowered_step_takes_and_returns_jax_pytrees():
+    """``hlox.compile_stablehlo(jax_lowered)`` runs the step on the program's own pytrees
+    (the NNX state, with its typed RNG keys, BatchNorm statistics and optimizer state)
+    and returns JAX's structures: ``loss, state = step(state, batch)`` for three steps,
+    each on hlox's previous state, against JAX's compiled step."""
+    program = BY_NAME["nnx_cnn_batchnorm_dropout_sgd_nesterov"]
+    lowered, carry, batches = lower(program)
+    step = hlox.compile_stablehlo(lowered, backend="cpu")
+    jax_step = lowered.compile()
+    jax_carry = hlox_carry = carry
+    for i, batch in enumerate(batches):
+        # (hlox first: JAX's step donates the carry it is given)
+        hlox_out = step(hlox_carry, batch)
+        jax_out = jax_step(jax_carry, batch)
+        assert jax.tree_util.tree_structure(hlox_out) == jax.tree_util.tree_structure(jax_out)
+        keys = [leaf for leaf in jax.tree_util.tree_leaves(hlox_out)
+                if jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.prng_key)]
+        assert keys and all(isinstance(k, jax.Array) for k in keys)  # typed keys come back
+        assert_matches(f"step {i}", leaves(hlox_out), leaves(jax_out), program.compute_dtype)
+        (_, hlox_carry), (_, jax_carry) = hlox_out, jax_out
+    with pytest.raises(TypeError, match="structure"):
+        step(hlox_carry)
+
+
 # A fresh process: loads the artifact and trains with it, feeding its outputs back.
 TRAIN_WITH_ARTIFACT = textwrap.dedent("""
     import sys
