@@ -32,6 +32,14 @@ from hlox.backends.cpu.executable import CpuExecutable
 PIPELINE: list[str] = [
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
+    # StableHLO the lowering has no pattern for, in terms it has: composites as
+    # calls of their decompositions, tuples taken apart where they are built,
+    # dynamic ops with constant shape operands in their static forms, complex ops
+    # without a complex lowering in real and complex arithmetic.
+    "hlox-stablehlo-composite-to-call",
+    "hlox-stablehlo-fold-tuples",
+    "hlox-stablehlo-resolve-shape-operands",
+    "hlox-stablehlo-expand-complex",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.

@@ -82,27 +82,6 @@ CPU: dict[str, list[str]] = {
         "dot_general::add_op_test_f8E3M4",
         "dot_general::add_op_test_f8E4M3",
     ],
-    "cpu: complex atan2/cbrt/logistic/maximum/minimum have no lowering": [
-        "atan2::atan2_op_test_c128",
-        "cbrt::cbrt_op_test_c128",
-        "logistic::logistic_op_test_c128",
-        "maximum::max_op_test_c64",
-        "maximum::max_op_test_c128",
-        "minimum::min_op_test_c64",
-        "minimum::min_op_test_c128",
-    ],
-    "cpu: dynamic ops have no lowering (their shape operands are constants here)": [
-        "dynamic_broadcast_in_dim::broadcast_in_dim",
-        "dynamic_gather::dynamic_gather_op_test",
-        "dynamic_iota::dynamic_iota_op_test_si64_dim_0",
-        "dynamic_iota::dynamic_iota_op_test_si64_dim_1",
-        "dynamic_pad::dynamic_pad",
-        "dynamic_reshape::dynamic_reshape_op_test_si64",
-    ],
-    "cpu: composite has no lowering": ["composite::main"],
-    "cpu: tuple/get_tuple_element have no lowering": [
-        "tuple_and_get_tuple_element::get_tuple_element",
-    ],
     "cpu: bitcast_convert of complex numbers has no lowering": [
         "bitcast_convert::bitcast_convert_op_test_c128_to_c64",
     ],
