@@ -35,11 +35,13 @@ PIPELINE: list[str] = [
     # StableHLO the lowering has no pattern for, in terms it has: composites as
     # calls of their decompositions, tuples taken apart where they are built,
     # dynamic ops with constant shape operands in their static forms, complex ops
-    # without a complex lowering in real and complex arithmetic.
+    # without a complex lowering in real and complex arithmetic, triangular_solve
+    # as substitution in a loop.
     "hlox-stablehlo-composite-to-call",
     "hlox-stablehlo-fold-tuples",
     "hlox-stablehlo-resolve-shape-operands",
     "hlox-stablehlo-expand-complex",
+    "hlox-stablehlo-expand-triangular-solve",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.

@@ -37,35 +37,6 @@ CPU: dict[str, list[str]] = {
     "hlox's dialects lack chlo.mulhi, chlo.scan, chlo.ragged_dot, stablehlo.dynamic_conv":
         _NOT_IN_OUR_DIALECTS,
     "quantized types and uniform_(de)quantize are not supported": _QUANTIZED,
-    "cpu: triangular_solve has no lowering": [
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_lower",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_upper",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_lower",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_upper",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_lower_unit_diagonal",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_upper_unit_diagonal",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_lower_unit_diagonal",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_upper_unit_diagonal",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_lower_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_upper_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_lower_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_upper_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_lower_unit_diagonal_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_left_upper_unit_diagonal_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_lower_unit_diagonal_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_diagonal_right_upper_unit_diagonal_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_left_lower",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_left_upper",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_right_lower",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_right_upper",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_left_lower_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_left_upper_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_right_lower_transpose",
-        "triangular_solve::triangular_solve_op_test_real_3x3_triangular_right_upper_transpose",
-        "triangular_solve::triangular_solve_op_test_spec_example",
-        "triangular_solve::triangular_solve_op_test_complex_example",
-        "triangular_solve::triangular_solve_op_test_complex_example_adjoint",
-    ],
     "cpu: f8/f6/f4 element types have no lowering": [
         "constant::constant_op_test_f4_e2m1fn",
         "constant::constant_op_test_f6_e2m3fn",
@@ -91,16 +62,6 @@ INTERPRETER: dict[str, list[str]] = {
     "hlox's dialects lack chlo.mulhi, chlo.scan, chlo.ragged_dot, stablehlo.dynamic_conv":
         _NOT_IN_OUR_DIALECTS,
     "quantized types and uniform_(de)quantize are not supported": _QUANTIZED,
-    "interpreter: complex atan2 is not implemented": [
-        "atan2::atan2_op_test_c128",
-    ],
-    "interpreter: bitcast_convert to or from i1 is not implemented": [
-        "bitcast_convert::bitcast_convert_op_test_i1_to_i64",
-        "bitcast_convert::bitcast_convert_op_test_f64_to_i1",
-    ],
-    "interpreter: convert complex -> i1 tests the imaginary part (the spec ignores it)": [
-        "convert::convert_op_test_c128_to_i1",
-    ],
 }
 
 _BY_BACKEND = {"cpu": CPU, "interpreter": INTERPRETER}

@@ -2,7 +2,8 @@
 composite_to_call.py, fold_tuples.py, resolve_shape_operands.py, expand_complex.py):
 results on `cpu` against the `interpreter` backend or NumPy, on arguments (not
 constants, which folding could hide), and a clear error where the rewrite cannot
-apply."""
+apply. The complex formulas are checked on the interpreter too, and so are its i1
+bitcasts and complex -> i1 converts (fixed with them)."""
 
 from __future__ import annotations
 
@@ -125,7 +126,8 @@ def _complex_args(dtype, n=64):
 @pytest.mark.parametrize("dtype,mlir", [(np.complex64, "complex<f32>"),
                                         (np.complex128, "complex<f64>")])
 @pytest.mark.parametrize("op,select", [("maximum", np.greater), ("minimum", np.less)])
-def test_complex_maximum_minimum_are_lexicographic(dtype, mlir, op, select):
+@pytest.mark.parametrize("backend", ["cpu", "interpreter"])
+def test_complex_maximum_minimum_are_lexicographic(dtype, mlir, op, select, backend):
     a = _complex_args(dtype)
     b = _complex_args(dtype)[::-1].copy()
     b[:8] = a[:8] + 1j  # equal real parts: the imaginary parts decide
@@ -135,7 +137,7 @@ func.func @main(%a: {t}, %b: {t}) -> {t} {{
   %0 = stablehlo.{op} %a, %b : {t}
   return %0 : {t}
 }}"""
-    (out,) = run(text, a, b)
+    (out,) = run(text, a, b, backend=backend)
     with np.errstate(invalid="ignore"):
         pick_a = np.where(a.real == b.real, select(a.imag, b.imag), select(a.real, b.real))
     expected = np.where(pick_a, a, b).astype(dtype)
@@ -148,7 +150,8 @@ func.func @main(%a: {t}, %b: {t}) -> {t} {{
 @pytest.mark.parametrize("dtype,mlir,rtol", [(np.complex64, "complex<f32>", 2e-5),
                                              (np.complex128, "complex<f64>", 1e-12)])
 @pytest.mark.parametrize("op", ["cbrt", "logistic", "atan2"])
-def test_complex_cbrt_logistic_atan2(dtype, mlir, rtol, op):
+@pytest.mark.parametrize("backend", ["cpu", "interpreter"])
+def test_complex_cbrt_logistic_atan2(dtype, mlir, rtol, op, backend):
     z = (RNG.normal(size=32) + 1j * RNG.normal(size=32)).astype(dtype)
     w = (RNG.normal(size=32) + 1j * RNG.normal(size=32)).astype(dtype)
     t = f"tensor<32x{mlir}>"
@@ -158,7 +161,7 @@ func.func @main(%y: {t}, %x: {t}) -> {t} {{
   %0 = stablehlo.atan2 %y, %x : {t}
   return %0 : {t}
 }}"""
-        (out,) = run(text, z, w)
+        (out,) = run(text, z, w, backend=backend)
         # the StableHLO reference interpreter's definition, in complex128
         y, x = z.astype(np.complex128), w.astype(np.complex128)
         expected = -1j * np.log((x + 1j * y) / np.sqrt(x * x + y * y))
@@ -168,9 +171,78 @@ func.func @main(%z: {t}) -> {t} {{
   %0 = stablehlo.{op} %z : {t}
   return %0 : {t}
 }}"""
-        (out,) = run(text, z)
+        (out,) = run(text, z, backend=backend)
         z128 = z.astype(np.complex128)
         # cbrt: the principal cube root, as the reference's |z|^(1/3) e^(i arg(z)/3)
         expected = np.power(z128, 1 / 3) if op == "cbrt" else 1 / (1 + np.exp(-z128))
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize("wide", ["i8", "i32", "i64", "f32"])
+def test_bitcast_between_i1_and_wider_types(wide):
+    bits = {"i8": 8, "i32": 32, "i64": 64, "f32": 32}[wide]
+    text = f"""
+func.func @main(%b: tensor<3x{bits}xi1>, %w: tensor<3x{wide}>) -> (tensor<3x{wide}>, tensor<3x{bits}xi1>) {{
+  %0 = stablehlo.bitcast_convert %b : (tensor<3x{bits}xi1>) -> tensor<3x{wide}>
+  %1 = stablehlo.bitcast_convert %w : (tensor<3x{wide}>) -> tensor<3x{bits}xi1>
+  return %0, %1 : tensor<3x{wide}>, tensor<3x{bits}xi1>
+}}"""
+    b = RNG.integers(0, 2, (3, bits)).astype(bool)
+    dtype = {"i8": np.int8, "i32": np.int32, "i64": np.int64, "f32": np.float32}[wide]
+    w = RNG.integers(0, 256, (3, bits // 8)).astype(np.uint8).view(dtype).reshape(3)
+    packed, unpacked = same_on_cpu_and_interpreter(text, b, w)
+    # element k is bit k of the little-endian value
+    weights = [1 << k for k in range(bits)]
+    assert [sum(wk for wk, bk in zip(weights, row) if bk) for row in b] == \
+        [int(v) for v in packed.view(f"u{bits // 8}")]
+    assert [sum(wk for wk, bk in zip(weights, row) if bk) for row in unpacked] == \
+        [int(v) for v in w.view(f"u{bits // 8}")]
+
+
+def test_convert_complex_to_bool_ignores_the_imaginary_part():
+    z = np.array([0, 1j, -1j, 1, 2 + 3j, -0.0 + 5j, np.nan], np.complex64)
+    text = """
+func.func @main(%z: tensor<7xcomplex<f32>>) -> tensor<7xi1> {
+  %0 = stablehlo.convert %z : (tensor<7xcomplex<f32>>) -> tensor<7xi1>
+  return %0 : tensor<7xi1>
+}"""
+    (out,) = same_on_cpu_and_interpreter(text, z)
+    np.testing.assert_array_equal(out, z.real != 0)
+
+
+@pytest.mark.parametrize("dtype,mlir,rtol", [(np.float32, "f32", 1e-4),
+                                             (np.complex128, "complex<f64>", 1e-10)])
+@pytest.mark.parametrize("left,lower,unit,transpose", [
+    (left, lower, unit, transpose) for left in (True, False) for lower in (True, False)
+    for unit in (False, True) for transpose in ("NO_TRANSPOSE", "TRANSPOSE", "ADJOINT")])
+def test_triangular_solve_matches_numpy(dtype, mlir, rtol, left, lower, unit, transpose):
+    batch, n, k = (2,), 5, 3
+    a = RNG.normal(size=batch + (n, n)) + (1j * RNG.normal(size=batch + (n, n))
+                                           if np.dtype(dtype).kind == "c" else 0)
+    a += 4 * np.eye(n)  # well conditioned
+    # the other triangle (and, with unit_diagonal, the diagonal) is not read: NaN there
+    ignored = (np.triu(np.ones((n, n)), 1) if lower else np.tril(np.ones((n, n)), -1)).astype(bool)
+    if unit:
+        ignored |= np.eye(n, dtype=bool)
+    given = np.where(ignored, np.nan, a)
+    tri = np.where(ignored, 0, a) + (np.eye(n) if unit else 0)
+    op_a = {"NO_TRANSPOSE": tri, "TRANSPOSE": np.swapaxes(tri, -1, -2),
+            "ADJOINT": np.conj(np.swapaxes(tri, -1, -2))}[transpose]
+    b_shape = batch + ((n, k) if left else (k, n))
+    b = RNG.normal(size=b_shape) + (1j * RNG.normal(size=b_shape) if np.dtype(dtype).kind == "c"
+                                    else 0)
+    expected = (np.linalg.solve(op_a, b) if left
+                else np.swapaxes(np.linalg.solve(np.swapaxes(op_a, -1, -2),
+                                                 np.swapaxes(b, -1, -2)), -1, -2))
+    at, bt = f"tensor<2x{n}x{n}x{mlir}>", f"tensor<2x{b_shape[1]}x{b_shape[2]}x{mlir}>"
+    text = f"""
+func.func @main(%a: {at}, %b: {bt}) -> {bt} {{
+  %0 = "stablehlo.triangular_solve"(%a, %b) {{left_side = {str(left).lower()},
+      lower = {str(lower).lower()}, unit_diagonal = {str(unit).lower()},
+      transpose_a = #stablehlo<transpose {transpose}>}} : ({at}, {bt}) -> {bt}
+  return %0 : {bt}
+}}"""
+    (out,) = run(text, given.astype(dtype), b.astype(dtype))
     assert out.dtype == dtype
     np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol)
