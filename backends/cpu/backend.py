@@ -42,6 +42,8 @@ PIPELINE: list[str] = [
     "hlox-stablehlo-resolve-shape-operands",
     "hlox-stablehlo-expand-complex",
     "hlox-stablehlo-expand-triangular-solve",
+    # f8/f6/f4: computed in f32, stored as ui8 codes (LLVM has no such floats).
+    "hlox-cpu-small-floats",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.

@@ -37,22 +37,6 @@ CPU: dict[str, list[str]] = {
     "hlox's dialects lack chlo.mulhi, chlo.scan, chlo.ragged_dot, stablehlo.dynamic_conv":
         _NOT_IN_OUR_DIALECTS,
     "quantized types and uniform_(de)quantize are not supported": _QUANTIZED,
-    "cpu: f8/f6/f4 element types have no lowering": [
-        "constant::constant_op_test_f4_e2m1fn",
-        "constant::constant_op_test_f6_e2m3fn",
-        "constant::constant_op_test_f6_e3m2fn",
-        "constant::constant_op_test_f8_e3m4",
-        "constant::constant_op_test_f8_e4m3b11_fnuz",
-        "constant::constant_op_test_f8_e4m3",
-        "constant::constant_op_test_f8_e4m3_fn",
-        "constant::constant_op_test_f8_e4m3_fnuz",
-        "constant::constant_op_test_f8_e5m2",
-        "constant::constant_op_test_f8_e5m2_fnuz",
-        "constant::constant_op_test_f8_e5m2_fnuz#2",
-        "constant::constant_op_test_f8_e8m0fnu",
-        "dot_general::add_op_test_f8E3M4",
-        "dot_general::add_op_test_f8E4M3",
-    ],
     "cpu: bitcast_convert of complex numbers has no lowering": [
         "bitcast_convert::bitcast_convert_op_test_c128_to_c64",
     ],
