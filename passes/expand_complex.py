@@ -1,5 +1,6 @@
 """hlox-stablehlo-expand-complex (Python pass): complex ``atan2``, ``cbrt``,
-``logistic``, ``maximum`` and ``minimum`` in terms of ops the lowering has.
+``logistic``, ``maximum``, ``minimum`` and ``bitcast_convert`` in terms of ops the
+lowering has.
 
 The formulas are the StableHLO reference interpreter's (``stablehlo/reference``),
 which the spec defers to:
@@ -8,7 +9,10 @@ which the spec defers to:
   unless they compare equal (a NaN never does), then the imaginary parts;
 - ``atan2(y, x) = -i log((x + i y) / sqrt(x^2 + y^2))``;
 - ``cbrt(z) = |z|^(1/3) (cos t + i sin t)`` with ``t = atan2(im z, re z) / 3``;
-- ``logistic(z) = 1 / (1 + exp(-z))``.
+- ``logistic(z) = 1 / (1 + exp(-z))``;
+- ``bitcast_convert`` between complex types goes through bytes: a complex value
+  is its real part's bytes, then its imaginary part's (little-endian, as the
+  reference and XLA on CPU lay it out).
 """
 
 from __future__ import annotations
@@ -89,6 +93,46 @@ def _logistic(b: _Builder, z):
     return b("divide", one, b("add", one, b("exponential", b("negate", z))))
 
 
+def _parts_as_bytes(b: _Builder, z) -> ir.Value:
+    """Complex ``z`` (shape S) as its bytes, shape S + [bytes per element]: the real
+    part's, then the imaginary part's."""
+    shape = list(ir.RankedTensorType(z.type).shape)
+    part = ir.ComplexType(ir.RankedTensorType(z.type).element_type).element_type
+    n = part.width // 8
+    ui8 = ir.IntegerType.get_unsigned(8)
+    halves = [b("bitcast_convert", b(name, z, type=_part_type(z.type)),
+                type=ir.RankedTensorType.get(shape + [n], ui8)) for name in ("real", "imag")]
+    with z.context:
+        dim = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), len(shape))
+    return b("concatenate", *halves, type=ir.RankedTensorType.get(shape + [2 * n], ui8),
+             dimension=dim)
+
+
+def _bytes_as_parts(b: _Builder, raw, result_type) -> ir.Value:
+    """The inverse: ``raw`` (``ui8``, shape T + [bytes per element]) as complex."""
+    shape = list(ir.RankedTensorType(result_type).shape)
+    part = ir.ComplexType(ir.RankedTensorType(result_type).element_type).element_type
+    n = part.width // 8
+    with raw.context:
+        ints = ir.DenseI64ArrayAttr.get
+        halves = [b("bitcast_convert", b(
+            "slice", raw, type=ir.RankedTensorType.get(shape + [n], ir.IntegerType.get_unsigned(8)),
+            start_indices=ints([0] * len(shape) + [i * n]), limit_indices=ints(shape + [(i + 1) * n]),
+            strides=ints([1] * (len(shape) + 1))), type=ir.RankedTensorType.get(shape, part))
+            for i in range(2)]
+    return b("complex", *halves, type=result_type)
+
+
+def _bitcast(b: _Builder, z, result_type):
+    # complex <-> complex (the verifier allows no other mix): the same bytes,
+    # row-major, regrouped by the result's element size
+    t = ir.RankedTensorType(result_type)
+    size = 2 * ir.ComplexType(t.element_type).element_type.width // 8
+    raw = b("reshape", _parts_as_bytes(b, z), type=ir.RankedTensorType.get(
+        list(t.shape) + [size], ir.IntegerType.get_unsigned(8)))
+    return _bytes_as_parts(b, raw, result_type)
+
+
 _EXPANSIONS = {
     "stablehlo.maximum": _lexicographic("GT"),
     "stablehlo.minimum": _lexicographic("LT"),
@@ -104,18 +148,23 @@ def _is_complex(value: ir.Value) -> bool:
 
 
 @register("hlox-stablehlo-expand-complex",
-          "complex atan2/cbrt/logistic/maximum/minimum as real/imag, select and "
-          "complex arithmetic (the StableHLO reference interpreter's formulas)")
+          "complex atan2/cbrt/logistic/maximum/minimum/bitcast_convert as real/imag, select, "
+          "bytes and complex arithmetic (the StableHLO reference interpreter's formulas)")
 def expand_complex(module: ir.Operation, pass_) -> None:
     found: list[ir.Operation] = []
 
     def collect(op):
         if op.name in _EXPANSIONS and _is_complex(op.results[0]):
             found.append(op)
+        elif op.name == "stablehlo.bitcast_convert" and _is_complex(op.results[0]):
+            found.append(op)
         return ir.WalkResult.ADVANCE
 
     module.walk(collect)
     for op in found:
-        result = _EXPANSIONS[op.name](_Builder(op), *op.operands)
+        if op.name == "stablehlo.bitcast_convert":
+            result = _bitcast(_Builder(op), op.operands[0], op.results[0].type)
+        else:
+            result = _EXPANSIONS[op.name](_Builder(op), *op.operands)
         op.results[0].replace_all_uses_with(result)
         op.erase()

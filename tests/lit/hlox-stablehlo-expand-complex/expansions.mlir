@@ -29,3 +29,16 @@ func.func @others(%z: tensor<2xcomplex<f64>>, %x: tensor<2xf32>) -> (tensor<2xco
   %3 = stablehlo.maximum %x, %x : tensor<2xf32>
   return %0, %1, %2, %3 : tensor<2xcomplex<f64>>, tensor<2xcomplex<f64>>, tensor<2xcomplex<f64>>, tensor<2xf32>
 }
+
+// A bitcast between complex types regroups the parts' bytes.
+// CHECK-LABEL: func.func @bitcast
+// CHECK-DAG: stablehlo.real %arg0 : (tensor<complex<f64>>) -> tensor<f64>
+// CHECK-DAG: stablehlo.bitcast_convert %{{.*}} : (tensor<f64>) -> tensor<8xui8>
+// CHECK: stablehlo.concatenate {{.*}} dim = 0
+// CHECK: stablehlo.reshape %{{.*}} : (tensor<16xui8>) -> tensor<2x8xui8>
+// CHECK: stablehlo.complex
+// CHECK-NOT: stablehlo.bitcast_convert %arg0
+func.func @bitcast(%z: tensor<complex<f64>>) -> tensor<2xcomplex<f32>> {
+  %0 = stablehlo.bitcast_convert %z : (tensor<complex<f64>>) -> tensor<2xcomplex<f32>>
+  return %0 : tensor<2xcomplex<f32>>
+}

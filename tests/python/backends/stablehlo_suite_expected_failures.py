@@ -37,9 +37,6 @@ CPU: dict[str, list[str]] = {
     "hlox's dialects lack chlo.mulhi, chlo.scan, chlo.ragged_dot, stablehlo.dynamic_conv":
         _NOT_IN_OUR_DIALECTS,
     "quantized types and uniform_(de)quantize are not supported": _QUANTIZED,
-    "cpu: bitcast_convert of complex numbers has no lowering": [
-        "bitcast_convert::bitcast_convert_op_test_c128_to_c64",
-    ],
 }
 
 INTERPRETER: dict[str, list[str]] = {

@@ -246,3 +246,24 @@ func.func @main(%a: {at}, %b: {bt}) -> {bt} {{
     (out,) = run(text, given.astype(dtype), b.astype(dtype))
     assert out.dtype == dtype
     np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize("source,target,shape_in,shape_out", [
+    ("complex<f64>", "complex<f32>", (3,), (3, 2)),
+    ("complex<f32>", "complex<f64>", (3, 2), (3,)),
+    ("complex<f32>", "complex<f32>", (2, 3), (2, 3)),
+])
+def test_complex_bitcasts_keep_the_bytes(source, target, shape_in, shape_out):
+    np_type = {"complex<f64>": np.complex128, "complex<f32>": np.complex64, "f64": np.float64,
+               "i64": np.int64, "ui8": np.uint8, "f32": np.float32}
+    x = RNG.integers(0, 256, int(np.prod(shape_in)) * np.dtype(np_type[source]).itemsize
+                     ).astype(np.uint8).view(np_type[source]).reshape(shape_in)
+    t_in = f"tensor<{'x'.join(map(str, shape_in))}x{source}>"
+    t_out = f"tensor<{'x'.join(map(str, shape_out))}x{target}>"
+    text = f"""
+func.func @main(%x: {t_in}) -> {t_out} {{
+  %0 = stablehlo.bitcast_convert %x : ({t_in}) -> {t_out}
+  return %0 : {t_out}
+}}"""
+    (out,) = same_on_cpu_and_interpreter(text, x)
+    assert out.tobytes() == x.tobytes()
