@@ -352,7 +352,7 @@ def _flat_values(body: str, element: str, dtype: np.dtype) -> list:
 def _element(token: str, dtype: np.dtype):
     if token in ("true", "false"):
         return token == "true"
-    if dtype.kind in "iub":
+    if dtype.kind in "iub" or "int" in dtype.name:  # (ml_dtypes' int2/int4 are kind "V")
         return int(token, 16) if token.startswith("0x") else int(token)
     if token.startswith("0x"):  # a float's bit pattern
         uint = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}[dtype.itemsize]
@@ -362,31 +362,31 @@ def _element(token: str, dtype: np.dtype):
 
 def round_to(value: float, dtype: np.dtype):
     """``value`` (a double) rounded to ``dtype``, nearest even, exactly (ml_dtypes may
-    round a double through float32)."""
+    round a double through float32); the sign is kept, as APFloat keeps it."""
     first = np.array([value]).astype(dtype)
-    if not math.isfinite(value) or dtype == np.float64:
-        return first[0]
+    if value == 0 and not math.isfinite(float(first.astype(np.float64)[0])):
+        # a type without zero (f8E8M0FNU): APFloat rounds 0 to the smallest value
+        return np.array([ml_dtypes.finfo(dtype).tiny]).astype(dtype)[0]
+    if not math.isfinite(value) or dtype == np.float64 or \
+            not math.isfinite(float(first.astype(np.float64)[0])):
+        return first[0]  # (overflow: as ml_dtypes)
     uint = {1: np.uint8, 2: np.uint16, 4: np.uint32}[dtype.itemsize]
-    bits = int(first.view(uint)[0])
-    exact = Fraction(value)
+    magnitude = abs(value)
+    bits = int(np.array([magnitude]).astype(dtype).view(uint)[0])
     best = None
-    for b in {bits - 1, bits, bits + 1, *((1, _sign_bit(dtype) | 1) if value == 0 or
-                                           abs(float(first[0])) == 0 else ())}:
-        if b < 0 or b >= 1 << (8 * dtype.itemsize):
+    # positive values are ordered as their codes: the nearest is this one or a neighbour
+    for code in (bits - 1, bits, bits + 1):
+        if not 0 <= code < 1 << ml_dtypes.finfo(dtype).bits:
             continue
-        cand = np.array([b], uint).view(dtype)
-        as_float = float(cand.astype(np.float64)[0])
+        candidate = np.array([code], uint).view(dtype)
+        as_float = float(candidate.astype(np.float64)[0])
         if not math.isfinite(as_float):
             continue
-        key = (abs(Fraction(as_float) - exact), b & 1)
+        key = (abs(Fraction(as_float) - Fraction(magnitude)), code & 1)  # ties to even
         if best is None or key < best[0]:
-            best = (key, cand[0])
-    return best[1] if best is not None else first[0]
-
-
-def _sign_bit(dtype: np.dtype) -> int:
-    return int(np.array([-0.0]).astype(dtype).view(
-        {1: np.uint8, 2: np.uint16, 4: np.uint32}[dtype.itemsize])[0])
+            best = (key, candidate)
+    rounded = best[1] if best is not None else np.array([magnitude]).astype(dtype)
+    return (-rounded if math.copysign(1.0, value) < 0 else rounded)[0]
 
 
 # ---- the check ops' rules -----------------------------------------------------------
@@ -460,6 +460,3 @@ def _ulp_difference(a, b):
     big = 2 ** 64 - 1
     return np.where(same_bits | both_nan, 0, np.where(finite, dist, big))
 
-
-__all__ = ["Case", "Check", "load_cases", "mismatch", "parse_dense", "suite_dir",
-           "round_to", "ml_dtypes"]
