@@ -59,6 +59,9 @@ class SmallFloatError(Exception):
 
 def _small_name(t: ir.Type) -> str | None:
     element = ir.ShapedType(t).element_type if isinstance(t, ir.ShapedType) else t
+    # (the class name first: printing every type would slow down every compilation)
+    if not type(element).__name__.startswith(("Float8", "Float6", "Float4")):
+        return None
     name = str(element)
     return name if name in SMALL_FLOATS else None
 
@@ -370,6 +373,8 @@ def _retype(module: ir.Operation, ui8: ir.Type) -> None:
 @register("hlox-cpu-small-floats",
           "f8/f6/f4 computed in f32 and stored as ui8 codes (ml_dtypes' layout)")
 def small_floats(module: ir.Operation, pass_) -> None:
+    if not _any_small(module):
+        return
     compute: list[ir.Operation] = []
     stored: list[ir.Operation] = []
 
@@ -383,8 +388,6 @@ def small_floats(module: ir.Operation, pass_) -> None:
         return ir.WalkResult.ADVANCE
 
     module.walk(collect)
-    if not compute and not stored and not _any_small(module):
-        return
     ui8 = ir.IntegerType.get_unsigned(8, context=module.context)
     try:
         for op in compute:
@@ -412,10 +415,13 @@ def _small_name_in_signature(fn: ir.Operation) -> bool:
 
 
 def _any_small(module: ir.Operation) -> bool:
+    """Whether a function signature or an op result has a small float type (every
+    other value is one of these)."""
     found = []
 
     def visit(op):
-        if op.name == "func.func" and _small_name_in_signature(op):
+        if any(_small_name(r.type) for r in op.results) or (
+                op.name == "func.func" and _small_name_in_signature(op)):
             found.append(op)
             return ir.WalkResult.INTERRUPT
         return ir.WalkResult.ADVANCE
