@@ -33,6 +33,18 @@ from hlox.backends.cpu.executable import CpuExecutable, machine_code
 PIPELINE: list[str] = [
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
+    # StableHLO the lowering has no pattern for, in terms it has: composites as
+    # calls of their decompositions, tuples taken apart where they are built,
+    # dynamic ops with constant shape operands in their static forms, complex ops
+    # without a complex lowering in real and complex arithmetic, triangular_solve
+    # as substitution in a loop.
+    "hlox-stablehlo-composite-to-call",
+    "hlox-stablehlo-fold-tuples",
+    "hlox-stablehlo-resolve-shape-operands",
+    "hlox-stablehlo-expand-complex",
+    "hlox-stablehlo-expand-triangular-solve",
+    # f8/f6/f4: computed in f32, stored as ui8 codes (LLVM has no such floats).
+    "hlox-cpu-small-floats",
     # A per-device program of N > 1 partitions: collectives and partition_id
     # as calls into libhlox_cpu_runtime.so (on one device they are identities).
     "hlox-cpu-collectives-to-runtime",

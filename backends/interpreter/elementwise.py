@@ -83,7 +83,15 @@ def _low_bits(x, dtype):
 _binary("add", lambda x, y: x | y if x.dtype == np.bool_ else x + y)
 _binary("subtract", lambda x, y: x - y)
 _binary("multiply", lambda x, y: x & y if x.dtype == np.bool_ else x * y)
-_binary("atan2", np.arctan2)
+def _atan2(y, x):
+    if y.dtype.kind != "c":
+        return np.arctan2(y, x)
+    # complex: the StableHLO reference interpreter's -i log((x + iy) / sqrt(x^2 + y^2))
+    with np.errstate(all="ignore"):
+        return -1j * np.log((x + 1j * y) / np.sqrt(x * x + y * y))
+
+
+_binary("atan2", _atan2)
 _binary("complex", lambda x, y: x + 1j * y.astype(np.result_type(y, np.complex64)))
 
 
@@ -177,9 +185,10 @@ _binary("power", lambda x, y: int_power(x, y) if is_int(x) else np.power(x, y))
 
 
 def _maximum(x, y):
-    if x.dtype.kind == "c":  # lexicographic (real, imag)
-        gt = (x.real > y.real) | ((x.real == y.real) & (x.imag > y.imag))
-        return np.where(gt | np.isnan(x), x, y)
+    if x.dtype.kind == "c":  # lexicographic (real, imag); a NaN compares false (JAX's
+        # lax.max lowering and the StableHLO reference: rhs unless lhs is greater)
+        gt = np.where(x.real == y.real, x.imag > y.imag, x.real > y.real)
+        return np.where(gt, x, y)
     if is_float(x):  # max(+0, -0) = +0 whatever the order, as XLA
         zeros = (x == 0) & (y == 0)
         return np.where(zeros, np.where(np.signbit(x) & np.signbit(y), x, np.abs(x)),
@@ -189,8 +198,8 @@ def _maximum(x, y):
 
 def _minimum(x, y):
     if x.dtype.kind == "c":
-        lt = (x.real < y.real) | ((x.real == y.real) & (x.imag < y.imag))
-        return np.where(lt | np.isnan(x), x, y)
+        lt = np.where(x.real == y.real, x.imag < y.imag, x.real < y.real)
+        return np.where(lt, x, y)
     if is_float(x):  # min(+0, -0) = -0 whatever the order, as XLA
         zeros = (x == 0) & (y == 0)
         return np.where(zeros, np.where(np.signbit(x) | np.signbit(y), -np.abs(x), x),
@@ -366,10 +375,10 @@ def convert(x: np.ndarray, to: np.dtype) -> np.ndarray:
     real part."""
     x = np.asarray(x)
     to = np.dtype(to)
+    if x.dtype.kind == "c" and to.kind != "c":  # to bool too: the spec ignores the imaginary part
+        x = x.real
     if to == np.bool_:
         return x != 0
-    if x.dtype.kind == "c" and to.kind != "c":
-        x = x.real
     if is_int(np.empty(0, to)) and is_float(x):
         info = ml_dtypes.iinfo(to)  # int2/int4 too
         lo, hi = info.min, info.max
@@ -408,8 +417,15 @@ def bitcast_convert(ev, step, env, args):
     result gets a trailing dimension, a wider one consumes the operand's."""
     x = np.ascontiguousarray(args[0])
     t = step.result_types[0]
-    if x.dtype == np.bool_ or t.dtype == np.bool_:
-        raise NotImplementedError("bitcast_convert to or from i1")
+    if x.dtype == np.bool_ and t.dtype == np.bool_:
+        return [x]
+    if x.dtype == np.bool_:  # one bit per element, element k is bit k
+        packed = np.packbits(x, axis=-1, bitorder="little")
+        return [np.ascontiguousarray(packed).view(t.dtype).reshape(t.shape)]
+    if t.dtype == np.bool_:
+        raw = (x if x.ndim else x.reshape(1)).view(np.uint8)
+        bits = np.unpackbits(raw, axis=-1, bitorder="little").astype(np.bool_)
+        return [bits.reshape(t.shape)]
     out = x.view(t.dtype) if x.ndim else x.reshape(1).view(t.dtype)
     return [out.reshape(t.shape)]
 

@@ -1,0 +1,170 @@
+"""hlox-stablehlo-expand-complex (Python pass): complex ``atan2``, ``cbrt``,
+``logistic``, ``maximum``, ``minimum`` and ``bitcast_convert`` in terms of ops the
+lowering has.
+
+The formulas are the StableHLO reference interpreter's (``stablehlo/reference``),
+which the spec defers to:
+
+- ``maximum``/``minimum``: lexicographic on (real, imaginary): the real parts decide
+  unless they compare equal (a NaN never does), then the imaginary parts;
+- ``atan2(y, x) = -i log((x + i y) / sqrt(x^2 + y^2))``;
+- ``cbrt(z) = |z|^(1/3) (cos t + i sin t)`` with ``t = atan2(im z, re z) / 3``;
+- ``logistic(z) = 1 / (1 + exp(-z))``;
+- ``bitcast_convert`` between complex types goes through bytes: a complex value
+  is its real part's bytes, then its imaginary part's (little-endian, as the
+  reference and XLA on CPU lay it out).
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from hlox.passes.python_passes import register
+
+
+class _Builder:
+    """Creates StableHLO ops (generic form) before ``op``, at its location."""
+
+    def __init__(self, op: ir.Operation):
+        self.op = op
+
+    def __call__(self, name, *operands, type=None, **attributes):
+        # by default the type of the first operand (of the first value operand for select)
+        result_type = type if type is not None else operands[name == "select"].type
+        with ir.InsertionPoint(self.op), self.op.location:
+            return ir.Operation.create(f"stablehlo.{name}", results=[result_type],
+                                       operands=list(operands),
+                                       attributes=attributes).results[0]
+
+    def constant(self, value: float, type) -> ir.Value:
+        with self.op.context:
+            attr = ir.DenseElementsAttr.get_splat(type, ir.FloatAttr.get(
+                ir.RankedTensorType(type).element_type, value))
+        return self("constant", type=type, value=attr)
+
+    def complex_constant(self, real: float, imag: float, type) -> ir.Value:
+        # (the bindings cannot hand a complex dense attribute to an op: two parts)
+        part = _part_type(type)
+        return self("complex", self.constant(real, part), self.constant(imag, part), type=type)
+
+    def compare(self, direction: str, lhs, rhs) -> ir.Value:
+        shape = ir.RankedTensorType(lhs.type).shape
+        with self.op.context:
+            i1 = ir.RankedTensorType.get(shape, ir.IntegerType.get_signless(1))
+            attr = ir.Attribute.parse(f"#stablehlo<comparison_direction {direction}>")
+        return self("compare", lhs, rhs, type=i1, comparison_direction=attr)
+
+
+def _part_type(complex_tensor) -> ir.Type:
+    t = ir.RankedTensorType(complex_tensor)
+    return ir.RankedTensorType.get(t.shape, ir.ComplexType(t.element_type).element_type)
+
+
+def _lexicographic(direction: str):
+    def expand(b: _Builder, a, c):
+        part = _part_type(a.type)
+        ra, ia = b("real", a, type=part), b("imag", a, type=part)
+        rc, ic = b("real", c, type=part), b("imag", c, type=part)
+        by_imag = b("select", b.compare("EQ", ra, rc), b.compare(direction, ia, ic),
+                    b.compare(direction, ra, rc))
+        return b("select", by_imag, a, c)
+    return expand
+
+
+def _atan2(b: _Builder, y, x):
+    i = b.complex_constant(0.0, 1.0, y.type)
+    norm = b("sqrt", b("add", b("multiply", x, x), b("multiply", y, y)))
+    angle = b("log", b("divide", b("add", x, b("multiply", i, y)), norm))
+    return b("negate", b("multiply", i, angle))
+
+
+def _cbrt(b: _Builder, z):
+    part = _part_type(z.type)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    theta = b("divide", b("atan2", im, re), b.constant(3.0, part))
+    radius = b("power", b("add", b("multiply", re, re), b("multiply", im, im)),
+               b.constant(1.0 / 6.0, part))
+    return b("complex", b("multiply", radius, b("cosine", theta)),
+             b("multiply", radius, b("sine", theta)), type=z.type)
+
+
+def _logistic(b: _Builder, z):
+    one = b.complex_constant(1.0, 0.0, z.type)
+    return b("divide", one, b("add", one, b("exponential", b("negate", z))))
+
+
+def _parts_as_bytes(b: _Builder, z) -> ir.Value:
+    """Complex ``z`` (shape S) as its bytes, shape S + [bytes per element]: the real
+    part's, then the imaginary part's."""
+    shape = list(ir.RankedTensorType(z.type).shape)
+    part = ir.ComplexType(ir.RankedTensorType(z.type).element_type).element_type
+    n = part.width // 8
+    ui8 = ir.IntegerType.get_unsigned(8)
+    halves = [b("bitcast_convert", b(name, z, type=_part_type(z.type)),
+                type=ir.RankedTensorType.get(shape + [n], ui8)) for name in ("real", "imag")]
+    with z.context:
+        dim = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), len(shape))
+    return b("concatenate", *halves, type=ir.RankedTensorType.get(shape + [2 * n], ui8),
+             dimension=dim)
+
+
+def _bytes_as_parts(b: _Builder, raw, result_type) -> ir.Value:
+    """The inverse: ``raw`` (``ui8``, shape T + [bytes per element]) as complex."""
+    shape = list(ir.RankedTensorType(result_type).shape)
+    part = ir.ComplexType(ir.RankedTensorType(result_type).element_type).element_type
+    n = part.width // 8
+    with raw.context:
+        ints = ir.DenseI64ArrayAttr.get
+        halves = [b("bitcast_convert", b(
+            "slice", raw, type=ir.RankedTensorType.get(shape + [n], ir.IntegerType.get_unsigned(8)),
+            start_indices=ints([0] * len(shape) + [i * n]), limit_indices=ints(shape + [(i + 1) * n]),
+            strides=ints([1] * (len(shape) + 1))), type=ir.RankedTensorType.get(shape, part))
+            for i in range(2)]
+    return b("complex", *halves, type=result_type)
+
+
+def _bitcast(b: _Builder, z, result_type):
+    # complex <-> complex (the verifier allows no other mix): the same bytes,
+    # row-major, regrouped by the result's element size
+    t = ir.RankedTensorType(result_type)
+    size = 2 * ir.ComplexType(t.element_type).element_type.width // 8
+    raw = b("reshape", _parts_as_bytes(b, z), type=ir.RankedTensorType.get(
+        list(t.shape) + [size], ir.IntegerType.get_unsigned(8)))
+    return _bytes_as_parts(b, raw, result_type)
+
+
+_EXPANSIONS = {
+    "stablehlo.maximum": _lexicographic("GT"),
+    "stablehlo.minimum": _lexicographic("LT"),
+    "stablehlo.atan2": _atan2,
+    "stablehlo.cbrt": _cbrt,
+    "stablehlo.logistic": _logistic,
+}
+
+
+def _is_complex(value: ir.Value) -> bool:
+    return isinstance(value.type, ir.RankedTensorType) and \
+        isinstance(ir.RankedTensorType(value.type).element_type, ir.ComplexType)
+
+
+@register("hlox-stablehlo-expand-complex",
+          "complex atan2/cbrt/logistic/maximum/minimum/bitcast_convert as real/imag, select, "
+          "bytes and complex arithmetic (the StableHLO reference interpreter's formulas)")
+def expand_complex(module: ir.Operation, pass_) -> None:
+    found: list[ir.Operation] = []
+
+    def collect(op):
+        if op.name in _EXPANSIONS and _is_complex(op.results[0]):
+            found.append(op)
+        elif op.name == "stablehlo.bitcast_convert" and _is_complex(op.results[0]):
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(collect)
+    for op in found:
+        if op.name == "stablehlo.bitcast_convert":
+            result = _bitcast(_Builder(op), op.operands[0], op.results[0].type)
+        else:
+            result = _EXPANSIONS[op.name](_Builder(op), *op.operands)
+        op.results[0].replace_all_uses_with(result)
+        op.erase()
