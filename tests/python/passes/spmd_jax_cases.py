@@ -57,6 +57,16 @@ def build():
         add(f"fsdp_{n}", loss_and_grad, (r(8, 4), r(16, 8), r(16, 4)), (n,), ("d",),
             (P("d"), P("d"), P("d")), (P(), P("d"), P("d")))
 
+    def remat_step(w, x, y):  # jax.checkpoint: optimization_barrier in the backward pass
+        @jax.checkpoint
+        def layer(w, x):
+            return jnp.tanh(x @ w)
+        value, grad = jax.value_and_grad(lambda w: jnp.mean((layer(w, x) - y) ** 2))(w)
+        return value, grad
+
+    add("fsdp_remat_4", remat_step, (r(8, 4), r(16, 8), r(16, 4)), (4,), ("d",),
+        (P("d"), P("d"), P("d")), (P(), P("d")))
+
     def attention(q, k, v, g):
         s = jnp.einsum("bhqd,bhkd->bhqk", q, k) / 2.0
         p = jax.nn.softmax(s, axis=-1)
