@@ -143,6 +143,13 @@ def build():
     def embed(table, ids):
         return (jnp.take(table, ids, axis=0) * 2.0,)
 
+    def embed_grad(table, ids, w):  # the lookup's gradient: a scatter-add into the table
+        return jax.value_and_grad(lambda t: (jnp.take(t, ids, axis=0) * w).sum())(table)
+
+    add("embedding_grad_4", embed_grad,
+        (r(16, 8), rng.integers(0, 16, (4, 6)).astype(np.int32), r(4, 6, 8)), (4,), ("d",),
+        (P("d", None), P(), P()), (P(), P("d", None)))
+
     add("embedding_4", embed, (r(16, 8), rng.integers(0, 16, (4, 6)).astype(np.int32)), (4,),
         ("d",), (P("d", None), P()), (P(),))
 
