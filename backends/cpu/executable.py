@@ -67,10 +67,11 @@ class CpuExecutable:
     def execute_sharded(self, per_device) -> list[list[np.ndarray]]:
         """Runs the per-device program once per partition, all at once:
         ``per_device[p]`` are partition p's (checked) buffers; returns each
-        partition's results. After ``hlox.distributed.initialize()``: this
-        process's partitions only (``first = process_index * local_count``). One thread per partition (ctypes releases the GIL);
-        collectives meet in libhlox_cpu_runtime.so; a failure in any partition
-        is raised here (:class:`~hlox.backends.cpu.native_runtime.CollectiveError`)."""
+        partition's results (after ``hlox.distributed.initialize()``: this
+        process's partitions only, ``first = process_index * local_count``).
+        One thread per partition (ctypes releases the GIL); collectives meet in
+        libhlox_cpu_runtime.so; a failure in any partition is raised here
+        (:class:`~hlox.backends.cpu.native_runtime.CollectiveError`)."""
         from hlox.backends import distributed
         from hlox.backends.cpu import native_runtime
 

@@ -131,8 +131,10 @@ def SpmdPartition : Pass<"hlox-spmd-partition", "mlir::ModuleOp"> {
     reverse/sort/reduce_window keep splits along the dimensions they leave
     alone; convolution along batch and output features; dot_general (batch,
     free and contracting splits, all_reduce or reduce_scatter); reduce
-    (local reduce + all_reduce with the same op); an embedding gather from
-    a row-split table (local gather + all_reduce); while/case/if (regions
+    (local reduce + all_reduce with the same op; argmax-like reduces
+    gather their partials); an embedding gather from a row-split table
+    (local gather + all_reduce) and its scatter-add gradient (local);
+    while/case/if (regions
     partitioned recursively); sharding constraints and reshards (all_to_all,
     collective_permute, or all_gather + local dynamic_slice). Any other op
     runs replicated (operands gathered, results sliced). A dimension that

@@ -118,7 +118,7 @@ RuleResult partitionShapeOp(Partitioner &P, mlir::Operation *op);
 RuleResult partitionDataMovement(Partitioner &P, mlir::Operation *op);
 RuleResult partitionDot(Partitioner &P, mlir::Operation *op);
 RuleResult partitionReduce(Partitioner &P, mlir::Operation *op);
-RuleResult partitionGather(Partitioner &P, mlir::Operation *op);
+RuleResult partitionGather(Partitioner &P, mlir::Operation *op); // and scatter
 RuleResult partitionControlFlow(Partitioner &P, mlir::Operation *op);
 RuleResult partitionSdyOp(Partitioner &P, mlir::Operation *op);
 

@@ -6,7 +6,8 @@
 // result keeps its annotated split and operands are resharded to match; the
 // other dimensions are computed replicated (operands gathered) and resharded
 // lazily where a use needs them split. Padding rows stay in padding rows
-// along pass-through dimensions, so nothing needs masking.
+// along pass-through dimensions, so nothing needs masking. An
+// optimization_barrier passes every value through in its sharding.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/spmd/Partitioner.h"
@@ -124,11 +125,29 @@ RuleResult convolution(Partitioner &P, hlo::ConvolutionOp op) {
   return RuleResult::Done;
 }
 
+// optimization_barrier (remat) passes every value through as it is.
+RuleResult optimizationBarrier(Partitioner &P, hlo::OptimizationBarrierOp op) {
+  SmallVector<Value> operands;
+  SmallVector<Type> types;
+  SmallVector<Sharding> shardings;
+  for (Value v : op->getOperands()) {
+    Local l = P.lookup(v);
+    operands.push_back(l.value);
+    types.push_back(l.value.getType());
+    shardings.push_back(l.sharding);
+  }
+  Operation *copy = P.cloneWith(op, operands, types);
+  P.setResults(op, copy->getResults(), shardings);
+  return RuleResult::Done;
+}
+
 } // namespace
 
 RuleResult partitionDataMovement(Partitioner &P, Operation *op) {
   if (auto c = dyn_cast<hlo::ConvolutionOp>(op))
     return convolution(P, c);
+  if (auto b = dyn_cast<hlo::OptimizationBarrierOp>(op))
+    return optimizationBarrier(P, b);
   auto pass = passThrough(op);
   if (!pass)
     return RuleResult::NoRule;

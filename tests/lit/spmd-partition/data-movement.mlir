@@ -57,3 +57,17 @@ func.func public @main(%x: tensor<4x3x6x6xf32> {sdy.sharding = #sdy.sharding<@me
   %0 = stablehlo.convolution(%x, %k) dim_numbers = [b, f, 0, 1]x[o, i, 0, 1]->[b, f, 0, 1], window = {pad = [[1, 1], [1, 1]]} {batch_group_count = 1 : i64, feature_group_count = 1 : i64, sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"x"}, {"y"}, {}, {}]>]>} : (tensor<4x3x6x6xf32>, tensor<8x3x3x3xf32>) -> tensor<4x8x6x6xf32>
   return %0 : tensor<4x8x6x6xf32>
 }
+
+// -----
+
+// optimization_barrier (JAX's remat) keeps each value's split.
+
+// CHECK-LABEL: func.func public @main(
+// CHECK-SAME: %[[A:.*]]: tensor<4x8xf32> {{.*}}, %[[B:.*]]: tensor<8x2xf32>
+// CHECK-NEXT: %[[O:.*]]:2 = stablehlo.optimization_barrier %[[A]], %[[B]] : tensor<4x8xf32>, tensor<8x2xf32>
+// CHECK-NEXT: return %[[O]]#0, %[[O]]#1
+sdy.mesh @mesh = <["x"=2, "y"=4]>
+func.func public @main(%a: tensor<8x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"x"}, {}]>}, %b: tensor<8x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{}, {"y"}]>}) -> (tensor<8x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{"x"}, {}]>}, tensor<8x8xf32> {sdy.sharding = #sdy.sharding<@mesh, [{}, {"y"}]>}) {
+  %0:2 = "stablehlo.optimization_barrier"(%a, %b) {sdy.sharding = #sdy.sharding_per_value<[<@mesh, [{"x"}, {}]>, <@mesh, [{}, {"y"}]>]>} : (tensor<8x8xf32>, tensor<8x8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>)
+  return %0#0, %0#1 : tensor<8x8xf32>, tensor<8x8xf32>
+}

@@ -57,6 +57,16 @@ def build():
         add(f"fsdp_{n}", loss_and_grad, (r(8, 4), r(16, 8), r(16, 4)), (n,), ("d",),
             (P("d"), P("d"), P("d")), (P(), P("d"), P("d")))
 
+    def remat_step(w, x, y):  # jax.checkpoint: optimization_barrier in the backward pass
+        @jax.checkpoint
+        def layer(w, x):
+            return jnp.tanh(x @ w)
+        value, grad = jax.value_and_grad(lambda w: jnp.mean((layer(w, x) - y) ** 2))(w)
+        return value, grad
+
+    add("fsdp_remat_4", remat_step, (r(8, 4), r(16, 8), r(16, 4)), (4,), ("d",),
+        (P("d"), P("d"), P("d")), (P(), P("d")))
+
     def attention(q, k, v, g):
         s = jnp.einsum("bhqd,bhkd->bhqk", q, k) / 2.0
         p = jax.nn.softmax(s, axis=-1)
@@ -132,6 +142,13 @@ def build():
 
     def embed(table, ids):
         return (jnp.take(table, ids, axis=0) * 2.0,)
+
+    def embed_grad(table, ids, w):  # the lookup's gradient: a scatter-add into the table
+        return jax.value_and_grad(lambda t: (jnp.take(t, ids, axis=0) * w).sum())(table)
+
+    add("embedding_grad_4", embed_grad,
+        (r(16, 8), rng.integers(0, 16, (4, 6)).astype(np.int32), r(4, 6, 8)), (4,), ("d",),
+        (P("d", None), P(), P()), (P(), P("d", None)))
 
     add("embedding_4", embed, (r(16, 8), rng.integers(0, 16, (4, 6)).astype(np.int32)), (4,),
         ("d",), (P("d", None), P()), (P(),))

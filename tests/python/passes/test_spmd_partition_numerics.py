@@ -322,6 +322,34 @@ func.func public @main(%t: tensor<12x3xf32> {{sdy.sharding = {sh('{"y"}, {}')}}}
     assert ": (tensor<3x3xf32>" in gather  # from this partition's rows only
 
 
+def test_scatter_add_into_an_uneven_split_table_stays_local():
+    # 10 rows over 4 devices; repeated, negative and too-large indices (the
+    # last two skipped, as XLA skips out-of-bounds updates).
+    text = f"""{MESH}
+func.func public @main(%t: tensor<12x3xf32> {{sdy.sharding = {sh('{"y"}, {}')}}},
+                       %i: tensor<6x1xi32> {{sdy.sharding = {sh('{}, {}')}}},
+                       %u: tensor<6x3xf32> {{sdy.sharding = {sh('{}, {}')}}})
+    -> (tensor<10x3xf32> {{sdy.sharding = {sh('{}, {}')}}}) {{
+  %s = stablehlo.slice %t [1:11, 0:3] {pv('{"y"}, {}')} : (tensor<12x3xf32>) -> tensor<10x3xf32>
+  %c = sdy.sharding_constraint %s <@mesh, [{{"y"}}, {{}}]> : tensor<10x3xf32>
+  %r = "stablehlo.scatter"(%c, %i, %u) <{{scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [1], inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], index_vector_dim = 1>}}> ({{
+  ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+    %sum = stablehlo.add %a, %b : tensor<f32>
+    stablehlo.return %sum : tensor<f32>
+  }}) {pv('{"y"}, {}')} : (tensor<10x3xf32>, tensor<6x1xi32>, tensor<6x3xf32>) -> tensor<10x3xf32>
+  return %r : tensor<10x3xf32>
+}}"""
+    table, updates = rand(12, 3), rand(6, 3, seed=1)
+    index = np.array([0, 9, 4, -3, 15, 4], np.int32)
+    want = table[1:11].copy()
+    for k, row in enumerate(index):
+        if 0 <= row < 10:
+            want[row] += updates[k]
+    partitioned = check(text, [table, index[:, None], updates], [want])
+    # into this partition's rows only (the all_gather after it is for the result)
+    assert re.search(r'"stablehlo.scatter".*?\}\) : \(tensor<3x3xf32>', partitioned, re.S)
+
+
 # --- what cannot be partitioned is an error naming it ------------------------
 
 def _error(text: str) -> str:
