@@ -91,11 +91,16 @@ def serialize(compiled) -> bytes:
     return serialize_executable(compiled.backend, compiled.executable, lowered.name, extra)
 
 
-def load_executable(data: bytes):
-    """``(executable, header)`` from artifact bytes (every check of :func:`artifact.unpack`)."""
+def load_executable(data: bytes, expect: dict | None = None):
+    """``(executable, header)`` from artifact bytes (every check of :func:`artifact.unpack`);
+    ``expect``: header entries that must hold these values (checked before any code loads)."""
     from hlox import backends
 
     art = artifact.unpack(data)
+    for key, value in (expect or {}).items():
+        if art.header.get(key) != value:
+            raise ArtifactError(f"hlox artifact header has {key}={art.header.get(key)!r}, "
+                                f"expected {value!r}: it was compiled from another program")
     kind = art.header.get("backend")
     try:
         backend = backends.get(kind)

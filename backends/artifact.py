@@ -9,10 +9,16 @@ Layout (all integers little-endian; README.md "Ahead-of-time artifacts"):
     16      8     payload length P (uint64)
     24      H     header: UTF-8 JSON (versions, target, signature, pytrees)
     24+H    P     payload: the backend's code (for ``cpu``, a relocatable object file)
-    24+H+P  32    SHA-256 of every byte before it
+    24+H+P  32    SHA-256 of every byte before it, or, with a key
+                  (``HLOX_ARTIFACT_KEY``), their HMAC-SHA256 under that key
+
+An artifact is native code that the loading process runs: anyone who can write
+it can run code there. The checksum only catches accidents (anyone can recompute
+it); a key makes artifacts signed: with one set, only artifacts signed with it
+load, and an unsigned or otherwise signed one is refused.
 
 Reading checks, in order: magic, format version, lengths against the data's
-size (truncation), the checksum (any altered byte), then the header's hlox and
+size (truncation), the checksum or signature (any altered byte), then the header's hlox and
 LLVM versions and target against this process. Each failure is an
 :class:`ArtifactError` saying which check failed; nothing is handed to LLVM
 before all of them pass.
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import struct
@@ -53,11 +60,38 @@ def pack(header: dict, payload: bytes) -> bytes:
     """``header`` (JSON-able) and ``payload`` as artifact bytes."""
     head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
     body = _FIXED.pack(MAGIC, FORMAT_VERSION, len(head), len(payload)) + head + payload
-    return body + hashlib.sha256(body).digest()
+    return body + _seal(body, _key())
+
+
+def _key() -> bytes | None:
+    from hlox.config import config
+
+    return config.artifact_key
+
+
+def _seal(body: bytes, key: bytes | None) -> bytes:
+    """The trailer: SHA-256 of ``body``, or its HMAC-SHA256 under ``key``."""
+    if key is None:
+        return hashlib.sha256(body).digest()
+    return hmac.new(key, body, hashlib.sha256).digest()
+
+
+def _check_seal(body: bytes, trailer: bytes) -> None:
+    key = _key()
+    if hmac.compare_digest(_seal(body, key), trailer):
+        return
+    if key is None:
+        raise ArtifactError("hlox artifact checksum mismatch: the data was altered or "
+                            "corrupted (or it is signed: set HLOX_ARTIFACT_KEY to its key)")
+    if hmac.compare_digest(_seal(body, None), trailer):
+        raise ArtifactError("hlox artifact is not signed, and HLOX_ARTIFACT_KEY is set: "
+                            "only artifacts signed with that key are loaded")
+    raise ArtifactError("hlox artifact signature mismatch: the data was altered, or it was "
+                        "signed with another key")
 
 
 def unpack(data: bytes) -> Artifact:
-    """Checks ``data`` (magic, format version, size, checksum) and splits it."""
+    """Checks ``data`` (magic, format version, size, checksum or signature) and splits it."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"hlox.deserialize: expected bytes, got {type(data).__name__}")
     data = bytes(data)
@@ -79,14 +113,14 @@ def unpack(data: bytes) -> Artifact:
     if len(data) > expected:
         raise ArtifactError(f"hlox artifact has {len(data) - expected} unexpected trailing "
                             "bytes")
-    body, checksum = data[:-_CHECKSUM_SIZE], data[-_CHECKSUM_SIZE:]
-    if hashlib.sha256(body).digest() != checksum:
-        raise ArtifactError("hlox artifact checksum mismatch: the data was altered or "
-                            "corrupted")
+    body = data[:-_CHECKSUM_SIZE]
+    _check_seal(body, data[-_CHECKSUM_SIZE:])
     try:
         header = json.loads(body[_FIXED.size:_FIXED.size + head_size].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ArtifactError(f"hlox artifact header is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ArtifactError("hlox artifact header nests too deeply to read") from None
     if not isinstance(header, dict):
         raise ArtifactError("hlox artifact header is not a JSON object")
     return Artifact(header, body[_FIXED.size + head_size:])
@@ -110,6 +144,17 @@ def spec_to_json(shape, dtype) -> dict:
     import numpy as np
 
     return {"shape": [int(d) for d in shape], "dtype": np.dtype(dtype).name}
+
+
+def specs_from_json(values, what: str) -> list:
+    """``TensorSpec`` s from a header's ``inputs``/``outputs`` (``what`` names which)."""
+    from hlox.backends.base import TensorSpec
+
+    try:
+        return [TensorSpec(tuple(int(d) for d in v["shape"]), dtype_from_name(v["dtype"]))
+                for v in values]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ArtifactError(f"hlox artifact has a malformed {what} signature: {error}") from None
 
 
 def dtype_from_name(name: str):
@@ -147,6 +192,15 @@ def treedef_to_json(treedef):
 
 
 def treedef_from_json(value):
+    """The ``PyTreeDef`` a header's JSON describes; anything else is an :class:`ArtifactError`
+    (a header nested deeper than Python can recurse included)."""
+    try:
+        return _treedef_from_json(value)
+    except RecursionError:
+        raise ArtifactError("hlox artifact has a pytree nested too deeply to read") from None
+
+
+def _treedef_from_json(value):
     from hlox._pytree import PyTreeDef
 
     if value == "leaf":
@@ -155,10 +209,16 @@ def treedef_from_json(value):
         return PyTreeDef.from_node_data((type(None), None))
     if isinstance(value, dict) and len(value) == 1:
         (name, children), = value.items()
-        if name in ("tuple", "list"):
+        if name in ("tuple", "list") and isinstance(children, list):
             return PyTreeDef.from_node_data((_JSON_NODE_TYPES[name], None),
-                                            [treedef_from_json(c) for c in children])
-        if name == "dict":
+                                            [_treedef_from_json(c) for c in children])
+        if name == "dict" and isinstance(children, list) and all(
+                isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) for c in children):
             return PyTreeDef.from_node_data((dict, tuple(k for k, _ in children)),
-                                            [treedef_from_json(c) for _, c in children])
-    raise ArtifactError(f"hlox artifact has a malformed pytree {value!r}")
+                                            [_treedef_from_json(c) for _, c in children])
+    raise ArtifactError(f"hlox artifact has a malformed pytree {_abbreviated(value)}")
+
+
+def _abbreviated(value, limit: int = 200) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import threading
 import warnings
@@ -106,7 +107,7 @@ def lookup_or_compile(fp: str, name: str, compile_fn, serialize_fn, load_fn,
             return entry[0]
     executable = None
     path = None
-    if config.cache_dir and target is not None:
+    if config.cache_dir and target is not None and _safe_folder(str(config.cache_dir)):
         path = os.path.join(config.cache_dir, disk_key(fp, target) + ".hlox")
         executable = _read(path, name, load_fn)
     if executable is None:
@@ -119,6 +120,31 @@ def lookup_or_compile(fp: str, name: str, compile_fn, serialize_fn, load_fn,
         while len(_memory) > MEMORY_ENTRIES:
             _memory.popitem(last=False)
     return executable
+
+
+def _safe_folder(folder: str) -> bool:
+    """Whether entries may be read from and written to ``folder``: entries are native code
+    that runs in this process, so a folder another user can write to (world-writable, or
+    owned by another user than this one or root) is not used, with a warning."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return True  # made by _write, private to this user
+    except OSError as error:
+        warnings.warn(f"hlox: cannot use cache folder {folder}: {error}", RuntimeWarning,
+                      stacklevel=4)
+        return False
+    problem = None
+    if info.st_mode & stat.S_IWOTH:
+        problem = "is writable by other users"
+    elif hasattr(os, "getuid") and info.st_uid not in (os.getuid(), 0):
+        problem = f"belongs to another user (uid {info.st_uid})"
+    if problem:
+        warnings.warn(f"hlox: not using cache folder {folder}: it {problem}, and its entries "
+                      "are code this process would run (chmod o-w, or another folder)",
+                      RuntimeWarning, stacklevel=4)
+        return False
+    return True
 
 
 def _read(path: str, name: str, load_fn):
@@ -149,7 +175,7 @@ def _write(path: str, name: str, executable, serialize_fn) -> None:
         return
     folder = os.path.dirname(path)
     try:
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".hlox")
         try:
             with os.fdopen(fd, "wb") as f:

@@ -300,8 +300,8 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
                                     "extra": options.extra})
     return compile_cache.lookup_or_compile(
         fp, options.name, compile_fn,
-        serialize_fn=lambda result: _serialize(backend, result[0], options.name),
-        load_fn=lambda data: (_load(data), {}),
+        serialize_fn=lambda result: _serialize(backend, result[0], options.name, fp),
+        load_fn=lambda data: (_load(data, fp), {}),
         target=_target(backend), owner=backend)
 
 
@@ -316,13 +316,18 @@ def _target(backend) -> str | None:
     return hook() if callable(hook) and hasattr(backend, "deserialize") else None
 
 
-def _serialize(backend, executable, name: str) -> bytes:
+# A cache entry's header names the program it was compiled from: an entry found under
+# another program's name (copied, renamed, or a hash collision) is refused, not run.
+_FINGERPRINT = "cache_fingerprint"
+
+
+def _serialize(backend, executable, name: str, fp: str) -> bytes:
     from hlox.backends import aot
 
-    return aot.serialize_executable(backend, executable, name)
+    return aot.serialize_executable(backend, executable, name, {_FINGERPRINT: fp})
 
 
-def _load(data: bytes):
+def _load(data: bytes, fp: str):
     from hlox.backends import aot
 
-    return aot.load_executable(data)[0]
+    return aot.load_executable(data, expect={_FINGERPRINT: fp})[0]

@@ -8,6 +8,10 @@ variable ``HLOX_DUMP_DIR``; ``None`` (unset) writes nothing.
 by module fingerprint, options, hlox and LLVM versions). Defaults to the
 environment variable ``HLOX_CACHE_DIR``; ``None`` (unset) keeps no cache on disk.
 
+``config.artifact_key``: a secret that signs artifacts and disk-cache entries
+(HMAC-SHA256) when they are written and is required to load them. Defaults to the
+environment variable ``HLOX_ARTIFACT_KEY``; ``None`` (unset): unsigned (a checksum only).
+
 ``config.update(name, value)`` sets any of them, as ``jax.config.update`` does.
 
 ``config.jax_num_cpu_devices``: how many devices the ``cpu`` backend offers (default 1,
@@ -43,16 +47,18 @@ class Config:
         self._dump_dir = _UNSET
         self._backend = _UNSET
         self._cache_dir = _UNSET
+        self._artifact_key = _UNSET
         self._enable_x64 = _UNSET
         self._num_cpu_devices = _UNSET
         self._num_cpu_devices_used = False
         self._local = _ThreadState()
 
-    _NAMES = ("backend", "dump_dir", "cache_dir", "enable_x64", "num_cpu_devices")
+    _NAMES = ("backend", "dump_dir", "cache_dir", "artifact_key", "enable_x64",
+              "num_cpu_devices")
 
     def update(self, name: str, value) -> None:
-        """Sets option ``name`` (``"dump_dir"``, ``"cache_dir"``, ``"backend"``,
-        ``"enable_x64"``; a ``hlox_`` or ``jax_`` prefix is accepted, as in
+        """Sets option ``name`` (``"dump_dir"``, ``"cache_dir"``, ``"artifact_key"``,
+        ``"backend"``, ``"enable_x64"``, ``"num_cpu_devices"``; a ``hlox_`` or ``jax_`` prefix is accepted, as in
         ``update("jax_enable_x64", True)``)."""
         key = name
         for prefix in ("hlox_", "jax_"):
@@ -123,6 +129,22 @@ class Config:
         self._cache_dir = None if value is None else os.fspath(value)
 
     @property
+    def artifact_key(self) -> bytes | None:
+        if self._artifact_key is _UNSET:
+            key = os.environ.get("HLOX_ARTIFACT_KEY")
+            return key.encode("utf-8") if key else None
+        return self._artifact_key
+
+    @artifact_key.setter
+    def artifact_key(self, value: str | bytes | None) -> None:
+        if value is not None and not isinstance(value, (str, bytes)):
+            raise TypeError(f"hlox.config: artifact_key must be str or bytes, got "
+                            f"{type(value).__name__}")
+        if value is not None and not value:
+            raise ValueError("hlox.config: artifact_key must not be empty (None: unsigned)")
+        self._artifact_key = value.encode("utf-8") if isinstance(value, str) else value
+
+    @property
     def backend(self) -> str:
         if self._backend is _UNSET:
             return os.environ.get("HLOX_BACKEND") or "cpu"
@@ -147,6 +169,7 @@ class Config:
         self._dump_dir = _UNSET
         self._backend = _UNSET
         self._cache_dir = _UNSET
+        self._artifact_key = _UNSET
         self._enable_x64 = _UNSET
 
 

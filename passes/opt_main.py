@@ -72,13 +72,21 @@ def _parse_args(argv: list[str]):
 
 
 def _read_input(path: str | None) -> tuple[str, str]:
-    if path in (None, "-"):
-        return sys.stdin.read(), "<stdin>"
+    source = "<stdin>" if path in (None, "-") else path
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read(), path
+        if path in (None, "-"):
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as f:
+                data = f.read()
     except OSError as error:
         raise _Failure(f"cannot read {path!r}: {error.strerror}") from None
+    try:
+        return data.decode("utf-8"), source
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise _Failure(f"{source}:{line}: error: the input is not UTF-8 text (byte "
+                       f"{data[error.start]:#04x} at offset {error.start})") from None
 
 
 _FILE_LOC = re.compile(r'^loc\("[^"]*":(\d+):(\d+)\)$')
@@ -170,17 +178,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_atomically(path: str, text: str) -> None:
+    """Writes ``path`` whole or not at all; a bad path is a :class:`_Failure`."""
     import os
     import tempfile
 
+    if os.path.isdir(path):
+        raise _Failure(f"cannot write {path!r}: it is a directory")
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".hlox-opt-")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".hlox-opt-")
+    except OSError as error:
+        raise _Failure(f"cannot write {path!r}: {error.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise _Failure(f"cannot write {path!r}: {error.strerror}") from None
         raise
 
 

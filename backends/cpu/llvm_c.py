@@ -84,6 +84,11 @@ def _libs():
         c_char_p)
     sig(llvm, "LLVMGetErrorMessage", c_void_p, c_void_p)
     sig(llvm, "LLVMDisposeErrorMessage", None, c_void_p)
+    sig(llvm, "LLVMConstStringInContext2", c_void_p, c_void_p, c_char_p, c_size_t, c_int)
+    sig(llvm, "LLVMTypeOf", c_void_p, c_void_p)
+    sig(llvm, "LLVMAddGlobal", c_void_p, c_void_p, c_void_p, c_char_p)
+    sig(llvm, "LLVMSetInitializer", None, c_void_p, c_void_p)
+    sig(llvm, "LLVMSetGlobalConstant", None, c_void_p, c_int)
     sig(llvm, "LLVMOrcCreateLLJIT", c_void_p, ctypes.POINTER(c_void_p), c_void_p)
     sig(llvm, "LLVMOrcDisposeLLJIT", c_void_p, c_void_p)
     sig(llvm, "LLVMOrcLLJITGetMainJITDylib", c_void_p, c_void_p)
@@ -166,8 +171,10 @@ class CodeGen:
         self.target = target
 
 
-def codegen(module, *, want_asm: bool = True) -> CodeGen:
-    """Translates ``module`` (an ``ir.Module`` in the LLVM dialect) and compiles it."""
+def codegen(module, *, want_asm: bool = True, constants: dict | None = None) -> CodeGen:
+    """Translates ``module`` (an ``ir.Module`` in the LLVM dialect) and compiles it.
+    ``constants``: ``symbol -> bytes`` added as exported, NUL-terminated constant
+    strings (data the object carries about itself)."""
     llvm, capi = _libs()
     target = host()
     op_ptr = _capsule_pointer(module.operation._CAPIPtr, b"mlir.ir.Operation._CAPIPtr")
@@ -179,6 +186,11 @@ def codegen(module, *, want_asm: bool = True) -> CodeGen:
         llvm_module = capi.mlirTranslateModuleToLLVMIR(op_ptr, context)
         if not llvm_module:
             raise LLVMError("translation of the LLVM dialect module to LLVM IR failed")
+        for symbol, data in (constants or {}).items():
+            value = llvm.LLVMConstStringInContext2(context, data, len(data), 0)
+            global_ = llvm.LLVMAddGlobal(llvm_module, llvm.LLVMTypeOf(value), symbol.encode())
+            llvm.LLVMSetInitializer(global_, value)
+            llvm.LLVMSetGlobalConstant(global_, 1)
         triple = target["triple"].encode()
         found, message = c_void_p(), c_void_p()
         if llvm.LLVMGetTargetFromTriple(triple, ctypes.byref(found), ctypes.byref(message)):

@@ -60,6 +60,12 @@ def _xla():
     return xla_client
 
 
+def _jaxlib_version() -> str:
+    import jaxlib
+
+    return jaxlib.__version__
+
+
 def _compile_options(xla_client, device):
     """One replica, one partition, on ``device`` (an XLA device; XLA's default is 0)."""
     options = xla_client.CompileOptions()
@@ -185,26 +191,41 @@ class PjrtBackend:
         return PjrtExecutable(self, loaded, device, ins, outs, stages, options.name)
 
     # -- ahead of time --------------------------------------------------------
-    def serialize(self, executable: PjrtExecutable) -> bytes:
-        """The compiled executable as bytes (plus the signature), for :meth:`deserialize`."""
-        import pickle
+    def serialize(self, executable: PjrtExecutable, name: str = "main",
+                  extra: dict | None = None) -> bytes:
+        """An artifact (:mod:`hlox.backends.artifact`) holding XLA's serialized executable."""
+        from hlox.backends import artifact
 
         data = self.client.serialize_executable(executable.loaded)
-        return pickle.dumps({"xla": bytes(data), "ins": executable.in_specs,
-                             "outs": executable.out_specs, "name": executable.name,
-                             "stages": executable.stages})
+        header = {"backend": self.name, "name": name, "hlox_version": artifact.hlox_version(),
+                  "platform": self.platform, "jaxlib_version": _jaxlib_version(),
+                  "inputs": [artifact.spec_to_json(*s) for s in executable.in_specs],
+                  "outputs": [artifact.spec_to_json(*s) for s in executable.out_specs]}
+        header.update(extra or {})
+        return artifact.pack(header, bytes(data))
 
-    def deserialize(self, data: bytes, device: Device | None = None) -> PjrtExecutable:
-        """An executable from :meth:`serialize`'s bytes (trusted input only: it runs code)."""
-        import pickle
+    def deserialize(self, header: dict, payload: bytes,
+                    device: Device | None = None) -> PjrtExecutable:
+        """An executable from a checked artifact's header and XLA's bytes."""
+        from hlox.backends import artifact
 
+        for key, ours in (("hlox_version", artifact.hlox_version()),
+                          ("jaxlib_version", _jaxlib_version()), ("platform", self.platform)):
+            if header.get(key) != ours:
+                raise artifact.ArtifactError(
+                    f"hlox artifact was built with {key.replace('_', ' ')} "
+                    f"{header.get(key)!r}, this process has {ours!r}: recompile it here")
+        ins = artifact.specs_from_json(header.get("inputs"), "input")
+        outs = artifact.specs_from_json(header.get("outputs"), "output")
         xla_client = _xla()
-        record = pickle.loads(data)
         dev = self.xla_device(device)
-        loaded = self.client.deserialize_executable(record["xla"], xla_client.DeviceList((dev,)),
-                                                    _compile_options(xla_client, dev))
-        return PjrtExecutable(self, loaded, dev, record["ins"], record["outs"],
-                              record["stages"], record["name"])
+        try:
+            loaded = self.client.deserialize_executable(
+                payload, xla_client.DeviceList((dev,)), _compile_options(xla_client, dev))
+        except Exception as error:  # noqa: BLE001  (jaxlib raises its own types)
+            raise artifact.ArtifactError(f"XLA cannot load the artifact's executable: "
+                                         f"{error}") from None
+        return PjrtExecutable(self, loaded, dev, ins, outs, {}, header.get("name", "main"))
 
     def __repr__(self):
         where = f"plugin {self.plugin!r}" if self.plugin else f"jax's {self.platform!r} client"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 
 import numpy as np
 import pytest
@@ -82,6 +83,11 @@ def cpu_stage(pass_name: str) -> str:
     """``NNN_<pass>`` of a pass of a cpu compilation as its dump file and errors number
     it (000 is the input StableHLO), so tests follow the pipeline when passes are added."""
     return f"{cpu_passes().index(pass_name) + 1:03d}_{pass_name}"
+
+
+def stage_files(folder) -> list[str]:
+    """The stage files in a dump folder, sorted (without its manifest, a dot-file)."""
+    return sorted(n for n in os.listdir(folder) if not n.startswith("."))
 
 
 def cpu_dump_files() -> list[str]:

@@ -6,6 +6,7 @@ Importing this package registers them with :mod:`hlox.passes.python_passes`;
 """
 
 from hlox.backends.cpu.passes import c_interface  # noqa: F401  (hlox-cpu-emit-c-interface)
+from hlox.backends.cpu.passes import fft_to_runtime  # noqa: F401  (hlox-cpu-fft-to-runtime)
 from hlox.backends.cpu.passes import math_approximations  # noqa: F401  (hlox-cpu-math-approximations)
 from hlox.backends.cpu.passes import reassociate_reductions  # noqa: F401  (hlox-cpu-reassociate-reductions)
 from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (hlox-cpu-results-in-place)

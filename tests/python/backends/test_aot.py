@@ -173,3 +173,87 @@ def test_imports_are_the_objects_undefined_symbols(layer_artifact):
     header["imports"] = 5
     with pytest.raises(hlox.ArtifactError, match="malformed imports"):
         hlox.deserialize(artifact.pack(header, payload))
+
+
+def _pack_raw(head: bytes, payload: bytes) -> bytes:
+    """Artifact bytes around a header given as raw JSON (the layout artifact.py documents)."""
+    import hashlib
+    import struct
+
+    body = struct.pack("<8sIIQ", artifact.MAGIC, artifact.FORMAT_VERSION, len(head),
+                       len(payload)) + head + payload
+    return body + hashlib.sha256(body).digest()
+
+
+def test_deeply_nested_pytree_in_header_raises(layer_artifact):
+    header, payload = _header(layer_artifact)
+    header["in_tree"] = "DEEP"
+    depth = 50_000
+    head = json.dumps(header).replace('"DEEP"', '{"tuple": [' * depth + '"leaf"' + "]}" * depth)
+    with pytest.raises(hlox.ArtifactError, match="too deeply"):
+        hlox.deserialize(_pack_raw(head.encode(), payload))
+
+
+@pytest.mark.parametrize("tree", [{"dict": [1, 2]}, {"tuple": "leaf"}, {"set": []}, 7])
+def test_malformed_pytree_in_header_raises(layer_artifact, tree):
+    header, payload = _header(layer_artifact)
+    header["in_tree"] = tree
+    with pytest.raises(hlox.ArtifactError, match="malformed pytree"):
+        hlox.deserialize(artifact.pack(header, payload))
+
+
+@pytest.fixture
+def signing_key():
+    hlox.config.update("artifact_key", "hlox-test-key")
+    yield
+    hlox.config.update("artifact_key", None)
+
+
+def test_signed_artifact_round_trip(signing_key):
+    params, x = _inputs()
+    compiled = hlox.jit(layer).lower(params, x).compile()
+    fn = hlox.deserialize(compiled.serialize())
+    expected = compiled(params, x)
+    got = fn(params, x)
+    np.testing.assert_array_equal(got["out"], expected["out"])
+
+
+def test_unsigned_artifact_refused_with_a_key(layer_artifact, signing_key):
+    with pytest.raises(hlox.ArtifactError, match="not signed"):
+        hlox.deserialize(layer_artifact)
+
+
+def test_signature_checks(signing_key):
+    params, x = _inputs()
+    signed = hlox.jit(layer).lower(params, x).compile().serialize()
+    hlox.config.update("artifact_key", "another-key")
+    with pytest.raises(hlox.ArtifactError, match="signed with another key"):
+        hlox.deserialize(signed)
+    hlox.config.update("artifact_key", None)
+    with pytest.raises(hlox.ArtifactError, match="set HLOX_ARTIFACT_KEY"):
+        hlox.deserialize(signed)
+    hlox.config.update("artifact_key", "hlox-test-key")
+    header, payload = _header(signed)
+    # A header rewritten (a result's shape that lies) by someone without the key: its
+    # checksum recomputed is not a signature.
+    header["outputs"][0]["shape"] = [10_000]
+    hlox.config.update("artifact_key", None)
+    forged = artifact.pack(header, payload)
+    hlox.config.update("artifact_key", "hlox-test-key")
+    with pytest.raises(hlox.ArtifactError, match="not signed"):
+        hlox.deserialize(forged)
+
+
+@pytest.mark.parametrize("lie", [
+    ("outputs", 0, "shape", [10_000]),
+    ("outputs", 0, "dtype", "float64"),
+    ("inputs", 0, "shape", [4]),
+])
+def test_header_that_lies_about_the_signature_raises(layer_artifact, lie):
+    """A header rewritten and re-checksummed (anyone can) to claim other shapes or dtypes
+    than the code was compiled for is refused: the object carries its own signature."""
+    header, payload = _header(layer_artifact)
+    where, index, field, value = lie
+    header[where][index][field] = value
+    with pytest.raises(hlox.ArtifactError, match="does not match its code"):
+        hlox.deserialize(artifact.pack(header, payload))

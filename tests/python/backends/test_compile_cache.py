@@ -107,6 +107,37 @@ def test_entry_of_another_version_is_never_served(cache_dir):
     assert artifact.unpack(path.read_bytes()).header["hlox_version"] == hlox.__version__
 
 
+def g(x, y):
+    return x - y
+
+
+def test_entry_of_another_program_is_never_served(cache_dir):
+    """Another function's entry copied onto this one's key is refused (its header names
+    the program it was compiled from), rebuilt, and this program's numbers come out."""
+    hlox.compile_stablehlo(TEXT)
+    (f_entry,) = entries(cache_dir)
+    hlox.jit(g)(X, Y)
+    (g_entry,) = [e for e in entries(cache_dir) if e != f_entry]
+    (cache_dir / f_entry).write_bytes((cache_dir / g_entry).read_bytes())
+    compile_cache.clear_memory()
+    with pytest.warns(RuntimeWarning, match="compiled from another program"):
+        result = hlox.compile_stablehlo(TEXT)(X, Y)[0]
+    assert_close(result, expected())
+
+
+def test_cache_folder_writable_by_others_is_not_used(cache_dir):
+    os.makedirs(cache_dir)
+    os.chmod(cache_dir, 0o777)
+    misses = compile_cache.stats["misses"]
+    with pytest.warns(RuntimeWarning, match="writable by other users"):
+        assert_close(hlox.compile_stablehlo(TEXT)(X, Y)[0], expected())
+    assert entries(cache_dir) == []  # nothing read or written there
+    compile_cache.clear_memory()
+    with pytest.warns(RuntimeWarning, match="writable by other users"):
+        hlox.compile_stablehlo(TEXT)
+    assert compile_cache.stats["misses"] == misses + 2
+
+
 def test_another_version_uses_another_key(cache_dir, monkeypatch):
     hlox.compile_stablehlo(TEXT)
     compile_cache.clear_memory()

@@ -13,7 +13,8 @@ import hlox.numpy as hnp
 from hlox.backends import compile_cache, compiler
 from hlox.dialects import make_context
 
-from conftest import assert_close, cpu_dump_files, cpu_passes, cpu_stage, rand
+from conftest import (assert_close, cpu_dump_files, cpu_passes, cpu_stage, rand,
+                      stage_files)
 
 LEGALIZE = "hlox-stablehlo-legalize-to-linalg"
 
@@ -24,7 +25,7 @@ def test_dump_dir_has_one_file_per_stage(dump_dir):
 
     x, w = rand((2, 2)), rand((2, 2), seed=1)
     hlox.jit(layer)(x, w)
-    files = sorted(os.listdir(dump_dir / "layer"))
+    files = stage_files(dump_dir / "layer")
     assert files == cpu_dump_files()  # the input, every pass, then LLVM's stages
     first = (dump_dir / "layer" / "000_stablehlo.mlir").read_text()
     assert "stablehlo.dot_general" in first
@@ -41,7 +42,7 @@ def test_stages_printed_on_demand_match_the_dumped_ones(dump_dir):
     lazy = hlox.compile_stablehlo(text, name="f")
     assert lazy.stages() == dumped.stages()
     passes = lazy.stages()[1:len(cpu_passes()) + 1]  # (after "stablehlo")
-    files = sorted(os.listdir(dump_dir / "f"))[1:len(cpu_passes()) + 1]
+    files = stage_files(dump_dir / "f")[1:len(cpu_passes()) + 1]
     for key, file in zip(passes, files):
         assert lazy.as_text(key) == dumped.as_text(key) == (dump_dir / "f" / file).read_text()
 
@@ -74,19 +75,30 @@ def test_a_function_name_never_leaves_the_dump_folder(dump_dir, name):
     assert all((p / "000_stablehlo.mlir").exists() for p in folders)
 
 
-def test_a_new_compilation_replaces_only_stage_files(dump_dir):
-    folder = dump_dir / "g"
-    folder.mkdir(parents=True)
-    (folder / "999_stale.mlir").write_text("old")
-    (folder / "readme.mlir").write_text("keep")
+def test_a_new_run_deletes_only_the_files_the_last_run_wrote(dump_dir):
+    """Another process compiling ``g`` into the same folder replaces the files the
+    last run wrote (its manifest lists them) and leaves everything else alone, even
+    files named like stages."""
+    from hlox.backends import dumps
 
     def g(x):
         return x * 2
 
+    folder = dump_dir / "g"
+    with pytest.raises(compiler.CompilationError):
+        hlox.compile_stablehlo(UNSUPPORTED, name="g")
+    (failed,) = folder.glob("*.FAILED.mlir")
+    (folder / "005_mine.mlir").write_text("keep")
+    (folder / "notes.txt").write_text("keep")
+    dumps._folders.clear()  # as in a new process
     hlox.jit(g)(rand((2,)))
-    assert not (folder / "999_stale.mlir").exists()
-    assert (folder / "readme.mlir").read_text() == "keep"
-    assert (folder / "000_stablehlo.mlir").exists()
+    assert not failed.exists()  # the last run's, listed in its manifest
+    assert (folder / "005_mine.mlir").read_text() == "keep"
+    assert (folder / "notes.txt").read_text() == "keep"
+    listed = (folder / dumps.MANIFEST).read_text().split()
+    assert "000_stablehlo.mlir" in listed and "005_mine.mlir" not in listed
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        listed + [dumps.MANIFEST, "005_mine.mlir", "notes.txt"])
 
 
 UNSUPPORTED = """

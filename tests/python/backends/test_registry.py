@@ -16,7 +16,7 @@ import pytest
 import hlox
 import hlox.numpy as hnp
 from hlox import backends
-from hlox.backends import compile_cache, compiler
+from hlox.backends import artifact, compile_cache, compiler
 from hlox.backends.cpu import backend as cpu
 
 from conftest import assert_close, cpu_stage, rand
@@ -324,11 +324,27 @@ def test_pjrt_custom_call_error_is_an_exception():
 
 @needs_jax
 def test_pjrt_serialize_roundtrip():
-    backend = backends.get("pjrt")
-    run, _ = compiler.compile(TEXT, backend)
-    again = backend.deserialize(backend.serialize(run))
+    """pjrt artifacts use the artifact format (checksum, versions, signature): what
+    ``Compiled.serialize`` writes, ``hlox.deserialize`` and ``hlox run`` load."""
+    compiled = hlox.compile_stablehlo(TEXT, backend="pjrt")
+    data = compiled.serialize()
+    header = artifact.unpack(data).header
+    assert header["backend"] == "pjrt" and header["inputs"][0] == {"shape": [4],
+                                                                   "dtype": "float32"}
+    again = hlox.deserialize(data)
     a, b = rand((4,)), rand((4,), seed=1)
-    assert_close(again.execute([a, b])[1], (a + b) * a)
+    assert_close(np.asarray(again(a, b)[1]), (a + b) * a)
+    with pytest.raises(hlox.ArtifactError, match="jaxlib version"):
+        hlox.deserialize(artifact.pack(dict(header, jaxlib_version="0.0"),
+                                       artifact.unpack(data).payload))
+
+
+@needs_jax
+def test_cpu_artifact_relabelled_pjrt_is_refused():
+    data = hlox.compile_stablehlo(TEXT).serialize()
+    art = artifact.unpack(data)
+    with pytest.raises(hlox.ArtifactError, match="jaxlib version"):
+        hlox.deserialize(artifact.pack(dict(art.header, backend="pjrt"), art.payload))
 
 
 @needs_jax

@@ -10,7 +10,7 @@ import pytest
 import hlox
 import hlox.numpy as jnp
 
-from conftest import cpu_dump_files, rand
+from conftest import cpu_dump_files, rand, stage_files
 
 
 def affine(w, x):
@@ -46,7 +46,7 @@ def test_config_update_and_dump_folder(tmp_path):
     finally:
         hlox.config.update("dump_dir", None)
     np.testing.assert_allclose(out, np.exp(X @ W) + 1, rtol=1e-5)
-    files = sorted(os.listdir(tmp_path / "affine"))
+    files = stage_files(tmp_path / "affine")
     assert files == cpu_dump_files()
     assert "_mlir_ciface_main" in (tmp_path / "affine" / files[-1]).read_text()
     with pytest.raises(AttributeError, match="no option 'dumpdir'"):

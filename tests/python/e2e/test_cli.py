@@ -9,7 +9,9 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import MATMUL_TOLERANCES, assert_close, rand
+from hlox.backends import artifact
+
+from conftest import MATMUL_TOLERANCES, assert_close, rand, stage_files
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
@@ -62,7 +64,7 @@ def test_run_prints_results_without_output(compiled):
 def test_dump_dir_has_every_stage(compiled):
     folder, _ = compiled
     (stage_dir,) = os.listdir(folder / "dump")
-    files = sorted(os.listdir(folder / "dump" / stage_dir))
+    files = stage_files(folder / "dump" / stage_dir)
     assert files[0] == "000_stablehlo.mlir"
     assert files[-2].endswith("_llvm-ir.ll") and files[-1].endswith("_asm.s")
     assert "define" in (folder / "dump" / stage_dir / files[-2]).read_text()
@@ -87,5 +89,16 @@ def test_errors_have_messages_and_exit_codes(compiled, tmp_path):
              np.zeros((2, 2), np.float32))
     shape = hlox_cli("run", folder / "mlp.hlox", "--inputs", tmp_path / "shapes.npz")
     assert shape.returncode == 2 and "input 2 has shape (2, 2)" in shape.stderr
+    # A dtype that differs is refused, never cast (int32 into float32 "worked" before).
+    inputs = np.load(folder / "in.npz")
+    np.savez(tmp_path / "ints.npz", *[inputs[n].astype(np.int32) for n in inputs.files])
+    ints = hlox_cli("run", folder / "mlp.hlox", "--inputs", tmp_path / "ints.npz")
+    assert ints.returncode == 2 and "input 0 has dtype int32" in ints.stderr
+    # An artifact whose header names another backend is a message, not a traceback.
+    art = artifact.unpack(data)
+    (tmp_path / "pjrt.hlox").write_bytes(artifact.pack(dict(art.header, backend="pjrt"),
+                                                       art.payload))
+    relabelled = hlox_cli("run", tmp_path / "pjrt.hlox", "--inputs", folder / "in.npz")
+    assert relabelled.returncode == 1 and "Traceback" not in relabelled.stderr
     usage = hlox_cli("compile")
     assert usage.returncode == 2

@@ -39,7 +39,7 @@ import training_programs  # noqa: E402
 
 import hlox  # noqa: E402
 
-from conftest import cpu_dump_files, cpu_stage  # noqa: E402
+from conftest import cpu_dump_files, cpu_stage, stage_files  # noqa: E402
 
 PROGRAMS = training_programs.programs()
 BY_NAME = {p.name: p for p in PROGRAMS}
@@ -145,7 +145,7 @@ def test_flax_step_artifact_trains_in_fresh_process_and_dumps_every_stage(tmp_pa
 
     expected = cpu_dump_files()
     folder = dump_dir / "mlp_step"
-    assert sorted(os.listdir(folder)) == expected
+    assert stage_files(folder) == expected
     assert "stablehlo.dot_general" in (folder / expected[0]).read_text()
     assert "linalg." in (folder / f"{cpu_stage('hlox-stablehlo-legalize-to-linalg')}.mlir") \
         .read_text()

@@ -40,7 +40,7 @@ from mlir import ir  # noqa: E402
 import hlox  # noqa: E402
 from hlox.dialects import make_context  # noqa: E402
 
-from conftest import cpu_dump_files  # noqa: E402
+from conftest import cpu_dump_files, stage_files  # noqa: E402
 
 PROGRAMS = user_models.programs()
 BY_NAME = {p.name: p for p in PROGRAMS}
@@ -133,7 +133,7 @@ def test_cli_round_trip_with_dump_dir(tmp_path):
     # Every stage: the input, one numbered file per pass, then LLVM IR and assembly.
     expected = cpu_dump_files()
     folder = dump / "step"  # the CLI names the function after the input file
-    assert sorted(os.listdir(folder)) == expected
+    assert stage_files(folder) == expected
     assert "define " in (folder / expected[-2]).read_text()
     assert (folder / expected[-1]).read_text().strip()
 
