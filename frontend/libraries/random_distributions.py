@@ -21,6 +21,7 @@ from hlox.frontend import lax
 from hlox.frontend import numpy as hnp
 from hlox.frontend.core import dtypes
 from hlox.frontend.core.tracing import Tracer, get_aval
+from hlox.frontend.libraries import numpy_linalg
 from hlox.frontend.libraries.nn import softmax
 from hlox.frontend.libraries.random import (_check_key, _float_dtype, _shape, _split, _uniform,
                                             _normal, _exponential)
@@ -259,26 +260,18 @@ def laplace(key, shape=(), dtype=None):
                     _float_dtype("laplace", dtype))
 
 
-def _linalg(name: str, what: str):
-    fn = getattr(hnp.linalg, what, None)
-    if fn is None:
-        raise NotImplementedError(f"hlox.random.{name} needs hlox.numpy.linalg.{what}, which "
-                                  f"this build does not have yet (issue 14)")
-    return fn
-
-
 @functools.partial(jit, static_argnums=(3, 4, 5))
 def _multivariate_normal(key, mean, cov, shape, dtype, method):
     mean = lax.convert_element_type(mean, dtype)
     cov = lax.convert_element_type(cov, dtype)
     if method == "svd":
-        u, s, _ = _linalg("multivariate_normal", "svd")(cov)
+        u, s, _ = numpy_linalg.svd(cov)
         factor = u * hnp.sqrt(s[..., None, :])
     elif method == "eigh":
-        w, v = _linalg("multivariate_normal", "eigh")(cov)
+        w, v = numpy_linalg.eigh(cov)
         factor = v * hnp.sqrt(w[..., None, :])
     else:
-        factor = _linalg("multivariate_normal", "cholesky")(cov)
+        factor = numpy_linalg.cholesky(cov)
     samples = _normal(key, shape + get_aval(mean).shape[-1:], dtype)
     return mean + hnp.einsum("...ij,...j->...i", factor, samples)
 
@@ -289,6 +282,10 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method: str = "c
     if method not in ("svd", "eigh", "cholesky"):
         raise ValueError(f"hlox.random.multivariate_normal: method must be one of 'svd', "
                          f"'eigh', 'cholesky', got {method!r}")
+    # As JAX: without a dtype, the samples take mean's and cov's promoted float dtype.
+    if dtype is None:
+        dtype = hnp.result_type(mean, cov)
+        dtype = dtype if dtypes.is_float(dtype) else dtypes.default_float()
     dtype = _float_dtype("multivariate_normal", dtype)
     mshape, cshape = _pshape(mean), _pshape(cov)
     if len(mshape) < 1:
@@ -307,7 +304,7 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method: str = "c
 @functools.partial(jit, static_argnums=(1, 2, 3, 4))
 def _orthogonal(key, n, m, shape, dtype):
     z = _normal(key, shape + (max(n, m), min(n, m)), dtype)
-    q, r = _linalg("orthogonal", "qr")(z)
+    q, r = numpy_linalg.qr(z)
     d = hnp.diagonal(r, 0, -2, -1)
     x = q * hnp.expand_dims(hnp.sign(d), -2)
     return hnp.swapaxes(x, -1, -2) if n < m else x

@@ -141,10 +141,7 @@ def test_issue14_linalg_fft_names_exist(module, jax_module, names):
     theirs = _resolve(jax_module)
     assert [n for n in names if not hasattr(theirs, n)] == []
     ours = _resolve(module)
-    missing = [n for n in names if ours is None or not hasattr(ours, n)]
-    if missing:
-        pytest.skip(f"{module}: {' '.join(missing)}: built on the branch linalg-fft (issue 14 "
-                    f"items 1-2), not merged here yet")
+    assert ours is not None and [n for n in names if not hasattr(ours, n)] == []
 
 
 def _params(fn):

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 import hlox
-import hlox.numpy as hnp
 import hlox.random as hr
 
 from test_numpy_api_extras import compare
@@ -101,12 +100,6 @@ def test_errors():
             hlox.jvp(sample, (np.float32(2.0),), (np.float32(1.0),))
 
 
-needs_linalg = pytest.mark.skipif(
-    not all(hasattr(hnp.linalg, f) for f in ("cholesky", "eigh", "svd", "qr")),
-    reason="needs hlox.numpy.linalg's factorizations (issue 14, branch linalg-fft)")
-
-
-@needs_linalg
 @pytest.mark.parametrize("method", ["cholesky", "eigh", "svd"])
 def test_multivariate_normal(method):
     rng = np.random.default_rng(0)
@@ -119,7 +112,6 @@ def test_multivariate_normal(method):
                                                rtol=1e-4, atol=1e-5)})
 
 
-@needs_linalg
 @pytest.mark.parametrize("n,m", [(4, 4), (5, 3), (3, 5)])
 def test_orthogonal(n, m):
     q = np.asarray(hr.orthogonal(hr.PRNGKey(2), n, (2,), m=m))
