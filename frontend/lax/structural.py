@@ -564,7 +564,7 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes: Sequence[int]
     batch_dims = tuple(d for d in range(oaval.ndim) if d not in dnums.offset_dims)
     mask = lax.broadcast_in_dim(mask, oaval.shape, batch_dims)
     if fill_value is None:
-        if dtypes.is_float(aval.dtype):
+        if dtypes.is_float(aval.dtype) or aval.dtype.kind == "c":  # JAX: NaN for inexact
             fill_value = np.nan
         elif aval.dtype == np.bool_:
             fill_value = True
