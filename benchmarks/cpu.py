@@ -2,6 +2,7 @@
 
     python benchmarks/cpu.py [--only selu matmul ...] [--repeat 20] [--quick]
                              [--pipeline-of GIT_REV] [--peak GFLOPS] [--bandwidth GBS]
+                             [--json FILE]
 
 Workloads (issues 4 and 12): selu on 1M float32, a vmap'd squared distance
 over 10000x2 points, an MLP training step (value_and_grad + SGD), matmul
@@ -19,9 +20,12 @@ timed; hlox, XLA (on device-resident arrays) and numpy are then called in
 turn in one loop, and the median time per call of each is printed with the
 ratios hlox/jax and hlox/numpy (below 1: hlox is faster), GFLOP/s and the
 fraction of the FMA peak for contractions, GB/s and the fraction of the
-streaming bandwidth for memory-bound kernels (both measured by
-benchmarks/peak.py), the compile times and their ratio, and the load average
-(other processes on the machine skew everything). ``--pipeline-of REV`` runs
+bandwidth for memory-bound kernels (both measured by benchmarks/peak.py: the
+last-level cache's bandwidth for a workload whose bytes fit in it,
+"L3", otherwise the memory's, "DRAM"), the compile times and their ratio, and
+the load average (other processes on the machine skew everything). ``--json``
+also writes every row with XLA's cost analysis (flops, bytes accessed) and the
+ceilings, which benchmarks/roofline.py plots. ``--pipeline-of REV`` runs
 hlox with the CPU pass pipeline of another git revision (before/after tables:
 the passes it names must still exist). Not a test: nothing here asserts a
 time (DESIGN.md, "Benchmarks, not timed tests").
@@ -31,6 +35,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
+import json
 import os
 import statistics
 import subprocess
@@ -288,7 +294,8 @@ def issue12_workloads(rng, normal, quick: bool) -> list[Workload]:
                         flops=steps * 2 * 2 * batch * width * width))
     n = 1 << (16 if quick else 20)
     x = normal(n)
-    out.append(Workload(f"sort {n}", (x,), np.sort, jax and jnp.sort, traffic=2 * x.nbytes))
+    # (No bandwidth for sort: n log n comparisons, not a streaming kernel.)
+    out.append(Workload(f"sort {n}", (x,), np.sort, jax and jnp.sort))
     return out
 
 
@@ -349,6 +356,7 @@ def run(w: Workload, repeat: int, budget: float) -> dict:
     row["jax"] = row["jax compile"] = row["numpy"] = float("nan")
     if jax is not None:
         jitted, row["jax compile"] = timed(lambda: jax.jit(w.jax_fn).lower(*w.args).compile())
+        row["xla cost"] = xla_cost(jitted)
         device_args = jax.device_put(w.args)
         fns["jax"] = lambda: jax.block_until_ready(jitted(*device_args))
     if w.numpy_fn is not None:
@@ -363,14 +371,44 @@ def run(w: Workload, repeat: int, budget: float) -> dict:
     return row
 
 
-def rate(w: Workload, seconds: float, peak: float, bandwidth: float) -> str:
+def xla_cost(compiled) -> dict:
+    """XLA's own count of ``flops`` and ``bytes accessed`` per call of ``compiled``
+    (a list of one dict in older jaxlibs; empty where XLA gives none)."""
+    try:
+        cost = compiled.cost_analysis()
+    except Exception:  # noqa: BLE001  (a cost analysis is optional information)
+        return {}
+    if isinstance(cost, (list, tuple)):
+        cost = cost[0] if cost else {}
+    return {key: float(cost[key]) for key in ("flops", "bytes accessed") if key in (cost or {})}
+
+
+@dataclass
+class Ceilings:
+    """This machine's ceilings (benchmarks/peak.py): FMA peak in GFLOP/s, memory and
+    last-level-cache read bandwidth in GB/s, and that cache's size in bytes."""
+    peak: float
+    dram: float
+    cache: float = 0.0
+    cache_bytes: int = 0
+
+    def bandwidth_for(self, traffic: float) -> tuple[float, str]:
+        """The bandwidth a kernel moving ``traffic`` bytes per call can reach: the
+        cache's when they fit in it (they stay there from one call to the next)."""
+        if self.cache and traffic <= self.cache_bytes:
+            return self.cache, "L3"
+        return self.dram, "DRAM"
+
+
+def rate(w: Workload, seconds: float, ceilings: Ceilings) -> str:
     """GFLOP/s and fraction of peak (contractions), or GB/s and fraction of bandwidth."""
     if w.flops:
         gflops = w.flops / seconds / 1e9
-        return f"{gflops:7.1f} GF/s {gflops / peak:4.0%}"
+        return f"{gflops:7.1f} GF/s {gflops / ceilings.peak:4.0%}"
     if w.traffic:
         gbs = w.traffic / seconds / 1e9
-        return f"{gbs:7.1f} GB/s {gbs / bandwidth:4.0%}"
+        bandwidth, level = ceilings.bandwidth_for(w.traffic)
+        return f"{gbs:7.1f} GB/s {gbs / bandwidth:4.0%} {level}"
     return ""
 
 
@@ -401,41 +439,57 @@ def main() -> None:
     parser.add_argument("--peak", type=float,
                         help="FMA peak in GFLOP/s (default: measured by benchmarks/peak.py)")
     parser.add_argument("--bandwidth", type=float,
-                        help="read bandwidth in GB/s (default: measured by benchmarks/peak.py)")
+                        help="memory read bandwidth in GB/s (default: measured by "
+                        "benchmarks/peak.py, with the last-level cache's)")
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write the rows, XLA's cost analysis and the ceilings here "
+                        "(for benchmarks/roofline.py)")
     parser.add_argument("--pipeline-of", metavar="REV",
                         help="run hlox with the CPU pipeline of this git revision")
     args = parser.parse_args()
     if args.pipeline_of:
         use_pipeline_of(args.pipeline_of)
         print(f"hlox CPU pipeline of {args.pipeline_of}")
-    if args.peak is None or args.bandwidth is None:
-        import peak  # benchmarks/peak.py, next to this file
-
-        ceilings = peak.measure(len(os.sched_getaffinity(0)), seconds=0.5)
-        args.peak = args.peak or ceilings["fma"]
-        args.bandwidth = args.bandwidth or ceilings["read"]
+    ceilings = measured_ceilings(args.peak, args.bandwidth)
     print(f"load average {os.getloadavg()[0]:.2f}; HLOX_CPU_THREADS="
-          f"{os.environ.get('HLOX_CPU_THREADS', '(unset)')}; peak {args.peak} GFLOP/s, "
-          f"bandwidth {args.bandwidth} GB/s")
+          f"{os.environ.get('HLOX_CPU_THREADS', '(unset)')}; peak {ceilings.peak} GFLOP/s, "
+          f"bandwidth {ceilings.dram} GB/s (DRAM), {ceilings.cache} GB/s "
+          f"({ceilings.cache_bytes >> 20} MiB L3)")
     header = (f"{'workload':<34} {'via':<8} {'hlox ms':>9} {'jax ms':>9} {'numpy ms':>9} "
               f"{'hlox/jax':>9} {'hlox/np':>8} {'compile s':>10} {'jax cmp s':>10} "
               f"{'cmp ratio':>9}  hlox rate")
     print(header)
     print("-" * len(header))
-    ratios = []
+    ratios, rows = [], []
     for w in workloads(args.quick):
         if args.only and not any(s in w.name for s in args.only):
             continue
         r = run(w, args.repeat, args.budget)
+        rows.append(dict(r, flops=w.flops, traffic=w.traffic))
         ratios.append(r["hlox"] / r["jax"])
         print(f"{r['name']:<34} {r['how']:<8} {r['hlox'] * 1e3:>9.3f} {r['jax'] * 1e3:>9.3f} "
               f"{r['numpy'] * 1e3:>9.3f} {r['hlox'] / r['jax']:>9.2f} "
               f"{r['hlox'] / r['numpy']:>8.2f} {r['hlox compile']:>10.2f} "
               f"{r['jax compile']:>10.2f} {r['hlox compile'] / r['jax compile']:>9.2f}  "
-              f"{rate(w, r['hlox'], args.peak, args.bandwidth)}", flush=True)
+              f"{rate(w, r['hlox'], ceilings)}", flush=True)
     if ratios:
         print(f"geometric mean hlox/jax: {statistics.geometric_mean(ratios):.2f} "
               f"(load average {os.getloadavg()[0]:.2f})")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"ceilings": dataclasses.asdict(ceilings), "load": os.getloadavg()[0],
+                       "rows": rows}, f, indent=1)
+        print(f"rows written to {args.json} (plot: python benchmarks/roofline.py {args.json})")
+
+
+def measured_ceilings(peak_gflops: float | None, dram_gbs: float | None) -> Ceilings:
+    """The ceilings given on the command line, the rest measured by benchmarks/peak.py."""
+    import peak  # benchmarks/peak.py, next to this file
+
+    measured = peak.measure(len(os.sched_getaffinity(0)), seconds=0.5)
+    return Ceilings(peak=peak_gflops or measured["fma"], dram=dram_gbs or measured["read"],
+                    cache=measured.get("cache_read", 0.0),
+                    cache_bytes=int(measured.get("cache_bytes", 0)))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ pthreads) into a temporary folder and runs it:
   threads.
 - bandwidth: each thread sums (read) and writes (copy) its part of 256 MB
   arrays, far larger than the caches; GB/s = bytes moved / s, summed.
+- last-level cache bandwidth: the same sum over arrays of half the last-level
+  cache (read from /sys), read again and again: the ceiling of a kernel whose
+  inputs and outputs fit in that cache (benchmarks/cpu.py picks the ceiling
+  by each workload's bytes).
 
 Prints both for 1 thread and for ``--threads`` (default: the cores this
 process may run on), with the load average: on a busy machine the numbers are
@@ -101,6 +105,7 @@ static double run(int threads, void *(*fn)(job *), job *jobs) {
 int main(int argc, char **argv) {
   int threads = atoi(argv[1]);
   double seconds = atof(argv[2]);
+  long cache_bytes = atol(argv[3]);
   job jobs[256];
   /* FMA: calibrate the iteration count to about `seconds`. */
   long iters = 1 << 20;
@@ -133,20 +138,55 @@ int main(int argc, char **argv) {
     double bytes = (double)part * 4 * threads * reps * mode;
     printf("%s %.1f\n", mode == 1 ? "read" : "copy", bytes / t / 1e9);
   }
+  if (cache_bytes > 0) {
+    /* Half the last-level cache in all, read over and over (warm first). */
+    long cached = cache_bytes / 2 / 4 / threads / (4 * LANES) * (4 * LANES);
+    for (int i = 0; i < threads; ++i) {
+      jobs[i].src = src + i * cached; jobs[i].n = cached; jobs[i].mode = 1; jobs[i].iters = 4;
+    }
+    run(threads, memory_loop, jobs);
+    double t = run(threads, memory_loop, jobs);
+    long reps = (long)(4 * seconds / t) + 1;
+    for (int i = 0; i < threads; ++i) jobs[i].iters = reps;
+    t = run(threads, memory_loop, jobs);
+    printf("cache_read %.1f\n", (double)cached * 4 * threads * reps / t / 1e9);
+  }
   return 0;
 }
 """
 
 
+def last_level_cache_bytes() -> int:
+    """Size of the largest cache the kernel reports for CPU 0 (0 if unknown)."""
+    sizes = []
+    root = "/sys/devices/system/cpu/cpu0/cache"
+    for index in os.listdir(root) if os.path.isdir(root) else []:
+        try:
+            with open(os.path.join(root, index, "size")) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+        sizes.append(int(text.rstrip("KMG")) * scale)
+    return max(sizes, default=0)
+
+
 def measure(threads: int, seconds: float = 1.0) -> dict:
-    """``{"fma": GFLOP/s, "read": GB/s, "copy": GB/s}`` on ``threads`` threads."""
+    """``{"fma": GFLOP/s, "read": GB/s, "copy": GB/s, "cache_read": GB/s,
+    "cache_bytes": bytes}`` on ``threads`` threads (no cache entries when the
+    last-level cache's size is unknown)."""
+    cache_bytes = last_level_cache_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         source, binary = os.path.join(tmp, "peak.c"), os.path.join(tmp, "peak")
         with open(source, "w") as f:
             f.write(SOURCE)
         subprocess.check_call(["cc", "-O2", "-march=native", "-pthread", source, "-o", binary])
-        out = subprocess.check_output([binary, str(threads), str(seconds)], text=True)
-    return {name: float(value) for name, value in (line.split() for line in out.splitlines())}
+        out = subprocess.check_output([binary, str(threads), str(seconds), str(cache_bytes)],
+                                      text=True)
+    result = {name: float(value) for name, value in (line.split() for line in out.splitlines())}
+    if cache_bytes:
+        result["cache_bytes"] = cache_bytes
+    return result
 
 
 def main() -> None:
@@ -158,7 +198,9 @@ def main() -> None:
     for threads in sorted({1, args.threads}):
         r = measure(threads, args.seconds)
         print(f"{threads} thread(s): FMA peak {r['fma']:.1f} GFLOP/s, read bandwidth "
-              f"{r['read']:.1f} GB/s, copy bandwidth {r['copy']:.1f} GB/s "
+              f"{r['read']:.1f} GB/s, copy bandwidth {r['copy']:.1f} GB/s, "
+              f"{r.get('cache_bytes', 0) >> 20} MiB last-level cache read "
+              f"{r.get('cache_read', float('nan')):.1f} GB/s "
               f"(load average {os.getloadavg()[0]:.2f})", flush=True)
 
 
