@@ -24,6 +24,12 @@
 // Sub-byte element types (i1, i4: widened later) and complex numbers keep
 // their allocs too.
 //
+// The module gets `hlox.temp_bytes`: the functions' arenas plus the static
+// size of every alloc left (nested ones counted once, as if all were live at
+// once: an upper bound), and `hlox.dynamic_temps`, the number of allocs whose
+// size is known only at run time. The CPU executable reports them in
+// Compiled.memory_analysis().
+//
 //===----------------------------------------------------------------------===//
 #include "passes/native/CpuPasses.h"
 
@@ -71,6 +77,16 @@ int64_t packableBytes(MemRefType type) {
     bytes *= size;
   }
   return bytes;
+}
+
+/// Bytes of one element in memory (sub-byte types take a byte: they are
+/// widened before the LLVM lowering).
+int64_t elementBytes(Type element) {
+  if (auto complex = dyn_cast<ComplexType>(element))
+    return 2 * elementBytes(complex.getElementType());
+  if (element.isIntOrFloat())
+    return (std::max<int64_t>(element.getIntOrFloatBitWidth(), 8) + 7) / 8;
+  return 8;  // index
 }
 
 bool escapes(Operation *user) {
@@ -146,7 +162,7 @@ int64_t placeBuffers(SmallVector<Buffer> &buffers) {
   return total;
 }
 
-struct PackAllocations : PassWrapper<PackAllocations, OperationPass<func::FuncOp>> {
+struct PackAllocations : PassWrapper<PackAllocations, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PackAllocations)
 
   StringRef getArgument() const final { return "hlox-cpu-pack-allocations"; }
@@ -159,7 +175,13 @@ struct PackAllocations : PassWrapper<PackAllocations, OperationPass<func::FuncOp
   }
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
+    ModuleOp module = getOperation();
+    for (auto func : module.getOps<func::FuncOp>())
+      packFunction(func);
+    recordTemporaryBytes(module);
+  }
+
+  static void packFunction(func::FuncOp func) {
     if (func.isExternal() || !func.getBody().hasOneBlock())
       return;
     Block &block = func.getBody().front();
@@ -180,9 +202,30 @@ struct PackAllocations : PassWrapper<PackAllocations, OperationPass<func::FuncOp
       if (findLiveRange(buffer, block, index))
         buffers.push_back(std::move(buffer));
     }
-    if (buffers.size() < 2)
-      return;  // nothing to share
+    if (buffers.size() >= 2)  // (one alone has nothing to share)
+      packIntoArena(func, block, buffers);
+  }
 
+  /// The `hlox.temp_bytes` and `hlox.dynamic_temps` attributes (see the top).
+  static void recordTemporaryBytes(ModuleOp module) {
+    int64_t bytes = 0, dynamic = 0;
+    module.walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      if (!type.hasStaticShape()) {
+        ++dynamic;
+        return;
+      }
+      int64_t size = elementBytes(type.getElementType());
+      for (int64_t dim : type.getShape())
+        size = dim != 0 && size > INT64_MAX / dim ? INT64_MAX : size * dim;
+      bytes = bytes > INT64_MAX - size ? INT64_MAX : bytes + size;
+    });
+    Builder builder(module.getContext());
+    module->setAttr("hlox.temp_bytes", builder.getI64IntegerAttr(bytes));
+    module->setAttr("hlox.dynamic_temps", builder.getI64IntegerAttr(dynamic));
+  }
+
+  static void packIntoArena(func::FuncOp func, Block &block, SmallVector<Buffer> &buffers) {
     int64_t arenaBytes = placeBuffers(buffers);
     int64_t arenaAlignment = kDefaultAlignment;
     for (const Buffer &buffer : buffers)
@@ -205,7 +248,6 @@ struct PackAllocations : PassWrapper<PackAllocations, OperationPass<func::FuncOp
     }
     builder.setInsertionPoint(block.getTerminator());
     memref::DeallocOp::create(builder, loc, arena);
-    func->setAttr("hlox.arena_bytes", builder.getI64IntegerAttr(arenaBytes));
   }
 };
 
