@@ -80,3 +80,26 @@ def test_repeated_calls_reuse_the_arena_correctly():
         np.testing.assert_allclose(np.asarray(got_c), np.sort(-np.cumsum(a, -1), -1)[:, :3],
                                    rtol=1e-5, atol=1e-5)
         np.testing.assert_array_equal(np.asarray(got_a), a[:, -1])
+
+
+def test_large_results_come_back_to_the_pool_only_when_no_view_is_left():
+    """Results of at least result_pool.MIN_BYTES are recycled blocks: a block is
+    reused once every view of the previous result is gone, never before."""
+    from hlox.backends.cpu import result_pool
+
+    n = result_pool.MIN_BYTES // 4 + 8  # float32 elements: just above the threshold
+    x = np.linspace(-1, 1, n, dtype=np.float32)
+    f = hlox.jit(lambda x: x * 2.0 + 1.0)
+    first = np.asarray(f(x))
+    address = first.ctypes.data
+    kept = first[::3]  # a derived view keeps the block
+    del first
+    second = np.asarray(f(-x))
+    assert second.ctypes.data != address
+    np.testing.assert_array_equal(kept, (x * 2.0 + 1.0)[::3])
+    np.testing.assert_array_equal(second, -x * 2.0 + 1.0)
+    del kept
+    third = np.asarray(f(x))  # the first block is free again: same bytes reused
+    assert third.ctypes.data == address
+    np.testing.assert_array_equal(third, x * 2.0 + 1.0)
+    np.testing.assert_array_equal(second, -x * 2.0 + 1.0)
