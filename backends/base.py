@@ -85,6 +85,22 @@ def host_devices(backend: str, platform: str, count: int = 1) -> list[Device]:
     return [Device(platform, i, backend) for i in range(count)]
 
 
+@dataclass(frozen=True)
+class MemoryStats:
+    """What an executable's buffers take, with the names of JAX's
+    ``Compiled.memory_analysis()`` (``CompiledMemoryStats``). ``temp_size_in_bytes``
+    is an upper bound: every temporary of the program as if all were live at once,
+    except where the backend placed them by liveness (the cpu backend's arena);
+    ``dynamic_temporaries`` counts those whose size is known only at run time (not
+    in the total)."""
+    argument_size_in_bytes: int
+    output_size_in_bytes: int
+    temp_size_in_bytes: int
+    generated_code_size_in_bytes: int
+    alias_size_in_bytes: int = 0
+    dynamic_temporaries: int = 0
+
+
 class TensorSpec(NamedTuple):
     """The shape and dtype of an argument or result (unpacks as ``shape, dtype``)."""
 

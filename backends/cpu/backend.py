@@ -90,6 +90,10 @@ PIPELINE: list[str] = [
     "canonicalize",
     "hlox-cpu-results-in-place",
     "buffer-deallocation-pipeline",
+    # Temporaries in one arena by liveness: they are all freed at the end of
+    # the function above, so peak memory was their sum, and each was malloc'd
+    # (mmapped: page faults) on every call.
+    "hlox-cpu-pack-allocations",
     # The matmuls' cache tiles (scf.forall) as scf.parallel, for hlox-cpu-outline-loops.
     "scf-forall-to-parallel",
     # Parallel dimensions as scf.parallel (hlox-cpu-outline-loops runs them on threads).

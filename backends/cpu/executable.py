@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 from mlir import ir
 
+from hlox.backends.base import MemoryStats
 from hlox.backends.cpu import invoke
 
 # The stages named after what they hold (the passes' own stages come first).
@@ -16,6 +17,11 @@ NAMED_STAGES = ("linalg", "llvm", "llvm-ir", "asm")
 # an artifact's loader checks the header against it, so a header that lies about
 # shapes or dtypes (and would make the code write past a buffer) is refused.
 SIGNATURE_SYMBOL = "hlox_signature"
+
+
+def spec_bytes(spec) -> int:
+    """Bytes of one buffer of ``spec``'s shape and dtype."""
+    return int(np.prod(spec[0], dtype=np.int64)) * np.dtype(spec[1]).itemsize
 
 
 def signature_bytes(in_specs, out_specs) -> bytes:
@@ -103,6 +109,24 @@ class CpuExecutable:
                 raise native_runtime.CollectiveError(f"{error} ({cause})") from None
             raise
         return [outs for _, _, outs, _ in calls]
+
+    def memory_analysis(self) -> MemoryStats | None:
+        """Argument, result and temporary bytes (the attributes hlox-cpu-pack-allocations
+        left on the module: the arenas plus the other temporaries), and the size of
+        the machine code (made by this call if it was not yet); None when the
+        pipeline had no hlox-cpu-pack-allocations."""
+        with self._module.context:
+            attributes = self._module.operation.attributes
+            if "hlox.temp_bytes" not in attributes:
+                return None  # a pipeline without that pass: unknown
+            temporaries, dynamic = (ir.IntegerAttr(attributes[name]).value
+                                    for name in ("hlox.temp_bytes", "hlox.dynamic_temps"))
+        return MemoryStats(
+            argument_size_in_bytes=sum(spec_bytes(s) for s in self.in_specs),
+            output_size_in_bytes=sum(spec_bytes(s) for s in self.out_specs),
+            temp_size_in_bytes=temporaries,
+            generated_code_size_in_bytes=len(self.object_code().object),
+            dynamic_temporaries=dynamic)
 
     def object_code(self):
         """The machine code (``llvm_c.CodeGen``) of the final module, made once."""

@@ -20,6 +20,8 @@ import threading
 
 import numpy as np
 
+from hlox.backends.cpu import result_pool
+
 _INT64 = ctypes.sizeof(ctypes.c_int64)
 _PACKED = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 
@@ -117,7 +119,7 @@ class Invoker:
         self._lock = threading.Lock()
 
     def __call__(self, arrays) -> list[np.ndarray]:
-        outs = [np.empty(shape, dtype) for shape, dtype in self._out]
+        outs = [result_pool.empty(shape, dtype) for shape, dtype in self._out]
         if self._lock.acquire(False):
             try:
                 self._run(self._buffers, arrays, outs)
@@ -134,7 +136,7 @@ class Invoker:
         if not self._packed:
             raise TypeError("only an ExecutionEngine's packed entry point runs partitions")
         buffers = _Buffers(self._shapes)
-        outs = [np.empty(shape, dtype) for shape, dtype in self._out]
+        outs = [result_pool.empty(shape, dtype) for shape, dtype in self._out]
         self._fill(buffers, arrays, outs)
         return self._address, buffers.packed_address, outs, buffers
 

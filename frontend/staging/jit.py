@@ -274,6 +274,13 @@ class Compiled:
         per_device = self.as_text("hlox-spmd-partition")
         return {**cost_analysis.analyze(per_device), **collective_cost.analyze(per_device)}
 
+    def memory_analysis(self):
+        """The bytes its arguments, results, temporaries and machine code take
+        (:class:`hlox.backends.base.MemoryStats`, JAX's ``CompiledMemoryStats`` names),
+        or None where the backend does not tell (as JAX returns None)."""
+        analyze = getattr(self.executable, "memory_analysis", None)
+        return analyze() if analyze is not None else None
+
     def __call__(self, *args, **kwargs):
         """Runs on ``args`` (the dynamic arguments: static ones were fixed by ``lower``),
         on the device it was compiled for."""
