@@ -34,3 +34,18 @@ func.func @log_f64(%x: f64) -> f64 {
   %y = math.log %x : f64
   return %y : f64
 }
+
+// float32 sin in float64: the reduction's floors, one truncation back, NaN for
+// infinities; powf takes both operands.
+// CHECK-LABEL: func.func @sin_pow_f32
+// CHECK-NOT: math.sin
+// CHECK-NOT: math.powf
+// CHECK: arith.extf {{.*}} : f32 to f64
+// CHECK: math.floor {{.*}} : f64
+// CHECK: arith.truncf {{.*}} : f64 to f32
+// CHECK: return
+func.func @sin_pow_f32(%x: f32, %y: f32) -> (f32, f32) {
+  %s = math.sin %x : f32
+  %p = math.powf %x, %y : f32
+  return %s, %p : f32, f32
+}
