@@ -76,9 +76,14 @@ def _permutation_matrix(permutation, dtype):
 
 
 def _permute_rows(permutation, b):
-    """``b[..., permutation, :]`` per batch element (a gather, not a one-hot matmul)."""
-    index = hnp.broadcast_to(permutation[..., :, None], b.shape)
-    return hnp.take_along_axis(b, index, axis=-2)
+    """``b[..., permutation, :]`` per batch element: one gather of whole rows of the
+    batch flattened into one matrix (an element-wise take_along_axis gathers each
+    element by its own index, ~20x slower at 512x512)."""
+    *batch, n, k = b.shape
+    count = int(np.prod(batch, dtype=np.int64))
+    offsets = (hnp.arange(count, dtype=permutation.dtype) * n)[:, None]
+    rows = (permutation.reshape(count, n) + offsets).reshape(count * n)
+    return hnp.take(b.reshape(count * n, k), rows, axis=0, mode="clip").reshape(b.shape)
 
 
 def _lu_solve(factors, permutation, b):

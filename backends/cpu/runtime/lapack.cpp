@@ -8,8 +8,9 @@
 // uses: Python hands their addresses (scipy.linalg.cython_lapack/_blas
 // capsules) to hlox_rt_lapack_register before any call.
 //
-// Arrays arrive row-major (logical layout); each matrix is copied to
-// column-major scratch for LAPACK and back. Every output is written: a
+// Arrays arrive row-major (logical layout), which is the transpose in
+// column-major: potrf and trsm work on them in place (the other triangle/side);
+// the others copy each matrix to column-major scratch for LAPACK and back. Every output is written: a
 // routine that is not registered gives info = -1000 and NaN results.
 //
 //===----------------------------------------------------------------------===//
@@ -70,17 +71,29 @@ void fillInfo(Array<int32_t> &info, int32_t value) { std::fill(info.data, info.d
 
 constexpr int32_t kNotRegistered = -1000;
 
-/// m x n row-major <-> column-major (leading dimension m).
+/// m x n row-major <-> column-major (leading dimension m), in square tiles so
+/// that both sides stay in cache (a plain double loop strides one side by a
+/// whole row or column per element).
+template <typename T> void transposeInto(const T *src, T *dst, int64_t rows, int64_t cols) {
+  constexpr int64_t kTile = 32;
+  for (int64_t i0 = 0; i0 < rows; i0 += kTile)
+    for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
+      int64_t i1 = std::min(rows, i0 + kTile), j1 = std::min(cols, j0 + kTile);
+      for (int64_t i = i0; i < i1; ++i)
+        for (int64_t j = j0; j < j1; ++j)
+          dst[i + j * rows] = src[i * cols + j];
+    }
+}
 template <typename T> void toColumnMajor(const T *row, T *col, int64_t m, int64_t n) {
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      col[i + j * m] = row[i * n + j];
+  transposeInto(row, col, m, n);
 }
 template <typename T> void fromColumnMajor(const T *col, T *row, int64_t m, int64_t n) {
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      row[i * n + j] = col[i + j * m];
+  transposeInto(col, row, n, m);
 }
+
+/// The other triangle or side: a row-major matrix is its transpose in column-major.
+char flipUplo(int64_t uplo) { return uplo == 'U' || uplo == 'u' ? 'L' : 'U'; }
+char flipSide(int64_t side) { return side == 'R' || side == 'r' ? 'L' : 'R'; }
 
 int ld(int64_t rows) { return static_cast<int>(std::max<int64_t>(1, rows)); }
 
@@ -103,15 +116,16 @@ template <typename T> void potrf(int64_t ar, void *ad, int64_t outr, void *outd,
     fillNaN(out), fillInfo(info, kNotRegistered);
     return;
   }
+  // Row-major A is A^T in column-major, which is conj(A) for a Hermitian A: the
+  // factor of the other triangle of conj(A), read back row-major, is A's (no copies).
   int64_t n = a.dim(1), batch = a.product(0, a.shape.size() - 2);
-  std::vector<T> col(n * n);
-  char u = static_cast<char>(uplo);
+  if (out.data != a.data)
+    std::copy(a.data, a.data + a.size(), out.data);
+  char u = flipUplo(uplo);
   for (int64_t b = 0; b < batch; ++b) {
-    toColumnMajor(a.data + b * n * n, col.data(), n, n);
     int nn = static_cast<int>(n), lda = ld(n), status = 0;
     if (n > 0)
-      fn(&u, &nn, col.data(), &lda, &status);
-    fromColumnMajor(col.data(), out.data + b * n * n, n, n);
+      fn(&u, &nn, out.data + b * n * n, &lda, &status);
     info.data[b] = status;
   }
 }
@@ -132,19 +146,20 @@ void trsm(int64_t ar, void *ad, int64_t br, void *bd, int64_t outr, void *outd, 
     fillNaN(out);
     return;
   }
+  // op(A) X = B is X^T op(A)^T = B^T, and row-major A, B are A^T, B^T in
+  // column-major: the other side and triangle on the row-major data, in place.
   int64_t k = a.dim(1), m = bm.dim(2), n = bm.dim(1);
   int64_t batch = bm.product(0, bm.shape.size() - 2);
-  std::vector<T> acol(k * k), bcol(m * n);
-  char s = static_cast<char>(side), u = static_cast<char>(uplo), t = static_cast<char>(trans),
+  if (out.data != bm.data)
+    std::copy(bm.data, bm.data + bm.size(), out.data);
+  char s = flipSide(side), u = flipUplo(uplo), t = static_cast<char>(trans),
        d = static_cast<char>(diag);
   T one(1);
   for (int64_t b = 0; b < batch; ++b) {
-    toColumnMajor(a.data + b * k * k, acol.data(), k, k);
-    toColumnMajor(bm.data + b * m * n, bcol.data(), m, n);
-    int mm = static_cast<int>(m), nn = static_cast<int>(n), lda = ld(k), ldb = ld(m);
+    int mm = static_cast<int>(n), nn = static_cast<int>(m), lda = ld(k), ldb = ld(n);
     if (m > 0 && n > 0)
-      fn(&s, &u, &t, &d, &mm, &nn, &one, acol.data(), &lda, bcol.data(), &ldb);
-    fromColumnMajor(bcol.data(), out.data + b * m * n, m, n);
+      fn(&s, &u, &t, &d, &mm, &nn, &one, a.data + b * k * k, &lda,
+         out.data + b * m * n, &ldb);
   }
 }
 

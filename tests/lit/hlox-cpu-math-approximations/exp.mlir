@@ -25,3 +25,13 @@ func.func @exp_f64(%x: f64) -> f64 {
   %y = math.exp %x : f64
   return %y : f64
 }
+
+// float16 and bfloat16 are computed in float32 and rounded back.
+// CHECK-LABEL: func.func @exp_f16
+// CHECK-NOT: math.exp
+// CHECK: arith.extf {{.*}} : f16 to f32
+// CHECK: arith.truncf {{.*}} : f32 to f16
+func.func @exp_f16(%x: f16) -> f16 {
+  %y = math.exp %x : f16
+  return %y : f16
+}
