@@ -246,14 +246,19 @@ _binary_typed("shift_right_arithmetic", _shift("arithmetic"))
 
 def _complex_sign(x):
     """x / |x| with the parts first scaled by the larger one, so that tiny
-    (subnormal) and huge magnitudes neither underflow nor overflow."""
+    (subnormal) and huge magnitudes neither underflow nor overflow; with one
+    infinite part, NumPy's +-1 on that axis (both infinite: NaN)."""
     re, im = np.real(x).astype(np.float64), np.imag(x).astype(np.float64)
     with np.errstate(all="ignore"):
         scale = np.maximum(np.abs(re), np.abs(im))
         safe = np.where(scale == 0, 1.0, scale)
-        re, im = re / safe, im / safe
-        magnitude = np.hypot(re, im)
-        out = _complex(re / magnitude, im / magnitude, x.dtype)
+        sr, si = re / safe, im / safe
+        magnitude = np.hypot(sr, si)
+        out_re, out_im = sr / magnitude, si / magnitude
+        re_inf, im_inf = np.isinf(re), np.isinf(im)
+        out_re = np.where(re_inf & ~im_inf, np.sign(re), np.where(im_inf & ~re_inf, 0.0, out_re))
+        out_im = np.where(im_inf & ~re_inf, np.sign(im), np.where(re_inf & ~im_inf, 0.0, out_im))
+        out = _complex(out_re, out_im, x.dtype)
     return np.where(scale == 0, np.zeros_like(x), out)
 
 
@@ -341,10 +346,12 @@ def compare(ev, step, env, args):
     if ctype == "TOTALORDER" and is_float(x):
         x, y = total_order_key(x), total_order_key(y)
     elif x.dtype.kind == "c" and direction not in ("EQ", "NE"):
-        # Lexicographic (real, imag), as the spec orders complex numbers.
-        less = (x.real < y.real) | ((x.real == y.real) & (x.imag < y.imag))
-        equal = x == y
-        return [{"LT": less, "LE": less | equal, "GT": ~(less | equal), "GE": ~less}[direction]]
+        # Lexicographic (real, imag), as the spec orders complex numbers: the
+        # imaginary parts decide where the real parts are equal (a NaN never is,
+        # and compares false as a real NaN does).
+        compare_parts = _DIRECTIONS[direction]
+        return [np.where(x.real == y.real, compare_parts(x.imag, y.imag),
+                         compare_parts(x.real, y.real))]
     else:
         x, y = wide(x), wide(y)
         if ctype == "UNSIGNED" and x.dtype.kind == "i":
