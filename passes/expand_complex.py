@@ -1,7 +1,7 @@
 """hlox-stablehlo-expand-complex (Python pass): complex ``atan2``, ``cbrt``,
 ``logistic``, ``maximum``, ``minimum`` and ``bitcast_convert`` in terms of ops the
-lowering has; complex ``compare`` LT/LE/GT/GE, ``abs``, ``log`` and ``sign`` where
-the lowering's formulas get special values wrong.
+lowering has; complex ``compare`` LT/LE/GT/GE, ``abs``, ``log``, ``log_plus_one``,
+``sign`` and ``exponential`` where the lowering's formulas get special values wrong.
 
 The formulas are the StableHLO reference interpreter's (``stablehlo/reference``),
 which the spec defers to:
@@ -17,7 +17,10 @@ which the spec defers to:
   as NumPy and XLA); ``log``: ``log|z|`` from the larger part and the ratio of the
   parts, as NumPy's ``clog``, since ``|z|^2`` overflows for parts near the max;
   ``sign``: ``z/|z|`` with the parts scaled by the larger one (subnormal and huge
-  parts), +-1 on the axis of one infinite part (NumPy's);
+  parts), +-1 on the axis of one infinite part (NumPy's); ``exponential``: C99's
+  ``cexp`` special values (an exact zero imaginary part is kept, ``inf`` with an
+  infinite or NaN imaginary part); ``log_plus_one``: ``+inf + i arg z`` for an
+  infinite part (C99's ``clog``);
 - ``bitcast_convert`` between complex types goes through bytes: a complex value
   is its real part's bytes, then its imaginary part's (little-endian, as the
   reference and XLA on CPU lay it out).
@@ -148,6 +151,16 @@ def _log(b: _Builder, z):
     return b("complex", log_modulus, b("atan2", im, re), type=z.type)
 
 
+def _log1p(b: _Builder, z):
+    # an infinite part: +inf + i arg z even beside a NaN (C99's clog), where the
+    # lowering's formula gives NaN; elsewhere the lowering's log1p
+    part = _part_type(z.type)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    infinite = b("complex", b.constant(float("inf"), part), b("atan2", im, re), type=z.type)
+    mask = _is_inf(b, z)
+    return b("select", mask, infinite, b("log_plus_one", z))
+
+
 def _atan2(b: _Builder, y, x):
     i = b.complex_constant(0.0, 1.0, y.type)
     norm = b("sqrt", b("add", b("multiply", x, x), b("multiply", y, y)))
@@ -167,7 +180,31 @@ def _cbrt(b: _Builder, z):
 
 def _logistic(b: _Builder, z):
     one = b.complex_constant(1.0, 0.0, z.type)
-    return b("divide", one, b("add", one, b("exponential", b("negate", z))))
+    return b("divide", one, b("add", one, _exp(b, b("negate", z))))
+
+
+def _exp(b: _Builder, z):
+    """e^re (cos im + i sin im) with C99's special cases (as NumPy's cexp): a zero
+    imaginary part stays exactly (e^re is not multiplied by sin 0, so inf+0i stays
+    inf+0i); re = +inf with im infinite or NaN gives inf+nan i, re = -inf gives 0."""
+    part = _part_type(z.type)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    e = b("exponential", re)
+    out_re, out_im = b("multiply", e, b("cosine", im)), b("multiply", e, b("sine", im))
+    zero, inf = b.constant(0.0, part), b.constant(float("inf"), part)
+    im_zero = b.compare("EQ", im, zero)
+    out_re = b("select", im_zero, e, out_re)
+    out_im = b("select", im_zero, im, out_im)
+    im_not_finite = b("not", b("is_finite", im, type=im_zero.type))
+    re_pos_inf = b.compare("EQ", re, inf)
+    re_neg_inf = b.compare("EQ", re, b.constant(float("-inf"), part))
+    both = b("and", re_pos_inf, im_not_finite)
+    out_re = b("select", both, inf, out_re)
+    out_im = b("select", both, b.constant(float("nan"), part), out_im)
+    vanish = b("and", re_neg_inf, im_not_finite)
+    out_re = b("select", vanish, zero, out_re)
+    out_im = b("select", vanish, zero, out_im)
+    return b("complex", out_re, out_im, type=z.type)
 
 
 def _parts_as_bytes(b: _Builder, z) -> ir.Value:
@@ -218,6 +255,8 @@ _EXPANSIONS = {
     "stablehlo.logistic": _logistic,
     "stablehlo.log": _log,
     "stablehlo.sign": _sign,
+    "stablehlo.exponential": _exp,
+    "stablehlo.log_plus_one": _log1p,
 }
 
 

@@ -300,7 +300,17 @@ _unary("not", lambda x: ~x)
 _unary("exponential", np.exp)
 _unary("exponential_minus_one", np.expm1)
 _unary("log", np.log)
-_unary("log_plus_one", np.log1p)
+def _log1p(x):
+    """log(1 + x); complex: NumPy's log1p overflows |1 + z|^2 for huge parts, where
+    1 + z has no cancellation and log (NumPy's clog) is exact."""
+    if x.dtype.kind != "c":
+        return np.log1p(x)
+    with np.errstate(all="ignore"):
+        huge = np.abs(x) >= 1 / np.finfo(x.real.dtype).eps
+        return np.where(huge, np.log(1 + np.where(huge, x, 0)), np.log1p(np.where(huge, 0, x)))
+
+
+_unary("log_plus_one", _log1p)
 _unary("logistic", lambda x: 1 / (1 + np.exp(-x)))
 _unary("sqrt", np.sqrt)
 _unary("rsqrt", lambda x: 1 / np.sqrt(x))

@@ -62,7 +62,7 @@ def mutate(text: str, rng: random.Random) -> str:
             pattern = re.compile(rf"(?<=[<x]){old}(?=x)")
             return pattern.sub(new, text, count=rng.choice([0, 1]))
     if kind == 3:  # an integer inside an attribute (dimensions, slice bounds, ...)
-        spots = [m for m in re.finditer(r"(?:\[|array<i64: |, )(\d+)(?=[,\]>])", text)]
+        spots = [m for m in re.finditer(r"(?:\[|array<i64: |, |= )(\d+)(?=[,\]>]| : i)", text)]
         if spots:
             m = rng.choice(spots)
             return text[:m.start(1)] + str(rng.choice([0, 1, 2, 3, 7, 64, -1, 1 << 40])) + \
