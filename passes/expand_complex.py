@@ -1,6 +1,7 @@
 """hlox-stablehlo-expand-complex (Python pass): complex ``atan2``, ``cbrt``,
 ``logistic``, ``maximum``, ``minimum`` and ``bitcast_convert`` in terms of ops the
-lowering has.
+lowering has; complex ``compare`` LT/LE/GT/GE, ``abs``, ``log``, ``log_plus_one``,
+``sign`` and ``exponential`` where the lowering's formulas get special values wrong.
 
 The formulas are the StableHLO reference interpreter's (``stablehlo/reference``),
 which the spec defers to:
@@ -10,6 +11,16 @@ which the spec defers to:
 - ``atan2(y, x) = -i log((x + i y) / sqrt(x^2 + y^2))``;
 - ``cbrt(z) = |z|^(1/3) (cos t + i sin t)`` with ``t = atan2(im z, re z) / 3``;
 - ``logistic(z) = 1 / (1 + exp(-z))``;
+- ``compare`` LT/LE/GT/GE: lexicographic on (real, imaginary), as the spec orders
+  complex numbers (convert-complex-to-standard has only EQ/NE);
+- ``abs``: +inf when a part is infinite, even if the other is NaN (C99's ``hypot``,
+  as NumPy and XLA); ``log``: ``log|z|`` from the larger part and the ratio of the
+  parts, as NumPy's ``clog``, since ``|z|^2`` overflows for parts near the max;
+  ``sign``: ``z/|z|`` with the parts scaled by the larger one (subnormal and huge
+  parts), +-1 on the axis of one infinite part (NumPy's); ``exponential``: C99's
+  ``cexp`` special values (an exact zero imaginary part is kept, ``inf`` with an
+  infinite or NaN imaginary part); ``log_plus_one``: ``+inf + i arg z`` for an
+  infinite part (C99's ``clog``);
 - ``bitcast_convert`` between complex types goes through bytes: a complex value
   is its real part's bytes, then its imaginary part's (little-endian, as the
   reference and XLA on CPU lay it out).
@@ -71,6 +82,85 @@ def _lexicographic(direction: str):
     return expand
 
 
+def _compare(op: ir.Operation):
+    """LT/LE/GT/GE on complex: lexicographic on (real, imaginary), as the spec orders
+    complex numbers: the imaginary parts decide where the real parts are equal."""
+    direction = str(op.attributes["comparison_direction"]).split()[-1].rstrip(">")
+
+    def expand(b: _Builder, a, c):
+        part = _part_type(a.type)
+        ra, ia = b("real", a, type=part), b("imag", a, type=part)
+        rc, ic = b("real", c, type=part), b("imag", c, type=part)
+        return b("select", b.compare("EQ", ra, rc), b.compare(direction, ia, ic),
+                 b.compare(direction, ra, rc))
+    return expand
+
+
+def _is_inf(b: _Builder, z):
+    """Whether either part of complex ``z`` is infinite."""
+    part = _part_type(z.type)
+    inf = b.constant(float("inf"), part)
+    return b("or", b.compare("EQ", b("abs", b("real", z, type=part)), inf),
+             b.compare("EQ", b("abs", b("imag", z, type=part)), inf))
+
+
+def _abs(b: _Builder, z):
+    # |z| is +inf when a part is infinite, even if the other is NaN (C99's hypot)
+    part = _part_type(z.type)
+    modulus = b("abs", z, type=part)
+    return b("select", _is_inf(b, z), b.constant(float("inf"), part), modulus)
+
+
+def _sign(b: _Builder, z):
+    """z / |z| with the parts scaled by the larger one first (no underflow for
+    subnormal parts, no overflow near the max); one infinite part gives +-1 on
+    its axis, two give NaN (NumPy's sign)."""
+    part = _part_type(z.type)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    ar, ai = b("abs", re), b("abs", im)
+    zero, one, inf = (b.constant(v, part) for v in (0.0, 1.0, float("inf")))
+    scale = b("maximum", ar, ai)
+    is_zero = b.compare("EQ", scale, zero)
+    safe = b("select", is_zero, one, scale)
+    sr, si = b("divide", re, safe), b("divide", im, safe)
+    magnitude = b("sqrt", b("add", b("multiply", sr, sr), b("multiply", si, si)))
+    out_re, out_im = b("divide", sr, magnitude), b("divide", si, magnitude)
+    re_inf, im_inf = b.compare("EQ", ar, inf), b.compare("EQ", ai, inf)
+    only_re = b("and", re_inf, b("not", im_inf))
+    only_im = b("and", im_inf, b("not", re_inf))
+    out_re = b("select", only_re, b("sign", re), b("select", only_im, zero, out_re))
+    out_im = b("select", only_im, b("sign", im), b("select", only_re, zero, out_im))
+    out_re, out_im = b("select", is_zero, zero, out_re), b("select", is_zero, zero, out_im)
+    return b("complex", out_re, out_im, type=z.type)
+
+
+def _log(b: _Builder, z):
+    """log|z| + i arg z with log|z| = log m + log1p((n/m)^2)/2 (m, n the larger and
+    smaller magnitude of the parts): |z|^2 overflows for parts near the type's max."""
+    part = _part_type(z.type)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    ar, ai = b("abs", re), b("abs", im)
+    m, n = b("maximum", ar, ai), b("minimum", ar, ai)
+    ratio = b("divide", n, m)
+    log_modulus = b("add", b("log", m), b("multiply", b.constant(0.5, part),
+                                            b("log_plus_one", b("multiply", ratio, ratio))))
+    zero = b.constant(0.0, part)
+    log_modulus = b("select", b.compare("EQ", m, zero), b.constant(float("-inf"), part),
+                    log_modulus)
+    log_modulus = b("select", _is_inf(b, z), b.constant(float("inf"), part), log_modulus)
+    return b("complex", log_modulus, b("atan2", im, re), type=z.type)
+
+
+def _log1p(b: _Builder, z):
+    # an infinite part: +inf + i arg z even beside a NaN (C99's clog), where the
+    # lowering's formula gives NaN; elsewhere the lowering's log1p
+    part = _part_type(z.type)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    infinite = b("complex", b.constant(float("inf"), part), b("atan2", im, re), type=z.type)
+    mask = _is_inf(b, z)
+    return b("select", mask, infinite, b("log_plus_one", z))
+
+
 def _atan2(b: _Builder, y, x):
     i = b.complex_constant(0.0, 1.0, y.type)
     norm = b("sqrt", b("add", b("multiply", x, x), b("multiply", y, y)))
@@ -90,7 +180,31 @@ def _cbrt(b: _Builder, z):
 
 def _logistic(b: _Builder, z):
     one = b.complex_constant(1.0, 0.0, z.type)
-    return b("divide", one, b("add", one, b("exponential", b("negate", z))))
+    return b("divide", one, b("add", one, _exp(b, b("negate", z))))
+
+
+def _exp(b: _Builder, z):
+    """e^re (cos im + i sin im) with C99's special cases (as NumPy's cexp): a zero
+    imaginary part stays exactly (e^re is not multiplied by sin 0, so inf+0i stays
+    inf+0i); re = +inf with im infinite or NaN gives inf+nan i, re = -inf gives 0."""
+    part = _part_type(z.type)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    e = b("exponential", re)
+    out_re, out_im = b("multiply", e, b("cosine", im)), b("multiply", e, b("sine", im))
+    zero, inf = b.constant(0.0, part), b.constant(float("inf"), part)
+    im_zero = b.compare("EQ", im, zero)
+    out_re = b("select", im_zero, e, out_re)
+    out_im = b("select", im_zero, im, out_im)
+    im_not_finite = b("not", b("is_finite", im, type=im_zero.type))
+    re_pos_inf = b.compare("EQ", re, inf)
+    re_neg_inf = b.compare("EQ", re, b.constant(float("-inf"), part))
+    both = b("and", re_pos_inf, im_not_finite)
+    out_re = b("select", both, inf, out_re)
+    out_im = b("select", both, b.constant(float("nan"), part), out_im)
+    vanish = b("and", re_neg_inf, im_not_finite)
+    out_re = b("select", vanish, zero, out_re)
+    out_im = b("select", vanish, zero, out_im)
+    return b("complex", out_re, out_im, type=z.type)
 
 
 def _parts_as_bytes(b: _Builder, z) -> ir.Value:
@@ -139,6 +253,10 @@ _EXPANSIONS = {
     "stablehlo.atan2": _atan2,
     "stablehlo.cbrt": _cbrt,
     "stablehlo.logistic": _logistic,
+    "stablehlo.log": _log,
+    "stablehlo.sign": _sign,
+    "stablehlo.exponential": _exp,
+    "stablehlo.log_plus_one": _log1p,
 }
 
 
@@ -156,6 +274,12 @@ def expand_complex(module: ir.Operation, pass_) -> None:
     def collect(op):
         if op.name in _EXPANSIONS and _is_complex(op.results[0]):
             found.append(op)
+        elif op.name == "stablehlo.compare" and _is_complex(op.operands[0]) and \
+                str(op.attributes["comparison_direction"]).split()[-1].rstrip(">") \
+                in ("LT", "LE", "GT", "GE"):
+            found.append(op)
+        elif op.name == "stablehlo.abs" and _is_complex(op.operands[0]):
+            found.append(op)
         elif op.name == "stablehlo.bitcast_convert" and _is_complex(op.results[0]):
             found.append(op)
         return ir.WalkResult.ADVANCE
@@ -164,6 +288,10 @@ def expand_complex(module: ir.Operation, pass_) -> None:
     for op in found:
         if op.name == "stablehlo.bitcast_convert":
             result = _bitcast(_Builder(op), op.operands[0], op.results[0].type)
+        elif op.name == "stablehlo.compare":
+            result = _compare(op)(_Builder(op), *op.operands)
+        elif op.name == "stablehlo.abs":
+            result = _abs(_Builder(op), op.operands[0])
         else:
             result = _EXPANSIONS[op.name](_Builder(op), *op.operands)
         op.results[0].replace_all_uses_with(result)

@@ -1,17 +1,19 @@
 """hlox-stablehlo-resolve-shape-operands (Python pass): dynamic ops whose shape
 operands are constants become their static forms.
 
-``dynamic_iota``, ``dynamic_reshape``, ``dynamic_broadcast_in_dim``, ``dynamic_pad``
-and ``dynamic_gather`` take shapes, paddings or slice sizes as tensors. When those
-tensors are constants and the result type is static (as JAX and the StableHLO
+``dynamic_iota``, ``dynamic_reshape``, ``dynamic_broadcast_in_dim``, ``dynamic_pad``,
+``dynamic_gather`` and ``dynamic_conv`` take shapes, paddings or slice sizes as tensors.
+When those tensors are constants and the result type is static (as JAX and the StableHLO
 interpreter tests write them), the op is ``iota``, ``reshape``, ``broadcast_in_dim``,
-``pad`` or ``gather`` with the values as attributes, which the backends lower.
+``pad``, ``gather`` or ``convolution`` with the values as attributes, which the backends
+lower.
 A constant that contradicts the static result type is an error naming the op;
 anything else (a computed shape, a dynamic result) is left for the lowering to refuse.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from mlir import ir
 
 from hlox.passes.python_passes import register
@@ -102,18 +104,35 @@ def _gather(op, shape):
     return "stablehlo.gather", list(op.operands)[:2], attributes
 
 
+def _conv(op, shape):
+    padding = _constant_ints(op.operands[2])
+    if padding is None:
+        return None
+    pairs = ir.RankedTensorType(op.operands[2].type)
+    named = [op.attributes[i] for i in range(len(op.attributes))]
+    attributes = {a.name: a.attr for a in named}
+    # [spatial, 2] as the padding attribute; the convolution verifier checks its
+    # shape and the result type against it
+    attributes["padding"] = ir.DenseIntElementsAttr.get(
+        np.array(padding, dtype=np.int64).reshape(list(pairs.shape)),
+        type=ir.RankedTensorType.get(list(pairs.shape), ir.IntegerType.get_signless(64)))
+    return "stablehlo.convolution", list(op.operands)[:2], attributes
+
+
 _STATIC_FORMS = {
     "stablehlo.dynamic_iota": _iota,
     "stablehlo.dynamic_reshape": _reshape,
     "stablehlo.dynamic_broadcast_in_dim": _broadcast_in_dim,
     "stablehlo.dynamic_pad": _pad,
     "stablehlo.dynamic_gather": _gather,
+    "stablehlo.dynamic_conv": _conv,
 }
 
 
 @register("hlox-stablehlo-resolve-shape-operands",
-          "dynamic_iota/reshape/broadcast_in_dim/pad/gather with constant shape "
-          "operands and a static result -> iota/reshape/broadcast_in_dim/pad/gather")
+          "dynamic_iota/reshape/broadcast_in_dim/pad/gather/conv with constant shape "
+          "operands and a static result -> iota/reshape/broadcast_in_dim/pad/gather/"
+          "convolution")
 def resolve_shape_operands(module: ir.Operation, pass_) -> None:
     found: list[ir.Operation] = []
 

@@ -126,7 +126,9 @@ PIPELINE: list[str] = [
     "convert-arith-to-llvm",
     "convert-cf-to-llvm",
     "convert-complex-to-llvm",
-    "finalize-memref-to-llvm",
+    # Heap allocations through libhlox_cpu_runtime.so's allocator, which turns
+    # a failed malloc into MemoryError (runtime/memory.cpp).
+    "finalize-memref-to-llvm{use-generic-functions}",
     "convert-func-to-llvm",
     "convert-index-to-llvm",
     "convert-ub-to-llvm",

@@ -56,7 +56,8 @@ data_pointer = _data_pointer_from_header()
 class _Buffers:
     """Descriptors + pointer arrays for one call in flight."""
 
-    __slots__ = ("descriptors", "pointers", "packed", "packed_address", "data_slots")
+    __slots__ = ("descriptors", "pointers", "packed", "packed_address", "data_slots",
+                 "failed_bytes", "failed_address")
 
     def __init__(self, shapes: list[tuple[int, ...]]):
         words = sum(3 + 2 * len(shape) for shape in shapes)
@@ -79,6 +80,20 @@ class _Buffers:
             self.packed[i] = ctypes.addressof(self.pointers) + i * ctypes.sizeof(ctypes.c_void_p)
             word += 3 + 2 * len(shape)
         self.packed_address = ctypes.addressof(self.packed)
+        # the size of an allocation the compiled code could not make
+        self.failed_bytes = ctypes.c_int64(0)
+        self.failed_address = ctypes.addressof(self.failed_bytes)
+
+
+def _guarded_call():
+    """``hlox_rt_call_guarded(entry, argument, failed_bytes) -> int`` of the runtime
+    library: nonzero when an allocation in ``entry(argument)`` failed."""
+    from hlox.backends.cpu import runtime_library
+
+    function = runtime_library.load().hlox_rt_call_guarded
+    function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    function.restype = ctypes.c_int32
+    return function
 
 
 def packed_entry_point(engine, function: str = "main") -> int:
@@ -112,7 +127,9 @@ class Invoker:
         self._shapes = [tuple(s) for s in in_shapes] + [s for s, _ in self._out]
         self._packed = packed
         self._address = address
-        self._function = (_PACKED(address) if packed else
+        # The packed entry runs under the runtime's allocation guard: a failed
+        # malloc in the compiled code comes back as MemoryError, not a crash.
+        self._function = (_guarded_call() if packed else
                           ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * len(self._shapes))(address))
         self._buffers = _Buffers(self._shapes)
         # A second thread calling the same executable gets its own buffers.
@@ -156,6 +173,8 @@ class Invoker:
         self._fill(buffers, arrays, outs)
         # The arrays stay referenced by the caller's frame for the call's duration.
         if self._packed:
-            self._function(buffers.packed_address)
+            if self._function(self._address, buffers.packed_address, buffers.failed_address):
+                raise MemoryError(f"the compiled program could not allocate "
+                                  f"{buffers.failed_bytes.value} bytes")
         else:
             self._function(*buffers.pointers[:len(self._shapes)])

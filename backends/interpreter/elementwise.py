@@ -246,14 +246,19 @@ _binary_typed("shift_right_arithmetic", _shift("arithmetic"))
 
 def _complex_sign(x):
     """x / |x| with the parts first scaled by the larger one, so that tiny
-    (subnormal) and huge magnitudes neither underflow nor overflow."""
+    (subnormal) and huge magnitudes neither underflow nor overflow; with one
+    infinite part, NumPy's +-1 on that axis (both infinite: NaN)."""
     re, im = np.real(x).astype(np.float64), np.imag(x).astype(np.float64)
     with np.errstate(all="ignore"):
         scale = np.maximum(np.abs(re), np.abs(im))
         safe = np.where(scale == 0, 1.0, scale)
-        re, im = re / safe, im / safe
-        magnitude = np.hypot(re, im)
-        out = _complex(re / magnitude, im / magnitude, x.dtype)
+        sr, si = re / safe, im / safe
+        magnitude = np.hypot(sr, si)
+        out_re, out_im = sr / magnitude, si / magnitude
+        re_inf, im_inf = np.isinf(re), np.isinf(im)
+        out_re = np.where(re_inf & ~im_inf, np.sign(re), np.where(im_inf & ~re_inf, 0.0, out_re))
+        out_im = np.where(im_inf & ~re_inf, np.sign(im), np.where(re_inf & ~im_inf, 0.0, out_im))
+        out = _complex(out_re, out_im, x.dtype)
     return np.where(scale == 0, np.zeros_like(x), out)
 
 
@@ -295,7 +300,17 @@ _unary("not", lambda x: ~x)
 _unary("exponential", np.exp)
 _unary("exponential_minus_one", np.expm1)
 _unary("log", np.log)
-_unary("log_plus_one", np.log1p)
+def _log1p(x):
+    """log(1 + x); complex: NumPy's log1p overflows |1 + z|^2 for huge parts, where
+    1 + z has no cancellation and log (NumPy's clog) is exact."""
+    if x.dtype.kind != "c":
+        return np.log1p(x)
+    with np.errstate(all="ignore"):
+        huge = np.abs(x) >= 1 / np.finfo(x.real.dtype).eps
+        return np.where(huge, np.log(1 + np.where(huge, x, 0)), np.log1p(np.where(huge, 0, x)))
+
+
+_unary("log_plus_one", _log1p)
 _unary("logistic", lambda x: 1 / (1 + np.exp(-x)))
 _unary("sqrt", np.sqrt)
 _unary("rsqrt", lambda x: 1 / np.sqrt(x))
@@ -341,10 +356,12 @@ def compare(ev, step, env, args):
     if ctype == "TOTALORDER" and is_float(x):
         x, y = total_order_key(x), total_order_key(y)
     elif x.dtype.kind == "c" and direction not in ("EQ", "NE"):
-        # Lexicographic (real, imag), as the spec orders complex numbers.
-        less = (x.real < y.real) | ((x.real == y.real) & (x.imag < y.imag))
-        equal = x == y
-        return [{"LT": less, "LE": less | equal, "GT": ~(less | equal), "GE": ~less}[direction]]
+        # Lexicographic (real, imag), as the spec orders complex numbers: the
+        # imaginary parts decide where the real parts are equal (a NaN never is,
+        # and compares false as a real NaN does).
+        compare_parts = _DIRECTIONS[direction]
+        return [np.where(x.real == y.real, compare_parts(x.imag, y.imag),
+                         compare_parts(x.real, y.real))]
     else:
         x, y = wide(x), wide(y)
         if ctype == "UNSIGNED" and x.dtype.kind == "i":

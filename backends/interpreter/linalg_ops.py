@@ -113,13 +113,17 @@ def convolution(lhs, rhs, dn, strides, padding, lhs_dilation, rhs_dilation, reve
     return result
 
 
-@register("stablehlo.convolution")
+@register("stablehlo.convolution", "stablehlo.dynamic_conv")
 def convolution_rule(ev, step, env, args):
-    lhs, rhs = args
+    lhs, rhs = args[:2]
     dn = step.cached("dn", lambda: attributes.conv_dimension_numbers(step.attr("dimension_numbers")))
     n = len(dn["input_spatial_dimensions"])
     ints = lambda name, default: step.cached(name, lambda: attributes.i64s(step.attr(name))) or [default] * n
-    padding = ints("padding", 0)
+    # dynamic_conv: the padding is its third operand, a [spatial, 2] tensor
+    padding = [int(v) for v in np.ravel(args[2])] if len(args) == 3 else ints("padding", 0)
+    if len(args) == 3 and len(padding) != 2 * n:
+        raise ValueError(f"stablehlo.dynamic_conv: padding has {len(padding)} values, "
+                         f"expected [{n}, 2]")
     padding = list(zip(padding[0::2], padding[1::2])) if len(padding) == 2 * n else [(0, 0)] * n
     reversal = [bool(v) for v in ints("window_reversal", 0)]
     return [convolution(lhs, rhs, dn, ints("window_strides", 1), padding, ints("lhs_dilation", 1),

@@ -71,6 +71,34 @@ def CHLO_ComparisonType : I32EnumAttr<"ComparisonType",
 def CHLO_ComparisonTypeAttr
     : EnumAttr<CHLO_Dialect, CHLO_ComparisonType, "comparison_type">;
 
+def CHLO_Precision : I32EnumAttr<"Precision", "precision of a dot", [
+      I32EnumAttrCase<"DEFAULT", 0>, I32EnumAttrCase<"HIGH", 1>,
+      I32EnumAttrCase<"HIGHEST", 2>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::chlo";
+}
+def CHLO_PrecisionAttr : EnumAttr<CHLO_Dialect, CHLO_Precision, "precision">;
+def CHLO_PrecisionConfigAttr
+    : TypedArrayAttrBase<CHLO_PrecisionAttr, "precision config">;
+
+//===----------------------------------------------------------------------===//
+// Attributes: `#chlo.ragged_dot<lhs_batching_dimensions = [0], ...>`
+//===----------------------------------------------------------------------===//
+
+def CHLO_RaggedDotDimensionNumbers
+    : AttrDef<CHLO_Dialect, "RaggedDotDimensionNumbers"> {
+  let mnemonic = "ragged_dot";
+  let summary = "ragged_dot's batching, contracting, ragged and group dimensions";
+  let parameters = (ins
+    ArrayRefParameter<"int64_t">:$lhsBatchingDimensions,
+    ArrayRefParameter<"int64_t">:$rhsBatchingDimensions,
+    ArrayRefParameter<"int64_t">:$lhsContractingDimensions,
+    ArrayRefParameter<"int64_t">:$rhsContractingDimensions,
+    ArrayRefParameter<"int64_t">:$lhsRaggedDimensions,
+    ArrayRefParameter<"int64_t">:$rhsGroupDimensions);
+  let hasCustomAssemblyFormat = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Op base classes
 //===----------------------------------------------------------------------===//

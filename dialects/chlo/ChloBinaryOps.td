@@ -13,6 +13,14 @@ def CHLO_PolygammaOp : CHLO_BinaryOp<"polygamma"> {
 def CHLO_ZetaOp : CHLO_BinaryOp<"zeta"> {
   let summary = "zeta: Hurwitz zeta function, sum over n >= 0 of (q + n)^-x";
 }
+def CHLO_MulhiOp : CHLO_Op<"mulhi", [Pure, Elementwise, Commutative,
+                                     SameOperandsAndResultType]> {
+  let summary = "mulhi: the high N bits of the 2N-bit product of N-bit integers";
+  let arguments = (ins CHLO_IntTensor:$lhs, CHLO_IntTensor:$rhs);
+  let results = (outs CHLO_IntTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
+}
 
 // Arithmetic with broadcasting (XlaBuilder semantics).
 def CHLO_BroadcastAddOp : CHLO_BroadcastBinaryOp<"broadcast_add", CHLO_Tensor, CHLO_Tensor, [Commutative]> {

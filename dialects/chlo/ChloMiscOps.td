@@ -23,6 +23,47 @@ def CHLO_TopKOp : CHLO_Op<"top_k",
   let hasVerifier = 1;
 }
 
+def CHLO_RaggedDotOp : CHLO_Op<"ragged_dot", [Pure]> {
+  let summary = "ragged_dot: a dot_general whose lhs is split into groups along one dimension";
+  let description = [{
+    `group_sizes` splits the lhs ragged dimension into consecutive groups.
+    Mode 1 (the ragged dimension is an lhs free dimension):
+    `[b,m,k], [g,b,k,n], [b?,g] -> [b,m,n]`, each row of group i multiplied by
+    rhs group i; rows past the last group are 0. Mode 2 (a contracting
+    dimension): `[b,m,k], [b,k,n] -> [g,b,m,n]`, group i's contraction over
+    its slice of k. Mode 3 (a batching dimension): `[b,m,k], [b,k,n] -> [b,m,n]`,
+    batches past the last group are 0.
+  }];
+  let arguments = (ins CHLO_Tensor:$lhs, CHLO_Tensor:$rhs,
+      CHLO_IntTensor:$group_sizes,
+      CHLO_RaggedDotDimensionNumbers:$ragged_dot_dimension_numbers,
+      OptionalAttr<CHLO_PrecisionConfigAttr>:$precision_config);
+  let results = (outs CHLO_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def CHLO_ScanOp : CHLO_Op<"scan", [RecursiveMemoryEffects, IsolatedFromAbove,
+    AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let summary = "scan: a body applied along one dimension, threading carries";
+  let description = [{
+    For each index i of `dimension` (from the end when `is_reverse`), the body
+    takes the inputs' slices at i (that dimension dropped) and the carries, and
+    returns the outputs' slices at i followed by the new carries. The results
+    are the outputs, stacked along `dimension`, then the final carries.
+
+    `%out, %carry = chlo.scan(%x) inits(%c0) dimension=0 {...} : (tensor<4xi32>, tensor<i32>) -> (tensor<4xi32>, tensor<i32>)`
+  }];
+  let arguments = (ins Variadic<CHLO_Tensor>:$inputs, Variadic<CHLO_Tensor>:$inits,
+      ConfinedAttr<I64Attr, [IntNonNegative]>:$dimension,
+      OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$scan_dim_size,
+      DefaultValuedOptionalAttr<BoolAttr, "false">:$is_reverse,
+      OptionalAttr<BoolAttr>:$is_associative);
+  let results = (outs Variadic<CHLO_Tensor>:$outputs, Variadic<CHLO_Tensor>:$carries);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
 def CHLO_ConstantOp : CHLO_Op<"constant",
     [ConstantLike, Pure, AllTypesMatch<["value", "output"]>]> {
   let summary = "constant: a tensor from a literal";

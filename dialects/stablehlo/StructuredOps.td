@@ -84,6 +84,21 @@ def StableHLO_ConvolutionOp : StableHLO_Op<"convolution", [Pure,
   let hasVerifier = 1;
 }
 
+// dynamic_conv: convolution with its padding as an operand (generic syntax only).
+def StableHLO_DynamicConvOp : StableHLO_Op<"dynamic_conv", [Pure]> {
+  let summary = "dynamic_conv: convolution whose padding is a [spatial, 2] tensor operand";
+  let arguments = (ins HLO_Tensor:$lhs, HLO_Tensor:$rhs, HLO_IntTensor:$padding,
+      OptionalAttr<DenseI64ArrayAttr>:$window_strides,
+      OptionalAttr<DenseI64ArrayAttr>:$lhs_dilation,
+      OptionalAttr<DenseI64ArrayAttr>:$rhs_dilation,
+      OptionalAttr<DenseBoolArrayAttr>:$window_reversal,
+      StableHLO_ConvDimensionNumbers:$dimension_numbers,
+      ConfinedAttr<I64Attr, [IntPositive]>:$feature_group_count,
+      ConfinedAttr<I64Attr, [IntPositive]>:$batch_group_count,
+      OptionalAttr<StableHLO_PrecisionConfigAttr>:$precision_config);
+  let results = (outs HLO_Tensor:$result);
+}
+
 //===----------------------------------------------------------------------===//
 // gather, dynamic_gather, scatter (generic syntax only, as JAX prints them)
 //===----------------------------------------------------------------------===//

@@ -117,6 +117,9 @@ mlir::FailureOr<llvm::SmallVector<mlir::Value>>
 decomposeSpecial(mlir::Operation *op, HloEmitter &h);
 mlir::FailureOr<llvm::SmallVector<mlir::Value>>
 decomposeTopK(mlir::Operation *op, HloEmitter &h);
+/// mulhi, ragged_dot and scan.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+decomposeStructured(mlir::Operation *op, HloEmitter &h);
 
 // Shared pieces (real float tensors; float16/bfloat16 callers upcast first).
 mlir::Value lowerNextAfter(HloEmitter &h, mlir::Value x, mlir::Value y);

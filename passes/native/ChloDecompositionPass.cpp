@@ -128,8 +128,10 @@ struct ChloLegalizeToStablehlo
       HloEmitter h(builder, op->getLoc());
       FailureOr<SmallVector<Value>> replacement =
           llvm::isa<chlo::TopKOp>(op) ? decomposeTopK(op, h)
-          : isSpecial(op)             ? decomposeSpecial(op, h)
-                                      : decomposeElementwise(op, h);
+          : llvm::isa<chlo::MulhiOp, chlo::RaggedDotOp, chlo::ScanOp>(op)
+              ? decomposeStructured(op, h)
+          : isSpecial(op) ? decomposeSpecial(op, h)
+                          : decomposeElementwise(op, h);
       if (llvm::failed(replacement)) {
         failed = true;
         continue;

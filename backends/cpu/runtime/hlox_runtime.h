@@ -36,6 +36,14 @@
 extern "C" {
 #endif
 
+/* Heap allocation of generated code (memory.cpp): memref.alloc calls
+ * _mlir_memref_to_llvm_alloc; a failed allocation jumps back to the innermost
+ * hlox_rt_call_guarded on its thread, which returns 1 and the size that failed
+ * (0 when entry(argument) returned normally). */
+HLOX_RT_EXPORT int32_t hlox_rt_call_guarded(void (*entry)(void *), void *argument,
+                                            int64_t *failed_bytes);
+HLOX_RT_EXPORT void hlox_rt_allocation_failed(int64_t bytes);
+
 /* Element types of reductions (the compiler passes these codes). */
 enum hlox_rt_dtype {
   HLOX_RT_F32 = 0, HLOX_RT_F64 = 1, HLOX_RT_F16 = 2, HLOX_RT_BF16 = 3,

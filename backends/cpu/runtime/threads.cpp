@@ -33,9 +33,30 @@
 
 #include <pthread.h>
 
+#include "hlox_runtime.h"
+
 namespace {
 
 using Body = void (*)(void *context, int64_t begin, int64_t end);
+
+/// body(context, begin, end) under an allocation guard (memory.cpp): the size
+/// of an allocation that failed in it, or 0. No failure jumps past the pool's
+/// locks: the launching thread raises it again once they are released.
+int64_t runGuarded(Body body, void *context, int64_t begin, int64_t end) {
+  struct Call {
+    Body body;
+    void *context;
+    int64_t begin, end;
+  } call{body, context, begin, end};
+  int64_t bytes = 0;
+  hlox_rt_call_guarded(
+      [](void *p) {
+        auto *c = static_cast<Call *>(p);
+        c->body(c->context, c->begin, c->end);
+      },
+      &call, &bytes);
+  return bytes;
+}
 
 int configuredThreads() {
   if (const char *text = std::getenv("HLOX_CPU_THREADS")) {
@@ -62,16 +83,15 @@ public:
   // Workers start once every member exists (they use the mutex at once).
   explicit Pool(int wanted) { threads = startWorkers(wanted) + 1; }
 
-  void parallelFor(Body body, void *context, int64_t n, int64_t minChunk) {
+  /// Returns the size of an allocation that failed in a chunk, or 0.
+  int64_t parallelFor(Body body, void *context, int64_t n, int64_t minChunk) {
     if (n <= 0)
-      return;
+      return 0;
     int64_t chunks = std::min<int64_t>(threads * kChunksPerThread,
                                        std::max<int64_t>(1, n / minChunk));
     std::unique_lock<std::mutex> busy(launch, std::try_to_lock);
-    if (chunks <= 1 || threads <= 1 || insideKernel || !busy.owns_lock()) {
-      body(context, 0, n);
-      return;
-    }
+    if (chunks <= 1 || threads <= 1 || insideKernel || !busy.owns_lock())
+      return runGuarded(body, context, 0, n);
     uint64_t generation;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -93,6 +113,7 @@ public:
       std::unique_lock<std::mutex> lock(mutex);
       done.wait(lock, [&] { return finished.load(std::memory_order_acquire) == chunks; });
     }
+    return failed.exchange(0, std::memory_order_acq_rel);
   }
 
   int threads = 1;  // the workers started + the caller; set once, in the constructor
@@ -131,7 +152,8 @@ private:
         continue;
       int64_t begin = current.n * chunk / current.chunks;
       int64_t end = current.n * (chunk + 1) / current.chunks;
-      current.body(current.context, begin, end);
+      if (int64_t bytes = runGuarded(current.body, current.context, begin, end))
+        failed.store(bytes, std::memory_order_release);
       if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == current.chunks) {
         std::lock_guard<std::mutex> lock(mutex);
         done.notify_one();
@@ -161,6 +183,7 @@ private:
   Job job{};
   std::atomic<uint64_t> ticket{0};    // generation << 32 | next unclaimed chunk
   std::atomic<int64_t> finished{0};   // chunks of the current job done
+  std::atomic<int64_t> failed{0};     // size of an allocation a chunk could not make
 };
 
 // Made on first use and never destroyed (workers may still be parked at
@@ -193,7 +216,9 @@ extern "C" {
 /// `min_chunk` iterations (fixed boundaries; see the file comment).
 __attribute__((visibility("default"))) void
 hlox_rt_parallel_for(Body body, void *context, int64_t n, int64_t min_chunk) {
-  thePool().parallelFor(body, context, n, min_chunk < 1 ? 1 : min_chunk);
+  // (no object with a destructor lives in this frame: the jump may pass it)
+  if (int64_t bytes = thePool().parallelFor(body, context, n, min_chunk < 1 ? 1 : min_chunk))
+    hlox_rt_allocation_failed(bytes);
 }
 
 /// The pool's thread count (HLOX_CPU_THREADS, default the usable cores).

@@ -114,3 +114,22 @@ func.func @constants(%x: tensor<2x3xf32>) -> (tensor<2xf32>, tensor<2x3xf32>) {
   %1 = "chlo.constant_like"(%x) {value = 0.5 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0, %1 : tensor<2xf32>, tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func.func @structured
+// CHECK: chlo.mulhi %{{.*}}, %{{.*}} : tensor<4xi16>, tensor<4xi16> -> tensor<4xi16>
+// CHECK: chlo.scan(%{{.*}}) inits(%{{.*}}) dimension=1 attributes {is_reverse = true} {
+// CHECK: } : (tensor<2x3xi32>, tensor<2xi32>) -> (tensor<2x3xi32>, tensor<2xi32>)
+// CHECK: "chlo.ragged_dot"
+// CHECK-SAME: #chlo<precision HIGHEST>
+// CHECK-SAME: #chlo.ragged_dot<lhs_batching_dimensions = [], rhs_batching_dimensions = [], lhs_contracting_dimensions = [1], rhs_contracting_dimensions = [1], lhs_ragged_dimensions = [0], rhs_group_dimensions = [0]>
+func.func @structured(%m: tensor<4xi16>, %x: tensor<2x3xi32>, %c: tensor<2xi32>, %l: tensor<11x5xf32>,
+                      %r: tensor<3x5x7xf32>, %g: tensor<3xi64>) -> (tensor<4xi16>, tensor<2x3xi32>, tensor<11x7xf32>) {
+  %0 = chlo.mulhi %m, %m : tensor<4xi16>, tensor<4xi16> -> tensor<4xi16>
+  %1:2 = chlo.scan(%x) inits(%c) dimension=1 attributes {is_reverse = true} {
+  ^bb0(%a: tensor<2xi32>, %b: tensor<2xi32>):
+    %s = stablehlo.add %a, %b : tensor<2xi32>
+    stablehlo.return %s, %s : tensor<2xi32>, tensor<2xi32>
+  } : (tensor<2x3xi32>, tensor<2xi32>) -> (tensor<2x3xi32>, tensor<2xi32>)
+  %2 = "chlo.ragged_dot"(%l, %r, %g) {ragged_dot_dimension_numbers = #chlo.ragged_dot<lhs_batching_dimensions = [], rhs_batching_dimensions = [], lhs_contracting_dimensions = [1], rhs_contracting_dimensions = [1], lhs_ragged_dimensions = [0], rhs_group_dimensions = [0]>, precision_config = [#chlo<precision DEFAULT>, #chlo<precision HIGHEST>]} : (tensor<11x5xf32>, tensor<3x5x7xf32>, tensor<3xi64>) -> tensor<11x7xf32>
+  return %0, %1#0, %2 : tensor<4xi16>, tensor<2x3xi32>, tensor<11x7xf32>
+}

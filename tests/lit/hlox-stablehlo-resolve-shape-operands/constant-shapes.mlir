@@ -47,3 +47,16 @@ func.func @computed(%x: tensor<6xi32>, %shape: tensor<2xi64>) -> tensor<2x3xi32>
   %0 = stablehlo.dynamic_reshape %x, %shape : (tensor<6xi32>, tensor<2xi64>) -> tensor<2x3xi32>
   return %0 : tensor<2x3xi32>
 }
+
+// -----
+
+// dynamic_conv with a constant padding: a convolution with that padding.
+// CHECK-LABEL: func.func @dynamic_conv
+// CHECK: stablehlo.convolution
+// CHECK-SAME: pad = {{\[\[}}1, 2], [0, 2]]
+// CHECK-NOT: dynamic_conv
+func.func @dynamic_conv(%x: tensor<1x6x6x2xf32>, %w: tensor<3x3x2x4xf32>) -> tensor<1x4x4x4xf32> {
+  %p = stablehlo.constant dense<[[1, 2], [0, 2]]> : tensor<2x2xi64>
+  %r = "stablehlo.dynamic_conv"(%x, %w, %p) {window_strides = array<i64: 2, 1>, rhs_dilation = array<i64: 1, 2>, dimension_numbers = #stablehlo.conv<[b, 0, 1, f]x[0, 1, i, o]->[b, 0, 1, f]>, batch_group_count = 1 : i64, feature_group_count = 1 : i64} : (tensor<1x6x6x2xf32>, tensor<3x3x2x4xf32>, tensor<2x2xi64>) -> tensor<1x4x4x4xf32>
+  return %r : tensor<1x4x4x4xf32>
+}

@@ -163,17 +163,17 @@ def agree(got, want, approximate):
 COUNTS: dict[str, tuple[int, int, int]] = {}
 
 
-# Complex special values (an infinite or NaN part, magnitudes near the type's
-# max): cpu (convert-complex-to-standard's formulas) and the interpreter
-# (numpy's) disagree on ~20 ops, e.g. log(max+maxj) is inf on cpu (|z|^2
-# overflows), (inf+maxj)*(-2.5+1j) is -inf+nanj on cpu. Strict: fixing it
-# makes the test XPASS and fail, so that the mark is removed.
-COMPLEX_SPECIAL_VALUES = pytest.mark.xfail(
-    strict=True, reason="complex special values differ between cpu and the interpreter")
+# Complex ops whose special values (an infinite or NaN part, parts near the
+# type's max) still differ between cpu (convert-complex-to-standard's formulas)
+# and the interpreter (NumPy's), e.g. (inf+maxj)*(-2.5+1j) is -inf+nanj on cpu
+# (as in XLA) and -inf+infj in NumPy. Their mismatches are tolerated, strictly:
+# an op that agrees everywhere fails the test until it leaves this set.
+COMPLEX_SPECIAL_VALUE_GAPS = {
+    "multiply", "divide", "power", "atan2", "exponential_minus_one",
+    "rsqrt", "cbrt", "sine", "cosine", "tan", "tanh"}
 
 
-@pytest.mark.parametrize("name", [pytest.param(t, marks=COMPLEX_SPECIAL_VALUES)
-                                  if t in COMPLEX else t for t in TYPES])
+@pytest.mark.parametrize("name", TYPES)
 def test_cpu_agrees_with_the_interpreter(name):
     values = edge_values(name)
     x, y = (np.array(v, values.dtype) for v in zip(*itertools.product(values, values)))
@@ -183,11 +183,16 @@ def test_cpu_agrees_with_the_interpreter(name):
     run, text, ops, refused = compile_dropping_refusals(name, n, ops)
     got = [np.asarray(r) for r in run(x, y, p)]
     want = [np.asarray(r) for r in hlox.compile_stablehlo(text, backend="interpreter")(x, y, p)]
-    wrong = []
+    wrong, closed_gaps = [], []
     for (op, line, _), g, w in zip(ops, got, want):
-        # complex abs/sqrt/divide: hypot and scalings differ in the last ulp
-        approximate = op in APPROXIMATE or (name in COMPLEX and op in ("abs", "sqrt", "divide"))
+        # complex abs/sqrt/divide/sign: hypot and scalings differ in the last ulp
+        approximate = op in APPROXIMATE or (name in COMPLEX and op in ("abs", "sqrt", "divide",
+                                                                       "sign"))
         ok = agree(np.asarray(g), np.asarray(w), approximate)
+        if name in COMPLEX and op in COMPLEX_SPECIAL_VALUE_GAPS:
+            if ok.all():
+                closed_gaps.append(op)
+            continue
         if not ok.all():
             bad = np.flatnonzero(~ok)[:3]
             wrong.append(f"{op}: {int((~ok).sum())}/{n} differ, e.g. "
@@ -195,3 +200,5 @@ def test_cpu_agrees_with_the_interpreter(name):
     COUNTS[name] = (len(ops) * n, len(refused), len(wrong))
     print(f"{name}: {len(ops)} ops x {n} cases, refused {refused}, {len(wrong)} ops wrong")
     assert not wrong, "\n".join(wrong)
+    assert not closed_gaps, f"{name}: {closed_gaps} agree now: remove them from " \
+        "COMPLEX_SPECIAL_VALUE_GAPS"

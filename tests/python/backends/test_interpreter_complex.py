@@ -87,3 +87,43 @@ def check_complex128():
     y = (rng.normal(size=64) + 1j * rng.normal(size=64)) * 10.0 ** rng.integers(-100, 100, 64)
     close(run(lax.div, x, y), x / y)
     close(run(lax.sign, x), x / np.abs(x))
+
+
+def test_complex_special_values_as_numpy():
+    """abs with one infinite part is inf even beside a NaN, log of parts near the max
+    stays finite, sign with one infinite part is +-1 on that axis: NumPy's answers."""
+    inf, nan = np.inf, np.nan
+    z = np.array([complex(inf, nan), complex(nan, -inf), complex(3e38, 3e38), complex(-inf, 2),
+                  complex(1.5, inf), complex(1e-40, 0)], np.complex64)
+    np.testing.assert_array_equal(run(lambda x: lax.abs(x), z)[:2], [inf, inf])
+    with np.errstate(all="ignore"):
+        close(run(lambda x: lax.log(x), z[2:3]), np.log(z[2:3].astype(np.complex128))
+              .astype(np.complex64))
+    np.testing.assert_array_equal(run(lambda x: lax.sign(x), z)[3:],
+                                  np.array([-1, 1j, 1], np.complex64))
+
+
+def test_complex_order_is_lexicographic():
+    """LT/LE/GT/GE on complex compare (real, imaginary) pairs, on both backends; a
+    NaN real part compares false."""
+    import operator
+
+    import hlox
+
+    parts = [0.0, 1.0, -2.5, 3e38]
+    pairs = [complex(a, b) for a in parts for b in parts] + [complex(np.nan, 1.0)]
+    x = np.array([p for p in pairs for _ in pairs], np.complex64)
+    y = np.array([q for _ in pairs for q in pairs], np.complex64)
+    n = x.size
+    for direction, op in [("LT", operator.lt), ("LE", operator.le), ("GT", operator.gt),
+                          ("GE", operator.ge)]:
+        text = (f"func.func @main(%x: tensor<{n}xcomplex<f32>>, %y: tensor<{n}xcomplex<f32>>)"
+                f" -> tensor<{n}xi1> {{\n  %r = stablehlo.compare {direction}, %x, %y, FLOAT :"
+                f" (tensor<{n}xcomplex<f32>>, tensor<{n}xcomplex<f32>>) -> tensor<{n}xi1>\n"
+                f"  return %r : tensor<{n}xi1>\n}}")
+        want = [False if np.isnan(a.real) or np.isnan(b.real) else
+                op((float(a.real), float(a.imag)), (float(b.real), float(b.imag)))
+                for a, b in zip(x, y)]
+        for backend in ("interpreter", "cpu"):
+            [got] = hlox.compile_stablehlo(text, backend=backend)(x, y)
+            np.testing.assert_array_equal(np.asarray(got), want, err_msg=f"{direction} {backend}")
