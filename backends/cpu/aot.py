@@ -32,6 +32,12 @@ def _load_runtime() -> None:
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
 
 
+def load_runtime_symbols() -> None:
+    """Makes every symbol generated code may import resolvable by ORC (the runtime
+    libraries, global, and the LAPACK routines handed to the runtime)."""
+    _ensure_symbols(None)
+
+
 def imports_of(object_code: bytes) -> list[str] | None:
     """The undefined symbols of an ELF64 little-endian object (None for other formats).
 

@@ -10,6 +10,8 @@
 namespace hlox {
 /// hlox-cpu-outline-loops and hlox-cpu-parallel-launch (CpuLoopOutlining.cpp).
 void registerCpuLoopOutliningPasses();
+/// hlox-loop-state-in-place (CpuLoopStateInPlace.cpp).
+void registerCpuLoopStateInPlacePass();
 } // namespace hlox
 
 #endif

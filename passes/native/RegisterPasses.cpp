@@ -8,4 +8,5 @@ void hlox::registerPasses() {
   registerHloxPasses();
   registerDecompositionPasses();
   registerCpuLoopOutliningPasses();
+  registerCpuLoopStateInPlacePass();
 }
