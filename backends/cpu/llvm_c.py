@@ -97,8 +97,13 @@ def _libs():
     sig(llvm, "LLVMIsGlobalConstant", c_int, c_void_p)
     sig(llvm, "LLVMGetValueName2", c_void_p, c_void_p, ctypes.POINTER(c_size_t))
     sig(llvm, "LLVMCountBasicBlocks", ctypes.c_uint, c_void_p)
-    sig(llvm, "LLVMGetFirstBasicBlock", c_void_p, c_void_p)
-    sig(llvm, "LLVMDeleteBasicBlock", None, c_void_p)
+    sig(llvm, "LLVMAddFunction", c_void_p, c_void_p, c_char_p, c_void_p)
+    sig(llvm, "LLVMGlobalGetValueType", c_void_p, c_void_p)
+    sig(llvm, "LLVMReplaceAllUsesWith", None, c_void_p, c_void_p)
+    sig(llvm, "LLVMDeleteFunction", None, c_void_p)
+    sig(llvm, "LLVMSetValueName2", None, c_void_p, c_char_p, c_size_t)
+    sig(llvm, "LLVMGetFunctionCallConv", ctypes.c_uint, c_void_p)
+    sig(llvm, "LLVMSetFunctionCallConv", None, c_void_p, ctypes.c_uint)
     sig(llvm, "LLVMGetLinkage", c_int, c_void_p)
     sig(llvm, "LLVMSetLinkage", None, c_void_p, c_int)
     sig(llvm, "LLVMSetVisibility", None, c_void_p, c_int)
@@ -308,11 +313,17 @@ def _keep_piece(llvm_module, plan: dict[str, int], piece: int) -> None:
     for function in list(_functions(llvm_module)):
         if llvm.LLVMIsDeclaration(function):
             continue
-        if plan.get(_name(function), 0) != piece:
-            block = llvm.LLVMGetFirstBasicBlock(function)
-            while block:
-                llvm.LLVMDeleteBasicBlock(block)
-                block = llvm.LLVMGetFirstBasicBlock(function)
+        name = _name(function)
+        if plan.get(name, 0) != piece:
+            # Another piece's: a declaration takes its place (and its name).
+            declaration = llvm.LLVMAddFunction(llvm_module, b"hlox.split.declaration",
+                                               llvm.LLVMGlobalGetValueType(function))
+            llvm.LLVMSetFunctionCallConv(declaration, llvm.LLVMGetFunctionCallConv(function))
+            llvm.LLVMReplaceAllUsesWith(function, declaration)
+            llvm.LLVMDeleteFunction(function)
+            encoded = name.encode()
+            llvm.LLVMSetValueName2(declaration, encoded, len(encoded))
+            function = declaration
         if llvm.LLVMGetLinkage(function) in (_INTERNAL_LINKAGE, _PRIVATE_LINKAGE):
             llvm.LLVMSetLinkage(function, _EXTERNAL_LINKAGE)
             llvm.LLVMSetVisibility(function, _HIDDEN_VISIBILITY)
