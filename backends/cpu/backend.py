@@ -262,7 +262,7 @@ class CpuBackend(HostBuffers):
                 objects = llvm_c.compile_objects(module, pieces=compile_threads(),
                                                  passes=f"default<O{OPT_LEVEL}>")
             with runner.timed("llvm-link"):
-                aot.load_runtime_symbols()
+                aot.load_runtime_symbols(objects)
                 code = llvm_c.LoadedObject(objects, runner.function)
                 entry = code.lookup(aot.ENTRY)
         except llvm_c.LLVMError as error:
