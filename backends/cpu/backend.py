@@ -1,9 +1,13 @@
-"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
+"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> object code linked by ORC.
 
 It receives the module after the compile driver's shared StableHLO stage
 (:mod:`hlox.backends.compiler`) and runs :data:`PIPELINE` (its own passes,
 named, one at a time through the driver's runner: dumps, verification and
-failing-stage errors come from there), then LLVM (``ExecutionEngine``). With a
+failing-stage errors come from there), then LLVM: a one-device program is
+compiled to object code in pieces on :func:`compile_threads` threads
+(:func:`hlox.backends.cpu.llvm_c.compile_objects`; LLVM's time is most of a
+compilation) and linked by ORC; a per-device program of N partitions goes
+through MLIR's ``ExecutionEngine`` (its packed entry point runs partitions). With a
 dump folder the LLVM IR and assembly are written after the passes
 (``NNN_llvm-ir.ll``, ``NNN_asm.s``).
 

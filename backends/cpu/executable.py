@@ -36,7 +36,8 @@ def machine_code(module: ir.Module, in_specs, out_specs):
 
 
 class CpuExecutable:
-    """Runs ``@main`` in an ExecutionEngine on C-contiguous arrays of its argument types.
+    """Runs ``@main`` (linked object code, or an ExecutionEngine's) on C-contiguous
+    arrays of its argument types.
 
     ``stages``: the named stages (:data:`NAMED_STAGES`) of this compilation:
     ``linalg`` (the last stage before bufferization), ``llvm`` (MLIR's LLVM
