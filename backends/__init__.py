@@ -9,7 +9,7 @@ into an executable over its own buffers::
     hlox.backends.register(my_backend)   # add one at run time
     hlox.jit(f, backend="pjrt")          # or HLOX_BACKEND=pjrt, or hlox.config.backend
 
-Built in: ``cpu`` (our pass pipeline, LLVM, ExecutionEngine), ``interpreter``
+Built in: ``cpu`` (our pass pipeline, LLVM, ORC), ``interpreter``
 (the numpy reference interpreter) and ``pjrt`` (XLA through jaxlib, listed when
 jaxlib is installed). Installed packages add backends through the
 ``hlox.backends`` entry-point group::

@@ -27,12 +27,20 @@ and raises a :class:`CompilationError` naming the stage and the user's Python
 lines (the frontend's locations). Without a dump folder nothing is printed while
 compiling: the IR of every stage is made when first read, by running the
 passes again on a copy of the input (they are deterministic).
+
+The runner also times every stage (``timings``: stage name -> seconds, passes
+and the backend's own steps such as LLVM code generation); the frontend's
+``Compiled.compile_stats()`` returns them, and ``HLOX_TIMINGS=1`` prints them
+to stderr after each compilation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import sys
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -141,6 +149,16 @@ class StageRunner:
         self._last_text: str | None = None  # the current IR, when dumping
         self._input = None  # a copy of the module before its first pass (to print stages later)
         self._verified = False
+        self.timings: OrderedDict[str, float] = OrderedDict()  # stage -> seconds
+
+    @contextlib.contextmanager
+    def timed(self, stage: str):
+        """Adds the seconds spent inside to ``timings[stage]`` (a backend's own steps)."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
 
     @property
     def keep(self) -> bool:
@@ -152,6 +170,10 @@ class StageRunner:
 
     def verify(self, module: ir.Module) -> None:
         """Raises :class:`CompilationError` (keeping the input) unless ``module`` verifies."""
+        with self.timed("verify"):
+            self._verify(module)
+
+    def _verify(self, module: ir.Module) -> None:
         try:
             module.operation.verify()
         except ir.MLIRError as error:
@@ -173,7 +195,7 @@ class StageRunner:
             self._last_text = str(module)
             self.dumps.write(0, "stablehlo", self._last_text)
         else:
-            with module.context:
+            with self.timed("copy-input"), module.context:
                 self._input = module.operation.clone()
 
     def run(self, module: ir.Module, elements: list[str]) -> None:
@@ -188,6 +210,7 @@ class StageRunner:
         for element in elements:
             self.index += 1
             name = pass_name(element)
+            start = time.perf_counter()
             try:
                 pm = pipeline_lib.build([element], context)
             except pipeline_lib.PipelineError as error:
@@ -200,6 +223,7 @@ class StageRunner:
             except Exception as error:  # noqa: BLE001  (a Python pass raised)
                 raise self._pass_failed(name, f"  {type(error).__name__}: {error}") from error
             key = name if name not in self._keys else f"{name}#{self.index}"
+            self.timings[key] = time.perf_counter() - start
             self._keys.append(key)
             self._elements.append(element)
             if self.keep:
@@ -250,10 +274,12 @@ def runner_for(options: CompileOptions, backend: str) -> StageRunner:
 
 class Stages(_KeyedStages):
     """The stages of a compilation: the passes it ran (``passes``), then the
-    executable's own (its ``stages``, e.g. the cpu backend's ``asm``)."""
+    executable's own (its ``stages``, e.g. the cpu backend's ``asm``); ``timings``:
+    the seconds each stage took (:attr:`StageRunner.timings`)."""
 
-    def __init__(self, passes: Mapping, executable):
+    def __init__(self, passes: Mapping, executable, timings: Mapping | None = None):
         self.passes = passes
+        self.timings = dict(timings or {})
         self._own = getattr(executable, "stages", None) or {}
         super().__init__(list(passes) + [k for k in self._own if k not in passes])
 
@@ -281,6 +307,7 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
         backend = backend_named(backend)
     options = options or CompileOptions()
     module = as_module(module)
+    start = time.perf_counter()
     runner = StageRunner(options.name, backend.name, config.dump_dir)
     runner.verify(module)  # before anything reads it
     signature = main_signature(module)
@@ -312,20 +339,42 @@ def compile(module, backend=None, options: CompileOptions | None = None):  # noq
         elif not callable(getattr(executable, "execute", None)):
             raise BackendError(f"backend {backend.name!r} returned {type(executable).__name__}, "
                                f"which has no execute(buffers) (see hlox.backends.base)")
-        return executable, Stages(runner.stages(), executable)
+        runner.timings["total"] = time.perf_counter() - start
+        if _print_timings():
+            report_timings(options.name, backend.name, runner.timings)
+        return executable, Stages(runner.stages(), executable, runner.timings)
 
     if compile_cache.bypassed():
         return compile_fn()
-    fp = compile_cache.fingerprint(str(module), [backend.name] + shared_and_own,
-                                   {"device": getattr(options.device, "id", options.device),
-                                    "devices": [d.id for d in options.devices],
-                                    "extra": options.extra})
+    with runner.timed("fingerprint"):
+        fp = compile_cache.fingerprint(str(module), [backend.name] + shared_and_own,
+                                       {"device": getattr(options.device, "id", options.device),
+                                        "devices": [d.id for d in options.devices],
+                                        "extra": options.extra})
     return compile_cache.lookup_or_compile(
         fp, options.name, compile_fn,
         serialize_fn=lambda result: _serialize(backend, result[0], options.name, fp),
         load_fn=lambda data: (_load(data, fp), {}),
         # (SPMD programs stay in the memory cache: artifacts hold one device's program)
         target=_target(backend) if partitions <= 1 else None, owner=backend)
+
+
+def _print_timings() -> bool:
+    import os
+
+    return os.environ.get("HLOX_TIMINGS", "") not in ("", "0")
+
+
+def report_timings(name: str, backend: str, timings: Mapping, file=None) -> None:
+    """Prints ``timings`` (stage -> seconds), slowest first, and their total."""
+    file = file or sys.stderr
+    total = timings.get("total", sum(timings.values()))
+    print(f"hlox: compiled '{name}' on {backend} in {total:.3f} s", file=file)
+    stages = sorted(((s, t) for s, t in timings.items() if s != "total"), key=lambda x: -x[1])
+    for stage, seconds in stages:
+        if seconds >= 0.0005:
+            print(f"  {seconds:8.3f} s  {100 * seconds / max(total, 1e-9):5.1f}%  {stage}",
+                  file=file)
 
 
 def _spmd_devices(backend, options: CompileOptions, partitions: int) -> tuple:

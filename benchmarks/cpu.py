@@ -9,7 +9,8 @@ over 10000x2 points, an MLP training step (value_and_grad + SGD), matmul
 256..2048 (float32; bfloat16 accumulating in float32), softmax and layernorm
 on 4096x1024, the first path's layer exp(x @ w) * 2 + x, a GELU MLP, causal
 attention, a ResNet-style conv block, row sums and maxima, a 512-step RNN
-``scan`` and a 1M sort. Each is written once with hlox's frontend
+``scan``, a ``scan`` whose body costs next to nothing (ns per iteration) and
+a 1M sort. Each is written once with hlox's frontend
 (``hlox.jit``, ``hlox.vmap``, ``hlox.value_and_grad``) where the frontend has
 the ops, and otherwise as JAX's own StableHLO run through hlox's passes with
 ``hlox.compile_stablehlo`` ("jax hlo"). Whole training steps of Flax models
@@ -22,10 +23,12 @@ ratios hlox/jax and hlox/numpy (below 1: hlox is faster), GFLOP/s and the
 fraction of the FMA peak for contractions, GB/s and the fraction of the
 bandwidth for memory-bound kernels (both measured by benchmarks/peak.py: the
 last-level cache's bandwidth for a workload whose bytes fit in it,
-"L3", otherwise the memory's, "DRAM"), the compile times and their ratio, and
-the load average (other processes on the machine skew everything). ``--json``
-also writes every row with XLA's cost analysis (flops, bytes accessed) and the
-ceilings, which benchmarks/roofline.py plots. ``--pipeline-of REV`` runs
+"L3", otherwise the memory's, "DRAM"), the compile times and their ratio (both
+until the code is ready to run: hlox's includes LLVM's code generation, which
+its JIT used to defer to the first call), and the load average (other
+processes on the machine skew everything). ``--json`` also writes every row
+with XLA's cost analysis (flops, bytes accessed) and the ceilings, which
+benchmarks/roofline.py plots. ``--pipeline-of REV`` runs
 hlox with the CPU pass pipeline of another git revision (before/after tables:
 the passes it names must still exist). Not a test: nothing here asserts a
 time (DESIGN.md, "Benchmarks, not timed tests").
@@ -72,6 +75,7 @@ class Workload:
     atol: float = 1e-4
     flops: float = 0.0  # per call, for contractions (GFLOP/s and fraction of peak)
     traffic: float = 0.0  # bytes read + written per call, for memory-bound kernels
+    steps: int = 0  # loop iterations per call, for loops (ns per iteration)
 
 
 # --------------------------------------------------------------------------
@@ -251,6 +255,13 @@ def rnn_scan_jax(h0, xs, w, u):
     return jax.lax.scan(cell, h0, xs)
 
 
+def tiny_scan_jax(h0, xs):
+    def cell(h, x):
+        h = h * 0.5 + x
+        return h, h[0]
+    return jax.lax.scan(cell, h0, xs)
+
+
 def issue12_workloads(rng, normal, quick: bool) -> list[Workload]:
     """Issue 12's workloads, through JAX's StableHLO (checked against XLA's results)."""
     out = []
@@ -292,6 +303,10 @@ def issue12_workloads(rng, normal, quick: bool) -> list[Workload]:
     out.append(Workload(f"rnn scan {steps} steps b{batch} w{width}", args, None,
                         jax and rnn_scan_jax, rtol=1e-3, atol=1e-3,
                         flops=steps * 2 * 2 * batch * width * width))
+    # A loop whose body costs next to nothing: what each iteration costs the loop.
+    steps = 10_000 if quick else 100_000
+    out.append(Workload(f"scan tiny body {steps} steps w8", (normal(8), normal(steps, 8)),
+                        None, jax and tiny_scan_jax, rtol=1e-5, atol=1e-5, steps=steps))
     n = 1 << (16 if quick else 20)
     x = normal(n)
     # (No bandwidth for sort: n log n comparisons, not a streaming kernel.)
@@ -400,8 +415,13 @@ class Ceilings:
         return self.dram, "DRAM"
 
 
-def rate(w: Workload, seconds: float, ceilings: Ceilings) -> str:
-    """GFLOP/s and fraction of peak (contractions), or GB/s and fraction of bandwidth."""
+def rate(w: Workload, seconds: float, ceilings: Ceilings,
+         jax_seconds: float = float("nan")) -> str:
+    """GFLOP/s and fraction of peak (contractions), GB/s and fraction of bandwidth
+    (memory-bound kernels), or ns per iteration next to XLA's (loops)."""
+    if w.steps:
+        return (f"{seconds / w.steps * 1e9:7.1f} ns/iter (xla "
+                f"{jax_seconds / w.steps * 1e9:.1f})")
     if w.flops:
         gflops = w.flops / seconds / 1e9
         return f"{gflops:7.1f} GF/s {gflops / ceilings.peak:4.0%}"
@@ -455,6 +475,11 @@ def main() -> None:
           f"{os.environ.get('HLOX_CPU_THREADS', '(unset)')}; peak {ceilings.peak} GFLOP/s, "
           f"bandwidth {ceilings.dram} GB/s (DRAM), {ceilings.cache} GB/s "
           f"({ceilings.cache_bytes >> 20} MiB L3)")
+    # Warm up both compilers (one-time loading and registration is not compile time).
+    if jax is not None:
+        warm = jax.jit(lambda x: jnp.tanh(x) @ x).lower(np.ones((64, 64), np.float32))
+        warm.compile()
+        hlox.compile_stablehlo(warm.as_text(), backend="cpu")
     header = (f"{'workload':<34} {'via':<8} {'hlox ms':>9} {'jax ms':>9} {'numpy ms':>9} "
               f"{'hlox/jax':>9} {'hlox/np':>8} {'compile s':>10} {'jax cmp s':>10} "
               f"{'cmp ratio':>9}  hlox rate")
@@ -471,7 +496,7 @@ def main() -> None:
               f"{r['numpy'] * 1e3:>9.3f} {r['hlox'] / r['jax']:>9.2f} "
               f"{r['hlox'] / r['numpy']:>8.2f} {r['hlox compile']:>10.2f} "
               f"{r['jax compile']:>10.2f} {r['hlox compile'] / r['jax compile']:>9.2f}  "
-              f"{rate(w, r['hlox'], ceilings)}", flush=True)
+              f"{rate(w, r['hlox'], ceilings, r['jax'])}", flush=True)
     if ratios:
         print(f"geometric mean hlox/jax: {statistics.geometric_mean(ratios):.2f} "
               f"(load average {os.getloadavg()[0]:.2f})")

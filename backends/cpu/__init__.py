@@ -1,4 +1,4 @@
-"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
+"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> object code linked by ORC.
 
 ``backend`` (the registered backend and its pipeline), ``executable`` (a
 compiled ``@main`` and its stages), ``invoke`` (memref descriptors: the call

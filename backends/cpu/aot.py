@@ -32,6 +32,19 @@ def _load_runtime() -> None:
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
 
 
+def load_runtime_symbols(objects: list[bytes]) -> None:
+    """Makes the symbols ``objects`` import resolvable by ORC (the runtime libraries,
+    global, and the LAPACK routines handed to the runtime), loading them only if
+    the process lacks one."""
+    imports: set[str] = set()
+    for code in objects:
+        names = imports_of(code)
+        if names is None:
+            return _ensure_symbols(None)
+        imports.update(names)
+    _ensure_symbols(sorted(imports))
+
+
 def imports_of(object_code: bytes) -> list[str] | None:
     """The undefined symbols of an ELF64 little-endian object (None for other formats).
 

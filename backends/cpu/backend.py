@@ -1,9 +1,13 @@
-"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> ExecutionEngine.
+"""The ``cpu`` backend: StableHLO -> linalg -> loops -> LLVM -> object code linked by ORC.
 
 It receives the module after the compile driver's shared StableHLO stage
 (:mod:`hlox.backends.compiler`) and runs :data:`PIPELINE` (its own passes,
 named, one at a time through the driver's runner: dumps, verification and
-failing-stage errors come from there), then LLVM (``ExecutionEngine``). With a
+failing-stage errors come from there), then LLVM: a one-device program is
+compiled to object code in pieces on :func:`compile_threads` threads
+(:func:`hlox.backends.cpu.llvm_c.compile_objects`; LLVM's time is most of a
+compilation) and linked by ORC; a per-device program of N partitions goes
+through MLIR's ``ExecutionEngine`` (its packed entry point runs partitions). With a
 dump folder the LLVM IR and assembly are written after the passes
 (``NNN_llvm-ir.ll``, ``NNN_asm.s``).
 
@@ -26,6 +30,7 @@ from mlir.execution_engine import ExecutionEngine
 
 from hlox.backends import compiler
 from hlox.backends.base import BackendError, CompileOptions, Device, HostBuffers, main_signature
+from hlox.backends.cpu import invoke
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
 from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
@@ -53,6 +58,9 @@ PIPELINE: list[str] = [
     # JAX's LAPACK custom calls as calls of the runtime library (scipy's LAPACK).
     "hlox-cpu-lapack-to-runtime",
     "hlox-stablehlo-legalize-to-linalg",
+    # JAX's private functions (a scan's body, closed_call, ...) inlined: a loop
+    # body then bufferizes as one region (state updated in place, below).
+    "inline",
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
     "linalg-generalize-named-ops",
@@ -71,6 +79,12 @@ PIPELINE: list[str] = [
     "hlox-readonly-arguments",
     # Runtime-library calls (FFT, LAPACK) on buffers, right before bufferization.
     "hlox-cpu-runtime-calls-on-buffers",
+    # Loops keep their state in the same buffers across iterations (0-d
+    # conditions as scalars, elementwise state updates written over the state),
+    # and results built by insert_slice are computed in their destination:
+    # no allocation or copy per iteration.
+    "hlox-loop-state-in-place",
+    "eliminate-empty-tensors",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
     # A private function returning its (updated) argument, as JAX's
@@ -138,6 +152,19 @@ PIPELINE: list[str] = [
 ]
 
 OPT_LEVEL = 3
+
+
+def compile_threads() -> int:
+    """Threads LLVM compiles one program on (its functions split into as many
+    pieces): ``HLOX_COMPILE_THREADS``, else the cores this process may use (at most 8)."""
+    value = os.environ.get("HLOX_COMPILE_THREADS", "")
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise ValueError(f"HLOX_COMPILE_THREADS={value!r} is not a number of "
+                             f"threads") from None
+    return max(1, min(8, len(os.sched_getaffinity(0))))
 
 
 def runtime_libraries() -> list[str]:
@@ -214,14 +241,43 @@ class CpuBackend(HostBuffers):
             runner.run(module, self.pipeline())
             codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
                        if runner.keep else None)
+            if partitions == 1:
+                code, entry = self._link(module, runner)
+                return CpuExecutable(code, module, in_specs, out_specs, runner.stages(),
+                                     codegen, partitions, entry, packed=False)
+            # A per-device program runs on partition threads through its packed
+            # wrapper, which MLIR's ExecutionEngine makes.
             try:
-                engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
-                                         shared_libs=runtime_libraries())
+                with runner.timed("llvm-translate-opt"):
+                    engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
+                                             shared_libs=runtime_libraries())
+                # The JIT compiles on first lookup: done here, so that compiling
+                # yields ready code (and its time is the compile's, not the first call's).
+                with runner.timed("llvm-codegen"):
+                    entry = invoke.packed_entry_point(engine)
             except Exception as error:  # noqa: BLE001  (the engine raises RuntimeError)
                 raise runner.failure("ExecutionEngine", f"LLVM compilation failed: {error}") \
                     from None
         return CpuExecutable(engine, module, in_specs, out_specs, runner.stages(), codegen,
-                             partitions)
+                             partitions, entry)
+
+    @staticmethod
+    def _link(module, runner: compiler.StageRunner):
+        """``(loaded code, address of _mlir_ciface_main)``: the module compiled to object
+        code in pieces on :func:`compile_threads` threads, linked by ORC."""
+        from hlox.backends.cpu import aot, llvm_c
+
+        try:
+            with runner.timed("llvm-opt-codegen"):
+                objects = llvm_c.compile_objects(module, pieces=compile_threads(),
+                                                 passes=f"default<O{OPT_LEVEL}>")
+            with runner.timed("llvm-link"):
+                aot.load_runtime_symbols(objects)
+                code = llvm_c.LoadedObject(objects, runner.function)
+                entry = code.lookup(aot.ENTRY)
+        except llvm_c.LLVMError as error:
+            raise runner.failure("llvm", f"LLVM compilation failed: {error}") from None
+        return code, entry
 
     @staticmethod
     def _dump_machine_code(module, runner: compiler.StageRunner, in_specs, out_specs):

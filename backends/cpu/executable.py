@@ -42,7 +42,8 @@ def machine_code(module: ir.Module, in_specs, out_specs):
 
 
 class CpuExecutable:
-    """Runs ``@main`` in an ExecutionEngine on C-contiguous arrays of its argument types.
+    """Runs ``@main`` (linked object code, or an ExecutionEngine's) on C-contiguous
+    arrays of its argument types.
 
     ``stages``: the named stages (:data:`NAMED_STAGES`) of this compilation:
     ``linalg`` (the last stage before bufferization), ``llvm`` (MLIR's LLVM
@@ -52,7 +53,8 @@ class CpuExecutable:
     """
 
     def __init__(self, engine, module: ir.Module, in_specs, out_specs,
-                 pass_stages: Mapping, codegen=None, num_partitions: int = 1):
+                 pass_stages: Mapping, codegen=None, num_partitions: int = 1,
+                 entry: int | None = None, packed: bool = True):
         self._engine = engine
         self._module = module  # the engine's module (its context stays alive with it)
         self.in_specs = list(in_specs)
@@ -61,14 +63,25 @@ class CpuExecutable:
         self._codegen = codegen
         self.stages = _NamedStages(self)
         self.num_partitions = num_partitions
+        # The entry point: the packed wrapper of an ExecutionEngine (``packed``), else
+        # ``_mlir_ciface_main`` of object code linked by ORC (``engine`` is then the
+        # llvm_c.LoadedObject).
+        self._entry = entry
+        self._packed = packed
         self._invoker = None
 
     def execute(self, buffers: list[np.ndarray]) -> list[np.ndarray]:
         """``@main`` on checked buffers (exact shapes and dtypes, C-contiguous): new arrays."""
         if self._invoker is None:  # prebuilt memref descriptors (the per-call fast path)
-            self._invoker = invoke.Invoker(invoke.packed_entry_point(self._engine), self._engine,
-                                           [s.shape for s in self.in_specs], self.out_specs)
+            self._invoker = invoke.Invoker(self._entry_point(), self._engine,
+                                           [s.shape for s in self.in_specs], self.out_specs,
+                                           packed=self._packed)
         return self._invoker(buffers)
+
+    def _entry_point(self) -> int:
+        if self._entry is None:
+            self._entry = invoke.packed_entry_point(self._engine)
+        return self._entry
 
     def execute_sharded(self, per_device) -> list[list[np.ndarray]]:
         """Runs the per-device program once per partition, all at once:
@@ -97,7 +110,7 @@ class CpuExecutable:
                              f"{f', {local} in this process' if world else ''}, "
                              f"got arguments for {len(per_device)}")
         if self._invoker is None:
-            self._invoker = invoke.Invoker(invoke.packed_entry_point(self._engine), self._engine,
+            self._invoker = invoke.Invoker(self._entry_point(), self._engine,
                                            [s.shape for s in self.in_specs], self.out_specs)
         calls = [self._invoker.prepared(buffers) for buffers in per_device]
         try:

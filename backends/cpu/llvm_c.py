@@ -89,6 +89,24 @@ def _libs():
     sig(llvm, "LLVMAddGlobal", c_void_p, c_void_p, c_void_p, c_char_p)
     sig(llvm, "LLVMSetInitializer", None, c_void_p, c_void_p)
     sig(llvm, "LLVMSetGlobalConstant", None, c_void_p, c_int)
+    sig(llvm, "LLVMGetFirstFunction", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetNextFunction", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetFirstGlobal", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetNextGlobal", c_void_p, c_void_p)
+    sig(llvm, "LLVMIsDeclaration", c_int, c_void_p)
+    sig(llvm, "LLVMIsGlobalConstant", c_int, c_void_p)
+    sig(llvm, "LLVMGetValueName2", c_void_p, c_void_p, ctypes.POINTER(c_size_t))
+    sig(llvm, "LLVMCountBasicBlocks", ctypes.c_uint, c_void_p)
+    sig(llvm, "LLVMAddFunction", c_void_p, c_void_p, c_char_p, c_void_p)
+    sig(llvm, "LLVMGlobalGetValueType", c_void_p, c_void_p)
+    sig(llvm, "LLVMReplaceAllUsesWith", None, c_void_p, c_void_p)
+    sig(llvm, "LLVMDeleteFunction", None, c_void_p)
+    sig(llvm, "LLVMSetValueName2", None, c_void_p, c_char_p, c_size_t)
+    sig(llvm, "LLVMGetFunctionCallConv", ctypes.c_uint, c_void_p)
+    sig(llvm, "LLVMSetFunctionCallConv", None, c_void_p, ctypes.c_uint)
+    sig(llvm, "LLVMGetLinkage", c_int, c_void_p)
+    sig(llvm, "LLVMSetLinkage", None, c_void_p, c_int)
+    sig(llvm, "LLVMSetVisibility", None, c_void_p, c_int)
     sig(llvm, "LLVMOrcCreateLLJIT", c_void_p, ctypes.POINTER(c_void_p), c_void_p)
     sig(llvm, "LLVMOrcDisposeLLJIT", c_void_p, c_void_p)
     sig(llvm, "LLVMOrcLLJITGetMainJITDylib", c_void_p, c_void_p)
@@ -223,6 +241,166 @@ def codegen(module, *, want_asm: bool = True, constants: dict | None = None) -> 
     return CodeGen(llvm_ir, asm, object_code, dict(target))
 
 
+# LLVMLinkage / LLVMVisibility values.
+_EXTERNAL_LINKAGE, _INTERNAL_LINKAGE, _PRIVATE_LINKAGE = 0, 8, 9
+_HIDDEN_VISIBILITY = 1
+
+# Functions of the main program (not outlined kernels) stay in one piece, so
+# that LLVM can still inline JAX's small private functions into @main.
+_KERNEL_PREFIX = "__hlox_"
+
+
+def _name(value) -> str:
+    llvm, _ = _libs()
+    length = c_size_t()
+    pointer = llvm.LLVMGetValueName2(value, ctypes.byref(length))
+    return ctypes.string_at(pointer, length.value).decode("utf-8", "replace")
+
+
+def _functions(llvm_module):
+    llvm, _ = _libs()
+    function = llvm.LLVMGetFirstFunction(llvm_module)
+    while function:
+        yield function
+        function = llvm.LLVMGetNextFunction(function)
+
+
+def _group(name: str) -> str:
+    """Functions compiled together: a kernel with its thread-pool wrapper
+    (``__hlox_parallel_N`` and ``__hlox_parallel_N_body``); the rest of the program."""
+    if not name.startswith(_KERNEL_PREFIX):
+        return ""
+    return name[:-len("_body")] if name.endswith("_body") else name
+
+
+# Below this many basic blocks a program is compiled in one piece (each piece
+# costs a translation and a module's fixed overhead).
+MIN_SPLIT_BLOCKS = 400
+
+
+def split_plan(llvm_module, pieces: int) -> dict[str, int]:
+    """Function name -> piece, balancing the pieces' basic blocks (largest group first);
+    all in piece 0 for a program under :data:`MIN_SPLIT_BLOCKS`."""
+    llvm, _ = _libs()
+    sizes: dict[str, int] = {}
+    members: dict[str, list[str]] = {}
+    for function in _functions(llvm_module):
+        if llvm.LLVMIsDeclaration(function):
+            continue
+        name = _name(function)
+        group = _group(name)
+        sizes[group] = sizes.get(group, 0) + llvm.LLVMCountBasicBlocks(function)
+        members.setdefault(group, []).append(name)
+    if sum(sizes.values()) < MIN_SPLIT_BLOCKS:
+        pieces = 1
+    loads = [0] * pieces
+    plan = {}
+    for group in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        piece = loads.index(min(loads))
+        loads[piece] += sizes[group]
+        for name in members[group]:
+            plan[name] = piece
+    return plan
+
+
+def _keep_piece(llvm_module, plan: dict[str, int], piece: int) -> None:
+    """Turns ``llvm_module`` (the whole program) into piece ``piece`` of ``plan``: the
+    other pieces' functions become declarations, every function external (calls
+    between pieces are resolved when the objects are linked); constants stay in
+    every piece that uses them (read-only: a copy each is the same program), other
+    globals are defined in piece 0 only."""
+    llvm, _ = _libs()
+    for function in list(_functions(llvm_module)):
+        if llvm.LLVMIsDeclaration(function):
+            continue
+        name = _name(function)
+        if plan.get(name, 0) != piece:
+            # Another piece's: a declaration takes its place (and its name).
+            declaration = llvm.LLVMAddFunction(llvm_module, b"hlox.split.declaration",
+                                               llvm.LLVMGlobalGetValueType(function))
+            llvm.LLVMSetFunctionCallConv(declaration, llvm.LLVMGetFunctionCallConv(function))
+            llvm.LLVMReplaceAllUsesWith(function, declaration)
+            llvm.LLVMDeleteFunction(function)
+            encoded = name.encode()
+            llvm.LLVMSetValueName2(declaration, encoded, len(encoded))
+            function = declaration
+        if llvm.LLVMGetLinkage(function) in (_INTERNAL_LINKAGE, _PRIVATE_LINKAGE):
+            llvm.LLVMSetLinkage(function, _EXTERNAL_LINKAGE)
+            llvm.LLVMSetVisibility(function, _HIDDEN_VISIBILITY)
+    global_ = llvm.LLVMGetFirstGlobal(llvm_module)
+    while global_:
+        if not llvm.LLVMIsDeclaration(global_) and not llvm.LLVMIsGlobalConstant(global_):
+            if llvm.LLVMGetLinkage(global_) in (_INTERNAL_LINKAGE, _PRIVATE_LINKAGE):
+                llvm.LLVMSetLinkage(global_, _EXTERNAL_LINKAGE)
+                llvm.LLVMSetVisibility(global_, _HIDDEN_VISIBILITY)
+            if piece != 0:
+                llvm.LLVMSetInitializer(global_, None)
+        global_ = llvm.LLVMGetNextGlobal(global_)
+
+
+def compile_objects(module, *, pieces: int = 1, passes: str = "default<O3>") -> list[bytes]:
+    """Object files for ``module`` (an ``ir.Module`` in the LLVM dialect): its functions
+    split over up to ``pieces`` LLVM modules, optimized (``passes``) and compiled on
+    as many threads (LLVM releases the GIL through ctypes; each piece has its own
+    LLVMContext and target machine). Linking them all gives the program."""
+    llvm, capi = _libs()
+    target = host()
+    op_ptr = _capsule_pointer(module.operation._CAPIPtr, b"mlir.ir.Operation._CAPIPtr")
+    ctx_ptr = _capsule_pointer(module.context._CAPIPtr, b"mlir.ir.Context._CAPIPtr")
+    capi.mlirRegisterAllLLVMTranslations(ctx_ptr)
+    triple = target["triple"].encode()
+    found, message = c_void_p(), c_void_p()
+    if llvm.LLVMGetTargetFromTriple(triple, ctypes.byref(found), ctypes.byref(message)):
+        raise LLVMError(f"no LLVM target for {target['triple']}: {_take_message(message)}")
+    contexts, modules, machines = [], [], []
+    try:
+        plan, piece, count = None, 0, 1
+        while piece < count:
+            context = llvm.LLVMContextCreate()
+            contexts.append(context)
+            llvm_module = capi.mlirTranslateModuleToLLVMIR(op_ptr, context)
+            if not llvm_module:
+                raise LLVMError("translation of the LLVM dialect module to LLVM IR failed")
+            modules.append(llvm_module)
+            if plan is None and pieces > 1:
+                plan = split_plan(llvm_module, pieces)
+                count = len(set(plan.values()))  # fewer when there are fewer groups
+            if count > 1:
+                _keep_piece(llvm_module, plan, piece)
+            machine = llvm.LLVMCreateTargetMachine(found, triple, target["cpu"].encode(),
+                                                   target["features"].encode(), _OPT_AGGRESSIVE,
+                                                   _RELOC_PIC, _CODE_MODEL_DEFAULT)
+            machines.append(machine)
+            data_layout = llvm.LLVMCreateTargetDataLayout(machine)
+            llvm.LLVMSetTarget(llvm_module, triple)
+            llvm.LLVMSetModuleDataLayout(llvm_module, data_layout)
+            llvm.LLVMDisposeTargetData(data_layout)
+            piece += 1
+
+        def build(index: int) -> bytes:
+            options = llvm.LLVMCreatePassBuilderOptions()
+            try:
+                _check(llvm.LLVMRunPasses(modules[index], passes.encode(), machines[index],
+                                          options), f"LLVM optimization ({passes})")
+            finally:
+                llvm.LLVMDisposePassBuilderOptions(options)
+            return _emit(machines[index], modules[index], _OBJECT_FILE)
+
+        if len(modules) == 1:
+            return [build(0)]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(modules), thread_name_prefix="hlox-llvm") as pool:
+            return list(pool.map(build, range(len(modules))))
+    finally:
+        for llvm_module in modules:
+            llvm.LLVMDisposeModule(llvm_module)
+        for machine in machines:
+            llvm.LLVMDisposeTargetMachine(machine)
+        for context in contexts:
+            llvm.LLVMContextDispose(context)
+
+
 def _emit(machine, llvm_module, file_type: int) -> bytes:
     llvm, _ = _libs()
     message, buffer = c_void_p(), c_void_p()
@@ -245,7 +423,7 @@ class LoadedObject:
     against the process: load runtime libraries with ``RTLD_GLOBAL`` first.
     """
 
-    def __init__(self, object_code: bytes, name: str = "hlox-artifact"):
+    def __init__(self, object_code: bytes | list[bytes], name: str = "hlox-artifact"):
         llvm, _ = _libs()
         jit = c_void_p()
         _check(llvm.LLVMOrcCreateLLJIT(ctypes.byref(jit), None), "creating the LLJIT")
@@ -256,10 +434,13 @@ class LoadedObject:
             ctypes.byref(generator), llvm.LLVMOrcLLJITGetGlobalPrefix(jit), None, None),
             "creating the process symbol generator")
         llvm.LLVMOrcJITDylibAddGenerator(dylib, generator)
-        buffer = llvm.LLVMCreateMemoryBufferWithMemoryRangeCopy(
-            object_code, len(object_code), name.encode())
-        # The JIT takes ownership of the buffer.
-        _check(llvm.LLVMOrcLLJITAddObjectFile(jit, dylib, buffer), "adding the object file")
+        # Several objects (one program compiled in pieces) link into one JITDylib.
+        for index, code in enumerate([object_code] if isinstance(object_code, bytes)
+                                     else object_code):
+            buffer = llvm.LLVMCreateMemoryBufferWithMemoryRangeCopy(
+                code, len(code), f"{name}.{index}".encode())
+            # The JIT takes ownership of the buffer.
+            _check(llvm.LLVMOrcLLJITAddObjectFile(jit, dylib, buffer), "adding the object file")
 
     def lookup(self, symbol: str) -> int:
         """The address of ``symbol`` (links the object on first lookup)."""

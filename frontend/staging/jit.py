@@ -235,6 +235,14 @@ class Compiled:
         head = (["graph"] if self.lowered.graph is not None else []) + ["stablehlo"]
         return head + [s for s in self._stages if s not in head]
 
+    def compile_stats(self) -> dict[str, float]:
+        """Seconds per compilation stage: ``verify``, each pass (named as in
+        :meth:`stages`), the backend's own steps (on cpu ``llvm-translate`` and
+        ``llvm-opt-codegen``) and ``total``; empty for an executable loaded from
+        an artifact (the compilation cache). ``HLOX_TIMINGS=1`` prints them at
+        every compilation."""
+        return dict(getattr(self._stages, "timings", None) or {})
+
     def as_text(self, stage: str | None = None) -> str:
         """The IR after ``stage`` (a name from :meth:`stages`; default: the last pass's)."""
         if stage in ("graph", "stablehlo"):

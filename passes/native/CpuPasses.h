@@ -12,6 +12,8 @@ namespace hlox {
 void registerCpuLoopOutliningPasses();
 /// hlox-cpu-pack-allocations (CpuPackAllocations.cpp).
 void registerCpuPackAllocationsPass();
+/// hlox-loop-state-in-place (CpuLoopStateInPlace.cpp).
+void registerCpuLoopStateInPlacePass();
 } // namespace hlox
 
 #endif

@@ -9,4 +9,5 @@ void hlox::registerPasses() {
   registerDecompositionPasses();
   registerCpuLoopOutliningPasses();
   registerCpuPackAllocationsPass();
+  registerCpuLoopStateInPlacePass();
 }

@@ -1,0 +1,202 @@
+//===- CpuLoopStateInPlace.cpp - loop state updated in its own buffer -----===//
+//
+// hlox-loop-state-in-place (on tensors, right before one-shot-bufferize):
+// two rewrites that let bufferization keep the state of an scf.while/scf.for
+// in the same buffers across iterations, instead of allocating (and, for
+// scf.while, copying) every loop-carried tensor on every iteration.
+//
+// 1. `tensor.extract %t[]` of a 0-d elementwise linalg.generic (a loop's
+//    `i < n` condition, JAX's 0-d counter arithmetic) becomes the generic's
+//    payload on the extracted scalars: no 0-d buffer is made for it.
+// 2. An elementwise linalg.generic (all loops parallel) whose init is a
+//    tensor.empty, whose payload ignores the init, and one of whose inputs is
+//    a loop-carried block argument (through reshapes) of the same type and
+//    indexing map as the result, which is yielded back at that argument's
+//    position and not read after the generic: the input becomes the init.
+//    One-shot bufferization then writes the new state over the old one in
+//    place (each element is read before it is written), the yield is
+//    equivalent to the block argument, and the loop needs no allocation and
+//    no copy of that state per iteration. (Should the analysis still find a
+//    conflict, it inserts a copy: the rewrite never changes what is computed.)
+//
+//===----------------------------------------------------------------------===//
+#include "passes/native/CpuPasses.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+using namespace mlir;
+
+namespace {
+
+bool isElementwise(linalg::GenericOp op) {
+  return op.getNumDpsInits() == 1 && op->getNumResults() == 1 &&
+         llvm::all_of(op.getIteratorTypesArray(), [](utils::IteratorType type) {
+           return type == utils::IteratorType::parallel;
+         });
+}
+
+bool readsInit(linalg::GenericOp op) {
+  return !op.getRegionOutputArgs().front().use_empty();
+}
+
+/// extract(generic 0-d) -> the payload on scalars.
+struct ExtractOfScalarGeneric : OpRewritePattern<tensor::ExtractOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::ExtractOp extract,
+                                PatternRewriter &rewriter) const override {
+    auto generic = extract.getTensor().getDefiningOp<linalg::GenericOp>();
+    if (!generic || !isElementwise(generic) || generic.getNumLoops() != 0 || readsInit(generic))
+      return failure();
+    for (Value input : generic.getDpsInputs())
+      if (auto type = dyn_cast<RankedTensorType>(input.getType()); type && type.getRank() != 0)
+        return failure();
+    Block &body = generic.getRegion().front();
+    IRMapping mapping;
+    Location loc = extract.getLoc();
+    for (auto [input, arg] : llvm::zip(generic.getDpsInputs(), body.getArguments())) {
+      Value scalar = isa<RankedTensorType>(input.getType())
+                         ? tensor::ExtractOp::create(rewriter, loc, input, ValueRange{})
+                         : input;
+      mapping.map(arg, scalar);
+    }
+    for (Operation &op : body.without_terminator())
+      rewriter.clone(op, mapping);
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    rewriter.replaceOp(extract, mapping.lookupOrDefault(yield.getValues().front()));
+    return success();
+  }
+};
+
+/// `value` through tensor.expand_shape/collapse_shape to where it comes from.
+Value throughReshapes(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def))
+      value = expand.getSrc();
+    else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def))
+      value = collapse.getSrc();
+    else
+      break;
+  }
+  return value;
+}
+
+/// Position `value` (through reshapes) is yielded at by the terminator of `block`, or -1.
+int64_t yieldedAt(Value value, Block *block) {
+  Operation *terminator = block->getTerminator();
+  if (!isa<scf::YieldOp>(terminator))
+    return -1;
+  SmallVector<Value> chain{value};
+  for (int64_t i = 0; i < (int64_t)chain.size(); ++i)
+    for (Operation *user : chain[i].getUsers())
+      if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user))
+        chain.push_back(user->getResult(0));
+  for (OpOperand &operand : terminator->getOpOperands())
+    if (llvm::is_contained(chain, operand.get()))
+      return operand.getOperandNumber();
+  return -1;
+}
+
+/// Whether every reader of `arg` (through reshapes) other than `op` comes before `op`.
+bool lastReadIs(BlockArgument arg, Operation *op) {
+  SmallVector<Value> chain{arg};
+  for (int64_t i = 0; i < (int64_t)chain.size(); ++i) {
+    for (Operation *user : chain[i].getUsers()) {
+      if (user == op)
+        continue;
+      if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user)) {
+        chain.push_back(user->getResult(0));
+        continue;
+      }
+      Operation *ancestor = arg.getOwner()->findAncestorOpInBlock(*user);
+      Operation *opAncestor = arg.getOwner()->findAncestorOpInBlock(*op);
+      if (!ancestor || !opAncestor || ancestor == opAncestor ||
+          !ancestor->isBeforeInBlock(opAncestor))
+        return false;
+    }
+  }
+  return true;
+}
+
+/// Index of the loop-carried block argument `arg` among those its terminator
+/// yields back to (scf.for iter_args, scf.while's after region), or -1.
+int64_t carriedIndex(BlockArgument arg) {
+  Operation *parent = arg.getOwner()->getParentOp();
+  if (auto loop = dyn_cast<scf::ForOp>(parent))
+    return arg.getArgNumber() >= 1 && arg.getOwner() == loop.getBody()
+               ? (int64_t)arg.getArgNumber() - 1 : -1;
+  if (auto loop = dyn_cast<scf::WhileOp>(parent)) {
+    if (arg.getOwner() != loop.getAfterBody())
+      return -1;
+    // The before region must forward its arguments unchanged, in order.
+    auto condition = loop.getConditionOp();
+    Block *before = loop.getBeforeBody();
+    int64_t index = arg.getArgNumber();
+    if (index >= (int64_t)condition.getArgs().size() ||
+        index >= (int64_t)before->getNumArguments() ||
+        condition.getArgs()[index] != before->getArgument(index))
+      return -1;
+    return index;
+  }
+  return -1;
+}
+
+struct StateUpdateInPlace : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    if (!isElementwise(generic) || readsInit(generic) || !generic.hasPureTensorSemantics())
+      return failure();
+    OpOperand *init = generic.getDpsInitOperand(0);
+    if (!init->get().getDefiningOp<tensor::EmptyOp>())
+      return failure();
+    AffineMap outMap = generic.getMatchingIndexingMap(init);
+    Block *block = generic->getBlock();
+    for (OpOperand *input : generic.getDpsInputOperands()) {
+      if (input->get().getType() != init->get().getType() ||
+          generic.getMatchingIndexingMap(input) != outMap)
+        continue;
+      auto arg = dyn_cast<BlockArgument>(throughReshapes(input->get()));
+      if (!arg || arg.getOwner() != block)
+        continue;
+      int64_t index = carriedIndex(arg);
+      if (index < 0 || yieldedAt(generic->getResult(0), block) != index ||
+          !lastReadIs(arg, generic))
+        continue;
+      rewriter.modifyOpInPlace(generic, [&] { init->set(input->get()); });
+      return success();
+    }
+    return failure();
+  }
+};
+
+struct LoopStateInPlace : PassWrapper<LoopStateInPlace, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LoopStateInPlace)
+
+  StringRef getArgument() const final { return "hlox-loop-state-in-place"; }
+  StringRef getDescription() const final {
+    return "Loop-carried tensors updated in their own buffers (0-d conditions as "
+           "scalars, elementwise state updates into the state)";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<tensor::TensorDialect>();
+  }
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ExtractOfScalarGeneric, StateUpdateInPlace>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+
+void hlox::registerCpuLoopStateInPlacePass() { PassRegistration<LoopStateInPlace>(); }
