@@ -175,7 +175,21 @@ def analyze(op) -> _Analysis | None:
     if maps[-1] and maps[-1][-1] in m:
         sides = sides[::-1]
         m, n = n, m
+    # K in the order of A's first input's layout (a convolution's window
+    # dims, then channels): the im2col copy then runs along contiguous memory.
+    first = min(sides[0][2])
+    k.sort(key=lambda d: _first_result_reading(map_attrs[first], d))
     return _Analysis(tuple(sides), batch, m, n, k, acc)
+
+
+def _first_result_reading(map_attr, dim: int) -> int:
+    """The position of the first result of ``map_attr`` that reads loop ``dim``
+    (past the end if none does)."""
+    amap = ir.AffineMapAttr(map_attr).value
+    for i, expr in enumerate(amap.results):
+        if _used_dims(ir.AffineMapAttr.get(ir.AffineMap.get(amap.n_dims, 0, [expr]))) & {dim}:
+            return i
+    return len(amap.results)
 
 
 def _size(shape_of, dims) -> int:
@@ -216,22 +230,38 @@ def _zeros(shape, elt):
     return linalg.fill(zero, outs=[empty])
 
 
-def _pack_side(op, side, order, acc_type, padded_shape):
+def _pack_side(op, side, order, acc_type, padded_shape, panel=None):
     """The side's factor evaluated over its dims in ``order`` (grouped as
     batch, rows, columns), converted to ``acc_type``, as [batch, rows, cols]
-    zero-padded to ``padded_shape``."""
+    zero-padded to ``padded_shape``. With ``panel = (n, width)`` (columns
+    ``order[2] == [n]``, a multiple of ``width``): straight into column
+    panels [batch, cols / width, rows, width] instead."""
     factor, ops, args, _ = side
-    loops = [d for group in order for d in group]
     shape_of = _loop_sizes(op)
+    if panel is not None:
+        n, width = panel
+        # Loops: batch..., panel, rows..., lane; n = panel * width + lane.
+        order = [order[0], ["panel"], order[1], ["lane"]]
+        shape_of = dict(shape_of, panel=shape_of[n] // width, lane=width)
+    loops = [d for group in order for d in group]
     map_attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
     position = {d: i for i, d in enumerate(loops)}
     args = sorted(args)
     inputs = [op.operands[a] for a in args]
     # Each input's map over the packing loops: the op's map composed with the
     # renumbering of its dims (those of the other side do not occur).
-    renumber = ir.AffineMap.get(len(loops), 0, [
-        ir.AffineDimExpr.get(position[d]) if d in position else ir.AffineConstantExpr.get(0)
-        for d in range(len(shape_of))])
+    def dim_expr(d):
+        if d in position:
+            return ir.AffineDimExpr.get(position[d])
+        if panel is not None and d == panel[0]:
+            return ir.AffineExpr.get_add(
+                ir.AffineExpr.get_mul(ir.AffineDimExpr.get(position["panel"]),
+                                      ir.AffineConstantExpr.get(panel[1])),
+                ir.AffineDimExpr.get(position["lane"]))
+        return ir.AffineConstantExpr.get(0)
+
+    n_op_loops = ir.AffineMapAttr(map_attrs[-1]).value.n_dims
+    renumber = ir.AffineMap.get(len(loops), 0, [dim_expr(d) for d in range(n_op_loops)])
     in_maps = [ir.AffineMapAttr.get(ir.AffineMap.get(len(loops), 0, [
         e.compose(renumber) for e in ir.AffineMapAttr(map_attrs[a]).value.results]))
         for a in args]
@@ -354,15 +384,14 @@ def pack(op, tag: str) -> Packed | None:
     with ir.InsertionPoint(op), op.location:
         a = _pack_side(op, info.sides[0], [info.batch, info.m, info.k], acc_type,
                        [bt, mp, kt])
-        b = _pack_side(op, info.sides[1], [info.batch, info.k, info.n], acc_type,
-                       [bt, kt, np_])
-        if panels == 1:  # B already is its one panel
-            b = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, 1, kt, nr], acc_type), b,
-                                     _reassociation([[0, 1], [2], [3]]), [],
-                                     [bt, 1, kt, nr]).result
-        else:
-            b = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, kt, panels, nr], acc_type), b,
-                                     _reassociation([[0], [1], [2, 3]]), [],
+        if len(info.n) == 1 and np_ == nt:  # B read straight into its panels
+            b = _pack_side(op, info.sides[1], [info.batch, info.k, info.n], acc_type,
+                           [bt, panels, kt, nr], panel=(info.n[0], nr))
+        else:  # [batch, K, N'], then cut into panels
+            b = _pack_side(op, info.sides[1], [info.batch, info.k, info.n], acc_type,
+                           [bt, kt, np_])
+            b = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, kt, panels, nr], acc_type),
+                                     b, _reassociation([[0], [1], [2, 3]]), [],
                                      [bt, kt, panels, nr]).result
             panel_init = tensor.EmptyOp([bt, panels, kt, nr], acc_type).result
             b = _generic([b], [_map(4, [0, 2, 1, 3])], panel_init, _map(4, [0, 1, 2, 3]),

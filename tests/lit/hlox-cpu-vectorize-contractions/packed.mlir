@@ -3,8 +3,8 @@
 // Contractions large enough to pay for packing, of any layout, batch and
 // element type, become one canonical kernel: A as [batch, M, K] rows (its
 // prologue evaluated once per element, bf16 widened to f32), B in column
-// panels [batch, N/32, K, 32], C [batch, M, N/32, 32] accumulated in f32;
-// an scf.forall over (batch, 64-row blocks, panels) of 8 x 32 register tiles
+// panels [batch, N/32, K, 32] (read straight into them), C [batch, M, N/32,
+// 32] accumulated in f32; an scf.forall over (batch, 64-row blocks, panels) of 8 x 32 register tiles
 // held in vector registers across K. Sizes that are not multiples are
 // zero-padded and the result sliced.
 
@@ -22,8 +22,8 @@
 // CHECK-LABEL: func.func @bf16_operands
 // CHECK-NOT: "reduction"
 // CHECK: arith.extf {{.*}} : bf16 to f32
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<128x64xbf16>) outs({{.*}} : tensor<2x128x32xf32>)
 // CHECK: arith.extf {{.*}} : bf16 to f32
-// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x128x32xf32>)
 // CHECK: scf.forall ({{.*}}) in (2)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
@@ -68,7 +68,7 @@ func.func @transposed_b_odd_sizes(%A: tensor<37x64xf32>, %B: tensor<53x64xf32>) 
 // CHECK-LABEL: func.func @attention_scores
 // CHECK-NOT: "reduction"
 // CHECK: tensor.collapse_shape {{.*}} into tensor<8x64x16xf32>
-// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<8x2x16x32xf32>)
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<2x64x4x16xf32>) outs({{.*}} : tensor<2x4x2x16x32xf32>)
 // CHECK: scf.forall ({{.*}}) in (8, 2)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK: tensor.expand_shape {{.*}} output_shape [2, 4, 64, 64]
@@ -84,7 +84,8 @@ func.func @attention_scores(%Q: tensor<2x64x4x16xf32>, %K: tensor<2x64x4x16xf32>
 }
 
 // A convolution is an im2col GEMM: the input's windows packed as
-// [N*H*W, KH*KW*C] rows, the filter as [KH*KW*C, F].
+// [N*H*W, KH*KW*C] rows (K in the input's layout order: windows, then the
+// contiguous channels), the filter as [KH*KW*C, F].
 // CHECK-LABEL: func.func @convolution
 // CHECK-NOT: "reduction"
 // CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<2x10x10x16xf32>) outs({{.*}} : tensor<2x8x8x3x3x16xf32>)
