@@ -44,6 +44,10 @@ class Packed:
     mr: int  # register tile rows
     nr: int  # panel width
     sizes: dict  # "batch", "m", "n", "k": padded sizes of the kernel's loops
+    # An implicit-GEMM convolution's kernel (None: the canonical GEMM): the
+    # tile sizes of its task loops (scf.forall) and of its window loops.
+    task_tiles: list[int] | None = None
+    window_tiles: list[int] | None = None
 
 
 def _dims(map_attr) -> list[int] | None:
@@ -371,6 +375,9 @@ def pack(op, tag: str) -> Packed | None:
     bt, mt, nt, kt = (_size(shape_of, g) for g in (info.batch, info.m, info.n, info.k))
     if 2 * bt * mt * nt * kt < MIN_FLOPS or nt < 8 or mt < 2:
         return None
+    implicit = _pack_implicit_convolution(op, tag, info, shape_of)
+    if implicit is not None:
+        return implicit
     acc_type = ir.Type.parse(info.acc)
     mr, nr = REGISTER_TILE[info.acc]
     mr = min(mr, mt)
@@ -473,3 +480,119 @@ def _init_from(init, out_map, info, shape_of, acc_type, padded):
     sizes = [_size(shape_of, g) for g in groups]
     value = _reshape(value, _group_positions(groups), sizes)
     return _pad(value, sizes, padded, acc_type)
+
+
+def _window_pairs(op, info) -> dict | None:
+    """For a convolution whose input (side A, read as is) indexes
+    ``out_dim + window_dim`` or plain dims, with the channels (the last K
+    dim) its contiguous dim: {window dim: output dim}; otherwise None."""
+    _, ops, args, _ = info.sides[0]
+    if ops or len(args) != 1:
+        return None
+    amap = ir.AffineMapAttr(list(ir.ArrayAttr(op.attributes["indexing_maps"]))[min(args)]).value
+    pairs = {}
+    for expr in amap.results:
+        try:
+            ir.AffineDimExpr(expr)
+            continue
+        except ValueError:
+            pass
+        try:
+            add = ir.AffineAddExpr(expr)
+            lhs, rhs = ir.AffineDimExpr(add.lhs).position, ir.AffineDimExpr(add.rhs).position
+        except ValueError:
+            return None  # strided or dilated: im2col
+        out, window = (lhs, rhs) if lhs in info.m else (rhs, lhs)
+        if out not in info.m or window not in info.k:
+            return None
+        pairs[window] = out
+    try:
+        channels = ir.AffineDimExpr(amap.results[-1]).position
+    except ValueError:
+        return None
+    if not pairs or channels != info.k[-1]:
+        return None
+    return pairs
+
+
+def _pack_implicit_convolution(op, tag, info, shape_of) -> Packed | None:
+    """A stride-1 NHWC-style float convolution as an implicit GEMM: no im2col
+    copy; the kernel reads the input where it is, one window offset (kh, kw)
+    at a time, and the filter from column panels [N/NR, KH, KW, C, NR]:
+    ``O[n, h, w, p, r] += X[n, h + kh, w + kw, c] * W'[p, kh, kw, c, r]``,
+    one task per (n, h, panel), register tiles of MR consecutive w. None if
+    ``op`` is not such a convolution (im2col then)."""
+    out_type = ir.RankedTensorType(op.results[0].type)
+    acc_type = ir.Type.parse(info.acc)
+    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    out_map = maps[-1]
+    if info.batch or out_type.element_type != acc_type or len(info.n) != 1 or \
+            out_map[-1] != info.n[0] or _window_pairs(op, info) is None:
+        return None
+    mr, nr = REGISTER_TILE[info.acc]
+    width = shape_of[info.m[-1]] if info.m[-1] == out_map[-2] else 0
+    mr = _largest_divisor_at_most(width, mr)
+    nt = shape_of[info.n[0]]
+    if nt < nr:
+        nr = nt  # one panel (a whole number of vectors, or im2col)
+    if mr < 4 or nt % nr or nr % 8:
+        return None
+    panels = nt // nr
+    kt = _size(shape_of, info.k)
+    # Kernel loops: the output's dims with N split into (panel, lane), then K.
+    n_dim = info.n[0]
+    loops = [d for d in out_map if d != n_dim] + ["panel", "lane"] + list(info.k)
+    position = {d: i for i, d in enumerate(loops)}
+    n_loops = len(loops)
+    op_loops = ir.AffineMapAttr(list(ir.ArrayAttr(op.attributes["indexing_maps"]))[-1]).value.n_dims
+    renumber = ir.AffineMap.get(n_loops, 0, [
+        ir.AffineDimExpr.get(position[d]) if d in position else ir.AffineConstantExpr.get(0)
+        for d in range(op_loops)])
+    a_input = min(info.sides[0][2])
+    a_map = ir.AffineMapAttr(list(ir.ArrayAttr(op.attributes["indexing_maps"]))[a_input]).value
+    a_map = ir.AffineMap.get(n_loops, 0, [e.compose(renumber) for e in a_map.results])
+    k_sizes = [shape_of[d] for d in info.k]
+    out_shape = list(out_type.shape)
+    c_shape = out_shape[:-1] + [panels, nr]
+    with ir.InsertionPoint(op), op.location:
+        b = _pack_side(op, info.sides[1], [[], info.k, info.n], acc_type, [1, panels, kt, nr],
+                       panel=(n_dim, nr))
+        b = tensor.CollapseShapeOp(ir.RankedTensorType.get([panels, kt, nr], acc_type), b,
+                                   _reassociation([[0, 1], [2], [3]])).result
+        b_shape = [panels] + k_sizes + [nr]
+        b = tensor.ExpandShapeOp(ir.RankedTensorType.get(b_shape, acc_type), b,
+                                 _reassociation([[0], list(range(1, 1 + len(k_sizes))),
+                                                 [1 + len(k_sizes)]]), [], b_shape).result
+        rank = len(out_shape)
+        c = tensor.ExpandShapeOp(ir.RankedTensorType.get(c_shape, acc_type), op.operands[-1],
+                                 _reassociation([[i] for i in range(rank - 1)]
+                                                + [[rank - 1, rank]]), [], c_shape).result
+        kinds = ["parallel"] * (rank + 1) + ["reduction"] * len(info.k)
+        kernel = linalg.GenericOp(
+            [c.type], [op.operands[a_input], b], [c],
+            ir.ArrayAttr.get([ir.AffineMapAttr.get(a_map),
+                              _map(n_loops, [position["panel"]] + [position[d] for d in info.k]
+                                   + [position["lane"]]),
+                              _map(n_loops, list(range(rank + 1)))]),
+            _iterators(kinds))
+        block = kernel.regions[0].blocks.append(acc_type, acc_type, acc_type)
+        with ir.InsertionPoint(block):
+            x, y, z = block.arguments
+            linalg.YieldOp([arith.addf(z, arith.mulf(x, y))])
+        kernel.operation.attributes[tag] = ir.UnitAttr.get()
+        result = tensor.CollapseShapeOp(out_type, kernel.results[0],
+                                        _reassociation([[i] for i in range(rank - 1)]
+                                                       + [[rank - 1, rank]])).result
+    op.results[0].replace_all_uses_with(result)
+    op.erase()
+    # Tasks: every output dim but the last M one (w) and the lane; window
+    # loops: every K dim but the channels.
+    task_tiles = [0 if d in (info.m[-1], "lane") or d in info.k else 1 for d in loops]
+    window_tiles = [1 if d in info.k[:-1] else 0 for d in loops]
+    return Packed(kernel.operation, mr, nr, {"batch": 1, "m": width, "n": nt,
+                                             "k": shape_of[info.k[-1]]},
+                  task_tiles, window_tiles)
+
+
+def _largest_divisor_at_most(n: int, limit: int) -> int:
+    return max((d for d in range(1, min(n, limit) + 1) if n % d == 0), default=1)

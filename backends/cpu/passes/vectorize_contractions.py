@@ -189,7 +189,8 @@ def _apply(module_op, tag: str, tiles) -> None:
 # One task of the thread pool per (batch, block of MC rows, panel of NR
 # columns): the unit batch and panel dims are folded away inside it, leaving
 # a 2-D block that is tiled like a plain matmul (K blocks, then register tiles
-# with K innermost, whose C tile is then hoisted into vector registers).
+# with K innermost, whose C tile is then hoisted into vector registers; the
+# loops are found in the function: a one-task forall is folded away).
 _PACKED_SCRIPT = """
 module attributes {{transform.with_named_sequence}} {{
   transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
@@ -220,12 +221,33 @@ module attributes {{transform.with_named_sequence}} {{
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.canonicalization
     }} : !transform.any_op
-    %loops = transform.structured.match ops{{["scf.for"]}} in %forall : (!transform.any_op) -> !transform.any_op
+    %loops = transform.structured.match ops{{["scf.for"]}} in %func : (!transform.any_op) -> !transform.any_op
     transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
     transform.yield
   }}
 }}
 """
+
+
+# An implicit-GEMM convolution: one task per (n, h, panel), a loop per
+# window offset (kh, kw) inside; with those unit dims folded away, the block
+# left is the (w, lane, channels) matmul, tiled as above.
+_CONVOLUTION_SCRIPT = """
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %op = transform.structured.match attributes{{{tag}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {task_tiles}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %window, %wl:{windows} = transform.structured.tile_using_for %tiles tile_sizes {window_tiles}
+        : (!transform.any_op) -> (!transform.any_op{window_types})
+    transform.apply_patterns to %forall {{
+      transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+    %inner = transform.structured.match ops{{["linalg.generic"]}} in %forall
+        : (!transform.any_op) -> !transform.any_op
+""" + _PACKED_SCRIPT.split("(!transform.any_op) -> !transform.any_op\n", 2)[2]
 
 
 def _apply_packed(module_op, tag: str, packed) -> None:
@@ -235,7 +257,13 @@ def _apply_packed(module_op, tag: str, packed) -> None:
     kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
     if kc < 32:
         kc = sizes["k"]
-    script = _PACKED_SCRIPT.format(tag=tag, mc=mc, kc=kc, mr=packed.mr)
+    if packed.task_tiles is None:
+        script = _PACKED_SCRIPT.format(tag=tag, mc=mc, kc=kc, mr=packed.mr)
+    else:
+        windows = sum(1 for t in packed.window_tiles if t)
+        script = _CONVOLUTION_SCRIPT.format(
+            tag=tag, task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,
+            windows=windows, window_types=", !transform.any_op" * windows, kc=kc, mr=packed.mr)
     transform_module = ir.Module.parse(script)
     entry = transform_module.body.operations[0]
     try:

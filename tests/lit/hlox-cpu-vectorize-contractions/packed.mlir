@@ -83,23 +83,49 @@ func.func @attention_scores(%Q: tensor<2x64x4x16xf32>, %K: tensor<2x64x4x16xf32>
   return %r : tensor<2x4x64x64xf32>
 }
 
-// A convolution is an im2col GEMM: the input's windows packed as
-// [N*H*W, KH*KW*C] rows (K in the input's layout order: windows, then the
-// contiguous channels), the filter as [KH*KW*C, F].
+// A stride-1 convolution whose input is read as is, channels innermost, is
+// an implicit GEMM: no copy of the input; the filter in column panels
+// [F/32, KH, KW, C, 32]; one task per (n, h, panel) with the window offsets
+// (kh, kw) as loops around a (w x 32) block of 8-row register tiles.
 // CHECK-LABEL: func.func @convolution
 // CHECK-NOT: "reduction"
-// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<2x10x10x16xf32>) outs({{.*}} : tensor<2x8x8x3x3x16xf32>)
-// CHECK: tensor.collapse_shape {{.*}} into tensor<128x144xf32>
-// CHECK: scf.forall ({{.*}}) in (2)
-// CHECK: scf.for {{.*}} to %c144 {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
-// CHECK: tensor.expand_shape {{.*}} output_shape [2, 8, 8, 32]
-func.func @convolution(%X: tensor<2x10x10x16xf32>, %W: tensor<3x3x16x32xf32>, %O: tensor<2x8x8x32xf32>) -> tensor<2x8x8x32xf32> {
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<3x3x16x64xf32>) outs({{.*}} : tensor<2x3x3x16x32xf32>)
+// CHECK: scf.forall ({{.*}}) in (2, 8, 2)
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for {{.*}} to %c3
+// CHECK: scf.for {{.*}} to %c3
+// CHECK: scf.for {{.*}} to %c16 {{.*}} -> (vector<8x32xf32>)
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
+// CHECK: tensor.collapse_shape {{.*}} : tensor<2x8x8x2x32xf32> into tensor<2x8x8x64xf32>
+func.func @convolution(%X: tensor<2x10x10x16xf32>, %W: tensor<3x3x16x64xf32>, %O: tensor<2x8x8x64xf32>) -> tensor<2x8x8x64xf32> {
   %r = linalg.generic {indexing_maps = [#x, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-      ins(%X, %W : tensor<2x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%O : tensor<2x8x8x32xf32>) {
+      ins(%X, %W : tensor<2x10x10x16xf32>, tensor<3x3x16x64xf32>) outs(%O : tensor<2x8x8x64xf32>) {
   ^bb0(%x: f32, %y: f32, %z: f32):
     %m = arith.mulf %x, %y : f32
     %s = arith.addf %z, %m : f32
     linalg.yield %s : f32
-  } -> tensor<2x8x8x32xf32>
-  return %r : tensor<2x8x8x32xf32>
+  } -> tensor<2x8x8x64xf32>
+  return %r : tensor<2x8x8x64xf32>
+}
+
+// Strided (or dilated, or channels-first) convolutions are im2col GEMMs:
+// the input's windows packed as [N*H*W, KH*KW*C] rows (K in the input's
+// layout order: windows, then the contiguous channels), the filter as
+// [KH*KW*C, F]. (One task: the forall is folded away.)
+// CHECK-LABEL: func.func @strided_convolution
+// CHECK-NOT: "reduction"
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<2x9x9x16xf32>) outs({{.*}} : tensor<2x4x4x3x3x16xf32>)
+// CHECK: tensor.collapse_shape {{.*}} into tensor<32x144xf32>
+// CHECK: scf.for {{.*}} to %c144 {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
+// CHECK: tensor.expand_shape {{.*}} output_shape [2, 4, 4, 32]
+#xs = affine_map<(n, h, w, f, kh, kw, c) -> (n, h * 2 + kh, w * 2 + kw, c)>
+func.func @strided_convolution(%X: tensor<2x9x9x16xf32>, %W: tensor<3x3x16x32xf32>, %O: tensor<2x4x4x32xf32>) -> tensor<2x4x4x32xf32> {
+  %r = linalg.generic {indexing_maps = [#xs, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%X, %W : tensor<2x9x9x16xf32>, tensor<3x3x16x32xf32>) outs(%O : tensor<2x4x4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x4x32xf32>
+  return %r : tensor<2x4x4x32xf32>
 }

@@ -143,8 +143,14 @@ def conv_reference(x, w, strides, padding, dilation, numbers, groups):
 
 
 CONVS = {
+    # stride 1, NHWC: implicit GEMM (one panel; two panels, 7-row register tiles)
     "nhwc same": ((2, 12, 12, 16), (3, 3, 16, 24), (1, 1), "SAME", (1, 1),
                   ("NHWC", "HWIO", "NHWC"), 1),
+    "nhwc 2 panels": ((1, 14, 14, 32), (3, 3, 32, 64), (1, 1), "SAME", (1, 1),
+                      ("NHWC", "HWIO", "NHWC"), 1),
+    "nhwc 1x5 window": ((2, 9, 16, 8), (1, 5, 8, 32), (1, 1), "VALID", (1, 1),
+                        ("NHWC", "HWIO", "NHWC"), 1),
+    # the others: im2col
     "stride 2 valid": ((2, 13, 11, 8), (3, 3, 8, 40), (2, 2), "VALID", (1, 1),
                        ("NHWC", "HWIO", "NHWC"), 1),
     "dilated": ((1, 16, 16, 8), (3, 3, 8, 32), (1, 1), "SAME", (2, 2),
