@@ -158,7 +158,7 @@ def analyze(op) -> _Analysis | None:
     sides = []
     for factor in mul.operands:
         ops, args = _slice(factor, body)
-        if n_in in args or any(o.name in ("arith.addf",) and o == add for o in ops):
+        if n_in in args:  # a factor reading the accumulator
             return None
         if _float_width(factor.type) is None or \
                 _float_width(factor.type) > _float_width(ir.Type.parse(acc)):
@@ -455,8 +455,6 @@ def _unpack(c, info, shape_of, out_map, out_type, out_elt):
     loops = [d for g in groups for d in g]
     acc_type = ir.RankedTensorType(c.type).element_type
     c = _expand(c, [[shape_of[d] for d in g] for g in groups], acc_type)
-    if not loops:  # a scalar result: all of batch, M, N empty cannot happen (N >= 8)
-        raise AssertionError("contraction without output dims")
     if out_map == loops and acc_type == out_elt:
         return c
     position = {d: i for i, d in enumerate(loops)}
