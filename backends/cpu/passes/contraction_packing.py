@@ -36,6 +36,9 @@ ACCUMULATE = {"f32": "f32", "f64": "f64", "bf16": "f32", "f16": "f32"}
 # AVX-512's 32 vector registers hold C (8 rows x 2 vectors).
 REGISTER_TILE = {"f32": (8, 32), "f64": (8, 16)}
 MIN_FLOPS = 2 * 32 ** 3  # below this, packing costs more than it saves
+# Each element of packed B serves M rows: with fewer (an RNN step's batch of
+# 8), copying B costs more than it saves (and repeats in a loop body).
+MIN_ROWS = 32
 
 
 @dataclass
@@ -373,7 +376,7 @@ def pack(op, tag: str) -> Packed | None:
         return None
     shape_of = _loop_sizes(op)
     bt, mt, nt, kt = (_size(shape_of, g) for g in (info.batch, info.m, info.n, info.k))
-    if 2 * bt * mt * nt * kt < MIN_FLOPS or nt < 8 or mt < 2:
+    if 2 * bt * mt * nt * kt < MIN_FLOPS or nt < 8 or mt < MIN_ROWS:
         return None
     implicit = _pack_implicit_convolution(op, tag, info, shape_of)
     if implicit is not None:
