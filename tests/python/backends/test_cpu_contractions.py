@@ -6,8 +6,8 @@ several contracting dims, sizes that are not multiples of the register tile
 float32), float64, prologues fused into the contraction (attention's
 ``p / sum``), epilogues after it, and convolutions (packed as im2col GEMMs:
 strides, dilation, padding, feature groups, NCHW), each against float64
-numpy/JAX on the same values. Integer and complex contractions keep the
-unpacked path. Tolerance: float32 accumulation, 2e-5 of the result's largest
+numpy/JAX on the same values. Integer and complex contractions, and those
+with fewer than 32 rows, keep the unpacked path. Tolerance: float32 accumulation, 2e-5 of the result's largest
 magnitude (K up to ~600); bfloat16/float16 results within one rounding of
 their type.
 """
@@ -60,8 +60,9 @@ EINSUMS = [
     ("bqhd,bkhd->bhqk", (2, 33, 3, 16), (2, 33, 3, 16)),  # attention scores
     ("bhqk,bkhd->bqhd", (2, 3, 33, 33), (2, 33, 3, 16)),  # attention values
     ("bqhd,hdo->bqo", (2, 17, 4, 8), (4, 8, 40)),          # two contracting dims
-    ("ij,bjk->bik", (24, 16), (5, 16, 40)),    # a batch dim on one side only
+    ("ij,bjk->bik", (40, 16), (5, 16, 40)),    # a batch dim on one side only: N = (b, k)
     ("ik,k->i", (64, 96), (96,)),              # matrix-vector (unpacked path)
+    ("ik,kj->ij", (8, 256), (256, 256)),       # 8 rows: an RNN step (unpacked path)
 ]
 
 
