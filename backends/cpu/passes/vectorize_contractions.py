@@ -1,4 +1,14 @@
-"""hlox-cpu-vectorize-contractions (Python pass): register-tiled matmuls.
+"""hlox-cpu-vectorize-contractions (Python pass): packed, register-tiled contractions.
+
+Float contractions of any layout, batch and element type (bf16/f16
+accumulate in f32) are first put in one packed canonical form by
+:mod:`.contraction_packing` (A in rows, B in contiguous column panels, C
+accumulated in f32/f64); that kernel is tiled the way BLIS does: cache
+blocks of C over the thread pool (``scf.forall``: batch x column panels x
+row blocks), a K block loop inside, and register tiles of ``MR x NR`` outputs
+kept in vector registers across the K block, each K step one broadcast of A
+per row times the panel's row of B (``vector.fma``). What packing declines
+(small, integer, complex, ...) goes through the plain path below.
 
 Lowered naively, a matmul is three scalar loops that reload and store the
 output element at every step of the reduction. This pass rewrites each
@@ -28,9 +38,14 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
+from hlox.backends.cpu.passes import contraction_packing
 from hlox.passes.python_passes import register
 
 TAG = "hlox.vectorize_contraction"
+PACKED_TAG = "hlox.packed_contraction"
+# Cache blocks of the packed kernel: C rows and K (an A block of 64 x 256
+# floats stays in L2, a B panel's 256 x 32 block in L1).
+PACKED_CACHE = {"m": 64, "k": 256}
 REG_M, REG_N = 8, 32
 CACHE_TILE = {"m": 64, "n": 256, "k": 256}
 FLOAT_TYPES = ("f32", "f64")
@@ -171,12 +186,108 @@ def _apply(module_op, tag: str, tiles) -> None:
         pass
 
 
+# One task of the thread pool per (batch, block of MC rows, panel of NR
+# columns): the unit batch and panel dims are folded away inside it, leaving
+# a 2-D block that is tiled like a plain matmul (K blocks, then register tiles
+# with K innermost, whose C tile is then hoisted into vector registers; the
+# loops are found in the function: a one-task forall is folded away).
+_PACKED_SCRIPT = """
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %op = transform.structured.match attributes{{{tag}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, 1, 0, 0]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.apply_patterns to %forall {{
+      transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+    %inner = transform.structured.match ops{{["linalg.generic"]}} in %forall
+        : (!transform.any_op) -> !transform.any_op
+    %cache, %l1 = transform.structured.tile_using_for %inner tile_sizes [0, 0, {kc}]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    transform.structured.vectorize %regs : !transform.any_op
+    %func = transform.get_parent_op %forall {{op_name = "func.func"}}
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %func {{
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+    transform.apply_patterns to %func {{
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+    %loops = transform.structured.match ops{{["scf.for"]}} in %func : (!transform.any_op) -> !transform.any_op
+    transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
+    transform.yield
+  }}
+}}
+"""
+
+
+# An implicit-GEMM convolution: one task per (n, h, panel), a loop per
+# window offset (kh, kw) inside; with those unit dims folded away, the block
+# left is the (w, lane, channels) matmul, tiled as above.
+_CONVOLUTION_SCRIPT = """
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %op = transform.structured.match attributes{{{tag}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {task_tiles}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %window, %wl:{windows} = transform.structured.tile_using_for %tiles tile_sizes {window_tiles}
+        : (!transform.any_op) -> (!transform.any_op{window_types})
+    transform.apply_patterns to %forall {{
+      transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+    %inner = transform.structured.match ops{{["linalg.generic"]}} in %forall
+        : (!transform.any_op) -> !transform.any_op
+""" + _PACKED_SCRIPT.split("(!transform.any_op) -> !transform.any_op\n", 2)[2]
+
+
+def _apply_packed(module_op, tag: str, packed) -> None:
+    sizes = packed.sizes
+    rows = sizes["m"] // packed.mr
+    mc = packed.mr * _largest_divisor(rows, max(1, PACKED_CACHE["m"] // packed.mr))
+    kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
+    if kc < 32:
+        kc = sizes["k"]
+    if packed.task_tiles is None:
+        script = _PACKED_SCRIPT.format(tag=tag, mc=mc, kc=kc, mr=packed.mr)
+    else:
+        windows = sum(1 for t in packed.window_tiles if t)
+        script = _CONVOLUTION_SCRIPT.format(
+            tag=tag, task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,
+            windows=windows, window_types=", !transform.any_op" * windows, kc=kc, mr=packed.mr)
+    transform_module = ir.Module.parse(script)
+    entry = transform_module.body.operations[0]
+    try:
+        interpreter.apply_named_sequence(module_op, entry, transform_module)
+    except ValueError:
+        pass  # as in _apply: the IR stays valid, the scalar path lowers it
+
+
 @register("hlox-cpu-vectorize-contractions",
           "tile matmul-shaped linalg.generics (cache + register tiles) and "
           "vectorize them into outer-product FMAs")
 def vectorize_contractions(module: ir.Operation, pass_) -> None:
     # Tag every candidate first: a script rewrites the IR around its op, so
     # Python handles to other ops would not survive it; tags do.
+    generics = []
+    module.walk(lambda op: (generics.append(op.operation)
+                            if op.operation.name == "linalg.generic" else None,
+                            ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
+    packed = []
+    for op in generics:
+        tag = f"{PACKED_TAG}_{len(packed)}"
+        kernel = contraction_packing.pack(op, tag)
+        if kernel is not None:
+            packed.append((tag, kernel))
     found = []
 
     def visit(op):
@@ -192,3 +303,5 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
     module.walk(visit, ir.WalkOrder.PRE_ORDER)
     for tag, tiles in found:
         _apply(module, tag, tiles)
+    for tag, kernel in packed:
+        _apply_packed(module, tag, kernel)

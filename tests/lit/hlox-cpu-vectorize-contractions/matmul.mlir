@@ -1,8 +1,10 @@
 // RUN: hlox-opt %s --hlox-cpu-vectorize-contractions --canonicalize | FileCheck %s
 
-// A float matmul becomes register tiles of vector FMAs: 8 rows x 32 columns
-// of C stay in vector registers (hoisted out of the K loop), each K step
-// broadcasts one element of A per row and multiplies a 32-wide row of B.
+// Contractions too small to pay for packing (under 2 * 32^3 flops; larger
+// ones: packed.mlir) are tiled in place. A float matmul becomes register
+// tiles of vector FMAs: 8 rows x 32 columns of C stay in vector registers
+// (hoisted out of the K loop), each K step broadcasts one element of A per
+// row and multiplies a 32-wide row of B.
 
 #a = affine_map<(i, j, k) -> (i, k)>
 #b = affine_map<(i, j, k) -> (k, j)>
@@ -14,9 +16,9 @@
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<8x32xf32>, tensor<8x32xf32>
-func.func @matmul(%A: tensor<16x64xf32>, %B: tensor<64x32xf32>, %C: tensor<16x32xf32>) -> tensor<16x32xf32> {
+func.func @matmul(%A: tensor<16x32xf32>, %B: tensor<32x32xf32>, %C: tensor<16x32xf32>) -> tensor<16x32xf32> {
   %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%A, %B : tensor<16x64xf32>, tensor<64x32xf32>) outs(%C : tensor<16x32xf32>) {
+      ins(%A, %B : tensor<16x32xf32>, tensor<32x32xf32>) outs(%C : tensor<16x32xf32>) {
   ^bb0(%x: f32, %y: f32, %z: f32):
     %m = arith.mulf %x, %y : f32
     %s = arith.addf %z, %m : f32
