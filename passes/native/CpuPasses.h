@@ -10,6 +10,8 @@
 namespace hlox {
 /// hlox-cpu-outline-loops and hlox-cpu-parallel-launch (CpuLoopOutlining.cpp).
 void registerCpuLoopOutliningPasses();
+/// hlox-cpu-fuse-regions (CpuFusionRegions.cpp).
+void registerCpuFusionRegionsPass();
 } // namespace hlox
 
 #endif

@@ -2,10 +2,13 @@
 #include "dialects/native/Registration.h"
 #include "passes/native/ChloDecomposition.h"
 #include "passes/native/CpuPasses.h"
+#include "passes/native/Fusion.h"
 #include "passes/native/Passes.h"
 
 void hlox::registerPasses() {
   registerHloxPasses();
   registerDecompositionPasses();
   registerCpuLoopOutliningPasses();
+  registerFusionPasses();
+  registerCpuFusionRegionsPass();
 }
