@@ -11,7 +11,8 @@ or StableHLO text (parsed once, here). The driver
 2. looks the program up in the compile cache (:mod:`hlox.backends.compile_cache`:
    in memory, and on disk for backends that serialize);
 3. runs the shared StableHLO stage (:data:`SHARED_PIPELINE`: Shardy annotations
-   dropped on one device, CHLO as StableHLO; for a program over N > 1 devices
+   dropped on one device, CHLO as StableHLO, ops grouped into ``hlox.fusion``
+   regions by ``hlox-fuse``; for a program over N > 1 devices
    :data:`hlox.backends.spmd.SPMD_PIPELINE`: propagation and partitioning into the
    per-device program, whose layout :func:`hlox.backends.spmd.read_signature`
    reads for the frontend) once for every backend;
@@ -65,6 +66,9 @@ SHARED_PIPELINE: list[str] = [
     "hlox-drop-sdy",
     # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
     "hlox-chlo-legalize-to-stablehlo",
+    # hlox's fusion pass: ops grouped into hlox.fusion regions, each one
+    # kernel (backends that do not compile regions run hlox-inline-fusions).
+    "hlox-fuse",
     # (Not hlox-stablehlo-canonicalize yet: its rewrite driver moves constants out of
     # sort/reduce bodies, which the linalg lowering needs self-contained.)
 ]

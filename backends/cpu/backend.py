@@ -64,6 +64,9 @@ PIPELINE: list[str] = [
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
     "linalg-generalize-named-ops",
+    # Each hlox.fusion region (hlox-fuse, in the shared stage; lowered to linalg
+    # by the two passes above) fused into as few generics as possible, then inlined.
+    "hlox-cpu-fuse-regions",
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",

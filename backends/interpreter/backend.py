@@ -2,7 +2,8 @@
 (:mod:`hlox.backends.interpreter`) behind the backend protocol.
 
 It runs ``@main`` op by op on the host, on the module after the compile
-driver's shared StableHLO stage (CHLO decomposed, Shardy annotations dropped).
+driver's shared StableHLO stage (CHLO decomposed, Shardy annotations dropped)
+with its fusion regions inlined back (:data:`PIPELINE`).
 It offers as many devices as the ``cpu`` backend (``jax_num_cpu_devices``); a
 per-device program of N partitions runs on N of them
 (``executable.execute_sharded``), one thread each.
@@ -10,7 +11,13 @@ per-device program of N partitions runs on N of them
 
 from __future__ import annotations
 
+from mlir import ir
+
 from hlox.backends.base import BackendError, CompileOptions, Device, HostBuffers, host_devices
+
+
+# Fusion regions (hlox-fuse) mean nothing op by op: their ops, inlined.
+PIPELINE: list[str] = ["hlox-inline-fusions"]
 
 
 class InterpreterBackend(HostBuffers):
@@ -27,9 +34,15 @@ class InterpreterBackend(HostBuffers):
                                                    config.use_num_cpu_devices())
         return devices
 
-    def compile(self, module, options: CompileOptions | None = None):
-        from hlox.backends import interpreter
+    def pipeline(self) -> list[str]:
+        return list(PIPELINE)
 
+    def compile(self, module, options: CompileOptions | None = None):
+        from hlox.backends import compiler, interpreter
+
+        if isinstance(module, ir.Module):  # (text has not been through the shared stage)
+            with module.context:
+                compiler.runner_for(options or CompileOptions(), self.name).run(module, PIPELINE)
         executable = interpreter.compile(module, "main")
         processes = executable.num_replicas * executable.num_partitions
         if options is not None and options.devices and len(options.devices) != processes:

@@ -178,12 +178,16 @@ class PjrtBackend:
 
     # -- compilation ----------------------------------------------------------
     def pipeline(self) -> list[str]:
-        return ["serialize", "xla-compile"]
+        # XLA forms its own fusions: hlox-fuse's regions are inlined first.
+        return ["hlox-inline-fusions", "serialize", "xla-compile"]
 
     def compile(self, module, options: CompileOptions | None = None) -> PjrtExecutable:
         options = options or CompileOptions()
         runner = compiler.runner_for(options, self.name)
         xla_client = _xla()
+        if not isinstance(module, (str, bytes)):  # (text skipped the shared stage)
+            with module.context:
+                runner.run(module, ["hlox-inline-fusions"])
         try:
             text = module_text(module, generic=True)  # (what XLA's parser reads)
         except Exception as error:  # noqa: BLE001

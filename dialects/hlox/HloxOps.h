@@ -14,6 +14,16 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "hlox/HloxDialect.h.inc"
+#include "hlox/HloxEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "hlox/HloxAttrs.h.inc"
+
+namespace mlir::hlox {
+class FusionKindAttr;
+ParseResult parseFusionKind(OpAsmParser &parser, FusionKindAttr &kind);
+void printFusionKind(OpAsmPrinter &printer, Operation *op, FusionKindAttr kind);
+} // namespace mlir::hlox
 
 #define GET_OP_CLASSES
 #include "hlox/HloxStructureOps.h.inc"

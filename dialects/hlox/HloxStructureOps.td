@@ -9,22 +9,25 @@ def Hlox_FusionOp : Hlox_Op<"fusion", [IsolatedFromAbove,
   let summary = "a group of ops compiled as one kernel";
   let description = [{
     The region's block arguments are the operands, its `hlox.yield` gives the
-    results. `kind` names the fusion strategy ("loop", "input", "output",
-    "custom", ...). The region sees nothing from above.
+    results. `kind` names the fusion strategy (#hlox.fusion_kind: loop,
+    input, output, multi_output, custom); the verifier checks that the body
+    fits it (an `input` region holds a reduce, an `output` region exactly one
+    dot_general/convolution, a `loop` region neither, a `multi_output`
+    region several results). The region sees nothing from above.
 
     ```
-    %r = hlox.fusion "loop" (%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> {
+    %r = hlox.fusion loop (%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> {
     ^bb0(%x: tensor<4xf32>, %y: tensor<4xf32>):
       %s = stablehlo.add %x, %y : tensor<4xf32>
       hlox.yield %s : tensor<4xf32>
     }
     ```
   }];
-  let arguments = (ins StrAttr:$kind, Variadic<AnyType>:$inputs);
+  let arguments = (ins Hlox_FusionKindAttr:$kind, Variadic<AnyType>:$inputs);
   let results = (outs Variadic<AnyType>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    $kind `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body
+    custom<FusionKind>($kind) `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body
   }];
   let hasVerifier = 1;
 }

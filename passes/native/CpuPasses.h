@@ -14,6 +14,8 @@ void registerCpuLoopOutliningPasses();
 void registerCpuPackAllocationsPass();
 /// hlox-loop-state-in-place (CpuLoopStateInPlace.cpp).
 void registerCpuLoopStateInPlacePass();
+/// hlox-cpu-fuse-regions (CpuFusionRegions.cpp).
+void registerCpuFusionRegionsPass();
 } // namespace hlox
 
 #endif

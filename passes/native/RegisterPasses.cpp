@@ -2,6 +2,7 @@
 #include "dialects/native/Registration.h"
 #include "passes/native/ChloDecomposition.h"
 #include "passes/native/CpuPasses.h"
+#include "passes/native/Fusion.h"
 #include "passes/native/Passes.h"
 
 void hlox::registerPasses() {
@@ -10,4 +11,6 @@ void hlox::registerPasses() {
   registerCpuLoopOutliningPasses();
   registerCpuPackAllocationsPass();
   registerCpuLoopStateInPlacePass();
+  registerFusionPasses();
+  registerCpuFusionRegionsPass();
 }

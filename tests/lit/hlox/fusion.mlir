@@ -2,13 +2,13 @@
 // RUN: hlox-opt %s --mlir-print-op-generic | hlox-opt | FileCheck %s
 
 // CHECK-LABEL: func.func @fused
-// CHECK: %[[R:.*]]:2 = hlox.fusion "loop"(%arg0, %arg1) : (tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+// CHECK: %[[R:.*]]:2 = hlox.fusion loop(%arg0, %arg1) : (tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
 // CHECK: ^bb0(%[[X:.*]]: tensor<4xf32>, %[[Y:.*]]: tensor<4xf32>):
 // CHECK:   %[[S:.*]] = stablehlo.add %[[X]], %[[Y]] : tensor<4xf32>
 // CHECK:   hlox.yield %[[S]], %[[X]] : tensor<4xf32>, tensor<4xf32>
 // CHECK: }
 func.func @fused(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
-  %r:2 = hlox.fusion "loop" (%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %r:2 = hlox.fusion loop (%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   ^bb0(%x: tensor<4xf32>, %y: tensor<4xf32>):
     %s = stablehlo.add %x, %y : tensor<4xf32>
     hlox.yield %s, %x : tensor<4xf32>, tensor<4xf32>
@@ -17,9 +17,9 @@ func.func @fused(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor
 }
 
 // CHECK-LABEL: func.func @no_inputs
-// CHECK: hlox.fusion "custom"() : () -> tensor<f32>
+// CHECK: hlox.fusion custom() : () -> tensor<f32>
 func.func @no_inputs() -> tensor<f32> {
-  %r = hlox.fusion "custom" () : () -> tensor<f32> {
+  %r = hlox.fusion custom () : () -> tensor<f32> {
     %c = stablehlo.constant dense<1.0> : tensor<f32>
     hlox.yield %c : tensor<f32>
   }

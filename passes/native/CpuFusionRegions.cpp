@@ -1,0 +1,81 @@
+//===- CpuFusionRegions.cpp - hlox.fusion regions as single loop nests -----===//
+//
+// hlox-cpu-fuse-regions (CPU backend, after hlox-stablehlo-legalize-to-linalg
+// and linalg-generalize-named-ops, which lower the ops inside the regions
+// too): in each hlox.fusion region, linalg's elementwise fusion merges the
+// generics into as few as it can (one for a loop region; the producers fused
+// into the reduction for an input region; the contraction followed by one
+// epilogue generic for an output region, which hlox-cpu-vectorize-contractions
+// receives as such), then the region is inlined. hlox-fuse chose what belongs
+// together, so inside a region a producer read twice is fused into both
+// readers (linalg-fuse-elementwise-ops, which runs after this for the ops
+// outside regions, only fuses producers read once), except into a reduction
+// when its result is also read elsewhere (it would be computed twice: the
+// producer's result would have to be written from inside the reduction loop).
+// After bufferization each remaining generic is one loop nest, which
+// hlox-cpu-outline-loops turns into one kernel.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/native/CpuPasses.h"
+#include "passes/native/Fusion.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+using namespace mlir;
+
+namespace {
+
+/// Whether the producer of `operand` may be fused into its reader, both
+/// inside one region.
+bool fuseInRegion(OpOperand *operand) {
+  Operation *producer = operand->get().getDefiningOp();
+  if (!producer)
+    return false;
+  if (producer->hasOneUse())
+    return true;
+  auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+  return consumer && consumer.getNumReductionLoops() == 0;
+}
+
+struct FuseRegions : PassWrapper<FuseRegions, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseRegions)
+
+  StringRef getArgument() const final { return "hlox-cpu-fuse-regions"; }
+  StringRef getDescription() const final {
+    return "Fuse the linalg ops of each hlox.fusion region into as few loop nests as "
+           "possible, then inline the region";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<affine::AffineDialect, linalg::LinalgDialect, tensor::TensorDialect>();
+  }
+
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, fuseInRegion);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, fuseInRegion);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+    context->getLoadedDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(patterns);
+    FrozenRewritePatternSet frozen(std::move(patterns));
+
+    SmallVector<mlir::hlox::FusionOp> fusions;
+    getOperation()->walk([&](mlir::hlox::FusionOp op) { fusions.push_back(op); });
+    for (mlir::hlox::FusionOp fusion : fusions) {
+      // The region is isolated: fusion cannot reach outside it.
+      (void)applyPatternsGreedily(fusion.getBody(), frozen);
+      ::hlox::fusion::inlineFusion(fusion);
+    }
+  }
+};
+
+} // namespace
+
+void ::hlox::registerCpuFusionRegionsPass() { PassRegistration<FuseRegions>(); }
