@@ -66,6 +66,7 @@ class Lowered:
         self.out_shardings = tuple(out_shardings) if out_shardings else ()
         self.mesh = spmd.graph_mesh(graph, self.in_shardings + self.out_shardings) \
             if graph is not None else None
+        self.backend: str | None = None  # jit(f, backend=...)'s: compile()'s default
 
     @classmethod
     def from_stablehlo(cls, module, name: str = "main") -> "Lowered":
@@ -155,6 +156,7 @@ class Lowered:
             backend = device.backend
         elif backend is None and self.mesh is not None and self.mesh.size > 1:
             backend = self.mesh._flat_devices[0].backend  # where its mesh is
+        backend = backend or self.backend
         backend_obj = backends.get(backend)
         if self._module is not None:  # (from StableHLO) parsed once, compiled once
             module, self._module = self._module, None
@@ -609,9 +611,12 @@ class JitFunction:
         for i, (s, aval) in enumerate(zip(out_shardings, graph.out_avals)):
             if s is not None:
                 spmd.check_rank(s, aval, f"{self.name}: out_shardings of output {i}")
-        return Lowered(graph, self.name, in_tree, out_tree, arg_names=names,
-                       donate_argnums=donated, in_shardings=in_shardings,
-                       out_shardings=[s if hasattr(s, "mesh") else None for s in out_shardings])
+        lowered = Lowered(graph, self.name, in_tree, out_tree, arg_names=names,
+                          donate_argnums=donated, in_shardings=in_shardings,
+                          out_shardings=[s if hasattr(s, "mesh") else None
+                                         for s in out_shardings])
+        lowered.backend = self.backend
+        return lowered
 
     def cache_size(self) -> int:
         return len(self._cache)
