@@ -75,7 +75,8 @@ LOWERING: list[str] = [
 TO_PTX: list[str] = [
     "gpu.module(expand-strided-metadata, lower-affine, convert-complex-to-standard, "
     "arith-emulate-unsupported-floats{source-types=bf16,f16 target-type=f32}, "
-    "convert-gpu-to-nvvm, canonicalize, cse, reconcile-unrealized-casts)",
+    "convert-gpu-to-nvvm, convert-math-to-llvm, canonicalize, cse, "
+    "reconcile-unrealized-casts)",
     "gpu-module-to-binary{format=isa}",
 ]
 
@@ -111,6 +112,16 @@ class CudaBackend:
         from hlox.backends.cuda import runtime
 
         return runtime.devices(self.name)
+
+    def why_no_devices(self) -> str:
+        """Why :meth:`devices` is empty ("no CUDA driver found ..."), or ""."""
+        from hlox.backends.cuda import runtime
+
+        try:
+            runtime.driver()
+        except runtime.NoDriverError as error:
+            return str(error)
+        return ""
 
     def to_device(self, array, device):
         from hlox.backends.cuda import runtime

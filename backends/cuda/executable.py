@@ -66,6 +66,9 @@ class CudaExecutable:
 
         driver = runtime.driver()
         device = device if device is not None else driver.device_of(buffers)
+        # (An artifact's function is called with host arrays: they are put on the device.)
+        buffers = [b if isinstance(b, runtime.DeviceBuffer) else driver.to_device(b, device)
+                   for b in buffers]
         program = self._loaded.get(device.id)
         if program is None:
             program = self._loaded[device.id] = driver.load(self, device)

@@ -170,8 +170,10 @@ def _extract(module: ir.Module, num_inputs: int) -> LaunchPlan:
                 data[symbol] = _global_bytes(globals_ops[symbol])
             buffers.append({"kind": "global", "name": symbol})
             views[op.results[0]] = (len(buffers) - 1, *_layout(ir.MemRefType(op.results[0].type)))
+        elif name == "memref.cast" and op.operands[0] in views:
+            views[op.results[0]] = views[op.operands[0]]  # (the same descriptor values)
         elif name in ("memref.subview", "memref.expand_shape", "memref.collapse_shape",
-                      "memref.reinterpret_cast", "memref.cast"):
+                      "memref.reinterpret_cast"):
             source = op.operands[0]
             if source not in views:
                 raise PlanError(f"cuda: a view of a value the plan does not know ({op})")

@@ -75,6 +75,10 @@ class DeviceBuffer:
         self.shape, self.dtype = tuple(shape), np.dtype(dtype)
         self.nbytes = int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
 
+    def __array__(self, dtype=None, copy=None):
+        host = self.driver.from_device(self)
+        return host if dtype is None else host.astype(dtype)
+
     def block_until_ready(self) -> "DeviceBuffer":
         self.driver.synchronize(self.device)
         return self

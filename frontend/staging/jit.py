@@ -303,6 +303,8 @@ class Compiled:
             spmd.check_arguments(lowered.name, mesh, leaves, names)
             runner = spmd.make_runner(lowered, self.executable, leaves)
         else:
+            if self.device is None:  # compiled for a backend with no device here
+                _no_device(lowered.name, self.backend)
             _, committed = _choose_device(lowered.name, leaves, names, self.device, fixed=True)
             runner = _make_runner(lowered, self.executable, self.device, leaves, committed)
         if key is not None:
@@ -470,8 +472,10 @@ class JitFunction:
 
         if lowered.mesh is not None and lowered.mesh.size > 1:
             return self._call_spmd(lowered, entry, leaves, names, key)
-        device, committed = _choose_device(self.name, leaves, names,
-                                           first_local_device(backends.get(backend)),
+        default = first_local_device(backends.get(backend))
+        if default is None:
+            _no_device(self.name, backends.get(backend))
+        device, committed = _choose_device(self.name, leaves, names, default,
                                            backend=self.backend)
         compiled = entry.get(device)  # one executable per device
         if compiled is None:
@@ -683,6 +687,16 @@ def _choose_device(name: str, leaves, leaf_name: Callable[[int], str], default, 
                          f"{device.describe()}, but the function was compiled for {where} "
                          f"(move the argument with hlox.device_put)")
     return device, True
+
+
+def _no_device(name: str, backend) -> None:
+    """Raises: ``backend`` has no device in this process (the cuda backend without a
+    GPU compiles, but cannot run); its ``why_no_devices()`` says why."""
+    from hlox.backends.base import BackendError
+
+    why = getattr(backend, "why_no_devices", lambda: "")()
+    raise BackendError(f"{name}: backend {backend.name!r} has no device here"
+                       f"{': ' + why if why else ''}")
 
 
 def _make_runner(lowered: Lowered, executable, device, leaves, committed: bool):
