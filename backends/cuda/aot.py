@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hlox.backends import artifact
 from hlox.backends.artifact import ArtifactError
-from hlox.backends.cuda import launch_plan
+from hlox.backends.cuda import plan as plan_lib
 from hlox.backends.cuda import target as target_lib
 from hlox.backends.cuda.executable import CudaExecutable, KernelModule
 
@@ -48,8 +48,13 @@ def serialize(executable: CudaExecutable, name: str, extra: dict | None = None) 
 
 
 def load(header: dict, payload: bytes) -> CudaExecutable:
-    """An executable from a checked artifact (versions, architecture, sections, plan)."""
-    artifact.check_versions(header, _llvm_version())
+    """An executable from a checked artifact (hlox version, architecture, sections, plan).
+    No MLIR or LLVM is needed (nor is their version checked: the driver loads the cubin
+    or JIT-compiles the PTX), so a machine with a GPU runs artifacts compiled elsewhere."""
+    if header.get("hlox_version") != artifact.hlox_version():
+        raise ArtifactError(f"hlox artifact was built with hlox version "
+                            f"{header.get('hlox_version')!r}, this process has "
+                            f"{artifact.hlox_version()!r}: recompile it here")
     arch = header.get("arch")
     if arch not in target_lib.ARCHS:
         raise ArtifactError(f"hlox artifact names an unknown GPU architecture {arch!r}")
@@ -70,7 +75,7 @@ def load(header: dict, payload: bytes) -> CudaExecutable:
                                 "") for n in header.get("modules", [])]
         plan_json = header["plan"]
         names = list(plan_json["globals"])
-        plan = launch_plan.from_json(plan_json, {n: section(f"global:{n}") for n in names})
+        plan = plan_lib.from_json(plan_json, {n: section(f"global:{n}") for n in names})
         _check_plan(plan, {m.name for m in modules}, len(header.get("inputs", [])),
                     len(header.get("outputs", [])))
     except (KeyError, TypeError, ValueError, UnicodeDecodeError) as error:
