@@ -1,0 +1,68 @@
+"""The cuda pipeline's loop structure checked for numbers without a GPU.
+
+The cuda backend's passes up to ``convert-parallel-loops-to-gpu`` (StableHLO to
+linalg, bufferization, parallel loops, ``hlox-cuda-map-to-gpu``: blocks x threads
+over the linearized index, bounds checks, one-thread kernels for serial work, nested
+parallel loops as scf.for) are followed here by a CPU lowering instead of the GPU
+one: the mapped loops run sequentially in the ExecutionEngine. Every program of the
+JAX corpus must then equal JAX's CPU numbers (test_jax_corpus_cpu.py's tolerances):
+a wrong linearization, a dropped bounds check or a misplaced one-thread kernel
+shows up here, although nothing runs on a GPU. (Races cannot show: the loops run
+one iteration at a time.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+jax = pytest.importorskip("jax")
+
+import jax_programs  # noqa: E402
+from test_jax_corpus_cpu import TOLERANCES  # noqa: E402
+from test_jax_corpus_cuda import REJECTED  # noqa: E402
+
+import hlox  # noqa: E402
+from hlox.backends.cpu.backend import CpuBackend  # noqa: E402
+from hlox.backends.cuda import backend as cuda_backend  # noqa: E402
+
+PROGRAMS = {p.name: p for p in jax_programs.programs()}
+
+# After the mapping: scf.parallel (mapped or not) runs as sequential loops.
+CPU_TAIL = [
+    "convert-scf-to-cf", "expand-strided-metadata", "lower-affine",
+    "convert-complex-to-standard",
+    "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32}",
+    "hlox-bf16-truncation-on-bits", "convert-math-to-llvm", "convert-math-to-libm",
+    "convert-arith-to-llvm", "convert-cf-to-llvm", "convert-complex-to-llvm",
+    "finalize-memref-to-llvm", "convert-func-to-llvm", "convert-index-to-llvm",
+    "convert-ub-to-llvm", "reconcile-unrealized-casts",
+]
+
+
+@pytest.fixture(scope="module")
+def loops_on_cpu():
+    cut = cuda_backend.LOWERING.index("convert-parallel-loops-to-gpu")
+    backend = CpuBackend(pipeline=["hlox-cpu-emit-c-interface"] + cuda_backend.LOWERING[:cut]
+                         + CPU_TAIL, name="cuda-loops-on-cpu")
+    hlox.backends.register(backend, replace=True)
+    yield backend.name
+    hlox.backends.unregister(backend.name)
+
+
+@pytest.mark.parametrize("name", sorted(set(PROGRAMS) - set(REJECTED)))
+def test_mapped_loops_compute_jax_numbers(name, loops_on_cpu):
+    ref = jax_programs.reference(PROGRAMS[name])
+    got = hlox.compile_stablehlo(ref.lowered.as_text(), backend=loops_on_cpu)(*ref.inputs)
+    assert len(got) == len(ref.outputs)
+    for i, (g, w) in enumerate(zip(got, ref.outputs)):
+        g = np.asarray(g)
+        assert g.shape == w.shape and g.dtype == w.dtype, (i, g.shape, w.shape, g.dtype)
+        if np.issubdtype(w.dtype, np.inexact):
+            rtol, atol = TOLERANCES[w.dtype]
+            finite = np.abs(w[np.isfinite(w)])
+            scale = max(1.0, float(finite.max())) if finite.size else 1.0
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol * scale, equal_nan=True,
+                                       err_msg=f"{name}: result {i}")
+        else:
+            np.testing.assert_array_equal(g, w, err_msg=f"{name}: result {i}")
