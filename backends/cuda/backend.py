@@ -20,7 +20,7 @@ from __future__ import annotations
 from hlox.backends import compiler
 from hlox.backends.base import BackendError, CompileOptions, Device, main_signature
 from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (a generic buffer pass)
-from hlox.backends.cuda import passes as _passes  # noqa: F401  (registers hlox-cuda-*)
+from hlox.backends.cuda import pass_provider  # noqa: F401  (registers hlox-cuda-*)
 from hlox.backends.cuda import target as target_lib
 from hlox.backends.cuda.executable import CudaExecutable, KernelModule
 
@@ -53,6 +53,8 @@ LOWERING: list[str] = [
     # Results computed straight into the caller's buffers (no temporary + copy kernel).
     "hlox-cpu-results-in-place",
     "hlox-cuda-copies-to-linalg",
+    # Row reductions (the contiguous last dimension): one warp per output element.
+    "hlox-cuda-warp-reductions",
     # Parallel dimensions as scf.parallel, reductions as scf.for inside them.
     "convert-linalg-to-parallel-loops",
     # Bools and int4/int2 are bytes in memory (NumPy's layout; LLVM's lowering

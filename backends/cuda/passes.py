@@ -18,6 +18,8 @@ a sequence of host-side allocations and views and loop nests over buffers.
 
 from __future__ import annotations
 
+import math
+
 from mlir import ir
 from mlir.dialects import arith, linalg, scf
 
@@ -114,10 +116,13 @@ def _linearize(loop: ir.Operation) -> None:
                 span = arith.subi(ub, lb)
                 counts.append(arith.ceildivui(span, st))
                 static.append(None)
-        total = counts[0]
-        for c in counts[1:]:
-            total = arith.muli(total, c)
-        known = None if None in static else int(__import__("math").prod(static))
+        known = None if None in static else math.prod(static)
+        if known is not None:
+            total = _index(known)
+        else:
+            total = counts[0]
+            for c in counts[1:]:
+                total = arith.muli(total, c)
         threads = BLOCK if known is None else max(1, min(BLOCK, known))
         blocks = (_index(-(-known // threads)) if known is not None
                   else arith.ceildivui(total, _index(threads)))
@@ -237,6 +242,61 @@ def _wrap_serial(ops: list, start: int, end: int) -> None:
         op.move_before(end_op)
 
 
+def _owns_its_elements(loop: ir.Operation) -> bool:
+    """Whether every iteration of ``loop`` (an scf.parallel) reads and writes only the
+    elements its own indices name in the buffers it writes: each access of a written
+    buffer is indexed by exactly the loop's induction variables (or constants)."""
+    ivs = list(loop.regions[0].blocks[0].arguments)
+    accesses = _walk(loop, [], "memref.store") + _walk(loop, [], "memref.load")
+    written = {op.operands[1] for op in accesses if op.name == "memref.store"}
+    for op in accesses:
+        memref, indices = ((op.operands[1], list(op.operands[2:])) if op.name == "memref.store"
+                           else (op.operands[0], list(op.operands[1:])))
+        if memref not in written:
+            continue
+        plain = [i for i in indices if i in ivs]
+        if len(plain) != len(ivs) or any(i not in ivs and _static(i) is None
+                                         for i in indices):
+            return False
+    return True
+
+
+def _interchange(fn_block: ir.Block) -> None:
+    """A top-level ``scf.for`` whose body is one ``scf.parallel`` (a reduction over an
+    outer dimension: linalg's loops for a column sum) becomes the parallel loop around
+    the sequential one: one thread per output element, coalesced, instead of one
+    thread for the whole nest. Only when each parallel iteration owns its elements."""
+    for op in _ops(fn_block):
+        if op.name != "scf.for" or len(op.results):
+            continue
+        body = _ops(op.regions[0].blocks[0])
+        if len(body) != 2 or body[0].name != "scf.parallel" or len(body[0].results):
+            continue
+        loop = body[0]
+        if any(_defined_inside(v, op) for v in loop.operands) or not _owns_its_elements(loop):
+            continue
+        loop.move_before(op)
+        inner = loop.regions[0].blocks[0]
+        op.move_before(_terminator(inner))
+        end = _terminator(op.regions[0].blocks[0])
+        for moved in _ops(inner)[:-2]:
+            moved.move_before(end)
+
+
+def _defined_inside(value: ir.Value, op: ir.Operation) -> bool:
+    owner = value.owner
+    if isinstance(owner, ir.Block):
+        parent = owner.owner
+    else:
+        parent = owner.operation if isinstance(owner, ir.OpView) else owner
+    while parent is not None:
+        parent = parent.operation if isinstance(parent, ir.OpView) else parent
+        if parent == op:
+            return True
+        parent = parent.parent
+    return False
+
+
 def _map_function(fn: ir.Operation) -> None:
     blocks = list(fn.regions[0].blocks)
     if len(blocks) != 1:
@@ -245,6 +305,7 @@ def _map_function(fn: ir.Operation) -> None:
     for op in _ops(blocks[0]):
         if op.name == "memref.dealloc":  # the launch plan frees temporaries after the call
             op.erase()
+    _interchange(blocks[0])
     ops = _ops(blocks[0])
     for start, end in reversed(_serial_ranges(ops)):
         _wrap_serial(ops, start, end)

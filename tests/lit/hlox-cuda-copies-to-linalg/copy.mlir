@@ -5,7 +5,7 @@
 
 // CHECK-LABEL: func.func @main
 // CHECK-NOT: memref.copy
-// CHECK: linalg.copy ins(%{{.*}} : memref<4x8xf32>) outs(%{{.*}} : memref<4x8xf32>)
+// CHECK: linalg.copy {{.*}}ins(%{{.*}} : memref<4x8xf32>) outs(%{{.*}} : memref<4x8xf32>)
 func.func @main(%a: memref<4x8xf32>, %b: memref<4x8xf32>) {
   memref.copy %a, %b : memref<4x8xf32> to memref<4x8xf32>
   return
