@@ -17,6 +17,8 @@ a compiled function raises "no CUDA driver found".
 
 from __future__ import annotations
 
+import functools
+
 from hlox.backends import compiler
 from hlox.backends.base import BackendError, CompileOptions, Device, main_signature
 from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (a generic buffer pass)
@@ -83,9 +85,25 @@ TO_PTX: list[str] = [
 ]
 
 
+@functools.cache
+def _inline_fusions() -> list[str]:
+    """``hlox-inline-fusions`` when it is registered: the shared stage's ``hlox.fusion``
+    regions (the fusion pass) inlined back, since this backend maps every loop nest
+    to kernels itself; nothing before that pass exists."""
+    from mlir.passmanager import PassManager
+
+    from hlox.dialects import make_context
+
+    try:
+        PassManager.parse("builtin.module(hlox-inline-fusions)", context=make_context())
+    except ValueError:
+        return []
+    return ["hlox-inline-fusions"]
+
+
 def pipeline_for(arch: str) -> list[str]:
     """The passes for architecture ``arch`` (checked: an unknown one is an error here)."""
-    return LOWERING + [target_lib.attach_target_pass(arch)] + TO_PTX
+    return _inline_fusions() + LOWERING + [target_lib.attach_target_pass(arch)] + TO_PTX
 
 
 class CudaBackend:

@@ -117,6 +117,9 @@ def _linearize(loop: ir.Operation) -> None:
                 counts.append(arith.ceildivui(span, st))
                 static.append(None)
         known = None if None in static else math.prod(static)
+        if known == 0:  # nothing to compute (an empty array): no kernel
+            loop.erase()
+            return
         if known is not None:
             total = _index(known)
         else:
@@ -172,6 +175,9 @@ def _operands(op: ir.Operation) -> list:
 
 def _parallel_to_for(loop: ir.Operation) -> None:
     """A (nested) scf.parallel without results as a nest of scf.for (sequential)."""
+    if len(loop.results):
+        raise GpuMappingError(f"cuda: a parallel loop with reductions inside a kernel "
+                              f"(at {loop.location}) is not supported yet")
     body = loop.regions[0].blocks[0]
     rank = len(body.arguments)
     bounds = [list(loop.operands[i * rank:(i + 1) * rank]) for i in range(3)]

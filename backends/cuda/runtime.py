@@ -206,6 +206,8 @@ class LoadedProgram:
                 temps.append(driver.alloc(self.device, b["bytes"]))
                 pointers.append(temps[-1])
         for launch in plan.launches:
+            if 0 in launch["grid"]:  # an empty array: nothing to launch
+                continue
             params = _params(launch["args"], pointers)
             array = (ctypes.c_void_p * len(params))(*[ctypes.addressof(p) for p in params])
             _check(cu.cuLaunchKernel(self.kernels[(launch["module"], launch["kernel"])],
