@@ -112,7 +112,7 @@ class Driver:
             self.handles.append(handle)
             self.contexts.append(context)
             self.streams.append(_check(cu.cuStreamCreate(
-                cu.CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate"))
+                int(cu.CUstream_flags.CU_STREAM_NON_BLOCKING)), "cuStreamCreate"))
             self.archs.append(f"sm_{major}{minor}")
             self.names.append(name.split(b"\0")[0].decode())
         self._lock = threading.Lock()
@@ -233,6 +233,11 @@ def _params(args: list, pointers: list) -> list:
             ptr = pointers[a["buffer"]]
             params += [ctypes.c_void_p(ptr), ctypes.c_void_p(ptr), ctypes.c_int64(a["offset"])]
             params += [ctypes.c_int64(v) for v in a["sizes"] + a["strides"]]
+        elif a["type"] in ("f16", "bf16"):  # passed as their 16 bits
+            import ml_dtypes
+
+            dtype = np.float16 if a["type"] == "f16" else ml_dtypes.bfloat16
+            params.append(ctypes.c_uint16(int(np.array(a["scalar"], dtype).view(np.uint16))))
         else:
             params.append(_SCALARS[a["type"]](a["scalar"]))
     return params

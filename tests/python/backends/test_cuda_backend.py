@@ -79,6 +79,17 @@ def test_arch_from_config_and_environment(tmp_path, monkeypatch):
     assert ".target sm_86" in c.as_text("ptx")
 
 
+@pytest.mark.parametrize("arch", sorted(target.ARCHS))
+def test_every_known_arch_compiles(arch):
+    # Each architecture with its PTX version: one LLVM rejects would stop the
+    # process (report_fatal_error), not raise; ptxas must accept the result.
+    hlox.config.update("cuda_arch", arch)
+    c = hlox.jit(softplus_rows, backend="cuda").lower(*_args()).compile()
+    assert f".target {arch}" in c.as_text("ptx")
+    assert f".version {target.ptx_version(arch)}" in c.as_text("ptx")
+    assert all(m.cubin[:4] == b"\x7fELF" for m in c.executable.modules)
+
+
 @pytest.mark.parametrize("arch", ["sm_xx", "sm_60", "compute_80", ""])
 def test_unknown_arch_is_a_clear_error(arch, monkeypatch):
     monkeypatch.setenv("HLOX_CUDA_ARCH", arch)
