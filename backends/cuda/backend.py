@@ -57,6 +57,8 @@ LOWERING: list[str] = [
     "hlox-cuda-copies-to-linalg",
     # Row reductions (the contiguous last dimension): one warp per output element.
     "hlox-cuda-warp-reductions",
+    # Matmuls: one thread per 4x4 result tile, its sums in registers.
+    "hlox-cuda-register-tiles",
     # Parallel dimensions as scf.parallel, reductions as scf.for inside them.
     "convert-linalg-to-parallel-loops",
     # Bools and int4/int2 are bytes in memory (NumPy's layout; LLVM's lowering

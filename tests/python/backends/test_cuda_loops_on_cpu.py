@@ -68,3 +68,37 @@ def test_mapped_loops_compute_jax_numbers(name, loops_on_cpu):
                                        err_msg=f"{name}: result {i}")
         else:
             np.testing.assert_array_equal(g, w, err_msg=f"{name}: result {i}")
+
+
+def _contractions():
+    import ml_dtypes
+
+    rng = np.random.default_rng(0)
+
+    def f32(*shape):
+        return rng.standard_normal(shape).astype(np.float32)
+
+    return {  # name: (fn, args); shapes that take the 4x4 register tiles and some that do not
+        "matmul": (lambda a, b: a @ b, (f32(8, 12), f32(12, 16))),
+        "matmul_odd": (lambda a, b: a @ b, (f32(6, 5), f32(5, 7))),
+        "batched": (lambda a, b: a @ b, (f32(3, 8, 5), f32(3, 5, 4))),
+        "transposed": (lambda a, b: a.T @ b.T, (f32(12, 8), f32(16, 12))),
+        "int": (lambda a, b: a @ b, (rng.integers(-9, 9, (4, 6)).astype(np.int32),
+                                     rng.integers(-9, 9, (6, 8)).astype(np.int32))),
+        "bf16": (lambda a, b: a @ b, (f32(8, 16).astype(ml_dtypes.bfloat16),
+                                      f32(16, 8).astype(ml_dtypes.bfloat16))),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_contractions()))
+def test_register_tiled_contractions(name, loops_on_cpu):
+    fn, args = _contractions()[name]
+    want = np.asarray(jax.jit(fn)(*args))
+    got = np.asarray(hlox.jit(fn, backend=loops_on_cpu)(*args))
+    assert got.dtype == want.dtype and got.shape == want.shape
+    if want.dtype.kind == "i":
+        np.testing.assert_array_equal(got, want)
+    else:
+        rtol = 1e-5 if want.dtype == np.float32 else 8e-3
+        np.testing.assert_allclose(got.astype(np.float32), want.astype(np.float32), rtol=rtol,
+                                   atol=rtol * max(1.0, float(np.abs(want.astype(np.float32)).max())))
