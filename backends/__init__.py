@@ -10,7 +10,8 @@ into an executable over its own buffers::
     hlox.jit(f, backend="pjrt")          # or HLOX_BACKEND=pjrt, or hlox.config.backend
 
 Built in: ``cpu`` (our pass pipeline, LLVM, ORC), ``interpreter``
-(the numpy reference interpreter) and ``pjrt`` (XLA through jaxlib, listed when
+(the numpy reference interpreter), ``cuda`` (NVIDIA GPUs: PTX and cubin, compiled
+without a GPU, run through the CUDA driver) and ``pjrt`` (XLA through jaxlib, listed when
 jaxlib is installed). Installed packages add backends through the
 ``hlox.backends`` entry-point group::
 
@@ -40,6 +41,8 @@ _BUILTIN = {
     "interpreter": ("hlox.backends.interpreter.backend:InterpreterBackend",
                     "hlox.backends.interpreter"),
     "pjrt": ("hlox.backends.pjrt:PjrtBackend", "jaxlib"),
+    # Always listed: it cross-compiles without a GPU (devices only with a CUDA driver).
+    "cuda": ("hlox.backends.cuda.backend:CudaBackend", "mlir"),
 }
 
 _backends: dict = {}      # name -> backend object

@@ -22,6 +22,10 @@ the backend makes its devices (its first use); changing it later raises.
 (``hlox.backends.list()`` names them). Defaults to the environment variable
 ``HLOX_BACKEND``, else ``"cpu"``.
 
+``config.cuda_arch``: the NVIDIA architecture the ``cuda`` backend compiles for
+(``"sm_80"``, ``"sm_90a"``, ...; :data:`hlox.backends.cuda.target.ARCHS` lists them). Defaults
+to the environment variable ``HLOX_CUDA_ARCH``, else ``"sm_80"``; checked when it is used.
+
 ``config.jax_enable_x64``: JAX's 64-bit mode (see :mod:`hlox.frontend.core.dtypes`). Off by
 default, as in JAX: 64-bit values and dtypes become 32-bit where they enter hlox. Turned on
 by ``config.update("jax_enable_x64", True)``, the environment variable ``JAX_ENABLE_X64``
@@ -49,16 +53,17 @@ class Config:
         self._cache_dir = _UNSET
         self._artifact_key = _UNSET
         self._enable_x64 = _UNSET
+        self._cuda_arch = _UNSET
         self._num_cpu_devices = _UNSET
         self._num_cpu_devices_used = False
         self._local = _ThreadState()
 
     _NAMES = ("backend", "dump_dir", "cache_dir", "artifact_key", "enable_x64",
-              "num_cpu_devices")
+              "num_cpu_devices", "cuda_arch")
 
     def update(self, name: str, value) -> None:
         """Sets option ``name`` (``"dump_dir"``, ``"cache_dir"``, ``"artifact_key"``,
-        ``"backend"``, ``"enable_x64"``, ``"num_cpu_devices"``; a ``hlox_`` or ``jax_`` prefix is accepted, as in
+        ``"backend"``, ``"enable_x64"``, ``"num_cpu_devices"``, ``"cuda_arch"``; a ``hlox_`` or ``jax_`` prefix is accepted, as in
         ``update("jax_enable_x64", True)``)."""
         key = name
         for prefix in ("hlox_", "jax_"):
@@ -155,6 +160,16 @@ class Config:
         self._backend = _UNSET if value is None else str(value)
 
     @property
+    def cuda_arch(self) -> str:
+        if self._cuda_arch is _UNSET:
+            return os.environ.get("HLOX_CUDA_ARCH") or "sm_80"
+        return self._cuda_arch
+
+    @cuda_arch.setter
+    def cuda_arch(self, value: str | None) -> None:
+        self._cuda_arch = _UNSET if value is None else str(value)
+
+    @property
     def dump_dir(self) -> str | None:
         if self._dump_dir is _UNSET:
             return os.environ.get("HLOX_DUMP_DIR") or None
@@ -171,6 +186,7 @@ class Config:
         self._cache_dir = _UNSET
         self._artifact_key = _UNSET
         self._enable_x64 = _UNSET
+        self._cuda_arch = _UNSET
 
 
 _TRUE = ("1", "true", "t", "yes", "y", "on")

@@ -85,12 +85,13 @@ def default_device():
 
 
 def first_local_device(backend):
-    """``backend``'s first device of this process (JAX's default device)."""
+    """``backend``'s first device of this process (JAX's default device); None when it
+    has none (the cuda backend compiles on a machine without a GPU)."""
     from hlox.frontend.core.sharding import current_process
 
     here = current_process()
     devices = backend.devices()
-    return next((d for d in devices if d.process_index == here), devices[0])
+    return next((d for d in devices if d.process_index == here), devices[0] if devices else None)
 
 
 class Shard:

@@ -66,6 +66,7 @@ class Lowered:
         self.out_shardings = tuple(out_shardings) if out_shardings else ()
         self.mesh = spmd.graph_mesh(graph, self.in_shardings + self.out_shardings) \
             if graph is not None else None
+        self.backend: str | None = None  # jit(f, backend=...)'s: compile()'s default
 
     @classmethod
     def from_stablehlo(cls, module, name: str = "main") -> "Lowered":
@@ -155,6 +156,7 @@ class Lowered:
             backend = device.backend
         elif backend is None and self.mesh is not None and self.mesh.size > 1:
             backend = self.mesh._flat_devices[0].backend  # where its mesh is
+        backend = backend or self.backend
         backend_obj = backends.get(backend)
         if self._module is not None:  # (from StableHLO) parsed once, compiled once
             module, self._module = self._module, None
@@ -316,6 +318,8 @@ class Compiled:
             spmd.check_arguments(lowered.name, mesh, leaves, names)
             runner = spmd.make_runner(lowered, self.executable, leaves)
         else:
+            if self.device is None:  # compiled for a backend with no device here
+                _no_device(lowered.name, self.backend)
             _, committed = _choose_device(lowered.name, leaves, names, self.device, fixed=True)
             runner = _make_runner(lowered, self.executable, self.device, leaves, committed)
         if key is not None:
@@ -483,8 +487,10 @@ class JitFunction:
 
         if lowered.mesh is not None and lowered.mesh.size > 1:
             return self._call_spmd(lowered, entry, leaves, names, key)
-        device, committed = _choose_device(self.name, leaves, names,
-                                           first_local_device(backends.get(backend)),
+        default = first_local_device(backends.get(backend))
+        if default is None:
+            _no_device(self.name, backends.get(backend))
+        device, committed = _choose_device(self.name, leaves, names, default,
                                            backend=self.backend)
         compiled = entry.get(device)  # one executable per device
         if compiled is None:
@@ -624,9 +630,12 @@ class JitFunction:
         for i, (s, aval) in enumerate(zip(out_shardings, graph.out_avals)):
             if s is not None:
                 spmd.check_rank(s, aval, f"{self.name}: out_shardings of output {i}")
-        return Lowered(graph, self.name, in_tree, out_tree, arg_names=names,
-                       donate_argnums=donated, in_shardings=in_shardings,
-                       out_shardings=[s if hasattr(s, "mesh") else None for s in out_shardings])
+        lowered = Lowered(graph, self.name, in_tree, out_tree, arg_names=names,
+                          donate_argnums=donated, in_shardings=in_shardings,
+                          out_shardings=[s if hasattr(s, "mesh") else None
+                                         for s in out_shardings])
+        lowered.backend = self.backend
+        return lowered
 
     def cache_size(self) -> int:
         return len(self._cache)
@@ -693,6 +702,16 @@ def _choose_device(name: str, leaves, leaf_name: Callable[[int], str], default, 
                          f"{device.describe()}, but the function was compiled for {where} "
                          f"(move the argument with hlox.device_put)")
     return device, True
+
+
+def _no_device(name: str, backend) -> None:
+    """Raises: ``backend`` has no device in this process (the cuda backend without a
+    GPU compiles, but cannot run); its ``why_no_devices()`` says why."""
+    from hlox.backends.base import BackendError
+
+    why = getattr(backend, "why_no_devices", lambda: "")()
+    raise BackendError(f"{name}: backend {backend.name!r} has no device here"
+                       f"{': ' + why if why else ''}")
 
 
 def _make_runner(lowered: Lowered, executable, device, leaves, committed: bool):

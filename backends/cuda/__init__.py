@@ -1,0 +1,1 @@
+"""The ``cuda`` backend (NVIDIA GPUs): see :mod:`hlox.backends.cuda.backend`."""
