@@ -1,7 +1,8 @@
 """hlox-stablehlo-expand-complex (Python pass): complex ``atan2``, ``cbrt``,
 ``logistic``, ``maximum``, ``minimum`` and ``bitcast_convert`` in terms of ops the
 lowering has; complex ``compare`` LT/LE/GT/GE, ``abs``, ``log``, ``log_plus_one``,
-``sign`` and ``exponential`` where the lowering's formulas get special values wrong.
+``sign``, ``exponential``, ``divide``, ``power`` and the trigonometric ops where the
+lowering's formulas get special values wrong or overflow.
 
 The formulas are the StableHLO reference interpreter's (``stablehlo/reference``),
 which the spec defers to:
@@ -20,7 +21,11 @@ which the spec defers to:
   parts), +-1 on the axis of one infinite part (NumPy's); ``exponential``: C99's
   ``cexp`` special values (an exact zero imaginary part is kept, ``inf`` with an
   infinite or NaN imaginary part); ``log_plus_one``: ``+inf + i arg z`` for an
-  infinite part (C99's ``clog``);
+  infinite part (C99's ``clog``); ``sine``, ``cosine``, ``tan``, ``tanh``: the
+  result parts C99 makes exact zeros (sin(i inf) = 0 + i inf, where the lowering's
+  0 * inf gives NaN); ``divide``: Smith's algorithm (complex64 in float64, as the
+  interpreter), C99's ``x / 0 = inf x``; ``power``: ``exp(w log z)`` with those
+  ``exp`` and ``log``, ``0^w = 0`` for ``Re w > 0``, ``z^0 = 1``;
 - ``bitcast_convert`` between complex types goes through bytes: a complex value
   is its real part's bytes, then its imaginary part's (little-endian, as the
   reference and XLA on CPU lay it out).
@@ -161,6 +166,95 @@ def _log1p(b: _Builder, z):
     return b("select", mask, infinite, b("log_plus_one", z))
 
 
+def _zero_parts_kept(name: str, real_from: str | None, imag_from: str | None):
+    """The lowering's complex ``name``, with a result part that C99 makes an exact zero
+    kept so: where the part of z named by ``real_from`` / ``imag_from`` ("re", "im",
+    or "re|im" for either, negated for cosine) is 0, the result's real / imaginary
+    part is that zero, where the lowering's products give 0 * inf = NaN (e.g.
+    sin(i inf) is 0 + i inf, not NaN + i inf)."""
+    def expand(b: _Builder, z):
+        part = _part_type(z.type)
+        re, im = b("real", z, type=part), b("imag", z, type=part)
+        out = b(name.split(".")[-1], z)
+        zero = b.constant(0.0, part)
+        parts = {"re": re, "im": im}
+
+        def kept(value, source):
+            if source is None:
+                return value
+            for key in reversed(source.split("|")):
+                zero_part = parts[key]
+                if name == "stablehlo.cosine":  # -sin(x) sinh(y): a zero of the sign -x
+                    zero_part = b("negate", zero_part)
+                value = b("select", b.compare("EQ", parts[key], zero), zero_part, value)
+            return value
+
+        out_re, out_im = kept(b("real", out, type=part), real_from), \
+            kept(b("imag", out, type=part), imag_from)
+        if name in ("stablehlo.sine", "stablehlo.cosine"):
+            # an infinite imaginary part beside a non-finite real part: sin is
+            # NaN + i(+-inf), cos is inf + i NaN (C99), not NaN everywhere
+            wild = b("and", b.compare("EQ", b("abs", im), b.constant(float("inf"), part)),
+                     b("not", b("is_finite", re, type=_bool_type(re))))
+            if name == "stablehlo.sine":
+                out_im = b("select", wild, im, out_im)
+            else:
+                out_re = b("select", wild, b.constant(float("inf"), part), out_re)
+        return b("complex", out_re, out_im, type=z.type)
+    return expand
+
+
+def _bool_type(value):
+    with value.context:
+        return ir.RankedTensorType.get(ir.RankedTensorType(value.type).shape,
+                                       ir.IntegerType.get_signless(1))
+
+
+def _divide(b: _Builder, x, y):
+    """Smith's algorithm (the divisor's larger part divides the smaller, so neither
+    |y|^2 nor the products overflow or underflow), complex64 in float64 as the
+    interpreter does, and C99's x / 0 = inf * x."""
+    part = _part_type(x.type)
+    f64 = ir.RankedTensorType.get(ir.RankedTensorType(part).shape, ir.F64Type.get())
+    wide = (lambda v: b("convert", v, type=f64)) if part != f64 else (lambda v: v)
+    a, bb = wide(b("real", x, type=part)), wide(b("imag", x, type=part))
+    c, d = wide(b("real", y, type=part)), wide(b("imag", y, type=part))
+    real_big = b.compare("GE", b("abs", c), b("abs", d))
+    r = b("select", real_big, b("divide", d, c), b("divide", c, d))
+    den = b("select", real_big, b("add", c, b("multiply", d, r)),
+            b("add", b("multiply", c, r), d))
+    re = b("divide", b("select", real_big, b("add", a, b("multiply", bb, r)),
+                       b("add", b("multiply", a, r), bb)), den)
+    im = b("divide", b("select", real_big, b("subtract", bb, b("multiply", a, r)),
+                       b("subtract", b("multiply", bb, r), a)), den)
+    zero = b.constant(0.0, f64)
+    nan_dividend = b("and", b.compare("NE", a, a), b.compare("NE", bb, bb))
+    by_zero = b("and", b("and", b.compare("EQ", c, zero), b.compare("EQ", d, zero)),
+                b("not", nan_dividend))
+    inf = b("divide", b.constant(1.0, f64), c)  # copysign(inf, c) where c = +-0
+    re = b("select", by_zero, b("multiply", inf, a), re)
+    im = b("select", by_zero, b("multiply", inf, bb), im)
+    narrow = (lambda v: b("convert", v, type=part)) if part != f64 else (lambda v: v)
+    return b("complex", narrow(re), narrow(im), type=x.type)
+
+
+def _power(b: _Builder, z, w):
+    """exp(w log z) with this pass's exp and log (their special values), 0^w = 0 for
+    Re w > 0 (C99's cpow; exp(w log 0) is NaN) and z^0 = 1."""
+    part = _part_type(z.type)
+    zero = b.constant(0.0, part)
+    re, im = b("real", z, type=part), b("imag", z, type=part)
+    zero_base = b("and", b.compare("EQ", re, zero), b.compare("EQ", im, zero))
+    positive = b.compare("GT", b("real", w, type=part), zero)
+    power = _exp(b, b("multiply", w, _log(b, z)))
+    power = b("select", b("and", zero_base, positive), b.complex_constant(0.0, 0.0, z.type),
+              power)
+    # z^0 = 1 (0^0 included), as C99 and NumPy
+    zero_exponent = b("and", b.compare("EQ", b("real", w, type=part), zero),
+                      b.compare("EQ", b("imag", w, type=part), zero))
+    return b("select", zero_exponent, b.complex_constant(1.0, 0.0, z.type), power)
+
+
 def _atan2(b: _Builder, y, x):
     i = b.complex_constant(0.0, 1.0, y.type)
     norm = b("sqrt", b("add", b("multiply", x, x), b("multiply", y, y)))
@@ -172,8 +266,15 @@ def _cbrt(b: _Builder, z):
     part = _part_type(z.type)
     re, im = b("real", z, type=part), b("imag", z, type=part)
     theta = b("divide", b("atan2", im, re), b.constant(3.0, part))
-    radius = b("power", b("add", b("multiply", re, re), b("multiply", im, im)),
-               b.constant(1.0 / 6.0, part))
+    # |z|^(1/3) = m^(1/3) (1 + (n/m)^2)^(1/6), m and n the larger and smaller magnitude
+    # of the parts: (re^2 + im^2)^(1/6) and |z| itself overflow near the max
+    ar, ai = b("abs", re), b("abs", im)
+    m, n = b("maximum", ar, ai), b("minimum", ar, ai)
+    zero = b.constant(0.0, part)
+    ratio = b("divide", n, b("select", b.compare("EQ", m, zero), b.constant(1.0, part), m))
+    radius = b("multiply", b("power", m, b.constant(1.0 / 3.0, part)),
+               b("power", b("add", b.constant(1.0, part), b("multiply", ratio, ratio)),
+                 b.constant(1.0 / 6.0, part)))
     return b("complex", b("multiply", radius, b("cosine", theta)),
              b("multiply", radius, b("sine", theta)), type=z.type)
 
@@ -195,7 +296,7 @@ def _exp(b: _Builder, z):
     im_zero = b.compare("EQ", im, zero)
     out_re = b("select", im_zero, e, out_re)
     out_im = b("select", im_zero, im, out_im)
-    im_not_finite = b("not", b("is_finite", im, type=im_zero.type))
+    im_not_finite = b("not", b("is_finite", im, type=_bool_type(im)))
     re_pos_inf = b.compare("EQ", re, inf)
     re_neg_inf = b.compare("EQ", re, b.constant(float("-inf"), part))
     both = b("and", re_pos_inf, im_not_finite)
@@ -257,6 +358,14 @@ _EXPANSIONS = {
     "stablehlo.sign": _sign,
     "stablehlo.exponential": _exp,
     "stablehlo.log_plus_one": _log1p,
+    "stablehlo.divide": _divide,
+    "stablehlo.power": _power,
+    # sin(x+iy) = sin x cosh y + i cos x sinh y, cos(x+iy) = cos x cosh y - i sin x
+    # sinh y, tan (x+i0) = tan x + i0, tanh(0+iy) = 0 + i tan y
+    "stablehlo.sine": _zero_parts_kept("stablehlo.sine", "re", "im"),
+    "stablehlo.cosine": _zero_parts_kept("stablehlo.cosine", None, "re|im"),
+    "stablehlo.tan": _zero_parts_kept("stablehlo.tan", None, "im"),
+    "stablehlo.tanh": _zero_parts_kept("stablehlo.tanh", "re", None),
 }
 
 

@@ -57,9 +57,9 @@ class _Buffers:
     """Descriptors + pointer arrays for one call in flight."""
 
     __slots__ = ("descriptors", "pointers", "packed", "packed_address", "data_slots",
-                 "failed_bytes", "failed_address")
+                 "call", "call_address")
 
-    def __init__(self, shapes: list[tuple[int, ...]]):
+    def __init__(self, shapes: list[tuple[int, ...]], entry: int = 0):
         words = sum(3 + 2 * len(shape) for shape in shapes)
         self.descriptors = (ctypes.c_int64 * max(words, 1))()
         self.pointers = (ctypes.c_void_p * max(len(shapes), 1))()
@@ -80,18 +80,26 @@ class _Buffers:
             self.packed[i] = ctypes.addressof(self.pointers) + i * ctypes.sizeof(ctypes.c_void_p)
             word += 3 + 2 * len(shape)
         self.packed_address = ctypes.addressof(self.packed)
-        # the size of an allocation the compiled code could not make
-        self.failed_bytes = ctypes.c_int64(0)
-        self.failed_address = ctypes.addressof(self.failed_bytes)
+        # hlox_rt_call_guarded's one argument: entry(packed), and the size of an
+        # allocation the compiled code could not make
+        self.call = _GuardedCall(entry, self.packed_address, 0)
+        self.call_address = ctypes.addressof(self.call)
+
+
+class _GuardedCall(ctypes.Structure):
+    """``hlox_rt_guarded_call`` (hlox_runtime.h)."""
+
+    _fields_ = [("entry", ctypes.c_void_p), ("argument", ctypes.c_void_p),
+                ("failed_bytes", ctypes.c_int64)]
 
 
 def _guarded_call():
-    """``hlox_rt_call_guarded(entry, argument, failed_bytes) -> int`` of the runtime
-    library: nonzero when an allocation in ``entry(argument)`` failed."""
+    """``hlox_rt_call_guarded(&call) -> int`` of the runtime library: nonzero when an
+    allocation in ``call.entry(call.argument)`` failed (its size in ``call.failed_bytes``)."""
     from hlox.backends.cpu import runtime_library
 
     function = runtime_library.load().hlox_rt_call_guarded
-    function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    function.argtypes = [ctypes.c_void_p]
     function.restype = ctypes.c_int32
     return function
 
@@ -131,7 +139,7 @@ class Invoker:
         # malloc in the compiled code comes back as MemoryError, not a crash.
         self._function = (_guarded_call() if packed else
                           ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * len(self._shapes))(address))
-        self._buffers = _Buffers(self._shapes)
+        self._buffers = _Buffers(self._shapes, address)
         # A second thread calling the same executable gets its own buffers.
         self._lock = threading.Lock()
 
@@ -143,7 +151,7 @@ class Invoker:
             finally:
                 self._lock.release()
         else:
-            self._run(_Buffers(self._shapes), arrays, outs)
+            self._run(_Buffers(self._shapes, self._address), arrays, outs)
         return outs
 
     def prepared(self, arrays):
@@ -173,8 +181,8 @@ class Invoker:
         self._fill(buffers, arrays, outs)
         # The arrays stay referenced by the caller's frame for the call's duration.
         if self._packed:
-            if self._function(self._address, buffers.packed_address, buffers.failed_address):
+            if self._function(buffers.call_address):
                 raise MemoryError(f"the compiled program could not allocate "
-                                  f"{buffers.failed_bytes.value} bytes")
+                                  f"{buffers.call.failed_bytes} bytes")
         else:
             self._function(*buffers.pointers[:len(self._shapes)])

@@ -298,7 +298,20 @@ _unary("negate", np.negative)
 _unary("sign", _sign)
 _unary("not", lambda x: ~x)
 _unary("exponential", np.exp)
-_unary("exponential_minus_one", np.expm1)
+def _expm1(x):
+    """e^x - 1; complex: an exact zero imaginary part stays (as in exp: e^x - 1 + i0,
+    where NumPy's e^re sin(0) gives NaN for re = +inf or NaN)."""
+    if x.dtype.kind != "c":
+        return np.expm1(x)
+    with np.errstate(all="ignore"):
+        real_axis = x.imag == 0
+        out = np.expm1(np.where(real_axis, 0, x))
+        re = np.where(real_axis, np.expm1(x.real), out.real)
+        im = np.where(real_axis, x.imag, out.imag)
+    return _complex(re, im, x.dtype)
+
+
+_unary("exponential_minus_one", _expm1)
 _unary("log", np.log)
 def _log1p(x):
     """log(1 + x); complex: NumPy's log1p overflows |1 + z|^2 for huge parts, where

@@ -38,10 +38,15 @@ extern "C" {
 
 /* Heap allocation of generated code (memory.cpp): memref.alloc calls
  * _mlir_memref_to_llvm_alloc; a failed allocation jumps back to the innermost
- * hlox_rt_call_guarded on its thread, which returns 1 and the size that failed
- * (0 when entry(argument) returned normally). */
-HLOX_RT_EXPORT int32_t hlox_rt_call_guarded(void (*entry)(void *), void *argument,
-                                            int64_t *failed_bytes);
+ * hlox_rt_call_guarded on its thread, which returns 1 and sets failed_bytes to
+ * the size that failed (0 when entry(argument) returned normally). One pointer
+ * argument: the per-call cost from Python (ctypes) stays one conversion. */
+typedef struct hlox_rt_guarded_call {
+  void (*entry)(void *);
+  void *argument;
+  int64_t failed_bytes;
+} hlox_rt_guarded_call;
+HLOX_RT_EXPORT int32_t hlox_rt_call_guarded(hlox_rt_guarded_call *call);
 HLOX_RT_EXPORT void hlox_rt_allocation_failed(int64_t bytes);
 
 /* Element types of reductions (the compiler passes these codes). */

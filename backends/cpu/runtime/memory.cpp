@@ -36,18 +36,18 @@ HLOX_RT_EXPORT void hlox_rt_allocation_failed(int64_t bytes) {
   std::abort();
 }
 
-HLOX_RT_EXPORT int32_t hlox_rt_call_guarded(void (*entry)(void *), void *argument,
-                                            int64_t *failed_bytes) {
+HLOX_RT_EXPORT int32_t hlox_rt_call_guarded(hlox_rt_guarded_call *call) {
   std::jmp_buf here;
   std::jmp_buf *outer = guard;
   guard = &here;
   if (setjmp(here)) {
     guard = outer;
-    *failed_bytes = failedBytes;
+    call->failed_bytes = failedBytes;
     return 1;
   }
-  entry(argument);
+  call->entry(call->argument);
   guard = outer;
+  call->failed_bytes = 0;
   return 0;
 }
 

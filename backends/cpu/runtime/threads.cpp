@@ -43,19 +43,18 @@ using Body = void (*)(void *context, int64_t begin, int64_t end);
 /// of an allocation that failed in it, or 0. No failure jumps past the pool's
 /// locks: the launching thread raises it again once they are released.
 int64_t runGuarded(Body body, void *context, int64_t begin, int64_t end) {
-  struct Call {
+  struct Chunk {
     Body body;
     void *context;
     int64_t begin, end;
-  } call{body, context, begin, end};
-  int64_t bytes = 0;
-  hlox_rt_call_guarded(
-      [](void *p) {
-        auto *c = static_cast<Call *>(p);
-        c->body(c->context, c->begin, c->end);
-      },
-      &call, &bytes);
-  return bytes;
+  } chunk{body, context, begin, end};
+  hlox_rt_guarded_call call{[](void *p) {
+                              auto *c = static_cast<Chunk *>(p);
+                              c->body(c->context, c->begin, c->end);
+                            },
+                            &chunk, 0};
+  hlox_rt_call_guarded(&call);
+  return call.failed_bytes;
 }
 
 int configuredThreads() {

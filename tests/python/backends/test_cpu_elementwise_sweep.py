@@ -169,8 +169,7 @@ COUNTS: dict[str, tuple[int, int, int]] = {}
 # (as in XLA) and -inf+infj in NumPy. Their mismatches are tolerated, strictly:
 # an op that agrees everywhere fails the test until it leaves this set.
 COMPLEX_SPECIAL_VALUE_GAPS = {
-    "multiply", "divide", "power", "atan2", "exponential_minus_one",
-    "rsqrt", "cbrt", "sine", "cosine", "tan", "tanh"}
+    "multiply", "power", "atan2", "rsqrt", "cbrt"}
 
 
 @pytest.mark.parametrize("name", TYPES)

@@ -127,3 +127,18 @@ def test_complex_order_is_lexicographic():
         for backend in ("interpreter", "cpu"):
             [got] = hlox.compile_stablehlo(text, backend=backend)(x, y)
             np.testing.assert_array_equal(np.asarray(got), want, err_msg=f"{direction} {backend}")
+
+
+@pytest.mark.parametrize("backend", ["cpu", "interpreter"])
+def test_complex_cbrt_of_huge_and_tiny_parts(backend):
+    """cbrt of parts near float32's max and min is finite and nonzero ((re^2 + im^2)
+    overflowed and underflowed on cpu): the principal cube root in complex128."""
+    import hlox
+
+    x = np.array([3.4e38j, 1.17e-38j, -3e38 + 2e38j, 8 + 0j], np.complex64)
+    text = ("func.func @main(%x: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {\n"
+            "  %r = stablehlo.cbrt %x : tensor<4xcomplex<f32>>\n"
+            "  return %r : tensor<4xcomplex<f32>>\n}")
+    [got] = hlox.compile_stablehlo(text, backend=backend)(x)
+    want = (x.astype(np.complex128) ** (1 / 3)).astype(np.complex64)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5)
