@@ -17,8 +17,9 @@ _spec = importlib.util.spec_from_file_location("math_ulp", _TOOL)
 math_ulp = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(math_ulp)
 
-# README's table (hlox cpu, max ulp over all float32 inputs with normal results)
-BOUNDS = {"exp": 1.0, "log": 1.0, "log1p": 2.5, "expm1": 2.5, "tanh": 1.5, "logistic": 2.0,
+# README's table (hlox cpu, max ulp over float32 inputs with normal results), rounded up
+# to a tenth (some columns there come from every 17th input, not all)
+BOUNDS = {"exp": 1.0, "log": 0.9, "log1p": 2.5, "expm1": 2.5, "tanh": 1.4, "logistic": 2.4,
           "erf": 2.0, "sin": 0.51, "cos": 0.51, "rsqrt": 1.5, "pow": 0.51}
 
 EDGES = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 2.0 ** -126, -(2.0 ** -126),
