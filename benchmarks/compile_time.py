@@ -15,7 +15,9 @@ serial loop nest stays in its caller) or, with ``--pipeline-of REV``, the
 pipeline of another git revision (before/after). Prints wall-clock and CPU
 seconds (this process's: on a loaded machine CPU time still compares the
 compilers) and CPU-time ratios to XLA; ``--run`` also checks hlox's results against XLA's and times one call of
-each. Nothing is cached (fresh compilations). Not a test.
+each. Nothing is cached (fresh compilations); both compilers' times run until
+the code is ready to call. ``HLOX_TIMINGS=1`` also prints where each hlox
+compilation's time went (every pass, LLVM). Not a test.
 """
 
 from __future__ import annotations

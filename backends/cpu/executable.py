@@ -109,9 +109,14 @@ class CpuExecutable:
             raise ValueError(f"this program runs on {self.num_partitions} partition(s)"
                              f"{f', {local} in this process' if world else ''}, "
                              f"got arguments for {len(per_device)}")
+        if not self._packed:
+            # One partition, linked as object code (no packed entry point): its
+            # collectives are identities, so it runs as an ordinary call.
+            return [self.execute(buffers) for buffers in per_device]
         if self._invoker is None:
             self._invoker = invoke.Invoker(self._entry_point(), self._engine,
-                                           [s.shape for s in self.in_specs], self.out_specs)
+                                           [s.shape for s in self.in_specs], self.out_specs,
+                                           packed=self._packed)
         calls = [self._invoker.prepared(buffers) for buffers in per_device]
         try:
             native_runtime.run_partitions([(entry, argument) for entry, argument, _, _ in calls],

@@ -102,6 +102,12 @@ def _libs():
     sig(llvm, "LLVMReplaceAllUsesWith", None, c_void_p, c_void_p)
     sig(llvm, "LLVMDeleteFunction", None, c_void_p)
     sig(llvm, "LLVMSetValueName2", None, c_void_p, c_char_p, c_size_t)
+    sig(llvm, "LLVMGetFirstUse", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetNextUse", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetUser", c_void_p, c_void_p)
+    sig(llvm, "LLVMIsAInstruction", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetInstructionParent", c_void_p, c_void_p)
+    sig(llvm, "LLVMGetBasicBlockParent", c_void_p, c_void_p)
     sig(llvm, "LLVMGetFunctionCallConv", ctypes.c_uint, c_void_p)
     sig(llvm, "LLVMSetFunctionCallConv", None, c_void_p, ctypes.c_uint)
     sig(llvm, "LLVMGetLinkage", c_int, c_void_p)
@@ -278,9 +284,10 @@ def _group(name: str) -> str:
 MIN_SPLIT_BLOCKS = 400
 
 
-def split_plan(llvm_module, pieces: int) -> dict[str, int]:
-    """Function name -> piece, balancing the pieces' basic blocks (largest group first);
-    all in piece 0 for a program under :data:`MIN_SPLIT_BLOCKS`."""
+def split_plan(llvm_module, pieces: int) -> tuple[dict[str, int], set[str]]:
+    """``(plan, shared)``: function name -> piece, balancing the pieces' basic blocks
+    (largest group first; all in piece 0 for a program under :data:`MIN_SPLIT_BLOCKS`),
+    and the internal functions used from another piece (they must be linked by name)."""
     llvm, _ = _libs()
     sizes: dict[str, int] = {}
     members: dict[str, list[str]] = {}
@@ -300,15 +307,39 @@ def split_plan(llvm_module, pieces: int) -> dict[str, int]:
         loads[piece] += sizes[group]
         for name in members[group]:
             plan[name] = piece
-    return plan
+    shared = set()
+    if pieces > 1:
+        for function in _functions(llvm_module):
+            if (llvm.LLVMIsDeclaration(function) or llvm.LLVMGetLinkage(function)
+                    not in (_INTERNAL_LINKAGE, _PRIVATE_LINKAGE)):
+                continue
+            name = _name(function)
+            if any(user != plan[name] for user in _user_pieces(function, plan)):
+                shared.add(name)
+    return plan, shared
 
 
-def _keep_piece(llvm_module, plan: dict[str, int], piece: int) -> None:
+def _user_pieces(function, plan: dict[str, int]):
+    """The piece of each function that uses ``function`` (-1: a use outside any function)."""
+    llvm, _ = _libs()
+    use = llvm.LLVMGetFirstUse(function)
+    while use:
+        user = llvm.LLVMGetUser(use)
+        if llvm.LLVMIsAInstruction(user):
+            caller = llvm.LLVMGetBasicBlockParent(llvm.LLVMGetInstructionParent(user))
+            yield plan.get(_name(caller), -1)
+        else:  # (in a constant: conservatively, from elsewhere)
+            yield -1
+        use = llvm.LLVMGetNextUse(use)
+
+
+def _keep_piece(llvm_module, plan: dict[str, int], shared: set[str], piece: int) -> None:
     """Turns ``llvm_module`` (the whole program) into piece ``piece`` of ``plan``: the
-    other pieces' functions become declarations, every function external (calls
-    between pieces are resolved when the objects are linked); constants stay in
-    every piece that uses them (read-only: a copy each is the same program), other
-    globals are defined in piece 0 only."""
+    other pieces' functions become declarations, the ``shared`` ones external
+    (calls between pieces are resolved when the objects are linked; the others stay
+    internal, for LLVM to inline and drop); constants stay in every piece that uses
+    them (read-only: a copy each is the same program), other globals are defined in
+    piece 0 only."""
     llvm, _ = _libs()
     for function in list(_functions(llvm_module)):
         if llvm.LLVMIsDeclaration(function):
@@ -323,8 +354,7 @@ def _keep_piece(llvm_module, plan: dict[str, int], piece: int) -> None:
             llvm.LLVMDeleteFunction(function)
             encoded = name.encode()
             llvm.LLVMSetValueName2(declaration, encoded, len(encoded))
-            function = declaration
-        if llvm.LLVMGetLinkage(function) in (_INTERNAL_LINKAGE, _PRIVATE_LINKAGE):
+        elif name in shared:
             llvm.LLVMSetLinkage(function, _EXTERNAL_LINKAGE)
             llvm.LLVMSetVisibility(function, _HIDDEN_VISIBILITY)
     global_ = llvm.LLVMGetFirstGlobal(llvm_module)
@@ -363,10 +393,10 @@ def compile_objects(module, *, pieces: int = 1, passes: str = "default<O3>") -> 
                 raise LLVMError("translation of the LLVM dialect module to LLVM IR failed")
             modules.append(llvm_module)
             if plan is None and pieces > 1:
-                plan = split_plan(llvm_module, pieces)
+                plan, shared = split_plan(llvm_module, pieces)
                 count = len(set(plan.values()))  # fewer when there are fewer groups
             if count > 1:
-                _keep_piece(llvm_module, plan, piece)
+                _keep_piece(llvm_module, plan, shared, piece)
             machine = llvm.LLVMCreateTargetMachine(found, triple, target["cpu"].encode(),
                                                    target["features"].encode(), _OPT_AGGRESSIVE,
                                                    _RELOC_PIC, _CODE_MODEL_DEFAULT)
