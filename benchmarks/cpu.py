@@ -25,10 +25,12 @@ bandwidth for memory-bound kernels (both measured by benchmarks/peak.py: the
 last-level cache's bandwidth for a workload whose bytes fit in it,
 "L3", otherwise the memory's, "DRAM"), the compile times and their ratio (both
 until the code is ready to run: hlox's includes LLVM's code generation, which
-its JIT used to defer to the first call), and the load average (other
-processes on the machine skew everything). ``--json`` also writes every row
-with XLA's cost analysis (flops, bytes accessed) and the ceilings, which
-benchmarks/roofline.py plots. ``--pipeline-of REV`` runs
+its JIT used to defer to the first call), ``kernels``: the loop nests hlox runs
+as kernels of their own / the fusions XLA forms (its optimized HLO's ``fusion``
+instructions), and the load average (other processes on the machine skew
+everything). ``--json`` also writes every row with XLA's cost analysis (flops,
+bytes accessed) and the ceilings, which benchmarks/roofline.py plots.
+``--pipeline-of REV`` runs
 hlox with the CPU pass pipeline of another git revision (before/after tables:
 the passes it names must still exist). Not a test: nothing here asserts a
 time (DESIGN.md, "Benchmarks, not timed tests").
@@ -41,6 +43,7 @@ import ast
 import dataclasses
 import json
 import os
+import re
 import statistics
 import subprocess
 import time
@@ -50,6 +53,7 @@ from typing import Callable
 import numpy as np
 
 import ml_dtypes
+from mlir import ir
 
 import hlox
 import hlox.numpy as hnp
@@ -349,16 +353,30 @@ def flat(tree) -> list[np.ndarray]:
     return [np.asarray(tree)]
 
 
+def hlox_kernels(compiled) -> int:
+    """The loop nests hlox compiled into kernels of their own (hlox-cpu-outline-loops:
+    ``__hlox_parallel_N`` on the thread pool, ``__hlox_loop_N`` serial)."""
+    module = compiled.executable._module  # the ExecutionEngine's (LLVM dialect) module
+    names = (ir.StringAttr(op.attributes["sym_name"]).value for op in module.body.operations
+             if "sym_name" in op.attributes)
+    return sum(1 for name in names if re.fullmatch(r"__hlox_(parallel|loop)_\d+", name))
+
+
+def xla_fusions(compiled) -> int:
+    """The fusions XLA forms (``fusion`` instructions in its optimized HLO)."""
+    return len(re.findall(r"\bfusion\(", compiled.as_text()))
+
+
 def compile_hlox(w: Workload):
-    """``(callable on w.args, compile seconds, how)``."""
+    """``(callable on w.args, compile seconds, how, kernels)``."""
     if w.hlox_fn is not None:
         lowered, t_trace = timed(lambda: hlox.jit(w.hlox_fn).lower(*w.args))
         compiled, t_compile = timed(lambda: lowered.compile())
-        return compiled, t_trace + t_compile, "hlox"
+        return compiled, t_trace + t_compile, "hlox", hlox_kernels(compiled)
     text = jax.jit(w.jax_fn).lower(*w.args).as_text()
-    executable, t_compile = timed(lambda: hlox.compile_stablehlo(text, backend="cpu"))
+    compiled, t_compile = timed(lambda: hlox.compile_stablehlo(text, backend="cpu"))
     leaves = jax.tree_util.tree_leaves(w.args)
-    return (lambda *_: executable(*leaves)), t_compile, "jax hlo"
+    return (lambda *_: compiled(*leaves)), t_compile, "jax hlo", hlox_kernels(compiled)
 
 
 def run(w: Workload, repeat: int, budget: float) -> dict:
@@ -366,12 +384,14 @@ def run(w: Workload, repeat: int, budget: float) -> dict:
     where the workload has no numpy version), then times hlox, XLA (on
     device-resident arrays) and numpy interleaved."""
     row = {"name": w.name}
-    hlox_fn, row["hlox compile"], row["how"] = compile_hlox(w)
+    hlox_fn, row["hlox compile"], row["how"], row["kernels"] = compile_hlox(w)
     fns = {"hlox": lambda: hlox_fn(*w.args)}
     row["jax"] = row["jax compile"] = row["numpy"] = float("nan")
+    row["fusions"] = "-"
     if jax is not None:
         jitted, row["jax compile"] = timed(lambda: jax.jit(w.jax_fn).lower(*w.args).compile())
         row["xla cost"] = xla_cost(jitted)
+        row["fusions"] = xla_fusions(jitted)
         device_args = jax.device_put(w.args)
         fns["jax"] = lambda: jax.block_until_ready(jitted(*device_args))
     if w.numpy_fn is not None:
@@ -434,7 +454,8 @@ def rate(w: Workload, seconds: float, ceilings: Ceilings,
 
 def use_pipeline_of(rev: str) -> None:
     """Makes the CPU backend run ``PIPELINE`` as backends/cpu/backend.py has it at ``rev``
-    (as backends/cpu.py has it for revisions before the cpu package)."""
+    (as backends/cpu.py has it for revisions before the cpu package), without
+    hlox-fuse in the shared stage if that pipeline does not lower its regions."""
     from hlox.backends.cpu import backend as cpu
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -448,6 +469,10 @@ def use_pipeline_of(rev: str) -> None:
     start = source.index("= [", source.index("PIPELINE: list[str]")) + 2
     end = source.index("\n]\n", start) + 2
     cpu.PIPELINE[:] = ast.literal_eval(source[start:end])
+    if "hlox-cpu-fuse-regions" not in cpu.PIPELINE:  # from before hlox-fuse
+        from hlox.backends import compiler
+
+        compiler.SHARED_PIPELINE[:] = [p for p in compiler.SHARED_PIPELINE if p != "hlox-fuse"]
 
 
 def main() -> None:
@@ -482,7 +507,7 @@ def main() -> None:
         hlox.compile_stablehlo(warm.as_text(), backend="cpu")
     header = (f"{'workload':<34} {'via':<8} {'hlox ms':>9} {'jax ms':>9} {'numpy ms':>9} "
               f"{'hlox/jax':>9} {'hlox/np':>8} {'compile s':>10} {'jax cmp s':>10} "
-              f"{'cmp ratio':>9}  hlox rate")
+              f"{'cmp ratio':>9} {'kernels':>8}  hlox rate")
     print(header)
     print("-" * len(header))
     ratios, rows = [], []
@@ -495,7 +520,8 @@ def main() -> None:
         print(f"{r['name']:<34} {r['how']:<8} {r['hlox'] * 1e3:>9.3f} {r['jax'] * 1e3:>9.3f} "
               f"{r['numpy'] * 1e3:>9.3f} {r['hlox'] / r['jax']:>9.2f} "
               f"{r['hlox'] / r['numpy']:>8.2f} {r['hlox compile']:>10.2f} "
-              f"{r['jax compile']:>10.2f} {r['hlox compile'] / r['jax compile']:>9.2f}  "
+              f"{r['jax compile']:>10.2f} {r['hlox compile'] / r['jax compile']:>9.2f} "
+              f"{str(r['kernels']) + '/' + str(r['fusions']):>8}  "
               f"{rate(w, r['hlox'], ceilings, r['jax'])}", flush=True)
     if ratios:
         print(f"geometric mean hlox/jax: {statistics.geometric_mean(ratios):.2f} "

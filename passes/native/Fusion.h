@@ -24,7 +24,15 @@
 // functions, divisions, reductions, contractions) is never duplicated.
 // FusionOutline.cpp turns each cluster of at least two ops into a region.
 //
-// Backends that do not want regions run hlox-inline-fusions (FusionPass.cpp).
+// Backends that do not want regions run hlox-inline-fusions (FusionPass.cpp);
+// the CPU backend lowers them (CpuFusionRegions.cpp).
+//
+// Not yet (against the first design): slice, concatenate, pad and
+// dynamic_slice stay out of loop regions (the CPU lowering makes tensor ops
+// of them, not generics); no prologue is fused into a contraction; on CPU an
+// output region's epilogue is a generic after the contraction's (not applied
+// to each register tile before the store), sibling reductions stay two loop
+// nests, and a value both reduced and yielded is computed in its own generic.
 //
 //===----------------------------------------------------------------------===//
 #ifndef HLOX_PASSES_NATIVE_FUSION_H

@@ -305,8 +305,8 @@ def test_pjrt_xla_compile_error_is_an_exception(dump_dir):
     message = str(info.value)
     assert "stage 'xla-compile' failed on 'bad'" in message
     assert "hlox_no_such_target" in message  # XLA's own message
-    after_shared = len(compiler.SHARED_PIPELINE) + 1
-    failed = dump_dir / "bad" / f"{after_shared:03d}_xla-compile.FAILED.mlir"
+    stage = len(compiler.SHARED_PIPELINE) + 2  # after the shared stage and hlox-inline-fusions
+    failed = dump_dir / "bad" / f"{stage:03d}_xla-compile.FAILED.mlir"
     assert failed.exists() and str(failed) in message
 
 
