@@ -141,7 +141,7 @@ class CudaBackend:
 
         try:
             runtime.driver()
-        except runtime.NoDriverError as error:
+        except (runtime.NoDriverError, runtime.CudaError) as error:
             return str(error)
         return ""
 

@@ -255,10 +255,11 @@ def driver() -> Driver:
 
 
 def devices(backend: str) -> list[Device]:
-    """One :class:`Device` per GPU, empty when there is no driver."""
+    """One :class:`Device` per GPU, empty when there is no driver (or it fails to start:
+    a driver without a usable GPU)."""
     try:
         d = driver()
-    except NoDriverError:
+    except (NoDriverError, CudaError):
         return []
     made = d.__dict__.setdefault("device_objects", {})
     if backend not in made:  # made once: the same objects every time
