@@ -17,8 +17,6 @@ a compiled function raises "no CUDA driver found".
 
 from __future__ import annotations
 
-import functools
-
 from hlox.backends import compiler
 from hlox.backends.base import BackendError, CompileOptions, Device, main_signature
 from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (a generic buffer pass)
@@ -28,6 +26,9 @@ from hlox.backends.cuda.executable import CudaExecutable, KernelModule
 
 # Before the target's element (nvvm-attach-target, added per architecture).
 LOWERING: list[str] = [
+    # The shared stage's fusion regions inlined back: this backend maps every
+    # loop nest to kernels itself.
+    "hlox-inline-fusions",
     # StableHLO the linalg lowering has no pattern for, in terms it has (as on cpu).
     "hlox-stablehlo-composite-to-call",
     "hlox-stablehlo-fold-tuples",
@@ -87,25 +88,9 @@ TO_PTX: list[str] = [
 ]
 
 
-@functools.cache
-def _inline_fusions() -> list[str]:
-    """``hlox-inline-fusions`` when it is registered: the shared stage's ``hlox.fusion``
-    regions (the fusion pass) inlined back, since this backend maps every loop nest
-    to kernels itself; nothing before that pass exists."""
-    from mlir.passmanager import PassManager
-
-    from hlox.dialects import make_context
-
-    try:
-        PassManager.parse("builtin.module(hlox-inline-fusions)", context=make_context())
-    except ValueError:
-        return []
-    return ["hlox-inline-fusions"]
-
-
 def pipeline_for(arch: str) -> list[str]:
     """The passes for architecture ``arch`` (checked: an unknown one is an error here)."""
-    return _inline_fusions() + LOWERING + [target_lib.attach_target_pass(arch)] + TO_PTX
+    return LOWERING + [target_lib.attach_target_pass(arch)] + TO_PTX
 
 
 class CudaBackend:

@@ -20,7 +20,7 @@ import pytest
 jax = pytest.importorskip("jax")
 
 import jax_programs  # noqa: E402
-from test_jax_corpus_cpu import TOLERANCES  # noqa: E402
+from test_jax_corpus_cpu import assert_matches_reference  # noqa: E402
 from test_jax_corpus_cuda import REJECTED  # noqa: E402
 
 import hlox  # noqa: E402
@@ -56,18 +56,7 @@ def loops_on_cpu():
 def test_mapped_loops_compute_jax_numbers(name, loops_on_cpu):
     ref = jax_programs.reference(PROGRAMS[name])
     got = hlox.compile_stablehlo(ref.lowered.as_text(), backend=loops_on_cpu)(*ref.inputs)
-    assert len(got) == len(ref.outputs)
-    for i, (g, w) in enumerate(zip(got, ref.outputs)):
-        g = np.asarray(g)
-        assert g.shape == w.shape and g.dtype == w.dtype, (i, g.shape, w.shape, g.dtype)
-        if np.issubdtype(w.dtype, np.inexact):
-            rtol, atol = TOLERANCES[w.dtype]
-            finite = np.abs(w[np.isfinite(w)])
-            scale = max(1.0, float(finite.max())) if finite.size else 1.0
-            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol * scale, equal_nan=True,
-                                       err_msg=f"{name}: result {i}")
-        else:
-            np.testing.assert_array_equal(g, w, err_msg=f"{name}: result {i}")
+    assert_matches_reference(name, got, ref.outputs)
 
 
 def _contractions():

@@ -53,7 +53,12 @@ def test_corpus_program_on_cpu(name):
             hlox.compile_stablehlo(text, backend="cpu")(*ref.inputs)
         return
     got = hlox.compile_stablehlo(text, backend="cpu")(*ref.inputs)
-    want = ref.outputs
+    assert_matches_reference(name, got, ref.outputs)
+
+
+def assert_matches_reference(name: str, got, want) -> None:
+    """``got`` (a backend's results) equal JAX's ``want``: exact types, values within
+    :data:`TOLERANCES` scaled by each result's largest finite magnitude."""
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want)):
         g = np.asarray(g)
