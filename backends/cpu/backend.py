@@ -32,6 +32,7 @@ from hlox.backends import compiler
 from hlox.backends.base import BackendError, CompileOptions, Device, HostBuffers, main_signature
 from hlox.backends.cpu import invoke
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
+from hlox.backends.cpu import packed_entry
 from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
@@ -245,9 +246,11 @@ class CpuBackend(HostBuffers):
             codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
                        if runner.keep else None)
             if partitions == 1:
+                # (a packed wrapper: the runtime's allocation guard calls it)
+                packed_entry.add(module)
                 code, entry = self._link(module, runner)
                 return CpuExecutable(code, module, in_specs, out_specs, runner.stages(),
-                                     codegen, partitions, entry, packed=False)
+                                     codegen, partitions, entry)
             # A per-device program runs on partition threads through its packed
             # wrapper, which MLIR's ExecutionEngine makes.
             try:
@@ -266,7 +269,7 @@ class CpuBackend(HostBuffers):
 
     @staticmethod
     def _link(module, runner: compiler.StageRunner):
-        """``(loaded code, address of _mlir_ciface_main)``: the module compiled to object
+        """``(loaded code, address of its packed entry)``: the module compiled to object
         code in pieces on :func:`compile_threads` threads, linked by ORC."""
         from hlox.backends.cpu import aot, llvm_c
 
@@ -277,7 +280,7 @@ class CpuBackend(HostBuffers):
             with runner.timed("llvm-link"):
                 aot.load_runtime_symbols(objects)
                 code = llvm_c.LoadedObject(objects, runner.function)
-                entry = code.lookup(aot.ENTRY)
+                entry = code.lookup(packed_entry.SYMBOL)
         except llvm_c.LLVMError as error:
             raise runner.failure("llvm", f"LLVM compilation failed: {error}") from None
         return code, entry
