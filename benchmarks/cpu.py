@@ -469,7 +469,8 @@ def use_pipeline_of(rev: str) -> None:
     start = source.index("= [", source.index("PIPELINE: list[str]")) + 2
     end = source.index("\n]\n", start) + 2
     cpu.PIPELINE[:] = ast.literal_eval(source[start:end])
-    if "hlox-cpu-fuse-regions" not in cpu.PIPELINE:  # from before hlox-fuse
+    if not {"hlox-cpu-fuse-regions", "hlox-inline-fusions"} & set(cpu.PIPELINE):
+        # (a pipeline from before hlox-fuse: no regions in the shared stage either)
         from hlox.backends import compiler
 
         compiler.SHARED_PIPELINE[:] = [p for p in compiler.SHARED_PIPELINE if p != "hlox-fuse"]
