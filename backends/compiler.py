@@ -66,9 +66,10 @@ SHARED_PIPELINE: list[str] = [
     "hlox-drop-sdy",
     # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
     "hlox-chlo-legalize-to-stablehlo",
-    # hlox's fusion pass: ops grouped into hlox.fusion regions, each one
-    # kernel (backends that do not compile regions run hlox-inline-fusions).
-    "hlox-fuse",
+    # (Not hlox-fuse yet, hlox's fusion pass: on some programs its multi-output
+    # regions break dominance (test_autodiff's third-order composite,
+    # test_user_programs' hessian_vector_product); the backends run
+    # hlox-inline-fusions first, so it returns here alone once fixed.)
     # (Not hlox-stablehlo-canonicalize yet: its rewrite driver moves constants out of
     # sort/reduce bodies, which the linalg lowering needs self-contained.)
 ]
