@@ -124,6 +124,9 @@ def tanh_f32(b: _F32, x):
     a = arith.minimumf(math.absf(x), b.c(TANH_CLAMP))
     small = arith.addf(x, arith.mulf(arith.mulf(x, arith.mulf(x, x)),
                                      b.horner(TANH_POLY, arith.mulf(x, x))))
+    # P(0) < 0, so for x = -0 the sum is -0 + +0 = +0; tanh is odd and |x^3 P| < |x|
+    # here, so the sign is x's.
+    small = math.copysign(small, x)
     e = exp_f32(b, arith.addf(a, a))
     large = arith.subf(b.c(1.0), arith.divf(b.c(2.0), arith.addf(e, b.c(1.0))))
     large = math.copysign(large, x)
