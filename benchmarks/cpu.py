@@ -46,7 +46,6 @@ import os
 import re
 import statistics
 import subprocess
-import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -58,6 +57,7 @@ from mlir import ir
 import hlox
 import hlox.numpy as hnp
 from hlox import lax
+from timing import interleaved_medians, timed  # benchmarks/timing.py
 
 try:
     import jax
@@ -323,30 +323,6 @@ def issue12_workloads(rng, normal, quick: bool) -> list[Workload]:
 # --------------------------------------------------------------------------
 
 
-def interleaved_times(fns: dict, repeat: int, budget: float) -> dict:
-    """Median seconds per call of each of ``fns`` (name -> callable), called in turn
-    (one call each per round, at most ``repeat`` rounds, about ``budget`` s per
-    callable): a change in the machine's load affects every column alike."""
-    for fn in fns.values():
-        fn()  # warm up
-    times = {name: [] for name in fns}
-    deadline = time.perf_counter() + budget * len(fns)
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-        if len(times[name]) >= 3 and time.perf_counter() > deadline:
-            break
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
-
-
 def flat(tree) -> list[np.ndarray]:
     if isinstance(tree, (list, tuple)):
         return [leaf for item in tree for leaf in flat(item)]
@@ -402,7 +378,7 @@ def run(w: Workload, repeat: int, budget: float) -> dict:
     for g, e in zip(got, expected):
         np.testing.assert_allclose(g.astype(np.float64), np.asarray(e).astype(np.float64),
                                    rtol=w.rtol, atol=w.atol, err_msg=w.name)
-    row.update(interleaved_times(fns, repeat, budget))
+    row.update(interleaved_medians(fns, repeat, budget))
     return row
 
 

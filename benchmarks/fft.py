@@ -12,13 +12,12 @@ Not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
 import hlox
 import hlox.numpy as hnp
+from timing import interleaved_medians  # benchmarks/timing.py
 
 
 def cases():
@@ -36,12 +35,6 @@ def cases():
     ]
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -57,12 +50,13 @@ def main() -> None:
         got = np.asarray(ours(x))
         scale = np.abs(want).max()
         assert np.abs(got - want).max() <= 1e-5 * scale, name
-        runs = {"hlox": [], "jax": [], "numpy": []}
-        for _ in range(args.repeat):
-            runs["hlox"].append(timed(lambda: ours(x)))
-            runs["jax"].append(timed(lambda: theirs(x).block_until_ready()))
-            runs["numpy"].append(timed(lambda: fn(np, x)))
-        t = {k: statistics.median(v) * 1e3 for k, v in runs.items()}
+        device_x = jax.device_put(x)  # XLA on a resident array
+        t = interleaved_medians({
+            "hlox": lambda: ours(x),
+            "jax": lambda: theirs(device_x).block_until_ready(),
+            "numpy": lambda: fn(np, x),
+        }, rounds=args.repeat)
+        t = {k: v * 1e3 for k, v in t.items()}
         print(f"{name:<26} {t['hlox']:>9.3f} {t['jax']:>9.3f} {t['numpy']:>9.3f} "
               f"{t['hlox'] / t['jax']:>9.2f}")
 

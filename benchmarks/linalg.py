@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 import numpy as np
 
 import hlox
 import hlox.numpy as hnp
+from timing import interleaved_medians  # benchmarks/timing.py
 
 
 def cases(n: int):
@@ -37,12 +36,6 @@ def cases(n: int):
     ]
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=512)
@@ -57,13 +50,11 @@ def main() -> None:
         ours = hlox.jit(lambda *v: fn(hnp, *v))
         theirs = jax.jit(lambda *v: fn(jnp, *v))
         device_inputs = [jax.device_put(x) for x in inputs]  # XLA on resident arrays
-        jax.block_until_ready(theirs(*device_inputs))
-        ours(*inputs)  # compile
-        runs = {"hlox": [], "jax": []}
-        for _ in range(args.repeat):
-            runs["hlox"].append(timed(lambda: ours(*inputs)))
-            runs["jax"].append(timed(lambda: jax.block_until_ready(theirs(*device_inputs))))
-        t = {k: statistics.median(v) * 1e3 for k, v in runs.items()}
+        t = interleaved_medians({  # the warm-up call compiles
+            "hlox": lambda: ours(*inputs),
+            "jax": lambda: jax.block_until_ready(theirs(*device_inputs)),
+        }, rounds=args.repeat)
+        t = {k: v * 1e3 for k, v in t.items()}
         print(f"{name:<16} {t['hlox']:>9.3f} {t['jax']:>9.3f} {t['hlox'] / t['jax']:>9.2f}")
     print(f"load at the end {os.getloadavg()[0]:.1f}")
 

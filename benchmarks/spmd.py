@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
+
+from timing import interleaved_medians  # benchmarks/timing.py
 
 
 def parse():
@@ -64,20 +65,6 @@ def per_device_bytes(tree) -> int:
     return total
 
 
-def timed(fns: dict, budget: float) -> dict:
-    """Median seconds per call of each function, called in turn (interleaved)."""
-    for fn in fns.values():
-        fn()  # warm up (compiles)
-    samples = {name: [] for name in fns}
-    end = time.perf_counter() + budget * len(fns)
-    while time.perf_counter() < end or min(len(s) for s in samples.values()) < 3:
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - start)
-    return {name: float(np.median(s)) for name, s in samples.items()}
-
-
 def main():
     args = parse()
     os.environ.setdefault("JAX_NUM_CPU_DEVICES", str(max(args.devices)))
@@ -106,11 +93,11 @@ def main():
         fsdp = {k: put(v, P("data", None)) for k, v in params.items()}
         dp_cost = step.lower(replicated, *batch).compile().cost_analysis()
         fsdp_cost = step.lower(fsdp, *batch).compile().cost_analysis()
-        times = timed({
+        times = interleaved_medians({
             "one": lambda: hlox.block_until_ready(step(params, x, y)),
             "dp": lambda: hlox.block_until_ready(step(replicated, *batch)),
             "fsdp": lambda: hlox.block_until_ready(step(fsdp, *batch)),
-        }, args.budget)
+        }, rounds=1000, budget=args.budget)
         mib = 2.0 ** 20
         dp_ideal = 2 * (n - 1) / n * param_bytes  # the gradients' ring all-reduce
         # gather each parameter for the forward and again for the backward pass, and
