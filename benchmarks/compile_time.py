@@ -6,7 +6,8 @@
 Workloads (issue 12, "Compile time"): a GPT-style decoder (Flax NNX: token and
 position embeddings, pre-norm blocks of causal multi-head attention and a GELU
 MLP, tied logits) as its loss, the loss's value_and_grad, and a full training
-step with optax.adamw, plus an MLP training step. Each is lowered by JAX
+step with optax.adamw, plus an MLP and a residual conv net training step
+(benchmarks/training_models.py). Each is lowered by JAX
 (``jax.jit(f).lower(...)``), and the same StableHLO is compiled by XLA
 (``.compile()``) and by hlox (``hlox.compile_stablehlo``) twice: with the CPU
 pipeline as it is (loop nests outlined into functions by hlox-cpu-outline-loops)
@@ -36,88 +37,7 @@ from hlox.backends.cpu import backend as cpu  # noqa: E402
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
-import optax  # noqa: E402
-from flax import nnx  # noqa: E402
-
-
-def gpt_model(blocks: int, width: int, heads: int, vocab: int, seq: int):
-    class Block(nnx.Module):
-        def __init__(self, rngs):
-            self.ln1 = nnx.LayerNorm(width, rngs=rngs)
-            self.attn = nnx.MultiHeadAttention(num_heads=heads, in_features=width,
-                                               decode=False, rngs=rngs)
-            self.ln2 = nnx.LayerNorm(width, rngs=rngs)
-            self.up = nnx.Linear(width, 4 * width, rngs=rngs)
-            self.down = nnx.Linear(4 * width, width, rngs=rngs)
-
-        def __call__(self, h, mask):
-            h = h + self.attn(self.ln1(h), mask=mask)
-            return h + self.down(nnx.gelu(self.up(self.ln2(h))))
-
-    class GPT(nnx.Module):
-        def __init__(self, rngs):
-            self.embed = nnx.Embed(vocab, width, rngs=rngs)
-            self.pos = nnx.Embed(seq, width, rngs=rngs)
-            self.blocks = nnx.List([Block(rngs) for _ in range(blocks)]) \
-                if hasattr(nnx, "List") else [Block(rngs) for _ in range(blocks)]
-            self.ln = nnx.LayerNorm(width, rngs=rngs)
-
-        def __call__(self, tokens):
-            h = self.embed(tokens) + self.pos(jnp.arange(tokens.shape[1]))
-            mask = nnx.make_causal_mask(tokens)
-            for block in self.blocks:
-                h = block(h, mask)
-            return self.embed.attend(self.ln(h))
-
-    return GPT(nnx.Rngs(0))
-
-
-def xent(logits, labels):
-    return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
-
-
-def gpt_workloads(blocks: int, width: int) -> list[tuple[str, object, tuple]]:
-    heads, vocab, seq, batch = 4, 256, 64, 8
-    model = gpt_model(blocks, width, heads, vocab, seq)
-    graphdef, params = nnx.split(model, nnx.Param)
-    tokens = np.random.default_rng(0).integers(0, vocab, (batch, seq + 1)).astype(np.int32)
-    tx = optax.adamw(1e-3)
-    opt_state = tx.init(params)
-
-    def loss(params, tokens):
-        return xent(nnx.merge(graphdef, params)(tokens[:, :-1]), tokens[:, 1:])
-
-    def step(params, opt_state, tokens):
-        value, grads = jax.value_and_grad(loss)(params, tokens)
-        updates, opt_state = tx.update(grads, opt_state, params)
-        return value, optax.apply_updates(params, updates), opt_state
-
-    name = f"gpt {blocks}x{width}"
-    return [(f"{name} loss", loss, (params, tokens)),
-            (f"{name} value_and_grad", jax.value_and_grad(loss), (params, tokens)),
-            (f"{name} adamw step", step, (params, opt_state, tokens))]
-
-
-def mlp_step():
-    rng = np.random.default_rng(0)
-    sizes = [784, 512, 512, 10]
-    params = [((rng.standard_normal((m, n)) / np.sqrt(m)).astype(np.float32),
-               np.zeros(n, np.float32)) for m, n in zip(sizes[:-1], sizes[1:])]
-    x = rng.standard_normal((128, 784)).astype(np.float32)
-    y = rng.integers(0, 10, 128).astype(np.int32)
-
-    def loss(params, x, y):
-        h = x
-        for i, (w, b) in enumerate(params):
-            h = h @ w + b
-            h = jax.nn.relu(h) if i < len(params) - 1 else h
-        return xent(h, y)
-
-    def step(params, x, y):
-        value, grads = jax.value_and_grad(loss)(params, x, y)
-        return value, jax.tree_util.tree_map(lambda p, g: p - 0.01 * g, params, grads)
-
-    return ("mlp step 784-512-512-10 b128", step, (params, x, y))
+from training_models import convnet_step, gpt_workloads, mlp_step  # noqa: E402  (benchmarks/)
 
 
 def without_serial_outlining(pipeline: list[str]) -> list[str]:
@@ -154,7 +74,6 @@ def timed(fn):
     return result, (time.perf_counter() - wall, time.process_time() - cpu_time)
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--blocks", type=int, default=2)
@@ -169,7 +88,7 @@ def main() -> None:
     other = (pipeline_of(args.pipeline_of) if args.pipeline_of
              else without_serial_outlining(cpu.PIPELINE))
     other_name = args.pipeline_of or "no-outline"
-    workloads = [mlp_step()] + gpt_workloads(args.blocks, args.width)
+    workloads = [mlp_step(), convnet_step()] + gpt_workloads(args.blocks, args.width)
     # Warm up both compilers (one-time loading and registration is not compile time).
     warm = jax.jit(lambda x: jnp.tanh(x) @ x).lower(np.ones((64, 64), np.float32))
     warm.compile()

@@ -10,11 +10,13 @@ over 10000x2 points, an MLP training step (value_and_grad + SGD), matmul
 on 4096x1024, the first path's layer exp(x @ w) * 2 + x, a GELU MLP, causal
 attention, a ResNet-style conv block, row sums and maxima, a 512-step RNN
 ``scan``, a ``scan`` whose body costs next to nothing (ns per iteration) and
-a 1M sort. Each is written once with hlox's frontend
+a 1M sort, and whole training steps of Flax NNX models with Optax (a
+transformer block with AdamW, a residual conv net with SGD + momentum;
+benchmarks/training_models.py, whose compile times benchmarks/compile_time.py
+details). Each is written once with hlox's frontend
 (``hlox.jit``, ``hlox.vmap``, ``hlox.value_and_grad``) where the frontend has
 the ops, and otherwise as JAX's own StableHLO run through hlox's passes with
-``hlox.compile_stablehlo`` ("jax hlo"). Whole training steps of Flax models
-(compile time first) are in benchmarks/compile_time.py.
+``hlox.compile_stablehlo`` ("jax hlo").
 
 Every hlox result is checked (against numpy, or XLA's result) before it is
 timed; hlox, XLA (on device-resident arrays) and numpy are then called in
@@ -315,7 +317,20 @@ def issue12_workloads(rng, normal, quick: bool) -> list[Workload]:
     x = normal(n)
     # (No bandwidth for sort: n log n comparisons, not a streaming kernel.)
     out.append(Workload(f"sort {n}", (x,), np.sort, jax and jnp.sort))
+    out.extend(training_step_workloads(quick))
     return out
+
+
+def training_step_workloads(quick: bool) -> list[Workload]:
+    """Whole training steps of Flax NNX models with Optax (benchmarks/training_models.py):
+    a transformer block with AdamW and a residual conv net with SGD + momentum."""
+    try:
+        from training_models import convnet_step, gpt_workloads
+    except ImportError:  # flax or optax missing: no training steps
+        return []
+    steps = [gpt_workloads(1, 64 if quick else 128)[-1],
+             convnet_step(*((4, 16, 16) if quick else (16, 32, 32)))]
+    return [Workload(name, args, None, fn, rtol=2e-3, atol=2e-4) for name, fn, args in steps]
 
 
 # --------------------------------------------------------------------------
@@ -324,6 +339,8 @@ def issue12_workloads(rng, normal, quick: bool) -> list[Workload]:
 
 
 def flat(tree) -> list[np.ndarray]:
+    if jax is not None:  # any pytree (a training step's parameters, optimizer state)
+        return [np.asarray(leaf) for leaf in jax.tree_util.tree_leaves(tree)]
     if isinstance(tree, (list, tuple)):
         return [leaf for item in tree for leaf in flat(item)]
     return [np.asarray(tree)]
