@@ -53,7 +53,9 @@ class Packed:
     window_tiles: list[int] | None = None
 
 
-def _dims(map_attr) -> list[int] | None:
+def plain_dims(map_attr) -> list[int] | None:
+    """The loop dims an indexing map reads, one per result; None if a result
+    is not a plain loop dim or a dim repeats (a diagonal)."""
     amap = ir.AffineMapAttr(map_attr).value
     dims = []
     for expr in amap.results:
@@ -132,7 +134,7 @@ def analyze(op) -> _Analysis | None:
     if acc is None or n_in < 2:
         return None
     map_attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
-    maps = [_dims(m) for m in map_attrs]
+    maps = [plain_dims(m) for m in map_attrs]
     n_loops = ir.AffineMapAttr(map_attrs[-1]).value.n_dims
     if maps[-1] is None or set(_loop_sizes(op)) != set(range(n_loops)):
         return None  # the output's map not a permutation, or a loop's size not known
@@ -390,7 +392,7 @@ def pack(op, tag: str) -> Packed | None:
     panels = np_ // nr
     out_type = ir.RankedTensorType(op.results[0].type)
     out_elt = out_type.element_type
-    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    maps = [plain_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     with ir.InsertionPoint(op), op.location:
         a = _pack_side(op, info.sides[0], [info.batch, info.m, info.k], acc_type,
                        [bt, mp, kt])
@@ -525,7 +527,7 @@ def _pack_implicit_convolution(op, tag, info, shape_of) -> Packed | None:
     ``op`` is not such a convolution (im2col then)."""
     out_type = ir.RankedTensorType(op.results[0].type)
     acc_type = ir.Type.parse(info.acc)
-    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    maps = [plain_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     out_map = maps[-1]
     if info.batch or out_type.element_type != acc_type or len(info.n) != 1 or \
             out_map[-1] != info.n[0] or _window_pairs(op, info) is None:

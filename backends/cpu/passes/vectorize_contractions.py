@@ -62,18 +62,6 @@ def _largest_divisor(n: int, limit: int, multiple_of: int = 1) -> int:
     return best
 
 
-def _dims(map_attr) -> list[int] | None:
-    """The loop dims an indexing map reads, or None if a result is not a plain dim."""
-    amap = ir.AffineMapAttr(map_attr).value
-    dims = []
-    for expr in amap.results:
-        try:
-            dims.append(ir.AffineDimExpr(expr).position)
-        except ValueError:  # not a plain loop dimension
-            return None
-    return dims
-
-
 def _same_pair(values, x, y) -> bool:
     u, v = values
     return (u == x and v == y) or (u == y and v == x)
@@ -106,7 +94,8 @@ def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
     if any(str(t.element_type) != str(types[0].element_type) for t in types) or \
             str(types[0].element_type) not in FLOAT_TYPES:
         return None
-    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    maps = [contraction_packing.plain_dims(m)
+            for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     if None in maps or any(len(m) != 2 for m in maps) or not _body_is_multiply_add(op):
         return None
     a, b, c = maps
@@ -136,19 +125,9 @@ def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
 _HOIST = """    transform.loop.hoist_loop_invariant_subsets %l2#2 : !transform.any_op
 """
 
-_SCRIPT = """
-module attributes {{transform.with_named_sequence}} {{
-  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
-    %op = transform.structured.match attributes{{{tag}}} in %root
-        : (!transform.any_op) -> !transform.any_op
-    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {cache_mn}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %cache, %l1 = transform.structured.tile_using_for %tiles tile_sizes {cache_k}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
-        interchange = {order}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-    transform.structured.vectorize %regs : !transform.any_op
+# The register tiles %regs become outer-product FMAs (in %func, the function
+# around %forall): shared by the scripts below.
+_VECTORIZE_REGISTER_TILES = """    transform.structured.vectorize %regs : !transform.any_op
     %func = transform.get_parent_op %forall {{op_name = "func.func"}}
         : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %func {{
@@ -161,7 +140,22 @@ module attributes {{transform.with_named_sequence}} {{
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.canonicalization
     }} : !transform.any_op
-{hoist}    transform.yield
+"""
+
+
+_SCRIPT = """
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %op = transform.structured.match attributes{{{tag}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {cache_mn}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %cache, %l1 = transform.structured.tile_using_for %tiles tile_sizes {cache_k}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
+        interchange = {order}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+""" + _VECTORIZE_REGISTER_TILES + """{hoist}    transform.yield
   }}
 }}
 """
@@ -208,20 +202,7 @@ module attributes {{transform.with_named_sequence}} {{
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
     %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1]
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-    transform.structured.vectorize %regs : !transform.any_op
-    %func = transform.get_parent_op %forall {{op_name = "func.func"}}
-        : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %func {{
-      transform.apply_patterns.vector.reduction_to_contract
-      transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.canonicalization
-    }} : !transform.any_op
-    transform.apply_patterns to %func {{
-      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
-      transform.apply_patterns.vector.lower_outerproduct
-      transform.apply_patterns.canonicalization
-    }} : !transform.any_op
-    %loops = transform.structured.match ops{{["scf.for"]}} in %func : (!transform.any_op) -> !transform.any_op
+""" + _VECTORIZE_REGISTER_TILES + """    %loops = transform.structured.match ops{{["scf.for"]}} in %func : (!transform.any_op) -> !transform.any_op
     transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
     transform.yield
   }}
