@@ -41,6 +41,28 @@ func.func @bf16_operands(%A: tensor<64x128xbf16>, %B: tensor<128x64xbf16>, %C: t
   return %r : tensor<64x64xf32>
 }
 
+// A row-major f32 A with whole register tiles of rows is read where it is
+// (its packing copy, an identity generic, folds away); only B is packed.
+// CHECK-LABEL: func.func @row_major_a_in_place
+// CHECK-SAME: (%[[A:.*]]: tensor<64x128xf32>, %[[B:.*]]: tensor<128x64xf32>
+// CHECK-NOT: "reduction"
+// CHECK: %[[AV:.*]] = tensor.expand_shape %[[A]] {{\[}}[0, 1], [2]] output_shape [1, 64, 128]
+// CHECK-NOT: ins(%[[A]]
+// CHECK: linalg.generic {{.*}} ins(%[[B]] : tensor<128x64xf32>) outs({{.*}} : tensor<2x128x32xf32>)
+// CHECK: scf.forall ({{.*}}) in (2)
+// CHECK: tensor.extract_slice %[[AV]]
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
+func.func @row_major_a_in_place(%A: tensor<64x128xf32>, %B: tensor<128x64xf32>, %C: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<64x128xf32>, tensor<128x64xf32>) outs(%C : tensor<64x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %r : tensor<64x64xf32>
+}
+
 // B^T is transposed while packing; 37 rows pad to 40, 53 columns to 64.
 // CHECK-LABEL: func.func @transposed_b_odd_sizes
 // CHECK-NOT: "reduction"

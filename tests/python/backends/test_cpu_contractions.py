@@ -184,3 +184,44 @@ def test_bfloat16_convolution_accumulates_in_float32():
         preferred_element_type=jnp.float32), x, w)[0]
     assert got.dtype == np.float32
     assert_close(got, conv_reference(x, w, (1, 1), "SAME", (1, 1), numbers, 1))
+
+
+# A row-major A (batch, M, K in that order, M a multiple of the register
+# tile's 8 rows, in the accumulation type) is read where it is (its packing
+# copy folds away), and C is accumulated in the result's own buffer
+# (hlox-cpu-results-in-place through the reshapes around the kernel): the
+# only temporaries are B's panels (N here a whole number of panels: no
+# padded copy of B either).
+IN_PLACE = [
+    ("ik,kj->ij", (64, 256), (256, 96)),
+    ("ik,jk->ij", (40, 72), (64, 72)),            # B transposed
+    ("bij,bjk->bik", (3, 48, 24), (3, 24, 64)),   # batched
+    ("ikl,klj->ij", (32, 6, 10), (6, 10, 64)),    # two contracting dims
+    ("ijk,kl->ijl", (4, 16, 32), (32, 64)),       # two M dims
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("spec,shape_a,shape_b", IN_PLACE, ids=[e[0] for e in IN_PLACE])
+def test_temporaries_are_only_b_panels(spec, shape_a, shape_b, dtype, x64):
+    a, b = values(shape_a, dtype, 1), values(shape_b, dtype, 2)
+    text = jax.jit(lambda a, b: jnp.einsum(spec, a, b)).lower(a, b).as_text()
+    compiled = hlox.compile_stablehlo(text)
+    got = compiled(a, b)[0]
+    assert got.dtype == dtype
+    assert_close(got, einsum64(spec, a, b), rtol=F32_RTOL if dtype == np.float32 else 1e-13)
+    assert compiled.memory_analysis().temp_size_in_bytes <= \
+        packed_b_bytes(spec, shape_b, np.dtype(dtype).itemsize)
+
+
+def packed_b_bytes(spec, shape_b, itemsize):
+    """The bytes of B's column panels: batch x K x N rounded up to whole panels
+    (32 float32 columns, 16 float64)."""
+    inputs, out = spec.split("->")
+    a_dims, b_dims = inputs.split(",")
+    size = dict(zip(b_dims, shape_b))
+    shared = np.prod([size[c] for c in b_dims if c in a_dims])  # batch and K
+    n = np.prod([size[c] for c in b_dims if c not in a_dims])
+    panel = 128 // itemsize
+    return int(shared * -(-n // panel) * panel * itemsize)
+
