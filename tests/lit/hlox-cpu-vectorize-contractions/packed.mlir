@@ -18,6 +18,10 @@
 #x = affine_map<(n, h, w, f, kh, kw, c) -> (n, h + kh, w + kw, c)>
 #w = affine_map<(n, h, w, f, kh, kw, c) -> (kh, kw, c, f)>
 #o = affine_map<(n, h, w, f, kh, kw, c) -> (n, h, w, f)>
+#xs = affine_map<(n, h, w, f, kh, kw, c) -> (n, h * 2 + kh, w * 2 + kw, c)>
+
+// The register tiles of AVX-512 (8 x 32 float32), whatever the host:
+module attributes {hlox.cpu_vector_bits = 512 : i64} {
 
 // CHECK-LABEL: func.func @bf16_operands
 // CHECK-NOT: "reduction"
@@ -140,7 +144,6 @@ func.func @convolution(%X: tensor<2x10x10x16xf32>, %W: tensor<3x3x16x64xf32>, %O
 // CHECK: tensor.collapse_shape {{.*}} into tensor<32x144xf32>
 // CHECK: scf.for {{.*}} to %c144 {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK: tensor.expand_shape {{.*}} output_shape [2, 4, 4, 32]
-#xs = affine_map<(n, h, w, f, kh, kw, c) -> (n, h * 2 + kh, w * 2 + kw, c)>
 func.func @strided_convolution(%X: tensor<2x9x9x16xf32>, %W: tensor<3x3x16x32xf32>, %O: tensor<2x4x4x32xf32>) -> tensor<2x4x4x32xf32> {
   %r = linalg.generic {indexing_maps = [#xs, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%X, %W : tensor<2x9x9x16xf32>, tensor<3x3x16x32xf32>) outs(%O : tensor<2x4x4x32xf32>) {
@@ -150,4 +153,5 @@ func.func @strided_convolution(%X: tensor<2x9x9x16xf32>, %W: tensor<3x3x16x32xf3
     linalg.yield %s : f32
   } -> tensor<2x4x4x32xf32>
   return %r : tensor<2x4x4x32xf32>
+}
 }

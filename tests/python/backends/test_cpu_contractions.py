@@ -14,11 +14,14 @@ their type.
 
 from __future__ import annotations
 
+import re
+
 import ml_dtypes
 import numpy as np
 import pytest
 
 import hlox
+from hlox.backends.cpu.passes import contraction_packing
 
 jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
@@ -211,17 +214,47 @@ def test_temporaries_are_only_b_panels(spec, shape_a, shape_b, dtype, x64):
     assert got.dtype == dtype
     assert_close(got, einsum64(spec, a, b), rtol=F32_RTOL if dtype == np.float32 else 1e-13)
     assert compiled.memory_analysis().temp_size_in_bytes <= \
-        packed_b_bytes(spec, shape_b, np.dtype(dtype).itemsize)
+        packed_b_bytes(spec, shape_b, np.dtype(dtype))
 
 
-def packed_b_bytes(spec, shape_b, itemsize):
+def packed_b_bytes(spec, shape_b, dtype):
     """The bytes of B's column panels: batch x K x N rounded up to whole panels
-    (32 float32 columns, 16 float64)."""
+    (of the register tile's width for this machine)."""
     inputs, out = spec.split("->")
     a_dims, b_dims = inputs.split(",")
     size = dict(zip(b_dims, shape_b))
     shared = np.prod([size[c] for c in b_dims if c in a_dims])  # batch and K
     n = np.prod([size[c] for c in b_dims if c not in a_dims])
-    panel = 128 // itemsize
-    return int(shared * -(-n // panel) * panel * itemsize)
+    tiles = contraction_packing.REGISTER_TILES[contraction_packing.host_vector_bits()]
+    _, panel = tiles[{4: "f32", 8: "f64"}[dtype.itemsize]]
+    return int(shared * -(-n // panel) * panel * dtype.itemsize)
 
+
+
+def with_vector_bits(text, bits):
+    """JAX's module text with the register tiles of ``bits``-wide vectors."""
+    return re.sub(r"(module @\w+ attributes \{)", rf"\1hlox.cpu_vector_bits = {bits} : i64, ",
+                  text, count=1)
+
+
+@pytest.mark.parametrize("bits", [256, 512])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+def test_register_tiles_of_either_vector_width(bits, dtype, x64):
+    """AVX2's 4 x 16 and AVX-512's 8 x 32 register tiles (the module's
+    hlox.cpu_vector_bits; the host's width by default) give the same numbers,
+    packed and unpacked, whichever the host runs."""
+    for shape_a, shape_b in [((72, 100), (100, 80)), ((8, 64), (64, 48)), ((37, 29), (29, 53))]:
+        a, b = values(shape_a, dtype, 1), values(shape_b, dtype, 2)
+        text = with_vector_bits(jax.jit(jnp.matmul).lower(a, b).as_text(), bits)
+        assert f"hlox.cpu_vector_bits = {bits}" in text
+        got = hlox.compile_stablehlo(text)(a, b)[0]
+        assert_close(got, einsum64("ik,kj->ij", a, b),
+                     rtol=F32_RTOL if dtype == np.float32 else 1e-13)
+
+
+def test_unknown_vector_width_is_refused():
+    a = values((64, 64))
+    text = with_vector_bits(jax.jit(jnp.matmul).lower(a, a).as_text(), 384)
+    with pytest.raises(hlox.backends.compiler.CompilationError,
+                       match="hlox.cpu_vector_bits = 384"):
+        hlox.compile_stablehlo(text)
