@@ -32,9 +32,34 @@ from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 
 ACCUMULATE = {"f32": "f32", "f64": "f64", "bf16": "f32", "f16": "f32"}
-# Register tile (rows of A x panel width of B) per accumulation type: 16 of
-# AVX-512's 32 vector registers hold C (8 rows x 2 vectors).
-REGISTER_TILE = {"f32": (8, 32), "f64": (8, 16)}
+# Register tile (rows of A x panel width of B) per vector width and
+# accumulation type: C's tile is 2 vectors wide, and its rows fill half the
+# vector registers, leaving room for B's row and A's broadcast: 8 rows of
+# AVX-512's 32 zmm, 4 of AVX2's 16 ymm (an 8 x 32 float32 tile there is 32
+# ymm accumulators: spilled at every step, 2.5x slower).
+REGISTER_TILES = {512: {"f32": (8, 32), "f64": (8, 16)},
+                  256: {"f32": (4, 16), "f64": (4, 8)}}
+
+
+def vector_bits(module: ir.Operation) -> int:
+    """The vector width the contraction kernels are tiled for: the module's
+    ``hlox.cpu_vector_bits`` (256 or 512) where set (the lit tests pin it),
+    else 512 where the host has AVX-512 and 256 otherwise."""
+    if "hlox.cpu_vector_bits" in module.attributes:
+        bits = ir.IntegerAttr(module.attributes["hlox.cpu_vector_bits"]).value
+        if bits not in REGISTER_TILES:
+            raise ValueError(f"hlox.cpu_vector_bits = {bits}: expected one of "
+                             f"{sorted(REGISTER_TILES)}")
+        return bits
+    return host_vector_bits()
+
+
+def host_vector_bits() -> int:
+    from hlox.backends.cpu import llvm_c
+
+    return 512 if "+avx512f" in llvm_c.host()["features"].split(",") else 256
+
+
 MIN_FLOPS = 2 * 32 ** 3  # below this, packing costs more than it saves
 # Each element of packed B serves M rows: with fewer (an RNN step's batch of
 # 8), copying B costs more than it saves (and repeats in a loop body).
@@ -53,7 +78,9 @@ class Packed:
     window_tiles: list[int] | None = None
 
 
-def _dims(map_attr) -> list[int] | None:
+def plain_dims(map_attr) -> list[int] | None:
+    """The loop dims an indexing map reads, one per result; None if a result
+    is not a plain loop dim or a dim repeats (a diagonal)."""
     amap = ir.AffineMapAttr(map_attr).value
     dims = []
     for expr in amap.results:
@@ -132,7 +159,7 @@ def analyze(op) -> _Analysis | None:
     if acc is None or n_in < 2:
         return None
     map_attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
-    maps = [_dims(m) for m in map_attrs]
+    maps = [plain_dims(m) for m in map_attrs]
     n_loops = ir.AffineMapAttr(map_attrs[-1]).value.n_dims
     if maps[-1] is None or set(_loop_sizes(op)) != set(range(n_loops)):
         return None  # the output's map not a permutation, or a loop's size not known
@@ -367,10 +394,11 @@ def _fill_constant(init):
     return ir.FloatAttr(attr).value if isinstance(attr, ir.FloatAttr) else None
 
 
-def pack(op, tag: str) -> Packed | None:
+def pack(op, tag: str, tiles: dict) -> Packed | None:
     """Rewrites contraction generic ``op`` into packing ops around a canonical
-    kernel generic carrying attribute ``tag``; None (``op`` untouched) if it
-    is not a contraction this handles."""
+    kernel generic carrying attribute ``tag``, with register tiles ``tiles``
+    (one entry of REGISTER_TILES); None (``op`` untouched) if it is not a
+    contraction this handles."""
     info = analyze(op)
     if info is None:
         return None
@@ -378,11 +406,11 @@ def pack(op, tag: str) -> Packed | None:
     bt, mt, nt, kt = (_size(shape_of, g) for g in (info.batch, info.m, info.n, info.k))
     if 2 * bt * mt * nt * kt < MIN_FLOPS or nt < 8 or mt < MIN_ROWS:
         return None
-    implicit = _pack_implicit_convolution(op, tag, info, shape_of)
+    implicit = _pack_implicit_convolution(op, tag, info, shape_of, tiles)
     if implicit is not None:
         return implicit
     acc_type = ir.Type.parse(info.acc)
-    mr, nr = REGISTER_TILE[info.acc]
+    mr, nr = tiles[info.acc]
     mr = min(mr, mt)
     if nt < nr:  # one panel as wide as N, rounded up to a vector
         nr = -(-nt // 8) * 8
@@ -390,7 +418,7 @@ def pack(op, tag: str) -> Packed | None:
     panels = np_ // nr
     out_type = ir.RankedTensorType(op.results[0].type)
     out_elt = out_type.element_type
-    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    maps = [plain_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     with ir.InsertionPoint(op), op.location:
         a = _pack_side(op, info.sides[0], [info.batch, info.m, info.k], acc_type,
                        [bt, mp, kt])
@@ -516,7 +544,7 @@ def _window_pairs(op, info) -> dict | None:
     return pairs
 
 
-def _pack_implicit_convolution(op, tag, info, shape_of) -> Packed | None:
+def _pack_implicit_convolution(op, tag, info, shape_of, tiles) -> Packed | None:
     """A stride-1 NHWC-style float convolution as an implicit GEMM: no im2col
     copy; the kernel reads the input where it is, one window offset (kh, kw)
     at a time, and the filter from column panels [N/NR, KH, KW, C, NR]:
@@ -525,12 +553,12 @@ def _pack_implicit_convolution(op, tag, info, shape_of) -> Packed | None:
     ``op`` is not such a convolution (im2col then)."""
     out_type = ir.RankedTensorType(op.results[0].type)
     acc_type = ir.Type.parse(info.acc)
-    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    maps = [plain_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     out_map = maps[-1]
     if info.batch or out_type.element_type != acc_type or len(info.n) != 1 or \
             out_map[-1] != info.n[0] or _window_pairs(op, info) is None:
         return None
-    mr, nr = REGISTER_TILE[info.acc]
+    mr, nr = tiles[info.acc]
     width = shape_of[info.m[-1]] if info.m[-1] == out_map[-2] else 0
     mr = _largest_divisor_at_most(width, mr)
     nt = shape_of[info.n[0]]

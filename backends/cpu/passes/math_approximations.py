@@ -58,18 +58,19 @@ TANH_SMALL = 0.625  # below: the odd polynomial; above: through exp
 TANH_CLAMP = 10.0  # tanh(10) rounds to 1 in float32
 
 
-class _F32:
-    """Builders of float32 arith at the current insertion point."""
+class _Arith:
+    """Builders of arith in one float type and the integer type of its width,
+    at the current insertion point."""
 
-    def __init__(self):
-        self.f32 = ir.F32Type.get()
-        self.i32 = ir.IntegerType.get_signless(32)
+    def __init__(self, width: int):
+        self.float = {32: ir.F32Type, 64: ir.F64Type}[width].get()
+        self.int = ir.IntegerType.get_signless(width)
 
     def c(self, value: float):
-        return arith.ConstantOp(self.f32, ir.FloatAttr.get(self.f32, value)).result
+        return arith.ConstantOp(self.float, ir.FloatAttr.get(self.float, value)).result
 
     def i(self, value: int):
-        return arith.ConstantOp(self.i32, ir.IntegerAttr.get(self.i32, value)).result
+        return arith.ConstantOp(self.int, ir.IntegerAttr.get(self.int, value)).result
 
     def horner(self, coefficients, t):
         p = self.c(coefficients[0])
@@ -79,6 +80,12 @@ class _F32:
 
     def cmp(self, predicate, a, b):
         return arith.cmpf(getattr(arith.CmpFPredicate, predicate), a, b)
+
+
+class _F32(_Arith):
+    def __init__(self):
+        super().__init__(32)
+        self.f32, self.i32 = self.float, self.int
 
 
 def exp_f32(b: _F32, x):
@@ -153,13 +160,8 @@ def _sin_cos_f32(b: _F32, x, cosine: bool):
     cos of f pi/2 by Taylor polynomials (error < 2^-40), the quadrant's sign and
     swap applied, and one rounding to float32.
     """
-    f64, i64 = ir.F64Type.get(), ir.IntegerType.get_signless(64)
-
-    def d(value):
-        return arith.ConstantOp(f64, ir.FloatAttr.get(f64, value)).result
-
-    def l(value):
-        return arith.ConstantOp(i64, ir.IntegerAttr.get(i64, value)).result
+    w = _Arith(64)
+    f64, i64, d, l, horner = w.float, w.int, w.c, w.i, w.horner
 
     def two_sum(u, v):
         total = arith.addf(u, v)
@@ -167,12 +169,6 @@ def _sin_cos_f32(b: _F32, x, cosine: bool):
         u_part = arith.subf(total, v_part)
         error = arith.addf(arith.subf(u, u_part), arith.subf(v, v_part))
         return total, error
-
-    def horner(coefficients, t):
-        p = d(coefficients[0])
-        for k in coefficients[1:]:
-            p = arith.addf(arith.mulf(p, t), d(k))
-        return p
 
     bits = arith.andi(arith.bitcast(b.i32, x), b.i(0x7FFFFFFF))
     biased = arith.shrui(bits, b.i(23))
@@ -244,19 +240,8 @@ def pow_f32(b: _F32, x, y):
     special cases: y = 0 or x = 1 give 1; x < 0 takes y's parity for integer y
     and is NaN for other finite y; zeros and infinities follow from log and exp
     (the sign of an odd integer power kept)."""
-    f64, i64 = ir.F64Type.get(), ir.IntegerType.get_signless(64)
-
-    def d(value):
-        return arith.ConstantOp(f64, ir.FloatAttr.get(f64, value)).result
-
-    def l(value):
-        return arith.ConstantOp(i64, ir.IntegerAttr.get(i64, value)).result
-
-    def horner(coefficients, t):
-        p = d(coefficients[0])
-        for k in coefficients[1:]:
-            p = arith.addf(arith.mulf(p, t), d(k))
-        return p
+    w = _Arith(64)
+    f64, i64, d, l, horner = w.float, w.int, w.c, w.i, w.horner
 
     # log|x| in float64 (float32 subnormals are normal there)
     bits = arith.bitcast(i64, math.absf(arith.extf(f64, x)))

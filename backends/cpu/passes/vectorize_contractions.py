@@ -19,8 +19,9 @@ BLAS kernels are written:
    the M x N tiles form an ``scf.forall`` (independent outputs: after
    bufferization ``scf-forall-to-parallel`` makes it an scf.parallel, which
    hlox-cpu-outline-loops runs on the thread pool), K a loop inside;
-2. register tiles of ``REG_M x REG_N`` outputs (8 rows x 32 floats: sixteen
-   AVX-512 or thirty-two AVX2 accumulators) with K stepped one at a time;
+2. register tiles of outputs (``contraction_packing.REGISTER_TILES``: 8
+   rows x 32 floats, sixteen AVX-512 accumulators; 4 x 16 with AVX2) with K
+   stepped one at a time;
 3. each register tile is vectorized into a ``vector.contract`` and lowered to
    outer products (a broadcast of A times a row of B, ``vector.fma``);
 4. the accumulator's read/write is hoisted out of the K loop, so the inner
@@ -46,7 +47,6 @@ PACKED_TAG = "hlox.packed_contraction"
 # Cache blocks of the packed kernel: C rows and K (an A block of 64 x 256
 # floats stays in L2, a B panel's 256 x 32 block in L1).
 PACKED_CACHE = {"m": 64, "k": 256}
-REG_M, REG_N = 8, 32
 CACHE_TILE = {"m": 64, "n": 256, "k": 256}
 FLOAT_TYPES = ("f32", "f64")
 
@@ -60,18 +60,6 @@ def _largest_divisor(n: int, limit: int, multiple_of: int = 1) -> int:
                 return d
             best = max(best, d)
     return best
-
-
-def _dims(map_attr) -> list[int] | None:
-    """The loop dims an indexing map reads, or None if a result is not a plain dim."""
-    amap = ir.AffineMapAttr(map_attr).value
-    dims = []
-    for expr in amap.results:
-        try:
-            dims.append(ir.AffineDimExpr(expr).position)
-        except ValueError:  # not a plain loop dimension
-            return None
-    return dims
 
 
 def _same_pair(values, x, y) -> bool:
@@ -90,9 +78,10 @@ def _body_is_multiply_add(op) -> bool:
     return _same_pair(mul.operands, a, b) and _same_pair(add.operands, mul.results[0], acc)
 
 
-def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
+def contraction_tiles(op, tiles: dict) -> tuple[list[int], list[int], list[int]] | None:
     """(cache tile sizes, register tile sizes, loop interchange) for a
-    matmul-shaped generic, in its loop order; None if ``op`` is not one."""
+    matmul-shaped generic, in its loop order, with register tiles at most
+    ``tiles`` (one entry of REGISTER_TILES); None if ``op`` is not one."""
     if op.name != "linalg.generic" or len(op.operands) != 3 or len(op.results) != 1:
         return None
     iterators = [str(a) for a in ir.ArrayAttr(op.attributes["iterator_types"])]
@@ -106,7 +95,8 @@ def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
     if any(str(t.element_type) != str(types[0].element_type) for t in types) or \
             str(types[0].element_type) not in FLOAT_TYPES:
         return None
-    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    maps = [contraction_packing.plain_dims(m)
+            for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     if None in maps or any(len(m) != 2 for m in maps) or not _body_is_multiply_add(op):
         return None
     a, b, c = maps
@@ -121,7 +111,8 @@ def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
             k: types[0].shape[a.index(k)]}
     if min(size.values()) == 0:
         return None
-    reg = {m: _largest_divisor(size[m], REG_M), n: _largest_divisor(size[n], REG_N, 8), k: 1}
+    reg_m, reg_n = tiles[str(types[0].element_type)]
+    reg = {m: _largest_divisor(size[m], reg_m), n: _largest_divisor(size[n], reg_n, 8), k: 1}
     cache = {m: _largest_divisor(size[m], CACHE_TILE["m"], reg[m]),
              n: _largest_divisor(size[n], CACHE_TILE["n"], reg[n]),
              k: _largest_divisor(size[k], CACHE_TILE["k"])}
@@ -136,19 +127,9 @@ def contraction_tiles(op) -> tuple[list[int], list[int], list[int]] | None:
 _HOIST = """    transform.loop.hoist_loop_invariant_subsets %l2#2 : !transform.any_op
 """
 
-_SCRIPT = """
-module attributes {{transform.with_named_sequence}} {{
-  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
-    %op = transform.structured.match attributes{{{tag}}} in %root
-        : (!transform.any_op) -> !transform.any_op
-    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {cache_mn}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %cache, %l1 = transform.structured.tile_using_for %tiles tile_sizes {cache_k}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
-        interchange = {order}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-    transform.structured.vectorize %regs : !transform.any_op
+# The register tiles %regs become outer-product FMAs (in %func, the function
+# around %forall): shared by the scripts below.
+_VECTORIZE_REGISTER_TILES = """    transform.structured.vectorize %regs : !transform.any_op
     %func = transform.get_parent_op %forall {{op_name = "func.func"}}
         : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %func {{
@@ -161,7 +142,22 @@ module attributes {{transform.with_named_sequence}} {{
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.canonicalization
     }} : !transform.any_op
-{hoist}    transform.yield
+"""
+
+
+_SCRIPT = """
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %op = transform.structured.match attributes{{{tag}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {cache_mn}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %cache, %l1 = transform.structured.tile_using_for %tiles tile_sizes {cache_k}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
+        interchange = {order}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+""" + _VECTORIZE_REGISTER_TILES + """{hoist}    transform.yield
   }}
 }}
 """
@@ -208,20 +204,7 @@ module attributes {{transform.with_named_sequence}} {{
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
     %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1]
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-    transform.structured.vectorize %regs : !transform.any_op
-    %func = transform.get_parent_op %forall {{op_name = "func.func"}}
-        : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %func {{
-      transform.apply_patterns.vector.reduction_to_contract
-      transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.canonicalization
-    }} : !transform.any_op
-    transform.apply_patterns to %func {{
-      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
-      transform.apply_patterns.vector.lower_outerproduct
-      transform.apply_patterns.canonicalization
-    }} : !transform.any_op
-    %loops = transform.structured.match ops{{["scf.for"]}} in %func : (!transform.any_op) -> !transform.any_op
+""" + _VECTORIZE_REGISTER_TILES + """    %loops = transform.structured.match ops{{["scf.for"]}} in %func : (!transform.any_op) -> !transform.any_op
     transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
     transform.yield
   }}
@@ -278,6 +261,7 @@ def _apply_packed(module_op, tag: str, packed) -> None:
 def vectorize_contractions(module: ir.Operation, pass_) -> None:
     # Tag every candidate first: a script rewrites the IR around its op, so
     # Python handles to other ops would not survive it; tags do.
+    tiles = contraction_packing.REGISTER_TILES[contraction_packing.vector_bits(module)]
     generics = []
     module.walk(lambda op: (generics.append(op.operation)
                             if op.operation.name == "linalg.generic" else None,
@@ -285,7 +269,7 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
     packed = []
     for op in generics:
         tag = f"{PACKED_TAG}_{len(packed)}"
-        kernel = contraction_packing.pack(op, tag)
+        kernel = contraction_packing.pack(op, tag, tiles)
         if kernel is not None:
             packed.append((tag, kernel))
     found = []
@@ -293,15 +277,15 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
     def visit(op):
         op = op.operation
         if op.name == "linalg.generic":
-            tiles = contraction_tiles(op)
-            if tiles is not None:
+            sizes = contraction_tiles(op, tiles)
+            if sizes is not None:
                 tag = f"{TAG}_{len(found)}"
                 op.attributes[tag] = ir.UnitAttr.get()
-                found.append((tag, tiles))
+                found.append((tag, sizes))
         return ir.WalkResult.ADVANCE
 
     module.walk(visit, ir.WalkOrder.PRE_ORDER)
-    for tag, tiles in found:
-        _apply(module, tag, tiles)
+    for tag, sizes in found:
+        _apply(module, tag, sizes)
     for tag, kernel in packed:
         _apply_packed(module, tag, kernel)

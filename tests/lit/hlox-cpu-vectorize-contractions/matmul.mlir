@@ -10,6 +10,9 @@
 #b = affine_map<(i, j, k) -> (k, j)>
 #c = affine_map<(i, j, k) -> (i, j)>
 
+// The register tiles of AVX-512 (8 x 32 float32), whatever the host:
+module attributes {hlox.cpu_vector_bits = 512 : i64} {
+
 // CHECK-LABEL: func.func @matmul
 // CHECK-NOT: linalg.generic
 // CHECK: vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
@@ -27,12 +30,13 @@ func.func @matmul(%A: tensor<16x32xf32>, %B: tensor<32x32xf32>, %C: tensor<16x32
   return %r : tensor<16x32xf32>
 }
 
-// Sizes that 8 and 32 do not divide use tiles that divide them (5 rows,
-// 24 columns here: every tile is full, no masks).
+// Sizes that the register tile (float64: 8 x 16) does not divide use tiles
+// that divide them (5 rows, 8 of the 24 columns here: every tile is full, no
+// masks).
 // CHECK-LABEL: func.func @odd_sizes
 // CHECK-NOT: linalg.generic
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<5x24xf64>)
-// CHECK-COUNT-5: vector.fma {{.*}} : vector<24xf64>
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<5x8xf64>)
+// CHECK-COUNT-5: vector.fma {{.*}} : vector<8xf64>
 func.func @odd_sizes(%A: tensor<5x7xf64>, %B: tensor<7x24xf64>, %C: tensor<5x24xf64>) -> tensor<5x24xf64> {
   %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%A, %B : tensor<5x7xf64>, tensor<7x24xf64>) outs(%C : tensor<5x24xf64>) {
@@ -87,4 +91,5 @@ func.func @outer_product(%A: tensor<16x1xf32>, %B: tensor<1x32xf32>, %C: tensor<
     linalg.yield %s : f32
   } -> tensor<16x32xf32>
   return %r : tensor<16x32xf32>
+}
 }

@@ -18,6 +18,10 @@
 #x = affine_map<(n, h, w, f, kh, kw, c) -> (n, h + kh, w + kw, c)>
 #w = affine_map<(n, h, w, f, kh, kw, c) -> (kh, kw, c, f)>
 #o = affine_map<(n, h, w, f, kh, kw, c) -> (n, h, w, f)>
+#xs = affine_map<(n, h, w, f, kh, kw, c) -> (n, h * 2 + kh, w * 2 + kw, c)>
+
+// The register tiles of AVX-512 (8 x 32 float32), whatever the host:
+module attributes {hlox.cpu_vector_bits = 512 : i64} {
 
 // CHECK-LABEL: func.func @bf16_operands
 // CHECK-NOT: "reduction"
@@ -35,6 +39,28 @@ func.func @bf16_operands(%A: tensor<64x128xbf16>, %B: tensor<128x64xbf16>, %C: t
     %xf = arith.extf %x : bf16 to f32
     %yf = arith.extf %y : bf16 to f32
     %m = arith.mulf %xf, %yf : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %r : tensor<64x64xf32>
+}
+
+// A row-major f32 A with whole register tiles of rows is read where it is
+// (its packing copy, an identity generic, folds away); only B is packed.
+// CHECK-LABEL: func.func @row_major_a_in_place
+// CHECK-SAME: (%[[A:.*]]: tensor<64x128xf32>, %[[B:.*]]: tensor<128x64xf32>
+// CHECK-NOT: "reduction"
+// CHECK: %[[AV:.*]] = tensor.expand_shape %[[A]] {{\[}}[0, 1], [2]] output_shape [1, 64, 128]
+// CHECK-NOT: ins(%[[A]]
+// CHECK: linalg.generic {{.*}} ins(%[[B]] : tensor<128x64xf32>) outs({{.*}} : tensor<2x128x32xf32>)
+// CHECK: scf.forall ({{.*}}) in (2)
+// CHECK: tensor.extract_slice %[[AV]]
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
+func.func @row_major_a_in_place(%A: tensor<64x128xf32>, %B: tensor<128x64xf32>, %C: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<64x128xf32>, tensor<128x64xf32>) outs(%C : tensor<64x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
     %s = arith.addf %z, %m : f32
     linalg.yield %s : f32
   } -> tensor<64x64xf32>
@@ -118,7 +144,6 @@ func.func @convolution(%X: tensor<2x10x10x16xf32>, %W: tensor<3x3x16x64xf32>, %O
 // CHECK: tensor.collapse_shape {{.*}} into tensor<32x144xf32>
 // CHECK: scf.for {{.*}} to %c144 {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK: tensor.expand_shape {{.*}} output_shape [2, 4, 4, 32]
-#xs = affine_map<(n, h, w, f, kh, kw, c) -> (n, h * 2 + kh, w * 2 + kw, c)>
 func.func @strided_convolution(%X: tensor<2x9x9x16xf32>, %W: tensor<3x3x16x32xf32>, %O: tensor<2x4x4x32xf32>) -> tensor<2x4x4x32xf32> {
   %r = linalg.generic {indexing_maps = [#xs, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%X, %W : tensor<2x9x9x16xf32>, tensor<3x3x16x32xf32>) outs(%O : tensor<2x4x4x32xf32>) {
@@ -128,4 +153,5 @@ func.func @strided_convolution(%X: tensor<2x9x9x16xf32>, %W: tensor<3x3x16x32xf3
     linalg.yield %s : f32
   } -> tensor<2x4x4x32xf32>
   return %r : tensor<2x4x4x32xf32>
+}
 }

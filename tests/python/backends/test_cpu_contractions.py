@@ -14,11 +14,14 @@ their type.
 
 from __future__ import annotations
 
+import re
+
 import ml_dtypes
 import numpy as np
 import pytest
 
 import hlox
+from hlox.backends.cpu.passes import contraction_packing
 
 jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
@@ -184,3 +187,74 @@ def test_bfloat16_convolution_accumulates_in_float32():
         preferred_element_type=jnp.float32), x, w)[0]
     assert got.dtype == np.float32
     assert_close(got, conv_reference(x, w, (1, 1), "SAME", (1, 1), numbers, 1))
+
+
+# A row-major A (batch, M, K in that order, M a multiple of the register
+# tile's 8 rows, in the accumulation type) is read where it is (its packing
+# copy folds away), and C is accumulated in the result's own buffer
+# (hlox-cpu-results-in-place through the reshapes around the kernel): the
+# only temporaries are B's panels (N here a whole number of panels: no
+# padded copy of B either).
+IN_PLACE = [
+    ("ik,kj->ij", (64, 256), (256, 96)),
+    ("ik,jk->ij", (40, 72), (64, 72)),            # B transposed
+    ("bij,bjk->bik", (3, 48, 24), (3, 24, 64)),   # batched
+    ("ikl,klj->ij", (32, 6, 10), (6, 10, 64)),    # two contracting dims
+    ("ijk,kl->ijl", (4, 16, 32), (32, 64)),       # two M dims
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("spec,shape_a,shape_b", IN_PLACE, ids=[e[0] for e in IN_PLACE])
+def test_temporaries_are_only_b_panels(spec, shape_a, shape_b, dtype, x64):
+    a, b = values(shape_a, dtype, 1), values(shape_b, dtype, 2)
+    text = jax.jit(lambda a, b: jnp.einsum(spec, a, b)).lower(a, b).as_text()
+    compiled = hlox.compile_stablehlo(text)
+    got = compiled(a, b)[0]
+    assert got.dtype == dtype
+    assert_close(got, einsum64(spec, a, b), rtol=F32_RTOL if dtype == np.float32 else 1e-13)
+    assert compiled.memory_analysis().temp_size_in_bytes <= \
+        packed_b_bytes(spec, shape_b, np.dtype(dtype))
+
+
+def packed_b_bytes(spec, shape_b, dtype):
+    """The bytes of B's column panels: batch x K x N rounded up to whole panels
+    (of the register tile's width for this machine)."""
+    inputs, out = spec.split("->")
+    a_dims, b_dims = inputs.split(",")
+    size = dict(zip(b_dims, shape_b))
+    shared = np.prod([size[c] for c in b_dims if c in a_dims])  # batch and K
+    n = np.prod([size[c] for c in b_dims if c not in a_dims])
+    tiles = contraction_packing.REGISTER_TILES[contraction_packing.host_vector_bits()]
+    _, panel = tiles[{4: "f32", 8: "f64"}[dtype.itemsize]]
+    return int(shared * -(-n // panel) * panel * dtype.itemsize)
+
+
+
+def with_vector_bits(text, bits):
+    """JAX's module text with the register tiles of ``bits``-wide vectors."""
+    return re.sub(r"(module @\w+ attributes \{)", rf"\1hlox.cpu_vector_bits = {bits} : i64, ",
+                  text, count=1)
+
+
+@pytest.mark.parametrize("bits", [256, 512])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+def test_register_tiles_of_either_vector_width(bits, dtype, x64):
+    """AVX2's 4 x 16 and AVX-512's 8 x 32 register tiles (the module's
+    hlox.cpu_vector_bits; the host's width by default) give the same numbers,
+    packed and unpacked, whichever the host runs."""
+    for shape_a, shape_b in [((72, 100), (100, 80)), ((8, 64), (64, 48)), ((37, 29), (29, 53))]:
+        a, b = values(shape_a, dtype, 1), values(shape_b, dtype, 2)
+        text = with_vector_bits(jax.jit(jnp.matmul).lower(a, b).as_text(), bits)
+        assert f"hlox.cpu_vector_bits = {bits}" in text
+        got = hlox.compile_stablehlo(text)(a, b)[0]
+        assert_close(got, einsum64("ik,kj->ij", a, b),
+                     rtol=F32_RTOL if dtype == np.float32 else 1e-13)
+
+
+def test_unknown_vector_width_is_refused():
+    a = values((64, 64))
+    text = with_vector_bits(jax.jit(jnp.matmul).lower(a, a).as_text(), 384)
+    with pytest.raises(hlox.backends.compiler.CompilationError,
+                       match="hlox.cpu_vector_bits = 384"):
+        hlox.compile_stablehlo(text)
