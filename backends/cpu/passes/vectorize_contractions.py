@@ -190,8 +190,9 @@ def _run(module_op, tag: str, body: str, hoist: str) -> None:
     try:
         interpreter.apply_named_sequence(module_op, entry, transform_module)
     except ValueError:
-        # A transform that does not apply leaves valid IR (the contraction,
-        # perhaps tiled); the scalar path lowers it. Speed, not correctness.
+        # A transform that does not apply leaves valid IR (the group's
+        # contractions from the failing one on untransformed, that one perhaps
+        # tiled); the scalar path lowers them. Speed, not correctness.
         pass
 
 
