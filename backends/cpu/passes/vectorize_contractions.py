@@ -27,8 +27,9 @@ BLAS kernels are written:
 4. the accumulator's read/write is hoisted out of the K loop, so the inner
    loop only loads A and B.
 
-It is driven by a transform-dialect script, one per contraction, applied
-with MLIR's transform interpreter. Sizes that do not divide a dimension
+It is driven by transform-dialect scripts applied with MLIR's transform
+interpreter, one per distinct script (contractions of the same shape share
+one: a ``transform.foreach`` over them). Sizes that do not divide a dimension
 shrink to a divisor, so every tile is full and static (no masks). Anything
 that is not a float ``C += A * B`` contraction with static shapes (integer
 matmuls, convolutions, reductions) is left to the scalar path.
@@ -121,16 +122,22 @@ def contraction_tiles(op, tiles: dict) -> tuple[list[int], list[int], list[int]]
     return [cache[d] for d in range(3)], [reg[d] for d in range(3)], [m, n, k]
 
 
-# The K loop of a register tile carries C in vector registers. (Only when it
-# runs more than once: canonicalization folds a one-trip loop, and its
-# handle with it.)
-_HOIST = """    transform.loop.hoist_loop_invariant_subsets %l2#2 : !transform.any_op
-"""
-
-# The register tiles %regs become outer-product FMAs (in %func, the function
-# around %forall): shared by the scripts below.
-_VECTORIZE_REGISTER_TILES = """    transform.structured.vectorize %regs : !transform.any_op
-    %func = transform.get_parent_op %forall {{op_name = "func.func"}}
+# Each script below is the transformation of one contraction (%op, in the
+# body of a ``transform.foreach`` over every contraction sharing the script,
+# which yields the forall around it and its K loops). The function-wide
+# pattern sets and hoisting run once after the loop, on every function
+# holding one: run per contraction, they made the pass O(contractions x
+# function size) (the GPT training step: 7 s).
+_SCRIPT_FRAME = """
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %ops = transform.structured.match attributes{{{tag}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    %foralls, %kloops = transform.foreach %ops : !transform.any_op
+        -> !transform.any_op, !transform.any_op {{
+    ^bb0(%op: !transform.any_op):
+{body}    }}
+    %func = transform.get_parent_op %foralls {{op_name = "func.func", deduplicate}}
         : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %func {{
       transform.apply_patterns.vector.reduction_to_contract
@@ -142,117 +149,113 @@ _VECTORIZE_REGISTER_TILES = """    transform.structured.vectorize %regs : !trans
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.canonicalization
     }} : !transform.any_op
-"""
-
-
-_SCRIPT = """
-module attributes {{transform.with_named_sequence}} {{
-  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
-    %op = transform.structured.match attributes{{{tag}}} in %root
-        : (!transform.any_op) -> !transform.any_op
-    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {cache_mn}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %cache, %l1 = transform.structured.tile_using_for %tiles tile_sizes {cache_k}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
-        interchange = {order}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-""" + _VECTORIZE_REGISTER_TILES + """{hoist}    transform.yield
+{hoist}    transform.yield
   }}
 }}
 """
 
+# The K loop of a register tile carries C in vector registers. (Only when it
+# runs more than once: canonicalization folds a one-trip loop, and its
+# handle with it.)
+_HOIST = """    transform.loop.hoist_loop_invariant_subsets %kloops : !transform.any_op
+"""
 
-def _apply(module_op, tag: str, tiles) -> None:
+# The packed kernels' loops are found in the function (a one-task forall is
+# folded away by the patterns, and its handle with it).
+_HOIST_IN_FUNCTIONS = """    transform.foreach %func : !transform.any_op {
+    ^bb0(%f: !transform.any_op):
+      %loops = transform.structured.match ops{["scf.for"]} in %f
+          : (!transform.any_op) -> !transform.any_op
+      transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
+    }
+"""
+
+_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {cache_mn}
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+      %cache, %l1 = transform.structured.tile_using_for %tiles tile_sizes {cache_k}
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+      %regs, %l2:3 = transform.structured.tile_using_for %cache tile_sizes {reg}
+          interchange = {order}
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+      transform.structured.vectorize %regs : !transform.any_op
+      transform.yield %forall, %l2#2 : !transform.any_op, !transform.any_op
+"""
+
+
+def _run(module_op, tag: str, body: str, hoist: str) -> None:
+    """Applies ``body`` to every op tagged ``tag``, then the function-wide steps."""
+    script = _SCRIPT_FRAME.format(tag=tag, body=body, hoist=hoist)
+    transform_module = ir.Module.parse(script)
+    entry = transform_module.body.operations[0]
+    try:
+        interpreter.apply_named_sequence(module_op, entry, transform_module)
+    except ValueError:
+        # A transform that does not apply leaves valid IR (the group's
+        # contractions from the failing one on untransformed, that one perhaps
+        # tiled); the scalar path lowers them. Speed, not correctness.
+        pass
+
+
+def _script(tiles) -> tuple[str, str]:
+    """(foreach body, hoisting) of a plain contraction."""
     cache, reg, order = tiles
     # The K loop (last in `order`) is innermost, so its accumulator hoists.
     hoist = _HOIST if cache[order[2]] > 1 else ""
     k = order[2]
     cache_mn = [0 if d == k else size for d, size in enumerate(cache)]
     cache_k = [size if d == k else 0 for d, size in enumerate(cache)]
-    script = _SCRIPT.format(tag=tag, cache_mn=cache_mn, cache_k=cache_k, reg=reg, order=order,
-                            hoist=hoist)
-    transform_module = ir.Module.parse(script)
-    entry = transform_module.body.operations[0]
-    try:
-        interpreter.apply_named_sequence(module_op, entry, transform_module)
-    except ValueError:
-        # A transform that does not apply leaves valid IR (the contraction,
-        # perhaps tiled); the scalar path lowers it. Speed, not correctness.
-        pass
+    return _SCRIPT.format(cache_mn=cache_mn, cache_k=cache_k, reg=reg, order=order), hoist
 
 
 # One task of the thread pool per (batch, block of MC rows, panel of NR
 # columns): the unit batch and panel dims are folded away inside it, leaving
 # a 2-D block that is tiled like a plain matmul (K blocks, then register tiles
-# with K innermost, whose C tile is then hoisted into vector registers; the
-# loops are found in the function: a one-task forall is folded away).
-_PACKED_SCRIPT = """
-module attributes {{transform.with_named_sequence}} {{
-  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
-    %op = transform.structured.match attributes{{{tag}}} in %root
-        : (!transform.any_op) -> !transform.any_op
-    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, 1, 0, 0]
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    transform.apply_patterns to %forall {{
-      transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
-      transform.apply_patterns.canonicalization
-    }} : !transform.any_op
-    %inner = transform.structured.match ops{{["linalg.generic"]}} in %forall
-        : (!transform.any_op) -> !transform.any_op
-    %cache, %l1 = transform.structured.tile_using_for %inner tile_sizes [0, 0, {kc}]
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1]
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-""" + _VECTORIZE_REGISTER_TILES + """    %loops = transform.structured.match ops{{["scf.for"]}} in %func : (!transform.any_op) -> !transform.any_op
-    transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
-    transform.yield
-  }}
-}}
-"""
+# with K innermost, whose C tile is then hoisted into vector registers).
+_PACKED_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, 1, 0, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+{inner}"""
 
+# The 2-D block left in %forall with its unit dims folded: K blocks, then
+# register tiles.
+_PACKED_INNER = """      transform.apply_patterns to %forall {{
+        transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+        transform.apply_patterns.canonicalization
+      }} : !transform.any_op
+      %inner = transform.structured.match ops{{["linalg.generic"]}} in %forall
+          : (!transform.any_op) -> !transform.any_op
+      %cache, %l1 = transform.structured.tile_using_for %inner tile_sizes [0, 0, {kc}]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+      %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+      transform.structured.vectorize %regs : !transform.any_op
+      transform.yield %forall, %l2#1 : !transform.any_op, !transform.any_op
+"""
 
 # An implicit-GEMM convolution: one task per (n, h, panel), a loop per
 # window offset (kh, kw) inside; with those unit dims folded away, the block
 # left is the (w, lane, channels) matmul, tiled as above.
-_CONVOLUTION_SCRIPT = """
-module attributes {{transform.with_named_sequence}} {{
-  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
-    %op = transform.structured.match attributes{{{tag}}} in %root
-        : (!transform.any_op) -> !transform.any_op
-    %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {task_tiles}
-        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-    %window, %wl:{windows} = transform.structured.tile_using_for %tiles tile_sizes {window_tiles}
-        : (!transform.any_op) -> (!transform.any_op{window_types})
-    transform.apply_patterns to %forall {{
-      transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
-      transform.apply_patterns.canonicalization
-    }} : !transform.any_op
-    %inner = transform.structured.match ops{{["linalg.generic"]}} in %forall
-        : (!transform.any_op) -> !transform.any_op
-""" + _PACKED_SCRIPT.split("(!transform.any_op) -> !transform.any_op\n", 2)[2]
+_CONVOLUTION_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes {task_tiles}
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+      %window, %wl:{windows} = transform.structured.tile_using_for %tiles tile_sizes {window_tiles}
+          : (!transform.any_op) -> (!transform.any_op{window_types})
+"""
 
 
-def _apply_packed(module_op, tag: str, packed) -> None:
+def _packed_script(packed) -> str:
+    """The foreach body of a packed kernel."""
     sizes = packed.sizes
     rows = sizes["m"] // packed.mr
     mc = packed.mr * _largest_divisor(rows, max(1, PACKED_CACHE["m"] // packed.mr))
     kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
     if kc < 32:
         kc = sizes["k"]
+    inner = _PACKED_INNER.format(kc=kc, mr=packed.mr)
     if packed.task_tiles is None:
-        script = _PACKED_SCRIPT.format(tag=tag, mc=mc, kc=kc, mr=packed.mr)
-    else:
-        windows = sum(1 for t in packed.window_tiles if t)
-        script = _CONVOLUTION_SCRIPT.format(
-            tag=tag, task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,
-            windows=windows, window_types=", !transform.any_op" * windows, kc=kc, mr=packed.mr)
-    transform_module = ir.Module.parse(script)
-    entry = transform_module.body.operations[0]
-    try:
-        interpreter.apply_named_sequence(module_op, entry, transform_module)
-    except ValueError:
-        pass  # as in _apply: the IR stays valid, the scalar path lowers it
+        return _PACKED_SCRIPT.format(mc=mc, inner=inner)
+    windows = sum(1 for t in packed.window_tiles if t)
+    return _CONVOLUTION_SCRIPT.format(
+        task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,
+        windows=windows, window_types=", !transform.any_op" * windows) + inner
 
 
 @register("hlox-cpu-vectorize-contractions",
@@ -266,26 +269,28 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
     module.walk(lambda op: (generics.append(op.operation)
                             if op.operation.name == "linalg.generic" else None,
                             ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
-    packed = []
+    # Contractions whose scripts are equal share one tag, so one application
+    # transforms them all (script text -> tag).
+    packed: dict[str, str] = {}
     for op in generics:
-        tag = f"{PACKED_TAG}_{len(packed)}"
-        kernel = contraction_packing.pack(op, tag, tiles)
+        kernel = contraction_packing.pack(op, PACKED_TAG, tiles)
         if kernel is not None:
-            packed.append((tag, kernel))
-    found = []
+            del kernel.kernel.attributes[PACKED_TAG]
+            tag = packed.setdefault(_packed_script(kernel), f"{PACKED_TAG}_{len(packed)}")
+            kernel.kernel.attributes[tag] = ir.UnitAttr.get()
+    plain: dict[tuple[str, str], str] = {}
 
     def visit(op):
         op = op.operation
         if op.name == "linalg.generic":
             sizes = contraction_tiles(op, tiles)
             if sizes is not None:
-                tag = f"{TAG}_{len(found)}"
+                tag = plain.setdefault(_script(sizes), f"{TAG}_{len(plain)}")
                 op.attributes[tag] = ir.UnitAttr.get()
-                found.append((tag, sizes))
         return ir.WalkResult.ADVANCE
 
     module.walk(visit, ir.WalkOrder.PRE_ORDER)
-    for tag, sizes in found:
-        _apply(module, tag, sizes)
-    for tag, kernel in packed:
-        _apply_packed(module, tag, kernel)
+    for (body, hoist), tag in plain.items():
+        _run(module, tag, body, hoist)
+    for body, tag in packed.items():
+        _run(module, tag, body, _HOIST_IN_FUNCTIONS)

@@ -120,6 +120,25 @@ def test_epilogue_and_prologue_fused_around_the_contraction():
     assert_close(got, np.maximum(einsum64("ik,kj->ij", x, w) + bias, 0) * 2)
 
 
+def test_contractions_of_one_shape_share_one_application(monkeypatch):
+    # Three chained 64 x 72 x 72 contractions share one transform script
+    # (one application for all three), the 64 x 300 x 40 one (K blocks of
+    # 150) gets its own; each is computed right.
+    from mlir.dialects.transform import interpreter
+
+    applications = []
+    apply = interpreter.apply_named_sequence
+    monkeypatch.setattr(interpreter, "apply_named_sequence",
+                        lambda *args: applications.append(args) or apply(*args))
+    x, w1, w2, w3, y, v = (values(s, seed=i) for i, s in enumerate(
+        [(64, 72), (72, 72), (72, 72), (72, 72), (64, 300), (300, 40)]))
+    got = run(lambda x, w1, w2, w3, y, v: (x @ w1 @ w2 @ w3, y @ v), x, w1, w2, w3, y, v)
+    assert len(applications) == 2
+    assert_close(got[0], einsum64("ik,kj->ij", einsum64("ik,kj->ij", einsum64(
+        "ik,kj->ij", x, w1), w2), w3))
+    assert_close(got[1], einsum64("ik,kj->ij", y, v))
+
+
 def test_causal_attention_matches_jax():
     batch, seq, width, heads = 2, 40, 64, 4
     x = values((batch, seq, width))
