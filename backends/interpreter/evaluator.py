@@ -40,7 +40,7 @@ class Step:
         self.result_types = [attributes.TypeInfo(r.type) for r in op.results]
         # an op on quantized tensors computes on their dequantized values (the verifier
         # admits quantized operands only where the spec defines that)
-        self.on_expressed = self.name not in quantized.NATIVE and any(
+        self.on_expressed = self.name in quantized.ON_EXPRESSED and any(
             t.quant is not None for t in self.result_types)
         self.results = [slots.setdefault(r, len(slots)) for r in op.results]
         self.regions = [Plan(region.blocks[0], slots) if len(region.blocks) else None

@@ -20,12 +20,14 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import quant
 
+from hlox.passes.lower_quantized import QUANTIZABLE_ELEMENTWISE
+
 from .registry import register
 
-# Ops that read or write quantized values as such (the others compute on the
-# dequantized values: on_expressed).
-NATIVE = frozenset({"stablehlo.uniform_quantize", "stablehlo.uniform_dequantize",
-                    "stablehlo.bitcast_convert"})
+# The ops that compute on the dequantized values of their quantized operands
+# (on_expressed); the others on quantized tensors (uniform_(de)quantize,
+# bitcast_convert, calls, control flow) read and move the storage integers.
+ON_EXPRESSED = QUANTIZABLE_ELEMENTWISE
 
 
 class Quantization:

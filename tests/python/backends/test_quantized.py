@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import hlox
+from hlox.backends.base import BackendError
 
 BACKENDS = ("cpu", "interpreter")
 
@@ -276,15 +277,16 @@ func.func @main(%x: tensor<3x4xf32>, %y: tensor<3x4xf32>) -> tensor<3x4xf32> {{
     np.testing.assert_array_equal(interpreter, expected)
 
 
-def test_cpu_refuses_quantized_arguments():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_quantized_arguments_are_refused(backend):
     q = "!quant.uniform<i8:f32, 0.5:-3>"
     text = f"""
 func.func @main(%a: tensor<4x{q}>) -> tensor<4xf32> {{
   %x = stablehlo.uniform_dequantize %a : (tensor<4x{q}>) -> tensor<4xf32>
   return %x : tensor<4xf32>
 }}"""
-    with pytest.raises(Exception, match=r"quant\.uniform<i8:f32"):
-        hlox.compile_stablehlo(text, backend="cpu")
+    with pytest.raises(BackendError, match=r"@main takes or returns the quantized type .*quant\.uniform<i8:f32"):
+        hlox.compile_stablehlo(text, backend=backend)
 
 
 def test_quantized_operand_where_the_spec_has_none_is_refused():
@@ -297,5 +299,30 @@ func.func @main(%x: tensor<4xf32>) -> tensor<4xi8> {{
   return %s : tensor<4xi8>
 }}"""
     for backend in BACKENDS:
-        with pytest.raises(Exception, match="stablehlo.and"):
+        with pytest.raises(BackendError, match="'stablehlo.and' op operand #0 must be .*quant"):
             hlox.compile_stablehlo(text, backend=backend)
+
+
+def test_cpu_refuses_a_quantized_function_boundary_naming_op_and_type():
+    """A private function over quantized tensors: the interpreter computes it, cpu's
+    lowering refuses it (it rewrites no signature) with the op and the type."""
+    q = "!quant.uniform<i8:f32, 0.5:-3>"
+    text = f"""
+func.func private @twice(%a: tensor<4x{q}>) -> tensor<4x{q}> {{
+  %b = stablehlo.add %a, %a : tensor<4x{q}>
+  return %b : tensor<4x{q}>
+}}
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {{
+  %a = stablehlo.uniform_quantize %x : (tensor<4xf32>) -> tensor<4x{q}>
+  %b = func.call @twice(%a) : (tensor<4x{q}>) -> tensor<4x{q}>
+  %y = stablehlo.uniform_dequantize %b : (tensor<4x{q}>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}}"""
+    with pytest.raises(BackendError, match=r"hlox-stablehlo-lower-quantized: 'func\.\w+' on "
+                                           r"quantized type tensor<4x!quant\.uniform<i8:f32"):
+        hlox.compile_stablehlo(text, backend="cpu")
+    x = np.array([1.0, -2.25, 30.0, 70.0], np.float32)
+    q_ = QType("i8", [0.5], [-3])
+    a = q_.dequantize(q_.quantize(x))
+    (got,) = run(text, "interpreter", x)
+    np.testing.assert_array_equal(got, q_.dequantize(q_.quantize(a + a)))
