@@ -38,8 +38,8 @@ class Step:
         self.name = op.name
         self.operands = [slots[v] for v in op.operands]
         self.result_types = [attributes.TypeInfo(r.type) for r in op.results]
-        # an op on quantized tensors computes on their dequantized values (the verifier
-        # admits quantized operands only where the spec defines that)
+        # the spec's elementwise ops on quantized tensors compute on their dequantized
+        # values; other ops (calls, control flow) move the storage integers
         self.on_expressed = self.name in quantized.ON_EXPRESSED and any(
             t.quant is not None for t in self.result_types)
         self.results = [slots.setdefault(r, len(slots)) for r in op.results]
