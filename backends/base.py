@@ -250,6 +250,11 @@ def main_signature(module) -> tuple[list[TensorSpec], list[TensorSpec]]:
             ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
 
             def spec(t):
+                if "!quant." in str(t):  # no array type holds them (their storage does)
+                    raise BackendError(
+                        f"@main takes or returns the quantized type {t}: quantized arrays "
+                        f"are not supported; pass and return their storage integers "
+                        f"(stablehlo.bitcast_convert)")
                 if isinstance(t, ir.RankedTensorType):
                     return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
                 return TensorSpec((), dtype_of(t))

@@ -18,11 +18,12 @@ _native.register_passes()
 
 
 def register_dialects(context: ir.Context) -> ir.Context:
-    """Makes stablehlo, chlo, hlox and sdy parseable and buildable in ``context``."""
+    """Makes stablehlo, chlo, hlox and sdy (and quant, the element types of quantized
+    tensors) parseable and buildable in ``context``."""
     _native.register_dialects(context._CAPIPtr)
     # Load ours now: a Python pass that builds their attributes would
     # otherwise load a dialect while the PassManager runs (a fatal error).
-    for name in ("stablehlo", "chlo", "hlox", "sdy"):
+    for name in ("stablehlo", "chlo", "hlox", "sdy", "quant"):
         context.dialects[name]
     return context
 

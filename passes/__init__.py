@@ -3,6 +3,7 @@ from hlox.passes import expand_complex  # noqa: F401  (registers hlox-stablehlo-
 from hlox.passes import expand_triangular_solve  # noqa: F401  (registers hlox-stablehlo-expand-triangular-solve)
 from hlox.passes import fold_tuples  # noqa: F401  (registers hlox-stablehlo-fold-tuples)
 from hlox.passes import import_mhlo_sharding  # noqa: F401  (registers hlox-import-mhlo-sharding)
+from hlox.passes import lower_quantized  # noqa: F401  (registers hlox-stablehlo-lower-quantized)
 from hlox.passes import readonly_arguments  # noqa: F401  (registers hlox-readonly-arguments)
 from hlox.passes import resolve_shape_operands  # noqa: F401  (registers hlox-stablehlo-resolve-shape-operands)
 from hlox.passes import sdy_passes  # noqa: F401  (registers hlox-drop-sdy)

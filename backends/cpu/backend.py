@@ -53,6 +53,8 @@ PIPELINE: list[str] = [
     "hlox-stablehlo-fold-tuples",
     "hlox-stablehlo-resolve-shape-operands",
     "hlox-stablehlo-expand-complex",
+    # quantized tensors as their storage integers (dequantize -> op -> quantize).
+    "hlox-stablehlo-lower-quantized",
     "hlox-stablehlo-expand-triangular-solve",
     # f8/f6/f4: computed in f32, stored as ui8 codes (LLVM has no such floats).
     "hlox-cpu-small-floats",

@@ -34,6 +34,8 @@ LOWERING: list[str] = [
     "hlox-stablehlo-fold-tuples",
     "hlox-stablehlo-resolve-shape-operands",
     "hlox-stablehlo-expand-complex",
+    # quantized tensors as their storage integers (dequantize -> op -> quantize).
+    "hlox-stablehlo-lower-quantized",
     "hlox-stablehlo-expand-triangular-solve",
     "hlox-stablehlo-legalize-to-linalg",
     # JAX's private functions inlined (a kernel cannot call a host function; in

@@ -30,7 +30,7 @@ from . import attributes
 
 import threading
 
-from . import collectives, control_flow, elementwise, indexing, linalg_ops, misc, reductions, rng, shape_ops, sorting  # noqa: F401  (register rules)
+from . import collectives, control_flow, elementwise, indexing, linalg_ops, misc, quantized, reductions, rng, shape_ops, sorting  # noqa: F401  (register rules)
 from .collectives import CollectiveError
 from .evaluator import Evaluator, InterpreterError, coerce
 from .registry import RULES

@@ -14,6 +14,8 @@ import ml_dtypes
 import numpy as np
 from mlir import ir
 
+from .quantized import quantization_of
+
 _SCALAR = {
     "i1": np.bool_, "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
     "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64,
@@ -52,15 +54,17 @@ def mlir_name(dtype) -> str:
 class TypeInfo:
     """What the interpreter needs to know of an MLIR type."""
 
-    __slots__ = ("kind", "shape", "dtype", "elements", "text")
+    __slots__ = ("kind", "shape", "dtype", "elements", "text", "quant")
 
     def __init__(self, t):
         self.text = str(t)
-        self.shape = self.dtype = self.elements = None
+        self.shape = self.dtype = self.elements = self.quant = None
         if isinstance(t, ir.RankedTensorType):
             self.kind = "tensor"
             self.shape = tuple(t.shape)
-            self.dtype = dtype_of(t.element_type)
+            # a quantized tensor is held as its storage integers
+            self.quant = quantization_of(t.element_type, dtype_of)
+            self.dtype = self.quant.storage if self.quant else dtype_of(t.element_type)
         elif isinstance(t, ir.TupleType):
             self.kind = "tuple"
             self.elements = [TypeInfo(t.get_type(i)) for i in range(t.num_types)]

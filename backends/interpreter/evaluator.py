@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from mlir import ir
 
-from . import attributes
+from . import attributes, quantized
 from .registry import ELEMENTWISE, RULES, TOKEN
 
 
@@ -30,13 +30,18 @@ _MISSING = object()
 class Step:
     """One op of a plan."""
 
-    __slots__ = ("name", "op", "operands", "results", "result_types", "regions", "_attrs", "_cache")
+    __slots__ = ("name", "op", "operands", "results", "result_types", "regions", "on_expressed",
+                 "_attrs", "_cache")
 
     def __init__(self, op: ir.Operation, slots: dict):
         self.op = op
         self.name = op.name
         self.operands = [slots[v] for v in op.operands]
         self.result_types = [attributes.TypeInfo(r.type) for r in op.results]
+        # the spec's elementwise ops on quantized tensors compute on their dequantized
+        # values; other ops (calls, control flow) move the storage integers
+        self.on_expressed = self.name in quantized.ON_EXPRESSED and any(
+            t.quant is not None for t in self.result_types)
         self.results = [slots.setdefault(r, len(slots)) for r in op.results]
         self.regions = [Plan(region.blocks[0], slots) if len(region.blocks) else None
                         for region in op.regions]
@@ -161,7 +166,10 @@ class Evaluator:
                 f"interpreter: op {step.name} is not supported (at {step.location})")
         args = [env[s] for s in step.operands]
         try:
-            results = rule(self, step, env, args)
+            if step.on_expressed:
+                results = quantized.on_expressed(rule, self, step, env, args)
+            else:
+                results = rule(self, step, env, args)
             if len(results) != len(step.results):
                 raise InterpreterError(f"rule returned {len(results)} results, the op has {len(step.results)}")
             for slot, value, t in zip(step.results, results, step.result_types):

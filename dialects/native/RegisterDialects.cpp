@@ -5,6 +5,7 @@
 #include "dialects/sdy/SdyOps.h"
 #include "dialects/stablehlo/StablehloOps.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/DialectRegistry.h"
 
 void hlox::registerDialects(mlir::DialectRegistry &registry) {
@@ -12,4 +13,6 @@ void hlox::registerDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::chlo::CHLODialect>();
   registry.insert<mlir::hlox::HloxDialect>();
   registry.insert<mlir::sdy::SdyDialect>();
+  // the element types of quantized tensors (also a dependent dialect of stablehlo)
+  registry.insert<mlir::quant::QuantDialect>();
 }

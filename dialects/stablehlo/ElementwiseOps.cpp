@@ -24,6 +24,8 @@ Type realElementType(Type element) {
 unsigned elementBits(Type element) {
   if (auto complex = llvm::dyn_cast<ComplexType>(element))
     return 2 * complex.getElementType().getIntOrFloatBitWidth();
+  if (unsigned bits = quantizedStorageBits(element))
+    return bits; // a quantized value is its storage integer
   return element.getIntOrFloatBitWidth();
 }
 
@@ -164,6 +166,8 @@ LogicalResult BitcastConvertOp::verify() {
   auto operand = llvm::cast<RankedTensorType>(getOperand().getType());
   auto result = llvm::cast<RankedTensorType>(getResult().getType());
   Type inElement = operand.getElementType(), outElement = result.getElementType();
+  if (failed(verifyPerAxisShape(*this, operand)) || failed(verifyPerAxisShape(*this, result)))
+    return failure();
   // (C2) complex only to complex.
   if (llvm::isa<ComplexType>(inElement) != llvm::isa<ComplexType>(outElement))
     return emitOpError("cannot convert between complex and real element types: ")
@@ -201,6 +205,9 @@ LogicalResult BitcastConvertOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult UniformQuantizeOp::verify() {
+  if (failed(verifyPerAxisShape(*this, getOperand().getType())) ||
+      failed(verifyPerAxisShape(*this, getResult().getType())))
+    return failure();
   // (C1) the result is quantized; the operand is float or quantized, and a
   // float operand is the result's expressed type.
   Type in = getElementTypeOrSelf(getOperand().getType());
@@ -209,7 +216,15 @@ LogicalResult UniformQuantizeOp::verify() {
   if (!out)
     return emitOpError("needs a result of quantized type, got ")
            << getResult().getType();
+  if (!isSpecQuantizedType(out))
+    return emitOpError("result element type ")
+           << out << " is not a quantized type of the spec (uniform, an integer "
+           << "storage type of 2 to 32 bits, a float expressed type)";
   if (auto q = llvm::dyn_cast<quant::QuantizedType>(in)) {
+    if (!isSpecQuantizedType(q))
+      return emitOpError("operand element type ")
+             << q << " is not a quantized type of the spec (uniform, an integer "
+             << "storage type of 2 to 32 bits, a float expressed type)";
     if (q.getExpressedType() != out.getExpressedType())
       return emitOpError("operand and result express different types: ")
              << q.getExpressedType() << " and " << out.getExpressedType();
@@ -223,12 +238,18 @@ LogicalResult UniformQuantizeOp::verify() {
 }
 
 LogicalResult UniformDequantizeOp::verify() {
+  if (failed(verifyPerAxisShape(*this, getOperand().getType())))
+    return failure();
   // (C1) a quantized operand to its expressed float type.
   auto in = llvm::dyn_cast<quant::QuantizedType>(
       getElementTypeOrSelf(getOperand().getType()));
   if (!in)
     return emitOpError("needs an operand of quantized type, got ")
            << getOperand().getType();
+  if (!isSpecQuantizedType(in))
+    return emitOpError("operand element type ")
+           << in << " is not a quantized type of the spec (uniform, an integer "
+           << "storage type of 2 to 32 bits, a float expressed type)";
   Type out = getElementTypeOrSelf(getResult().getType());
   if (out != in.getExpressedType())
     return emitOpError("result element type ")

@@ -38,6 +38,66 @@ class HLOX_UnaryAccuracyOp<string mnemonic, Type type, list<Trait> traits = []>
       OptionalAttr<StableHLO_ResultAccuracyAttr>:$result_accuracy);
 }
 
+// Elementwise ops the spec also defines on quantized tensors (dequantize ->
+// compute in the expressed type -> quantize): operands and result are all
+// quantized, with one storage and expressed type but their own scales and zero
+// points, or none is and all have one type. The result type is inferred as the
+// first operand's (a declared quantized result may quantize differently).
+// `elements`: the op's non-quantized element types.
+defvar HLOX_QuantizableDeclaration = [{
+  static bool isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r);
+}];
+defvar HLOX_QuantizableDefinition = [{
+  bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r) {
+    return ::mlir::stablehlo::quantizableCompatibleReturnTypes(l, r);
+  }
+  ::llvm::LogicalResult $cppClass::verify() {
+    return ::mlir::stablehlo::verifyQuantizableElementwise(getOperation());
+  }
+  ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *,
+      ::std::optional<::mlir::Location> location, ::mlir::ValueRange operands,
+      ::mlir::DictionaryAttr, ::mlir::OpaqueProperties, ::mlir::RegionRange,
+      ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+    return ::mlir::stablehlo::inferFirstOperandType(location, operands, inferred);
+  }
+}];
+
+class HLOX_QuantizableUnaryOp<string mnemonic, list<Type> elements, list<Trait> traits = []>
+    : StableHLO_Op<mnemonic, !listconcat([Pure, Elementwise,
+        SameOperandsAndResultShape, DeclareOpInterfaceMethods<InferTypeOpInterface>],
+        traits)> {
+  let arguments = (ins RankedTensorOf<!listconcat(elements, [HLO_QuantizedInt])>:$operand);
+  let results = (outs RankedTensorOf<!listconcat(elements, [HLO_QuantizedInt])>:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = HLOX_QuantizableDeclaration;
+  let extraClassDefinition = HLOX_QuantizableDefinition;
+}
+
+class HLOX_QuantizableUnaryAccuracyOp<string mnemonic, list<Type> elements, list<Trait> traits = []>
+    : HLOX_QuantizableUnaryOp<mnemonic, elements, traits> {
+  let arguments = (ins RankedTensorOf<!listconcat(elements, [HLO_QuantizedInt])>:$operand,
+      OptionalAttr<StableHLO_ResultAccuracyAttr>:$result_accuracy);
+}
+
+class HLOX_QuantizableBinaryOp<string mnemonic, list<Type> elements, list<Trait> traits = []>
+    : StableHLO_Op<mnemonic, !listconcat([Pure, Elementwise,
+        SameOperandsAndResultShape, DeclareOpInterfaceMethods<InferTypeOpInterface>],
+        traits)> {
+  let arguments = (ins RankedTensorOf<!listconcat(elements, [HLO_QuantizedInt])>:$lhs,
+      RankedTensorOf<!listconcat(elements, [HLO_QuantizedInt])>:$rhs);
+  let results = (outs RankedTensorOf<!listconcat(elements, [HLO_QuantizedInt])>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict
+      `:` custom<SameOperandsAndResultType>(type($lhs), type($rhs), type($result))
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = HLOX_QuantizableDeclaration;
+  let extraClassDefinition = HLOX_QuantizableDefinition;
+}
+
 // Binary op whose result type is its operands' type (inferred).
 class HLOX_BinaryOp<string mnemonic, Type type, list<Trait> traits = []>
     : StableHLO_Op<mnemonic, !listconcat([Pure, Elementwise,
@@ -66,26 +126,26 @@ def StableHLO_AbsOp : StableHLO_Op<"abs", [Pure, Elementwise,
   }];
 }
 
-def StableHLO_CbrtOp : HLOX_UnaryAccuracyOp<"cbrt", HLOX_FpOrComplexTensor> {
+def StableHLO_CbrtOp : HLOX_QuantizableUnaryAccuracyOp<"cbrt", [HLO_Float, HLO_Complex]> {
   let summary = "cbrt: elementwise cubic root";
 }
-def StableHLO_CeilOp : HLOX_UnaryOp<"ceil", HLOX_FpTensor> {
+def StableHLO_CeilOp : HLOX_QuantizableUnaryOp<"ceil", [HLO_Float]> {
   let summary = "ceil: elementwise ceiling";
 }
 def StableHLO_ClzOp : HLOX_UnaryOp<"count_leading_zeros", HLOX_IntTensor> {
   let summary = "count_leading_zeros: elementwise count of leading zero bits";
 }
-def StableHLO_CosineOp : HLOX_UnaryAccuracyOp<"cosine", HLOX_FpOrComplexTensor> {
+def StableHLO_CosineOp : HLOX_QuantizableUnaryAccuracyOp<"cosine", [HLO_Float, HLO_Complex]> {
   let summary = "cosine: elementwise cosine";
 }
-def StableHLO_ExpOp : HLOX_UnaryAccuracyOp<"exponential", HLOX_FpOrComplexTensor> {
+def StableHLO_ExpOp : HLOX_QuantizableUnaryAccuracyOp<"exponential", [HLO_Float, HLO_Complex]> {
   let summary = "exponential: elementwise e^x";
 }
-def StableHLO_Expm1Op : HLOX_UnaryAccuracyOp<"exponential_minus_one",
-    HLOX_FpOrComplexTensor> {
+def StableHLO_Expm1Op : HLOX_QuantizableUnaryAccuracyOp<"exponential_minus_one",
+    [HLO_Float, HLO_Complex]> {
   let summary = "exponential_minus_one: elementwise e^x - 1";
 }
-def StableHLO_FloorOp : HLOX_UnaryOp<"floor", HLOX_FpTensor> {
+def StableHLO_FloorOp : HLOX_QuantizableUnaryOp<"floor", [HLO_Float]> {
   let summary = "floor: elementwise floor";
 }
 
@@ -107,19 +167,19 @@ def StableHLO_IsFiniteOp : StableHLO_Op<"is_finite", [Pure, Elementwise,
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def StableHLO_LogOp : HLOX_UnaryAccuracyOp<"log", HLOX_FpOrComplexTensor> {
+def StableHLO_LogOp : HLOX_QuantizableUnaryAccuracyOp<"log", [HLO_Float, HLO_Complex]> {
   let summary = "log: elementwise natural logarithm";
 }
-def StableHLO_Log1pOp : HLOX_UnaryAccuracyOp<"log_plus_one", HLOX_FpOrComplexTensor> {
+def StableHLO_Log1pOp : HLOX_QuantizableUnaryAccuracyOp<"log_plus_one", [HLO_Float, HLO_Complex]> {
   let summary = "log_plus_one: elementwise log(1 + x)";
 }
-def StableHLO_LogisticOp : HLOX_UnaryAccuracyOp<"logistic", HLOX_FpOrComplexTensor> {
+def StableHLO_LogisticOp : HLOX_QuantizableUnaryAccuracyOp<"logistic", [HLO_Float, HLO_Complex]> {
   let summary = "logistic: elementwise 1 / (1 + e^-x)";
 }
 def StableHLO_NotOp : HLOX_UnaryOp<"not", HLOX_PredOrIntTensor> {
   let summary = "not: elementwise logical / bitwise not";
 }
-def StableHLO_NegOp : HLOX_UnaryOp<"negate", HLOX_IntFpOrComplexTensor> {
+def StableHLO_NegOp : HLOX_QuantizableUnaryOp<"negate", [HLO_Int, HLO_Float, HLO_Complex]> {
   let summary = "negate: elementwise negation";
 }
 def StableHLO_PopulationCountOp : HLOX_UnaryOp<"popcnt", HLOX_IntTensor> {
@@ -136,28 +196,28 @@ def StableHLO_RealOp : StableHLO_Op<"real", [Pure, Elementwise,
   }];
 }
 
-def StableHLO_RoundOp : HLOX_UnaryOp<"round_nearest_afz", HLOX_FpTensor> {
+def StableHLO_RoundOp : HLOX_QuantizableUnaryOp<"round_nearest_afz", [HLO_Float]> {
   let summary = "round_nearest_afz: round to nearest, ties away from zero";
 }
-def StableHLO_RoundNearestEvenOp : HLOX_UnaryOp<"round_nearest_even", HLOX_FpTensor> {
+def StableHLO_RoundNearestEvenOp : HLOX_QuantizableUnaryOp<"round_nearest_even", [HLO_Float]> {
   let summary = "round_nearest_even: round to nearest, ties to even";
 }
-def StableHLO_RsqrtOp : HLOX_UnaryAccuracyOp<"rsqrt", HLOX_FpOrComplexTensor> {
+def StableHLO_RsqrtOp : HLOX_QuantizableUnaryAccuracyOp<"rsqrt", [HLO_Float, HLO_Complex]> {
   let summary = "rsqrt: elementwise reciprocal square root";
 }
-def StableHLO_SignOp : HLOX_UnaryOp<"sign", HLOX_SIntFpOrComplexTensor> {
+def StableHLO_SignOp : HLOX_QuantizableUnaryOp<"sign", [HLO_SInt, HLO_Float, HLO_Complex]> {
   let summary = "sign: elementwise sign";
 }
-def StableHLO_SineOp : HLOX_UnaryAccuracyOp<"sine", HLOX_FpOrComplexTensor> {
+def StableHLO_SineOp : HLOX_QuantizableUnaryAccuracyOp<"sine", [HLO_Float, HLO_Complex]> {
   let summary = "sine: elementwise sine";
 }
-def StableHLO_SqrtOp : HLOX_UnaryAccuracyOp<"sqrt", HLOX_FpOrComplexTensor> {
+def StableHLO_SqrtOp : HLOX_QuantizableUnaryAccuracyOp<"sqrt", [HLO_Float, HLO_Complex]> {
   let summary = "sqrt: elementwise square root";
 }
-def StableHLO_TanOp : HLOX_UnaryAccuracyOp<"tan", HLOX_FpOrComplexTensor> {
+def StableHLO_TanOp : HLOX_QuantizableUnaryAccuracyOp<"tan", [HLO_Float, HLO_Complex]> {
   let summary = "tan: elementwise tangent";
 }
-def StableHLO_TanhOp : HLOX_UnaryAccuracyOp<"tanh", HLOX_FpOrComplexTensor> {
+def StableHLO_TanhOp : HLOX_QuantizableUnaryAccuracyOp<"tanh", [HLO_Float, HLO_Complex]> {
   let summary = "tanh: elementwise hyperbolic tangent";
 }
 
@@ -165,10 +225,10 @@ def StableHLO_TanhOp : HLOX_UnaryAccuracyOp<"tanh", HLOX_FpOrComplexTensor> {
 // Binary ops
 //===----------------------------------------------------------------------===//
 
-def StableHLO_AddOp : HLOX_BinaryOp<"add", HLOX_AnyTensor, [Commutative]> {
+def StableHLO_AddOp : HLOX_QuantizableBinaryOp<"add", [HLO_ElementType], [Commutative]> {
   let summary = "add: elementwise sum (logical or for i1)";
 }
-def StableHLO_Atan2Op : HLOX_BinaryOp<"atan2", HLOX_FpOrComplexTensor> {
+def StableHLO_Atan2Op : HLOX_QuantizableBinaryOp<"atan2", [HLO_Float, HLO_Complex]> {
   let summary = "atan2: elementwise atan2(lhs, rhs)";
 }
 
@@ -183,22 +243,22 @@ def StableHLO_ComplexOp : StableHLO_Op<"complex", [Pure, Elementwise,
   }];
 }
 
-def StableHLO_DivOp : HLOX_BinaryOp<"divide", HLOX_IntFpOrComplexTensor> {
+def StableHLO_DivOp : HLOX_QuantizableBinaryOp<"divide", [HLO_Int, HLO_Float, HLO_Complex]> {
   let summary = "divide: elementwise quotient";
 }
-def StableHLO_MaxOp : HLOX_BinaryOp<"maximum", HLOX_AnyTensor, [Commutative]> {
+def StableHLO_MaxOp : HLOX_QuantizableBinaryOp<"maximum", [HLO_ElementType], [Commutative]> {
   let summary = "maximum: elementwise maximum";
 }
-def StableHLO_MinOp : HLOX_BinaryOp<"minimum", HLOX_AnyTensor, [Commutative]> {
+def StableHLO_MinOp : HLOX_QuantizableBinaryOp<"minimum", [HLO_ElementType], [Commutative]> {
   let summary = "minimum: elementwise minimum";
 }
-def StableHLO_MulOp : HLOX_BinaryOp<"multiply", HLOX_AnyTensor, [Commutative]> {
+def StableHLO_MulOp : HLOX_QuantizableBinaryOp<"multiply", [HLO_ElementType], [Commutative]> {
   let summary = "multiply: elementwise product (logical and for i1)";
 }
-def StableHLO_PowOp : HLOX_BinaryOp<"power", HLOX_IntFpOrComplexTensor> {
+def StableHLO_PowOp : HLOX_QuantizableBinaryOp<"power", [HLO_Int, HLO_Float, HLO_Complex]> {
   let summary = "power: elementwise lhs^rhs";
 }
-def StableHLO_RemOp : HLOX_BinaryOp<"remainder", HLOX_IntFpOrComplexTensor> {
+def StableHLO_RemOp : HLOX_QuantizableBinaryOp<"remainder", [HLO_Int, HLO_Float, HLO_Complex]> {
   let summary = "remainder: elementwise remainder (sign of the dividend)";
 }
 def StableHLO_ShiftLeftOp : HLOX_BinaryOp<"shift_left", HLOX_IntTensor> {
@@ -212,7 +272,7 @@ def StableHLO_ShiftRightLogicalOp
     : HLOX_BinaryOp<"shift_right_logical", HLOX_IntTensor> {
   let summary = "shift_right_logical: elementwise logical right shift";
 }
-def StableHLO_SubtractOp : HLOX_BinaryOp<"subtract", HLOX_IntFpOrComplexTensor> {
+def StableHLO_SubtractOp : HLOX_QuantizableBinaryOp<"subtract", [HLO_Int, HLO_Float, HLO_Complex]> {
   let summary = "subtract: elementwise difference";
 }
 def StableHLO_AndOp : HLOX_BinaryOp<"and", HLOX_PredOrIntTensor, [Commutative]> {
@@ -288,8 +348,8 @@ def StableHLO_ConvertOp : StableHLO_Op<"convert", [Pure, Elementwise,
 
 def StableHLO_BitcastConvertOp : StableHLO_Op<"bitcast_convert", [Pure]> {
   let summary = "bitcast_convert: reinterpret the bits as another element type";
-  let arguments = (ins HLO_Tensor:$operand);
-  let results = (outs HLO_Tensor:$result);
+  let arguments = (ins RankedTensorOf<[HLO_ElementType, HLO_QuantizedInt]>:$operand);
+  let results = (outs RankedTensorOf<[HLO_ElementType, HLO_QuantizedInt]>:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }

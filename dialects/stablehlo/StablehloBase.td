@@ -21,7 +21,8 @@ def StableHLO_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
   let useDefaultTypePrinterParser = 1;
   let hasConstantMaterializer = 1;
-  let dependentDialects = ["::mlir::func::FuncDialect"];
+  // quant: the element types of quantized tensors (`!quant.uniform<i8:f32, 0.5:-3>`).
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::quant::QuantDialect"];
 }
 
 //===----------------------------------------------------------------------===//
@@ -54,8 +55,14 @@ def HLO_PredOrInt : AnyTypeOf<[HLO_Pred, HLO_Int]>;
 def HLO_FloatOrComplex : AnyTypeOf<[HLO_Float, HLO_Complex]>;
 def HLO_ElementType : AnyTypeOf<[HLO_Pred, HLO_Int, HLO_Float, HLO_Complex]>;
 
-// Ranked tensors of the spec's element types. (Quantized element types are not
-// supported yet.)
+// Quantized element types (spec: "Quantized element types"), from the upstream
+// quant dialect: per-tensor `!quant.uniform<i8:f32, 0.5:-3>` and per-axis
+// `!quant.uniform<i8:f32:0, {0.1:-30, 0.5:-20}>`, with a (u)i2..(u)i32 storage
+// type and a float expressed type. Ops admit them where the spec does.
+def HLO_QuantizedInt : Type<CPred<"::mlir::stablehlo::isSpecQuantizedType($_self)">,
+    "per-tensor or per-axis uniform quantized integer", "::mlir::quant::QuantizedType">;
+
+// Ranked tensors of the spec's element types (quantized ones apart).
 def HLO_Tensor : RankedTensorOf<[HLO_ElementType]>;
 def HLO_PredTensor : RankedTensorOf<[HLO_Pred]>;
 def HLO_IntTensor : RankedTensorOf<[HLO_Int]>;

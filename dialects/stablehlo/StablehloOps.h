@@ -16,6 +16,8 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialects/stablehlo/Quantization.h"
+
 #include "stablehlo/StablehloEnums.h.inc"
 
 #define GET_TYPEDEF_CLASSES

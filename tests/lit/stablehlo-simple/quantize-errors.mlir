@@ -39,3 +39,36 @@ func.func @quantize_shape(%x: tensor<4xf32>) -> tensor<3x!quant.uniform<i8:f32, 
   %0 = stablehlo.uniform_quantize %x : (tensor<4xf32>) -> tensor<3x!quant.uniform<i8:f32, 0.5>>
   return %0 : tensor<3x!quant.uniform<i8:f32, 0.5>>
 }
+
+// -----
+
+func.func @add_mixed(%a: tensor<2x!quant.uniform<i8:f32, 0.1:-30>>, %b: tensor<2xf32>) -> tensor<2xf32> {
+  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.add' op requires all operands and results to be quantized or none
+  %0 = "stablehlo.add"(%a, %b) : (tensor<2x!quant.uniform<i8:f32, 0.1:-30>>, tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @add_storage(%a: tensor<2x!quant.uniform<i8:f32, 0.1:-30>>, %b: tensor<2x!quant.uniform<i16:f32, 0.1:-30>>) -> tensor<2x!quant.uniform<i8:f32, 0.1:-30>> {
+  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.add' op requires quantized operands and results with one storage type, expressed type and quantization dimension
+  %0 = "stablehlo.add"(%a, %b) : (tensor<2x!quant.uniform<i8:f32, 0.1:-30>>, tensor<2x!quant.uniform<i16:f32, 0.1:-30>>) -> tensor<2x!quant.uniform<i8:f32, 0.1:-30>>
+  return %0 : tensor<2x!quant.uniform<i8:f32, 0.1:-30>>
+}
+
+// -----
+
+func.func @per_axis_size(%x: tensor<3xf32>) -> tensor<3x!quant.uniform<i8:f32:0, {0.1:0, 0.2:0}>> {
+  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.uniform_quantize' op per-axis quantized type '!quant.uniform<i8:f32:0, {1.000000e-01,2.000000e-01}>' has 2 scales for dimension 0 of size 3
+  %0 = stablehlo.uniform_quantize %x : (tensor<3xf32>) -> tensor<3x!quant.uniform<i8:f32:0, {0.1:0, 0.2:0}>>
+  return %0 : tensor<3x!quant.uniform<i8:f32:0, {0.1:0, 0.2:0}>>
+}
+
+// -----
+
+func.func @and_quantized(%a: tensor<2x!quant.uniform<i8:f32, 0.1:-30>>) -> tensor<2x!quant.uniform<i8:f32, 0.1:-30>> {
+  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.and' op operand #0 must be
+  %0 = stablehlo.and %a, %a : tensor<2x!quant.uniform<i8:f32, 0.1:-30>>
+  return %0 : tensor<2x!quant.uniform<i8:f32, 0.1:-30>>
+}
+

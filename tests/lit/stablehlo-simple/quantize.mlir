@@ -16,3 +16,24 @@ func.func @q(%x: tensor<4xf32>) -> tensor<4xf32> {
   %3 = stablehlo.uniform_quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32:0, {1.0, 2.0, 3.0, 4.0}>>
   return %2 : tensor<4xf32>
 }
+
+// Elementwise ops on quantized tensors: operands and result quantized alike (one
+// storage and expressed type) but each with its own scale and zero point; and
+// bitcast_convert between a quantized type and its storage integers.
+// CHECK-LABEL: func.func {{.*}}@ops(
+func.func @ops(%a: tensor<2x!quant.uniform<i8:f32, 0.1:-30>>, %b: tensor<2x!quant.uniform<i8:f32, 0.5:-20>>) -> tensor<2xi8> {
+  // CHECK: stablehlo.add %{{[a-z0-9_#]+}}, %{{[a-z0-9_#]+}} : (tensor<2x!quant.uniform<i8:f32, 1.000000e-01:-30>>, tensor<2x!quant.uniform<i8:f32, 5.000000e-01:-20>>) -> tensor<2x!quant.uniform<i8:f32, 5.000000e-01:-20>>
+  %0 = stablehlo.add %a, %b : (tensor<2x!quant.uniform<i8:f32, 0.1:-30>>, tensor<2x!quant.uniform<i8:f32, 0.5:-20>>) -> tensor<2x!quant.uniform<i8:f32, 0.5:-20>>
+  // CHECK: stablehlo.tanh %{{[a-z0-9_#]+}} : tensor<2x!quant.uniform<i8:f32, 5.000000e-01:-20>>
+  %1 = stablehlo.tanh %0 : tensor<2x!quant.uniform<i8:f32, 0.5:-20>>
+  // CHECK: stablehlo.bitcast_convert %{{[a-z0-9_#]+}} : (tensor<2x!quant.uniform<i8:f32, 5.000000e-01:-20>>) -> tensor<2xi8>
+  %2 = stablehlo.bitcast_convert %1 : (tensor<2x!quant.uniform<i8:f32, 0.5:-20>>) -> tensor<2xi8>
+  return %2 : tensor<2xi8>
+}
+
+// CHECK-LABEL: func.func {{.*}}@per_axis(
+func.func @per_axis(%a: tensor<2x3x!quant.uniform<u8:f32:0, {0.1:3, 0.2:4}>>) -> tensor<2x3x!quant.uniform<u8:f32:0, {0.5:0, 0.5:1}>> {
+  // CHECK: stablehlo.negate %{{[a-z0-9_#]+}} : (tensor<2x3x!quant.uniform<u8:f32:0, {1.000000e-01:3,2.000000e-01:4}>>) -> tensor<2x3x!quant.uniform<u8:f32:0, {5.000000e-01,5.000000e-01:1}>>
+  %0 = stablehlo.negate %a : (tensor<2x3x!quant.uniform<u8:f32:0, {0.1:3, 0.2:4}>>) -> tensor<2x3x!quant.uniform<u8:f32:0, {0.5:0, 0.5:1}>>
+  return %0 : tensor<2x3x!quant.uniform<u8:f32:0, {0.5:0, 0.5:1}>>
+}
