@@ -17,8 +17,13 @@
 //
 // The clustering (FusionClusters.cpp) visits each block's ops consumers first
 // (reverse order, as XLA's instruction fusion); each op belongs to at most one
-// cluster, whose growth is checked for convexity: no path from the cluster
-// through an op outside back into it (forward search bounded by positions).
+// cluster, whose growth is checked for convexity in the graph where every
+// other cluster is already one node: no path from the cluster through ops or
+// clusters outside back into it. Two clusters that are each convex on the
+// ops alone may still read each other (a1 -> b2, b1 -> a2): as regions, each
+// would have to come before the other. FusionPass.cpp checks, before any
+// region is built, that the clustered block is acyclic, and after, that every
+// value dominates its uses: a violation is an error, never invalid IR.
 // A producer with users outside the cluster is copied into it only when the
 // cost model (FusionCost.cpp) calls it cheap; expensive work (transcendental
 // functions, divisions, reductions, contractions) is never duplicated.
@@ -42,6 +47,7 @@
 
 #include "mlir/IR/Block.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -88,6 +94,7 @@ struct Cluster {
   llvm::SetVector<mlir::Operation *> owned;  // moved into the region
   llvm::SetVector<mlir::Operation *> copies; // cloned into it, the original stays
   bool dead = false;                         // merged into another cluster
+  unsigned first = ~0u, last = 0;            // positions spanned, copies included
   unsigned size() const { return owned.size() + copies.size(); }
 };
 
@@ -99,15 +106,19 @@ public:
   std::vector<Cluster> clusters;
   llvm::DenseMap<mlir::Operation *, unsigned> position;
   llvm::DenseMap<mlir::Operation *, int> clusterOf; // owned ops only
-  llvm::DenseMap<mlir::Operation *, unsigned> copyCount;
+  /// The clusters each copied op is cloned into (at most kMaxCopies).
+  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<int, 2>> copiedInto;
 
   /// The op of this block that holds `op` (itself, or an ancestor).
   mlir::Operation *inBlock(mlir::Operation *op) const;
   /// Whether every user of `op` is owned by cluster `id`.
   bool usersOwnedBy(mlir::Operation *op, int id) const;
-  /// Whether `owned` + `copies` would be convex (no path out and back in).
+  /// Whether `owned` + `copies`, the would-be contents of clusters `ids`,
+  /// would be convex: no path out and back in, the other clusters counted as
+  /// one node each.
   bool isConvex(const llvm::SetVector<mlir::Operation *> &owned,
-                const llvm::SetVector<mlir::Operation *> &copies) const;
+                const llvm::SetVector<mlir::Operation *> &copies,
+                llvm::ArrayRef<int> ids) const;
   /// Whether the region inputs would stay within kMaxRegionInputs/Ops.
   bool withinLimits(const llvm::SetVector<mlir::Operation *> &owned,
                     const llvm::SetVector<mlir::Operation *> &copies) const;
@@ -120,6 +131,17 @@ public:
   void grow(int id);
   /// Merges cluster `from` into `into` as a multi_output cluster, if convex.
   bool merge(int into, int from);
+
+private:
+  /// Records that cluster `id` spans position(op).
+  void span(int id, mlir::Operation *op);
+  /// The last position a path from ops up to `last` back to them can visit:
+  /// a cluster that starts at or before it may lead back from its end.
+  unsigned searchBound(unsigned last) const;
+  /// Prefix maximum (Fenwick tree) over positions of the clusters' last
+  /// positions, indexed by their first: only grows (a stale entry is a
+  /// longer search, never a wrong answer).
+  std::vector<unsigned> reach;
 };
 
 /// Rules that decide which producers a member of a cluster may absorb.
@@ -132,9 +154,17 @@ bool mayAbsorbContraction(const Clustering &c, int id, mlir::Operation *contract
 /// Sibling and producer-consumer multi-output merges (FusionSiblings.cpp).
 void mergeMultiOutput(Clustering &c);
 
-/// Turns every cluster of at least two ops into a hlox.fusion region; returns
-/// failure when an op moved would break the block (FusionOutline.cpp).
+/// Turns every cluster of at least two ops into a hlox.fusion region
+/// (FusionOutline.cpp).
 void outlineClusters(Clustering &c);
+
+/// Whether the block, each live cluster one node, is acyclic (every region
+/// can be placed after its operands and before its users); an error on the
+/// block's parent otherwise (FusionPass.cpp).
+mlir::LogicalResult verifyAcyclic(const Clustering &c);
+/// Whether every value used in `block` is defined before its use; an error
+/// naming the use otherwise (FusionPass.cpp).
+mlir::LogicalResult verifyDefsBeforeUses(mlir::Block &block);
 
 /// Replaces a region by its ops (hlox-inline-fusions, and the CPU lowering).
 void inlineFusion(mlir::hlox::FusionOp fusion);

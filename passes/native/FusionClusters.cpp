@@ -6,12 +6,18 @@
 // to the producers of its operands, with a worklist: a producer refused
 // because one of its users is outside is looked at again when that user
 // joins. Every step keeps the cluster convex: no value leaving the cluster
-// may reach, through ops outside it, an op that defines one of its inputs.
-// Positions in the block bound that search (def before use).
+// may reach, through ops or other clusters outside it, an op that defines
+// one of its inputs. Another cluster is one node there (it becomes one op):
+// reaching any of its ops (or an op copied into it) reaches all its results.
+// Positions in the block bound that search: between plain ops a path only
+// goes forward, and only a cluster that starts at or before the bound can
+// lead back to it, from anywhere up to its last op (searchBound).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/Fusion.h"
 
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
@@ -23,6 +29,27 @@ Clustering::Clustering(Block &block) : block(block) {
   unsigned index = 0;
   for (Operation &op : block)
     position[&op] = index++;
+  reach.assign(index + 1, 0);
+}
+
+void Clustering::span(int id, Operation *op) {
+  Cluster &cluster = clusters[id];
+  unsigned at = position.lookup(op);
+  cluster.first = std::min(cluster.first, at);
+  cluster.last = std::max(cluster.last, at);
+  for (unsigned i = cluster.first + 1; i < reach.size(); i += i & -i)
+    reach[i] = std::max(reach[i], cluster.last);
+}
+
+unsigned Clustering::searchBound(unsigned last) const {
+  for (;;) {
+    unsigned next = last;
+    for (unsigned i = last + 1; i > 0; i -= i & -i)
+      next = std::max(next, reach[i]);
+    if (next == last)
+      return last;
+    last = next;
+  }
 }
 
 Operation *Clustering::inBlock(Operation *op) const { return block.findAncestorOpInBlock(*op); }
@@ -69,23 +96,42 @@ static llvm::SetVector<Operation *> inputDefiners(const Clustering &c,
 }
 
 bool Clustering::isConvex(const llvm::SetVector<Operation *> &owned,
-                          const llvm::SetVector<Operation *> &copies) const {
+                          const llvm::SetVector<Operation *> &copies, ArrayRef<int> ids) const {
   llvm::SetVector<Operation *> targets = inputDefiners(*this, owned, copies, nullptr);
-  unsigned last = 0;
-  for (Operation *target : targets)
-    last = std::max(last, position.lookup(target));
   if (targets.empty())
     return true;
+  unsigned last = 0;
+  llvm::SmallDenseSet<int, 8> targetClusters;
+  for (Operation *target : targets) {
+    last = std::max(last, position.lookup(target));
+    auto found = clusterOf.find(target);
+    if (found != clusterOf.end())
+      targetClusters.insert(found->second);
+  }
+  unsigned bound = searchBound(last);
   SmallVector<Operation *> stack;
   llvm::SmallPtrSet<Operation *, 32> seen;
+  llvm::SmallDenseSet<int, 8> entered;
+  entered.insert(ids.begin(), ids.end());
   auto push = [&](Operation *op) {
     for (Value result : op->getResults())
       for (Operation *user : result.getUsers()) {
         Operation *holder = inBlock(user);
-        if (holder && !owned.contains(holder) && position.lookup(holder) <= last &&
+        if (holder && !owned.contains(holder) && position.lookup(holder) <= bound &&
             seen.insert(holder).second)
           stack.push_back(holder);
       }
+  };
+  // Reaching cluster `id` reaches every op it reads into (a target, when it
+  // holds one) and every user of its results. False on a cycle.
+  auto enter = [&](int id) {
+    if (!entered.insert(id).second)
+      return true;
+    if (targetClusters.contains(id))
+      return false;
+    for (Operation *member : clusters[id].owned)
+      push(member);
+    return true;
   };
   for (Operation *op : owned)
     push(op);
@@ -93,7 +139,19 @@ bool Clustering::isConvex(const llvm::SetVector<Operation *> &owned,
     Operation *op = stack.pop_back_val();
     if (targets.contains(op))
       return false;
+    auto found = clusterOf.find(op);
+    if (found != clusterOf.end()) {
+      if (!enter(found->second))
+        return false;
+      continue;
+    }
     push(op);
+    // A clone of `op` in another cluster reads what `op` reads.
+    auto copied = copiedInto.find(op);
+    if (copied != copiedInto.end())
+      for (int id : copied->second)
+        if (!enter(id))
+          return false;
   }
   return true;
 }
@@ -111,8 +169,10 @@ int Clustering::newCluster(Operation *root, FusionKind kind) {
   clusters.emplace_back();
   clusters.back().kind = kind;
   clusters.back().owned.insert(root);
-  clusterOf[root] = clusters.size() - 1;
-  return clusters.size() - 1;
+  int id = clusters.size() - 1;
+  clusterOf[root] = id;
+  span(id, root);
+  return id;
 }
 
 bool Clustering::absorb(int id, Operation *producer) {
@@ -123,22 +183,24 @@ bool Clustering::absorb(int id, Operation *producer) {
   if (usersOwnedBy(producer, id)) {
     owned.insert(producer);
     copies.remove(producer);
-    if (!isConvex(owned, copies) || !withinLimits(owned, copies))
+    if (!isConvex(owned, copies, {id}) || !withinLimits(owned, copies))
       return false;
     if (cluster.copies.remove(producer))
-      --copyCount[producer];
+      llvm::erase(copiedInto[producer], id);
     cluster.owned.insert(producer);
     clusterOf[producer] = id;
+    span(id, producer);
     return true;
   }
   if (cluster.copies.contains(producer) || !isCheapToDuplicate(producer) ||
-      copyCount.lookup(producer) >= kMaxCopies)
+      copiedInto.lookup(producer).size() >= kMaxCopies)
     return false;
   copies.insert(producer);
-  if (!isConvex(owned, copies) || !withinLimits(owned, copies))
+  if (!isConvex(owned, copies, {id}) || !withinLimits(owned, copies))
     return false;
   cluster.copies.insert(producer);
-  ++copyCount[producer];
+  copiedInto[producer].push_back(id);
+  span(id, producer);
   return true;
 }
 
@@ -176,19 +238,24 @@ bool Clustering::merge(int into, int from) {
   copies.insert(b.copies.begin(), b.copies.end());
   for (Operation *op : owned)
     copies.remove(op);
-  if (!isConvex(owned, copies) || !withinLimits(owned, copies))
+  if (!isConvex(owned, copies, {into, from}) || !withinLimits(owned, copies))
     return false;
   for (Operation *op : b.owned)
     clusterOf[op] = into;
+  // Every copy now belongs to `into` once (or to nothing, once owned).
   for (Operation *op : a.copies)
-    if (owned.contains(op))
-      --copyCount[op];
+    llvm::erase(copiedInto[op], into);
   for (Operation *op : b.copies)
-    if (owned.contains(op) || a.copies.contains(op))
-      --copyCount[op];
+    llvm::erase(copiedInto[op], from);
+  for (Operation *op : copies)
+    copiedInto[op].push_back(into);
   a.owned = std::move(owned);
   a.copies = std::move(copies);
   a.kind = FusionKind::multi_output;
+  for (Operation *op : b.owned)
+    span(into, op);
+  for (Operation *op : b.copies)
+    span(into, op);
   b.dead = true;
   b.owned.clear();
   b.copies.clear();
