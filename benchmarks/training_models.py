@@ -17,8 +17,12 @@ def gpt_model(blocks: int, width: int, heads: int, vocab: int, seq: int):
     class Block(nnx.Module):
         def __init__(self, rngs):
             self.ln1 = nnx.LayerNorm(width, rngs=rngs)
+            # No attention biases (as in LLaMA): the key bias' gradient is zero in exact
+            # arithmetic (softmax is shift-invariant along each query's row), and AdamW
+            # scales its rounding noise to full-size steps of any sign, which no two
+            # compilers (not XLA and hlox's interpreter either) agree on.
             self.attn = nnx.MultiHeadAttention(num_heads=heads, in_features=width,
-                                               decode=False, rngs=rngs)
+                                               use_bias=False, decode=False, rngs=rngs)
             self.ln2 = nnx.LayerNorm(width, rngs=rngs)
             self.up = nnx.Linear(width, 4 * width, rngs=rngs)
             self.down = nnx.Linear(4 * width, width, rngs=rngs)
