@@ -154,6 +154,11 @@ class StageRunner:
         self._last_text: str | None = None  # the current IR, when dumping
         self._input = None  # a copy of the module before its first pass (to print stages later)
         self._verified = False
+        # element -> its PassManager, built once per compilation: a pass runs
+        # several times (canonicalize), and building one (parsing the element,
+        # a pass's own set-up such as canonicalize's pattern set) costs more
+        # than running it on a small program.
+        self._pass_managers: dict[str, tuple[ir.Context, object]] = {}
         self.timings: OrderedDict[str, float] = OrderedDict()  # stage -> seconds
 
     @contextlib.contextmanager
@@ -217,7 +222,7 @@ class StageRunner:
             name = pass_name(element)
             start = time.perf_counter()
             try:
-                pm = pipeline_lib.build([element], context)
+                pm = self._pass_manager(element, context)
             except pipeline_lib.PipelineError as error:
                 raise CompilationError(f"{self._who()}: stage {self.index:03d} '{name}': "
                                        f"{error}", name) from None
@@ -234,6 +239,13 @@ class StageRunner:
             if self.keep:
                 self._last_text = self._texts[key] = str(module)
                 self.dumps.write(self.index, name, self._last_text)
+
+    def _pass_manager(self, element: str, context: ir.Context):
+        built = self._pass_managers.get(element)
+        if built is None or built[0] is not context:
+            built = self._pass_managers[element] = (context, pipeline_lib.build([element],
+                                                                                context))
+        return built[1]
 
     def _pass_failed(self, name: str, detail: str) -> CompilationError:
         """The error for the pass now running; its input is kept as ``.FAILED``."""

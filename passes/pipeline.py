@@ -9,6 +9,7 @@ C++ passes come from MLIR's registry (upstream's and ours); names registered in
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mlir import ir
@@ -24,8 +25,15 @@ class PipelineError(ValueError):
     """A pipeline element that does not name a registered pass."""
 
 
+@functools.lru_cache(maxsize=1024)
+def _nested(element: str) -> str:
+    """`element` as it must appear under builtin.module (nested if needed): the
+    registry is global, so the answer holds for every context (found in a new one:
+    a failed parse leaves diagnostics behind)."""
+    return _nested_element(element, ir.Context())
+
+
 def _nested_element(element: str, context: ir.Context) -> str:
-    """`element` as it must appear under builtin.module (nested if needed)."""
     first_error = None
     for candidate in (element, f"func.func({element})"):
         try:
@@ -50,7 +58,7 @@ def build(elements: list[str], context: ir.Context) -> PassManager:
             pm.add(py.run, name=py.argument, argument=py.argument,
                    description=py.description, op_name=py.op_name)
         else:
-            pm.add(_nested_element(element.strip(), context))
+            pm.add(_nested(element.strip()))
     return pm
 
 
