@@ -134,6 +134,17 @@ class LazyStages(_KeyedStages):
         return self._texts[key]
 
 
+# Programs of fewer StableHLO ops than this (in their functions' bodies) are compiled
+# without MLIR's multithreading.
+MULTITHREADED_PASSES_MIN_OPS = 1000
+
+
+def top_level_ops(module: ir.Module) -> int:
+    """The operations in the bodies of ``module``'s functions (not nested deeper)."""
+    return sum(len(block.operations) for function in module.body.operations
+               for region in function.regions for block in region.blocks)
+
+
 class StageRunner:
     """Runs the passes of one compilation, one at a time, and keeps their stages.
 
@@ -201,6 +212,11 @@ class StageRunner:
         """Verifies the input (unless done) and records it as stage 000 ``stablehlo``."""
         if not self._verified:
             self.verify(module)
+        # A small program's passes run on this thread: handing its few functions to
+        # MLIR's thread pool (passes on functions, verification after each pass)
+        # cost more than the work (~10% of softmax's passes, on CPU and wall-clock).
+        module.context.enable_multithreading(
+            top_level_ops(module) >= MULTITHREADED_PASSES_MIN_OPS)
         if self.keep:
             self._last_text = str(module)
             self.dumps.write(0, "stablehlo", self._last_text)

@@ -28,9 +28,14 @@ class PipelineError(ValueError):
 @functools.lru_cache(maxsize=1024)
 def _nested(element: str) -> str:
     """`element` as it must appear under builtin.module (nested if needed): the
-    registry is global, so the answer holds for every context (found in a new one:
-    a failed parse leaves diagnostics behind)."""
-    return _nested_element(element, ir.Context())
+    registry is global, so the answer holds for every context (found in one of
+    this module's own, which nothing else uses)."""
+    return _nested_element(element, _probe_context())
+
+
+@functools.lru_cache(maxsize=1)
+def _probe_context() -> ir.Context:
+    return ir.Context()
 
 
 def _nested_element(element: str, context: ir.Context) -> str:
