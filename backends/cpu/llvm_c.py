@@ -54,6 +54,7 @@ def _libs():
 
     sig(capi, "mlirTranslateModuleToLLVMIR", c_void_p, c_void_p, c_void_p)
     sig(capi, "mlirRegisterAllLLVMTranslations", None, c_void_p)
+    sig(llvm, "LLVMParseCommandLineOptions", None, c_int, ctypes.POINTER(c_char_p), c_char_p)
     sig(llvm, "LLVMContextCreate", c_void_p)
     sig(llvm, "LLVMContextDispose", None, c_void_p)
     sig(llvm, "LLVMDisposeModule", None, c_void_p)
@@ -130,7 +131,22 @@ def _libs():
         raise LLVMError(f"hlox: no LLVM target known for machine {platform.machine()!r}")
     for part in ("TargetInfo", "Target", "TargetMC", "AsmPrinter"):
         getattr(llvm, f"LLVMInitialize{target}{part}")()
+    _set_options(llvm, _OPTIONS)
     return llvm, capi
+
+
+# LLVM's command-line options for this process's libLLVM (set once: a second
+# occurrence of an option would end the process). The DAG combiner's store
+# merging searches, for each store, the stores beside it in its basic block: on
+# a training step's @main (one block of ~300 parallel launches, each storing its
+# kernel's pointers) that was 2/3 of LLVM's code generation; the kernels store
+# vectors, which it does not merge.
+_OPTIONS = ("-combiner-store-merging=false",)
+
+
+def _set_options(llvm, options) -> None:
+    argv = [b"hlox"] + [option.encode() for option in options]
+    llvm.LLVMParseCommandLineOptions(len(argv), (c_char_p * len(argv))(*argv), None)
 
 
 def _take_message(pointer) -> str:
