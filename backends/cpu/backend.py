@@ -116,6 +116,9 @@ PIPELINE: list[str] = [
     # matmuls) fold to it.
     "canonicalize",
     "hlox-cpu-results-in-place",
+    # A loop body's temporaries (a matmul's accumulator) allocated once before
+    # the loop (then in the arena below), not malloc'd and freed every iteration.
+    "buffer-loop-hoisting",
     "buffer-deallocation-pipeline",
     # Temporaries in one arena by liveness: they are all freed at the end of
     # the function above, so peak memory was their sum, and each was malloc'd

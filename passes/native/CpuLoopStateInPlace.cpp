@@ -1,7 +1,7 @@
 //===- CpuLoopStateInPlace.cpp - loop state updated in its own buffer -----===//
 //
 // hlox-loop-state-in-place (on tensors, right before one-shot-bufferize):
-// two rewrites that let bufferization keep the state of an scf.while/scf.for
+// rewrites that let bufferization keep the state of an scf.while/scf.for
 // in the same buffers across iterations, instead of allocating (and, for
 // scf.while, copying) every loop-carried tensor on every iteration.
 //
@@ -18,6 +18,12 @@
 //    equivalent to the block argument, and the loop needs no allocation and
 //    no copy of that state per iteration. (Should the analysis still find a
 //    conflict, it inserts a copy: the rewrite never changes what is computed.)
+// 3. The same generic with no input from the state (an RNN's tanh(h @ w + x @ u)):
+//    the loop-carried argument it is yielded at becomes the init when every
+//    other reader of that argument comes before the generic (the matmuls have
+//    read the old state by then). In scf.while, that also spares the copy of
+//    the state the condition region made on every iteration (bufferization
+//    copies there unless both regions yield their arguments' buffers).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/CpuPasses.h"
@@ -147,6 +153,22 @@ int64_t carriedIndex(BlockArgument arg) {
   return -1;
 }
 
+/// The block argument of `block` carried at position `index` (see carriedIndex), or null.
+BlockArgument carriedArgument(Block *block, int64_t index) {
+  if (index < 0)
+    return nullptr;
+  for (BlockArgument arg : block->getArguments())
+    if (carriedIndex(arg) == index)
+      return arg;
+  return nullptr;
+}
+
+/// Whether an operand of `op` is `arg` through reshapes.
+bool readsThrough(Operation *op, BlockArgument arg) {
+  return llvm::any_of(op->getOperands(),
+                      [&](Value operand) { return throughReshapes(operand) == arg; });
+}
+
 struct StateUpdateInPlace : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -173,7 +195,14 @@ struct StateUpdateInPlace : OpRewritePattern<linalg::GenericOp> {
       rewriter.modifyOpInPlace(generic, [&] { init->set(input->get()); });
       return success();
     }
-    return failure();
+    // A new state computed from other values only (h = tanh(h @ w + x @ u)):
+    // written over the state, which nothing reads from there on.
+    BlockArgument arg = carriedArgument(block, yieldedAt(generic->getResult(0), block));
+    if (!arg || arg.getType() != init->get().getType() || readsThrough(generic, arg) ||
+        !lastReadIs(arg, generic))
+      return failure();
+    rewriter.modifyOpInPlace(generic, [&] { init->set(arg); });
+    return success();
   }
 };
 
