@@ -206,13 +206,104 @@ struct StateUpdateInPlace : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// Operand number of the loop-carried value at `index` in a while region's terminator.
+unsigned carriedOperandNumber(Operation *terminator, int64_t index) {
+  return isa<scf::ConditionOp>(terminator) ? index + 1 : index;
+}
+
+/// Whether `use` of a region's loop-carried 0-d tensor at `index` reads it as
+/// a scalar once it is one: an extract, the terminator passing it on at
+/// `index`, or a 0-d elementwise generic whose result is used that way too
+/// (ExtractOfScalarGeneric then makes its payload scalar arithmetic).
+bool readAsScalar(OpOperand &use, int64_t index, bool throughGeneric = true) {
+  Operation *user = use.getOwner();
+  if (isa<tensor::ExtractOp>(user))
+    return true;
+  if (user->hasTrait<OpTrait::IsTerminator>())
+    return use.getOperandNumber() == carriedOperandNumber(user, index);
+  auto generic = dyn_cast<linalg::GenericOp>(user);
+  if (!throughGeneric || !generic || !isElementwise(generic) || generic.getNumLoops() != 0 ||
+      readsInit(generic))
+    return false;
+  return llvm::all_of(generic->getResult(0).getUses(),
+                      [&](OpOperand &next) { return readAsScalar(next, index, false); });
+}
+
+/// A while loop's 0-d tensor state (JAX's counter, as tensor<i32>) carried as
+/// a scalar, when both regions only read it as one and the after region
+/// yields it (or a 0-d generic of it) back: otherwise it is a buffer loaded
+/// and stored on every iteration.
+struct ScalarWhileState : OpRewritePattern<scf::WhileOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  static bool scalarizable(scf::WhileOp loop, int64_t index) {
+    auto type = dyn_cast<RankedTensorType>(loop.getInits()[index].getType());
+    Block *before = loop.getBeforeBody(), *after = loop.getAfterBody();
+    if (!type || type.getRank() != 0 || index >= (int64_t)loop.getConditionOp().getArgs().size() ||
+        loop.getConditionOp().getArgs()[index] != before->getArgument(index) ||
+        after->getArgument(index).getType() != type)
+      return false;
+    for (Block *block : {before, after})
+      for (OpOperand &use : block->getArgument(index).getUses())
+        if (!readAsScalar(use, index))
+          return false;
+    Value yielded = loop.getYieldOp().getResults()[index];
+    return yielded == after->getArgument(index) ||
+           (yielded.getDefiningOp<linalg::GenericOp>() &&
+            readsThrough(yielded.getDefiningOp(), after->getArgument(index)));
+  }
+
+  LogicalResult matchAndRewrite(scf::WhileOp loop, PatternRewriter &rewriter) const override {
+    SmallVector<int64_t> indices;
+    for (int64_t index = 0, e = loop.getInits().size(); index < e; ++index)
+      if (scalarizable(loop, index))
+        indices.push_back(index);
+    if (indices.empty())
+      return failure();
+    Location loc = loop.getLoc();
+    SmallVector<Value> inits(loop.getInits());
+    SmallVector<Type> types(loop.getResultTypes());
+    for (int64_t index : indices) {
+      inits[index] = tensor::ExtractOp::create(rewriter, loc, inits[index], ValueRange{});
+      types[index] = inits[index].getType();
+    }
+    auto scalarLoop = scf::WhileOp::create(rewriter, loc, types, inits);
+    rewriter.inlineRegionBefore(loop.getBefore(), scalarLoop.getBefore(), scalarLoop.getBefore().end());
+    rewriter.inlineRegionBefore(loop.getAfter(), scalarLoop.getAfter(), scalarLoop.getAfter().end());
+    // In each region the scalar argument is wrapped back into a tensor for its
+    // readers and extracted for the terminator: both fold away.
+    for (Block *block : {scalarLoop.getBeforeBody(), scalarLoop.getAfterBody()}) {
+      Operation *terminator = block->getTerminator();
+      for (int64_t index : indices) {
+        BlockArgument arg = block->getArgument(index);
+        Type tensorType = arg.getType();
+        rewriter.modifyOpInPlace(scalarLoop, [&] { arg.setType(types[index]); });
+        rewriter.setInsertionPointToStart(block);
+        auto asTensor = tensor::FromElementsOp::create(rewriter, loc, tensorType, ValueRange{arg});
+        rewriter.replaceAllUsesExcept(arg, asTensor, asTensor);
+        rewriter.setInsertionPoint(terminator);
+        OpOperand &out = terminator->getOpOperand(carriedOperandNumber(terminator, index));
+        Value scalar = tensor::ExtractOp::create(rewriter, loc, out.get(), ValueRange{});
+        rewriter.modifyOpInPlace(terminator, [&] { out.set(scalar); });
+      }
+    }
+    rewriter.setInsertionPointAfter(scalarLoop);
+    SmallVector<Value> results(scalarLoop.getResults());
+    for (int64_t index : indices)
+      results[index] = tensor::FromElementsOp::create(rewriter, loc, loop.getResultTypes()[index],
+                                                      ValueRange{results[index]});
+    rewriter.replaceOp(loop, results);
+    return success();
+  }
+};
+
 struct LoopStateInPlace : PassWrapper<LoopStateInPlace, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LoopStateInPlace)
 
   StringRef getArgument() const final { return "hlox-loop-state-in-place"; }
   StringRef getDescription() const final {
-    return "Loop-carried tensors updated in their own buffers (0-d conditions as "
-           "scalars, elementwise state updates into the state)";
+    return "Loop-carried tensors updated in their own buffers (0-d conditions and "
+           "while states as scalars, elementwise state updates into the state)";
   }
   void getDependentDialects(DialectRegistry &registry) const override {
     registry.insert<tensor::TensorDialect>();
@@ -220,7 +311,7 @@ struct LoopStateInPlace : PassWrapper<LoopStateInPlace, OperationPass<>> {
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ExtractOfScalarGeneric, StateUpdateInPlace>(&getContext());
+    patterns.add<ExtractOfScalarGeneric, StateUpdateInPlace, ScalarWhileState>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -1,9 +1,10 @@
 // RUN: hlox-opt %s --hlox-loop-state-in-place | FileCheck %s
 
-// A scan as JAX writes it, after the linalg lowering: the 0-d condition
-// becomes scalar arithmetic; the counter and the state, updated elementwise
-// from their own block arguments and yielded back in place, become the inits
-// of their updates (one-shot-bufferize then keeps each in one buffer).
+// A scan as JAX writes it, after the linalg lowering: the 0-d counter is
+// carried as an i32 and its condition and increment become scalar
+// arithmetic; the state, updated elementwise from its own block argument and
+// yielded back in place, becomes the init of its update (one-shot-bufferize
+// then keeps it in one buffer).
 
 #map = affine_map<(d0) -> (d0)>
 #map1 = affine_map<() -> ()>
@@ -16,8 +17,10 @@ func.func @scan(%h0: tensor<8xf32>, %xs: tensor<100x8xf32>) -> tensor<8xf32> {
   %c100_i32 = arith.constant 100 : i32
   %c0 = arith.constant 0 : index
   %zero = arith.constant dense<0> : tensor<i32>
+  // CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+  // CHECK: scf.while (%[[I:.*]] = %[[ZERO]], %{{.*}} = %{{.*}}) : (i32, tensor<8xf32>) -> (i32, tensor<8xf32>)
   %r:2 = scf.while (%i = %zero, %h = %h0) : (tensor<i32>, tensor<8xf32>) -> (tensor<i32>, tensor<8xf32>) {
-    // CHECK: %[[I:.*]] = tensor.extract %{{.*}}[] : tensor<i32>
+    // CHECK-NOT: tensor.extract
     // CHECK: %[[LT:.*]] = arith.cmpi slt, %[[I]], %{{.*}} : i32
     // CHECK-NOT: linalg.generic
     // CHECK: scf.condition(%[[LT]])
@@ -30,7 +33,7 @@ func.func @scan(%h0: tensor<8xf32>, %xs: tensor<100x8xf32>) -> tensor<8xf32> {
     %b = tensor.extract %lt[] : tensor<i1>
     scf.condition(%b) %i, %h : tensor<i32>, tensor<8xf32>
   } do {
-  // CHECK: ^bb0(%[[IA:.*]]: tensor<i32>, %[[HA:.*]]: tensor<8xf32>):
+  // CHECK: ^bb0(%[[IA:.*]]: i32, %[[HA:.*]]: tensor<8xf32>):
   ^bb0(%i: tensor<i32>, %h: tensor<8xf32>):
     %iv = tensor.extract %i[] : tensor<i32>
     %idx = arith.index_cast %iv : i32 to index
@@ -47,7 +50,8 @@ func.func @scan(%h0: tensor<8xf32>, %xs: tensor<100x8xf32>) -> tensor<8xf32> {
     } -> tensor<1x8xf32>
     %hn = tensor.collapse_shape %new [[0, 1]] : tensor<1x8xf32> into tensor<8xf32>
     %e2 = tensor.empty() : tensor<i32>
-    // CHECK: linalg.generic {{.*}} ins(%[[IA]] : tensor<i32>) outs(%[[IA]] : tensor<i32>)
+    // CHECK: %[[NEXT:.*]] = arith.addi %[[IA]], %{{.*}} : i32
+    // CHECK: scf.yield %[[NEXT]], %{{.*}} : i32, tensor<8xf32>
     %in = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = []} ins(%i : tensor<i32>) outs(%e2 : tensor<i32>) {
     ^bb0(%a: i32, %out: i32):
       %s = arith.addi %a, %c1_i32 : i32
@@ -98,4 +102,117 @@ func.func @for_update(%h0: tensor<8xf32>, %n: index) -> tensor<8xf32> {
     scf.yield %new : tensor<8xf32>
   }
   return %r : tensor<8xf32>
+}
+
+// An RNN step, h = tanh(h @ w): the update has no input from the state, but
+// the matmul has read the whole state before it: the state becomes its init
+// (in scf.while: with the condition forwarding its arguments).
+
+// CHECK-LABEL: func.func @rnn_while
+func.func @rnn_while(%h0: tensor<8x16xf32>, %w: tensor<16x16xf32>, %n: i32) -> tensor<8x16xf32> {
+  %c1_i32 = arith.constant 1 : i32
+  %c0_i32 = arith.constant 0 : i32
+  %zero = arith.constant 0.000000e+00 : f32
+  %r:2 = scf.while (%i = %c0_i32, %h = %h0) : (i32, tensor<8x16xf32>) -> (i32, tensor<8x16xf32>) {
+    %lt = arith.cmpi slt, %i, %n : i32
+    scf.condition(%lt) %i, %h : i32, tensor<8x16xf32>
+  } do {
+  // CHECK: ^bb0(%{{.*}}: i32, %[[H:.*]]: tensor<8x16xf32>):
+  ^bb0(%i: i32, %h: tensor<8x16xf32>):
+    %e = tensor.empty() : tensor<8x16xf32>
+    %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+    // CHECK: %[[HW:.*]] = linalg.matmul ins(%[[H]],
+    %hw = linalg.matmul ins(%h, %w : tensor<8x16xf32>, tensor<16x16xf32>) outs(%acc : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %e2 = tensor.empty() : tensor<8x16xf32>
+    // CHECK: linalg.generic {{.*}} ins(%[[HW]] : tensor<8x16xf32>) outs(%[[H]] : tensor<8x16xf32>)
+    %new = linalg.generic {indexing_maps = [#map2, #map2], iterator_types = ["parallel", "parallel"]} ins(%hw : tensor<8x16xf32>) outs(%e2 : tensor<8x16xf32>) {
+    ^bb0(%a: f32, %out: f32):
+      %t = math.tanh %a : f32
+      linalg.yield %t : f32
+    } -> tensor<8x16xf32>
+    %in = arith.addi %i, %c1_i32 : i32
+    scf.yield %in, %new : i32, tensor<8x16xf32>
+  }
+  return %r#1 : tensor<8x16xf32>
+}
+
+// The update reads the state through another indexing map (a transpose):
+// writing it over the state would clobber elements still to be read.
+
+#transpose = affine_map<(d0, d1) -> (d1, d0)>
+
+// CHECK-LABEL: func.func @reads_state_transposed
+func.func @reads_state_transposed(%h0: tensor<8x8xf32>, %n: index) -> tensor<8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%h = %h0) -> (tensor<8x8xf32>) {
+    // CHECK: %[[E:.*]] = tensor.empty() : tensor<8x8xf32>
+    // CHECK: linalg.generic {{.*}} outs(%[[E]] : tensor<8x8xf32>)
+    %e = tensor.empty() : tensor<8x8xf32>
+    %new = linalg.generic {indexing_maps = [#transpose, #map2], iterator_types = ["parallel", "parallel"]} ins(%h : tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+    ^bb0(%a: f32, %out: f32):
+      %t = math.tanh %a : f32
+      linalg.yield %t : f32
+    } -> tensor<8x8xf32>
+    scf.yield %new : tensor<8x8xf32>
+  }
+  return %r : tensor<8x8xf32>
+}
+
+// The state is read after the update computed from other values: the update
+// keeps its own init.
+
+// CHECK-LABEL: func.func @state_read_after_fresh_update
+func.func @state_read_after_fresh_update(%h0: tensor<8xf32>, %x: tensor<8xf32>, %n: index) -> tensor<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r:2 = scf.for %k = %c0 to %n step %c1 iter_args(%h = %h0, %s = %h0) -> (tensor<8xf32>, tensor<8xf32>) {
+    // CHECK: %[[E:.*]] = tensor.empty() : tensor<8xf32>
+    // CHECK: linalg.generic {{.*}} outs(%[[E]] : tensor<8xf32>)
+    %e = tensor.empty() : tensor<8xf32>
+    %new = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+    ^bb0(%a: f32, %out: f32):
+      %t = math.tanh %a : f32
+      linalg.yield %t : f32
+    } -> tensor<8xf32>
+    %later = arith.addf %new, %h : tensor<8xf32>
+    scf.yield %new, %later : tensor<8xf32>, tensor<8xf32>
+  }
+  return %r#1 : tensor<8xf32>
+}
+
+// A 0-d state read as a tensor (broadcast to a vector) stays a tensor; one
+// only read as a scalar is carried as one and rebuilt after the loop.
+
+#scalar_to_vector = affine_map<(d0) -> ()>
+
+// CHECK-LABEL: func.func @while_state_read_as_tensor
+func.func @while_state_read_as_tensor(%s0: tensor<f32>, %n0: tensor<i32>) -> (tensor<8xf32>, tensor<i32>) {
+  %c1_i32 = arith.constant 1 : i32
+  %c10_i32 = arith.constant 10 : i32
+  %v0 = tensor.empty() : tensor<8xf32>
+  // CHECK: %[[N0:.*]] = tensor.extract %{{.*}}[] : tensor<i32>
+  // CHECK: %[[R:.*]]:3 = scf.while ({{.*}} = %[[N0]], {{.*}}) : (i32, tensor<f32>, tensor<8xf32>)
+  %r:3 = scf.while (%n = %n0, %s = %s0, %v = %v0) : (tensor<i32>, tensor<f32>, tensor<8xf32>) -> (tensor<i32>, tensor<f32>, tensor<8xf32>) {
+    %nv = tensor.extract %n[] : tensor<i32>
+    %lt = arith.cmpi slt, %nv, %c10_i32 : i32
+    scf.condition(%lt) %n, %s, %v : tensor<i32>, tensor<f32>, tensor<8xf32>
+  } do {
+  ^bb0(%n: tensor<i32>, %s: tensor<f32>, %v: tensor<8xf32>):
+    %e = tensor.empty() : tensor<8xf32>
+    %b = linalg.generic {indexing_maps = [#scalar_to_vector, #map], iterator_types = ["parallel"]} ins(%s : tensor<f32>) outs(%e : tensor<8xf32>) {
+    ^bb0(%a: f32, %out: f32):
+      linalg.yield %a : f32
+    } -> tensor<8xf32>
+    %e2 = tensor.empty() : tensor<i32>
+    %next = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = []} ins(%n : tensor<i32>) outs(%e2 : tensor<i32>) {
+    ^bb0(%a: i32, %out: i32):
+      %x = arith.addi %a, %c1_i32 : i32
+      linalg.yield %x : i32
+    } -> tensor<i32>
+    scf.yield %next, %s, %b : tensor<i32>, tensor<f32>, tensor<8xf32>
+  }
+  // CHECK: %[[N:.*]] = tensor.from_elements %[[R]]#0 : tensor<i32>
+  // CHECK: return %[[R]]#2, %[[N]]
+  return %r#2, %r#0 : tensor<8xf32>, tensor<i32>
 }
