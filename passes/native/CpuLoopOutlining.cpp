@@ -13,8 +13,8 @@
 //    once, in fact: a leading batch of one would leave nothing to share.)
 //    Its attribute hlox.parallel_min_chunk says how many iterations are
 //    worth a thread (`min-chunk-work` of work).
-// 2. Every remaining outermost loop nest (scf.for, scf.parallel, scf.while
-//    without results) of at least `min-outline-ops` operations (default 1:
+// 2. Every remaining outermost loop nest (scf.for, scf.parallel, scf.while,
+//    without results or with scalar ones it returns) of at least `min-outline-ops` operations (default 1:
 //    all; LLVM's loop passes, IndVarSimplify first, grow super-linearly with
 //    the loops of one function, and a call costs less than a loop) becomes a
 //    private function @__hlox_loop_N(captured values...) called in its place,
@@ -186,7 +186,8 @@ std::optional<Captures> capturesOf(Operation *loop) {
 }
 
 /// A private function after `parent` holding a clone of `loop`, taking
-/// `leading` extra index arguments and then the captured values.
+/// `leading` extra index arguments and then the captured values, and
+/// returning the loop's results.
 std::pair<func::FuncOp, Operation *> outline(Operation *loop, const Captures &captures,
                                              func::FuncOp parent, StringRef name,
                                              unsigned leading) {
@@ -198,7 +199,8 @@ std::pair<func::FuncOp, Operation *> outline(Operation *loop, const Captures &ca
   OpBuilder builder(parent);
   builder.setInsertionPointAfter(parent);
   auto function = func::FuncOp::create(builder, loc, name,
-                                       FunctionType::get(context, argumentTypes, {}));
+                                       FunctionType::get(context, argumentTypes,
+                                                         loop->getResultTypes()));
   function.setPrivate();
   Block *entry = function.addEntryBlock();
   OpBuilder body = OpBuilder::atBlockBegin(entry);
@@ -208,7 +210,7 @@ std::pair<func::FuncOp, Operation *> outline(Operation *loop, const Captures &ca
   for (Operation *constant : captures.constants)
     body.clone(*constant, mapping);
   Operation *clone = body.clone(*loop, mapping);
-  func::ReturnOp::create(body, loc);
+  func::ReturnOp::create(body, loc, clone->getResults());
   return {function, clone};
 }
 
@@ -389,11 +391,14 @@ struct OutlineLoops : PassWrapper<OutlineLoops, OperationPass<ModuleOp>> {
     parent.walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (!isa<scf::ForOp, scf::ParallelOp, scf::WhileOp>(op))
         return WalkResult::advance();
-      if (op->getNumResults() == 0) {
+      // A loop carrying scalars (a while loop's counter) is outlined whole and
+      // returns them: outlining its body's loops instead would cost a call
+      // of a no_inline function on every iteration.
+      if (llvm::all_of(op->getResultTypes(), isScalarPassable)) {
         candidates.push_back(op);
         return WalkResult::skip();
       }
-      return WalkResult::advance();  // a loop carrying values: look inside
+      return WalkResult::advance();  // a loop carrying buffers: look inside
     });
     for (Operation *loop : candidates) {
       int64_t ops = 0;
@@ -406,7 +411,8 @@ struct OutlineLoops : PassWrapper<OutlineLoops, OperationPass<ModuleOp>> {
       auto [function, clone] = outline(loop, *captures, parent, freshName("__hlox_loop_"), 0);
       function->setAttr(kOutlinedAttr, UnitAttr::get(&getContext()));
       OpBuilder call(loop);
-      func::CallOp::create(call, loop->getLoc(), function, captures->arguments);
+      auto outlined = func::CallOp::create(call, loop->getLoc(), function, captures->arguments);
+      loop->replaceAllUsesWith(outlined.getResults());
       loop->erase();
     }
   }

@@ -115,11 +115,17 @@ func.func @serial_nest(%a: memref<16x16xf32>, %b: memref<16xf32>) {
   return
 }
 
-// A loop carrying a value stays; the nest inside it is outlined.
+// A loop carrying a scalar (a while loop's counter) is outlined whole and
+// returns it: its inner nest stays inside, not a call on every iteration.
 // CHECK-LABEL: func.func @carried
-// CHECK: scf.for {{.*}} iter_args
-// CHECK: call @__hlox_loop_
+// CHECK-NOT: scf.for
+// CHECK: %[[R:.*]] = call @__hlox_loop_{{.*}} -> index
+// CHECK-NEXT: return %[[R]] : index
+// CHECK: func.func private @__hlox_loop_{{.*}} -> index
+// CHECK: %[[OUT:.*]] = scf.for {{.*}} iter_args
+// CHECK-NOT: call
 // CHECK: scf.yield
+// CHECK: return %[[OUT]] : index
 func.func @carried(%a: memref<16x16xf32>, %n: index) -> index {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -145,4 +151,24 @@ func.func @carried(%a: memref<16x16xf32>, %n: index) -> index {
     scf.yield %next : index
   }
   return %r : index
+}
+
+// A loop carrying a buffer stays; the nest inside it is outlined.
+// CHECK-LABEL: func.func @carried_buffer
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: call @__hlox_loop_
+// CHECK: scf.yield
+func.func @carried_buffer(%a: memref<16xf32>, %b: memref<16xf32>, %n: index) -> memref<16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%buf = %a) -> memref<16xf32> {
+    scf.for %i = %c0 to %c16 step %c1 {
+      %v = memref.load %buf[%i] : memref<16xf32>
+      %e = math.exp %v : f32
+      memref.store %e, %b[%i] : memref<16xf32>
+    }
+    scf.yield %b : memref<16xf32>
+  }
+  return %r : memref<16xf32>
 }
