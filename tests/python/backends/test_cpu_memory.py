@@ -103,3 +103,43 @@ def test_large_results_come_back_to_the_pool_only_when_no_view_is_left():
     assert third.ctypes.data == address
     np.testing.assert_array_equal(third, x * 2.0 + 1.0)
     np.testing.assert_array_equal(second, -x * 2.0 + 1.0)
+
+
+def while_region(text: str) -> str:
+    """The first scf.while in ``text`` (one IR stage): its lines up to its closing brace."""
+    lines = text[text.rindex("\n", 0, text.index("scf.while")) + 1:].splitlines()
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    closing = next(i for i, line in enumerate(lines[1:], 1)
+                   if line.startswith(" " * indent + "}") and not line.endswith("{"))
+    return "\n".join(lines[:closing + 1])
+
+
+@pytest.mark.parametrize("batch,width", [(8, 64), (3, 40)])
+def test_rnn_scan_allocates_and_copies_nothing_per_step(batch, width):
+    rng = np.random.default_rng(width)
+    steps = 20
+    h0 = rng.standard_normal((batch, width), dtype=np.float32)
+    xs = rng.standard_normal((steps, batch, width), dtype=np.float32)
+    w, u = ((rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32)
+            for _ in range(2))
+
+    def rnn(h0, xs, w, u):
+        def cell(h, x):
+            h = hnp.tanh(h @ w + x @ u)
+            return h, h.sum()
+        return hlox.lax.scan(cell, h0, xs)
+
+    compiled = hlox.jit(rnn).lower(h0, xs, w, u).compile()
+    h, sums = compiled(h0, xs, w, u)
+    want, want_sums = h0, []
+    for x in xs:
+        want = np.tanh(want @ w + x @ u)
+        want_sums.append(want.sum())
+    np.testing.assert_allclose(np.asarray(h), want, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(np.asarray(sums), want_sums, rtol=1e-4, atol=1e-3)
+    # The state stays in one buffer (no copy in the condition region), the
+    # matmuls' accumulators are allocated before the loop, the counter is an i32.
+    loop = while_region(compiled.as_text("hlox-cpu-pack-allocations"))
+    assert "memref.alloc" not in loop and "memref.dealloc" not in loop
+    assert not re.search(r"memref\.copy %arg\d+,", loop)
+    assert re.search(r"scf\.while \(%\w+ = %\w+\) : \(i32\) -> i32", loop)
