@@ -40,7 +40,7 @@ QUANTIZABLE_ELEMENTWISE = frozenset(f"stablehlo.{name}" for name in (
     "add", "atan2", "divide", "maximum", "minimum", "multiply", "power", "remainder",
     "subtract", "cbrt", "ceil", "cosine", "exponential", "exponential_minus_one", "floor",
     "log", "log_plus_one", "logistic", "negate", "round_nearest_afz", "round_nearest_even",
-    "rsqrt", "sign", "sine", "sqrt", "tan", "tanh"))
+    "rsqrt", "sign", "sine", "sqrt", "tan", "tanh", "select"))
 # Contractions, dequantize -> op -> quantize too, or hybrid: float lhs and result
 # (see dialects/stablehlo/DotOps.cpp, ConvolutionOp.cpp).
 CONTRACTIONS = frozenset({"stablehlo.dot_general", "stablehlo.convolution"})

@@ -82,10 +82,14 @@ LogicalResult verifyPerAxisShape(Operation *op, Type type) {
 }
 
 LogicalResult verifyQuantizableElementwise(Operation *op) {
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
+  return verifyQuantizableTypes(op, types);
+}
+
+LogicalResult verifyQuantizableTypes(Operation *op, TypeRange types) {
   SmallVector<Type> elements;
-  for (Type t : op->getOperandTypes())
-    elements.push_back(getElementTypeOrSelf(t));
-  for (Type t : op->getResultTypes())
+  for (Type t : types)
     elements.push_back(getElementTypeOrSelf(t));
   auto first = llvm::dyn_cast<quant::QuantizedType>(elements.front());
   for (Type element : elements) {
@@ -106,7 +110,7 @@ LogicalResult verifyQuantizableElementwise(Operation *op) {
                              "dimension, got ")
              << first << " and " << q;
   }
-  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+  for (Type t : types)
     if (failed(verifyPerAxisShape(op, t)))
       return failure();
   return success();
@@ -128,7 +132,7 @@ LogicalResult verifyQuantizedContraction(Operation *op, Type lhsType, Type rhsTy
            << lhsType << ", " << rhsType << " -> " << resultType;
   if (lhs) {
     // (C17/C31), (C18/C32), (C19/C33).
-    if (lhs.getStorageType() != rhs.getStorageType())
+    if (lhs.getStorageType() != rhs.getStorageType() || lhs.isSigned() != rhs.isSigned())
       return op->emitOpError("needs one storage type for quantized lhs and rhs, got ")
              << lhs << " and " << rhs;
     if (lhs.getExpressedType() != rhs.getExpressedType() ||

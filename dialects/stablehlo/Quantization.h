@@ -41,6 +41,8 @@ LogicalResult verifyPerAxisShape(Operation *op, Type tensorType);
 // one expressed type and, when per-axis, one quantization dimension; or none
 // is quantized and all have one element type.
 LogicalResult verifyQuantizableElementwise(Operation *op);
+// The same constraints on `types` alone (select's on_true, on_false, result).
+LogicalResult verifyQuantizableTypes(Operation *op, TypeRange types);
 
 // The spec's constraints of dot_general (C14, C17-C20) and convolution (C28,
 // C31-C34) on quantized tensors: rhs is quantized, lhs and result are both

@@ -255,3 +255,38 @@ func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {{
     a = q_.dequantize(q_.quantize(x))
     (got,) = run(text, "interpreter", x)
     np.testing.assert_array_equal(got, q_.dequantize(q_.quantize(a + a)))
+
+
+SELECT_TYPES = [
+    (QType("i8", [0.1], [-30]), QType("i8", [0.5], [-20]), QType("i8", [0.25], [3])),
+    (QType("u8", [0.02], [100]), QType("u8", [0.02], [100]), QType("u8", [0.02], [100])),
+    (QType("i4", [0.5], [0], expressed="f16"), QType("i4", [0.25], [-1], expressed="f16"),
+     QType("i4", [0.5], [1], expressed="f16")),
+    (QType("i16", [0.001], [7]), QType("i16", [0.004], [-5]), QType("i16", [0.002], [0])),
+    # (bf16 holds no i16 storage bound exactly: 32767 becomes 32768, whose
+    # conversion to i16 the spec leaves to the implementation)
+    (QType("u8", [0.125], [5], expressed="bf16"), QType("u8", [0.25], [0], expressed="bf16"),
+     QType("u8", [0.0625], [128], expressed="bf16")),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("types", SELECT_TYPES, ids=lambda t: t[0].text)
+def test_select(types, backend):
+    """select: dequantize -> select -> quantize into the result's type."""
+    a, b, r = types
+    f, ta, tb, tr = (tensor(SHAPE, a.expressed), tensor(SHAPE, a.text), tensor(SHAPE, b.text),
+                     tensor(SHAPE, r.text))
+    text = f"""
+func.func @main(%p: {tensor(SHAPE, "i1")}, %x: {f}, %y: {f}) -> {tensor(SHAPE, r.storage)} {{
+  %a = stablehlo.uniform_quantize %x : ({f}) -> {ta}
+  %b = stablehlo.uniform_quantize %y : ({f}) -> {tb}
+  %r = stablehlo.select %p, %a, %b : ({tensor(SHAPE, "i1")}, {ta}, {tb}) -> {tr}
+  %s = stablehlo.bitcast_convert %r : ({tr}) -> {tensor(SHAPE, r.storage)}
+  return %s : {tensor(SHAPE, r.storage)}
+}}"""
+    x, y = floats_around(a, SHAPE, seed=7), floats_around(b, SHAPE, seed=8)
+    p = np.random.default_rng(9).random(SHAPE) < 0.5
+    (got,) = run(text, backend, p, x, y)
+    chosen = np.where(p, a.dequantize(a.quantize(x)), b.dequantize(b.quantize(y)))
+    np.testing.assert_array_equal(got.astype(np.int64), r.quantize(chosen).astype(np.int64))

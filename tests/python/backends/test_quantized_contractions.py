@@ -247,3 +247,31 @@ def test_convolution(case, backend):
     text = _module(op, lhs, rhs, shape, result, rhs.q.expressed)
     _check(text, backend, lhs, rhs, result,
            lambda a, b: _convolution(a, b, strides, padding, groups), seed=len(case))
+
+
+def test_int8_layer_chain_agrees_on_both_backends():
+    """An AQT-style int8 layer: activations quantized, per-channel weights, a
+    quantized dot_general into i32, then reshape/transpose of the quantized result
+    and a dequantize; cpu, the interpreter and the model agree exactly."""
+    x_q = QType("i8", [0.25], [0])
+    w_q = QType("i8", [0.5, 0.125, 1.0, 0.25], [0, 0, 0, 0], axis=1)
+    y_q = QType("i32", [0.03125, 0.0078125, 0.0625, 0.015625], [0, 0, 0, 0], axis=1)
+    moved_q = QType("i32", y_q.scales, y_q.zero_points, axis=0)
+    text = f"""
+func.func @main(%x: tensor<6x8xf32>, %ws: tensor<8x4xi8>) -> tensor<4x3x2xf32> {{
+  %xq = stablehlo.uniform_quantize %x : (tensor<6x8xf32>) -> {tensor((6, 8), x_q.text)}
+  %w = stablehlo.bitcast_convert %ws : (tensor<8x4xi8>) -> {tensor((8, 4), w_q.text)}
+  %y = stablehlo.dot_general %xq, %w, contracting_dims = [1] x [0] : ({tensor((6, 8), x_q.text)}, {tensor((8, 4), w_q.text)}) -> {tensor((6, 4), y_q.text)}
+  %t = stablehlo.transpose %y, dims = [1, 0] : ({tensor((6, 4), y_q.text)}) -> {tensor((4, 6), moved_q.text)}
+  %r = stablehlo.reshape %t : ({tensor((4, 6), moved_q.text)}) -> {tensor((4, 3, 2), moved_q.text)}
+  %f = stablehlo.uniform_dequantize %r : ({tensor((4, 3, 2), moved_q.text)}) -> tensor<4x3x2xf32>
+  return %f : tensor<4x3x2xf32>
+}}"""
+    x = (np.random.default_rng(1).integers(-120, 120, size=(6, 8)) * 0.25 + 0.125).astype(np.float32)
+    ws = storage_values(w_q, (8, 4), seed=2)
+    exact = x_q.dequantize(x_q.quantize(x)).astype(np.float64) @ w_q.dequantize(ws).astype(np.float64)
+    y = y_q.quantize(exact.astype(np.float32))
+    expected = moved_q.dequantize(y.T).reshape(4, 3, 2)
+    for backend in BACKENDS:
+        (got,) = run(text, backend, x, ws)
+        np.testing.assert_array_equal(got, expected, err_msg=backend)
