@@ -66,10 +66,9 @@ SHARED_PIPELINE: list[str] = [
     "hlox-drop-sdy",
     # CHLO ops (erf, lgamma, top_k, ...) that JAX emits, as StableHLO.
     "hlox-chlo-legalize-to-stablehlo",
-    # (Not hlox-fuse yet, hlox's fusion pass: on some programs its multi-output
-    # regions break dominance (test_autodiff's third-order composite,
-    # test_user_programs' hessian_vector_product); the backends run
-    # hlox-inline-fusions first, so it returns here alone once fixed.)
+    # hlox's fusion pass: hlox.fusion regions, one kernel each on cpu; the
+    # other backends run hlox-inline-fusions first.
+    "hlox-fuse",
     # (Not hlox-stablehlo-canonicalize yet: its rewrite driver moves constants out of
     # sort/reduce bodies, which the linalg lowering needs self-contained.)
 ]

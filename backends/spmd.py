@@ -33,8 +33,8 @@ SPMD_PIPELINE: list[str] = [
 ]
 # ... and once the driver has read the layout from the partitioned program, what the
 # backend gets: no sdy left (the mesh and the boundary shardings), CHLO as StableHLO,
-# as compiler.SHARED_PIPELINE.
-SPMD_AFTER_LAYOUT: list[str] = ["hlox-drop-sdy", "hlox-chlo-legalize-to-stablehlo"]
+# fusion regions, as compiler.SHARED_PIPELINE.
+SPMD_AFTER_LAYOUT: list[str] = ["hlox-drop-sdy", "hlox-chlo-legalize-to-stablehlo", "hlox-fuse"]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@
 // would have to come before the other. FusionPass.cpp checks, before any
 // region is built, that the clustered block is acyclic, and after, that every
 // value dominates its uses: a violation is an error, never invalid IR.
+// Copies are modelled as FusionOutline.cpp builds them (each clone reads its
+// original's operands, or its own cluster's clones of them), in both checks.
 // A producer with users outside the cluster is copied into it only when the
 // cost model (FusionCost.cpp) calls it cheap; expensive work (transcendental
 // functions, divisions, reductions, contractions) is never duplicated.

@@ -9,6 +9,11 @@
 // may reach, through ops or other clusters outside it, an op that defines
 // one of its inputs. Another cluster is one node there (it becomes one op):
 // reaching any of its ops (or an op copied into it) reaches all its results.
+// Copies are followed as FusionOutline.cpp builds them: a clone reads the
+// original's operands, or its own cluster's clones of them, so an op copied
+// into cluster Y whose producer another cluster owns makes Y read that
+// cluster (even when the op itself is owned by a third one), and an op that
+// reads its cluster's clone of a value does not read the value.
 // Positions in the block bound that search: between plain ops a path only
 // goes forward, and only a cluster that starts at or before the bound can
 // lead back to it, from anywhere up to its last op (searchBound).
@@ -110,15 +115,34 @@ bool Clustering::isConvex(const llvm::SetVector<Operation *> &owned,
   }
   unsigned bound = searchBound(last);
   SmallVector<Operation *> stack;
+  SmallVector<int> reachedClusters;
   llvm::SmallPtrSet<Operation *, 32> seen;
   llvm::SmallDenseSet<int, 8> entered;
   entered.insert(ids.begin(), ids.end());
+  // Whether cluster `id` reads its own clone of `op` (not `op` itself).
+  auto clones = [&](int id, Operation *op) {
+    if (llvm::is_contained(ids, id))
+      return copies.contains(op);
+    return llvm::is_contained(copiedInto.lookup(op), id);
+  };
+  // `op`'s results are reached: so are the ops that read them (unless they
+  // read a clone of `op` of their cluster) and the clusters holding a clone
+  // of such a reader (unless they also hold one of `op`).
   auto push = [&](Operation *op) {
     for (Value result : op->getResults())
       for (Operation *user : result.getUsers()) {
         Operation *holder = inBlock(user);
-        if (holder && !owned.contains(holder) && position.lookup(holder) <= bound &&
-            seen.insert(holder).second)
+        if (!holder)
+          continue;
+        auto copied = copiedInto.find(holder);
+        if (copied != copiedInto.end())
+          for (int id : copied->second)
+            if (!clones(id, op))
+              reachedClusters.push_back(id);
+        auto found = clusterOf.find(holder);
+        if (owned.contains(holder) || (found != clusterOf.end() && clones(found->second, op)))
+          continue;
+        if (position.lookup(holder) <= bound && seen.insert(holder).second)
           stack.push_back(holder);
       }
   };
@@ -135,7 +159,12 @@ bool Clustering::isConvex(const llvm::SetVector<Operation *> &owned,
   };
   for (Operation *op : owned)
     push(op);
-  while (!stack.empty()) {
+  while (!stack.empty() || !reachedClusters.empty()) {
+    if (!reachedClusters.empty()) {
+      if (!enter(reachedClusters.pop_back_val()))
+        return false;
+      continue;
+    }
     Operation *op = stack.pop_back_val();
     if (targets.contains(op))
       return false;
@@ -146,12 +175,6 @@ bool Clustering::isConvex(const llvm::SetVector<Operation *> &owned,
       continue;
     }
     push(op);
-    // A clone of `op` in another cluster reads what `op` reads.
-    auto copied = copiedInto.find(op);
-    if (copied != copiedInto.end())
-      for (int id : copied->second)
-        if (!enter(id))
-          return false;
   }
   return true;
 }

@@ -26,23 +26,31 @@ static bool isConstant(Operation *op) {
   return op->getName().getStringRef() == "stablehlo.constant";
 }
 
-/// Replaces each cluster's copies by clones that the cluster owns.
+/// Replaces each cluster's copies by clones that the cluster owns. All clones
+/// are made before any use is rewired: a copy whose original another cluster
+/// owns must read what the original read (or this cluster's clone of it),
+/// not the other cluster's clones, which would make it read that region.
 static void materializeCopies(Clustering &c, llvm::SmallPtrSetImpl<Operation *> &originals) {
+  std::vector<std::pair<SmallVector<Operation *>, SmallVector<Operation *>>> made(
+      c.clusters.size());
   for (unsigned id = 0; id < c.clusters.size(); ++id) {
     Cluster &cluster = c.clusters[id];
     if (cluster.dead || cluster.copies.empty())
       continue;
-    SmallVector<Operation *> copies(cluster.copies.begin(), cluster.copies.end());
+    auto &[copies, clones] = made[id];
+    copies.assign(cluster.copies.begin(), cluster.copies.end());
     llvm::sort(copies, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
     IRMapping mapping;
-    SmallVector<Operation *> clones;
     for (Operation *original : copies) {
       OpBuilder builder(original->getContext());
       builder.setInsertionPointAfter(original);
-      Operation *clone = builder.clone(*original, mapping);
-      clones.push_back(clone);
+      clones.push_back(builder.clone(*original, mapping));
       originals.insert(original);
     }
+  }
+  for (unsigned id = 0; id < c.clusters.size(); ++id) {
+    Cluster &cluster = c.clusters[id];
+    auto &[copies, clones] = made[id];
     // The cluster's own ops read the clones.
     for (auto [original, clone] : llvm::zip(copies, clones))
       for (unsigned i = 0; i < original->getNumResults(); ++i)

@@ -119,8 +119,10 @@ LogicalResult verifyAcyclic(const Clustering &c) {
         if (!holder || holder == &op)
           continue;
         unsigned from = nodeOf(holder);
+        // A cluster holding a clone of `holder` reads that clone instead.
+        SmallVector<int, 2> clonedBy = c.copiedInto.lookup(holder);
         for (unsigned to : readers)
-          if (from != to) {
+          if (from != to && !(to >= n && llvm::is_contained(clonedBy, int(to - n)))) {
             successors[from].push_back(to);
             ++predecessors[to];
           }
