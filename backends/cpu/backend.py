@@ -37,11 +37,6 @@ from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
-    # The shared stage's hlox.fusion regions inlined back, for now: lowering them
-    # with hlox-cpu-fuse-regions ran its greedy fusion for minutes without end on a
-    # training step (tests/python/e2e/test_user_models_cpu.py), and it changed few
-    # kernel counts yet; it returns here once bounded.
-    "hlox-inline-fusions",
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
     # StableHLO the lowering has no pattern for, in terms it has: composites as
@@ -72,6 +67,10 @@ PIPELINE: list[str] = [
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
     "linalg-generalize-named-ops",
+    # Each hlox.fusion region (hlox-fuse, in the shared stage; lowered to linalg
+    # by the passes above) fused into as few generics as possible and inlined;
+    # then row reductions and their readers as one loop over row blocks.
+    "hlox-cpu-fuse-regions",
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",

@@ -50,15 +50,37 @@ bool isRowReduction(Operation *op) {
          std::all_of(firstReduction, iterators.end(), isReduction);
 }
 
+bool isElementwise(linalg::GenericOp op) { return op.getNumReductionLoops() == 0; }
+
+/// Whether `op` reads a row reduction's result, directly or through
+/// elementwise generics (layernorm's mean: the sum divided, reshaped).
+bool readsRowReduction(linalg::GenericOp op) {
+  SmallVector<Operation *> work{op};
+  DenseSet<Operation *> seen;
+  while (!work.empty()) {
+    auto generic = dyn_cast_or_null<linalg::GenericOp>(work.pop_back_val());
+    if (!generic || !seen.insert(generic).second)
+      continue;
+    for (Value input : generic.getDpsInputs()) {
+      Operation *producer = input.getDefiningOp();
+      if (isRowReduction(producer))
+        return true;
+      auto elementwise = dyn_cast_or_null<linalg::GenericOp>(producer);
+      if (elementwise && isElementwise(elementwise))
+        work.push_back(elementwise);
+    }
+  }
+  return false;
+}
+
 /// An elementwise generic of static shape reading a row reduction's result.
 bool isRowBlockConsumer(linalg::GenericOp op) {
-  if (op.getNumReductionLoops() != 0 || op.getNumLoops() < 2 || !op.hasPureTensorSemantics() ||
+  if (!isElementwise(op) || op.getNumLoops() < 2 || !op.hasPureTensorSemantics() ||
       isa<scf::ForallOp>(op->getParentOp()))
     return false;
   if (llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
     return false;
-  return llvm::any_of(op.getDpsInputs(),
-                      [](Value input) { return isRowReduction(input.getDefiningOp()); });
+  return readsRowReduction(op);
 }
 
 /// Tile sizes: one along the outer loops, a block of rows along the
