@@ -34,8 +34,19 @@ namespace {
 /// Elements in a row block: its few intermediate tiles stay in L1/L2.
 constexpr int64_t kBlockElements = 8192;
 
+/// A contraction or convolution, also with an epilogue fused in (attention's
+/// scaled scores): two inputs read along a reduction loop. Those are left to
+/// hlox-cpu-vectorize-contractions.
 bool isContractionOrConvolution(linalg::LinalgOp op) {
-  return linalg::isaContractionOpInterface(op) || linalg::isaConvolutionOpInterface(op);
+  if (linalg::isaContractionOpInterface(op) || linalg::isaConvolutionOpInterface(op))
+    return true;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  return llvm::count_if(op.getDpsInputOperands(), [&](OpOperand *input) {
+           return llvm::any_of(op.getMatchingIndexingMap(input).getResults(), [&](AffineExpr e) {
+             auto dim = dyn_cast<AffineDimExpr>(e);
+             return dim && iterators[dim.getPosition()] == utils::IteratorType::reduction;
+           });
+         }) >= 2;
 }
 
 /// A reduction over its innermost loops (rows), no contraction or convolution.
