@@ -24,7 +24,9 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -63,8 +65,9 @@ bool isRowReduction(Operation *op) {
 
 bool isElementwise(linalg::GenericOp op) { return op.getNumReductionLoops() == 0; }
 
-/// Whether `op` reads a row reduction's result, directly or through
-/// elementwise generics (layernorm's mean: the sum divided, reshaped).
+/// Whether `op` reads the result of a row reduction over its own iteration
+/// space, directly or through elementwise generics (layernorm's mean: the sum
+/// divided).
 bool readsRowReduction(linalg::GenericOp op) {
   SmallVector<Operation *> work{op};
   DenseSet<Operation *> seen;
@@ -74,7 +77,8 @@ bool readsRowReduction(linalg::GenericOp op) {
       continue;
     for (Value input : generic.getDpsInputs()) {
       Operation *producer = input.getDefiningOp();
-      if (isRowReduction(producer))
+      if (isRowReduction(producer) &&
+          cast<linalg::GenericOp>(producer).getNumLoops() == op.getNumLoops())
         return true;
       auto elementwise = dyn_cast_or_null<linalg::GenericOp>(producer);
       if (elementwise && isElementwise(elementwise))
@@ -146,8 +150,9 @@ bool fusesOnce(tensor::ExtractSliceOp slice, Operation *producer,
   });
 }
 
-/// Tiles `consumer` over row blocks with its producers fused; false if it could not.
-bool tileRowBlocks(linalg::GenericOp consumer) {
+/// Tiles `consumer` over row blocks with its producers fused: the loop, or
+/// null if no row reduction could be fused.
+Operation *tileRowBlocks(linalg::GenericOp consumer) {
   llvm::SetVector<Operation *> readers;
   BackwardSliceOptions sliceOptions;
   sliceOptions.omitBlockArguments = true;
@@ -174,20 +179,26 @@ bool tileRowBlocks(linalg::GenericOp consumer) {
   FailureOr<scf::SCFTileAndFuseResult> result = scf::tileConsumerAndFuseProducersUsingSCF(
       rewriter, cast<TilingInterface>(consumer.getOperation()), options);
   if (failed(result))
-    return false;
+    return nullptr;
+  // Without a reduction in the loop, the consumer is better left whole.
+  if (!llvm::any_of(result->fusedProducers, isRowReduction)) {
+    rewriter.eraseOp(result->loops.front().getOperation());
+    return nullptr;
+  }
   for (OpResult value : consumer->getResults())
     rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
   // The consumer, then the producers now computed in the loop only.
   for (Operation *op : llvm::reverse(readers))
     if (isOpTriviallyDead(op))
       rewriter.eraseOp(op);
-  return true;
+  return result->loops.front().getOperation();
 }
 
 } // namespace
 
 void hlox::fuseRowBlocks(Operation *root) {
   DenseSet<Operation *> failed;
+  SmallVector<Operation *> loops;
   while (true) {
     // The last consumer first: it takes in the reductions before earlier
     // readers of theirs would.
@@ -198,7 +209,9 @@ void hlox::fuseRowBlocks(Operation *root) {
     });
     if (!consumer)
       break;
-    if (!tileRowBlocks(consumer))
+    if (Operation *loop = tileRowBlocks(consumer))
+      loops.push_back(loop);
+    else
       failed.insert(consumer);
   }
   // A fused op's destination (a slice of an empty tensor) as an empty tile.
@@ -206,4 +219,10 @@ void hlox::fuseRowBlocks(Operation *root) {
   tensor::populateFoldTensorEmptyPatterns(patterns);
   affine::AffineApplyOp::getCanonicalizationPatterns(patterns, root->getContext());
   (void)applyPatternsGreedily(root, std::move(patterns));
+  // Each read of a producer fused its own copy (softmax's max: by the exp and
+  // by the division); one per block is enough.
+  IRRewriter rewriter(root->getContext());
+  DominanceInfo dominance(root);
+  for (Operation *loop : loops)
+    mlir::eliminateCommonSubExpressions(rewriter, dominance, loop);
 }
