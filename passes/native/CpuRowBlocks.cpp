@@ -166,11 +166,18 @@ Operation *tileRowBlocks(linalg::GenericOp consumer) {
   tiling.setTileSizes(getAsIndexOpFoldResult(context, rowBlockSizes(consumer)));
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
+  // Each read of a producer fuses a copy of it (merged by CSE afterwards): in
+  // a deep elementwise DAG (an unfused gradient) that doubles at every
+  // diamond. Past a few copies per op the remaining reads take slices of the
+  // producers' results, computed before the loop.
+  size_t budget = 4 * readers.size();
   options.setFusionControlFn(
       [&](tensor::ExtractSliceOp slice, OpResult producer,
           bool isDestination) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (isDestination || fusesOnce(slice, producer.getOwner(), readers))
+        if (isDestination || (budget > 0 && fusesOnce(slice, producer.getOwner(), readers))) {
+          budget -= budget > 0;
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        }
         return std::nullopt;
       });
 
