@@ -37,10 +37,11 @@ from hlox.backends.cpu.executable import CpuExecutable, machine_code
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
-    # The shared stage's hlox.fusion regions inlined back, for now: lowering them
-    # with hlox-cpu-fuse-regions ran its greedy fusion for minutes without end on a
-    # training step (tests/python/e2e/test_user_models_cpu.py), and it changed few
-    # kernel counts yet; it returns here once bounded.
+    # The shared stage's hlox.fusion regions inlined back, for now: lowered by
+    # hlox-cpu-fuse-regions, their transposes and reshapes fuse into the
+    # contractions, which hlox-cpu-vectorize-contractions then no longer takes
+    # (causal attention 56 ms -> 1.9 s), and its greedy fusion ran for minutes
+    # on a training step (tests/python/e2e/test_user_models_cpu.py).
     "hlox-inline-fusions",
     # @main callable from the host: a C-interface wrapper taking memref descriptors.
     "hlox-cpu-emit-c-interface",
@@ -72,6 +73,10 @@ PIPELINE: list[str] = [
     # Named ops (broadcast, transpose, matmul) as generics, so that
     # elementwise fusion can merge broadcasts into their consumers.
     "linalg-generalize-named-ops",
+    # Row reductions and the ops that read them (softmax, layernorm) as one
+    # loop over row blocks (with the regions inlined above, that is all
+    # hlox-cpu-fuse-regions does here).
+    "hlox-cpu-fuse-regions",
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",

@@ -12,16 +12,20 @@
 // outside regions, only fuses producers read once), except into a reduction
 // when its result is also read elsewhere (it would be computed twice: the
 // producer's result would have to be written from inside the reduction loop).
-// After bufferization each remaining generic is one loop nest, which
-// hlox-cpu-outline-loops turns into one kernel.
+// Then the readers of row reductions are tiled over row blocks with what
+// they depend on (CpuRowBlocks.cpp: a softmax or layernorm is one loop over
+// row blocks, across the regions hlox-fuse formed for it). After
+// bufferization each loop nest is one kernel of hlox-cpu-outline-loops.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/native/CpuPasses.h"
+#include "passes/native/CpuRowBlocks.h"
 #include "passes/native/Fusion.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -51,7 +55,8 @@ struct FuseRegions : PassWrapper<FuseRegions, OperationPass<>> {
            "possible, then inline the region";
   }
   void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<affine::AffineDialect, linalg::LinalgDialect, tensor::TensorDialect>();
+    registry.insert<affine::AffineDialect, linalg::LinalgDialect, scf::SCFDialect,
+                    tensor::TensorDialect>();
   }
 
   void runOnOperation() override {
@@ -73,6 +78,7 @@ struct FuseRegions : PassWrapper<FuseRegions, OperationPass<>> {
       (void)applyPatternsGreedily(fusion.getBody(), frozen);
       ::hlox::fusion::inlineFusion(fusion);
     }
+    ::hlox::fuseRowBlocks(getOperation());
   }
 };
 

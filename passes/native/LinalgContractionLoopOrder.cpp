@@ -41,8 +41,15 @@ SmallVector<unsigned> chooseOrder(linalg::GenericOp op) {
       lastDim(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
   if (!inner || iterators[*inner] != utils::IteratorType::parallel)
     return {};
+  // An input read along a reduction loop too (a contraction's operand, not a
+  // row's value broadcast over a row reduction, as in softmax's sum of exp(x - max)).
   bool contiguousInInput = llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *input) {
-    return lastDim(op.getMatchingIndexingMap(input)) == inner;
+    AffineMap map = op.getMatchingIndexingMap(input);
+    bool readAlongReduction = llvm::any_of(map.getResults(), [&](AffineExpr expr) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      return dim && iterators[dim.getPosition()] == utils::IteratorType::reduction;
+    });
+    return readAlongReduction && lastDim(map) == inner;
   });
   if (!contiguousInInput)
     return {};
