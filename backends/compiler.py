@@ -133,6 +133,17 @@ class LazyStages(_KeyedStages):
         return self._texts[key]
 
 
+# Programs of fewer StableHLO ops than this (in their functions' bodies) are compiled
+# without MLIR's multithreading.
+MULTITHREADED_PASSES_MIN_OPS = 1000
+
+
+def top_level_ops(module: ir.Module) -> int:
+    """The operations in the bodies of ``module``'s functions (not nested deeper)."""
+    return sum(len(block.operations) for function in module.body.operations
+               for region in function.regions for block in region.blocks)
+
+
 class StageRunner:
     """Runs the passes of one compilation, one at a time, and keeps their stages.
 
@@ -153,6 +164,11 @@ class StageRunner:
         self._last_text: str | None = None  # the current IR, when dumping
         self._input = None  # a copy of the module before its first pass (to print stages later)
         self._verified = False
+        # element -> its PassManager, built once per compilation: a pass runs
+        # several times (canonicalize), and building one (parsing the element,
+        # a pass's own set-up such as canonicalize's pattern set) costs more
+        # than running it on a small program.
+        self._pass_managers: dict[str, tuple[ir.Context, object]] = {}
         self.timings: OrderedDict[str, float] = OrderedDict()  # stage -> seconds
 
     @contextlib.contextmanager
@@ -195,6 +211,11 @@ class StageRunner:
         """Verifies the input (unless done) and records it as stage 000 ``stablehlo``."""
         if not self._verified:
             self.verify(module)
+        # A small program's passes run on this thread: handing its few functions to
+        # MLIR's thread pool (passes on functions, verification after each pass)
+        # cost more than the work (~10% of softmax's passes, on CPU and wall-clock).
+        module.context.enable_multithreading(
+            top_level_ops(module) >= MULTITHREADED_PASSES_MIN_OPS)
         if self.keep:
             self._last_text = str(module)
             self.dumps.write(0, "stablehlo", self._last_text)
@@ -216,7 +237,7 @@ class StageRunner:
             name = pass_name(element)
             start = time.perf_counter()
             try:
-                pm = pipeline_lib.build([element], context)
+                pm = self._pass_manager(element, context)
             except pipeline_lib.PipelineError as error:
                 raise CompilationError(f"{self._who()}: stage {self.index:03d} '{name}': "
                                        f"{error}", name) from None
@@ -233,6 +254,13 @@ class StageRunner:
             if self.keep:
                 self._last_text = self._texts[key] = str(module)
                 self.dumps.write(self.index, name, self._last_text)
+
+    def _pass_manager(self, element: str, context: ir.Context):
+        built = self._pass_managers.get(element)
+        if built is None or built[0] is not context:
+            built = self._pass_managers[element] = (context, pipeline_lib.build([element],
+                                                                                context))
+        return built[1]
 
     def _pass_failed(self, name: str, detail: str) -> CompilationError:
         """The error for the pass now running; its input is kept as ``.FAILED``."""

@@ -16,6 +16,29 @@ from hlox import _native
 
 _native.register_passes()
 
+# Python modules standing for our dialects (they have no op classes).
+_OPVIEW_PREFIX = "hlox.dialects._opviews"
+
+
+def _install_dialect_modules() -> None:
+    """Gives stablehlo, chlo, hlox and sdy a Python dialect module. The bindings
+    import ``mlir.dialects.<namespace>`` whenever they wrap an op and do not
+    remember a miss: every op of ours a Python pass touched cost a failed import
+    (a search of sys.path). A module found once is remembered."""
+    import sys
+    import types
+
+    from mlir._mlir_libs import _mlir
+
+    for namespace in ("stablehlo", "chlo", "hlox", "sdy"):
+        name = f"{_OPVIEW_PREFIX}.{namespace}"
+        sys.modules.setdefault(name, types.ModuleType(name))
+    if _OPVIEW_PREFIX not in _mlir.globals.dialect_search_modules:
+        _mlir.globals.append_dialect_search_prefix(_OPVIEW_PREFIX)
+
+
+_install_dialect_modules()
+
 
 def register_dialects(context: ir.Context) -> ir.Context:
     """Makes stablehlo, chlo, hlox and sdy (and quant, the element types of quantized

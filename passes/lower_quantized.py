@@ -9,8 +9,14 @@ quantized semantics (https://openxla.org/stablehlo/spec, "Quantized element type
 - ``uniform_dequantize``: ``convert(x - zp, E) * scale`` (the subtraction in i64, so
   that it never wraps);
 - ``bitcast_convert`` from or to a quantized type: the storage integers as they are;
-- the elementwise ops the spec defines on quantized tensors (``add``, ``tanh``, ...):
-  their operands dequantized, the op computed in ``E``, the result quantized.
+- the elementwise ops the spec defines on quantized tensors (``add``, ``tanh``, ...)
+  and ``dot_general``/``convolution``: their operands dequantized, the op computed in
+  ``E``, the result quantized; with a float lhs and result (the spec's hybrid form)
+  the float result is kept;
+- the data-movement ops the spec defines on quantized tensors (``reshape``,
+  ``transpose``, ``slice``, ``gather``, ...): the same op on the storage integers (the
+  verifier has checked that the result's scales and zero points are the operand's,
+  a per-axis quantization dimension moved with its dimension).
 
 Per-axis types (``!quant.uniform<i8:f32:0, {0.1:-30, 0.5:-20}>``) have one scale and
 zero point per index of their quantization dimension: a 1-D constant broadcast
@@ -34,10 +40,19 @@ QUANTIZABLE_ELEMENTWISE = frozenset(f"stablehlo.{name}" for name in (
     "add", "atan2", "divide", "maximum", "minimum", "multiply", "power", "remainder",
     "subtract", "cbrt", "ceil", "cosine", "exponential", "exponential_minus_one", "floor",
     "log", "log_plus_one", "logistic", "negate", "round_nearest_afz", "round_nearest_even",
-    "rsqrt", "sign", "sine", "sqrt", "tan", "tanh"))
-_LOWERED = QUANTIZABLE_ELEMENTWISE | {"stablehlo.uniform_quantize",
-                                      "stablehlo.uniform_dequantize",
-                                      "stablehlo.bitcast_convert"}
+    "rsqrt", "sign", "sine", "sqrt", "tan", "tanh", "select"))
+# Contractions, dequantize -> op -> quantize too, or hybrid: float lhs and result
+# (see dialects/stablehlo/DotOps.cpp, ConvolutionOp.cpp).
+CONTRACTIONS = frozenset({"stablehlo.dot_general", "stablehlo.convolution"})
+ON_EXPRESSED = QUANTIZABLE_ELEMENTWISE | CONTRACTIONS
+# Ops that move quantized elements without computing on them (dialects/stablehlo/
+# ShapeOps.td, StructuredOps.td): the storage integers are moved.
+MOVED = frozenset(f"stablehlo.{name}" for name in (
+    "reshape", "transpose", "broadcast_in_dim", "slice", "dynamic_slice",
+    "dynamic_update_slice", "concatenate", "pad", "reverse", "gather"))
+_LOWERED = ON_EXPRESSED | MOVED | {"stablehlo.uniform_quantize",
+                                   "stablehlo.uniform_dequantize",
+                                   "stablehlo.bitcast_convert"}
 
 
 class QuantizedUnsupported(Exception):
@@ -180,11 +195,21 @@ def _lower(op: ir.Operation, storage: dict) -> None:
         x = b.dequantize(operand(0), in_qs[0]) if in_qs[0] else op.operands[0]
         storage[result] = b.quantize(x, out_q)
         return
-    # an elementwise op: dequantize -> compute in the expressed type -> quantize
-    floats = [b.dequantize(operand(i), q) if q else op.operands[i] for i, q in enumerate(in_qs)]
-    expressed = ir.RankedTensorType.get(shape, out_q.expressed_type)
+    name = op.name.split(".", 1)[1]
     attributes = {op.attributes[i].name: op.attributes[i].attr for i in range(len(op.attributes))}
-    computed = b(op.name.split(".", 1)[1], *floats, type=expressed, **attributes)
+    if op.name in MOVED:
+        storage[result] = b(name, *map(operand, range(len(op.operands))),
+                            type=ir.RankedTensorType.get(shape, storage_element(out_q)),
+                            **attributes)
+        return
+    # dequantize -> compute in the expressed type -> quantize (a hybrid
+    # contraction's float result as it is)
+    floats = [b.dequantize(operand(i), q) if q else op.operands[i] for i, q in enumerate(in_qs)]
+    if out_q is None:
+        result.replace_all_uses_with(b(name, *floats, type=result.type, **attributes))
+        return
+    expressed = ir.RankedTensorType.get(shape, out_q.expressed_type)
+    computed = b(name, *floats, type=expressed, **attributes)
     storage[result] = b.quantize(computed, out_q)
 
 

@@ -9,6 +9,7 @@ C++ passes come from MLIR's registry (upstream's and ours); names registered in
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mlir import ir
@@ -24,12 +25,20 @@ class PipelineError(ValueError):
     """A pipeline element that does not name a registered pass."""
 
 
-def _nested_element(element: str, context: ir.Context) -> str:
-    """`element` as it must appear under builtin.module (nested if needed)."""
+@functools.lru_cache(maxsize=1)
+def _probe_context() -> ir.Context:
+    return ir.Context()
+
+
+@functools.lru_cache(maxsize=1024)
+def _nested_element(element: str) -> str:
+    """`element` as it must appear under builtin.module (nested if needed). The
+    registry is global, so the answer holds in every context: it is found once,
+    in a context of this module's own (a new one per element cost ~5 ms each)."""
     first_error = None
     for candidate in (element, f"func.func({element})"):
         try:
-            PassManager.parse(f"builtin.module({candidate})", context=context)
+            PassManager.parse(f"builtin.module({candidate})", context=_probe_context())
             return candidate
         except ValueError as error:
             first_error = first_error or error
@@ -50,7 +59,7 @@ def build(elements: list[str], context: ir.Context) -> PassManager:
             pm.add(py.run, name=py.argument, argument=py.argument,
                    description=py.description, op_name=py.op_name)
         else:
-            pm.add(_nested_element(element.strip(), context))
+            pm.add(_nested_element(element.strip()))
     return pm
 
 

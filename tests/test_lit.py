@@ -5,7 +5,9 @@ as its own pytest case with lit's output on failure. lit starts in the
 background when this file is collected, so that its ~160 hlox-opt processes
 (each mostly interpreter start-up) use the cores the Python tests leave idle
 (they keep about one busy) instead of running after them; the first lit case
-waits for its report.
+waits for its report. Under pytest-xdist each worker collects this file, so
+there lit starts only in the worker that runs its first case (one lit run, not
+one per worker, beside the other workers' tests).
 """
 
 from __future__ import annotations
@@ -46,12 +48,12 @@ def _start_lit():
     return process, folder
 
 
-_LIT = _start_lit()
+_LIT = None if os.environ.get("PYTEST_XDIST_WORKER") else _start_lit()
 
 
 @pytest.fixture(scope="session")
 def lit_results():
-    process, folder = _LIT
+    process, folder = _LIT or _start_lit()
     process.wait()
     report = folder / "results.xml"
     if not report.exists():

@@ -80,6 +80,11 @@ PIPELINE: list[str] = [
     "linalg-fuse-elementwise-ops",
     "canonicalize",
     "cse",
+    # Unit dims out of the generics: elementwise fusion folds reshapes into
+    # them (a scan body's 8x256 matmul became a 1x8x256 one), and a contraction
+    # with a unit loop is not matmul-shaped for the pass below.
+    "linalg-fold-unit-extent-dims",
+    "canonicalize",
     # Matmuls: cache and register tiles of vector FMAs (BLAS-style kernels).
     "hlox-cpu-vectorize-contractions",
     "canonicalize",

@@ -54,6 +54,7 @@ def _libs():
 
     sig(capi, "mlirTranslateModuleToLLVMIR", c_void_p, c_void_p, c_void_p)
     sig(capi, "mlirRegisterAllLLVMTranslations", None, c_void_p)
+    sig(llvm, "LLVMParseCommandLineOptions", None, c_int, ctypes.POINTER(c_char_p), c_char_p)
     sig(llvm, "LLVMContextCreate", c_void_p)
     sig(llvm, "LLVMContextDispose", None, c_void_p)
     sig(llvm, "LLVMDisposeModule", None, c_void_p)
@@ -74,6 +75,7 @@ def _libs():
     sig(llvm, "LLVMSetTarget", None, c_void_p, c_char_p)
     sig(llvm, "LLVMCreatePassBuilderOptions", c_void_p)
     sig(llvm, "LLVMDisposePassBuilderOptions", None, c_void_p)
+    sig(llvm, "LLVMPassBuilderOptionsSetLoopUnrolling", None, c_void_p, c_int)
     sig(llvm, "LLVMRunPasses", c_void_p, c_void_p, c_char_p, c_void_p, c_void_p)
     sig(llvm, "LLVMTargetMachineEmitToMemoryBuffer", c_int, c_void_p, c_void_p, c_int,
         ctypes.POINTER(c_void_p), ctypes.POINTER(c_void_p))
@@ -129,7 +131,22 @@ def _libs():
         raise LLVMError(f"hlox: no LLVM target known for machine {platform.machine()!r}")
     for part in ("TargetInfo", "Target", "TargetMC", "AsmPrinter"):
         getattr(llvm, f"LLVMInitialize{target}{part}")()
+    _set_options(llvm, _OPTIONS)
     return llvm, capi
+
+
+# LLVM's command-line options for this process's libLLVM (set once: a second
+# occurrence of an option would end the process). The DAG combiner's store
+# merging searches, for each store, the stores beside it in its basic block: on
+# a training step's @main (one block of ~300 parallel launches, each storing its
+# kernel's pointers) that was 2/3 of LLVM's code generation; the kernels store
+# vectors, which it does not merge.
+_OPTIONS = ("-combiner-store-merging=false",)
+
+
+def _set_options(llvm, options) -> None:
+    argv = [b"hlox"] + [option.encode() for option in options]
+    llvm.LLVMParseCommandLineOptions(len(argv), (c_char_p * len(argv))(*argv), None)
 
 
 def _take_message(pointer) -> str:
@@ -184,7 +201,7 @@ def _buffer_bytes(buffer) -> bytes:
 class CodeGen:
     """Machine code for an MLIR module in the LLVM dialect, for the host.
 
-    ``llvm_ir`` (optimized at O3, as the ExecutionEngine does), ``asm`` and
+    ``llvm_ir`` (optimized as :func:`compile_objects` does), ``asm`` and
     ``object`` (an ELF/Mach-O relocatable object, position independent).
     """
 
@@ -225,7 +242,7 @@ def codegen(module, *, want_asm: bool = True, constants: dict | None = None) -> 
         data_layout = llvm.LLVMCreateTargetDataLayout(machine)
         llvm.LLVMSetTarget(llvm_module, triple)
         llvm.LLVMSetModuleDataLayout(llvm_module, data_layout)
-        options = llvm.LLVMCreatePassBuilderOptions()
+        options = _pass_builder_options()
         _check(llvm.LLVMRunPasses(llvm_module, b"default<O3>", machine, options),
                "LLVM optimization (default<O3>)")
         llvm_ir = _take_message(llvm.LLVMPrintModuleToString(llvm_module))
@@ -408,7 +425,7 @@ def compile_objects(module, *, pieces: int = 1, passes: str = "default<O3>") -> 
             piece += 1
 
         def build(index: int) -> bytes:
-            options = llvm.LLVMCreatePassBuilderOptions()
+            options = _pass_builder_options()
             try:
                 _check(llvm.LLVMRunPasses(modules[index], passes.encode(), machines[index],
                                           options), f"LLVM optimization ({passes})")
@@ -429,6 +446,19 @@ def compile_objects(module, *, pieces: int = 1, passes: str = "default<O3>") -> 
             llvm.LLVMDisposeTargetMachine(machine)
         for context in contexts:
             llvm.LLVMContextDispose(context)
+
+
+def _pass_builder_options():
+    """The options of LLVM's optimization pipeline: O3's, without loop unrolling.
+    Unrolling doubled LLVM's time on a transformer training step (its outlined
+    loop nests fully unrolled, then compiled instruction by instruction) and
+    bought nothing measurable: the loops that need it are unrolled by hlox's own
+    passes (register tiles, vector transfers) and the vectorizer still
+    interleaves; the results were bit for bit the same."""
+    llvm, _ = _libs()
+    options = llvm.LLVMCreatePassBuilderOptions()
+    llvm.LLVMPassBuilderOptionsSetLoopUnrolling(options, 0)
+    return options
 
 
 def _emit(machine, llvm_module, file_type: int) -> bytes:

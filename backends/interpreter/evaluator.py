@@ -38,10 +38,12 @@ class Step:
         self.name = op.name
         self.operands = [slots[v] for v in op.operands]
         self.result_types = [attributes.TypeInfo(r.type) for r in op.results]
-        # the spec's elementwise ops on quantized tensors compute on their dequantized
-        # values; other ops (calls, control flow) move the storage integers
+        # the spec's elementwise ops and contractions on quantized tensors compute on
+        # their dequantized values; other ops (data movement, calls, control flow)
+        # move the storage integers
         self.on_expressed = self.name in quantized.ON_EXPRESSED and any(
-            t.quant is not None for t in self.result_types)
+            quantized.tensor_quantization(v.type) is not None
+            for v in list(op.operands) + list(op.results))
         self.results = [slots.setdefault(r, len(slots)) for r in op.results]
         self.regions = [Plan(region.blocks[0], slots) if len(region.blocks) else None
                         for region in op.regions]

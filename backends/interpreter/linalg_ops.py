@@ -23,6 +23,13 @@ def _compute_dtype(result_dtype):
     return wide(np.empty(0, d)).dtype
 
 
+def _result_dtype(step):
+    """The element type products are computed for: a quantized result's expressed
+    type (its operands arrive dequantized, see quantized.on_expressed)."""
+    t = step.result_types[0]
+    return t.quant.expressed if t.quant is not None else t.dtype
+
+
 def dot_general(lhs, rhs, lhs_batch, rhs_batch, lhs_contract, rhs_contract, result_dtype):
     """Result dims: batch, then lhs free, then rhs free (the spec's order)."""
     cd = _compute_dtype(result_dtype)
@@ -53,13 +60,13 @@ def dot_general_rule(ev, step, env, args):
     dn = step.cached("dn", lambda: attributes.struct(step.attr("dot_dimension_numbers")))
     return [dot_general(args[0], args[1], dn.get("lhs_batching_dimensions", []),
                         dn.get("rhs_batching_dimensions", []), dn.get("lhs_contracting_dimensions", []),
-                        dn.get("rhs_contracting_dimensions", []), step.result_types[0].dtype)]
+                        dn.get("rhs_contracting_dimensions", []), _result_dtype(step))]
 
 
 @register("stablehlo.dot")
 def dot(ev, step, env, args):
     lhs, rhs = args
-    return [dot_general(lhs, rhs, [], [], [lhs.ndim - 1], [0], step.result_types[0].dtype)]
+    return [dot_general(lhs, rhs, [], [], [lhs.ndim - 1], [0], _result_dtype(step))]
 
 
 # ---- convolution -----------------------------------------------------------
@@ -130,7 +137,7 @@ def convolution_rule(ev, step, env, args):
                         ints("rhs_dilation", 1), reversal,
                         int(attributes.scalar(step.attr("feature_group_count")) or 1),
                         int(attributes.scalar(step.attr("batch_group_count")) or 1),
-                        step.result_types[0].dtype)]
+                        _result_dtype(step))]
 
 
 # ---- linear algebra ---------------------------------------------------------

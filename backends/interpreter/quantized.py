@@ -6,9 +6,12 @@ is held as its storage integers (numpy's dtype of ``S``);
   with ``scale``, ``zp``, ``min``, ``max`` converted to the expressed type ``E``;
 - ``dequantize(x) = convert(x - zp, E) * scale`` (the difference taken exactly);
 - ``uniform_quantize`` of a quantized tensor is ``quantize(dequantize(x))``;
-- every other op on quantized tensors (``add``, ``tanh``, ...) runs its float rule on
-  the dequantized operands, rounds the result to ``E`` and quantizes it
-  (:func:`on_expressed`).
+- the elementwise ops on quantized tensors (``add``, ``tanh``, ...), ``dot_general``
+  and ``convolution`` run their float rule on the dequantized operands, round the
+  result to ``E`` and quantize it (:func:`on_expressed`); a hybrid contraction
+  (float lhs, quantized rhs) keeps its float result;
+- the data-movement ops (``reshape``, ``slice``, ...) move the storage integers, as
+  every other op does.
 
 Per-axis types have one scale and zero point per index of their quantization
 dimension.
@@ -20,14 +23,14 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import quant
 
-from hlox.passes.lower_quantized import QUANTIZABLE_ELEMENTWISE
+from hlox.passes.lower_quantized import CONTRACTIONS, ON_EXPRESSED
 
 from .registry import register
 
-# The ops that compute on the dequantized values of their quantized operands
-# (on_expressed); the others on quantized tensors (uniform_(de)quantize,
-# bitcast_convert, calls, control flow) read and move the storage integers.
-ON_EXPRESSED = QUANTIZABLE_ELEMENTWISE
+# ON_EXPRESSED: the ops that compute on the dequantized values of their quantized
+# operands (on_expressed); the others on quantized tensors (uniform_(de)quantize,
+# bitcast_convert, data movement, calls, control flow) read and move the storage
+# integers.
 
 
 class Quantization:
@@ -88,30 +91,33 @@ def on_expressed(rule, ev, step, env, args) -> list:
     """Runs the float ``rule`` of a (quantizable elementwise) op on quantized tensors:
     dequantize -> compute in the expressed type -> quantize."""
     operand_types = step.cached("operand_types", lambda: [
-        _tensor_quantization(v.type) for v in step.op.operands])
+        tensor_quantization(v.type) for v in step.op.operands])
     values = [q.dequantize(a) if q is not None else a for a, q in zip(args, operand_types)]
     results = rule(ev, step, env, values)
     out = []
     for value, t in zip(results, step.result_types):
-        if t.quant is None:
+        if t.quant is not None:
+            out.append(t.quant.quantize(np.asarray(value).astype(t.quant.expressed)))
+        elif step.name in CONTRACTIONS:  # hybrid: the float result
+            out.append(value)
+        else:
             raise NotImplementedError(f"a result of type {t.text} from quantized operands")
-        out.append(t.quant.quantize(np.asarray(value).astype(t.quant.expressed)))
     return out
 
 
-def _tensor_quantization(t: ir.Type) -> Quantization | None:
+def tensor_quantization(t: ir.Type) -> Quantization | None:
     from .attributes import TypeInfo
     return TypeInfo(t).quant if isinstance(t, ir.RankedTensorType) else None
 
 
 @register("stablehlo.uniform_quantize", elementwise=True)
 def uniform_quantize(ev, step, env, args):
-    source = step.cached("source", lambda: _tensor_quantization(step.op.operands[0].type))
+    source = step.cached("source", lambda: tensor_quantization(step.op.operands[0].type))
     x = source.dequantize(args[0]) if source is not None else args[0]
     return [step.result_types[0].quant.quantize(x)]
 
 
 @register("stablehlo.uniform_dequantize", elementwise=True)
 def uniform_dequantize(ev, step, env, args):
-    source = step.cached("source", lambda: _tensor_quantization(step.op.operands[0].type))
+    source = step.cached("source", lambda: tensor_quantization(step.op.operands[0].type))
     return [source.dequantize(args[0])]

@@ -218,6 +218,28 @@ LogicalResult ConvolutionOp::verify() {
   SmallVector<int64_t> shape;
   if (failed(inferConvolutionShape({getLoc(), getOperationName()}, a, shape)))
     return failure();
-  return checkCompatibleShape(*this, "result", getResult().getType().getShape(),
-                              shape);
+  if (failed(checkCompatibleShape(*this, "result", getResult().getType().getShape(),
+                                  shape)))
+    return failure();
+  if (failed(verifyQuantizedContraction(*this, getLhs().getType(), getRhs().getType(),
+                                        getResult().getType())))
+    return failure();
+  // (C29, C30) per-axis rhs and result are quantized along their output features.
+  auto axisOf = [](Type t) -> std::optional<int64_t> {
+    if (auto q = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(getElementTypeOrSelf(t)))
+      return q.getQuantizedDimension();
+    return std::nullopt;
+  };
+  auto dims = getDimensionNumbers();
+  if (auto axis = axisOf(getRhs().getType());
+      axis && *axis != dims.getKernelOutputFeatureDimension())
+    return emitOpError() << "needs rhs's quantization dimension " << *axis
+                         << " to be kernel_output_feature_dimension "
+                         << dims.getKernelOutputFeatureDimension();
+  if (auto axis = axisOf(getResult().getType());
+      axis && *axis != dims.getOutputFeatureDimension())
+    return emitOpError() << "needs the result's quantization dimension " << *axis
+                         << " to be output_feature_dimension "
+                         << dims.getOutputFeatureDimension();
+  return success();
 }

@@ -128,6 +128,23 @@ LogicalResult DotGeneralOp::verify() {
     return emitOpError() << "boolean operands need a boolean result and each "
                             "other, got "
                          << le << ", " << re << " -> " << out;
+  if (failed(verifyQuantizedContraction(*this, getLhs().getType(), getRhs().getType(),
+                                        getResult().getType())))
+    return failure();
+  // (C15) zero_points(rhs) = 0; (C16) a per-axis rhs's quantization dimension
+  // is not contracted.
+  if (auto rhs = llvm::dyn_cast<quant::UniformQuantizedType>(re);
+      rhs && rhs.getZeroPoint() != 0)
+    return emitOpError() << "needs a quantized rhs with zero point 0, got " << rhs;
+  if (auto rhs = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(re)) {
+    if (llvm::any_of(rhs.getZeroPoints(), [](int64_t z) { return z != 0; }))
+      return emitOpError() << "needs a quantized rhs with zero points 0, got " << rhs;
+    if (llvm::is_contained(getDotDimensionNumbers().getRhsContractingDimensions(),
+                           rhs.getQuantizedDimension()))
+      return emitOpError() << "needs rhs's quantization dimension "
+                           << rhs.getQuantizedDimension()
+                           << " outside its contracting dimensions, got " << rhs;
+  }
   return success();
 }
 

@@ -140,6 +140,22 @@ LogicalResult SelectOp::verify() {
     return emitOpError("requires pred to be a scalar or to have the shape of "
                        "on_true, got ")
            << pred << " and " << onTrue;
+  // (C2) baseline_type(on_true) = baseline_type(on_false) = baseline_type(result).
+  for (Type t : {getOnFalse().getType(), getResult().getType()})
+    if (failed(verifyCompatibleShape(onTrue, t)))
+      return emitOpError("requires on_true, on_false and result of one shape, got ")
+             << onTrue << " and " << t;
+  return verifyQuantizableTypes(*this, {onTrue, getOnFalse().getType(),
+                                        getResult().getType()});
+}
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *, std::optional<Location> location,
+                                         ValueRange operands, DictionaryAttr,
+                                         OpaqueProperties, RegionRange,
+                                         SmallVectorImpl<Type> &inferred) {
+  if (operands.size() != 3)
+    return emitOptionalError(location, "expected pred, on_true and on_false");
+  inferred.push_back(operands[1].getType());
   return success();
 }
 

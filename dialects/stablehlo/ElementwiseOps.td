@@ -304,13 +304,19 @@ def StableHLO_CompareOp : StableHLO_Op<"compare", [Pure, Elementwise,
   let hasVerifier = 1;
 }
 
+// On per-tensor quantized tensors dequantize -> select -> quantize: on_true,
+// on_false and result are quantized alike, scales and zero points apart (C2).
 def StableHLO_SelectOp : StableHLO_Op<"select", [Pure,
-    AllTypesMatch<["on_true", "on_false", "result"]>,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "select: elementwise choice of on_true or on_false by pred";
-  let arguments = (ins HLO_PredTensor:$pred, HLO_Tensor:$on_true,
-      HLO_Tensor:$on_false);
-  let results = (outs HLO_Tensor:$result);
+  let arguments = (ins HLO_PredTensor:$pred, HLO_TensorOrPerTensorQuantized:$on_true,
+      HLO_TensorOrPerTensorQuantized:$on_false);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
+  let extraClassDeclaration = [{
+    static bool isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r) {
+      return ::mlir::stablehlo::quantizableCompatibleReturnTypes(l, r);
+    }
+  }];
   let assemblyFormat = [{
     operands attr-dict `:`
       custom<SelectOpType>(type($pred), type($on_true), type($on_false), type($result))

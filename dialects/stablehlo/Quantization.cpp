@@ -82,10 +82,14 @@ LogicalResult verifyPerAxisShape(Operation *op, Type type) {
 }
 
 LogicalResult verifyQuantizableElementwise(Operation *op) {
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
+  return verifyQuantizableTypes(op, types);
+}
+
+LogicalResult verifyQuantizableTypes(Operation *op, TypeRange types) {
   SmallVector<Type> elements;
-  for (Type t : op->getOperandTypes())
-    elements.push_back(getElementTypeOrSelf(t));
-  for (Type t : op->getResultTypes())
+  for (Type t : types)
     elements.push_back(getElementTypeOrSelf(t));
   auto first = llvm::dyn_cast<quant::QuantizedType>(elements.front());
   for (Type element : elements) {
@@ -106,9 +110,97 @@ LogicalResult verifyQuantizableElementwise(Operation *op) {
                              "dimension, got ")
              << first << " and " << q;
   }
-  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+  for (Type t : types)
     if (failed(verifyPerAxisShape(op, t)))
       return failure();
+  return success();
+}
+
+LogicalResult verifyQuantizedContraction(Operation *op, Type lhsType, Type rhsType,
+                                         Type resultType) {
+  Type lhsElement = getElementTypeOrSelf(lhsType);
+  Type resultElement = getElementTypeOrSelf(resultType);
+  auto lhs = llvm::dyn_cast<quant::QuantizedType>(lhsElement);
+  auto rhs = llvm::dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(rhsType));
+  auto result = llvm::dyn_cast<quant::QuantizedType>(resultElement);
+  if (!lhs && !rhs && !result)
+    return success();
+  // (C14/C28) is_quantized(lhs) = is_quantized(result) and is_quantized(rhs).
+  if (!rhs || static_cast<bool>(lhs) != static_cast<bool>(result))
+    return op->emitOpError("on quantized tensors needs a quantized rhs and lhs "
+                           "and result both quantized or both not, got ")
+           << lhsType << ", " << rhsType << " -> " << resultType;
+  if (lhs) {
+    // (C17/C31), (C18/C32), (C19/C33).
+    if (lhs.getStorageType() != rhs.getStorageType() || lhs.isSigned() != rhs.isSigned())
+      return op->emitOpError("needs one storage type for quantized lhs and rhs, got ")
+             << lhs << " and " << rhs;
+    if (lhs.getExpressedType() != rhs.getExpressedType() ||
+        lhs.getExpressedType() != result.getExpressedType())
+      return op->emitOpError("needs one expressed type for quantized lhs, rhs and "
+                             "result, got ")
+             << lhs << ", " << rhs << " -> " << result;
+    if (llvm::isa<quant::UniformQuantizedType>(rhs) &&
+        !llvm::isa<quant::UniformQuantizedType>(result))
+      return op->emitOpError("with a per-tensor quantized rhs needs a per-tensor "
+                             "quantized result, got ")
+             << rhs << " -> " << result;
+  } else if (lhsElement != rhs.getExpressedType() || lhsElement != resultElement) {
+    // (C20/C34) hybrid: element_type(lhs) = expressed_type(rhs) = element_type(result).
+    return op->emitOpError("with a float lhs and a quantized rhs needs lhs and "
+                           "result of rhs's expressed type, got ")
+           << lhsType << ", " << rhsType << " -> " << resultType;
+  }
+  for (Type t : {lhsType, rhsType, resultType})
+    if (failed(verifyPerAxisShape(op, t)))
+      return failure();
+  return success();
+}
+
+Type withQuantizedDimension(Type element, int64_t axis) {
+  auto q = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(element);
+  if (!q)
+    return element;
+  return quant::UniformQuantizedPerAxisType::get(
+      q.getFlags(), q.getStorageType(), q.getExpressedType(), q.getScales(),
+      q.getZeroPoints(), axis, q.getStorageTypeMin(), q.getStorageTypeMax());
+}
+
+LogicalResult verifyMovedElementType(Operation *op, RankedTensorType operand,
+                                     RankedTensorType result,
+                                     function_ref<bool(int64_t, int64_t)> follows,
+                                     StringRef rule) {
+  Type in = operand.getElementType(), out = result.getElementType();
+  auto inAxis = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(in);
+  if (!inAxis) {
+    if (in != out)
+      return op->emitOpError("requires the operand's element type for the result, got ")
+             << in << " and " << out;
+    return success();
+  }
+  auto outAxis = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(out);
+  if (!outAxis ||
+      !sameBaseline(inAxis, llvm::cast<quant::QuantizedType>(withQuantizedDimension(
+                                outAxis, inAxis.getQuantizedDimension()))))
+    return op->emitOpError("requires a per-axis quantized result like the operand's ")
+           << in << ", got " << out;
+  if (failed(verifyPerAxisShape(op, operand)) || failed(verifyPerAxisShape(op, result)))
+    return failure();
+  if (!follows(inAxis.getQuantizedDimension(), outAxis.getQuantizedDimension()))
+    return op->emitOpError("result quantization dimension ")
+           << outAxis.getQuantizedDimension() << " does not follow the operand's ("
+           << inAxis.getQuantizedDimension() << "): " << rule << ", got " << operand
+           << " -> " << result;
+  ArrayRef<double> scales = inAxis.getScales();
+  ArrayRef<int64_t> zeroPoints = inAxis.getZeroPoints();
+  for (size_t i = 0; i < outAxis.getScales().size(); ++i) {
+    size_t j = scales.size() == 1 ? 0 : i;
+    if (j >= scales.size() || outAxis.getScales()[i] != scales[j] ||
+        outAxis.getZeroPoints()[i] != zeroPoints[j])
+      return op->emitOpError("requires the operand's scales and zero points for the "
+                             "result, got ")
+             << in << " and " << out;
+  }
   return success();
 }
 

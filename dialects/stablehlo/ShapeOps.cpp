@@ -147,9 +147,16 @@ static LogicalResult verifyBroadcastDims(Operation *op, RankedTensorType operand
 }
 
 LogicalResult BroadcastInDimOp::verify() {
-  return verifyBroadcastDims(*this, llvm::cast<RankedTensorType>(getOperand().getType()),
-                             llvm::cast<RankedTensorType>(getResult().getType()),
-                             getBroadcastDimensions());
+  auto operand = llvm::cast<RankedTensorType>(getOperand().getType());
+  auto result = llvm::cast<RankedTensorType>(getResult().getType());
+  ArrayRef<int64_t> dims = getBroadcastDimensions();
+  if (failed(verifyBroadcastDims(*this, operand, result, dims)))
+    return failure();
+  // (C1, C6) quantization_dimension(result) = broadcast_dimensions[quantization_dimension(operand)].
+  return verifyMovedElementType(
+      *this, operand, result,
+      [&](int64_t in, int64_t out) { return dims[in] == out; },
+      "broadcast_dimensions[operand's] = result's");
 }
 
 LogicalResult BroadcastOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -207,7 +214,22 @@ LogicalResult ReshapeOp::verify() {
            << operand << " has " << operand.getNumElements()
            << " elements but the result " << result << " has "
            << result.getNumElements();
-  return success();
+  // (C1, C3) a per-axis quantization dimension keeps its size and the number
+  // of elements before (and so after) it.
+  auto product = [](RankedTensorType t, int64_t begin, int64_t end) {
+    int64_t n = 1;
+    for (int64_t d = begin; d < end; ++d)
+      n *= t.getDimSize(d);
+    return n;
+  };
+  return verifyMovedElementType(
+      *this, operand, result,
+      [&](int64_t in, int64_t out) {
+        return !operand.hasStaticShape() ||
+               (operand.getDimSize(in) == result.getDimSize(out) &&
+                product(operand, 0, in) == product(result, 0, out));
+      },
+      "its size and the product of the dimensions before it are kept");
 }
 
 LogicalResult DynamicReshapeOp::verify() {
@@ -250,7 +272,12 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   SmallVector<int64_t> shape;
   for (int64_t d : perm)
     shape.push_back(operand.getDimSize(d));
-  inferred.push_back(operand.clone(shape));
+  // (C4) quantization_dimension(operand) = permutation[quantization_dimension(result)].
+  Type element = operand.getElementType();
+  if (auto q = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(element))
+    element = withQuantizedDimension(
+        q, llvm::find(perm, q.getQuantizedDimension()) - perm.begin());
+  inferred.push_back(RankedTensorType::get(shape, element, operand.getEncoding()));
   return success();
 }
 

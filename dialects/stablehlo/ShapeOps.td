@@ -42,12 +42,13 @@ def StableHLO_DynamicIotaOp : StableHLO_Op<"dynamic_iota", [Pure]> {
   let hasVerifier = 1;
 }
 
-def StableHLO_BroadcastInDimOp : StableHLO_Op<"broadcast_in_dim", [Pure,
-    AllElementTypesMatch<["operand", "result"]>]> {
+// broadcast_in_dim, reshape, transpose: the element type is the operand's, a
+// per-axis quantization dimension moving with its dimension (checked in C++).
+def StableHLO_BroadcastInDimOp : StableHLO_Op<"broadcast_in_dim", [Pure]> {
   let summary = "broadcast_in_dim: expand dimensions and sizes of a tensor";
-  let arguments = (ins HLO_Tensor:$operand,
+  let arguments = (ins HLO_TensorOrQuantized:$operand,
       DenseI64ArrayAttr:$broadcast_dimensions);
-  let results = (outs HLO_StaticShapeTensor:$result);
+  let results = (outs HLO_StaticShapeTensorOrQuantized:$result);
   let assemblyFormat = [{
     $operand `,` `dims` `=` $broadcast_dimensions
       attr-dict `:` functional-type(operands, results)
@@ -81,11 +82,10 @@ def StableHLO_DynamicBroadcastInDimOp : StableHLO_Op<"dynamic_broadcast_in_dim",
   let hasVerifier = 1;
 }
 
-def StableHLO_ReshapeOp : StableHLO_Op<"reshape", [Pure,
-    AllElementTypesMatch<["operand", "result"]>]> {
+def StableHLO_ReshapeOp : StableHLO_Op<"reshape", [Pure]> {
   let summary = "reshape: the same elements in another shape";
-  let arguments = (ins HLO_Tensor:$operand);
-  let results = (outs HLO_StaticShapeTensor:$result);
+  let arguments = (ins HLO_TensorOrQuantized:$operand);
+  let results = (outs HLO_StaticShapeTensorOrQuantized:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -100,10 +100,10 @@ def StableHLO_DynamicReshapeOp : StableHLO_Op<"dynamic_reshape", [Pure,
 }
 
 def StableHLO_TransposeOp : StableHLO_Op<"transpose", [Pure,
-    AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptorWithIsCompatible]> {
+    InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "transpose: permute the dimensions of a tensor";
-  let arguments = (ins HLO_Tensor:$operand, DenseI64ArrayAttr:$permutation);
-  let results = (outs HLO_Tensor:$result);
+  let arguments = (ins HLO_TensorOrQuantized:$operand, DenseI64ArrayAttr:$permutation);
+  let results = (outs HLO_TensorOrQuantized:$result);
   let assemblyFormat = [{
     $operand `,` `dims` `=` $permutation
       attr-dict `:` functional-type(operands, results)
@@ -113,9 +113,9 @@ def StableHLO_TransposeOp : StableHLO_Op<"transpose", [Pure,
 def StableHLO_SliceOp : StableHLO_Op<"slice", [Pure,
     AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "slice: a static strided slice";
-  let arguments = (ins HLO_Tensor:$operand, DenseI64ArrayAttr:$start_indices,
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$operand, DenseI64ArrayAttr:$start_indices,
       DenseI64ArrayAttr:$limit_indices, DenseI64ArrayAttr:$strides);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
   let assemblyFormat = [{
     $operand custom<SliceRanges>($start_indices, $limit_indices, $strides)
       attr-dict `:` functional-type(operands, results)
@@ -125,10 +125,10 @@ def StableHLO_SliceOp : StableHLO_Op<"slice", [Pure,
 def StableHLO_DynamicSliceOp : StableHLO_Op<"dynamic_slice", [Pure,
     AllElementTypesMatch<["operand", "result"]>, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "dynamic_slice: a slice of static sizes at runtime offsets";
-  let arguments = (ins HLO_Tensor:$operand,
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$operand,
       Variadic<HLO_ScalarIntTensor>:$start_indices,
       DenseI64ArrayAttr:$slice_sizes);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
   let assemblyFormat = [{
     $operand `,` custom<VariadicOperandWithAttribute>($start_indices)
       `sizes` `=` $slice_sizes attr-dict `:` functional-type(operands, results)
@@ -140,9 +140,9 @@ def StableHLO_DynamicUpdateSliceOp : StableHLO_Op<"dynamic_update_slice", [Pure,
     AllElementTypesMatch<["operand", "update"]>,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "dynamic_update_slice: overwrite a slice at runtime offsets";
-  let arguments = (ins HLO_Tensor:$operand, HLO_Tensor:$update,
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$operand, HLO_TensorOrPerTensorQuantized:$update,
       Variadic<HLO_ScalarIntTensor>:$start_indices);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -161,9 +161,9 @@ def StableHLO_RealDynamicSliceOp : StableHLO_Op<"real_dynamic_slice", [Pure,
 def StableHLO_ConcatenateOp : StableHLO_Op<"concatenate", [Pure,
     SameOperandsAndResultElementType, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "concatenate: join tensors along one dimension";
-  let arguments = (ins Variadic<HLO_Tensor>:$inputs,
+  let arguments = (ins Variadic<HLO_TensorOrPerTensorQuantized>:$inputs,
       ConfinedAttr<I64Attr, [IntNonNegative]>:$dimension);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
   let assemblyFormat = [{
     custom<VariadicOperandWithAttribute>($inputs) `dim` `=` $dimension
       attr-dict `:` functional-type(operands, results)
@@ -173,10 +173,10 @@ def StableHLO_ConcatenateOp : StableHLO_Op<"concatenate", [Pure,
 def StableHLO_PadOp : StableHLO_Op<"pad", [Pure,
     SameOperandsAndResultElementType, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "pad: edge and interior padding with a value";
-  let arguments = (ins HLO_Tensor:$operand, 0DTensorOf<[HLO_ElementType]>:$padding_value,
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$operand, 0DTensorOf<[HLO_ElementType, HLO_PerTensorQuantizedInt]>:$padding_value,
       DenseI64ArrayAttr:$edge_padding_low, DenseI64ArrayAttr:$edge_padding_high,
       DenseI64ArrayAttr:$interior_padding);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
   let assemblyFormat = [{
     $operand `,` $padding_value `,`
       `low` `=` $edge_padding_low `,`
@@ -201,8 +201,8 @@ def StableHLO_DynamicPadOp : StableHLO_Op<"dynamic_pad", [Pure,
 def StableHLO_ReverseOp : StableHLO_Op<"reverse", [Pure,
     SameOperandsAndResultType, InferTypeOpInterface]> {
   let summary = "reverse: reverse the order of elements along dimensions";
-  let arguments = (ins HLO_Tensor:$operand, DenseI64ArrayAttr:$dimensions);
-  let results = (outs HLO_Tensor:$result);
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$operand, DenseI64ArrayAttr:$dimensions);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
   let assemblyFormat = [{
     $operand `,` `dims` `=` $dimensions
       attr-dict `:` custom<SameOperandsAndResultType>(type($operand), type($result))

@@ -61,9 +61,17 @@ def HLO_ElementType : AnyTypeOf<[HLO_Pred, HLO_Int, HLO_Float, HLO_Complex]>;
 // type and a float expressed type. Ops admit them where the spec does.
 def HLO_QuantizedInt : Type<CPred<"::mlir::stablehlo::isSpecQuantizedType($_self)">,
     "per-tensor or per-axis uniform quantized integer", "::mlir::quant::QuantizedType">;
+def HLO_PerTensorQuantizedInt : Type<And<[HLO_QuantizedInt.predicate,
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType>($_self)">]>,
+    "per-tensor uniform quantized integer", "::mlir::quant::UniformQuantizedType">;
 
 // Ranked tensors of the spec's element types (quantized ones apart).
 def HLO_Tensor : RankedTensorOf<[HLO_ElementType]>;
+// The spec's "tensor or quantized tensor" and "tensor or per-tensor quantized
+// tensor" (data movement, dot_general and convolution operands).
+def HLO_TensorOrQuantized : RankedTensorOf<[HLO_ElementType, HLO_QuantizedInt]>;
+def HLO_TensorOrPerTensorQuantized : RankedTensorOf<[HLO_ElementType, HLO_PerTensorQuantizedInt]>;
+def HLO_StaticShapeTensorOrQuantized : StaticShapeTensorOf<[HLO_ElementType, HLO_QuantizedInt]>;
 def HLO_PredTensor : RankedTensorOf<[HLO_Pred]>;
 def HLO_IntTensor : RankedTensorOf<[HLO_Int]>;
 def HLO_FpTensor : RankedTensorOf<[HLO_Float]>;

@@ -29,11 +29,11 @@ def StableHLO_DotGeneralOp : StableHLO_Op<"dot_general", [Pure,
     The result's dimensions are the batching dimensions, then lhs's and rhs's
     remaining dimensions; its element type may differ from the operands'.
   }];
-  let arguments = (ins HLO_Tensor:$lhs, HLO_Tensor:$rhs,
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$lhs, HLO_TensorOrQuantized:$rhs,
       StableHLO_DotDimensionNumbers:$dot_dimension_numbers,
       OptionalAttr<StableHLO_PrecisionConfigAttr>:$precision_config,
       OptionalAttr<StableHLO_DotAlgorithm>:$algorithm);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrQuantized:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `,` custom<DotDimensionNumbers>($dot_dimension_numbers)
       `` custom<PrecisionConfigAndAlgorithm>($precision_config, $algorithm)
@@ -62,7 +62,7 @@ def StableHLO_ConvolutionOp : StableHLO_Op<"convolution", [Pure,
     DeclareOpInterfaceMethods<InferShapedTypeOpInterface,
                               ["inferReturnTypeComponents"]>]> {
   let summary = "convolution: windowed dot products of lhs with kernel rhs";
-  let arguments = (ins HLO_Tensor:$lhs, HLO_Tensor:$rhs,
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$lhs, HLO_TensorOrQuantized:$rhs,
       OptionalAttr<DenseI64ArrayAttr>:$window_strides,
       OptionalAttr<I64ElementsAttr>:$padding,
       OptionalAttr<DenseI64ArrayAttr>:$lhs_dilation,
@@ -72,7 +72,7 @@ def StableHLO_ConvolutionOp : StableHLO_Op<"convolution", [Pure,
       ConfinedAttr<I64Attr, [IntPositive]>:$feature_group_count,
       ConfinedAttr<I64Attr, [IntPositive]>:$batch_group_count,
       OptionalAttr<StableHLO_PrecisionConfigAttr>:$precision_config);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrQuantized:$result);
   let assemblyFormat = [{
     `(` $lhs `,` $rhs `)`
       `dim_numbers` `=` custom<ConvolutionDimensions>($dimension_numbers) `,`
@@ -107,11 +107,11 @@ def StableHLO_GatherOp : StableHLO_Op<"gather", [Pure,
     DeclareOpInterfaceMethods<InferShapedTypeOpInterface,
                               ["inferReturnTypeComponents"]>]> {
   let summary = "gather: slices of operand at offsets from start_indices";
-  let arguments = (ins HLO_Tensor:$operand, HLO_IndexTensor:$start_indices,
+  let arguments = (ins HLO_TensorOrPerTensorQuantized:$operand, HLO_IndexTensor:$start_indices,
       StableHLO_GatherDimensionNumbers:$dimension_numbers,
       DenseI64ArrayAttr:$slice_sizes,
       DefaultValuedOptionalAttr<BoolAttr, "false">:$indices_are_sorted);
-  let results = (outs HLO_Tensor:$result);
+  let results = (outs HLO_TensorOrPerTensorQuantized:$result);
   let hasVerifier = 1;
 }
 

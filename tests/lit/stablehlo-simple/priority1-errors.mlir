@@ -67,7 +67,7 @@ func.func @bid_size(%a: tensor<2xf32>) -> tensor<3x4xf32> {
 // -----
 
 func.func @bid_element(%a: tensor<2xf32>) -> tensor<2xi32> {
-  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.broadcast_in_dim' op failed to verify that all of {operand, result} have same element type
+  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.broadcast_in_dim' op requires the operand's element type for the result, got 'f32' and 'i32'
   %0 = stablehlo.broadcast_in_dim %a, dims = [0] : (tensor<2xf32>) -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }
@@ -123,7 +123,7 @@ func.func @select_pred(%p: tensor<3xi1>, %a: tensor<2xi32>) -> tensor<2xi32> {
 // -----
 
 func.func @select_types(%p: tensor<2xi1>, %a: tensor<2xi32>, %b: tensor<2xf32>) -> tensor<2xi32> {
-  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.select' op failed to verify that all of {on_true, on_false, result} have same type
+  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.select' op requires the same type for all operands and results, got 'i32' and 'f32'
   %0 = stablehlo.select %p, %a, %b : (tensor<2xi1>, tensor<2xi32>, tensor<2xf32>) -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }

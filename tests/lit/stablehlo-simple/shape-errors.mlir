@@ -172,7 +172,7 @@ func.func @broadcast_result(%a: tensor<4xf32>) -> tensor<3x4xf32> {
 // -----
 
 func.func @reshape_element(%a: tensor<4xf32>) -> tensor<2x2xi32> {
-  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.reshape' op failed to verify that all of {operand, result} have same element type
+  // CHECK: [[# @LINE + 1]]:{{[0-9]+}}: error: 'stablehlo.reshape' op requires the operand's element type for the result, got 'f32' and 'i32'
   %0 = stablehlo.reshape %a : (tensor<4xf32>) -> tensor<2x2xi32>
   return %0 : tensor<2x2xi32>
 }

@@ -13,85 +13,14 @@ Per-tensor and per-axis types, several scales, zero points and storage types.
 
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 import pytest
+from quantized_model import QType, floats_around, run, tensor
 
 import hlox
 from hlox.backends.base import BackendError
 
 BACKENDS = ("cpu", "interpreter")
-
-# (storage name in quant types, StableHLO storage type, numpy dtype, storage min, max)
-STORAGES = {
-    "i8": ("i8", "i8", np.int8, -128, 127),
-    "u8": ("u8", "ui8", np.uint8, 0, 255),
-    "i16": ("i16", "i16", np.int16, -32768, 32767),
-    "i4": ("i4", "i4", ml_dtypes.int4, -8, 7),
-    "i8n": ("i8<-127:127>", "i8", np.int8, -127, 127),  # a narrowed storage range
-}
-EXPRESSED = {"f32": np.float32, "f16": np.float16, "bf16": ml_dtypes.bfloat16}
-
-
-class QType:
-    """A quantized type: its MLIR text, and the spec's formulas in numpy."""
-
-    def __init__(self, storage: str, scales, zero_points, axis=None, expressed="f32"):
-        self.quant_storage, self.storage, self.dtype, self.low, self.high = STORAGES[storage]
-        self.expressed, self.edtype = expressed, np.dtype(EXPRESSED[expressed])
-        self.scales, self.zero_points, self.axis = list(scales), list(zero_points), axis
-
-    @property
-    def text(self) -> str:
-        if self.axis is None:
-            return (f"!quant.uniform<{self.quant_storage}:{self.expressed}, "
-                    f"{self.scales[0]!r}:{self.zero_points[0]}>")
-        pairs = ", ".join(f"{s!r}:{z}" for s, z in zip(self.scales, self.zero_points))
-        return f"!quant.uniform<{self.quant_storage}:{self.expressed}:{self.axis}, {{{pairs}}}>"
-
-    def _along(self, values, dtype, ndim):
-        values = np.asarray(values, dtype)
-        if self.axis is None:
-            return values.reshape(())
-        shape = [1] * ndim
-        shape[self.axis] = -1
-        return values.reshape(shape)
-
-    def quantize(self, x: np.ndarray) -> np.ndarray:
-        e = self.edtype
-        x = np.asarray(x).astype(e)
-        scales = self._along(np.asarray(self.scales, np.float64).astype(e), e, x.ndim)
-        zero_points = self._along(self.zero_points, np.int64, x.ndim).astype(e)
-        rounded = np.round((x / scales).astype(e))  # half to even
-        shifted = (rounded + zero_points).astype(e)
-        return np.clip(shifted, e.type(self.low), e.type(self.high)).astype(self.dtype)
-
-    def dequantize(self, q: np.ndarray) -> np.ndarray:
-        e = self.edtype
-        q = np.asarray(q)
-        scales = self._along(np.asarray(self.scales, np.float64).astype(e), e, q.ndim)
-        difference = q.astype(np.int64) - self._along(self.zero_points, np.int64, q.ndim)
-        return (difference.astype(e) * scales).astype(e)
-
-
-def tensor(shape, element: str) -> str:
-    return f"tensor<{'x'.join(map(str, shape))}x{element}>" if shape else f"tensor<{element}>"
-
-
-def run(text: str, backend: str, *args):
-    return [np.asarray(r) for r in hlox.compile_stablehlo(text, backend=backend)(*args)]
-
-
-def floats_around(q: QType, shape, seed: int) -> np.ndarray:
-    """Values over and beyond q's range, with exact half-way points (x / scale = k + 1/2)."""
-    rng = np.random.default_rng(seed)
-    scale = max(q.scales)
-    span = (q.high - q.low) * scale
-    x = rng.uniform(-0.75 * span, 0.75 * span, size=shape)
-    halves = (rng.integers(-20, 20, size=shape) + 0.5) * np.asarray(q.scales).min()
-    x = np.where(rng.random(shape) < 0.3, halves, x)
-    return x.astype(q.edtype)
-
 
 PER_TENSOR = [
     QType("i8", [0.5], [-3]),
@@ -326,3 +255,38 @@ func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {{
     a = q_.dequantize(q_.quantize(x))
     (got,) = run(text, "interpreter", x)
     np.testing.assert_array_equal(got, q_.dequantize(q_.quantize(a + a)))
+
+
+SELECT_TYPES = [
+    (QType("i8", [0.1], [-30]), QType("i8", [0.5], [-20]), QType("i8", [0.25], [3])),
+    (QType("u8", [0.02], [100]), QType("u8", [0.02], [100]), QType("u8", [0.02], [100])),
+    (QType("i4", [0.5], [0], expressed="f16"), QType("i4", [0.25], [-1], expressed="f16"),
+     QType("i4", [0.5], [1], expressed="f16")),
+    (QType("i16", [0.001], [7]), QType("i16", [0.004], [-5]), QType("i16", [0.002], [0])),
+    # (bf16 holds no i16 storage bound exactly: 32767 becomes 32768, whose
+    # conversion to i16 the spec leaves to the implementation)
+    (QType("u8", [0.125], [5], expressed="bf16"), QType("u8", [0.25], [0], expressed="bf16"),
+     QType("u8", [0.0625], [128], expressed="bf16")),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("types", SELECT_TYPES, ids=lambda t: t[0].text)
+def test_select(types, backend):
+    """select: dequantize -> select -> quantize into the result's type."""
+    a, b, r = types
+    f, ta, tb, tr = (tensor(SHAPE, a.expressed), tensor(SHAPE, a.text), tensor(SHAPE, b.text),
+                     tensor(SHAPE, r.text))
+    text = f"""
+func.func @main(%p: {tensor(SHAPE, "i1")}, %x: {f}, %y: {f}) -> {tensor(SHAPE, r.storage)} {{
+  %a = stablehlo.uniform_quantize %x : ({f}) -> {ta}
+  %b = stablehlo.uniform_quantize %y : ({f}) -> {tb}
+  %r = stablehlo.select %p, %a, %b : ({tensor(SHAPE, "i1")}, {ta}, {tb}) -> {tr}
+  %s = stablehlo.bitcast_convert %r : ({tr}) -> {tensor(SHAPE, r.storage)}
+  return %s : {tensor(SHAPE, r.storage)}
+}}"""
+    x, y = floats_around(a, SHAPE, seed=7), floats_around(b, SHAPE, seed=8)
+    p = np.random.default_rng(9).random(SHAPE) < 0.5
+    (got,) = run(text, backend, p, x, y)
+    chosen = np.where(p, a.dequantize(a.quantize(x)), b.dequantize(b.quantize(y)))
+    np.testing.assert_array_equal(got.astype(np.int64), r.quantize(chosen).astype(np.int64))
