@@ -51,21 +51,31 @@ bool readsInit(linalg::GenericOp op) {
   return !op.getRegionOutputArgs().front().use_empty();
 }
 
-/// extract(generic 0-d) -> the payload on scalars.
-struct ExtractOfScalarGeneric : OpRewritePattern<tensor::ExtractOp> {
+/// extract(generic 0-d) -> the payload on scalars, computed once per generic
+/// for all its extracts: expanding each extract on its own would copy a chain
+/// of 0-d generics that read one value twice once per path through it
+/// (exponential in the chain's length: JAX's gamma sampler's rejection loop).
+struct ExtractOfScalarGeneric : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(tensor::ExtractOp extract,
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
                                 PatternRewriter &rewriter) const override {
-    auto generic = extract.getTensor().getDefiningOp<linalg::GenericOp>();
-    if (!generic || !isElementwise(generic) || generic.getNumLoops() != 0 || readsInit(generic))
+    if (!isElementwise(generic) || generic.getNumLoops() != 0 || readsInit(generic))
+      return failure();
+    SmallVector<tensor::ExtractOp> extracts;
+    for (Operation *user : generic->getResult(0).getUsers())
+      if (auto extract = dyn_cast<tensor::ExtractOp>(user))
+        extracts.push_back(extract);
+    if (extracts.empty())
       return failure();
     for (Value input : generic.getDpsInputs())
       if (auto type = dyn_cast<RankedTensorType>(input.getType()); type && type.getRank() != 0)
         return failure();
+    // Right after the generic: that dominates every extract of its result.
+    rewriter.setInsertionPointAfter(generic);
     Block &body = generic.getRegion().front();
     IRMapping mapping;
-    Location loc = extract.getLoc();
+    Location loc = generic.getLoc();
     for (auto [input, arg] : llvm::zip(generic.getDpsInputs(), body.getArguments())) {
       Value scalar = isa<RankedTensorType>(input.getType())
                          ? tensor::ExtractOp::create(rewriter, loc, input, ValueRange{})
@@ -75,7 +85,9 @@ struct ExtractOfScalarGeneric : OpRewritePattern<tensor::ExtractOp> {
     for (Operation &op : body.without_terminator())
       rewriter.clone(op, mapping);
     auto yield = cast<linalg::YieldOp>(body.getTerminator());
-    rewriter.replaceOp(extract, mapping.lookupOrDefault(yield.getValues().front()));
+    Value result = mapping.lookupOrDefault(yield.getValues().front());
+    for (tensor::ExtractOp extract : extracts)
+      rewriter.replaceOp(extract, result);
     return success();
   }
 };

@@ -216,3 +216,255 @@ func.func @while_state_read_as_tensor(%s0: tensor<f32>, %n0: tensor<i32>) -> (te
   // CHECK: return %[[R]]#2, %[[N]]
   return %r#2, %r#0 : tensor<8xf32>, tensor<i32>
 }
+
+// A chain of 0-d generics, each reading the one before twice (JAX's gamma
+// sampler's scalar math): each becomes its payload once, not once per path
+// through the chain (that was exponential in the chain's length).
+// CHECK-LABEL: func.func @scalar_chain
+func.func @scalar_chain(%x: tensor<f64>) -> f64 {
+  %e0 = tensor.empty() : tensor<f64>
+  %g0 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%x, %x : tensor<f64>, tensor<f64>) outs(%e0 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e1 = tensor.empty() : tensor<f64>
+  %g1 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g0, %g0 : tensor<f64>, tensor<f64>) outs(%e1 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e2 = tensor.empty() : tensor<f64>
+  %g2 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g1, %g1 : tensor<f64>, tensor<f64>) outs(%e2 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e3 = tensor.empty() : tensor<f64>
+  %g3 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g2, %g2 : tensor<f64>, tensor<f64>) outs(%e3 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e4 = tensor.empty() : tensor<f64>
+  %g4 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g3, %g3 : tensor<f64>, tensor<f64>) outs(%e4 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e5 = tensor.empty() : tensor<f64>
+  %g5 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g4, %g4 : tensor<f64>, tensor<f64>) outs(%e5 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e6 = tensor.empty() : tensor<f64>
+  %g6 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g5, %g5 : tensor<f64>, tensor<f64>) outs(%e6 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e7 = tensor.empty() : tensor<f64>
+  %g7 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g6, %g6 : tensor<f64>, tensor<f64>) outs(%e7 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e8 = tensor.empty() : tensor<f64>
+  %g8 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g7, %g7 : tensor<f64>, tensor<f64>) outs(%e8 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e9 = tensor.empty() : tensor<f64>
+  %g9 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g8, %g8 : tensor<f64>, tensor<f64>) outs(%e9 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e10 = tensor.empty() : tensor<f64>
+  %g10 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g9, %g9 : tensor<f64>, tensor<f64>) outs(%e10 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e11 = tensor.empty() : tensor<f64>
+  %g11 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g10, %g10 : tensor<f64>, tensor<f64>) outs(%e11 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e12 = tensor.empty() : tensor<f64>
+  %g12 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g11, %g11 : tensor<f64>, tensor<f64>) outs(%e12 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e13 = tensor.empty() : tensor<f64>
+  %g13 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g12, %g12 : tensor<f64>, tensor<f64>) outs(%e13 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e14 = tensor.empty() : tensor<f64>
+  %g14 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g13, %g13 : tensor<f64>, tensor<f64>) outs(%e14 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e15 = tensor.empty() : tensor<f64>
+  %g15 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g14, %g14 : tensor<f64>, tensor<f64>) outs(%e15 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e16 = tensor.empty() : tensor<f64>
+  %g16 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g15, %g15 : tensor<f64>, tensor<f64>) outs(%e16 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e17 = tensor.empty() : tensor<f64>
+  %g17 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g16, %g16 : tensor<f64>, tensor<f64>) outs(%e17 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e18 = tensor.empty() : tensor<f64>
+  %g18 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g17, %g17 : tensor<f64>, tensor<f64>) outs(%e18 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e19 = tensor.empty() : tensor<f64>
+  %g19 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g18, %g18 : tensor<f64>, tensor<f64>) outs(%e19 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e20 = tensor.empty() : tensor<f64>
+  %g20 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g19, %g19 : tensor<f64>, tensor<f64>) outs(%e20 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e21 = tensor.empty() : tensor<f64>
+  %g21 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g20, %g20 : tensor<f64>, tensor<f64>) outs(%e21 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e22 = tensor.empty() : tensor<f64>
+  %g22 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g21, %g21 : tensor<f64>, tensor<f64>) outs(%e22 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e23 = tensor.empty() : tensor<f64>
+  %g23 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g22, %g22 : tensor<f64>, tensor<f64>) outs(%e23 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e24 = tensor.empty() : tensor<f64>
+  %g24 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g23, %g23 : tensor<f64>, tensor<f64>) outs(%e24 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e25 = tensor.empty() : tensor<f64>
+  %g25 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g24, %g24 : tensor<f64>, tensor<f64>) outs(%e25 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e26 = tensor.empty() : tensor<f64>
+  %g26 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g25, %g25 : tensor<f64>, tensor<f64>) outs(%e26 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e27 = tensor.empty() : tensor<f64>
+  %g27 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g26, %g26 : tensor<f64>, tensor<f64>) outs(%e27 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e28 = tensor.empty() : tensor<f64>
+  %g28 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g27, %g27 : tensor<f64>, tensor<f64>) outs(%e28 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e29 = tensor.empty() : tensor<f64>
+  %g29 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g28, %g28 : tensor<f64>, tensor<f64>) outs(%e29 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e30 = tensor.empty() : tensor<f64>
+  %g30 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g29, %g29 : tensor<f64>, tensor<f64>) outs(%e30 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e31 = tensor.empty() : tensor<f64>
+  %g31 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g30, %g30 : tensor<f64>, tensor<f64>) outs(%e31 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e32 = tensor.empty() : tensor<f64>
+  %g32 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g31, %g31 : tensor<f64>, tensor<f64>) outs(%e32 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e33 = tensor.empty() : tensor<f64>
+  %g33 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g32, %g32 : tensor<f64>, tensor<f64>) outs(%e33 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e34 = tensor.empty() : tensor<f64>
+  %g34 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g33, %g33 : tensor<f64>, tensor<f64>) outs(%e34 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e35 = tensor.empty() : tensor<f64>
+  %g35 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g34, %g34 : tensor<f64>, tensor<f64>) outs(%e35 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e36 = tensor.empty() : tensor<f64>
+  %g36 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g35, %g35 : tensor<f64>, tensor<f64>) outs(%e36 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e37 = tensor.empty() : tensor<f64>
+  %g37 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g36, %g36 : tensor<f64>, tensor<f64>) outs(%e37 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e38 = tensor.empty() : tensor<f64>
+  %g38 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g37, %g37 : tensor<f64>, tensor<f64>) outs(%e38 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  %e39 = tensor.empty() : tensor<f64>
+  %g39 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = []} ins(%g38, %g38 : tensor<f64>, tensor<f64>) outs(%e39 : tensor<f64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %m = arith.mulf %a, %b : f64
+    linalg.yield %m : f64
+  } -> tensor<f64>
+  // CHECK-COUNT-40: arith.mulf
+  // CHECK-NOT: arith.mulf
+  // CHECK-NOT: linalg.generic
+  %r = tensor.extract %g39[] : tensor<f64>
+  return %r : f64
+}
