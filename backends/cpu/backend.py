@@ -92,6 +92,8 @@ PIPELINE: list[str] = [
     "hlox-linalg-contraction-loop-order",
     # Sums and maxima as partial results in vector lanes (float reassociation).
     "hlox-cpu-reassociate-reductions",
+    # Transposing copies (the packings above included) in cache-line blocks.
+    "hlox-cpu-tile-transposes",
     # The caller's input arrays are read-only: bufferization copies instead
     # of updating an argument in place.
     "hlox-readonly-arguments",

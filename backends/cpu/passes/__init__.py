@@ -14,4 +14,5 @@ from hlox.backends.cpu.passes import reassociate_reductions  # noqa: F401  (hlox
 from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (hlox-cpu-results-in-place)
 from hlox.backends.cpu.passes import runtime_calls  # noqa: F401  (hlox-cpu-runtime-calls-on-buffers)
 from hlox.backends.cpu.passes import vectorize_contractions  # noqa: F401  (hlox-cpu-vectorize-contractions)
+from hlox.backends.cpu.passes import tile_transposes  # noqa: F401  (hlox-cpu-tile-transposes)
 from hlox.backends.cpu.passes import small_floats  # noqa: F401  (hlox-cpu-small-floats)
