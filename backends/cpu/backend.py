@@ -104,6 +104,9 @@ PIPELINE: list[str] = [
     # and results built by insert_slice are computed in their destination:
     # no allocation or copy per iteration.
     "hlox-loop-state-in-place",
+    # Ops writing into one (CSE-shared) constant fill each get their own fill,
+    # not a bufferization copy of it.
+    "hlox-cpu-fills-per-writer",
     "eliminate-empty-tensors",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
