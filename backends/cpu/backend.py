@@ -107,6 +107,8 @@ PIPELINE: list[str] = [
     # Ops writing into one (CSE-shared) constant fill each get their own fill,
     # not a bufferization copy of it.
     "hlox-cpu-fills-per-writer",
+    # A loop body's tiny elementwise ops (a scan's state of 8 floats) as vectors.
+    "hlox-cpu-vectorize-small-loop-bodies",
     "eliminate-empty-tensors",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",

@@ -16,4 +16,5 @@ from hlox.backends.cpu.passes import results_in_place  # noqa: F401  (hlox-cpu-r
 from hlox.backends.cpu.passes import runtime_calls  # noqa: F401  (hlox-cpu-runtime-calls-on-buffers)
 from hlox.backends.cpu.passes import vectorize_contractions  # noqa: F401  (hlox-cpu-vectorize-contractions)
 from hlox.backends.cpu.passes import tile_transposes  # noqa: F401  (hlox-cpu-tile-transposes)
+from hlox.backends.cpu.passes import vectorize_small_loop_bodies  # noqa: F401  (hlox-cpu-vectorize-small-loop-bodies)
 from hlox.backends.cpu.passes import small_floats  # noqa: F401  (hlox-cpu-small-floats)
