@@ -92,6 +92,8 @@ PIPELINE: list[str] = [
     "hlox-linalg-contraction-loop-order",
     # Sums and maxima as partial results in vector lanes (float reassociation).
     "hlox-cpu-reassociate-reductions",
+    # Transposing copies (the packings above included) in cache-line blocks.
+    "hlox-cpu-tile-transposes",
     # The caller's input arrays are read-only: bufferization copies instead
     # of updating an argument in place.
     "hlox-readonly-arguments",
@@ -102,6 +104,11 @@ PIPELINE: list[str] = [
     # and results built by insert_slice are computed in their destination:
     # no allocation or copy per iteration.
     "hlox-loop-state-in-place",
+    # Ops writing into one (CSE-shared) constant fill each get their own fill,
+    # not a bufferization copy of it.
+    "hlox-cpu-fills-per-writer",
+    # A loop body's tiny elementwise ops (a scan's state of 8 floats) as vectors.
+    "hlox-cpu-vectorize-small-loop-bodies",
     "eliminate-empty-tensors",
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",

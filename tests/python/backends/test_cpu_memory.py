@@ -82,6 +82,47 @@ def test_repeated_calls_reuse_the_arena_correctly():
         np.testing.assert_array_equal(np.asarray(got_a), a[:, -1])
 
 
+def test_large_arenas_recycled_across_calls_and_threads_stay_independent():
+    """Arenas of at least 1 MiB come back to the runtime's pool (memory.cpp) and
+    serve the next call, of this or another executable: calls alternating
+    between programs of different arena sizes, and the same calls on four
+    threads at once (each block handed to one call at a time), all give
+    numpy's results, although their temporaries start as another call's data."""
+    import threading
+
+    rng = np.random.default_rng(1)
+    programs = []
+    for n in (384, 512):
+        x = rng.standard_normal((n, n), dtype=np.float32)
+        w = (rng.standard_normal((n, n)) / np.sqrt(n)).astype(np.float32)
+        compiled = hlox.jit(chain).lower(x, w).compile()
+        # pooled: at least memory.cpp's kPooledBytes
+        assert compiled.memory_analysis().temp_size_in_bytes >= 1 << 20
+        programs.append((compiled, x, w, ((x @ w) @ w @ w) @ w))
+
+    def check(compiled, x, w, expected, scale):
+        got = np.asarray(compiled(x * scale, w))
+        np.testing.assert_allclose(got, expected * scale, rtol=1e-4, atol=1e-4 * scale)
+
+    for step in range(6):
+        check(*programs[step % 2], scale=1.0 + step)
+    failures = []
+
+    def worker(index):
+        try:
+            for step in range(4):
+                check(*programs[(index + step) % 2], scale=1.0 + index + step)
+        except AssertionError as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures[0]
+
+
 def test_large_results_come_back_to_the_pool_only_when_no_view_is_left():
     """Results of at least result_pool.MIN_BYTES are recycled blocks: a block is
     reused once every view of the previous result is gone, never before."""
