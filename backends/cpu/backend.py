@@ -152,7 +152,8 @@ PIPELINE: list[str] = [
     # f32 -> bf16 (vcvtneps2bf16 where the CPU has it) flushes subnormals.
     "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32}",
     "hlox-bf16-truncation-on-bits",
-    "convert-vector-to-llvm",
+    # (x86vector: the bf16 dot kernels' vdpbf16ps, hlox-cpu-vectorize-contractions)
+    "convert-vector-to-llvm{enable-x86vector}",
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-arith-to-llvm",

@@ -1,0 +1,268 @@
+"""bfloat16 contractions on AVX512-BF16's dot product (for hlox-cpu-vectorize-contractions).
+
+``vdpbf16ps`` multiplies the bf16 pairs of two 32-bit lanes and adds both
+products to the f32 lane of an accumulator: one instruction does the work of
+two f32 FMAs, and the operands stay bf16 (half the packed bytes). Where a
+contraction's two factors are bf16 (accumulated in f32) and the host has it,
+:func:`contraction_packing.pack` packs them for it (see :class:`PairedK`):
+
+- A' = [batch, M', K'] bf16, K' = K rounded up to even (a zero pad): each
+  row's (k, k + 1) pairs are adjacent, one 32-bit broadcast;
+- B' = [batch, N'/NR, K'/2, 2 NR] bf16, the VNNI layout: panel row ``k2``
+  holds, for each of the NR columns, B[2 k2, n] then B[2 k2 + 1, n];
+- ``C'[b, m, p, r] += A'[b, m, k2, j] * B'[b, p, k2, 2 r + j]`` (A' seen
+  as [batch, M', K'/2, 2]), loops
+  (b, m, p, r, k2, j): the kernel generic, tiled as the f32 kernel is (tasks
+  of MC rows x one panel, K blocks, MR-row register tiles with k2 innermost);
+  :func:`vectorize_tiles` writes each register tile as MR x NR/16
+  ``x86vector.avx512.dot`` on broadcast A pairs and B's panel row, and the
+  C tile is then hoisted into registers across the k2 loop.
+
+Numerics: vdpbf16ps treats bf16 denormal inputs as zero and flushes denormal
+f32 results (whatever MXCSR says), rounding to nearest even; the two products
+of a pair are added to the accumulator one after the other. XLA's CPU bf16
+dot (oneDNN/XNNPACK kernels on the same instruction) behaves the same way;
+tests/python/backends/test_cpu_bf16_dot.py checks both on denormals.
+
+The module attribute ``hlox.cpu_bf16_dot`` (a bool) pins the choice (the
+lit tests check both paths' IR on any host); without it the host decides.
+A module pinning it on a host without avx512bf16 is refused before it is
+compiled (the instruction would not exist there).
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects import arith, linalg, tensor, vector
+from mlir.dialects.transform import interpreter
+
+ATTRIBUTE = "hlox.cpu_bf16_dot"
+FEATURE = "+avx512bf16"
+# The generic of one register tile, marked by the tiling script for
+# :func:`vectorize_tiles`.
+TILE = "hlox.bf16_dot_tile"
+LANES = 16  # f32 lanes of a zmm register: one dot instruction's outputs
+
+
+def host_has_dot() -> bool:
+    from hlox.backends.cpu import llvm_c
+
+    return FEATURE in llvm_c.host()["features"].split(",")
+
+
+def enabled(module: ir.Operation) -> bool:
+    """Whether bf16 contractions use the dot instruction: the module's
+    ``hlox.cpu_bf16_dot`` where set, else whether the host has avx512bf16."""
+    if ATTRIBUTE in module.attributes:
+        return ir.BoolAttr(module.attributes[ATTRIBUTE]).value
+    return host_has_dot()
+
+
+def check_host(module: ir.Operation) -> None:
+    """Refuses (ValueError) a module pinning the dot path on a host without it."""
+    if ATTRIBUTE in module.attributes and enabled(module) and not host_has_dot():
+        raise ValueError(f"{ATTRIBUTE} = true: this CPU has no AVX512-BF16 "
+                         f"(vdpbf16ps), so the bf16 dot kernels cannot run here")
+
+
+class PairedK:
+    """The packing of :func:`contraction_packing.pack` for the dot kernel:
+    bf16 operands, K in pairs, B in VNNI panels."""
+
+    operand_type = property(lambda self: ir.BF16Type.get())
+    pair = 2  # K elements per 32-bit lane
+    lanes = LANES  # a panel is a whole number of dot outputs
+
+    @staticmethod
+    def sides(sides, acc: str):
+        """``contraction_packing``'s (factor, ops, inputs, dims) sides with each
+        factor its bf16 value (its widening to f32 left out), or None where a
+        factor is not a bf16 value."""
+        if acc != "f32":
+            return None
+        out = []
+        for factor, ops, args, dims in sides:
+            if str(factor.type) != "bf16":
+                widen = None if isinstance(factor.owner, ir.Block) else factor.owner
+                if widen is None or widen.name != "arith.extf" or \
+                        str(widen.operands[0].type) != "bf16":
+                    return None
+                factor, ops = widen.operands[0], [o for o in ops if o != widen]
+            out.append((factor, ops, args, dims))
+        return tuple(out)
+
+    def kernel(self, a, b, c):
+        """The kernel generic on A' [batch, M', K'] and B' [batch, panels, K', NR]
+        (both bf16, K' even): B' is rearranged into its VNNI panels first."""
+        bt, panels, kp, nr = ir.RankedTensorType(b.type).shape
+        bf16, f32 = ir.BF16Type.get(), ir.F32Type.get()
+        pairs = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, panels, kp // 2, 2, nr], bf16),
+                                     b, _groups([[0], [1], [2, 3], [4]]), [],
+                                     [bt, panels, kp // 2, 2, nr]).result
+        vnni_shape = [bt, panels, kp // 2, nr, 2]
+        vnni = linalg.GenericOp(
+            [ir.RankedTensorType.get(vnni_shape, bf16)], [pairs],
+            [tensor.EmptyOp(vnni_shape, bf16).result],
+            ir.ArrayAttr.get([_map(5, [0, 1, 2, 4, 3]), _map(5, [0, 1, 2, 3, 4])]),
+            _iterators(["parallel"] * 5))
+        block = vnni.regions[0].blocks.append(bf16, bf16)
+        with ir.InsertionPoint(block):
+            linalg.YieldOp([block.arguments[0]])
+        b = tensor.CollapseShapeOp(ir.RankedTensorType.get([bt, panels, kp // 2, 2 * nr], bf16),
+                                   vnni.results[0], _groups([[0], [1], [2], [3, 4]])).result
+        bt, mp, _ = ir.RankedTensorType(a.type).shape
+        a = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, mp, kp // 2, 2], bf16), a,
+                                 _groups([[0], [1], [2, 3]]), [], [bt, mp, kp // 2, 2]).result
+        d = [ir.AffineDimExpr.get(i) for i in range(6)]  # b, m, p, r, k2, j
+        lane = ir.AffineExpr.get_add(ir.AffineExpr.get_mul(d[3], ir.AffineConstantExpr.get(2)),
+                                     d[5])
+        maps = [[d[0], d[1], d[4], d[5]], [d[0], d[2], d[4], lane], [d[0], d[1], d[2], d[3]]]
+        kernel = linalg.GenericOp(
+            [c.type], [a, b], [c],
+            ir.ArrayAttr.get([ir.AffineMapAttr.get(ir.AffineMap.get(6, 0, m)) for m in maps]),
+            _iterators(["parallel"] * 4 + ["reduction"] * 2))
+        block = kernel.regions[0].blocks.append(bf16, bf16, f32)
+        with ir.InsertionPoint(block):
+            x, y, z = block.arguments
+            product = arith.mulf(arith.extf(f32, x), arith.extf(f32, y))
+            linalg.YieldOp([arith.addf(z, product)])
+        return kernel
+
+
+def _map(n: int, dims: list[int]) -> ir.Attribute:
+    return ir.AffineMapAttr.get(ir.AffineMap.get(n, 0, [ir.AffineDimExpr.get(d) for d in dims]))
+
+
+def _iterators(kinds):
+    return ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{k}>") for k in kinds])
+
+
+def _groups(groups):
+    i64 = ir.IntegerType.get_signless(64)
+    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g])
+                             for g in groups])
+
+
+# One task per (batch, MC rows, panel); with its unit dims folded, the block
+# is (m, r, k2, j): K blocks of k2, then MR-row register tiles, k2 innermost.
+# The register tiles are marked for vectorize_tiles (no vectorizer here).
+_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, 1, 0, 0, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+      transform.apply_patterns to %forall {{
+        transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+        transform.apply_patterns.canonicalization
+      }} : !transform.any_op
+      %inner = transform.structured.match ops{{["linalg.generic"]}} in %forall
+          : (!transform.any_op) -> !transform.any_op
+      %cache, %l1 = transform.structured.tile_using_for %inner tile_sizes [0, 0, {kc}, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+      %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+      transform.annotate %regs "{tile}" : !transform.any_op
+      transform.yield %forall, %l2#1 : !transform.any_op, !transform.any_op
+"""
+
+
+def script(mc: int, kc: int, mr: int) -> str:
+    """The foreach body tiling one dot kernel (``kc``: k2 pairs per K block)."""
+    return _SCRIPT.format(mc=mc, kc=kc, mr=mr, tile=TILE)
+
+
+# The C tile out of each k2 loop (its slice, then its vectors): in registers
+# across the loop, which then only loads A and B.
+_HOIST = f"""
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %loops = transform.structured.match attributes{{{TILE}}} in %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
+    transform.yield
+  }}
+}}
+"""
+
+
+def vectorize_tiles(module: ir.Operation) -> None:
+    """Every marked register tile (A [MR, 2] pairs, B [2 NR], C [MR, NR]) as
+    dots, its C tile hoisted out of the k2 loop around it."""
+    tiles = []
+    module.walk(lambda op: (tiles.append(op.operation) if TILE in op.operation.attributes
+                            else None, ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
+    if not tiles:
+        return
+    for op in tiles:
+        op.parent.attributes[TILE] = ir.UnitAttr.get()
+        with ir.InsertionPoint(op), op.location:
+            op.results[0].replace_all_uses_with(_dots(*op.operands, _entry_block(op)))
+        op.erase()
+    script = ir.Module.parse(_HOIST)
+    interpreter.apply_named_sequence(module, script.body.operations[0], script)
+    loops = []
+    module.walk(lambda op: (loops.append(op.operation) if TILE in op.operation.attributes
+                            else None, ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
+    for loop in loops:
+        del loop.attributes[TILE]
+
+
+def _in_bounds(rank: int) -> ir.ArrayAttr:
+    return ir.ArrayAttr.get([ir.BoolAttr.get(True)] * rank)
+
+
+def _entry_block(op) -> ir.Block:
+    """The entry block of the function holding ``op``."""
+    while op.name != "func.func":
+        op = op.parent
+    return op.regions[0].blocks[0]
+
+
+def _dots(a, b, c, entry: ir.Block):
+    bf16, f32, i32 = ir.BF16Type.get(), ir.F32Type.get(), ir.IntegerType.get_signless(32)
+    a_type = ir.RankedTensorType(a.type)
+    rows, nr = ir.RankedTensorType(c.type).shape
+    # Constants at the function's entry: C's transfers are then seen to be
+    # loop-invariant (their indices and padding defined outside the loops).
+    with ir.InsertionPoint.at_block_begin(entry):
+        pad_bf16 = arith.ConstantOp(bf16, 0.0).result
+        pad_f32 = arith.ConstantOp(f32, 0.0).result
+        zero = arith.ConstantOp(ir.IndexType.get(), 0).result
+
+    def index(i):
+        if i == 0:
+            return zero
+        with ir.InsertionPoint.at_block_begin(entry):
+            return arith.ConstantOp(ir.IndexType.get(), i).result
+    inner = [0] * (a_type.rank - 1)  # A's (unit k2, j) dims after the row
+
+    def read(source, indices, shape, pad):
+        rank = ir.RankedTensorType(source.type).rank
+        vtype = ir.VectorType.get(shape, ir.RankedTensorType(source.type).element_type)
+        permutation = ir.AffineMapAttr.get(ir.AffineMap.get_minor_identity(rank, len(shape)))
+        return vector.TransferReadOp(vtype, source, [index(i) for i in indices], permutation,
+                                     pad, _in_bounds(len(shape))).result
+
+    # A row's pair (k, k + 1) as one 32-bit word, broadcast to every lane.
+    broadcasts = []
+    for i in range(rows):
+        pair = read(a, [i] + inner, [2], pad_bf16)
+        word = vector.BitCastOp(ir.VectorType.get([1], i32), pair).result
+        wide = vector.BroadcastOp(ir.VectorType.get([LANES], i32), word).result
+        broadcasts.append(vector.BitCastOp(ir.VectorType.get([2 * LANES], bf16), wide).result)
+    b_rank = ir.RankedTensorType(b.type).rank
+    columns = [read(b, [0] * (b_rank - 1) + [2 * LANES * v], [2 * LANES], pad_bf16)
+               for v in range(nr // LANES)]
+    # C read and written whole (the loop's one subset, hoisted after it), a
+    # row's 16-lane slices taken out of it for the dots.
+    row_type = ir.VectorType.get([nr], f32)
+    acc_type = ir.VectorType.get([LANES], f32)
+    acc = read(c, [0, 0], [rows, nr], pad_f32)
+    for i in range(rows):
+        row = vector.ExtractOp(acc, [], [i]).result
+        for v, column in enumerate(columns):
+            part = vector.ExtractStridedSliceOp(acc_type, row, [LANES * v], [LANES], [1]).result
+            dot = ir.Operation.create("x86vector.avx512.dot", results=[acc_type],
+                                      operands=[part, broadcasts[i], column]).result
+            row = vector.InsertStridedSliceOp(dot, row, [LANES * v], [1]).result
+        acc = vector.InsertOp(row, acc, [], [i]).result
+    at = ir.AffineMapAttr.get(ir.AffineMap.get_minor_identity(2, 2))
+    c = vector.TransferWriteOp(c.type, acc, c, [index(0), index(0)], at, _in_bounds(2)).result
+    return c
