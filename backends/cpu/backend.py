@@ -34,6 +34,7 @@ from hlox.backends.cpu import invoke
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
 from hlox.backends.cpu import packed_entry
 from hlox.backends.cpu.executable import CpuExecutable, machine_code
+from hlox.backends.cpu.passes import bf16_dot
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
@@ -257,6 +258,10 @@ class CpuBackend(HostBuffers):
                                f"(mhlo.num_partitions) but {len(options.devices)} device(s) "
                                f"were assigned to it")
         with module.context:
+            try:
+                bf16_dot.check_host(module.operation)
+            except ValueError as error:
+                raise compiler.CompilationError(f"cpu: {error}") from None
             runner.run(module, self.pipeline())
             codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
                        if runner.keep else None)

@@ -36,6 +36,8 @@ from mlir import ir
 from mlir.dialects import arith, linalg, tensor, vector
 from mlir.dialects.transform import interpreter
 
+from hlox.backends.cpu.passes import contraction_packing
+
 ATTRIBUTE = "hlox.cpu_bf16_dot"
 FEATURE = "+avx512bf16"
 # The generic of one register tile, marked by the tiling script for
@@ -52,10 +54,11 @@ def host_has_dot() -> bool:
 
 def enabled(module: ir.Operation) -> bool:
     """Whether bf16 contractions use the dot instruction: the module's
-    ``hlox.cpu_bf16_dot`` where set, else whether the host has avx512bf16."""
+    ``hlox.cpu_bf16_dot`` where set, else whether the host has avx512bf16
+    (and the module is not pinned to AVX2's vector width)."""
     if ATTRIBUTE in module.attributes:
         return ir.BoolAttr(module.attributes[ATTRIBUTE]).value
-    return host_has_dot()
+    return contraction_packing.vector_bits(module) == 512 and host_has_dot()
 
 
 def check_host(module: ir.Operation) -> None:
