@@ -129,6 +129,8 @@ PIPELINE: list[str] = [
     "hlox-cpu-pack-allocations",
     # The matmuls' cache tiles (scf.forall) as scf.parallel, for hlox-cpu-outline-loops.
     "scf-forall-to-parallel",
+    # The bf16 AMX kernels' register tiles as tile instructions (on buffers).
+    "hlox-cpu-amx-tiles",
     # Parallel dimensions as scf.parallel (hlox-cpu-outline-loops runs them on threads).
     "convert-linalg-to-parallel-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
@@ -153,8 +155,8 @@ PIPELINE: list[str] = [
     # f32 -> bf16 (vcvtneps2bf16 where the CPU has it) flushes subnormals.
     "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32}",
     "hlox-bf16-truncation-on-bits",
-    # (x86vector: the bf16 dot kernels' vdpbf16ps, hlox-cpu-vectorize-contractions)
-    "convert-vector-to-llvm{enable-x86vector}",
+    # (x86vector and amx: the bf16 kernels' vdpbf16ps and tile instructions)
+    "convert-vector-to-llvm{enable-x86vector enable-amx}",
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-arith-to-llvm",

@@ -1,36 +1,49 @@
-"""bfloat16 contractions on AVX512-BF16's dot product (for hlox-cpu-vectorize-contractions).
+"""bfloat16 contractions on bf16 dot-product instructions (for hlox-cpu-vectorize-contractions).
 
-``vdpbf16ps`` multiplies the bf16 pairs of two 32-bit lanes and adds both
-products to the f32 lane of an accumulator: one instruction does the work of
-two f32 FMAs, and the operands stay bf16 (half the packed bytes). Where a
-contraction's two factors are bf16 (accumulated in f32) and the host has it,
-:func:`contraction_packing.pack` packs them for it (see :class:`PairedK`):
+Two kinds of kernel take a contraction whose two factors are bf16 values
+(accumulated in f32), both fed pairs of consecutive K elements:
 
-- A' = [batch, M', K'] bf16, K' = K rounded up to even (a zero pad): each
-  row's (k, k + 1) pairs are adjacent, one 32-bit broadcast;
+- ``"amx"``: AMX-BF16's ``tdpbf16ps``, a 16 x 16 f32 tile += a 16 x 32 bf16
+  tile times a 16 x (16 x 2) one (512 products an instruction); register
+  tiles of 32 x 32 outputs (four C tiles, two A and two B tiles: AMX's
+  eight tile registers), written by :mod:`.amx_tiles` after bufferization;
+- ``"dot"``: AVX512-BF16's ``vdpbf16ps``, 16 f32 lanes += the two products
+  of each lane's bf16 pair; 8 x 32 register tiles of
+  ``x86vector.avx512.dot``, written here (:func:`vectorize_tiles`).
+
+``"fma"`` is the f32 path (factors widened while packing, f32 FMAs).
+Measured on this project's Xeon (Sapphire Rapids class): vdpbf16ps retires
+about one a cycle where f32 FMAs retire two to three, so it computes fewer
+products a second than the FMA path (tests/README and the session report);
+XLA's CPU bf16 dot runs YNNPACK's AMX kernel. The host therefore gets
+``"amx"`` where it has AMX-BF16 (and Linux grants the process its tile
+state) and ``"fma"`` otherwise; ``"dot"`` only where a module pins it.
+
+Packing (:class:`PairedK`, through :func:`contraction_packing.pack`):
+
+- A' = [batch, M', K'] bf16, K' = K zero-padded to whole pairs (2; AMX: 32,
+  a tile row);
 - B' = [batch, N'/NR, K'/2, 2 NR] bf16, the VNNI layout: panel row ``k2``
   holds, for each of the NR columns, B[2 k2, n] then B[2 k2 + 1, n];
 - ``C'[b, m, p, r] += A'[b, m, k2, j] * B'[b, p, k2, 2 r + j]`` (A' seen
-  as [batch, M', K'/2, 2]), loops
-  (b, m, p, r, k2, j): the kernel generic, tiled as the f32 kernel is (tasks
-  of MC rows x one panel, K blocks, MR-row register tiles with k2 innermost);
-  :func:`vectorize_tiles` writes each register tile as MR x NR/16
-  ``x86vector.avx512.dot`` on broadcast A pairs and B's panel row, and the
-  C tile is then hoisted into registers across the k2 loop.
+  as [batch, M', K'/2, 2]), loops (b, m, p, r, k2, j): the kernel generic,
+  tiled as the f32 kernel is (tasks of MC rows x one panel, K blocks,
+  register tiles of MR rows; dot: k2 steps of one pair, C hoisted into
+  vector registers across them; AMX: the whole K block, unrolled).
 
-Numerics: vdpbf16ps treats bf16 denormal inputs as zero and flushes denormal
-f32 results (whatever MXCSR says), rounding to nearest even; the two products
-of a pair are added to the accumulator one after the other. XLA's CPU bf16
-dot (oneDNN/XNNPACK kernels on the same instruction) behaves the same way;
-tests/python/backends/test_cpu_bf16_dot.py checks both on denormals.
+Numerics: both instructions treat bf16 denormal inputs as zero and flush
+denormal f32 results (whatever MXCSR says), rounding to nearest even, as
+XLA's CPU bf16 dot does (tests/python/backends/test_cpu_bf16_dot.py checks
+them against it on denormals).
 
-The module attribute ``hlox.cpu_bf16_dot`` (a bool) pins the choice (the
-lit tests check both paths' IR on any host); without it the host decides.
-A module pinning it on a host without avx512bf16 is refused before it is
-compiled (the instruction would not exist there).
+The module attribute ``hlox.cpu_bf16_kernel`` ("amx", "dot" or "fma") pins
+the choice (the lit tests check each path's IR on any host); a module
+pinning a kernel its host cannot run is refused before it is compiled.
 """
 
 from __future__ import annotations
+
+import functools
 
 from mlir import ir
 from mlir.dialects import arith, linalg, tensor, vector
@@ -38,43 +51,72 @@ from mlir.dialects.transform import interpreter
 
 from hlox.backends.cpu.passes import contraction_packing
 
-ATTRIBUTE = "hlox.cpu_bf16_dot"
-FEATURE = "+avx512bf16"
+ATTRIBUTE = "hlox.cpu_bf16_kernel"
+KERNELS = ("amx", "dot", "fma")
 # The generic of one register tile, marked by the tiling script for
-# :func:`vectorize_tiles`.
+# vectorize_tiles (dot) or amx_tiles (AMX, after bufferization).
 TILE = "hlox.bf16_dot_tile"
+AMX_TILE = "hlox.bf16_amx_tile"
 LANES = 16  # f32 lanes of a zmm register: one dot instruction's outputs
 
 
-def host_has_dot() -> bool:
+def _features() -> list[str]:
     from hlox.backends.cpu import llvm_c
 
-    return FEATURE in llvm_c.host()["features"].split(",")
+    return llvm_c.host()["features"].split(",")
 
 
-def enabled(module: ir.Operation) -> bool:
-    """Whether bf16 contractions use the dot instruction: the module's
-    ``hlox.cpu_bf16_dot`` where set, else whether the host has avx512bf16
-    (and the module is not pinned to AVX2's vector width)."""
+@functools.cache
+def host_runs(kind: str) -> bool:
+    """Whether this host (and process) can run ``kind``'s instructions."""
+    if kind == "dot":
+        return "+avx512bf16" in _features()
+    if kind == "amx":
+        from hlox.backends.cpu.passes import amx_tiles
+
+        return {"+amx-bf16", "+amx-tile"} <= set(_features()) and \
+            amx_tiles.request_tile_state()
+    return True
+
+
+def kernel(module: ir.Operation) -> str:
+    """The bf16 contraction kernel of ``module``: its ``hlox.cpu_bf16_kernel``
+    where set, else "amx" where the host runs it (and the module is not pinned
+    to AVX2's vector width), else "fma"."""
     if ATTRIBUTE in module.attributes:
-        return ir.BoolAttr(module.attributes[ATTRIBUTE]).value
-    return contraction_packing.vector_bits(module) == 512 and host_has_dot()
+        kind = ir.StringAttr(module.attributes[ATTRIBUTE]).value
+        if kind not in KERNELS:
+            raise ValueError(f"{ATTRIBUTE} = {kind!r}: expected one of {', '.join(KERNELS)}")
+        return kind
+    if contraction_packing.vector_bits(module) == 512 and host_runs("amx"):
+        return "amx"
+    return "fma"
 
 
 def check_host(module: ir.Operation) -> None:
-    """Refuses (ValueError) a module pinning the dot path on a host without it."""
-    if ATTRIBUTE in module.attributes and enabled(module) and not host_has_dot():
-        raise ValueError(f"{ATTRIBUTE} = true: this CPU has no AVX512-BF16 "
-                         f"(vdpbf16ps), so the bf16 dot kernels cannot run here")
+    """Refuses (ValueError) a module whose bf16 kernel this host cannot run."""
+    kind = kernel(module)
+    if not host_runs(kind):
+        what = {"amx": "AMX-BF16 (tdpbf16ps, with the process's tile state)",
+                "dot": "AVX512-BF16 (vdpbf16ps)"}[kind]
+        raise ValueError(f'{ATTRIBUTE} = "{kind}": this CPU has no {what}, so these bf16 '
+                         f"kernels cannot run here")
 
 
 class PairedK:
-    """The packing of :func:`contraction_packing.pack` for the dot kernel:
-    bf16 operands, K in pairs, B in VNNI panels."""
+    """The packing of :func:`contraction_packing.pack` for a dot-product
+    kernel (``kind`` "dot" or "amx"): bf16 operands, K in pairs, B in VNNI
+    panels."""
 
     operand_type = property(lambda self: ir.BF16Type.get())
-    pair = 2  # K elements per 32-bit lane
-    lanes = LANES  # a panel is a whole number of dot outputs
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        amx = kind == "amx"
+        self.k_multiple = 32 if amx else 2  # K padded to whole pairs (AMX: tile rows)
+        self.lanes = 32 if amx else LANES  # a panel: two 16-column B tiles, or dot outputs
+        # rows x panel width: four 16 x 16 C tiles, or 16 zmm accumulators
+        self.tile = (32, 32) if amx else (8, 32)
 
     @staticmethod
     def sides(sides, acc: str):
@@ -159,16 +201,28 @@ _SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op 
           : (!transform.any_op) -> !transform.any_op
       %cache, %l1 = transform.structured.tile_using_for %inner tile_sizes [0, 0, {kc}, 0]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-      %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1, 0]
+{registers}"""
+
+# dot: MR rows x one k2 pair.
+_DOT_REGISTERS = """      %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1, 0]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
       transform.annotate %regs "{tile}" : !transform.any_op
       transform.yield %forall, %l2#1 : !transform.any_op, !transform.any_op
 """
 
+# AMX: MR rows x the whole K block (unrolled by amx_tiles: no tile crosses a loop).
+_AMX_REGISTERS = """      %regs, %l2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 0, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+      transform.annotate %regs "{tile}" : !transform.any_op
+      transform.yield %forall, %l2 : !transform.any_op, !transform.any_op
+"""
 
-def script(mc: int, kc: int, mr: int) -> str:
-    """The foreach body tiling one dot kernel (``kc``: k2 pairs per K block)."""
-    return _SCRIPT.format(mc=mc, kc=kc, mr=mr, tile=TILE)
+
+def script(kind: str, mc: int, kc: int, mr: int) -> str:
+    """The foreach body tiling one ``kind`` kernel (``kc``: k2 pairs per K block)."""
+    registers = (_AMX_REGISTERS.format(mr=mr, tile=AMX_TILE) if kind == "amx" else
+                 _DOT_REGISTERS.format(mr=mr, tile=TILE))
+    return _SCRIPT.format(mc=mc, kc=kc, registers=registers)
 
 
 # The C tile out of each k2 loop (its slice, then its vectors): in registers

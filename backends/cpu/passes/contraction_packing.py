@@ -76,7 +76,7 @@ class Packed:
     # tile sizes of its task loops (scf.forall) and of its window loops.
     task_tiles: list[int] | None = None
     window_tiles: list[int] | None = None
-    dot: bool = False  # a bf16_dot kernel (its "k": K pairs)
+    dot: str | None = None  # a bf16_dot kernel's kind (its "k": K pairs)
 
 
 def plain_dims(map_attr) -> list[int] | None:
@@ -419,11 +419,11 @@ def pack(op, tag: str, tiles: dict, dot=None) -> Packed | None:
         return implicit
     acc_type = ir.Type.parse(info.acc)
     # Operands in the accumulation type, or as the dot kernel takes them
-    # (K padded to whole pairs).
-    operand_type, pair, lanes = (acc_type, 1, 8) if dot is None else \
-        (dot.operand_type, dot.pair, dot.lanes)
-    kp = -(-kt // pair) * pair
-    mr, nr = tiles[info.acc]
+    # (K padded to whole pairs or tiles).
+    operand_type, k_multiple, lanes = (acc_type, 1, 8) if dot is None else \
+        (dot.operand_type, dot.k_multiple, dot.lanes)
+    kp = -(-kt // k_multiple) * k_multiple
+    mr, nr = tiles[info.acc] if dot is None else dot.tile
     mr = min(mr, mt)
     if nt < nr:  # one panel as wide as N, rounded up to a vector
         nr = -(-nt // lanes) * lanes
@@ -479,8 +479,9 @@ def pack(op, tag: str, tiles: dict, dot=None) -> Packed | None:
         result = _unpack(c, info, shape_of, maps[-1], out_type, out_elt)
     op.results[0].replace_all_uses_with(result)
     op.erase()
-    return Packed(kernel.operation, mr, nr, {"batch": bt, "m": mp, "n": np_, "k": kp // pair},
-                  dot=dot is not None)
+    return Packed(kernel.operation, mr, nr,
+                  {"batch": bt, "m": mp, "n": np_, "k": kp if dot is None else kp // 2},
+                  dot=None if dot is None else dot.kind)
 
 
 def _expand(value, groups_sizes, elt):

@@ -246,11 +246,14 @@ def _packed_script(packed) -> str:
     sizes = packed.sizes
     rows = sizes["m"] // packed.mr
     mc = packed.mr * _largest_divisor(rows, max(1, PACKED_CACHE["m"] // packed.mr))
+    if packed.dot == "amx":  # K blocks of whole tiles (16 pairs), unrolled
+        return bf16_dot.script("amx", mc, _largest_divisor(sizes["k"], PACKED_CACHE["k"], 16),
+                               packed.mr)
     kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
     if kc < 32:
         kc = sizes["k"]
     if packed.dot:
-        return bf16_dot.script(mc, kc, packed.mr)
+        return bf16_dot.script(packed.dot, mc, kc, packed.mr)
     inner = _PACKED_INNER.format(kc=kc, mr=packed.mr)
     if packed.task_tiles is None:
         return _PACKED_SCRIPT.format(mc=mc, inner=inner)
@@ -274,7 +277,8 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
     # Contractions whose scripts are equal share one tag, so one application
     # transforms them all (script text -> tag).
     packed: dict[str, str] = {}
-    dot = bf16_dot.PairedK() if bf16_dot.enabled(module) else None
+    kind = bf16_dot.kernel(module)
+    dot = None if kind == "fma" else bf16_dot.PairedK(kind)
     for op in generics:
         kernel = contraction_packing.pack(op, PACKED_TAG, tiles, dot)
         if kernel is not None:
