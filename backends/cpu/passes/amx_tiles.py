@@ -70,7 +70,13 @@ def _pairs_as_columns(a):
 def _tiles(op) -> None:
     a, b, c = op.operands
     (rows, kc, _), (_, width), (_, cols) = _shape(a), _shape(b), _shape(c)
-    index = lambda i: arith.ConstantOp(ir.IndexType.get(), i).result  # noqa: E731
+    constants = {}
+
+    def index(i):
+        if i not in constants:
+            constants[i] = arith.ConstantOp(ir.IndexType.get(), i).result
+        return constants[i]
+
     a = _pairs_as_columns(a)
 
     def load(base, row, col, shape):

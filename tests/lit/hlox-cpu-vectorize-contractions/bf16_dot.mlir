@@ -1,6 +1,6 @@
 // RUN: hlox-opt %s --hlox-cpu-vectorize-contractions --canonicalize | FileCheck %s
 
-// With AVX512-BF16 (pinned here by hlox.cpu_bf16_dot, whatever the host), a
+// With AVX512-BF16 (pinned here by hlox.cpu_bf16_kernel = "dot", whatever the host), a
 // contraction of two bf16 factors accumulated in f32 stays bf16 when packed:
 // A as rows with K padded to whole pairs (99 -> 100), B in 32-wide column
 // panels rearranged into the VNNI layout [panels, K/2, 32 x 2] (each
@@ -12,7 +12,7 @@
 #b = affine_map<(i, j, k) -> (k, j)>
 #c = affine_map<(i, j, k) -> (i, j)>
 
-module attributes {hlox.cpu_vector_bits = 512 : i64, hlox.cpu_bf16_dot = true} {
+module attributes {hlox.cpu_vector_bits = 512 : i64, hlox.cpu_bf16_kernel = "dot"} {
 
 // CHECK-LABEL: func.func @odd_k
 // CHECK-NOT: arith.extf

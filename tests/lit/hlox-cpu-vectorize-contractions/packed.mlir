@@ -22,7 +22,7 @@
 
 // The register tiles of AVX-512 (8 x 32 float32), whatever the host, and
 // bf16 widened to f32 (the dot-product kernels: bf16_dot.mlir):
-module attributes {hlox.cpu_vector_bits = 512 : i64, hlox.cpu_bf16_dot = false} {
+module attributes {hlox.cpu_vector_bits = 512 : i64, hlox.cpu_bf16_kernel = "fma"} {
 
 // CHECK-LABEL: func.func @bf16_operands
 // CHECK-NOT: "reduction"
