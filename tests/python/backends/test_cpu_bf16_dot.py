@@ -161,3 +161,31 @@ def test_unknown_kernel_is_refused():
     with pytest.raises(hlox.backends.compiler.CompilationError,
                        match="hlox.cpu_bf16_kernel = 'avx'"):
         compile_pinned(jnp.matmul, a, a, kind="avx")
+
+
+_LOADER = """
+import sys, numpy as np, ml_dtypes, hlox
+fn = hlox.deserialize(open(sys.argv[1], "rb").read())
+a, b = (np.load(sys.argv[2])[k].view(ml_dtypes.bfloat16) for k in ("a", "b"))
+np.save(sys.argv[3], np.asarray(fn(a, b)[0]))
+"""
+
+
+@pytest.mark.skipif(not bf16_dot.host_runs("amx"), reason="this CPU cannot run tdpbf16ps")
+def test_amx_artifact_runs_in_a_fresh_process(tmp_path):
+    """A fresh process loading AMX kernels gets its tile state first (else
+    the first tile instruction would kill it)."""
+    import os
+    import subprocess
+    import sys
+
+    a, b = values((64, 96), BF16, 1), values((96, 48), BF16, 2)
+    fn = lambda a, b: jnp.matmul(a, b, preferred_element_type=jnp.float32)  # noqa: E731
+    compiled = compile_pinned(fn, a, b, kind="amx")
+    assert "tdpbf16ps" in compiled.as_text("asm")
+    (tmp_path / "f.hlox").write_bytes(compiled.serialize())
+    np.savez(tmp_path / "in.npz", a=a.view(np.uint16), b=b.view(np.uint16))
+    subprocess.run([sys.executable, "-c", _LOADER, str(tmp_path / "f.hlox"),
+                    str(tmp_path / "in.npz"), str(tmp_path / "out.npy")], check=True,
+                   cwd=tmp_path, env=dict(os.environ, HLOX_CACHE_DIR="", HLOX_DUMP_DIR=""))
+    assert_close(np.load(tmp_path / "out.npy"), einsum64("ik,kj->ij", a, b))
