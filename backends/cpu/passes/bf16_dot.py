@@ -58,6 +58,10 @@ KERNELS = ("amx", "dot", "fma")
 TILE = "hlox.bf16_dot_tile"
 AMX_TILE = "hlox.bf16_amx_tile"
 LANES = 16  # f32 lanes of a zmm register: one dot instruction's outputs
+# Rows of an AMX kernel's task (the f32 kernel's 64 re-read all of B per 64
+# rows: from L3 at 2048 x 2048, 256 MB of B a product; 256 rows: 64 MB, and
+# a 256-row block of A up to K = 2048 (1 MB of bf16) still fits L2).
+AMX_TASK_ROWS = 256
 
 
 def _features() -> list[str]:

@@ -246,7 +246,8 @@ def _packed_script(packed) -> str:
     sizes = packed.sizes
     rows = sizes["m"] // packed.mr
     mc = packed.mr * _largest_divisor(rows, max(1, PACKED_CACHE["m"] // packed.mr))
-    if packed.dot == "amx":  # K blocks of whole tiles (16 pairs), unrolled
+    if packed.dot == "amx":  # taller tasks; K blocks of whole tiles (16 pairs), unrolled
+        mc = packed.mr * _largest_divisor(rows, bf16_dot.AMX_TASK_ROWS // packed.mr)
         return bf16_dot.script("amx", mc, _largest_divisor(sizes["k"], PACKED_CACHE["k"], 16),
                                packed.mr)
     kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
