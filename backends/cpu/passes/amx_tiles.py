@@ -23,6 +23,7 @@ import platform
 from mlir import ir
 from mlir.dialects import arith, memref
 
+from hlox.backends.cpu.passes import contraction_packing
 from hlox.backends.cpu.passes.bf16_dot import AMX_TILE
 from hlox.passes.python_passes import register
 
@@ -61,10 +62,8 @@ def _pairs_as_columns(a):
     strides, offset = t.get_strides_and_offset()
     layout = ir.StridedLayoutAttr.get(offset, [strides[0], 1])
     result = ir.MemRefType.get([rows, 2 * kc], t.element_type, layout, t.memory_space)
-    i64 = ir.IntegerType.get_signless(64)
-    groups = ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g])
-                               for g in ([0], [1, 2])])
-    return memref.CollapseShapeOp(result, a, groups).result
+    return memref.CollapseShapeOp(result, a, contraction_packing._reassociation([[0], [1, 2]])
+                                  ).result
 
 
 def _tiles(op) -> None:

@@ -145,23 +145,20 @@ class PairedK:
         (both bf16, K' even): B' is rearranged into its VNNI panels first."""
         bt, panels, kp, nr = ir.RankedTensorType(b.type).shape
         bf16, f32 = ir.BF16Type.get(), ir.F32Type.get()
+        cp = contraction_packing
         pairs = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, panels, kp // 2, 2, nr], bf16),
-                                     b, _groups([[0], [1], [2, 3], [4]]), [],
+                                     b, cp._reassociation([[0], [1], [2, 3], [4]]), [],
                                      [bt, panels, kp // 2, 2, nr]).result
         vnni_shape = [bt, panels, kp // 2, nr, 2]
-        vnni = linalg.GenericOp(
-            [ir.RankedTensorType.get(vnni_shape, bf16)], [pairs],
-            [tensor.EmptyOp(vnni_shape, bf16).result],
-            ir.ArrayAttr.get([_map(5, [0, 1, 2, 4, 3]), _map(5, [0, 1, 2, 3, 4])]),
-            _iterators(["parallel"] * 5))
-        block = vnni.regions[0].blocks.append(bf16, bf16)
-        with ir.InsertionPoint(block):
-            linalg.YieldOp([block.arguments[0]])
+        vnni = cp._generic([pairs], [cp._map(5, [0, 1, 2, 4, 3])],
+                           tensor.EmptyOp(vnni_shape, bf16).result, cp._map(5, list(range(5))),
+                           ["parallel"] * 5, lambda args: args[0])
         b = tensor.CollapseShapeOp(ir.RankedTensorType.get([bt, panels, kp // 2, 2 * nr], bf16),
-                                   vnni.results[0], _groups([[0], [1], [2], [3, 4]])).result
+                                   vnni, cp._reassociation([[0], [1], [2], [3, 4]])).result
         bt, mp, _ = ir.RankedTensorType(a.type).shape
         a = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, mp, kp // 2, 2], bf16), a,
-                                 _groups([[0], [1], [2, 3]]), [], [bt, mp, kp // 2, 2]).result
+                                 cp._reassociation([[0], [1], [2, 3]]), [],
+                                 [bt, mp, kp // 2, 2]).result
         d = [ir.AffineDimExpr.get(i) for i in range(6)]  # b, m, p, r, k2, j
         lane = ir.AffineExpr.get_add(ir.AffineExpr.get_mul(d[3], ir.AffineConstantExpr.get(2)),
                                      d[5])
@@ -169,27 +166,13 @@ class PairedK:
         kernel = linalg.GenericOp(
             [c.type], [a, b], [c],
             ir.ArrayAttr.get([ir.AffineMapAttr.get(ir.AffineMap.get(6, 0, m)) for m in maps]),
-            _iterators(["parallel"] * 4 + ["reduction"] * 2))
+            cp._iterators(["parallel"] * 4 + ["reduction"] * 2))
         block = kernel.regions[0].blocks.append(bf16, bf16, f32)
         with ir.InsertionPoint(block):
             x, y, z = block.arguments
             product = arith.mulf(arith.extf(f32, x), arith.extf(f32, y))
             linalg.YieldOp([arith.addf(z, product)])
         return kernel
-
-
-def _map(n: int, dims: list[int]) -> ir.Attribute:
-    return ir.AffineMapAttr.get(ir.AffineMap.get(n, 0, [ir.AffineDimExpr.get(d) for d in dims]))
-
-
-def _iterators(kinds):
-    return ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{k}>") for k in kinds])
-
-
-def _groups(groups):
-    i64 = ir.IntegerType.get_signless(64)
-    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g])
-                             for g in groups])
 
 
 # One task per (batch, MC rows, panel); with its unit dims folded, the block
