@@ -23,8 +23,7 @@ import platform
 from mlir import ir
 from mlir.dialects import arith, memref
 
-from hlox.backends.cpu.passes import contraction_packing
-from hlox.backends.cpu.passes.bf16_dot import AMX_TILE
+from hlox.backends.cpu.passes import bf16_dot, contraction_packing
 from hlox.passes.python_passes import register
 
 ROWS = 16  # rows of every tile
@@ -113,10 +112,7 @@ def _fits(op) -> bool:
           "the bf16 AMX kernels' register tiles (marked linalg.generics on "
           "memrefs) as AMX tile loads, tdpbf16ps and stores")
 def amx_tiles(module: ir.Operation, pass_) -> None:
-    tiles = []
-    module.walk(lambda op: (tiles.append(op.operation) if AMX_TILE in op.operation.attributes
-                            else None, ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
-    for op in tiles:
+    for op in bf16_dot.marked(module, bf16_dot.AMX_TILE):
         if _fits(op):
             with ir.InsertionPoint(op), op.location:
                 _tiles(op)

@@ -226,12 +226,29 @@ module attributes {{transform.with_named_sequence}} {{
 """
 
 
+def marked(module: ir.Operation, attribute: str) -> list:
+    """The ops of ``module`` carrying ``attribute``."""
+    found = []
+    module.walk(lambda op: (found.append(op.operation) if attribute in op.operation.attributes
+                            else None, ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
+    return found
+
+
+def _fits(op) -> bool:
+    """Whether ``op`` is a dot register tile: A [MR, 1, 2], B [1, 2 NR],
+    C [MR, NR] tensors, NR whole dot outputs (else its loops compute it)."""
+    shapes = [ir.RankedTensorType(v.type).shape if isinstance(v.type, ir.RankedTensorType)
+              else None for v in op.operands]
+    if len(shapes) != 3 or None in shapes or len(op.results) != 1:
+        return False
+    a, b, c = shapes
+    return len(c) == 2 and a == [c[0], 1, 2] and b == [1, 2 * c[1]] and c[1] % LANES == 0
+
+
 def vectorize_tiles(module: ir.Operation) -> None:
     """Every marked register tile (A [MR, 2] pairs, B [2 NR], C [MR, NR]) as
     dots, its C tile hoisted out of the k2 loop around it."""
-    tiles = []
-    module.walk(lambda op: (tiles.append(op.operation) if TILE in op.operation.attributes
-                            else None, ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
+    tiles = [op for op in marked(module, TILE) if _fits(op)]
     if not tiles:
         return
     for op in tiles:
@@ -241,10 +258,7 @@ def vectorize_tiles(module: ir.Operation) -> None:
         op.erase()
     script = ir.Module.parse(_HOIST)
     interpreter.apply_named_sequence(module, script.body.operations[0], script)
-    loops = []
-    module.walk(lambda op: (loops.append(op.operation) if TILE in op.operation.attributes
-                            else None, ir.WalkResult.ADVANCE)[1], ir.WalkOrder.PRE_ORDER)
-    for loop in loops:
+    for loop in marked(module, TILE):
         del loop.attributes[TILE]
 
 
