@@ -404,12 +404,6 @@ def pack(op, tag: str, tiles: dict, dot=None) -> Packed | None:
     info = analyze(op)
     if info is None:
         return None
-    if dot is not None:
-        sides = dot.sides(info.sides, info.acc)
-        if sides is None:
-            dot = None
-        else:
-            info.sides = sides
     shape_of = _loop_sizes(op)
     bt, mt, nt, kt = (_size(shape_of, g) for g in (info.batch, info.m, info.n, info.k))
     if 2 * bt * mt * nt * kt < MIN_FLOPS or nt < 8 or mt < MIN_ROWS:
@@ -417,6 +411,12 @@ def pack(op, tag: str, tiles: dict, dot=None) -> Packed | None:
     implicit = _pack_implicit_convolution(op, tag, info, shape_of, tiles)
     if implicit is not None:
         return implicit
+    if dot is not None:
+        sides = dot.sides(info.sides, info.acc)
+        if sides is None:
+            dot = None
+        else:
+            info.sides = sides
     acc_type = ir.Type.parse(info.acc)
     # Operands in the accumulation type, or as the dot kernel takes them
     # (K padded to whole pairs or tiles).

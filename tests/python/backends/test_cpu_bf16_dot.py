@@ -3,8 +3,9 @@
 JAX's StableHLO for bf16 dot_generals (float32 results through
 ``preferred_element_type``, and bf16 results), of every operand layout,
 batched, with odd M/N/K (K odd: a zero pad in the packing), several
-contracting dims and fused epilogues, against float64 numpy and against JAX
-(XLA) on the same values, with test_cpu_contractions' tolerances: float32
+contracting dims, fused epilogues and convolutions (im2col GEMMs), against
+float64 numpy and against JAX (XLA) on the same values, with
+test_cpu_contractions' tolerances: float32
 accumulation, 2e-5 of the result's largest magnitude; bf16 results within
 one rounding of their type. Each kernel kind ("amx": tdpbf16ps, "dot":
 vdpbf16ps) is pinned by the module attribute ``hlox.cpu_bf16_kernel`` and
@@ -22,7 +23,8 @@ import pytest
 
 import hlox
 from hlox.backends.cpu.passes import bf16_dot
-from test_cpu_contractions import BF16, F32_RTOL, assert_close, einsum64, values
+from test_cpu_contractions import (BF16, F32_RTOL, assert_close, conv_reference, einsum64,
+                                   values)
 
 jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
@@ -109,6 +111,24 @@ def test_fused_bias_and_activation(out, kind):
         rounding = 0.5 * float(ml_dtypes.finfo(BF16).eps) * np.abs(exact)
         assert np.all(np.abs(got.astype(np.float64) - exact)
                       <= rounding + F32_RTOL * np.max(np.abs(exact)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("strides,padding", [((1, 1), "VALID"), ((1, 1), "SAME"),
+                                             ((2, 2), "SAME")], ids=["valid", "same", "strided"])
+def test_convolutions_as_gemms(strides, padding, kind):
+    from jax import lax
+
+    x, w = values((2, 12, 12, 24), BF16, 1), values((3, 3, 24, 40), BF16, 2)
+    numbers = ("NHWC", "HWIO", "NHWC")
+
+    def conv(x, w):
+        return lax.conv_general_dilated(x, w, strides, padding, dimension_numbers=numbers,
+                                        preferred_element_type=jnp.float32)
+
+    compiled = compile_pinned(conv, x, w, kind=kind)
+    assert INSTRUCTION[kind] in compiled.as_text("asm")
+    assert_close(compiled(x, w)[0], conv_reference(x, w, strides, padding, (1, 1), numbers, 1))
 
 
 @pytest.mark.parametrize("kind", KINDS)
