@@ -44,6 +44,7 @@ pinning a kernel its host cannot run is refused before it is compiled.
 from __future__ import annotations
 
 import functools
+import math
 
 from mlir import ir
 from mlir.dialects import arith, linalg, tensor, vector
@@ -62,6 +63,7 @@ LANES = 16  # f32 lanes of a zmm register: one dot instruction's outputs
 # rows: from L3 at 2048 x 2048, 256 MB of B a product; 256 rows: 64 MB, and
 # a 256-row block of A up to K = 2048 (1 MB of bf16) still fits L2).
 AMX_TASK_ROWS = 256
+AMX_MIN_PRODUCTS = 128 ** 3  # see PairedK.pays
 
 
 def _features() -> list[str]:
@@ -107,6 +109,12 @@ def check_host(module: ir.Operation) -> None:
                          f"kernels cannot run here")
 
 
+def packing(module: ir.Operation) -> "PairedK | None":
+    """The packing of ``module``'s bf16 contractions (None: the f32 kernel)."""
+    kind = kernel(module)
+    return None if kind == "fma" else PairedK(kind, pinned=ATTRIBUTE in module.attributes)
+
+
 class PairedK:
     """The packing of :func:`contraction_packing.pack` for a dot-product
     kernel (``kind`` "dot" or "amx"): bf16 operands, K in pairs, B in VNNI
@@ -114,13 +122,25 @@ class PairedK:
 
     operand_type = property(lambda self: ir.BF16Type.get())
 
-    def __init__(self, kind: str):
-        self.kind = kind
+    def __init__(self, kind: str, pinned: bool = False):
+        self.kind, self.pinned = kind, pinned
         amx = kind == "amx"
         self.k_multiple = 32 if amx else 2  # K padded to whole pairs (AMX: tile rows)
         self.lanes = 32 if amx else LANES  # a panel: two 16-column B tiles, or dot outputs
         # rows x panel width: four 16 x 16 C tiles, or 16 zmm accumulators
         self.tile = (32, 32) if amx else (8, 32)
+
+    def pays(self, batch: int, m: int, n: int, k: int) -> bool:
+        """Whether this kernel pays for a batch x M x N x K contraction (always
+        where pinned). AMX pads M, N and K to 32; measured here, the f32
+        kernel was faster below 128^3 products (64^3: 16 us against 28) or
+        where padding more than doubled them (33 x 1000 x 33: 179 us against
+        260), AMX from 128^3 on (47 us against 66; 1024^3: 3x)."""
+        if self.pinned or self.kind != "amx":
+            return True
+        products = batch * m * n * k
+        padded = batch * math.prod(-(-x // 32) * 32 for x in (m, n, k))
+        return products >= AMX_MIN_PRODUCTS and 2 * products >= padded
 
     @staticmethod
     def sides(sides, acc: str):

@@ -400,7 +400,8 @@ def pack(op, tag: str, tiles: dict, dot=None) -> Packed | None:
     kernel generic carrying attribute ``tag``, with register tiles ``tiles``
     (one entry of REGISTER_TILES); None (``op`` untouched) if it is not a
     contraction this handles. ``dot`` (a :class:`.bf16_dot.PairedK`), where
-    it takes the factors: the operands packed for a dot-product kernel."""
+    it takes the factors and pays for the sizes: the operands packed for a
+    dot-product kernel."""
     info = analyze(op)
     if info is None:
         return None
@@ -412,7 +413,7 @@ def pack(op, tag: str, tiles: dict, dot=None) -> Packed | None:
     if implicit is not None:
         return implicit
     if dot is not None:
-        sides = dot.sides(info.sides, info.acc)
+        sides = dot.sides(info.sides, info.acc) if dot.pays(bt, mt, nt, kt) else None
         if sides is None:
             dot = None
         else:

@@ -278,8 +278,7 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
     # Contractions whose scripts are equal share one tag, so one application
     # transforms them all (script text -> tag).
     packed: dict[str, str] = {}
-    kind = bf16_dot.kernel(module)
-    dot = None if kind == "fma" else bf16_dot.PairedK(kind)
+    dot = bf16_dot.packing(module)
     for op in generics:
         kernel = contraction_packing.pack(op, PACKED_TAG, tiles, dot)
         if kernel is not None:

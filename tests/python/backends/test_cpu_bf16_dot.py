@@ -143,11 +143,17 @@ def test_pinned_choice_shows_in_the_code_and_agrees_with_fma(kind):
 
 
 @pytest.mark.skipif(not bf16_dot.host_runs("amx"), reason="this CPU cannot run tdpbf16ps")
-def test_hosts_with_amx_use_it_unpinned():
-    a = values((64, 64), BF16)
+@pytest.mark.parametrize("shape_a,shape_b,amx", [
+    ((256, 256), (256, 256), True),
+    ((64, 64), (64, 64), False),       # too small to pay for the tiles
+    ((33, 1000), (1000, 33), False),   # padding to tiles would more than double the work
+])
+def test_hosts_with_amx_use_it_unpinned_where_it_pays(shape_a, shape_b, amx):
+    a, b = values(shape_a, BF16, 1), values(shape_b, BF16, 2)
     fn = lambda a, b: jnp.matmul(a, b, preferred_element_type=jnp.float32)  # noqa: E731
-    compiled = hlox.compile_stablehlo(jax.jit(fn).lower(a, a).as_text())
-    assert "tdpbf16ps" in compiled.as_text("asm")
+    compiled = hlox.compile_stablehlo(jax.jit(fn).lower(a, b).as_text())
+    assert ("tdpbf16ps" in compiled.as_text("asm")) == amx
+    assert_close(compiled(a, b)[0], einsum64("ik,kj->ij", a, b))
 
 
 @pytest.mark.parametrize("kind", KINDS)
