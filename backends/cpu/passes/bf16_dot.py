@@ -13,11 +13,15 @@ Two kinds of kernel take a contraction whose two factors are bf16 values
 
 ``"fma"`` is the f32 path (factors widened while packing, f32 FMAs).
 Measured on this project's Xeon (Sapphire Rapids class): vdpbf16ps retires
-about one a cycle where f32 FMAs retire two to three, so it computes fewer
-products a second than the FMA path (tests/README and the session report);
-XLA's CPU bf16 dot runs YNNPACK's AMX kernel. The host therefore gets
+about one a cycle where f32 FMAs retire three (a register-only loop: 0.7-1.0
+G/s against 3.0-3.4 G/s), so it computes fewer products a second than the
+FMA path (1024^3: 66 ms against 45); XLA's CPU bf16 dot runs YNNPACK's
+AMX kernel (perf: ``ynn::dot_bf16_bf16_fp32_..._amxbf16``). The host gets
 ``"amx"`` where it has AMX-BF16 (and Linux grants the process its tile
-state) and ``"fma"`` otherwise; ``"dot"`` only where a module pins it.
+state), for the contractions where it pays (:meth:`PairedK.pays`), and
+``"fma"`` otherwise; ``"dot"`` only where a module pins it. float16 stays
+on the f32 path: AVX512-FP16's FMAs accumulate in f16 (no f32-accumulating
+dot), and this CPU has no AMX-FP16.
 
 Packing (:class:`PairedK`, through :func:`contraction_packing.pack`):
 
@@ -37,8 +41,9 @@ XLA's CPU bf16 dot does (tests/python/backends/test_cpu_bf16_dot.py checks
 them against it on denormals).
 
 The module attribute ``hlox.cpu_bf16_kernel`` ("amx", "dot" or "fma") pins
-the choice (the lit tests check each path's IR on any host); a module
-pinning a kernel its host cannot run is refused before it is compiled.
+the choice, for every bf16 contraction the kernel takes (the lit tests check
+each path's IR on any host); a module pinning a kernel its host cannot run
+is refused before it is compiled.
 """
 
 from __future__ import annotations
