@@ -160,6 +160,17 @@ def serialize(executable, name: str, extra: dict | None = None) -> bytes:
                                     code.target, extra), code.object)
 
 
+def _tile_state_for(target: dict) -> None:
+    """This process's AMX tile state, for object code compiled where AMX-BF16
+    kernels were chosen (the first tile instruction kills a process without it)."""
+    from hlox.backends.cpu.passes import amx_tiles
+
+    if "+amx-bf16" in str(target.get("features", "")).split(",") and \
+            not amx_tiles.request_tile_state():
+        raise ArtifactError("hlox artifact may use AMX tiles, and Linux did not grant this "
+                            "process their state (arch_prctl ARCH_REQ_XCOMP_PERM)")
+
+
 def check_target(target: dict) -> None:
     """Refuses object code for another triple, or needing CPU features this host lacks."""
     here = llvm_c.host()
@@ -180,6 +191,7 @@ def load(header: dict, payload: bytes) -> ObjectExecutable:
     """An executable from a checked artifact's header and object code."""
     artifact.check_versions(header, llvm_c.llvm_version())
     check_target(header.get("target"))
+    _tile_state_for(header.get("target"))
     if header.get("entry") != ENTRY:
         raise ArtifactError(f"hlox artifact entry point {header.get('entry')!r} is not {ENTRY!r}")
     return ObjectExecutable(header, payload)

@@ -34,6 +34,7 @@ from hlox.backends.cpu import invoke
 from hlox.backends.cpu import passes as _passes  # noqa: F401  (registers hlox-cpu-*)
 from hlox.backends.cpu import packed_entry
 from hlox.backends.cpu.executable import CpuExecutable, machine_code
+from hlox.backends.cpu.passes import bf16_dot
 
 # The CPU pipeline, in order, after the driver's shared StableHLO stage. Each element is one pass (with options).
 PIPELINE: list[str] = [
@@ -138,6 +139,8 @@ PIPELINE: list[str] = [
     "hlox-cpu-pack-allocations",
     # The matmuls' cache tiles (scf.forall) as scf.parallel, for hlox-cpu-outline-loops.
     "scf-forall-to-parallel",
+    # The bf16 AMX kernels' register tiles as tile instructions (on buffers).
+    "hlox-cpu-amx-tiles",
     # Parallel dimensions as scf.parallel (hlox-cpu-outline-loops runs them on threads).
     "convert-linalg-to-parallel-loops",
     # n-D vector transfers (the matmul kernels') as 1-D loads and stores.
@@ -162,7 +165,8 @@ PIPELINE: list[str] = [
     # f32 -> bf16 (vcvtneps2bf16 where the CPU has it) flushes subnormals.
     "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32}",
     "hlox-bf16-truncation-on-bits",
-    "convert-vector-to-llvm",
+    # (x86vector and amx: the bf16 kernels' vdpbf16ps and tile instructions)
+    "convert-vector-to-llvm{enable-x86vector enable-amx}",
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-arith-to-llvm",
@@ -266,6 +270,10 @@ class CpuBackend(HostBuffers):
                                f"(mhlo.num_partitions) but {len(options.devices)} device(s) "
                                f"were assigned to it")
         with module.context:
+            try:
+                bf16_dot.check_host(module.operation)
+            except ValueError as error:
+                raise compiler.CompilationError(f"cpu: {error}") from None
             runner.run(module, self.pipeline())
             codegen = (self._dump_machine_code(module, runner, in_specs, out_specs)
                        if runner.keep else None)

@@ -5,6 +5,7 @@ Importing this package registers them with :mod:`hlox.passes.python_passes`;
 (pyproject.toml), so that ``hlox.passes`` itself imports no backend.
 """
 
+from hlox.backends.cpu.passes import amx_tiles  # noqa: F401  (hlox-cpu-amx-tiles)
 from hlox.backends.cpu.passes import c_interface  # noqa: F401  (hlox-cpu-emit-c-interface)
 from hlox.backends.cpu.passes import collectives  # noqa: F401  (hlox-cpu-collectives-to-runtime)
 from hlox.backends.cpu.passes import fills_per_writer  # noqa: F401  (hlox-cpu-fills-per-writer)

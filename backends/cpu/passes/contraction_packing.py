@@ -76,6 +76,7 @@ class Packed:
     # tile sizes of its task loops (scf.forall) and of its window loops.
     task_tiles: list[int] | None = None
     window_tiles: list[int] | None = None
+    dot: str | None = None  # a bf16_dot kernel's kind (its "k": K pairs)
 
 
 def plain_dims(map_attr) -> list[int] | None:
@@ -394,11 +395,13 @@ def _fill_constant(init):
     return ir.FloatAttr(attr).value if isinstance(attr, ir.FloatAttr) else None
 
 
-def pack(op, tag: str, tiles: dict) -> Packed | None:
+def pack(op, tag: str, tiles: dict, dot=None) -> Packed | None:
     """Rewrites contraction generic ``op`` into packing ops around a canonical
     kernel generic carrying attribute ``tag``, with register tiles ``tiles``
     (one entry of REGISTER_TILES); None (``op`` untouched) if it is not a
-    contraction this handles."""
+    contraction this handles. ``dot`` (a :class:`.bf16_dot.PairedK`), where
+    it takes the factors and pays for the sizes: the operands packed for a
+    dot-product kernel."""
     info = analyze(op)
     if info is None:
         return None
@@ -409,29 +412,40 @@ def pack(op, tag: str, tiles: dict) -> Packed | None:
     implicit = _pack_implicit_convolution(op, tag, info, shape_of, tiles)
     if implicit is not None:
         return implicit
+    if dot is not None:
+        sides = dot.sides(info.sides, info.acc) if dot.pays(bt, mt, nt, kt) else None
+        if sides is None:
+            dot = None
+        else:
+            info.sides = sides
     acc_type = ir.Type.parse(info.acc)
-    mr, nr = tiles[info.acc]
+    # Operands in the accumulation type, or as the dot kernel takes them
+    # (K padded to whole pairs or tiles).
+    operand_type, k_multiple, lanes = (acc_type, 1, 8) if dot is None else \
+        (dot.operand_type, dot.k_multiple, dot.lanes)
+    kp = -(-kt // k_multiple) * k_multiple
+    mr, nr = tiles[info.acc] if dot is None else dot.tile
     mr = min(mr, mt)
     if nt < nr:  # one panel as wide as N, rounded up to a vector
-        nr = -(-nt // 8) * 8
+        nr = -(-nt // lanes) * lanes
     mp, np_ = -(-mt // mr) * mr, -(-nt // nr) * nr
     panels = np_ // nr
     out_type = ir.RankedTensorType(op.results[0].type)
     out_elt = out_type.element_type
     maps = [plain_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     with ir.InsertionPoint(op), op.location:
-        a = _pack_side(op, info.sides[0], [info.batch, info.m, info.k], acc_type,
-                       [bt, mp, kt])
+        a = _pack_side(op, info.sides[0], [info.batch, info.m, info.k], operand_type,
+                       [bt, mp, kp])
         if len(info.n) == 1 and np_ == nt:  # B read straight into its panels
-            b = _pack_side(op, info.sides[1], [info.batch, info.k, info.n], acc_type,
-                           [bt, panels, kt, nr], panel=(info.n[0], nr))
+            b = _pack_side(op, info.sides[1], [info.batch, info.k, info.n], operand_type,
+                           [bt, panels, kp, nr], panel=(info.n[0], nr))
         else:  # [batch, K, N'], then cut into panels
-            b = _pack_side(op, info.sides[1], [info.batch, info.k, info.n], acc_type,
-                           [bt, kt, np_])
-            b = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, kt, panels, nr], acc_type),
+            b = _pack_side(op, info.sides[1], [info.batch, info.k, info.n], operand_type,
+                           [bt, kp, np_])
+            b = tensor.ExpandShapeOp(ir.RankedTensorType.get([bt, kp, panels, nr], operand_type),
                                      b, _reassociation([[0], [1], [2, 3]]), [],
-                                     [bt, kt, panels, nr]).result
-            panel_init = tensor.EmptyOp([bt, panels, kt, nr], acc_type).result
+                                     [bt, kp, panels, nr]).result
+            panel_init = tensor.EmptyOp([bt, panels, kp, nr], operand_type).result
             b = _generic([b], [_map(4, [0, 2, 1, 3])], panel_init, _map(4, [0, 1, 2, 3]),
                          ["parallel"] * 4, lambda args: args[0])
         c_shape = [bt, mp, panels, nr]
@@ -444,15 +458,19 @@ def pack(op, tag: str, tiles: dict) -> Packed | None:
                            [bt, mp, np_])
             c = tensor.ExpandShapeOp(ir.RankedTensorType.get(c_shape, acc_type), c,
                                      _reassociation([[0], [1], [2, 3]]), [], c_shape).result
-        # C'[b, m, p, r] += A'[b, m, k] * B'[b, p, k, r]; loops (b, m, p, r, k).
-        kernel = linalg.GenericOp(
-            [c.type], [a, b], [c],
-            ir.ArrayAttr.get([_map(5, [0, 1, 4]), _map(5, [0, 2, 4, 3]), _map(5, [0, 1, 2, 3])]),
-            _iterators(["parallel"] * 4 + ["reduction"]))
-        block = kernel.regions[0].blocks.append(acc_type, acc_type, acc_type)
-        with ir.InsertionPoint(block):
-            x, y, z = block.arguments
-            linalg.YieldOp([arith.addf(z, arith.mulf(x, y))])
+        if dot is not None:
+            kernel = dot.kernel(a, b, c)
+        else:
+            # C'[b, m, p, r] += A'[b, m, k] * B'[b, p, k, r]; loops (b, m, p, r, k).
+            kernel = linalg.GenericOp(
+                [c.type], [a, b], [c],
+                ir.ArrayAttr.get([_map(5, [0, 1, 4]), _map(5, [0, 2, 4, 3]),
+                                  _map(5, [0, 1, 2, 3])]),
+                _iterators(["parallel"] * 4 + ["reduction"]))
+            block = kernel.regions[0].blocks.append(acc_type, acc_type, acc_type)
+            with ir.InsertionPoint(block):
+                x, y, z = block.arguments
+                linalg.YieldOp([arith.addf(z, arith.mulf(x, y))])
         kernel.operation.attributes[tag] = ir.UnitAttr.get()
         c = tensor.CollapseShapeOp(ir.RankedTensorType.get([bt, mp, np_], acc_type),
                                    kernel.results[0], _reassociation([[0], [1], [2, 3]])).result
@@ -462,7 +480,9 @@ def pack(op, tag: str, tiles: dict) -> Packed | None:
         result = _unpack(c, info, shape_of, maps[-1], out_type, out_elt)
     op.results[0].replace_all_uses_with(result)
     op.erase()
-    return Packed(kernel.operation, mr, nr, {"batch": bt, "m": mp, "n": np_, "k": kt})
+    return Packed(kernel.operation, mr, nr,
+                  {"batch": bt, "m": mp, "n": np_, "k": kp if dot is None else kp // 2},
+                  dot=None if dot is None else dot.kind)
 
 
 def _expand(value, groups_sizes, elt):

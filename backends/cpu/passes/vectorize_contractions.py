@@ -40,7 +40,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
-from hlox.backends.cpu.passes import contraction_packing
+from hlox.backends.cpu.passes import bf16_dot, contraction_packing
 from hlox.passes.python_passes import register
 
 TAG = "hlox.vectorize_contraction"
@@ -246,9 +246,15 @@ def _packed_script(packed) -> str:
     sizes = packed.sizes
     rows = sizes["m"] // packed.mr
     mc = packed.mr * _largest_divisor(rows, max(1, PACKED_CACHE["m"] // packed.mr))
+    if packed.dot == "amx":  # taller tasks; K blocks of whole tiles (16 pairs), unrolled
+        mc = packed.mr * _largest_divisor(rows, bf16_dot.AMX_TASK_ROWS // packed.mr)
+        return bf16_dot.script("amx", mc, _largest_divisor(sizes["k"], PACKED_CACHE["k"], 16),
+                               packed.mr)
     kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
     if kc < 32:
         kc = sizes["k"]
+    if packed.dot:
+        return bf16_dot.script(packed.dot, mc, kc, packed.mr)
     inner = _PACKED_INNER.format(kc=kc, mr=packed.mr)
     if packed.task_tiles is None:
         return _PACKED_SCRIPT.format(mc=mc, inner=inner)
@@ -272,8 +278,9 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
     # Contractions whose scripts are equal share one tag, so one application
     # transforms them all (script text -> tag).
     packed: dict[str, str] = {}
+    dot = bf16_dot.packing(module)
     for op in generics:
-        kernel = contraction_packing.pack(op, PACKED_TAG, tiles)
+        kernel = contraction_packing.pack(op, PACKED_TAG, tiles, dot)
         if kernel is not None:
             del kernel.kernel.attributes[PACKED_TAG]
             tag = packed.setdefault(_packed_script(kernel), f"{PACKED_TAG}_{len(packed)}")
@@ -294,3 +301,4 @@ def vectorize_contractions(module: ir.Operation, pass_) -> None:
         _run(module, tag, body, hoist)
     for body, tag in packed.items():
         _run(module, tag, body, _HOIST_IN_FUNCTIONS)
+    bf16_dot.vectorize_tiles(module)

@@ -20,8 +20,9 @@
 #o = affine_map<(n, h, w, f, kh, kw, c) -> (n, h, w, f)>
 #xs = affine_map<(n, h, w, f, kh, kw, c) -> (n, h * 2 + kh, w * 2 + kw, c)>
 
-// The register tiles of AVX-512 (8 x 32 float32), whatever the host:
-module attributes {hlox.cpu_vector_bits = 512 : i64} {
+// The register tiles of AVX-512 (8 x 32 float32), whatever the host, and
+// bf16 widened to f32 (the dot-product kernels: bf16_dot.mlir):
+module attributes {hlox.cpu_vector_bits = 512 : i64, hlox.cpu_bf16_kernel = "fma"} {
 
 // CHECK-LABEL: func.func @bf16_operands
 // CHECK-NOT: "reduction"
