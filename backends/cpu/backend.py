@@ -90,6 +90,8 @@ PIPELINE: list[str] = [
     "canonicalize",
     # Other contractions: the result's contiguous loop innermost (vectorizable).
     "hlox-linalg-contraction-loop-order",
+    # A divisor broadcast along rows (softmax's sum) inverted once per row, as XLA.
+    "hlox-cpu-reciprocal-divisors",
     # Sums and maxima as partial results in vector lanes (float reassociation).
     "hlox-cpu-reassociate-reductions",
     # The caller's input arrays are read-only: bufferization copies instead
@@ -167,6 +169,8 @@ PIPELINE: list[str] = [
     "reconcile-unrealized-casts",
     # Calls of the outlined parallel loops through hlox_rt_parallel_for.
     "hlox-cpu-parallel-launch",
+    # Loops vectorized at the width the contraction kernels use (512 bits with AVX-512).
+    "hlox-cpu-vector-width",
 ]
 
 OPT_LEVEL = 3
