@@ -141,6 +141,9 @@ PIPELINE: list[str] = [
     # Large parallel loops become thread-pool kernels, other loop nests functions
     # of their own (LLVM's cost then grows linearly with the program).
     "hlox-cpu-outline-loops",
+    # Now that each loop runs its iterations in turn: per-iteration scratch
+    # buffers (a row block's intermediates) allocated once per loop.
+    "hlox-cpu-hoist-loop-buffers",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",

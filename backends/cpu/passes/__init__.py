@@ -8,6 +8,7 @@ Importing this package registers them with :mod:`hlox.passes.python_passes`;
 from hlox.backends.cpu.passes import c_interface  # noqa: F401  (hlox-cpu-emit-c-interface)
 from hlox.backends.cpu.passes import collectives  # noqa: F401  (hlox-cpu-collectives-to-runtime)
 from hlox.backends.cpu.passes import fft_to_runtime  # noqa: F401  (hlox-cpu-fft-to-runtime)
+from hlox.backends.cpu.passes import hoist_loop_buffers  # noqa: F401  (hlox-cpu-hoist-loop-buffers)
 from hlox.backends.cpu.passes import lapack_to_runtime  # noqa: F401  (hlox-cpu-lapack-to-runtime)
 from hlox.backends.cpu.passes import math_approximations  # noqa: F401  (hlox-cpu-math-approximations)
 from hlox.backends.cpu.passes import reciprocal_divisors  # noqa: F401  (hlox-cpu-reciprocal-divisors)
