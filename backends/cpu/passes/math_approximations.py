@@ -107,7 +107,9 @@ def exp_f32(b: _F32, x):
     r = b.muladd(n, b.c(-LN2_HI), xc)
     r = b.muladd(n, b.c(-LN2_LO), r)
     p = b.horner(EXP_POLY, r)
-    p = arith.addf(b.muladd(arith.mulf(p, r), r, r), b.c(1.0))
+    # (not fused: p r^2 rounded before the + r keeps the max error under 1 ulp,
+    # 0.99; fused it reached 1.02)
+    p = arith.addf(arith.addf(arith.mulf(arith.mulf(p, r), r), r), b.c(1.0))
     ni = arith.fptosi(b.i32, n)
     half = arith.shrsi(ni, b.i(1))
     result = arith.mulf(arith.mulf(p, pow2(half)), pow2(arith.subi(ni, half)))
