@@ -63,8 +63,8 @@ struct FuseRegions : PassWrapper<FuseRegions, OperationPass<>> {
   }
 
   Option<int64_t> rowBlockBytes{*this, "row-block-bytes",
-                                llvm::cl::desc("bytes of a row block's tile of each "
-                                               "intermediate (a few of them share L1)"),
+                                llvm::cl::desc("bytes of a row block's tile of the "
+                                               "result (and of each intermediate)"),
                                 llvm::cl::init(32768)};
 
   void runOnOperation() override {
