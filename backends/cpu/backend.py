@@ -91,6 +91,8 @@ PIPELINE: list[str] = [
     "canonicalize",
     # Other contractions: the result's contiguous loop innermost (vectorizable).
     "hlox-linalg-contraction-loop-order",
+    # A divisor broadcast along rows (softmax's sum) inverted once per row, as XLA.
+    "hlox-cpu-reciprocal-divisors",
     # Sums and maxima as partial results in vector lanes (float reassociation).
     "hlox-cpu-reassociate-reductions",
     # Transposing copies (the packings above included) in cache-line blocks.
@@ -152,6 +154,9 @@ PIPELINE: list[str] = [
     # Large parallel loops become thread-pool kernels, other loop nests functions
     # of their own (LLVM's cost then grows linearly with the program).
     "hlox-cpu-outline-loops",
+    # Now that each loop runs its iterations in turn: per-iteration scratch
+    # buffers (a row block's intermediates) allocated once per loop.
+    "hlox-cpu-hoist-loop-buffers",
     "convert-scf-to-cf",
     "expand-strided-metadata",
     "lower-affine",
@@ -181,6 +186,8 @@ PIPELINE: list[str] = [
     "reconcile-unrealized-casts",
     # Calls of the outlined parallel loops through hlox_rt_parallel_for.
     "hlox-cpu-parallel-launch",
+    # Loops vectorized at the width the contraction kernels use (512 bits with AVX-512).
+    "hlox-cpu-vector-width",
 ]
 
 OPT_LEVEL = 3

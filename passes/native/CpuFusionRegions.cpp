@@ -49,6 +49,9 @@ bool fuseInRegion(OpOperand *operand) {
 struct FuseRegions : PassWrapper<FuseRegions, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseRegions)
 
+  FuseRegions() = default;
+  FuseRegions(const FuseRegions &other) : PassWrapper(other) {}
+
   StringRef getArgument() const final { return "hlox-cpu-fuse-regions"; }
   StringRef getDescription() const final {
     return "Fuse the linalg ops of each hlox.fusion region into as few loop nests as "
@@ -58,6 +61,11 @@ struct FuseRegions : PassWrapper<FuseRegions, OperationPass<>> {
     registry.insert<affine::AffineDialect, linalg::LinalgDialect, scf::SCFDialect,
                     tensor::TensorDialect>();
   }
+
+  Option<int64_t> rowBlockBytes{*this, "row-block-bytes",
+                                llvm::cl::desc("bytes of a row block's tile of the "
+                                               "result (and of each intermediate)"),
+                                llvm::cl::init(32768)};
 
   void runOnOperation() override {
     MLIRContext *context = &getContext();
@@ -78,7 +86,7 @@ struct FuseRegions : PassWrapper<FuseRegions, OperationPass<>> {
       (void)applyPatternsGreedily(fusion.getBody(), frozen);
       ::hlox::fusion::inlineFusion(fusion);
     }
-    ::hlox::fuseRowBlocks(getOperation());
+    ::hlox::fuseRowBlocks(getOperation(), rowBlockBytes);
   }
 };
 

@@ -33,9 +33,6 @@ using namespace mlir;
 
 namespace {
 
-/// Elements in a row block: its few intermediate tiles stay in L1/L2.
-constexpr int64_t kBlockElements = 8192;
-
 /// A contraction or convolution, also with an epilogue fused in (attention's
 /// scaled scores): two inputs read along a reduction loop. Those are left to
 /// hlox-cpu-vectorize-contractions.
@@ -100,13 +97,21 @@ bool isRowBlockConsumer(linalg::GenericOp op) {
 
 /// Tile sizes: one along the outer loops, a block of rows along the
 /// next-to-last loop (a divisor of its extent: tiles of one static shape),
-/// the whole innermost loop.
-SmallVector<int64_t> rowBlockSizes(linalg::GenericOp op) {
+/// the whole innermost loop; a tile of the result about `blockBytes`.
+SmallVector<int64_t> rowBlockSizes(linalg::GenericOp op, int64_t blockBytes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<int64_t> sizes(ranges.size(), 1);
   sizes.back() = 0;
   int64_t rows = ranges[ranges.size() - 2];
-  int64_t block = std::clamp<int64_t>(kBlockElements / std::max<int64_t>(ranges.back(), 1), 1, rows);
+  Type element = getElementTypeOrSelf(op->getResult(0).getType());
+  int64_t elementBits = 32;
+  if (auto complex = dyn_cast<ComplexType>(element))
+    elementBits = 2 * complex.getElementType().getIntOrFloatBitWidth();
+  else if (element.isIntOrFloat())
+    elementBits = element.getIntOrFloatBitWidth();
+  int64_t elementBytes = std::max<int64_t>(elementBits / 8, 1);
+  int64_t rowBytes = std::max<int64_t>(ranges.back(), 1) * elementBytes;
+  int64_t block = std::clamp<int64_t>(blockBytes / rowBytes, 1, rows);
   while (rows % block != 0)
     --block;
   sizes[ranges.size() - 2] = block;
@@ -152,7 +157,7 @@ bool fusesOnce(tensor::ExtractSliceOp slice, Operation *producer,
 
 /// Tiles `consumer` over row blocks with its producers fused: the loop, or
 /// null if no row reduction could be fused.
-Operation *tileRowBlocks(linalg::GenericOp consumer) {
+Operation *tileRowBlocks(linalg::GenericOp consumer, int64_t blockBytes) {
   llvm::SetVector<Operation *> readers;
   BackwardSliceOptions sliceOptions;
   sliceOptions.omitBlockArguments = true;
@@ -163,7 +168,7 @@ Operation *tileRowBlocks(linalg::GenericOp consumer) {
   MLIRContext *context = consumer.getContext();
   scf::SCFTilingOptions tiling;
   tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-  tiling.setTileSizes(getAsIndexOpFoldResult(context, rowBlockSizes(consumer)));
+  tiling.setTileSizes(getAsIndexOpFoldResult(context, rowBlockSizes(consumer, blockBytes)));
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
   // Each read of a producer fuses a copy of it (merged by CSE afterwards): in
@@ -203,7 +208,7 @@ Operation *tileRowBlocks(linalg::GenericOp consumer) {
 
 } // namespace
 
-void hlox::fuseRowBlocks(Operation *root) {
+void hlox::fuseRowBlocks(Operation *root, int64_t blockBytes) {
   DenseSet<Operation *> failed;
   SmallVector<Operation *> loops;
   while (true) {
@@ -216,7 +221,7 @@ void hlox::fuseRowBlocks(Operation *root) {
     });
     if (!consumer)
       break;
-    if (Operation *loop = tileRowBlocks(consumer))
+    if (Operation *loop = tileRowBlocks(consumer, blockBytes))
       loops.push_back(loop);
     else
       failed.insert(consumer);

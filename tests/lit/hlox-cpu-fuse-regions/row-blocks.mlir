@@ -1,8 +1,12 @@
 // RUN: hlox-opt %s --hlox-stablehlo-legalize-to-linalg --linalg-generalize-named-ops --hlox-cpu-fuse-regions | FileCheck %s
+// RUN: hlox-opt %s --hlox-stablehlo-legalize-to-linalg --linalg-generalize-named-ops --hlox-cpu-fuse-regions=row-block-bytes=4096 | FileCheck %s --check-prefix=SMALL
 
-// Softmax: the division is tiled over blocks of 32 rows (32 x 256 elements)
-// and the max, the exp and the sum are computed per block inside that loop;
-// nothing is left outside it.
+// Softmax: the division is tiled over blocks of 32 rows (32 x 256 float32,
+// row-block-bytes' default 32 KiB) and the max, the exp and the sum are
+// computed per block inside that loop; nothing is left outside it. With 4 KiB
+// blocks, 4 rows.
+// SMALL-LABEL: func.func @softmax
+// SMALL: scf.forall (%{{.*}}) = (0) to (64) step (4)
 // CHECK-LABEL: func.func @softmax
 // CHECK-NOT: linalg.generic
 // CHECK: scf.forall (%[[I:.*]]) = (0) to (64) step (32) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<64x256xf32>)
