@@ -40,14 +40,11 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
-from hlox.backends.cpu.passes import contraction_packing
+from hlox.backends.cpu.passes import contraction_blocks, contraction_packing
 from hlox.passes.python_passes import register
 
 TAG = "hlox.vectorize_contraction"
 PACKED_TAG = "hlox.packed_contraction"
-# Cache blocks of the packed kernel: C rows and K (an A block of 64 x 256
-# floats stays in L2, a B panel's 256 x 32 block in L1).
-PACKED_CACHE = {"m": 64, "k": 256}
 CACHE_TILE = {"m": 64, "n": 256, "k": 256}
 FLOAT_TYPES = ("f32", "f64")
 
@@ -207,13 +204,19 @@ def _script(tiles) -> tuple[str, str]:
     return _SCRIPT.format(cache_mn=cache_mn, cache_k=cache_k, reg=reg, order=order), hoist
 
 
-# One task of the thread pool per (batch, block of MC rows, panel of NR
-# columns): the unit batch and panel dims are folded away inside it, leaving
-# a 2-D block that is tiled like a plain matmul (K blocks, then register tiles
-# with K innermost, whose C tile is then hoisted into vector registers).
-_PACKED_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, 1, 0, 0]
+# One task of the thread pool per (batch, block of MC rows, group of panels
+# of NR columns; contraction_blocks): a loop over the task's panels, where
+# it has several, then the unit batch and panel dims are folded away inside
+# it, leaving a 2-D block that is tiled like a plain matmul (K blocks, then
+# register tiles with K innermost, whose C tile is then hoisted into vector
+# registers).
+_PACKED_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, {panels}, 0, 0]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-{inner}"""
+{panel_loop}{inner}"""
+
+_PANEL_LOOP = """      %panel, %pl = transform.structured.tile_using_for %tiles tile_sizes [0, 0, 1, 0, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
 
 # The 2-D block left in %forall with its unit dims folded: K blocks, then
 # register tiles.
@@ -244,18 +247,22 @@ _CONVOLUTION_SCRIPT = """      %tiles, %forall = transform.structured.tile_using
 def _packed_script(packed) -> str:
     """The foreach body of a packed kernel."""
     sizes = packed.sizes
-    rows = sizes["m"] // packed.mr
-    mc = packed.mr * _largest_divisor(rows, max(1, PACKED_CACHE["m"] // packed.mr))
-    kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
-    if kc < 32:
-        kc = sizes["k"]
-    inner = _PACKED_INNER.format(kc=kc, mr=packed.mr)
+    element = ir.RankedTensorType(packed.kernel.results[0].type).element_type  # accumulated
+    blocks = contraction_blocks.blocks(sizes["batch"], sizes["m"], sizes["n"] // packed.nr,
+                                       sizes["k"], packed.mr, _float_bytes(element))
+    inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr)
     if packed.task_tiles is None:
-        return _PACKED_SCRIPT.format(mc=mc, inner=inner)
+        panel_loop = _PANEL_LOOP if blocks.panels > 1 else ""
+        return _PACKED_SCRIPT.format(mc=blocks.mc, panels=blocks.panels, panel_loop=panel_loop,
+                                     inner=inner)
     windows = sum(1 for t in packed.window_tiles if t)
     return _CONVOLUTION_SCRIPT.format(
         task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,
         windows=windows, window_types=", !transform.any_op" * windows) + inner
+
+
+def _float_bytes(element: ir.Type) -> int:
+    return {"f32": 4, "f64": 8}[str(element)]
 
 
 @register("hlox-cpu-vectorize-contractions",

@@ -4,8 +4,9 @@
 // element type, become one canonical kernel: A as [batch, M, K] rows (its
 // prologue evaluated once per element, bf16 widened to f32), B in column
 // panels [batch, N/32, K, 32] (read straight into them), C [batch, M, N/32,
-// 32] accumulated in f32; an scf.forall over (batch, 64-row blocks, panels) of 8 x 32 register tiles
-// held in vector registers across K. Sizes that are not multiples are
+// 32] accumulated in f32; an scf.forall over (batch, row blocks, groups of
+// panels: contraction_blocks) of 8 x 32 register tiles held in vector
+// registers across K. Sizes that are not multiples are
 // zero-padded and the result sliced.
 
 #a = affine_map<(i, j, k) -> (i, k)>
@@ -90,12 +91,14 @@ func.func @transposed_b_odd_sizes(%A: tensor<37x64xf32>, %B: tensor<53x64xf32>) 
   return %r : tensor<37x53xf32>
 }
 
-// Batch dims (b, h) in the middle of the operands' layouts: one batch of 8.
+// Batch dims (b, h) in the middle of the operands' layouts: one batch of 8,
+// a task per batch (the pool splits the batch).
 // CHECK-LABEL: func.func @attention_scores
 // CHECK-NOT: "reduction"
 // CHECK: tensor.collapse_shape {{.*}} into tensor<8x64x16xf32>
 // CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<2x64x4x16xf32>) outs({{.*}} : tensor<2x4x2x16x32xf32>)
-// CHECK: scf.forall ({{.*}}) in (8, 2)
+// CHECK: scf.forall ({{.*}}) in (8) {{.*}}tensor<8x64x2x32xf32>
+// CHECK: scf.for {{.*}} to %c2 step %c1
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK: tensor.expand_shape {{.*}} output_shape [2, 4, 64, 64]
 func.func @attention_scores(%Q: tensor<2x64x4x16xf32>, %K: tensor<2x64x4x16xf32>, %S: tensor<2x4x64x64xf32>) -> tensor<2x4x64x64xf32> {
@@ -153,5 +156,45 @@ func.func @strided_convolution(%X: tensor<2x9x9x16xf32>, %W: tensor<3x3x16x32xf3
     linalg.yield %s : f32
   } -> tensor<2x4x4x32xf32>
   return %r : tensor<2x4x4x32xf32>
+}
+
+// Blocks of C rows as large as keep the A block (rows x K) within 1 MiB, with
+// 8 tasks or more: 1024 x 1024 in 8 blocks of 128 rows (each reading B once).
+// CHECK-LABEL: func.func @row_blocks
+// CHECK: scf.forall ({{.*}}) in (8) {{.*}}tensor<1x1024x32x32xf32>
+// CHECK: tensor.extract_slice {{.*}} [1, 128, 32, 32]
+// CHECK-NOT: scf.forall
+// CHECK: scf.for {{.*}} to %c32 step %c1
+// CHECK: scf.for {{.*}} to %c1024 step %c256
+// CHECK: scf.for {{.*}} to %c128 step %c8
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
+func.func @row_blocks(%A: tensor<1024x1024xf32>, %B: tensor<1024x1024xf32>, %C: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<1024x1024xf32>, tensor<1024x1024xf32>) outs(%C : tensor<1024x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1024x1024xf32>
+  return %r : tensor<1024x1024xf32>
+}
+
+// Too few rows for 8 row blocks (an MLP's batch of 256): one block of all
+// rows, and 8 tasks of 2 of the 16 panels each (B read once in all).
+// CHECK-LABEL: func.func @panel_groups
+// CHECK: scf.forall ({{.*}}) in (8) {{.*}}tensor<1x256x16x32xf32>
+// CHECK: tensor.extract_slice {{.*}} [1, 256, 2, 32]
+// CHECK: scf.for {{.*}} to %c2 step %c1
+// CHECK: scf.for {{.*}} to %c256 step %c8
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
+func.func @panel_groups(%A: tensor<256x256xf32>, %B: tensor<256x512xf32>, %C: tensor<256x512xf32>) -> tensor<256x512xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<256x256xf32>, tensor<256x512xf32>) outs(%C : tensor<256x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<256x512xf32>
+  return %r : tensor<256x512xf32>
 }
 }
