@@ -210,9 +210,18 @@ def _script(tiles) -> tuple[str, str]:
 # it, leaving a 2-D block that is tiled like a plain matmul (K blocks, then
 # register tiles with K innermost, whose C tile is then hoisted into vector
 # registers).
-_PACKED_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, {panels}, 0, 0]
+_PACKED_SCRIPT = """{fill}      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, {panels}, 0, 0]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-{panel_loop}{inner}"""
+{fuse_fill}{panel_loop}{inner}"""
+
+# A C' that starts as a constant (a matmul's zeros) is filled by each task,
+# block by block, just before its K loops read it (in cache), instead of by
+# a pass over all of C' in memory before the kernel.
+_FILL = """      %fill = transform.get_producer_of_operand %op[2] : (!transform.any_op) -> !transform.any_op
+"""
+_FUSE_FILL = """      %task_fill, %forall_f = transform.structured.fuse_into_containing_op %fill into %forall
+          : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
 
 _PANEL_LOOP = """      %panel, %pl = transform.structured.tile_using_for %tiles tile_sizes [0, 0, 1, 0, 0]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
@@ -253,8 +262,11 @@ def _packed_script(packed) -> str:
     inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr)
     if packed.task_tiles is None:
         panel_loop = _PANEL_LOOP if blocks.panels > 1 else ""
+        init = packed.kernel.operands[2].owner
+        filled = not isinstance(init, ir.Block) and init.operation.name == "linalg.fill"
         return _PACKED_SCRIPT.format(mc=blocks.mc, panels=blocks.panels, panel_loop=panel_loop,
-                                     inner=inner)
+                                     inner=inner, fill=_FILL if filled else "",
+                                     fuse_fill=_FUSE_FILL if filled else "")
     windows = sum(1 for t in packed.window_tiles if t)
     return _CONVOLUTION_SCRIPT.format(
         task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,

@@ -68,13 +68,16 @@ func.func @row_major_a_in_place(%A: tensor<64x128xf32>, %B: tensor<128x64xf32>, 
   return %r : tensor<64x64xf32>
 }
 
-// B^T is transposed while packing; 37 rows pad to 40, 53 columns to 64.
+// B^T is transposed while packing; 37 rows pad to 40, 53 columns to 64. The
+// zeros C' starts from are filled by each task, on its own block.
 // CHECK-LABEL: func.func @transposed_b_odd_sizes
 // CHECK-NOT: "reduction"
 // CHECK: tensor.insert_slice {{.*}} into tensor<1x40x64xf32>
 // CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<53x64xf32>) outs({{.*}} : tensor<64x53xf32>)
 // CHECK: tensor.insert_slice {{.*}} into tensor<1x64x64xf32>
+// CHECK-NOT: linalg.fill
 // CHECK: scf.forall ({{.*}}) in (2)
+// CHECK: linalg.fill {{.*}} -> tensor<1x40x1x32xf32>
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK: tensor.extract_slice {{.*}}[0, 0, 0] [1, 37, 53] [1, 1, 1]
 func.func @transposed_b_odd_sizes(%A: tensor<37x64xf32>, %B: tensor<53x64xf32>) -> tensor<37x53xf32> {
