@@ -11,7 +11,9 @@ block is the largest whose A block fits ``A_BLOCK_BYTES`` and still leaves
 32 times; with two threads that is more than this machine's bandwidth). Where
 that leaves too few tasks (M of a few hundred rows: an MLP's batch), one
 block holds every row (A read once per group, B once in all) and the tasks
-split the panels instead.
+split the panels instead; where all of A is too large for L2 there, the K
+blocks go outside the panel loop, so that a K block of A is what L2 keeps
+(and the task's C block, reread per K block).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class Blocks:
     mc: int  # rows per task (a multiple of the register tile's)
     panels: int  # panels per task (a divisor of the panel count)
     kc: int  # K per block inside a task
+    # The K blocks outside the task's panel loop (A's K block, not its whole
+    # K, reused across the panels; C's block reread per K block, from L2).
+    k_outer: bool = False
 
 
 def _divisors(n: int) -> list[int]:
@@ -45,18 +50,22 @@ def _divisors(n: int) -> list[int]:
 def blocks(batch: int, m: int, panels: int, k: int, mr: int, element_bytes: int) -> Blocks:
     """The blocks of a kernel of ``batch`` x (``m`` rows, a multiple of
     ``mr``) x (``panels`` panels) with reduction size ``k``."""
-    tiles = m // mr  # register tiles of rows
-    fits = [d for d in _divisors(tiles) if d * mr * k * element_bytes <= A_BLOCK_BYTES] or [1]
-    if batch > 1:  # the pool splits the batch (the first dim of more than one task)
-        mc, per_task = max(fits) * mr, panels
-    elif row_blocks := [d for d in fits if tiles // d >= MIN_TASKS and d * mr >= MIN_ROWS]:
-        mc, per_task = max(row_blocks) * mr, panels
-    elif tiles in fits:  # one row block: the tasks split the panels
-        groups = next((g for g in _divisors(panels) if g >= MIN_TASKS), panels)
-        mc, per_task = m, panels // groups
-    else:  # A too large for few tasks: blocks of MIN_ROWS (fewer where A's K is long)
-        mc, per_task = max(d for d in fits if d * mr <= max(MIN_ROWS, mr)) * mr, panels
     kc = max((d for d in _divisors(k) if d <= KC), default=k)
     if kc < 32:  # K has no good divisor (a prime, say): one K block
         kc = k
-    return Blocks(mc, per_task, kc)
+    tiles = m // mr  # register tiles of rows
+    fits = [d for d in _divisors(tiles) if d * mr * k * element_bytes <= A_BLOCK_BYTES] or [1]
+    groups = next((g for g in _divisors(panels) if g >= MIN_TASKS), panels)
+    if batch > 1:  # the pool splits the batch (the first dim of more than one task)
+        return Blocks(max(fits) * mr, panels, kc)
+    if row_blocks := [d for d in fits if tiles // d >= MIN_TASKS and d * mr >= MIN_ROWS]:
+        return Blocks(max(row_blocks) * mr, panels, kc)
+    if tiles in fits:  # one row block: the tasks split the panels
+        return Blocks(m, panels // groups, kc)
+    if m * kc * element_bytes <= A_BLOCK_BYTES and groups > tiles // max(fits):
+        # All of A too large for L2, its K blocks not: one row block, the
+        # tasks split the panels (more tasks than MIN_ROWS blocks, and B is
+        # read once instead of once per row block), K blocks outside.
+        return Blocks(m, panels // groups, kc, k_outer=True)
+    # A too large for few tasks: blocks of MIN_ROWS (fewer where A's K is long)
+    return Blocks(max(d for d in fits if d * mr <= max(MIN_ROWS, mr)) * mr, panels, kc)

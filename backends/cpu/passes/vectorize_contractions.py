@@ -223,7 +223,13 @@ _FUSE_FILL = """      %task_fill, %forall_f = transform.structured.fuse_into_con
           : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
 """
 
-_PANEL_LOOP = """      %panel, %pl = transform.structured.tile_using_for %tiles tile_sizes [0, 0, 1, 0, 0]
+_PANEL_LOOP = """      %panel, %pl = transform.structured.tile_using_for {target} tile_sizes [0, 0, 1, 0, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
+
+# K blocks around the panel loop (contraction_blocks.Blocks.k_outer); the
+# K block loop of _PACKED_INNER then runs once.
+_K_BLOCK_LOOP = """      %kblock, %kl = transform.structured.tile_using_for %tiles tile_sizes [0, 0, 0, 0, {kc}]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
 """
 
@@ -261,7 +267,9 @@ def _packed_script(packed) -> str:
                                        sizes["k"], packed.mr, _float_bytes(element))
     inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr)
     if packed.task_tiles is None:
-        panel_loop = _PANEL_LOOP if blocks.panels > 1 else ""
+        panel_loop = _K_BLOCK_LOOP.format(kc=blocks.kc) if blocks.k_outer else ""
+        if blocks.panels > 1:
+            panel_loop += _PANEL_LOOP.format(target="%kblock" if blocks.k_outer else "%tiles")
         init = packed.kernel.operands[2].owner
         filled = not isinstance(init, ir.Block) and init.operation.name == "linalg.fill"
         return _PACKED_SCRIPT.format(mc=blocks.mc, panels=blocks.panels, panel_loop=panel_loop,

@@ -200,4 +200,24 @@ func.func @panel_groups(%A: tensor<256x256xf32>, %B: tensor<256x512xf32>, %C: te
   } -> tensor<256x512xf32>
   return %r : tensor<256x512xf32>
 }
+
+// Too few rows for 8 row blocks and a K too long for all of A in L2 (4 MiB):
+// one block of all rows, 8 tasks of 4 panels, K blocks outside the panels
+// (A's 256-row K block reused across them).
+// CHECK-LABEL: func.func @panel_groups_in_k_blocks
+// CHECK: scf.forall ({{.*}}) in (8) {{.*}}tensor<1x256x32x32xf32>
+// CHECK: scf.for {{.*}} to %c4096 step %c256
+// CHECK: scf.for {{.*}} to %c4 step %c1
+// CHECK: scf.for {{.*}} to %c256 step %c8
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
+func.func @panel_groups_in_k_blocks(%A: tensor<256x4096xf32>, %B: tensor<4096x1024xf32>, %C: tensor<256x1024xf32>) -> tensor<256x1024xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<256x4096xf32>, tensor<4096x1024xf32>) outs(%C : tensor<256x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<256x1024xf32>
+  return %r : tensor<256x1024xf32>
+}
 }
