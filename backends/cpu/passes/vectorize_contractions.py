@@ -223,6 +223,23 @@ _FUSE_FILL = """      %task_fill, %forall_f = transform.structured.fuse_into_con
           : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
 """
 
+# Where each task has B panels of its own (one row block), it packs them
+# itself, into a buffer that stays in its cache for the kernel, instead of
+# one copy of all of B through memory before the kernel. (The packing
+# generic, or the one under the reshape adding a unit batch dim, which
+# bubbling the task's slice up through the reshape lets it reach.)
+_B_PACKING = """      %bpack = transform.get_producer_of_operand %op[1] : (!transform.any_op) -> !transform.any_op
+"""
+_B_PACKING_RESHAPED = """      %bshape = transform.get_producer_of_operand %op[1] : (!transform.any_op) -> !transform.any_op
+      %bpack = transform.get_producer_of_operand %bshape[0] : (!transform.any_op) -> !transform.any_op
+"""
+_FUSE_B = """      transform.apply_patterns to %forall {
+        transform.apply_patterns.tensor.bubble_up_extract_slice
+      } : !transform.any_op
+      %task_b, %forall_b = transform.structured.fuse_into_containing_op %bpack into %forall
+          : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
+
 _PANEL_LOOP = """      %panel, %pl = transform.structured.tile_using_for {target} tile_sizes [0, 0, 1, 0, 0]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
 """
@@ -246,7 +263,7 @@ _PACKED_INNER = """      transform.apply_patterns to %forall {{
       %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
       transform.structured.vectorize %regs : !transform.any_op
-      transform.yield %forall, %l2#1 : !transform.any_op, !transform.any_op
+{fuse_b}      transform.yield {forall}, %l2#1 : !transform.any_op, !transform.any_op
 """
 
 # An implicit-GEMM convolution: one task per (n, h, panel), a loop per
@@ -265,20 +282,36 @@ def _packed_script(packed) -> str:
     element = ir.RankedTensorType(packed.kernel.results[0].type).element_type  # accumulated
     blocks = contraction_blocks.blocks(sizes["batch"], sizes["m"], sizes["n"] // packed.nr,
                                        sizes["k"], packed.mr, _float_bytes(element))
-    inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr)
     if packed.task_tiles is None:
+        b_packing = _b_packing(packed.kernel) if blocks.mc == sizes["m"] else ""
+        inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr, fuse_b=_FUSE_B if b_packing else "",
+                                     forall="%forall_b" if b_packing else "%forall")
         panel_loop = _K_BLOCK_LOOP.format(kc=blocks.kc) if blocks.k_outer else ""
         if blocks.panels > 1:
             panel_loop += _PANEL_LOOP.format(target="%kblock" if blocks.k_outer else "%tiles")
         init = packed.kernel.operands[2].owner
         filled = not isinstance(init, ir.Block) and init.operation.name == "linalg.fill"
-        return _PACKED_SCRIPT.format(mc=blocks.mc, panels=blocks.panels, panel_loop=panel_loop,
-                                     inner=inner, fill=_FILL if filled else "",
-                                     fuse_fill=_FUSE_FILL if filled else "")
+        return b_packing + _PACKED_SCRIPT.format(
+            mc=blocks.mc, panels=blocks.panels, panel_loop=panel_loop, inner=inner,
+            fill=_FILL if filled else "", fuse_fill=_FUSE_FILL if filled else "")
+    inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr, fuse_b="", forall="%forall")
     windows = sum(1 for t in packed.window_tiles if t)
     return _CONVOLUTION_SCRIPT.format(
         task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,
         windows=windows, window_types=", !transform.any_op" * windows) + inner
+
+
+def _b_packing(kernel) -> str:
+    """The lines finding the generic that packs the kernel's B (``%bpack``),
+    or "" where B' is not made by one."""
+    owner = kernel.operands[1].owner
+    if isinstance(owner, ir.Block):
+        return ""
+    if owner.operation.name == "tensor.expand_shape":
+        source = owner.operation.operands[0].owner
+        if not isinstance(source, ir.Block) and source.operation.name == "linalg.generic":
+            return _B_PACKING_RESHAPED
+    return _B_PACKING if owner.operation.name == "linalg.generic" else ""
 
 
 def _float_bytes(element: ir.Type) -> int:

@@ -27,9 +27,9 @@ module attributes {hlox.cpu_vector_bits = 512 : i64} {
 // CHECK-LABEL: func.func @bf16_operands
 // CHECK-NOT: "reduction"
 // CHECK: arith.extf {{.*}} : bf16 to f32
-// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<128x64xbf16>) outs({{.*}} : tensor<2x128x32xf32>)
-// CHECK: arith.extf {{.*}} : bf16 to f32
 // CHECK: scf.forall ({{.*}}) in (2)
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<128x32xbf16>) outs({{.*}} : tensor<1x128x32xf32>)
+// CHECK: arith.extf {{.*}} : bf16 to f32
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 // CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
 // CHECK: tensor.collapse_shape {{.*}} : tensor<1x64x2x32xf32> into tensor<64x64xf32>
@@ -47,14 +47,17 @@ func.func @bf16_operands(%A: tensor<64x128xbf16>, %B: tensor<128x64xbf16>, %C: t
 }
 
 // A row-major f32 A with whole register tiles of rows is read where it is
-// (its packing copy, an identity generic, folds away); only B is packed.
+// (its packing copy, an identity generic, folds away); only B is packed, by
+// each task into its own panel (one row block: no task shares a panel).
 // CHECK-LABEL: func.func @row_major_a_in_place
 // CHECK-SAME: (%[[A:.*]]: tensor<64x128xf32>, %[[B:.*]]: tensor<128x64xf32>
 // CHECK-NOT: "reduction"
-// CHECK: %[[AV:.*]] = tensor.expand_shape %[[A]] {{\[}}[0, 1], [2]] output_shape [1, 64, 128]
-// CHECK-NOT: ins(%[[A]]
-// CHECK: linalg.generic {{.*}} ins(%[[B]] : tensor<128x64xf32>) outs({{.*}} : tensor<2x128x32xf32>)
 // CHECK: scf.forall ({{.*}}) in (2)
+// CHECK: %[[AV:.*]] = tensor.expand_shape %[[A]] {{\[}}[0, 1], [2]] output_shape [1, 64, 128]
+// CHECK: %[[BS:.*]] = tensor.extract_slice %[[B]]{{.*}} to tensor<128x32xf32>
+// CHECK-NOT: ins(%[[A]]
+// CHECK: linalg.generic {{.*}} ins(%[[BS]] : tensor<128x32xf32>) outs({{.*}} : tensor<1x128x32xf32>)
+// CHECK-NOT: ins(%[[A]]
 // CHECK: tensor.extract_slice %[[AV]]
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8x32xf32>)
 func.func @row_major_a_in_place(%A: tensor<64x128xf32>, %B: tensor<128x64xf32>, %C: tensor<64x64xf32>) -> tensor<64x64xf32> {
@@ -162,8 +165,10 @@ func.func @strided_convolution(%X: tensor<2x9x9x16xf32>, %W: tensor<3x3x16x32xf3
 }
 
 // Blocks of C rows as large as keep the A block (rows x K) within 1 MiB, with
-// 8 tasks or more: 1024 x 1024 in 8 blocks of 128 rows (each reading B once).
+// 8 tasks or more: 1024 x 1024 in 8 blocks of 128 rows (each reading B once,
+// all of it packed once before them).
 // CHECK-LABEL: func.func @row_blocks
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<32x1024x32xf32>)
 // CHECK: scf.forall ({{.*}}) in (8) {{.*}}tensor<1x1024x32x32xf32>
 // CHECK: tensor.extract_slice {{.*}} [1, 128, 32, 32]
 // CHECK-NOT: scf.forall
@@ -183,9 +188,12 @@ func.func @row_blocks(%A: tensor<1024x1024xf32>, %B: tensor<1024x1024xf32>, %C: 
 }
 
 // Too few rows for 8 row blocks (an MLP's batch of 256): one block of all
-// rows, and 8 tasks of 2 of the 16 panels each (B read once in all).
+// rows, and 8 tasks of 2 of the 16 panels each (B read once in all), each
+// packing its own 2 panels.
 // CHECK-LABEL: func.func @panel_groups
+// CHECK-NOT: linalg.generic
 // CHECK: scf.forall ({{.*}}) in (8) {{.*}}tensor<1x256x16x32xf32>
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<256x64xf32>) outs({{.*}} : tensor<2x256x32xf32>)
 // CHECK: tensor.extract_slice {{.*}} [1, 256, 2, 32]
 // CHECK: scf.for {{.*}} to %c2 step %c1
 // CHECK: scf.for {{.*}} to %c256 step %c8
