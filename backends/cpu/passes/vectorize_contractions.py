@@ -4,8 +4,9 @@ Float contractions of any layout, batch and element type (bf16/f16
 accumulate in f32) are first put in one packed canonical form by
 :mod:`.contraction_packing` (A in rows, B in contiguous column panels, C
 accumulated in f32/f64); that kernel is tiled the way BLIS does: cache
-blocks of C over the thread pool (``scf.forall``: batch x column panels x
-row blocks), a K block loop inside, and register tiles of ``MR x NR`` outputs
+blocks of C over the thread pool (``scf.forall``: batch x row blocks x groups
+of column panels, sized by :mod:`.contraction_blocks`), a panel loop and a K
+block loop inside, and register tiles of ``MR x NR`` outputs
 kept in vector registers across the K block, each K step one broadcast of A
 per row times the panel's row of B (``vector.fma``). What packing declines
 (small, integer, complex, ...) goes through the plain path below.
