@@ -68,6 +68,8 @@ LANES = 16  # f32 lanes of a zmm register: one dot instruction's outputs
 # rows: from L3 at 2048 x 2048, 256 MB of B a product; 256 rows: 64 MB, and
 # a 256-row block of A up to K = 2048 (1 MB of bf16) still fits L2).
 AMX_TASK_ROWS = 256
+DOT_TASK_ROWS = 64  # vdpbf16ps kernels: the f32 kernels' blocks before contraction_blocks
+K_BLOCK = 256  # a cache block of the packed kernel's K (pairs of bf16)
 AMX_MIN_PRODUCTS = 128 ** 3  # see PairedK.pays
 
 

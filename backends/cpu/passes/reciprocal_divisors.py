@@ -7,6 +7,10 @@ inner loop, so each element costs a multiply instead of a divide (a vector
 divide has a fifth of a multiply's throughput). XLA's algebraic simplifier
 rewrites ``A / broadcast(B)`` into ``A * broadcast(1 / B)`` the same way, so
 the results are XLA's (within an ulp of the quotient).
+
+Only float32 and float64: a float16 reciprocal overflows for divisors below
+2^-14 (its subnormals), where XLA computes float16 in float32; and bfloat16
+is computed in float32 by a later pass anyway.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ def _row_invariant(generic: ir.Operation, value: ir.Value) -> bool:
     return dims is not None and innermost not in dims
 
 
+def _is_f32_or_f64(type_: ir.Type) -> bool:
+    return isinstance(type_, (ir.F32Type, ir.F64Type))
+
+
 def _is_one(value: ir.Value) -> bool:
     if not isinstance(value, ir.OpResult):
         return False
@@ -53,7 +61,8 @@ def reciprocal_divisors(module: ir.Operation, pass_) -> None:
                 "parallel" in str(it) for it in ir.ArrayAttr(op.attributes["iterator_types"])):
             for inner in op.regions[0].blocks[0].operations:
                 inner = inner.operation
-                if (inner.name == "arith.divf" and _row_invariant(op, inner.operands[1])
+                if (inner.name == "arith.divf" and _is_f32_or_f64(inner.operands[1].type)
+                        and _row_invariant(op, inner.operands[1])
                         and not _is_one(inner.operands[0])):
                     targets.append(inner)
         return ir.WalkResult.ADVANCE

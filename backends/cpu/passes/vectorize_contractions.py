@@ -4,8 +4,9 @@ Float contractions of any layout, batch and element type (bf16/f16
 accumulate in f32) are first put in one packed canonical form by
 :mod:`.contraction_packing` (A in rows, B in contiguous column panels, C
 accumulated in f32/f64); that kernel is tiled the way BLIS does: cache
-blocks of C over the thread pool (``scf.forall``: batch x column panels x
-row blocks), a K block loop inside, and register tiles of ``MR x NR`` outputs
+blocks of C over the thread pool (``scf.forall``: batch x row blocks x groups
+of column panels, sized by :mod:`.contraction_blocks`), a panel loop and a K
+block loop inside, and register tiles of ``MR x NR`` outputs
 kept in vector registers across the K block, each K step one broadcast of A
 per row times the panel's row of B (``vector.fma``). What packing declines
 (small, integer, complex, ...) goes through the plain path below.
@@ -40,14 +41,11 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
-from hlox.backends.cpu.passes import bf16_dot, contraction_packing
+from hlox.backends.cpu.passes import bf16_dot, contraction_blocks, contraction_packing
 from hlox.passes.python_passes import register
 
 TAG = "hlox.vectorize_contraction"
 PACKED_TAG = "hlox.packed_contraction"
-# Cache blocks of the packed kernel: C rows and K (an A block of 64 x 256
-# floats stays in L2, a B panel's 256 x 32 block in L1).
-PACKED_CACHE = {"m": 64, "k": 256}
 CACHE_TILE = {"m": 64, "n": 256, "k": 256}
 FLOAT_TYPES = ("f32", "f64")
 
@@ -207,13 +205,51 @@ def _script(tiles) -> tuple[str, str]:
     return _SCRIPT.format(cache_mn=cache_mn, cache_k=cache_k, reg=reg, order=order), hoist
 
 
-# One task of the thread pool per (batch, block of MC rows, panel of NR
-# columns): the unit batch and panel dims are folded away inside it, leaving
-# a 2-D block that is tiled like a plain matmul (K blocks, then register tiles
-# with K innermost, whose C tile is then hoisted into vector registers).
-_PACKED_SCRIPT = """      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, 1, 0, 0]
+# One task of the thread pool per (batch, block of MC rows, group of panels
+# of NR columns; contraction_blocks): a loop over the task's panels, where
+# it has several, then the unit batch and panel dims are folded away inside
+# it, leaving a 2-D block that is tiled like a plain matmul (K blocks, then
+# register tiles with K innermost, whose C tile is then hoisted into vector
+# registers).
+_PACKED_SCRIPT = """{fill}      %tiles, %forall = transform.structured.tile_using_forall %op tile_sizes [1, {mc}, {panels}, 0, 0]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
-{inner}"""
+{fuse_fill}{panel_loop}{inner}"""
+
+# A C' that starts as a constant (a matmul's zeros) is filled by each task,
+# block by block, just before its K loops read it (in cache), instead of by
+# a pass over all of C' in memory before the kernel.
+_FILL = """      %fill = transform.get_producer_of_operand %op[2] : (!transform.any_op) -> !transform.any_op
+"""
+_FUSE_FILL = """      %task_fill, %forall_f = transform.structured.fuse_into_containing_op %fill into %forall
+          : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
+
+# Where each task has B panels of its own (one row block), it packs them
+# itself, into a buffer that stays in its cache for the kernel, instead of
+# one copy of all of B through memory before the kernel. (The packing
+# generic, or the one under the reshape adding a unit batch dim, which
+# bubbling the task's slice up through the reshape lets it reach.)
+_B_PACKING = """      %bpack = transform.get_producer_of_operand %op[1] : (!transform.any_op) -> !transform.any_op
+"""
+_B_PACKING_RESHAPED = """      %bshape = transform.get_producer_of_operand %op[1] : (!transform.any_op) -> !transform.any_op
+      %bpack = transform.get_producer_of_operand %bshape[0] : (!transform.any_op) -> !transform.any_op
+"""
+_FUSE_B = """      transform.apply_patterns to %forall {
+        transform.apply_patterns.tensor.bubble_up_extract_slice
+      } : !transform.any_op
+      %task_b, %forall_b = transform.structured.fuse_into_containing_op %bpack into %forall
+          : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
+
+_PANEL_LOOP = """      %panel, %pl = transform.structured.tile_using_for {target} tile_sizes [0, 0, 1, 0, 0]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
+
+# K blocks around the panel loop (contraction_blocks.Blocks.k_outer); the
+# K block loop of _PACKED_INNER then runs once.
+_K_BLOCK_LOOP = """      %kblock, %kl = transform.structured.tile_using_for %tiles tile_sizes [0, 0, 0, 0, {kc}]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+"""
 
 # The 2-D block left in %forall with its unit dims folded: K blocks, then
 # register tiles.
@@ -228,7 +264,7 @@ _PACKED_INNER = """      transform.apply_patterns to %forall {{
       %regs, %l2:2 = transform.structured.tile_using_for %cache tile_sizes [{mr}, 0, 1]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
       transform.structured.vectorize %regs : !transform.any_op
-      transform.yield %forall, %l2#1 : !transform.any_op, !transform.any_op
+{fuse_b}      transform.yield {forall}, %l2#1 : !transform.any_op, !transform.any_op
 """
 
 # An implicit-GEMM convolution: one task per (n, h, panel), a loop per
@@ -241,27 +277,64 @@ _CONVOLUTION_SCRIPT = """      %tiles, %forall = transform.structured.tile_using
 """
 
 
+def _bf16_script(packed) -> str:
+    """The foreach body of a bf16 dot-product kernel, with its own blocks
+    (contraction_blocks models the f32 FMA kernels)."""
+    sizes = packed.sizes
+    rows = sizes["m"] // packed.mr
+    if packed.dot == "amx":  # taller tasks; K blocks of whole tiles (16 pairs), unrolled
+        mc = packed.mr * _largest_divisor(rows, bf16_dot.AMX_TASK_ROWS // packed.mr)
+        return bf16_dot.script("amx", mc, _largest_divisor(sizes["k"], bf16_dot.K_BLOCK, 16),
+                               packed.mr)
+    mc = packed.mr * _largest_divisor(rows, max(1, bf16_dot.DOT_TASK_ROWS // packed.mr))
+    kc = _largest_divisor(sizes["k"], bf16_dot.K_BLOCK)
+    if kc < 32:
+        kc = sizes["k"]
+    return bf16_dot.script(packed.dot, mc, kc, packed.mr)
+
+
 def _packed_script(packed) -> str:
     """The foreach body of a packed kernel."""
     sizes = packed.sizes
-    rows = sizes["m"] // packed.mr
-    mc = packed.mr * _largest_divisor(rows, max(1, PACKED_CACHE["m"] // packed.mr))
-    if packed.dot == "amx":  # taller tasks; K blocks of whole tiles (16 pairs), unrolled
-        mc = packed.mr * _largest_divisor(rows, bf16_dot.AMX_TASK_ROWS // packed.mr)
-        return bf16_dot.script("amx", mc, _largest_divisor(sizes["k"], PACKED_CACHE["k"], 16),
-                               packed.mr)
-    kc = _largest_divisor(sizes["k"], PACKED_CACHE["k"])
-    if kc < 32:
-        kc = sizes["k"]
     if packed.dot:
-        return bf16_dot.script(packed.dot, mc, kc, packed.mr)
-    inner = _PACKED_INNER.format(kc=kc, mr=packed.mr)
+        return _bf16_script(packed)
+    element = ir.RankedTensorType(packed.kernel.results[0].type).element_type  # accumulated
+    blocks = contraction_blocks.blocks(sizes["batch"], sizes["m"], sizes["n"] // packed.nr,
+                                       sizes["k"], packed.mr, _float_bytes(element))
     if packed.task_tiles is None:
-        return _PACKED_SCRIPT.format(mc=mc, inner=inner)
+        b_packing = _b_packing(packed.kernel) if blocks.mc == sizes["m"] else ""
+        inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr, fuse_b=_FUSE_B if b_packing else "",
+                                     forall="%forall_b" if b_packing else "%forall")
+        panel_loop = _K_BLOCK_LOOP.format(kc=blocks.kc) if blocks.k_outer else ""
+        if blocks.panels > 1:
+            panel_loop += _PANEL_LOOP.format(target="%kblock" if blocks.k_outer else "%tiles")
+        init = packed.kernel.operands[2].owner
+        filled = not isinstance(init, ir.Block) and init.operation.name == "linalg.fill"
+        return b_packing + _PACKED_SCRIPT.format(
+            mc=blocks.mc, panels=blocks.panels, panel_loop=panel_loop, inner=inner,
+            fill=_FILL if filled else "", fuse_fill=_FUSE_FILL if filled else "")
+    inner = _PACKED_INNER.format(kc=blocks.kc, mr=packed.mr, fuse_b="", forall="%forall")
     windows = sum(1 for t in packed.window_tiles if t)
     return _CONVOLUTION_SCRIPT.format(
         task_tiles=packed.task_tiles, window_tiles=packed.window_tiles,
         windows=windows, window_types=", !transform.any_op" * windows) + inner
+
+
+def _b_packing(kernel) -> str:
+    """The lines finding the generic that packs the kernel's B (``%bpack``),
+    or "" where B' is not made by one."""
+    owner = kernel.operands[1].owner
+    if isinstance(owner, ir.Block):
+        return ""
+    if owner.operation.name == "tensor.expand_shape":
+        source = owner.operation.operands[0].owner
+        if not isinstance(source, ir.Block) and source.operation.name == "linalg.generic":
+            return _B_PACKING_RESHAPED
+    return _B_PACKING if owner.operation.name == "linalg.generic" else ""
+
+
+def _float_bytes(element: ir.Type) -> int:
+    return {"f32": 4, "f64": 8}[str(element)]
 
 
 @register("hlox-cpu-vectorize-contractions",

@@ -52,3 +52,18 @@ func.func @reciprocal(%s: tensor<4xf32>, %out: tensor<4x8xf32>) -> tensor<4x8xf3
   } -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
+
+// float16 is divided by as it is: its reciprocal overflows for subnormal
+// divisors (below 2^-14), where the quotient is finite.
+// CHECK-LABEL: func.func @float16
+// CHECK: arith.divf %{{.*}}, %{{.*}} : f16
+// CHECK-NOT: arith.mulf
+func.func @float16(%x: tensor<4x8xf16>, %s: tensor<4xf16>, %out: tensor<4x8xf16>) -> tensor<4x8xf16> {
+  %r = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s : tensor<4x8xf16>, tensor<4xf16>) outs(%out : tensor<4x8xf16>) {
+  ^bb0(%a: f16, %b: f16, %o: f16):
+    %q = arith.divf %a, %b : f16
+    linalg.yield %q : f16
+  } -> tensor<4x8xf16>
+  return %r : tensor<4x8xf16>
+}

@@ -12,8 +12,8 @@
 module attributes {hlox.cpu_vector_bits = 256 : i64} {
 
 // CHECK-LABEL: func.func @packed_f32
-// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<4x128x16xf32>)
 // CHECK: scf.forall ({{.*}}) in (4)
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x128x16xf32>)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4x16xf32>)
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
 // CHECK-NOT: vector.fma

@@ -261,8 +261,13 @@ def with_vector_bits(text, bits):
 def test_register_tiles_of_either_vector_width(bits, dtype, x64):
     """AVX2's 4 x 16 and AVX-512's 8 x 32 register tiles (the module's
     hlox.cpu_vector_bits; the host's width by default) give the same numbers,
-    packed and unpacked, whichever the host runs."""
-    for shape_a, shape_b in [((72, 100), (100, 80)), ((8, 64), (64, 48)), ((37, 29), (29, 53))]:
+    packed and unpacked, whichever the host runs; with the cache blocks of
+    each rule of contraction_blocks: row blocks, one row block over groups of
+    panels (a prime count of them), the same with K blocks outside the
+    panels (K too long for all of A in L2), short row blocks for a long K."""
+    for shape_a, shape_b in [((72, 100), (100, 80)), ((8, 64), (64, 48)), ((37, 29), (29, 53)),
+                             ((1024, 72), (72, 64)), ((256, 200), (200, 520)),
+                             ((256, 4096), (4096, 256)), ((96, 3000), (3000, 40))]:
         a, b = values(shape_a, dtype, 1), values(shape_b, dtype, 2)
         text = with_vector_bits(jax.jit(jnp.matmul).lower(a, b).as_text(), bits)
         assert f"hlox.cpu_vector_bits = {bits}" in text
