@@ -27,7 +27,10 @@ def launch(local_devices: int, *args, mpiexec_flags=(), timeout_seconds="60"):
                HLOX_COLLECTIVE_TIMEOUT=timeout_seconds)
     env.pop("HLOX_NUM_CPU_DEVICES", None)
     return subprocess.run([MPIEXEC, *mpiexec_flags, "-n", "2", sys.executable, PROGRAM, *args],
-                          env=env, capture_output=True, text=True, timeout=240)
+                          env=env, capture_output=True,
+                          # mpiexec forwards its stdin to rank 0: under pytest-xdist
+                          # that is the worker's channel to pytest, which it would drain
+                          stdin=subprocess.DEVNULL, text=True, timeout=240)
 
 
 @pytest.mark.parametrize("local_devices", [1, 2])

@@ -28,7 +28,10 @@ def launch(*command):
     env = dict(os.environ, JAX_NUM_CPU_DEVICES="2", HLOX_COLLECTIVE_TIMEOUT="60")
     env.pop("HLOX_NUM_CPU_DEVICES", None)
     return subprocess.run([MPIEXEC, "-n", "2", sys.executable, *command], env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True,
+                          # mpiexec forwards its stdin to rank 0: under pytest-xdist
+                          # that is the worker's channel to pytest, which it would drain
+                          stdin=subprocess.DEVNULL, text=True, timeout=300)
 
 
 def test_api_across_two_processes():
