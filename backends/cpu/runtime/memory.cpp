@@ -18,7 +18,8 @@
 // mmaps a fresh one past its mmap threshold (32 MiB at most), and every first
 // write to its pages faults and zeroes them (the convnet training step's 43
 // MiB arena: ~23 ms of a 94 ms step, where XLA keeps its buffers). A freed
-// block waits in the pool for the next request it can hold (the smallest such);
+// block waits in the pool for the next request it can hold (the smallest such,
+// at most twice the request);
 // at most kMaxFreeBytes wait, the oldest are freed first (as result_pool.py
 // does for results).
 //
@@ -61,7 +62,9 @@ void *pooledAllocate(size_t alignment, size_t size) {
     std::lock_guard<std::mutex> hold(poolLock);
     size_t best = freeBlocks.size();
     for (size_t i = 0; i < freeBlocks.size(); ++i)
-      if (freeBlocks[i].bytes >= size &&
+      // At most twice the request: a small request does not take a large
+      // block that a later large request would then have to map afresh.
+      if (freeBlocks[i].bytes >= size && freeBlocks[i].bytes / 2 <= size &&
           (best == freeBlocks.size() || freeBlocks[i].bytes < freeBlocks[best].bytes))
         best = i;
     if (best != freeBlocks.size()) {
