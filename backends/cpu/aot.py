@@ -163,10 +163,11 @@ def serialize(executable, name: str, extra: dict | None = None) -> bytes:
 def _tile_state_for(target: dict) -> None:
     """This process's AMX tile state, for object code compiled where AMX-BF16
     kernels were chosen (the first tile instruction kills a process without it)."""
-    from hlox.backends.cpu.passes import amx_tiles
+    from hlox.backends.cpu.passes import bf16_dot
 
+    # (check_target has made sure this CPU has the features the code needs.)
     if "+amx-bf16" in str(target.get("features", "")).split(",") and \
-            not amx_tiles.request_tile_state():
+            not bf16_dot.host_runs("amx"):
         raise ArtifactError("hlox artifact may use AMX tiles, and Linux did not grant this "
                             "process their state (arch_prctl ARCH_REQ_XCOMP_PERM)")
 
